@@ -1,0 +1,1 @@
+//! Renderers: a session as the text people paste (sh, fish, dotenv, json, …).

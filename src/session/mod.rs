@@ -1,0 +1,1 @@
+//! Active sessions and the on-disk store that keeps them across restarts.
