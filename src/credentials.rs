@@ -32,7 +32,11 @@ pub const REMOVED_VARS: &[&str] = &["AWS_PROFILE", "AWS_DEFAULT_PROFILE"];
 
 /// The variables a session sets, in a stable order: keys, token (also as the old
 /// `AWS_SECURITY_TOKEN`), expiration (RFC 3339), region when known, and `ROLECALL_PROFILE`.
-pub fn session_env(creds: &Credentials, region: Option<&str>, profile: &str) -> Vec<(String, String)> {
+pub fn session_env(
+    creds: &Credentials,
+    region: Option<&str>,
+    profile: &str,
+) -> Vec<(String, String)> {
     let mut env = vec![
         ("AWS_ACCESS_KEY_ID".to_string(), creds.access_key_id.clone()),
         (

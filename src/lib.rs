@@ -4,7 +4,9 @@
 //! AWS config files, `source` and `sts` obtain credentials, `session` keeps them,
 //! `output` renders them in the formats people paste.
 
+pub mod cli;
 pub mod credentials;
+pub mod demo;
 pub mod output;
 pub mod profile;
 pub mod secret;

@@ -1,0 +1,3 @@
+//! The non-interactive commands: thin layers over the library, one file each.
+
+pub mod list;

@@ -1,0 +1,184 @@
+//! Finding and reading the two files, and locating sections and keys in them.
+//!
+//! aws-config parses the files (its parser is the cross-SDK spec); this module only knows
+//! where they are and on which line a profile or key stands, so diagnostics can say
+//! `~/.aws/config:12`.
+
+use super::Location;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+/// Which of the two AWS files a text came from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FileKind {
+    Config,
+    Credentials,
+}
+
+/// The paths of the config and credentials files, as the AWS CLI finds them.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ConfigPaths {
+    pub config: PathBuf,
+    pub credentials: PathBuf,
+}
+
+impl ConfigPaths {
+    /// `AWS_CONFIG_FILE` / `AWS_SHARED_CREDENTIALS_FILE`, else `~/.aws/config` and
+    /// `~/.aws/credentials`; a leading `~` is the home directory, as in the CLI.
+    pub fn from_env() -> Self {
+        let home = std::env::var_os("HOME").map(PathBuf::from);
+        let pick = |var: &str, default: &str| {
+            let raw = std::env::var(var)
+                .ok()
+                .filter(|v| !v.is_empty())
+                .unwrap_or_else(|| default.to_string());
+            expand_home(&raw, home.as_deref())
+        };
+        ConfigPaths {
+            config: pick("AWS_CONFIG_FILE", "~/.aws/config"),
+            credentials: pick("AWS_SHARED_CREDENTIALS_FILE", "~/.aws/credentials"),
+        }
+    }
+
+    /// Both files inside one directory (`DIR/config`, `DIR/credentials`).
+    pub fn in_dir(dir: &Path) -> Self {
+        ConfigPaths {
+            config: dir.join("config"),
+            credentials: dir.join("credentials"),
+        }
+    }
+}
+
+fn expand_home(path: &str, home: Option<&Path>) -> PathBuf {
+    match (path.strip_prefix('~'), home) {
+        (Some(rest), Some(home)) if rest.is_empty() || rest.starts_with('/') => {
+            home.join(rest.trim_start_matches('/'))
+        }
+        _ => PathBuf::from(path),
+    }
+}
+
+/// One file's text and the lines of its sections and keys.
+#[derive(Debug)]
+pub struct SourceFile {
+    pub kind: FileKind,
+    pub path: PathBuf,
+    pub text: String,
+    /// Profile name → line of its first section header.
+    sections: HashMap<String, usize>,
+    /// (profile name, lower-case key) → line of its last assignment.
+    keys: HashMap<(String, String), usize>,
+}
+
+impl SourceFile {
+    /// Indexes `text` for line look-ups.
+    pub fn new(kind: FileKind, path: PathBuf, text: String) -> Self {
+        let mut sections = HashMap::new();
+        let mut keys = HashMap::new();
+        let mut current: Option<String> = None;
+        for (i, line) in text.lines().enumerate() {
+            let lineno = i + 1;
+            if let Some(header) = line.trim_end().strip_prefix('[') {
+                current = section_profile_name(kind, header);
+                if let Some(name) = &current {
+                    sections.entry(name.clone()).or_insert(lineno);
+                }
+                continue;
+            }
+            let Some(profile) = &current else { continue };
+            if line.starts_with([' ', '\t']) {
+                continue; // continuation or sub-property
+            }
+            if let Some((key, _)) = line.split_once('=') {
+                let key = key.trim().to_ascii_lowercase();
+                if !key.is_empty() && !key.starts_with(['#', ';']) {
+                    keys.insert((profile.clone(), key), lineno);
+                }
+            }
+        }
+        SourceFile {
+            kind,
+            path,
+            text,
+            sections,
+            keys,
+        }
+    }
+
+    /// Where `profile`'s section starts in this file.
+    pub fn section(&self, profile: &str) -> Option<Location> {
+        self.sections.get(profile).map(|&line| Location {
+            file: self.path.clone(),
+            line,
+        })
+    }
+
+    /// Where `key` of `profile` is set in this file.
+    pub fn key(&self, profile: &str, key: &str) -> Option<Location> {
+        self.keys
+            .get(&(profile.to_string(), key.to_string()))
+            .map(|&line| Location {
+                file: self.path.clone(),
+                line,
+            })
+    }
+}
+
+/// The profile a `[header` line names, as the spec reads it; `None` for other sections.
+fn section_profile_name(kind: FileKind, header: &str) -> Option<String> {
+    let inner = header.split(']').next()?.trim_matches([' ', '\t']);
+    match kind {
+        FileKind::Credentials => Some(inner.to_string()),
+        FileKind::Config => {
+            if inner == "default" {
+                return Some(inner.to_string());
+            }
+            let rest = inner.strip_prefix("profile")?;
+            rest.starts_with([' ', '\t'])
+                .then(|| rest.trim_matches([' ', '\t']).to_string())
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_sections_and_keys() {
+        let text = "# top\n[default]\nregion = eu-west-1\n\n[profile ops]\nrole_arn=arn\n  sub = 1\nRegion = us-east-1\n[sso-session x]\nsso_region = y\n";
+        let f = SourceFile::new(FileKind::Config, "c".into(), text.to_string());
+        assert_eq!(f.section("default").unwrap().line, 2);
+        assert_eq!(f.section("ops").unwrap().line, 5);
+        assert_eq!(f.key("ops", "role_arn").unwrap().line, 6);
+        assert_eq!(f.key("ops", "region").unwrap().line, 8);
+        assert!(f.key("ops", "sub").is_none());
+        assert!(f.section("x").is_none());
+    }
+
+    #[test]
+    fn credentials_sections_have_no_prefix() {
+        let f = SourceFile::new(
+            FileKind::Credentials,
+            "k".into(),
+            "[dev]\naws_access_key_id = A\n".into(),
+        );
+        assert_eq!(f.section("dev").unwrap().line, 1);
+    }
+
+    #[test]
+    fn expands_home() {
+        assert_eq!(
+            expand_home("~/.aws/config", Some(Path::new("/h"))),
+            PathBuf::from("/h/.aws/config")
+        );
+        assert_eq!(
+            expand_home("/abs", Some(Path::new("/h"))),
+            PathBuf::from("/abs")
+        );
+        assert_eq!(
+            expand_home("~x/y", Some(Path::new("/h"))),
+            PathBuf::from("~x/y")
+        );
+    }
+}

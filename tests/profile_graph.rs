@@ -1,0 +1,258 @@
+//! The profile graph: kinds, chains, and one test per diagnostic.
+
+use rolecall::profile::{ConfigPaths, ProfileGraph, ProfileKind};
+use std::path::PathBuf;
+
+fn graph(config: &str, credentials: &str) -> ProfileGraph {
+    let paths = ConfigPaths {
+        config: PathBuf::from("/cfg/config"),
+        credentials: PathBuf::from("/cfg/credentials"),
+    };
+    ProfileGraph::from_texts(paths, config, credentials)
+}
+
+fn diags(g: &ProfileGraph, profile: &str) -> Vec<String> {
+    g.get(profile)
+        .unwrap_or_else(|| panic!("profile {profile} missing"))
+        .diagnostics
+        .iter()
+        .map(|d| d.to_string())
+        .collect()
+}
+
+const BASE: &str = "[base]\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\naws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\n";
+
+#[test]
+fn kinds_and_chain() {
+    let g = graph(
+        "[profile ops]\nrole_arn = arn:aws:iam::123456789012:role/Ops\nsource_profile = base\n\
+         [profile admin]\nrole_arn = arn:aws:iam::210987654321:role/path/Admin\nsource_profile = ops\nmfa_serial = arn:aws:iam::123456789012:mfa/me\n\
+         [profile ec2]\nrole_arn = arn:aws:iam::123456789012:role/X\ncredential_source = Ec2InstanceMetadata\n\
+         [profile proc]\ncredential_process = /bin/echo\n\
+         [profile sso]\nsso_session = s\nsso_account_id = 123456789012\nsso_role_name = R\n[sso-session s]\nsso_start_url = https://x\nsso_region = us-east-1\n\
+         [profile wi]\nrole_arn = arn:aws:iam::123456789012:role/W\nweb_identity_token_file = /tok\n\
+         [profile plain]\nregion = eu-west-1\n",
+        BASE,
+    );
+    let kind = |n: &str| g.get(n).unwrap().kind;
+    assert_eq!(kind("base"), ProfileKind::Static);
+    assert_eq!(kind("ops"), ProfileKind::SourceProfile);
+    assert_eq!(kind("ec2"), ProfileKind::CredentialSource);
+    assert_eq!(kind("proc"), ProfileKind::CredentialProcess);
+    assert_eq!(kind("sso"), ProfileKind::Sso);
+    assert_eq!(kind("wi"), ProfileKind::WebIdentity);
+    assert_eq!(kind("plain"), ProfileKind::None);
+    let admin = g.get("admin").unwrap();
+    assert_eq!(admin.chain, ["admin", "ops", "base"]);
+    assert_eq!(admin.account(), Some("210987654321"));
+    assert_eq!(admin.role_name(), Some("Admin"));
+    assert!(g.chain_needs_mfa("admin"));
+    assert!(!g.chain_needs_mfa("ops"));
+    assert_eq!(
+        g.all_diagnostics().count(),
+        0,
+        "{:?}",
+        g.all_diagnostics().collect::<Vec<_>>()
+    );
+    let names: Vec<&str> = g.profiles().iter().map(|p| p.name.as_str()).collect();
+    let mut sorted = names.clone();
+    sorted.sort();
+    assert_eq!(names, sorted);
+}
+
+#[test]
+fn static_keys_in_a_source_profile_end_the_chain() {
+    let g = graph(
+        "[profile a]\nrole_arn = arn:aws:iam::123456789012:role/A\nsource_profile = b\n\
+         [profile b]\nrole_arn = arn:aws:iam::123456789012:role/B\nsource_profile = c\n\
+         [profile c]\nregion = x\n",
+        "[b]\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\naws_secret_access_key = s\n",
+    );
+    assert_eq!(g.get("a").unwrap().chain, ["a", "b"]);
+    assert_eq!(g.get("b").unwrap().chain, ["b", "c"]);
+}
+
+#[test]
+fn self_reference_uses_own_keys() {
+    let g = graph(
+        "[profile me]\nrole_arn = arn:aws:iam::123456789012:role/A\nsource_profile = me\n",
+        "[me]\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\naws_secret_access_key = s\n",
+    );
+    assert_eq!(g.get("me").unwrap().chain, ["me"]);
+    assert!(diags(&g, "me").is_empty());
+}
+
+#[test]
+fn cycle_is_reported_with_its_path_and_line() {
+    let g = graph(
+        "[profile a]\nrole_arn = arn:aws:iam::123456789012:role/A\nsource_profile = b\n\
+         [profile b]\nrole_arn = arn:aws:iam::123456789012:role/B\nsource_profile = a\n",
+        "",
+    );
+    let d = diags(&g, "a");
+    assert_eq!(d.len(), 1, "{d:?}");
+    assert!(d[0].contains("source_profile cycle: a → b → a"), "{}", d[0]);
+    assert!(d[0].starts_with("/cfg/config:6: profile 'a'"), "{}", d[0]);
+}
+
+#[test]
+fn missing_source_profile() {
+    let g = graph(
+        "[profile a]\nregion = x\nrole_arn = arn:aws:iam::123456789012:role/A\nsource_profile = nowhere\n",
+        "",
+    );
+    let d = diags(&g, "a");
+    assert_eq!(
+        d,
+        ["/cfg/config:4: profile 'a': source_profile 'nowhere' does not exist"]
+    );
+}
+
+#[test]
+fn missing_source_further_down_is_reported_on_the_start() {
+    let g = graph(
+        "[profile a]\nrole_arn = arn:aws:iam::123456789012:role/A\nsource_profile = b\n\
+         [profile b]\nrole_arn = arn:aws:iam::123456789012:role/B\nsource_profile = gone\n",
+        "",
+    );
+    let d = diags(&g, "a");
+    assert!(
+        d[0].contains("chain broken at 'b': source_profile 'gone' does not exist"),
+        "{d:?}"
+    );
+    assert_eq!(g.get("a").unwrap().chain, ["a", "b"]);
+}
+
+#[test]
+fn both_source_profile_and_credential_source() {
+    let g = graph(
+        &format!("[profile a]\nrole_arn = arn:aws:iam::123456789012:role/A\nsource_profile = base\ncredential_source = Environment\n"),
+        BASE,
+    );
+    let d = diags(&g, "a");
+    assert!(d.iter().any(|m| m == "/cfg/config:4: profile 'a': both source_profile and credential_source are set; keep only one"), "{d:?}");
+}
+
+#[test]
+fn unknown_credential_source() {
+    let g = graph(
+        "[profile a]\nrole_arn = arn:aws:iam::123456789012:role/A\ncredential_source = Ec2Metadata\n",
+        "",
+    );
+    let d = diags(&g, "a");
+    assert_eq!(d.len(), 1);
+    assert!(
+        d[0].starts_with("/cfg/config:3: profile 'a': unknown credential_source 'Ec2Metadata'"),
+        "{}",
+        d[0]
+    );
+}
+
+#[test]
+fn malformed_role_arn() {
+    let g = graph(
+        "[profile a]\nrole_arn = arn:aws:iam::12345:role/A\nsource_profile = base\n",
+        BASE,
+    );
+    let d = diags(&g, "a");
+    assert_eq!(d.len(), 1);
+    assert!(d[0].starts_with("/cfg/config:2: profile 'a': role_arn 'arn:aws:iam::12345:role/A' is not an IAM role ARN"), "{}", d[0]);
+    assert_eq!(g.get("a").unwrap().account(), None);
+}
+
+#[test]
+fn duration_out_of_range_and_not_a_number() {
+    let g = graph(
+        "[profile low]\nduration_seconds = 899\n[profile high]\nduration_seconds = 43201\n[profile ok]\nduration_seconds = 43200\n[profile bad]\nduration_seconds = 1h\n",
+        "",
+    );
+    assert!(diags(&g, "low")[0]
+        .contains("/cfg/config:2: profile 'low': duration_seconds 899 is outside 900..43200"));
+    assert!(diags(&g, "high")[0].contains("duration_seconds 43201 is outside"));
+    assert!(diags(&g, "ok").is_empty());
+    assert_eq!(g.get("ok").unwrap().duration_seconds, Some(43200));
+    assert!(diags(&g, "bad")[0].contains("duration_seconds '1h' is not a whole number"));
+}
+
+#[test]
+fn role_without_source_and_missing_sso_session() {
+    let g = graph(
+        "[profile r]\nrole_arn = arn:aws:iam::123456789012:role/A\n[profile s]\nsso_session = nope\n",
+        "",
+    );
+    assert!(diags(&g, "r")[0].contains("neither source_profile nor credential_source"));
+    assert!(diags(&g, "s")[0].contains("sso_session 'nope' has no [sso-session nope] section"));
+}
+
+#[test]
+fn malformed_file_keeps_every_good_profile() {
+    let config = "[profile good1]\nregion = eu-west-1\nthis line is not a property\n[profile good2]\nregion = us-east-1\n[profile broken\nregion = x\n[profile good3]\nrole_arn = arn:aws:iam::123456789012:role/A\nsource_profile = good1\n";
+    let g = graph(
+        config,
+        "[cred]\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\n= no key\naws_secret_access_key = s\n",
+    );
+    for name in ["good1", "good2", "good3", "cred"] {
+        assert!(g.get(name).is_some(), "lost {name}");
+    }
+    assert_eq!(g.get("good2").unwrap().region.as_deref(), Some("us-east-1"));
+    assert_eq!(g.get("good3").unwrap().chain, ["good3", "good1"]);
+    let files: Vec<String> = g.file_diagnostics.iter().map(|d| d.to_string()).collect();
+    assert!(
+        files.iter().any(|d| d.starts_with("/cfg/config:3: ")),
+        "{files:?}"
+    );
+    assert!(
+        files.iter().any(|d| d.starts_with("/cfg/config:6: ")),
+        "{files:?}"
+    );
+    assert!(
+        files.iter().any(|d| d.starts_with("/cfg/credentials:3: ")),
+        "{files:?}"
+    );
+    assert!(g.static_credentials("cred").is_some());
+}
+
+#[test]
+fn unreadable_file_is_a_diagnostic_not_a_failure() {
+    let dir = tempfile::tempdir().unwrap();
+    // A directory where the credentials file should be cannot be read as a file.
+    std::fs::create_dir(dir.path().join("credentials")).unwrap();
+    std::fs::write(
+        dir.path().join("config"),
+        "[profile ok]\nregion = eu-west-1\n",
+    )
+    .unwrap();
+    let g = ProfileGraph::load(&ConfigPaths::in_dir(dir.path()));
+    assert!(g.get("ok").is_some());
+    let d: Vec<String> = g.file_diagnostics.iter().map(|d| d.to_string()).collect();
+    assert_eq!(d.len(), 1, "{d:?}");
+    assert!(
+        d[0].contains("credentials") && d[0].contains("cannot read file"),
+        "{d:?}"
+    );
+}
+
+#[test]
+fn missing_files_are_empty() {
+    let dir = tempfile::tempdir().unwrap();
+    let g = ProfileGraph::load(&ConfigPaths::in_dir(dir.path()));
+    assert!(g.profiles().is_empty());
+    assert_eq!(g.all_diagnostics().count(), 0);
+}
+
+#[test]
+fn credentials_file_overrides_config_values() {
+    let g = graph(
+        "[profile p]\nregion = eu-west-1\nrole_arn = arn:aws:iam::123456789012:role/A\nsource_profile = base\n",
+        &format!("{BASE}[p]\nregion = us-west-2\n"),
+    );
+    assert_eq!(g.get("p").unwrap().region.as_deref(), Some("us-west-2"));
+}
+
+#[test]
+fn debug_output_holds_no_secret() {
+    let g = graph("", BASE);
+    let shown = format!("{:?} {:?}", g, g.static_credentials("base"));
+    assert!(!shown.contains("wJalrXUtnFEMI"), "{shown}");
+    assert!(!shown.contains("AKIAIOSFODNN7EXAMPLE"), "{shown}");
+}
