@@ -126,7 +126,7 @@ fn missing_source_further_down_is_reported_on_the_start() {
 #[test]
 fn both_source_profile_and_credential_source() {
     let g = graph(
-        &format!("[profile a]\nrole_arn = arn:aws:iam::123456789012:role/A\nsource_profile = base\ncredential_source = Environment\n"),
+        "[profile a]\nrole_arn = arn:aws:iam::123456789012:role/A\nsource_profile = base\ncredential_source = Environment\n",
         BASE,
     );
     let d = diags(&g, "a");
