@@ -1,0 +1,203 @@
+#!/usr/bin/env python3
+"""Resolve every profile of a conformance case the way botocore does.
+
+Usage: botocore_resolve.py [--cross-check] CASE_DIR
+
+CASE_DIR holds `config` and optionally `credentials` (AWS CLI format).
+Prints one JSON object to stdout: profile name -> {role_arn, region,
+mfa_serial, duration_seconds, chain}; keys sorted.
+
+`chain` lists profile names from the profile down to the one that holds the
+base credentials, following botocore's AssumeRoleProvider (see
+botocore/credentials.py: _has_assume_role_config_vars, _get_role_config,
+_validate_source_profile, _resolve_source_credentials,
+_resolve_credentials_from_profile, _has_static_credentials). It is null
+where botocore would raise a configuration error (loop, missing source
+profile, role_arn with neither/both of source_profile and credential_source,
+a source profile with no credentials).
+
+--cross-check additionally runs botocore's real AssumeRoleProvider for each
+profile (with leaf credential loading stubbed out, so no network, process or
+SSO token is touched), records which profiles it visits, and exits 2 if that
+differs from the computed chain.
+"""
+
+import json
+import os
+import sys
+
+# configparser reads files in the locale's encoding; force UTF-8 so unicode
+# profile names parse the same everywhere.
+if not sys.flags.utf8_mode and os.environ.get("PYTHONUTF8") != "1":
+    os.environ["PYTHONUTF8"] = "1"
+    os.execv(sys.executable, [sys.executable] + sys.argv)
+
+import botocore.credentials  # noqa: E402
+import botocore.session  # noqa: E402
+
+CREDENTIAL_SOURCES = ("Environment", "Ec2InstanceMetadata", "EcsContainer")
+
+# Keys whose presence lets botocore's profile providers (web identity, SSO,
+# shared credentials, process, config) produce credentials for a profile.
+PROVIDER_KEYS = (
+    "web_identity_token_file",
+    "sso_session",
+    "sso_start_url",
+    "credential_process",
+)
+
+
+def has_static(profile):
+    # botocore: any of the two keys counts (a partial pair later errors).
+    return "aws_access_key_id" in profile or "aws_secret_access_key" in profile
+
+
+def is_assume_role(profile):
+    return "role_arn" in profile and "web_identity_token_file" not in profile
+
+
+def source_has_credentials(profile):
+    if has_static(profile):
+        return "aws_access_key_id" in profile and "aws_secret_access_key" in profile
+    return any(k in profile for k in PROVIDER_KEYS)
+
+
+def resolve_chain(name, profiles):
+    """Mirror of botocore's AssumeRoleProvider walk. None on config error."""
+    if not is_assume_role(profiles[name]):
+        return [name]
+    visited = [name]
+    chain = [name]
+    current = name
+    while True:
+        profile = profiles[current]
+        credential_source = profile.get("credential_source")
+        source_profile = profile.get("source_profile")
+        if credential_source is not None and source_profile is not None:
+            return None  # both given
+        if credential_source is None and source_profile is None:
+            return None  # neither given
+        if credential_source is not None:
+            if credential_source not in CREDENTIAL_SOURCES:
+                return None
+            return chain
+        if source_profile not in profiles:
+            return None
+        source = profiles[source_profile]
+        if source_profile in visited:
+            # Only a direct self reference with static keys is allowed.
+            if source_profile != current or not has_static(source):
+                return None
+        visited.append(source_profile)
+        if has_static(source) or not is_assume_role(source):
+            if not source_has_credentials(source):
+                return None
+            if source_profile != current:
+                chain.append(source_profile)
+            return chain
+        chain.append(source_profile)
+        current = source_profile
+
+
+def botocore_chain(session, name):
+    """Run botocore's own AssumeRoleProvider, recording visited profiles."""
+    fake = botocore.credentials.Credentials("AKIDFAKE", "FAKESECRET")
+
+    class FakeProviderBuilder:
+        def providers(self, profile_name, disable_env_vars=False):
+            class P(botocore.credentials.CredentialProvider):
+                METHOD = "fake"
+
+                def load(self):
+                    return fake
+
+            return [P()]
+
+    class FakeSourcer:
+        def is_supported(self, source_name):
+            return source_name in CREDENTIAL_SOURCES
+
+        def source_credentials(self, source_name):
+            return fake
+
+    provider = botocore.credentials.AssumeRoleProvider(
+        load_config=lambda: session.full_config,
+        client_creator=lambda *a, **k: None,
+        cache={},
+        profile_name=name,
+        credential_sourcer=FakeSourcer(),
+        profile_provider_builder=FakeProviderBuilder(),
+    )
+    visited = [name]
+    original = provider._resolve_credentials_from_profile
+
+    def recording(profile_name):
+        visited.append(profile_name)
+        return original(profile_name)
+
+    provider._resolve_credentials_from_profile = recording
+    try:
+        provider.load()
+    except Exception:  # botocore config errors -> null, like resolve_chain
+        return None
+    chain = []
+    for p in visited:
+        if not chain or chain[-1] != p:
+            chain.append(p)
+    return chain
+
+
+def to_int(value):
+    if value is None:
+        return None
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def main(argv):
+    cross_check = "--cross-check" in argv
+    args = [a for a in argv if a != "--cross-check"]
+    if len(args) != 1:
+        sys.stderr.write(__doc__)
+        return 64
+    case_dir = os.path.abspath(args[0])
+    for var in list(os.environ):
+        if var.startswith("AWS_"):
+            del os.environ[var]
+    os.environ["AWS_CONFIG_FILE"] = os.path.join(case_dir, "config")
+    os.environ["AWS_SHARED_CREDENTIALS_FILE"] = os.path.join(case_dir, "credentials")
+
+    session = botocore.session.Session()
+    profiles = session.full_config["profiles"]
+    names = sorted(session.available_profiles)
+
+    out = {}
+    mismatches = []
+    for name in names:
+        p = profiles.get(name, {})
+        chain = resolve_chain(name, profiles)
+        out[name] = {
+            "role_arn": p.get("role_arn"),
+            "region": p.get("region"),
+            "mfa_serial": p.get("mfa_serial"),
+            "duration_seconds": to_int(p.get("duration_seconds")),
+            "chain": chain,
+        }
+        if cross_check:
+            real = botocore_chain(session, name)
+            if real != chain:
+                mismatches.append((name, chain, real))
+
+    sys.stdout.write(json.dumps(out, sort_keys=True, indent=2, ensure_ascii=False))
+    sys.stdout.write("\n")
+    for name, mine, real in mismatches:
+        sys.stderr.write(
+            f"cross-check mismatch for {name!r}: computed {mine}, botocore {real}\n"
+        )
+    return 2 if mismatches else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
