@@ -256,3 +256,22 @@ fn debug_output_holds_no_secret() {
     assert!(!shown.contains("wJalrXUtnFEMI"), "{shown}");
     assert!(!shown.contains("AKIAIOSFODNN7EXAMPLE"), "{shown}");
 }
+
+#[test]
+fn sections_the_spec_ignores_are_reported() {
+    let g = graph(
+        "[profile ok]\nregion = a\n[profile \"quoted name\"]\nregion = b\n[profile münchen]\nregion = c\n",
+        "",
+    );
+    assert!(g.get("ok").is_some());
+    let d: Vec<String> = g.file_diagnostics.iter().map(|d| d.to_string()).collect();
+    assert_eq!(d.len(), 2, "{d:?}");
+    assert!(
+        d[0].starts_with("/cfg/config:3: profile '\"quoted name\"' is ignored"),
+        "{d:?}"
+    );
+    assert!(
+        d[1].starts_with("/cfg/config:5: profile 'münchen' is ignored"),
+        "{d:?}"
+    );
+}

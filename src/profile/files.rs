@@ -113,6 +113,11 @@ impl SourceFile {
         })
     }
 
+    /// Every profile section name in the file with its line (in no particular order).
+    pub fn sections(&self) -> impl Iterator<Item = (&str, usize)> {
+        self.sections.iter().map(|(n, &l)| (n.as_str(), l))
+    }
+
     /// Where `key` of `profile` is set in this file.
     pub fn key(&self, profile: &str, key: &str) -> Option<Location> {
         self.keys

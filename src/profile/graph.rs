@@ -66,6 +66,7 @@ impl ProfileGraph {
         mut file_diagnostics: Vec<Diagnostic>,
     ) -> Self {
         let set = parse_resilient(&mut config, &mut credentials, &mut file_diagnostics);
+        report_ignored_sections(&set, &config, &credentials, &mut file_diagnostics);
         let mut static_keys = HashMap::new();
         let mut profiles: Vec<Profile> = set
             .profiles()
@@ -158,7 +159,10 @@ impl ProfileGraph {
             if !first && current.has_static_keys {
                 break;
             }
-            if current.role_arn.is_none() || current.credential_source.is_some() {
+            if current.role_arn.is_none()
+                || current.credential_source.is_some()
+                || current.web_identity_token_file.is_some()
+            {
                 break;
             }
             let Some(next) = current.source_profile.as_deref() else {
@@ -283,6 +287,34 @@ fn parse_resilient(
         });
         parse("", "").expect("empty files parse")
     })
+}
+
+/// A section the spec ignores (a name with characters outside `A-Za-z0-9_-/.%@:+`, such as
+/// spaces, quotes or non-ASCII letters) would vanish silently; say so, with its line.
+fn report_ignored_sections(
+    set: &ProfileSet,
+    config: &SourceFile,
+    credentials: &SourceFile,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    let mut ignored: Vec<(&Path, usize, &str)> = [config, credentials]
+        .iter()
+        .flat_map(|f| {
+            f.sections()
+                .map(move |(name, line)| (f.path.as_path(), line, name))
+        })
+        .filter(|(_, _, name)| set.get_profile(name).is_none() && *name != "rolecall ignored")
+        .collect();
+    ignored.sort();
+    for (path, line, name) in ignored {
+        diagnostics.push(file_diagnostic(
+            path,
+            line,
+            &format!(
+                "profile '{name}' is ignored: AWS SDKs accept only ASCII letters, digits and _ - / . % @ : + in profile names"
+            ),
+        ));
+    }
 }
 
 /// The line number in aws-config's "error parsing … on line N" message.
@@ -454,12 +486,12 @@ fn classify(
     let credential_process = get("credential_process");
     // The AWS CLI's provider order for a profile: assume-role, web identity, SSO,
     // static keys, credential_process.
-    let kind = if role_arn.is_some() && source_profile.is_some() {
+    let kind = if role_arn.is_some() && web_identity_token_file.is_some() {
+        ProfileKind::WebIdentity
+    } else if role_arn.is_some() && source_profile.is_some() {
         ProfileKind::SourceProfile
     } else if role_arn.is_some() && credential_source.is_some() {
         ProfileKind::CredentialSource
-    } else if role_arn.is_some() && web_identity_token_file.is_some() {
-        ProfileKind::WebIdentity
     } else if sso_session.is_some() || sso_start_url.is_some() {
         ProfileKind::Sso
     } else if has_static_keys {

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Resolve every profile of a conformance case the way botocore does.
 
-Usage: botocore_resolve.py [--cross-check] CASE_DIR
+Usage: botocore_resolve.py [--cross-check] CASE_DIR [CASE_DIR...]  (several: {case: profiles})
 
 CASE_DIR holds `config` and optionally `credentials` (AWS CLI format).
 Prints one JSON object to stdout: profile name -> {role_arn, region,
@@ -156,13 +156,8 @@ def to_int(value):
         return None
 
 
-def main(argv):
-    cross_check = "--cross-check" in argv
-    args = [a for a in argv if a != "--cross-check"]
-    if len(args) != 1:
-        sys.stderr.write(__doc__)
-        return 64
-    case_dir = os.path.abspath(args[0])
+def resolve_case(case_dir, cross_check):
+    """What botocore makes of one case: ({profile: fields}, [cross-check mismatches])."""
     for var in list(os.environ):
         if var.startswith("AWS_"):
             del os.environ[var]
@@ -189,12 +184,29 @@ def main(argv):
             real = botocore_chain(session, name)
             if real != chain:
                 mismatches.append((name, chain, real))
+    return out, mismatches
 
-    sys.stdout.write(json.dumps(out, sort_keys=True, indent=2, ensure_ascii=False))
+
+def main(argv):
+    cross_check = "--cross-check" in argv
+    args = [a for a in argv if a != "--cross-check"]
+    if not args:
+        sys.stderr.write(__doc__)
+        return 64
+    results = {}
+    mismatches = []
+    for case_dir in args:
+        case_dir = os.path.abspath(case_dir)
+        out, bad = resolve_case(case_dir, cross_check)
+        results[os.path.basename(case_dir)] = out
+        mismatches += [(os.path.basename(case_dir),) + m for m in bad]
+    # One case prints its profiles; several print {case name: profiles}.
+    shown = results[os.path.basename(os.path.abspath(args[0]))] if len(args) == 1 else results
+    sys.stdout.write(json.dumps(shown, sort_keys=True, indent=2, ensure_ascii=False))
     sys.stdout.write("\n")
-    for name, mine, real in mismatches:
+    for case, name, mine, real in mismatches:
         sys.stderr.write(
-            f"cross-check mismatch for {name!r}: computed {mine}, botocore {real}\n"
+            f"cross-check mismatch in {case} for {name!r}: computed {mine}, botocore {real}\n"
         )
     return 2 if mismatches else 0
 

@@ -1,0 +1,163 @@
+//! Base credentials: where the first link of a profile's chain gets its keys.
+//!
+//! Each source reports what it is the way `aws configure list` does (a type such as
+//! `shared-credentials-file` or `iam-role`, and a location), so the TUI and `sessions`
+//! can say where a session came from.
+
+pub mod http;
+mod imds;
+
+use crate::credentials::Credentials;
+use crate::profile::CredentialSource;
+use crate::secret::Secret;
+use aws_credential_types::provider::ProvideCredentials;
+use aws_smithy_types::error::display::DisplayErrorContext;
+use std::time::Duration;
+
+pub use imds::{imds_credentials, MetadataConfig};
+
+/// Base credentials and where they came from.
+#[derive(Debug, Clone)]
+pub struct BaseCredentials {
+    pub credentials: Credentials,
+    pub origin: Origin,
+}
+
+/// What a source is, in the terms of `aws configure list`'s Type and Location columns.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Origin {
+    /// `shared-credentials-file`, `env`, `iam-role`, `container-role`, `custom-process`.
+    pub kind: &'static str,
+    /// The file, endpoint or command it was read from.
+    pub location: String,
+}
+
+impl std::fmt::Display for Origin {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} ({})", self.kind, self.location)
+    }
+}
+
+/// Why base credentials could not be obtained. Never holds a secret.
+#[derive(Debug, thiserror::Error)]
+pub enum SourceError {
+    #[error("{0}")]
+    Missing(String),
+    #[error("instance metadata: {0}")]
+    Imds(String),
+    #[error("container credentials endpoint: {0}")]
+    Container(String),
+    #[error("credential_process `{command}` failed: {message}")]
+    Process { command: String, message: String },
+    #[error("environment: {0}")]
+    Environment(String),
+}
+
+/// Long-term keys from the credentials or config file.
+pub fn static_keys(credentials: &Credentials, file: &str) -> BaseCredentials {
+    BaseCredentials {
+        credentials: credentials.clone(),
+        origin: Origin {
+            kind: "shared-credentials-file",
+            location: file.to_string(),
+        },
+    }
+}
+
+/// `AWS_ACCESS_KEY_ID` / `AWS_SECRET_ACCESS_KEY` / `AWS_SESSION_TOKEN` from the environment.
+pub async fn environment() -> Result<BaseCredentials, SourceError> {
+    let provider = aws_config::environment::EnvironmentVariableCredentialsProvider::new();
+    let creds = provider
+        .provide_credentials()
+        .await
+        .map_err(|e| SourceError::Environment(DisplayErrorContext(&e).to_string()))?;
+    Ok(BaseCredentials {
+        credentials: from_sdk(&creds),
+        origin: Origin {
+            kind: "env",
+            location: "AWS_ACCESS_KEY_ID".into(),
+        },
+    })
+}
+
+/// The container endpoint (ECS tasks, CloudShell): `AWS_CONTAINER_CREDENTIALS_RELATIVE_URI`
+/// or `AWS_CONTAINER_CREDENTIALS_FULL_URI` with `AWS_CONTAINER_AUTHORIZATION_TOKEN(_FILE)`,
+/// through aws-config's provider.
+pub async fn container(config: &MetadataConfig) -> Result<BaseCredentials, SourceError> {
+    let location = std::env::var("AWS_CONTAINER_CREDENTIALS_FULL_URI")
+        .or_else(|_| {
+            std::env::var("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI")
+                .map(|rel| format!("http://169.254.170.2{rel}"))
+        })
+        .map_err(|_| {
+            SourceError::Container(
+                "neither AWS_CONTAINER_CREDENTIALS_FULL_URI nor AWS_CONTAINER_CREDENTIALS_RELATIVE_URI is set".into(),
+            )
+        })?;
+    let provider = aws_config::ecs::EcsCredentialsProvider::builder()
+        .connect_timeout(config.timeout)
+        .read_timeout(config.timeout)
+        .build();
+    let attempt = provider.credentials();
+    let creds = tokio::time::timeout(config.timeout * 3, attempt)
+        .await
+        .map_err(|_| {
+            SourceError::Container(format!(
+                "no answer from {location} within {:?}",
+                config.timeout * 3
+            ))
+        })?
+        .map_err(|e| SourceError::Container(format!("{location}: {}", DisplayErrorContext(&e))))?;
+    Ok(BaseCredentials {
+        credentials: from_sdk(&creds),
+        origin: Origin {
+            kind: "container-role",
+            location,
+        },
+    })
+}
+
+/// `credential_process`: runs the command and reads its `Version: 1` JSON (aws-config's provider).
+pub async fn credential_process(command: &str) -> Result<BaseCredentials, SourceError> {
+    let provider =
+        aws_config::credential_process::CredentialProcessProvider::new(command.to_string());
+    let creds = provider
+        .provide_credentials()
+        .await
+        .map_err(|e| SourceError::Process {
+            command: command.to_string(),
+            message: DisplayErrorContext(&e).to_string(),
+        })?;
+    Ok(BaseCredentials {
+        credentials: from_sdk(&creds),
+        origin: Origin {
+            kind: "custom-process",
+            location: command.to_string(),
+        },
+    })
+}
+
+/// The provider a `credential_source` names.
+pub async fn for_credential_source(
+    source: CredentialSource,
+    config: &MetadataConfig,
+) -> Result<BaseCredentials, SourceError> {
+    match source {
+        CredentialSource::Environment => environment().await,
+        CredentialSource::Ec2InstanceMetadata => imds_credentials(config).await,
+        CredentialSource::EcsContainer => container(config).await,
+    }
+}
+
+/// Converts the SDK's credentials into rolecall's.
+pub fn from_sdk(creds: &aws_credential_types::Credentials) -> Credentials {
+    Credentials {
+        access_key_id: creds.access_key_id().to_string(),
+        secret_access_key: Secret::new(creds.secret_access_key()),
+        session_token: creds.session_token().map(Secret::new),
+        expiration: creds.expiry().map(chrono::DateTime::<chrono::Utc>::from),
+    }
+}
+
+/// Default bound on one metadata request, as in the AWS CLI (`AWS_METADATA_SERVICE_TIMEOUT`).
+pub const DEFAULT_METADATA_TIMEOUT: Duration = Duration::from_secs(1);
