@@ -9,6 +9,8 @@ pub mod credentials;
 pub mod demo;
 pub mod output;
 pub mod profile;
+pub mod resolve;
 pub mod secret;
 pub mod session;
 pub mod source;
+pub mod sts;

@@ -1,10 +1,14 @@
 //! The `rolecall` binary: no subcommand opens the TUI; subcommands are for scripts.
 
-use anyhow::Result;
-use clap::{Parser, Subcommand, ValueEnum};
-use rolecall::cli;
+use anyhow::{bail, Context, Result};
+use clap::{Args as ClapArgs, Parser, Subcommand, ValueEnum};
+use rolecall::cli::{self, context::ObtainArgs};
+use rolecall::output::Format;
 use rolecall::profile::{ConfigPaths, ProfileGraph};
+use rolecall::resolve::MfaMode;
+use rolecall::session::SessionStore;
 use std::io::Write;
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 #[derive(Parser)]
@@ -26,6 +30,74 @@ enum Command {
     },
     /// Print configuration problems; exit 1 when there are any.
     Check,
+    /// Print a session's credentials in a format to paste or eval.
+    Export {
+        profile: String,
+        /// sh, fish, powershell, dotenv, json, credential-process, docker, redshift.
+        #[arg(long, short, default_value = "sh")]
+        format: String,
+        #[command(flatten)]
+        obtain: ObtainFlags,
+    },
+    /// Run a command with a session's credentials in its environment.
+    Exec {
+        profile: String,
+        /// Run even inside another rolecall session (ROLECALL_PROFILE set).
+        #[arg(long)]
+        nested: bool,
+        #[command(flatten)]
+        obtain: ObtainFlags,
+        /// The command and its arguments (after `--`).
+        #[arg(last = true, required = true)]
+        command: Vec<String>,
+    },
+    /// Write a session to a dotenv file (mode 0600; default ./.env).
+    EnvFile {
+        profile: String,
+        path: Option<PathBuf>,
+        /// Replace a file rolecall did not write.
+        #[arg(long)]
+        force: bool,
+        #[command(flatten)]
+        obtain: ObtainFlags,
+    },
+    /// List active sessions and their time left; `sessions clear [PROFILE]` forgets them.
+    Sessions {
+        #[arg(long, value_enum, default_value_t = ListFormat::Table)]
+        format: ListFormat,
+        #[command(subcommand)]
+        action: Option<SessionsAction>,
+    },
+}
+
+#[derive(Subcommand)]
+enum SessionsAction {
+    /// Forget cached sessions: one profile's, or all.
+    Clear { profile: Option<String> },
+}
+
+#[derive(ClapArgs)]
+struct ObtainFlags {
+    /// The six-digit MFA code (otherwise asked on the terminal when needed).
+    #[arg(long)]
+    mfa_code: Option<String>,
+    /// Ignore a cached session and call STS again.
+    #[arg(long)]
+    refresh: bool,
+    /// Send the MFA code with AssumeRole itself instead of making one MFA session
+    /// (GetSessionToken) shared by every role of the same source.
+    #[arg(long)]
+    mfa_per_role: bool,
+}
+
+impl From<ObtainFlags> for ObtainArgs {
+    fn from(f: ObtainFlags) -> Self {
+        ObtainArgs {
+            mfa_code: f.mfa_code,
+            refresh: f.refresh,
+            mfa_mode: if f.mfa_per_role { MfaMode::AssumeRole } else { MfaMode::SessionToken },
+        }
+    }
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -52,27 +124,89 @@ fn load_graph(demo: bool) -> ProfileGraph {
     }
 }
 
+fn block_on<F: std::future::Future>(future: F) -> Result<F::Output> {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")?;
+    Ok(rt.block_on(future))
+}
+
 fn run(args: Args) -> Result<ExitCode> {
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
+    let graph = || load_graph(args.demo);
     match args.command {
         None => {
-            let graph = load_graph(args.demo);
-            cli::list::write_table(&graph, &mut out)?;
+            cli::list::write_table(&graph(), &mut out)?;
         }
-        Some(Command::List { format }) => {
-            let graph = load_graph(args.demo);
-            match format {
-                ListFormat::Table => cli::list::write_table(&graph, &mut out)?,
-                ListFormat::Json => cli::list::write_json(&graph, &mut out)?,
-            }
-        }
+        Some(Command::List { format }) => match format {
+            ListFormat::Table => cli::list::write_table(&graph(), &mut out)?,
+            ListFormat::Json => cli::list::write_json(&graph(), &mut out)?,
+        },
         Some(Command::Check) => {
-            let graph = load_graph(args.demo);
-            let problems = cli::list::write_check(&graph, &mut out)?;
+            let problems = cli::list::write_check(&graph(), &mut out)?;
             out.flush()?;
             if problems > 0 {
                 return Ok(ExitCode::from(1));
+            }
+        }
+        Some(Command::Export { profile, format, obtain }) => {
+            let format: Format = format.parse().map_err(anyhow::Error::msg)?;
+            let graph = graph();
+            let session = block_on(cli::context::obtain(&graph, &profile, &obtain.into()))??;
+            out.write_all(cli::export::export_text(&session, format).as_bytes())?;
+        }
+        Some(Command::Exec { profile, nested, obtain, command }) => {
+            if let Some(warning) = cli::exec::nested_warning(&profile) {
+                if !nested {
+                    bail!("{warning}");
+                }
+                eprintln!("rolecall: warning: {warning}");
+            }
+            let graph = graph();
+            let session = block_on(cli::context::obtain(&graph, &profile, &obtain.into()))??;
+            drop(out);
+            let status = cli::exec::command_with_session(&command[0], &command[1..], &session)
+                .status()
+                .with_context(|| format!("cannot run `{}`", command[0]))?;
+            return Ok(ExitCode::from(cli::exec::exit_code(status)));
+        }
+        Some(Command::EnvFile { profile, path, force, obtain }) => {
+            let path = path.unwrap_or_else(|| PathBuf::from(".env"));
+            let graph = graph();
+            if !force && cli::env_file::is_foreign_file(&path)? {
+                bail!(cli::env_file::EnvFileError::NotOurs(path.display().to_string()));
+            }
+            let session = block_on(cli::context::obtain(&graph, &profile, &obtain.into()))??;
+            cli::env_file::write_env_file(&session, &path, force)?;
+            eprintln!("rolecall: wrote {} (mode 0600) for profile '{profile}'", path.display());
+        }
+        Some(Command::Sessions { format, action }) => {
+            let store = SessionStore::open(SessionStore::default_dir())
+                .context("cannot open the session store")?;
+            if let Some(SessionsAction::Clear { profile }) = action {
+                let n = store.remove(profile.as_deref())?;
+                eprintln!("rolecall: forgot {n} session(s)");
+                return Ok(ExitCode::SUCCESS);
+            }
+            let loaded = store.load()?;
+            for w in &loaded.warnings {
+                eprintln!("rolecall: warning: {w}");
+            }
+            let now = chrono::Utc::now();
+            let active: Vec<_> = loaded
+                .sessions
+                .into_iter()
+                .filter(|s| s.seconds_left(now).is_none_or(|left| left > 0))
+                .collect();
+            match format {
+                ListFormat::Json => {
+                    let all: Vec<_> = active.iter().map(|s| cli::sessions::session_json(s, now)).collect();
+                    serde_json::to_writer_pretty(&mut out, &all)?;
+                    writeln!(out)?;
+                }
+                ListFormat::Table => out.write_all(cli::sessions::sessions_table(&active, now).as_bytes())?,
             }
         }
     }

@@ -1,0 +1,230 @@
+//! Test harness shared by the integration tests: moto_server, loopback stubs, and an
+//! isolated environment for running the real `rolecall` binary and the AWS CLI.
+#![allow(dead_code)]
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+use std::sync::mpsc;
+use std::time::Duration;
+
+/// The repository root.
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// A tool from the project's venv (.ci/setup creates it).
+pub fn venv_bin(name: &str) -> PathBuf {
+    let p = root().join(".venv/bin").join(name);
+    assert!(p.exists(), "{} is missing: run `bash .ci/setup` first", p.display());
+    p
+}
+
+/// A moto_server on 127.0.0.1, on a port it picks itself; stopped on drop.
+pub struct Moto {
+    child: Child,
+    pub url: String,
+}
+
+impl Moto {
+    /// Starts moto_server and waits (bounded) for it to say where it listens.
+    pub fn start() -> Moto {
+        let mut child = Command::new(venv_bin("moto_server"))
+            .args(["-H", "127.0.0.1", "-p", "0"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("start moto_server");
+        let stderr = child.stderr.take().unwrap();
+        let (tx, rx) = mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                if let Some(i) = line.find("http://127.0.0.1:") {
+                    let _ = tx.send(line[i..].trim().to_string());
+                }
+            }
+        });
+        let url = rx
+            .recv_timeout(Duration::from_secs(60))
+            .expect("moto_server did not report its address within 60 s");
+        Moto { child, url }
+    }
+}
+
+impl Drop for Moto {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// One HTTP request as a stub sees it.
+#[derive(Debug, Clone)]
+pub struct Request {
+    pub method: String,
+    pub path: String,
+    pub headers: Vec<(String, String)>,
+    pub body: String,
+}
+
+impl Request {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// What a stub answers; `Hang` accepts and never answers (for timeouts).
+pub enum Reply {
+    Status(u16, String),
+    Hang,
+}
+
+/// A loopback HTTP stub answering every request with `handler`; lives as long as the test.
+pub struct Stub {
+    pub url: String,
+    pub requests: mpsc::Receiver<Request>,
+}
+
+impl Stub {
+    pub fn start(handler: impl Fn(&Request) -> Reply + Send + 'static) -> Stub {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        let (tx, rx) = mpsc::channel();
+        std::thread::spawn(move || {
+            let mut hung = Vec::new();
+            for stream in listener.incoming() {
+                let Ok(mut stream) = stream else { continue };
+                let Some(req) = read_request(&mut stream) else { continue };
+                let _ = tx.send(req.clone());
+                match handler(&req) {
+                    Reply::Hang => hung.push(stream),
+                    Reply::Status(code, body) => {
+                        let _ = write!(
+                            stream,
+                            "HTTP/1.1 {code} X\r\nContent-Type: text/xml\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                            body.len()
+                        );
+                    }
+                }
+            }
+        });
+        Stub { url, requests: rx }
+    }
+}
+
+fn read_request(stream: &mut TcpStream) -> Option<Request> {
+    stream.set_read_timeout(Some(Duration::from_secs(10))).ok()?;
+    let mut reader = BufReader::new(stream.try_clone().ok()?);
+    let mut line = String::new();
+    reader.read_line(&mut line).ok()?;
+    let mut parts = line.split_whitespace();
+    let method = parts.next()?.to_string();
+    let path = parts.next()?.to_string();
+    let mut headers = Vec::new();
+    loop {
+        let mut h = String::new();
+        reader.read_line(&mut h).ok()?;
+        let h = h.trim_end();
+        if h.is_empty() {
+            break;
+        }
+        if let Some((k, v)) = h.split_once(':') {
+            headers.push((k.trim().to_string(), v.trim().to_string()));
+        }
+    }
+    let len: usize = headers
+        .iter()
+        .find(|(k, _)| k.eq_ignore_ascii_case("content-length"))
+        .and_then(|(_, v)| v.parse().ok())
+        .unwrap_or(0);
+    let mut body = vec![0; len];
+    reader.read_exact(&mut body).ok()?;
+    Some(Request {
+        method,
+        path,
+        headers,
+        body: String::from_utf8_lossy(&body).into_owned(),
+    })
+}
+
+/// An isolated place to run rolecall: its own HOME, AWS files and session cache.
+pub struct Env {
+    pub dir: tempfile::TempDir,
+    pub vars: Vec<(String, String)>,
+}
+
+impl Env {
+    /// A fresh environment whose AWS files hold `config` and `credentials`.
+    pub fn new(config: &str, credentials: &str) -> Env {
+        let dir = tempfile::tempdir().unwrap();
+        let home = dir.path().join("home");
+        std::fs::create_dir_all(home.join(".aws")).unwrap();
+        std::fs::write(home.join(".aws/config"), config).unwrap();
+        std::fs::write(home.join(".aws/credentials"), credentials).unwrap();
+        let p = |x: &Path| x.display().to_string();
+        let vars = vec![
+            ("HOME".into(), p(&home)),
+            ("PATH".into(), format!("{}:/usr/bin:/bin", p(&root().join(".venv/bin")))),
+            ("AWS_CONFIG_FILE".into(), p(&home.join(".aws/config"))),
+            ("AWS_SHARED_CREDENTIALS_FILE".into(), p(&home.join(".aws/credentials"))),
+            ("ROLECALL_CACHE_DIR".into(), p(&dir.path().join("cache"))),
+            ("USER".into(), "tester".into()),
+            ("LANG".into(), "C.UTF-8".into()),
+        ];
+        Env { dir, vars }
+    }
+
+    pub fn set(&mut self, key: &str, value: &str) -> &mut Self {
+        self.vars.retain(|(k, _)| k != key);
+        self.vars.push((key.into(), value.into()));
+        self
+    }
+
+    pub fn home(&self) -> PathBuf {
+        self.dir.path().join("home")
+    }
+
+    /// A command with only this environment (nothing inherited from the test runner).
+    pub fn command(&self, program: impl AsRef<std::ffi::OsStr>) -> Command {
+        let mut c = Command::new(program);
+        c.env_clear();
+        c.envs(self.vars.iter().map(|(k, v)| (k, v)));
+        c.current_dir(self.dir.path());
+        c.stdin(Stdio::null());
+        c
+    }
+
+    /// Runs `rolecall ARGS`.
+    pub fn rolecall(&self, args: &[&str]) -> Output {
+        self.command(env!("CARGO_BIN_EXE_rolecall"))
+            .args(args)
+            .output()
+            .expect("run rolecall")
+    }
+}
+
+/// stdout as text, asserting the command succeeded.
+pub fn ok(out: &Output) -> String {
+    assert!(
+        out.status.success(),
+        "command failed ({:?}):\nstdout: {}\nstderr: {}",
+        out.status,
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout.clone()).unwrap()
+}
+
+/// stderr as text, asserting the command failed.
+pub fn failed(out: &Output) -> String {
+    assert!(
+        !out.status.success(),
+        "command unexpectedly succeeded:\nstdout: {}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    String::from_utf8(out.stderr.clone()).unwrap()
+}

@@ -1,0 +1,177 @@
+//! credential_source against metadata endpoints on loopback: IMDSv2, the IMDSv1 fallback,
+//! the container endpoint with its authorization token (and token file), bounded timeouts.
+//! Never 169.254.169.254: every endpoint comes from its documented environment variable.
+
+mod common;
+
+use common::{failed, ok, Env, Moto, Reply, Stub};
+use serde_json::Value;
+use std::sync::{Arc, Mutex};
+
+const CONFIG: &str = "\
+[profile from-ec2]
+role_arn = arn:aws:iam::123456789012:role/FromEc2
+credential_source = Ec2InstanceMetadata
+
+[profile from-ecs]
+role_arn = arn:aws:iam::123456789012:role/FromEcs
+credential_source = EcsContainer
+
+[profile from-env]
+role_arn = arn:aws:iam::123456789012:role/FromEnv
+credential_source = Environment
+";
+
+const CREDS_JSON: &str = r#"{"Code":"Success","Type":"AWS-HMAC","AccessKeyId":"ASIAIOSFODNN7EXAMPLE","SecretAccessKey":"wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY","Token":"IQoJb3JpZ2luX2VjEXAMPLETOKEN","Expiration":"2099-01-01T00:00:00Z"}"#;
+
+fn caller(env: &Env, profile: &str) -> String {
+    let out = env.rolecall(&["exec", profile, "--", "aws", "sts", "get-caller-identity", "--output", "json"]);
+    let v: Value = serde_json::from_str(&ok(&out)).unwrap();
+    v["Arn"].as_str().unwrap().to_string()
+}
+
+#[test]
+fn imdsv2_through_moto_then_assume_role() {
+    let moto = Moto::start();
+    let mut env = Env::new(CONFIG, "");
+    env.set("AWS_ENDPOINT_URL_STS", &moto.url);
+    env.set("AWS_EC2_METADATA_SERVICE_ENDPOINT", &format!("{}/", moto.url));
+    assert_eq!(caller(&env, "from-ec2"), "arn:aws:sts::123456789012:assumed-role/FromEc2/tester");
+    let sessions = ok(&env.rolecall(&["sessions"]));
+    assert!(sessions.contains("iam-role"), "{sessions}");
+}
+
+/// An IMDS stub; `v2` decides whether the token endpoint works. Records every request.
+fn imds_stub(v2: bool) -> (Stub, Arc<Mutex<Vec<String>>>) {
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let log = seen.clone();
+    let stub = Stub::start(move |req| {
+        let token = req.header("x-aws-ec2-metadata-token").unwrap_or("-").to_string();
+        log.lock().unwrap().push(format!("{} {} token={token}", req.method, req.path));
+        match (req.method.as_str(), req.path.as_str()) {
+            ("PUT", "/latest/api/token") if v2 => Reply::Status(200, "TOKEN-123".into()),
+            ("PUT", "/latest/api/token") => Reply::Status(405, String::new()),
+            ("GET", "/latest/meta-data/iam/security-credentials/") => Reply::Status(200, "my-role\n".into()),
+            ("GET", "/latest/meta-data/iam/security-credentials/my-role") => Reply::Status(200, CREDS_JSON.into()),
+            _ => Reply::Status(404, String::new()),
+        }
+    });
+    (stub, seen)
+}
+
+fn export_via_imds(imds_url: &str, moto: &Moto) -> std::process::Output {
+    let mut env = Env::new(CONFIG, "");
+    env.set("AWS_ENDPOINT_URL_STS", &moto.url);
+    env.set("AWS_EC2_METADATA_SERVICE_ENDPOINT", imds_url);
+    env.rolecall(&["export", "from-ec2", "--format", "json"])
+}
+
+#[test]
+fn imdsv2_sends_the_token_on_every_read() {
+    let moto = Moto::start();
+    let (stub, seen) = imds_stub(true);
+    ok(&export_via_imds(&stub.url, &moto));
+    let seen = seen.lock().unwrap().clone();
+    assert_eq!(seen[0], "PUT /latest/api/token token=-");
+    assert!(seen[1..].iter().all(|r| r.ends_with("token=TOKEN-123")), "{seen:?}");
+    assert!(seen.iter().any(|r| r.contains("security-credentials/my-role")));
+}
+
+#[test]
+fn imdsv1_fallback_when_tokens_are_refused() {
+    let moto = Moto::start();
+    let (stub, seen) = imds_stub(false);
+    ok(&export_via_imds(&stub.url, &moto));
+    let seen = seen.lock().unwrap().clone();
+    assert!(seen[1..].iter().all(|r| r.ends_with("token=-")), "{seen:?}");
+    assert!(seen.iter().any(|r| r.starts_with("GET /latest/meta-data/iam/security-credentials/my-role")));
+}
+
+#[test]
+fn imds_that_never_answers_times_out_with_a_clear_error() {
+    let moto = Moto::start();
+    let stub = Stub::start(|_| Reply::Hang);
+    let mut env = Env::new(CONFIG, "");
+    env.set("AWS_ENDPOINT_URL_STS", &moto.url);
+    env.set("AWS_EC2_METADATA_SERVICE_ENDPOINT", &stub.url);
+    env.set("AWS_METADATA_SERVICE_TIMEOUT", "0.5");
+    let err = failed(&env.rolecall(&["export", "from-ec2"]));
+    assert!(err.contains("profile 'from-ec2': step 1/2 (source credentials of 'from-ec2'): instance metadata: no answer from"), "{err}");
+    assert!(err.contains("within 500ms"), "{err}");
+}
+
+#[test]
+fn unreachable_imds_is_named() {
+    let moto = Moto::start();
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let mut env = Env::new(CONFIG, "");
+    env.set("AWS_ENDPOINT_URL_STS", &moto.url);
+    env.set("AWS_EC2_METADATA_SERVICE_ENDPOINT", &format!("http://127.0.0.1:{port}/"));
+    let err = failed(&env.rolecall(&["export", "from-ec2"]));
+    assert!(err.contains("cannot reach http://127.0.0.1:"), "{err}");
+}
+
+/// A container endpoint that answers only with the right Authorization header.
+fn container_stub(expected_token: &'static str) -> Stub {
+    Stub::start(move |req| {
+        if req.header("authorization") == Some(expected_token) {
+            Reply::Status(200, CREDS_JSON.into())
+        } else {
+            Reply::Status(401, r#"{"message":"unauthorized"}"#.into())
+        }
+    })
+}
+
+#[test]
+fn container_endpoint_with_authorization_token() {
+    let moto = Moto::start();
+    let stub = container_stub("Bearer-abc");
+    let mut env = Env::new(CONFIG, "");
+    env.set("AWS_ENDPOINT_URL_STS", &moto.url);
+    env.set("AWS_CONTAINER_CREDENTIALS_FULL_URI", &format!("{}/creds", stub.url));
+    env.set("AWS_CONTAINER_AUTHORIZATION_TOKEN", "Bearer-abc");
+    assert_eq!(caller(&env, "from-ecs"), "arn:aws:sts::123456789012:assumed-role/FromEcs/tester");
+    // The wrong token is refused, and the error says where.
+    env.set("AWS_CONTAINER_AUTHORIZATION_TOKEN", "wrong");
+    let err = failed(&env.rolecall(&["export", "from-ecs", "--refresh"]));
+    assert!(err.contains("container credentials endpoint"), "{err}");
+    assert!(!err.contains("wrong"), "token echoed: {err}");
+}
+
+#[test]
+fn container_endpoint_with_authorization_token_file() {
+    let moto = Moto::start();
+    let stub = container_stub("from-file-token");
+    let mut env = Env::new(CONFIG, "");
+    let token_file = env.dir.path().join("token");
+    std::fs::write(&token_file, "from-file-token").unwrap();
+    env.set("AWS_ENDPOINT_URL_STS", &moto.url);
+    env.set("AWS_CONTAINER_CREDENTIALS_FULL_URI", &format!("{}/creds", stub.url));
+    env.set("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE", &token_file.display().to_string());
+    assert_eq!(caller(&env, "from-ecs"), "arn:aws:sts::123456789012:assumed-role/FromEcs/tester");
+}
+
+#[test]
+fn environment_credential_source() {
+    let moto = Moto::start();
+    let mut env = Env::new(CONFIG, "");
+    env.set("AWS_ENDPOINT_URL_STS", &moto.url);
+    let err = failed(&env.rolecall(&["export", "from-env"]));
+    assert!(err.contains("profile 'from-env'") && err.contains("environment"), "{err}");
+    env.set("AWS_ACCESS_KEY_ID", "AKIAIOSFODNN7EXAMPLE");
+    env.set("AWS_SECRET_ACCESS_KEY", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY");
+    assert_eq!(caller(&env, "from-env"), "arn:aws:sts::123456789012:assumed-role/FromEnv/tester");
+}
+
+#[test]
+fn failing_credential_process_names_the_command() {
+    let mut env = Env::new(
+        "[profile proc]\ncredential_process = sh -c 'echo not-json'\n[profile dies]\ncredential_process = sh -c 'exit 3'\n",
+        "",
+    );
+    env.set("AWS_ENDPOINT_URL_STS", "http://127.0.0.1:9");
+    let err = failed(&env.rolecall(&["export", "proc"]));
+    assert!(err.contains("profile 'proc'") && err.contains("credential_process `sh -c 'echo not-json'` failed"), "{err}");
+    let err = failed(&env.rolecall(&["export", "dies"]));
+    assert!(err.contains("credential_process `sh -c 'exit 3'` failed"), "{err}");
+}
