@@ -5,6 +5,7 @@
 //! `output` renders them in the formats people paste.
 
 pub mod credentials;
+pub mod fsutil;
 pub mod output;
 pub mod profile;
 pub mod secret;
