@@ -4,6 +4,9 @@ use crate::credentials::Credentials;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+mod store;
+pub use store::*;
+
 /// What a cached session is for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

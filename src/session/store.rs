@@ -1,0 +1,606 @@
+//! The session cache on disk: `sessions.json` in a private directory.
+//!
+//! Sessions outlive the process that obtained them so that the next `rolecall` run (or the
+//! other terminal) does not ask for another MFA code. Every read-modify-write holds an
+//! exclusive `flock` on `sessions.lock`, so two processes saving at once both keep their
+//! session; the file itself is replaced atomically, so readers never need the lock. A file
+//! that cannot be parsed is a cache miss, not a failure: it is renamed aside and reported.
+
+use super::{Session, SessionKind};
+use crate::fsutil;
+use chrono::{DateTime, TimeDelta, Utc};
+use serde::{Deserialize, Serialize};
+use std::ffi::OsString;
+use std::fs::File;
+use std::io;
+use std::os::unix::io::AsRawFd;
+use std::path::{Path, PathBuf};
+use thiserror::Error;
+use zeroize::Zeroize;
+
+/// A session this close to expiring is refreshed before use, so a command started with it
+/// does not fail halfway through.
+pub const REFRESH_MARGIN: TimeDelta = TimeDelta::seconds(300);
+
+/// Expired sessions are kept this long (to show "expired 10m ago") and then dropped on save.
+pub const PRUNE_AFTER: TimeDelta = TimeDelta::seconds(3600);
+
+/// The file format version written to and accepted from `sessions.json`.
+pub const FORMAT_VERSION: u32 = 1;
+
+const FILE_NAME: &str = "sessions.json";
+const LOCK_NAME: &str = "sessions.lock";
+
+/// True when `session` has expired or expires within [`REFRESH_MARGIN`] of `now`;
+/// false for sessions that never expire.
+pub fn needs_refresh(session: &Session, now: DateTime<Utc>) -> bool {
+    session
+        .expiration()
+        .is_some_and(|exp| exp - now <= REFRESH_MARGIN)
+}
+
+/// Why the session cache could not be used. Messages name the path and what to do;
+/// they never contain credentials.
+#[derive(Debug, Error)]
+pub enum StoreError {
+    #[error(
+        "cannot use session cache directory {path}: {source} \
+         (fix it, or set ROLECALL_CACHE_DIR to another directory)"
+    )]
+    Dir { path: PathBuf, source: io::Error },
+    #[error("cannot read session cache {path}: {source} (check its permissions, or delete it)")]
+    Read { path: PathBuf, source: io::Error },
+    #[error(
+        "cannot write session cache {path}: {source} \
+         (check that the directory is yours, writable and not full)"
+    )]
+    Write { path: PathBuf, source: io::Error },
+    #[error("cannot lock session cache {path}: {source} (check that the directory is writable)")]
+    Lock { path: PathBuf, source: io::Error },
+    #[error(
+        "session cache {path} is corrupt and could not be moved aside to {aside}: {source} \
+         (delete {path})"
+    )]
+    SetAside {
+        path: PathBuf,
+        aside: PathBuf,
+        source: io::Error,
+    },
+    #[error("cannot encode sessions for {path}: {source}")]
+    Encode {
+        path: PathBuf,
+        source: serde_json::Error,
+    },
+}
+
+/// What [`SessionStore::load`] found: the sessions, sorted by profile, and anything the user
+/// should be told (a corrupt file that was set aside).
+#[derive(Debug, Default)]
+pub struct Loaded {
+    pub sessions: Vec<Session>,
+    pub warnings: Vec<String>,
+}
+
+/// The on-disk session cache in one directory; see the module documentation.
+#[derive(Clone, Debug)]
+pub struct SessionStore {
+    dir: PathBuf,
+}
+
+#[derive(Serialize)]
+struct FileOut<'a> {
+    version: u32,
+    sessions: &'a [Session],
+}
+
+#[derive(Deserialize)]
+struct FileIn {
+    version: u32,
+    sessions: Vec<Session>,
+}
+
+/// Holds the exclusive lock until dropped (closing the descriptor releases the `flock`).
+struct LockGuard {
+    _file: File,
+}
+
+impl SessionStore {
+    /// Where the cache lives unless told otherwise: `$ROLECALL_CACHE_DIR`, else
+    /// `$XDG_CACHE_HOME/rolecall`, else `$HOME/.cache/rolecall`. Empty values count as unset
+    /// and a relative `XDG_CACHE_HOME` is ignored, as the XDG spec says.
+    pub fn default_dir() -> PathBuf {
+        default_dir_from(
+            std::env::var_os("ROLECALL_CACHE_DIR"),
+            std::env::var_os("XDG_CACHE_HOME"),
+            std::env::var_os("HOME"),
+        )
+    }
+
+    /// Opens the cache in `dir`, creating it 0700 (or tightening it to 0700) if needed.
+    pub fn open(dir: impl Into<PathBuf>) -> Result<Self, StoreError> {
+        let dir = dir.into();
+        fsutil::ensure_private_dir(&dir).map_err(|source| StoreError::Dir {
+            path: dir.clone(),
+            source,
+        })?;
+        Ok(SessionStore { dir })
+    }
+
+    /// The directory this store keeps its files in.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// The path of `sessions.json`.
+    pub fn file_path(&self) -> PathBuf {
+        self.dir.join(FILE_NAME)
+    }
+
+    /// The path of the lock file serialising writers.
+    pub fn lock_path(&self) -> PathBuf {
+        self.dir.join(LOCK_NAME)
+    }
+
+    /// Every cached session, sorted by profile. A missing file is an empty cache; a corrupt
+    /// one is renamed to `sessions.json.corrupt-<unix-seconds>` and reported in `warnings`.
+    pub fn load(&self) -> Result<Loaded, StoreError> {
+        // The file is only ever replaced by rename, so an unlocked read sees a whole file.
+        if let Some(sessions) = self.read()? {
+            return Ok(Loaded {
+                sessions,
+                warnings: Vec::new(),
+            });
+        }
+        // Corrupt: decide again under the lock, so we never set aside a good file that
+        // another process wrote since our read.
+        let _lock = self.lock()?;
+        self.load_locked()
+    }
+
+    /// The cached session for `profile` of `kind`, if any (expired ones included; see
+    /// [`needs_refresh`]). Call [`SessionStore::load`] to see warnings.
+    pub fn get(&self, profile: &str, kind: SessionKind) -> Result<Option<Session>, StoreError> {
+        Ok(self
+            .load()?
+            .sessions
+            .into_iter()
+            .find(|s| s.profile == profile && s.kind == kind))
+    }
+
+    /// Stores `session`, replacing the one with the same (profile, kind), and drops other
+    /// sessions that expired more than [`PRUNE_AFTER`] ago.
+    pub fn save(&self, session: &Session) -> Result<(), StoreError> {
+        self.save_at(session, Utc::now())
+    }
+
+    /// [`SessionStore::save`] with an explicit clock.
+    pub fn save_at(&self, session: &Session, now: DateTime<Utc>) -> Result<(), StoreError> {
+        let _lock = self.lock()?;
+        let mut sessions = self.load_locked()?.sessions;
+        sessions.retain(|s| {
+            !(s.profile == session.profile && s.kind == session.kind)
+                && s.expiration().map_or(true, |exp| now - exp <= PRUNE_AFTER)
+        });
+        sessions.push(session.clone());
+        self.write(&mut sessions)
+    }
+
+    /// Forgets the sessions (both kinds) of `profile`, or every session when `None`.
+    /// Returns how many were removed.
+    pub fn remove(&self, profile: Option<&str>) -> Result<usize, StoreError> {
+        let _lock = self.lock()?;
+        let mut sessions = self.load_locked()?.sessions;
+        let before = sessions.len();
+        sessions.retain(|s| profile.is_some_and(|p| s.profile != p));
+        let removed = before - sessions.len();
+        if removed > 0 {
+            self.write(&mut sessions)?;
+        }
+        Ok(removed)
+    }
+
+    fn lock(&self) -> Result<LockGuard, StoreError> {
+        let path = self.lock_path();
+        let file = fsutil::open_private_no_follow(&path).map_err(|source| StoreError::Lock {
+            path: path.clone(),
+            source,
+        })?;
+        loop {
+            // SAFETY: the descriptor is open and owned by `file` for the duration of the call.
+            if unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX) } == 0 {
+                return Ok(LockGuard { _file: file });
+            }
+            let err = io::Error::last_os_error();
+            if err.kind() != io::ErrorKind::Interrupted {
+                return Err(StoreError::Lock { path, source: err });
+            }
+        }
+    }
+
+    /// Reads and parses the file: `Ok(None)` when it is corrupt.
+    fn read(&self) -> Result<Option<Vec<Session>>, StoreError> {
+        let path = self.file_path();
+        let Some(mut bytes) =
+            fsutil::read_no_follow(&path).map_err(|source| StoreError::Read { path, source })?
+        else {
+            return Ok(Some(Vec::new()));
+        };
+        let parsed = parse(&bytes);
+        bytes.zeroize();
+        Ok(parsed.ok().map(sorted))
+    }
+
+    /// Loads, setting a corrupt file aside. The caller holds the lock.
+    fn load_locked(&self) -> Result<Loaded, StoreError> {
+        let path = self.file_path();
+        let Some(mut bytes) = fsutil::read_no_follow(&path).map_err(|source| StoreError::Read {
+            path: path.clone(),
+            source,
+        })?
+        else {
+            return Ok(Loaded::default());
+        };
+        let parsed = parse(&bytes);
+        bytes.zeroize();
+        match parsed {
+            Ok(sessions) => Ok(Loaded {
+                sessions: sorted(sessions),
+                warnings: Vec::new(),
+            }),
+            Err(why) => {
+                let aside = self.set_aside(&path)?;
+                Ok(Loaded {
+                    sessions: Vec::new(),
+                    warnings: vec![format!(
+                        "session cache {} was unreadable ({why}); moved it to {} and started \
+                         an empty cache",
+                        path.display(),
+                        aside.display()
+                    )],
+                })
+            }
+        }
+    }
+
+    fn set_aside(&self, path: &Path) -> Result<PathBuf, StoreError> {
+        let secs = Utc::now().timestamp();
+        let base = format!("{FILE_NAME}.corrupt-{secs}");
+        let mut aside = self.dir.join(&base);
+        let mut n = 1;
+        while std::fs::symlink_metadata(&aside).is_ok() {
+            aside = self.dir.join(format!("{base}-{n}"));
+            n += 1;
+        }
+        std::fs::rename(path, &aside).map_err(|source| StoreError::SetAside {
+            path: path.to_path_buf(),
+            aside: aside.clone(),
+            source,
+        })?;
+        Ok(aside)
+    }
+
+    fn write(&self, sessions: &mut [Session]) -> Result<(), StoreError> {
+        let path = self.file_path();
+        self.remove_stale_temps();
+        sort(sessions);
+        let file = FileOut {
+            version: FORMAT_VERSION,
+            sessions,
+        };
+        let mut bytes = serde_json::to_vec_pretty(&file).map_err(|source| StoreError::Encode {
+            path: path.clone(),
+            source,
+        })?;
+        bytes.push(b'\n');
+        let written = fsutil::write_private_atomic(&path, &bytes);
+        bytes.zeroize();
+        written.map_err(|source| StoreError::Write { path, source })
+    }
+
+    /// Deletes temporary files a crashed writer left behind: they hold secrets. Only writers
+    /// holding the lock create them, and the caller holds it, so none is in use.
+    fn remove_stale_temps(&self) {
+        let prefix = format!(".{FILE_NAME}.tmp-");
+        let Ok(entries) = std::fs::read_dir(&self.dir) else {
+            return;
+        };
+        for entry in entries.flatten() {
+            if entry.file_name().to_string_lossy().starts_with(&prefix) {
+                let _ = std::fs::remove_file(entry.path());
+            }
+        }
+    }
+}
+
+/// Parses the file; the error says where it went wrong but never quotes the contents,
+/// which may hold secrets.
+fn parse(bytes: &[u8]) -> Result<Vec<Session>, String> {
+    match serde_json::from_slice::<FileIn>(bytes) {
+        Ok(file) if file.version == FORMAT_VERSION => Ok(file.sessions),
+        Ok(file) => Err(format!(
+            "format version {} is not the supported {FORMAT_VERSION}",
+            file.version
+        )),
+        Err(e) => Err(format!(
+            "invalid {:?} at line {} column {}",
+            e.classify(),
+            e.line(),
+            e.column()
+        )
+        .to_lowercase()),
+    }
+}
+
+fn kind_rank(kind: SessionKind) -> u8 {
+    match kind {
+        SessionKind::Profile => 0,
+        SessionKind::MfaSource => 1,
+    }
+}
+
+fn sort(sessions: &mut [Session]) {
+    sessions.sort_by(|a, b| {
+        a.profile
+            .cmp(&b.profile)
+            .then(kind_rank(a.kind).cmp(&kind_rank(b.kind)))
+    });
+}
+
+fn sorted(mut sessions: Vec<Session>) -> Vec<Session> {
+    sort(&mut sessions);
+    sessions
+}
+
+fn non_empty(v: Option<OsString>) -> Option<OsString> {
+    v.filter(|v| !v.is_empty())
+}
+
+fn default_dir_from(
+    rolecall: Option<OsString>,
+    xdg_cache: Option<OsString>,
+    home: Option<OsString>,
+) -> PathBuf {
+    if let Some(dir) = non_empty(rolecall) {
+        return PathBuf::from(dir);
+    }
+    if let Some(xdg) = non_empty(xdg_cache).map(PathBuf::from) {
+        if xdg.is_absolute() {
+            return xdg.join("rolecall");
+        }
+    }
+    if let Some(home) = non_empty(home) {
+        return PathBuf::from(home).join(".cache").join("rolecall");
+    }
+    // No home at all (a bare service account): a per-user directory under the temp dir;
+    // `open` refuses it if another user created it first.
+    // SAFETY: geteuid has no preconditions and cannot fail.
+    let uid = unsafe { libc::geteuid() };
+    std::env::temp_dir().join(format!("rolecall-{uid}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::credentials::Credentials;
+    use crate::secret::Secret;
+    use std::os::unix::fs::PermissionsExt;
+
+    fn session(profile: &str, kind: SessionKind, exp: Option<DateTime<Utc>>) -> Session {
+        Session {
+            profile: profile.into(),
+            kind,
+            credentials: Credentials {
+                access_key_id: "ASIAEXAMPLEEXAMPLE01".into(),
+                secret_access_key: Secret::new("wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"),
+                session_token: Some(Secret::new("FwoGZXIvYXdzEXAMPLETOKEN")),
+                expiration: exp,
+            },
+            source: "test".into(),
+            region: Some("eu-west-1".into()),
+            obtained: Utc::now(),
+        }
+    }
+
+    fn os(s: &str) -> Option<OsString> {
+        Some(s.into())
+    }
+
+    #[test]
+    fn default_dir_precedence() {
+        assert_eq!(
+            default_dir_from(os("/r"), os("/x"), os("/h")),
+            PathBuf::from("/r")
+        );
+        assert_eq!(
+            default_dir_from(os(""), os("/x"), os("/h")),
+            PathBuf::from("/x/rolecall")
+        );
+        assert_eq!(
+            default_dir_from(None, os("rel"), os("/h")),
+            PathBuf::from("/h/.cache/rolecall")
+        );
+        assert_eq!(
+            default_dir_from(None, None, os("/h")),
+            PathBuf::from("/h/.cache/rolecall")
+        );
+        assert!(default_dir_from(None, None, None).is_absolute());
+    }
+
+    #[test]
+    fn refresh_margin() {
+        let now = Utc::now();
+        let at = |secs| {
+            session(
+                "p",
+                SessionKind::Profile,
+                Some(now + TimeDelta::seconds(secs)),
+            )
+        };
+        assert!(!needs_refresh(&at(301), now));
+        assert!(needs_refresh(&at(300), now));
+        assert!(needs_refresh(&at(10), now));
+        assert!(needs_refresh(&at(-10), now));
+        assert!(!needs_refresh(
+            &session("p", SessionKind::Profile, None),
+            now
+        ));
+    }
+
+    #[test]
+    fn save_replaces_by_profile_and_kind_and_sorts() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = SessionStore::open(dir.path().join("c")).unwrap();
+        let exp = Some(Utc::now() + TimeDelta::hours(1));
+        store
+            .save(&session("zeta", SessionKind::Profile, exp))
+            .unwrap();
+        store
+            .save(&session("alpha", SessionKind::MfaSource, exp))
+            .unwrap();
+        store
+            .save(&session("alpha", SessionKind::Profile, exp))
+            .unwrap();
+        let mut newer = session("zeta", SessionKind::Profile, exp);
+        newer.source = "newer".into();
+        store.save(&newer).unwrap();
+
+        let loaded = store.load().unwrap();
+        assert!(loaded.warnings.is_empty());
+        let keys: Vec<_> = loaded.sessions.iter().map(Session::key).collect();
+        assert_eq!(
+            keys,
+            vec![
+                ("alpha".to_string(), SessionKind::Profile),
+                ("alpha".to_string(), SessionKind::MfaSource),
+                ("zeta".to_string(), SessionKind::Profile),
+            ]
+        );
+        let got = store.get("zeta", SessionKind::Profile).unwrap().unwrap();
+        assert_eq!(got, newer);
+        assert_eq!(store.get("zeta", SessionKind::MfaSource).unwrap(), None);
+    }
+
+    #[test]
+    fn save_prunes_long_expired() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = SessionStore::open(dir.path()).unwrap();
+        let now = Utc::now();
+        let long_ago = Some(now - TimeDelta::minutes(61));
+        let recently = Some(now - TimeDelta::minutes(59));
+        store
+            .save_at(&session("old", SessionKind::Profile, long_ago), now)
+            .unwrap();
+        store
+            .save_at(&session("recent", SessionKind::Profile, recently), now)
+            .unwrap();
+        store
+            .save_at(&session("keys", SessionKind::Profile, None), now)
+            .unwrap();
+        let names: Vec<_> = store
+            .load()
+            .unwrap()
+            .sessions
+            .into_iter()
+            .map(|s| s.profile)
+            .collect();
+        assert_eq!(names, vec!["keys", "recent"]);
+    }
+
+    #[test]
+    fn remove_one_or_all() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = SessionStore::open(dir.path()).unwrap();
+        store
+            .save(&session("a", SessionKind::Profile, None))
+            .unwrap();
+        store
+            .save(&session("a", SessionKind::MfaSource, None))
+            .unwrap();
+        store
+            .save(&session("b", SessionKind::Profile, None))
+            .unwrap();
+        assert_eq!(store.remove(Some("nope")).unwrap(), 0);
+        assert_eq!(store.remove(Some("a")).unwrap(), 2);
+        assert_eq!(store.load().unwrap().sessions.len(), 1);
+        assert_eq!(store.remove(None).unwrap(), 1);
+        assert!(store.load().unwrap().sessions.is_empty());
+    }
+
+    #[test]
+    fn corrupt_file_set_aside_without_quoting_secrets() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = SessionStore::open(dir.path()).unwrap();
+        // Well-formed JSON with a secret in a place of the wrong type: serde would quote it.
+        std::fs::write(
+            store.file_path(),
+            br#"{"version":1,"sessions":[{"profile":"p","kind":"profile","credentials":"SUPERSECRETVALUE"}]}"#,
+        )
+        .unwrap();
+        let loaded = store.load().unwrap();
+        assert!(loaded.sessions.is_empty());
+        assert_eq!(loaded.warnings.len(), 1);
+        let w = &loaded.warnings[0];
+        assert!(!w.contains("SUPERSECRET"), "{w}");
+        assert!(w.contains(&store.file_path().display().to_string()), "{w}");
+        assert!(w.contains(".corrupt-"), "{w}");
+        assert!(!store.file_path().exists());
+        // Setting aside twice in the same second must not overwrite the first one.
+        std::fs::write(store.file_path(), b"{").unwrap();
+        assert_eq!(store.load().unwrap().warnings.len(), 1);
+        let aside = std::fs::read_dir(dir.path())
+            .unwrap()
+            .filter(|e| {
+                e.as_ref()
+                    .unwrap()
+                    .file_name()
+                    .to_string_lossy()
+                    .contains(".corrupt-")
+            })
+            .count();
+        assert_eq!(aside, 2);
+    }
+
+    #[test]
+    fn unknown_version_is_set_aside() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = SessionStore::open(dir.path()).unwrap();
+        std::fs::write(store.file_path(), br#"{"version":2,"sessions":[]}"#).unwrap();
+        let loaded = store.load().unwrap();
+        assert!(
+            loaded.warnings[0].contains("version 2"),
+            "{:?}",
+            loaded.warnings
+        );
+    }
+
+    #[test]
+    fn errors_name_the_path() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("not-a-dir");
+        std::fs::write(&file, b"").unwrap();
+        let err = SessionStore::open(&file).unwrap_err().to_string();
+        assert!(err.contains(&file.display().to_string()), "{err}");
+        assert!(err.contains("ROLECALL_CACHE_DIR"), "{err}");
+    }
+
+    #[test]
+    fn save_removes_stale_temp_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = SessionStore::open(dir.path()).unwrap();
+        let stale = dir.path().join(".sessions.json.tmp-99999-0");
+        std::fs::write(&stale, b"secret").unwrap();
+        store
+            .save(&session("p", SessionKind::Profile, None))
+            .unwrap();
+        assert!(!stale.exists());
+    }
+
+    #[test]
+    fn open_tightens_dir() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+        SessionStore::open(dir.path()).unwrap();
+        let mode = std::fs::metadata(dir.path()).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o700);
+    }
+}
