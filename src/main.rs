@@ -95,7 +95,11 @@ impl From<ObtainFlags> for ObtainArgs {
         ObtainArgs {
             mfa_code: f.mfa_code,
             refresh: f.refresh,
-            mfa_mode: if f.mfa_per_role { MfaMode::AssumeRole } else { MfaMode::SessionToken },
+            mfa_mode: if f.mfa_per_role {
+                MfaMode::AssumeRole
+            } else {
+                MfaMode::SessionToken
+            },
         }
     }
 }
@@ -151,13 +155,22 @@ fn run(args: Args) -> Result<ExitCode> {
                 return Ok(ExitCode::from(1));
             }
         }
-        Some(Command::Export { profile, format, obtain }) => {
+        Some(Command::Export {
+            profile,
+            format,
+            obtain,
+        }) => {
             let format: Format = format.parse().map_err(anyhow::Error::msg)?;
             let graph = graph();
             let session = block_on(cli::context::obtain(&graph, &profile, &obtain.into()))??;
             out.write_all(cli::export::export_text(&session, format).as_bytes())?;
         }
-        Some(Command::Exec { profile, nested, obtain, command }) => {
+        Some(Command::Exec {
+            profile,
+            nested,
+            obtain,
+            command,
+        }) => {
             if let Some(warning) = cli::exec::nested_warning(&profile) {
                 if !nested {
                     bail!("{warning}");
@@ -172,15 +185,25 @@ fn run(args: Args) -> Result<ExitCode> {
                 .with_context(|| format!("cannot run `{}`", command[0]))?;
             return Ok(ExitCode::from(cli::exec::exit_code(status)));
         }
-        Some(Command::EnvFile { profile, path, force, obtain }) => {
+        Some(Command::EnvFile {
+            profile,
+            path,
+            force,
+            obtain,
+        }) => {
             let path = path.unwrap_or_else(|| PathBuf::from(".env"));
             let graph = graph();
             if !force && cli::env_file::is_foreign_file(&path)? {
-                bail!(cli::env_file::EnvFileError::NotOurs(path.display().to_string()));
+                bail!(cli::env_file::EnvFileError::NotOurs(
+                    path.display().to_string()
+                ));
             }
             let session = block_on(cli::context::obtain(&graph, &profile, &obtain.into()))??;
             cli::env_file::write_env_file(&session, &path, force)?;
-            eprintln!("rolecall: wrote {} (mode 0600) for profile '{profile}'", path.display());
+            eprintln!(
+                "rolecall: wrote {} (mode 0600) for profile '{profile}'",
+                path.display()
+            );
         }
         Some(Command::Sessions { format, action }) => {
             let store = SessionStore::open(SessionStore::default_dir())
@@ -202,11 +225,16 @@ fn run(args: Args) -> Result<ExitCode> {
                 .collect();
             match format {
                 ListFormat::Json => {
-                    let all: Vec<_> = active.iter().map(|s| cli::sessions::session_json(s, now)).collect();
+                    let all: Vec<_> = active
+                        .iter()
+                        .map(|s| cli::sessions::session_json(s, now))
+                        .collect();
                     serde_json::to_writer_pretty(&mut out, &all)?;
                     writeln!(out)?;
                 }
-                ListFormat::Table => out.write_all(cli::sessions::sessions_table(&active, now).as_bytes())?,
+                ListFormat::Table => {
+                    out.write_all(cli::sessions::sessions_table(&active, now).as_bytes())?
+                }
             }
         }
     }

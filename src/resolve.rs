@@ -126,10 +126,12 @@ impl<'a> Resolver<'a> {
         let region = self.sts_region(profile);
         let step_label = |i: usize, what: String| format!("step {i}/{total} ({what}): ");
 
-        let base = self
-            .base_credentials(plan.base)
-            .await
-            .map_err(|k| fail(step_label(1, format!("source credentials of '{}'", plan.base.name)), k))?;
+        let base = self.base_credentials(plan.base).await.map_err(|k| {
+            fail(
+                step_label(1, format!("source credentials of '{}'", plan.base.name)),
+                k,
+            )
+        })?;
         let mut current = base.credentials;
         let mut description = format!("{}", base.origin);
         let long_term = current.session_token.is_none();
@@ -140,7 +142,15 @@ impl<'a> Resolver<'a> {
                     current = self
                         .mfa_session(plan.base, serial, &current, &region, mfa)
                         .await
-                        .map_err(|k| fail(step_label(1, format!("GetSessionToken with MFA for '{}'", plan.base.name)), k))?;
+                        .map_err(|k| {
+                            fail(
+                                step_label(
+                                    1,
+                                    format!("GetSessionToken with MFA for '{}'", plan.base.name),
+                                ),
+                                k,
+                            )
+                        })?;
                     description = format!("session-token with MFA ({description})");
                 }
             }
@@ -148,7 +158,11 @@ impl<'a> Resolver<'a> {
 
         for (i, role) in plan.roles.iter().enumerate() {
             let role_arn = role.role_arn.clone().unwrap_or_default();
-            let from = if i == 0 { plan.base.name.clone() } else { plan.roles[i - 1].name.clone() };
+            let from = if i == 0 {
+                plan.base.name.clone()
+            } else {
+                plan.roles[i - 1].name.clone()
+            };
             let label = step_label(i + 2, format!("assume {role_arn} from '{from}'"));
             let mut request = AssumeRoleRequest {
                 role_arn,
@@ -169,7 +183,12 @@ impl<'a> Resolver<'a> {
                         .map_err(|k| fail(label.clone(), k))?;
                 } else {
                     let code = mfa.code(&role.name, serial).await.ok_or_else(|| {
-                        fail(label.clone(), ResolveErrorKind::MfaRequired { serial: serial.clone() })
+                        fail(
+                            label.clone(),
+                            ResolveErrorKind::MfaRequired {
+                                serial: serial.clone(),
+                            },
+                        )
                     })?;
                     request.mfa = Some((serial.clone(), code));
                 }
@@ -200,7 +219,9 @@ impl<'a> Resolver<'a> {
     }
 
     fn cached(&self, name: &str, kind: SessionKind) -> Result<Option<Session>, ResolveError> {
-        let Some(store) = self.store else { return Ok(None) };
+        let Some(store) = self.store else {
+            return Ok(None);
+        };
         let found = store.get(name, kind).map_err(|e| ResolveError {
             profile: name.to_string(),
             step: String::new(),
@@ -231,10 +252,12 @@ impl<'a> Resolver<'a> {
         if let Ok(Some(cached)) = self.cached(&base.name, SessionKind::MfaSource) {
             return Ok(cached.credentials);
         }
-        let code = mfa
-            .code(&base.name, serial)
-            .await
-            .ok_or_else(|| ResolveErrorKind::MfaRequired { serial: serial.to_string() })?;
+        let code =
+            mfa.code(&base.name, serial)
+                .await
+                .ok_or_else(|| ResolveErrorKind::MfaRequired {
+                    serial: serial.to_string(),
+                })?;
         let creds = self
             .sts
             .get_session_token(keys, region, serial, &code, None)
@@ -256,9 +279,9 @@ impl<'a> Resolver<'a> {
         'a: 'g,
     {
         let lookup = |n: &str| {
-            self.graph
-                .get(n)
-                .ok_or_else(|| ResolveErrorKind::Config(format!("source_profile '{n}' does not exist")))
+            self.graph.get(n).ok_or_else(|| {
+                ResolveErrorKind::Config(format!("source_profile '{n}' does not exist"))
+            })
         };
         let chain: Vec<&Profile> = profile
             .chain
@@ -269,7 +292,10 @@ impl<'a> Resolver<'a> {
         let first = chain.len() == 1;
         let base_assumes = matches!(base.kind, ProfileKind::CredentialSource)
             || (first && base.kind == ProfileKind::SourceProfile)
-            || (!first && !base.has_static_keys && base.role_arn.is_some() && base.credential_source.is_some());
+            || (!first
+                && !base.has_static_keys
+                && base.role_arn.is_some()
+                && base.credential_source.is_some());
         let mut roles: Vec<&Profile> = chain[..chain.len() - 1].iter().rev().copied().collect();
         if base_assumes {
             roles.insert(0, base);

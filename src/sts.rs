@@ -235,7 +235,10 @@ mod tests {
         for bad in ["12345", "1234567", "12345a", "", "１２３４５６"] {
             assert!(MfaCode::parse(bad).is_err(), "{bad}");
         }
-        assert_eq!(format!("{:?}", MfaCode::parse("123456").unwrap()), "MfaCode(******)");
+        assert_eq!(
+            format!("{:?}", MfaCode::parse("123456").unwrap()),
+            "MfaCode(******)"
+        );
     }
 
     #[test]

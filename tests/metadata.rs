@@ -12,20 +12,32 @@ const CONFIG: &str = "\
 [profile from-ec2]
 role_arn = arn:aws:iam::123456789012:role/FromEc2
 credential_source = Ec2InstanceMetadata
+region = us-east-1
 
 [profile from-ecs]
 role_arn = arn:aws:iam::123456789012:role/FromEcs
 credential_source = EcsContainer
+region = us-east-1
 
 [profile from-env]
 role_arn = arn:aws:iam::123456789012:role/FromEnv
 credential_source = Environment
+region = us-east-1
 ";
 
 const CREDS_JSON: &str = r#"{"Code":"Success","Type":"AWS-HMAC","AccessKeyId":"ASIAIOSFODNN7EXAMPLE","SecretAccessKey":"wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY","Token":"IQoJb3JpZ2luX2VjEXAMPLETOKEN","Expiration":"2099-01-01T00:00:00Z"}"#;
 
 fn caller(env: &Env, profile: &str) -> String {
-    let out = env.rolecall(&["exec", profile, "--", "aws", "sts", "get-caller-identity", "--output", "json"]);
+    let out = env.rolecall(&[
+        "exec",
+        profile,
+        "--",
+        "aws",
+        "sts",
+        "get-caller-identity",
+        "--output",
+        "json",
+    ]);
     let v: Value = serde_json::from_str(&ok(&out)).unwrap();
     v["Arn"].as_str().unwrap().to_string()
 }
@@ -35,8 +47,14 @@ fn imdsv2_through_moto_then_assume_role() {
     let moto = Moto::start();
     let mut env = Env::new(CONFIG, "");
     env.set("AWS_ENDPOINT_URL_STS", &moto.url);
-    env.set("AWS_EC2_METADATA_SERVICE_ENDPOINT", &format!("{}/", moto.url));
-    assert_eq!(caller(&env, "from-ec2"), "arn:aws:sts::123456789012:assumed-role/FromEc2/tester");
+    env.set(
+        "AWS_EC2_METADATA_SERVICE_ENDPOINT",
+        &format!("{}/", moto.url),
+    );
+    assert_eq!(
+        caller(&env, "from-ec2"),
+        "arn:aws:sts::123456789012:assumed-role/FromEc2/tester"
+    );
     let sessions = ok(&env.rolecall(&["sessions"]));
     assert!(sessions.contains("iam-role"), "{sessions}");
 }
@@ -46,13 +64,22 @@ fn imds_stub(v2: bool) -> (Stub, Arc<Mutex<Vec<String>>>) {
     let seen = Arc::new(Mutex::new(Vec::new()));
     let log = seen.clone();
     let stub = Stub::start(move |req| {
-        let token = req.header("x-aws-ec2-metadata-token").unwrap_or("-").to_string();
-        log.lock().unwrap().push(format!("{} {} token={token}", req.method, req.path));
+        let token = req
+            .header("x-aws-ec2-metadata-token")
+            .unwrap_or("-")
+            .to_string();
+        log.lock()
+            .unwrap()
+            .push(format!("{} {} token={token}", req.method, req.path));
         match (req.method.as_str(), req.path.as_str()) {
             ("PUT", "/latest/api/token") if v2 => Reply::Status(200, "TOKEN-123".into()),
             ("PUT", "/latest/api/token") => Reply::Status(405, String::new()),
-            ("GET", "/latest/meta-data/iam/security-credentials/") => Reply::Status(200, "my-role\n".into()),
-            ("GET", "/latest/meta-data/iam/security-credentials/my-role") => Reply::Status(200, CREDS_JSON.into()),
+            ("GET", "/latest/meta-data/iam/security-credentials/") => {
+                Reply::Status(200, "my-role\n".into())
+            }
+            ("GET", "/latest/meta-data/iam/security-credentials/my-role") => {
+                Reply::Status(200, CREDS_JSON.into())
+            }
             _ => Reply::Status(404, String::new()),
         }
     });
@@ -73,8 +100,13 @@ fn imdsv2_sends_the_token_on_every_read() {
     ok(&export_via_imds(&stub.url, &moto));
     let seen = seen.lock().unwrap().clone();
     assert_eq!(seen[0], "PUT /latest/api/token token=-");
-    assert!(seen[1..].iter().all(|r| r.ends_with("token=TOKEN-123")), "{seen:?}");
-    assert!(seen.iter().any(|r| r.contains("security-credentials/my-role")));
+    assert!(
+        seen[1..].iter().all(|r| r.ends_with("token=TOKEN-123")),
+        "{seen:?}"
+    );
+    assert!(seen
+        .iter()
+        .any(|r| r.contains("security-credentials/my-role")));
 }
 
 #[test]
@@ -84,7 +116,9 @@ fn imdsv1_fallback_when_tokens_are_refused() {
     ok(&export_via_imds(&stub.url, &moto));
     let seen = seen.lock().unwrap().clone();
     assert!(seen[1..].iter().all(|r| r.ends_with("token=-")), "{seen:?}");
-    assert!(seen.iter().any(|r| r.starts_with("GET /latest/meta-data/iam/security-credentials/my-role")));
+    assert!(seen
+        .iter()
+        .any(|r| r.starts_with("GET /latest/meta-data/iam/security-credentials/my-role")));
 }
 
 #[test]
@@ -103,10 +137,17 @@ fn imds_that_never_answers_times_out_with_a_clear_error() {
 #[test]
 fn unreachable_imds_is_named() {
     let moto = Moto::start();
-    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
     let mut env = Env::new(CONFIG, "");
     env.set("AWS_ENDPOINT_URL_STS", &moto.url);
-    env.set("AWS_EC2_METADATA_SERVICE_ENDPOINT", &format!("http://127.0.0.1:{port}/"));
+    env.set(
+        "AWS_EC2_METADATA_SERVICE_ENDPOINT",
+        &format!("http://127.0.0.1:{port}/"),
+    );
     let err = failed(&env.rolecall(&["export", "from-ec2"]));
     assert!(err.contains("cannot reach http://127.0.0.1:"), "{err}");
 }
@@ -128,9 +169,15 @@ fn container_endpoint_with_authorization_token() {
     let stub = container_stub("Bearer-abc");
     let mut env = Env::new(CONFIG, "");
     env.set("AWS_ENDPOINT_URL_STS", &moto.url);
-    env.set("AWS_CONTAINER_CREDENTIALS_FULL_URI", &format!("{}/creds", stub.url));
+    env.set(
+        "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+        &format!("{}/creds", stub.url),
+    );
     env.set("AWS_CONTAINER_AUTHORIZATION_TOKEN", "Bearer-abc");
-    assert_eq!(caller(&env, "from-ecs"), "arn:aws:sts::123456789012:assumed-role/FromEcs/tester");
+    assert_eq!(
+        caller(&env, "from-ecs"),
+        "arn:aws:sts::123456789012:assumed-role/FromEcs/tester"
+    );
     // The wrong token is refused, and the error says where.
     env.set("AWS_CONTAINER_AUTHORIZATION_TOKEN", "wrong");
     let err = failed(&env.rolecall(&["export", "from-ecs", "--refresh"]));
@@ -146,9 +193,18 @@ fn container_endpoint_with_authorization_token_file() {
     let token_file = env.dir.path().join("token");
     std::fs::write(&token_file, "from-file-token").unwrap();
     env.set("AWS_ENDPOINT_URL_STS", &moto.url);
-    env.set("AWS_CONTAINER_CREDENTIALS_FULL_URI", &format!("{}/creds", stub.url));
-    env.set("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE", &token_file.display().to_string());
-    assert_eq!(caller(&env, "from-ecs"), "arn:aws:sts::123456789012:assumed-role/FromEcs/tester");
+    env.set(
+        "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+        &format!("{}/creds", stub.url),
+    );
+    env.set(
+        "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE",
+        &token_file.display().to_string(),
+    );
+    assert_eq!(
+        caller(&env, "from-ecs"),
+        "arn:aws:sts::123456789012:assumed-role/FromEcs/tester"
+    );
 }
 
 #[test]
@@ -157,10 +213,19 @@ fn environment_credential_source() {
     let mut env = Env::new(CONFIG, "");
     env.set("AWS_ENDPOINT_URL_STS", &moto.url);
     let err = failed(&env.rolecall(&["export", "from-env"]));
-    assert!(err.contains("profile 'from-env'") && err.contains("environment"), "{err}");
+    assert!(
+        err.contains("profile 'from-env'") && err.contains("environment"),
+        "{err}"
+    );
     env.set("AWS_ACCESS_KEY_ID", "AKIAIOSFODNN7EXAMPLE");
-    env.set("AWS_SECRET_ACCESS_KEY", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY");
-    assert_eq!(caller(&env, "from-env"), "arn:aws:sts::123456789012:assumed-role/FromEnv/tester");
+    env.set(
+        "AWS_SECRET_ACCESS_KEY",
+        "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+    );
+    assert_eq!(
+        caller(&env, "from-env"),
+        "arn:aws:sts::123456789012:assumed-role/FromEnv/tester"
+    );
 }
 
 #[test]
@@ -171,7 +236,14 @@ fn failing_credential_process_names_the_command() {
     );
     env.set("AWS_ENDPOINT_URL_STS", "http://127.0.0.1:9");
     let err = failed(&env.rolecall(&["export", "proc"]));
-    assert!(err.contains("profile 'proc'") && err.contains("credential_process `sh -c 'echo not-json'` failed"), "{err}");
+    assert!(
+        err.contains("profile 'proc'")
+            && err.contains("credential_process `sh -c 'echo not-json'` failed"),
+        "{err}"
+    );
     let err = failed(&env.rolecall(&["export", "dies"]));
-    assert!(err.contains("credential_process `sh -c 'exit 3'` failed"), "{err}");
+    assert!(
+        err.contains("credential_process `sh -c 'exit 3'` failed"),
+        "{err}"
+    );
 }

@@ -9,7 +9,12 @@ const CREDENTIALS: &str = "[base]\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\naws
 const CONFIG: &str = "[profile denied]\nrole_arn = arn:aws:iam::123456789012:role/Denied\nsource_profile = base\nmfa_serial = arn:aws:iam::123456789012:mfa/tester\n\n[profile chained]\nrole_arn = arn:aws:iam::123456789012:role/Second\nsource_profile = denied\n";
 
 fn fixture(name: &str) -> String {
-    std::fs::read_to_string(common::root().join("tests/fixtures/sts").join(format!("{name}.xml"))).unwrap()
+    std::fs::read_to_string(
+        common::root()
+            .join("tests/fixtures/sts")
+            .join(format!("{name}.xml")),
+    )
+    .unwrap()
 }
 
 fn stub_answering(status: u16, fixture_name: &str) -> Stub {
@@ -32,7 +37,16 @@ fn assert_no_secret(message: &str) {
 #[test]
 fn access_denied_names_the_profile_and_the_step() {
     let stub = stub_answering(403, "access_denied");
-    let err = run(&stub.url, &["export", "chained", "--mfa-per-role", "--mfa-code", "123456"]);
+    let err = run(
+        &stub.url,
+        &[
+            "export",
+            "chained",
+            "--mfa-per-role",
+            "--mfa-code",
+            "123456",
+        ],
+    );
     assert!(err.contains("profile 'chained': step 2/3 (assume arn:aws:iam::123456789012:role/Denied from 'base'): AccessDenied: User: arn:aws:iam::123456789012:user/tester is not authorized"), "{err}");
     assert_eq!(err.lines().count(), 1, "one line: {err}");
     assert_no_secret(&err);
@@ -43,25 +57,38 @@ fn wrong_mfa_code_says_so() {
     let stub = stub_answering(403, "wrong_mfa");
     let err = run(&stub.url, &["export", "denied", "--mfa-code", "000000"]);
     assert!(err.contains("profile 'denied'"), "{err}");
-    assert!(err.contains("wrong MFA code: MultiFactorAuthentication failed"), "{err}");
+    assert!(
+        err.contains("wrong MFA code: MultiFactorAuthentication failed"),
+        "{err}"
+    );
     assert_no_secret(&err);
     // The request that carried the code was GetSessionToken (MFA once per source).
     let first = stub.requests.try_recv().expect("the stub saw a request");
-    assert!(first.body.contains("Action=GetSessionToken"), "{}", first.body);
+    assert!(
+        first.body.contains("Action=GetSessionToken"),
+        "{}",
+        first.body
+    );
     assert!(first.body.contains("TokenCode=000000"), "{}", first.body);
 }
 
 #[test]
 fn expired_source_credentials() {
     let stub = stub_answering(403, "expired_token");
-    let err = run(&stub.url, &["export", "denied", "--mfa-per-role", "--mfa-code", "123456"]);
+    let err = run(
+        &stub.url,
+        &["export", "denied", "--mfa-per-role", "--mfa-code", "123456"],
+    );
     assert!(err.contains("the source credentials have expired (The security token included in the request is expired)"), "{err}");
 }
 
 #[test]
 fn throttling_is_reported_after_bounded_retries() {
     let stub = stub_answering(400, "throttling");
-    let err = run(&stub.url, &["export", "denied", "--mfa-per-role", "--mfa-code", "123456"]);
+    let err = run(
+        &stub.url,
+        &["export", "denied", "--mfa-per-role", "--mfa-code", "123456"],
+    );
     assert!(err.contains("Throttling: Rate exceeded"), "{err}");
     let attempts = stub.requests.try_iter().count();
     assert!((1..=2).contains(&attempts), "{attempts} attempts");
@@ -70,7 +97,17 @@ fn throttling_is_reported_after_bounded_retries() {
 #[test]
 fn unreachable_endpoint_is_named() {
     // A port nothing listens on: bind one, then close it.
-    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-    let err = run(&format!("http://127.0.0.1:{port}"), &["export", "denied", "--mfa-per-role", "--mfa-code", "123456"]);
-    assert!(err.contains("profile 'denied'") && err.contains("cannot reach STS"), "{err}");
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let err = run(
+        &format!("http://127.0.0.1:{port}"),
+        &["export", "denied", "--mfa-per-role", "--mfa-code", "123456"],
+    );
+    assert!(
+        err.contains("profile 'denied'") && err.contains("cannot reach STS"),
+        "{err}"
+    );
 }

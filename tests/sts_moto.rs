@@ -26,15 +26,18 @@ region = eu-west-1
 role_arn = arn:aws:iam::222222222222:role/Admin
 source_profile = ops
 role_session_name = admin-session
+region = eu-west-1
 
 [profile secure-a]
 role_arn = arn:aws:iam::333333333333:role/SecureA
 source_profile = base
+region = us-east-1
 mfa_serial = arn:aws:iam::123456789012:mfa/tester
 
 [profile secure-b]
 role_arn = arn:aws:iam::444444444444:role/SecureB
 source_profile = base
+region = us-east-1
 mfa_serial = arn:aws:iam::123456789012:mfa/tester
 
 [profile plain]
@@ -62,7 +65,14 @@ fn export_json(env: &Env, profile: &str, extra: &[&str]) -> Value {
 fn caller_arn(env: &Env, profile: &str, extra: &[&str]) -> String {
     let mut args = vec!["exec", profile];
     args.extend_from_slice(extra);
-    args.extend_from_slice(&["--", "aws", "sts", "get-caller-identity", "--output", "json"]);
+    args.extend_from_slice(&[
+        "--",
+        "aws",
+        "sts",
+        "get-caller-identity",
+        "--output",
+        "json",
+    ]);
     let out: Value = serde_json::from_str(&ok(&env.rolecall(&args))).unwrap();
     out["Arn"].as_str().unwrap().to_string()
 }
@@ -72,7 +82,10 @@ fn two_hop_chain_works_with_the_aws_cli() {
     let moto = Moto::start();
     let env = env_for(&moto);
     let arn = caller_arn(&env, "admin", &[]);
-    assert_eq!(arn, "arn:aws:sts::222222222222:assumed-role/Admin/admin-session");
+    assert_eq!(
+        arn,
+        "arn:aws:sts::222222222222:assumed-role/Admin/admin-session"
+    );
     // The chain's middle profile, with its external id and default session name.
     let arn = caller_arn(&env, "ops", &[]);
     assert_eq!(arn, "arn:aws:sts::111111111111:assumed-role/Ops/tester");
@@ -83,7 +96,8 @@ fn duration_seconds_sets_the_expiration() {
     let moto = Moto::start();
     let env = env_for(&moto);
     export_json(&env, "ops", &[]);
-    let sessions: Value = serde_json::from_str(&ok(&env.rolecall(&["sessions", "--format", "json"]))).unwrap();
+    let sessions: Value =
+        serde_json::from_str(&ok(&env.rolecall(&["sessions", "--format", "json"]))).unwrap();
     let ops = sessions
         .as_array()
         .unwrap()
@@ -91,7 +105,10 @@ fn duration_seconds_sets_the_expiration() {
         .find(|s| s["profile"] == "ops")
         .expect("ops session listed");
     let left = ops["seconds_left"].as_i64().unwrap();
-    assert!((1700..=1800).contains(&left), "duration_seconds 1800 gave {left} s");
+    assert!(
+        (1700..=1800).contains(&left),
+        "duration_seconds 1800 gave {left} s"
+    );
     assert!(ops["expiration"].as_str().unwrap().ends_with('Z'));
     assert!(ops["source"].as_str().unwrap().contains("base → ops"));
 }
@@ -102,12 +119,21 @@ fn cached_session_is_reused_until_refresh() {
     let env = env_for(&moto);
     let first = export_json(&env, "admin", &[]);
     let second = export_json(&env, "admin", &[]);
-    assert_eq!(first["AccessKeyId"], second["AccessKeyId"], "cache not reused");
+    assert_eq!(
+        first["AccessKeyId"], second["AccessKeyId"],
+        "cache not reused"
+    );
     let third = export_json(&env, "admin", &["--refresh"]);
-    assert_ne!(first["AccessKeyId"], third["AccessKeyId"], "--refresh did not call STS");
+    assert_ne!(
+        first["AccessKeyId"], third["AccessKeyId"],
+        "--refresh did not call STS"
+    );
     // The cache holds mode 0600 files in a 0700 directory.
     let cache = env.dir.path().join("cache");
-    assert_eq!(std::fs::metadata(&cache).unwrap().permissions().mode() & 0o777, 0o700);
+    assert_eq!(
+        std::fs::metadata(&cache).unwrap().permissions().mode() & 0o777,
+        0o700
+    );
     for entry in std::fs::read_dir(&cache).unwrap() {
         let entry = entry.unwrap();
         let mode = entry.metadata().unwrap().permissions().mode() & 0o777;
@@ -122,7 +148,10 @@ fn mfa_once_serves_every_role_of_the_source() {
     // No code and no terminal: a clear error naming the profile and the serial.
     let err = failed(&env.rolecall(&["export", "secure-a"]));
     assert!(err.contains("profile 'secure-a'"), "{err}");
-    assert!(err.contains("MFA code is needed for arn:aws:iam::123456789012:mfa/tester"), "{err}");
+    assert!(
+        err.contains("MFA code is needed for arn:aws:iam::123456789012:mfa/tester"),
+        "{err}"
+    );
     assert!(err.contains("--mfa-code"), "{err}");
     let arn = caller_arn(&env, "secure-a", &["--mfa-code", "123456"]);
     assert_eq!(arn, "arn:aws:sts::333333333333:assumed-role/SecureA/tester");
@@ -132,10 +161,21 @@ fn mfa_once_serves_every_role_of_the_source() {
     let table = ok(&env.rolecall(&["sessions"]));
     assert!(table.contains("mfa-source"), "{table}");
     // A malformed code is refused before anything is sent.
-    let err = failed(&env.rolecall(&["export", "secure-a", "--refresh", "--mfa-per-role", "--mfa-code", "12ab56"]));
+    let err = failed(&env.rolecall(&[
+        "export",
+        "secure-a",
+        "--refresh",
+        "--mfa-per-role",
+        "--mfa-code",
+        "12ab56",
+    ]));
     assert!(err.contains("six digits"), "{err}");
     // Per-role MFA sends the code with AssumeRole itself.
-    let arn = caller_arn(&env, "secure-a", &["--refresh", "--mfa-per-role", "--mfa-code", "654321"]);
+    let arn = caller_arn(
+        &env,
+        "secure-a",
+        &["--refresh", "--mfa-per-role", "--mfa-code", "654321"],
+    );
     assert!(arn.ends_with("assumed-role/SecureA/tester"), "{arn}");
     // Forgetting sessions brings the MFA prompt back.
     ok(&env.rolecall(&["sessions", "clear"]));
@@ -165,10 +205,23 @@ fn exec_sets_the_documented_environment_and_passes_the_exit_status() {
     let out = env.rolecall(&["exec", "plain", "--", "sh", "-c", "env | sort; exit 7"]);
     assert_eq!(out.status.code(), Some(7));
     let vars = String::from_utf8(out.stdout).unwrap();
-    for expected in ["AWS_ACCESS_KEY_ID=", "AWS_SECRET_ACCESS_KEY=", "AWS_SESSION_TOKEN=", "AWS_SECURITY_TOKEN=", "AWS_CREDENTIAL_EXPIRATION=", "ROLECALL_PROFILE=plain"] {
-        assert!(vars.lines().any(|l| l.starts_with(expected)), "{expected} missing");
+    for expected in [
+        "AWS_ACCESS_KEY_ID=",
+        "AWS_SECRET_ACCESS_KEY=",
+        "AWS_SESSION_TOKEN=",
+        "AWS_SECURITY_TOKEN=",
+        "AWS_CREDENTIAL_EXPIRATION=",
+        "ROLECALL_PROFILE=plain",
+    ] {
+        assert!(
+            vars.lines().any(|l| l.starts_with(expected)),
+            "{expected} missing"
+        );
     }
-    assert!(!vars.contains("AWS_PROFILE="), "AWS_PROFILE must be removed");
+    assert!(
+        !vars.contains("AWS_PROFILE="),
+        "AWS_PROFILE must be removed"
+    );
     assert!(!vars.contains("stale-token"));
     // `plain` has no region, its source `keys` does: that is not the session's region.
     assert!(!vars.contains("AWS_REGION="));
@@ -176,7 +229,10 @@ fn exec_sets_the_documented_environment_and_passes_the_exit_status() {
     let mut nested = env_for(&moto);
     nested.set("ROLECALL_PROFILE", "admin");
     let err = failed(&nested.rolecall(&["exec", "plain", "--", "true"]));
-    assert!(err.contains("already inside a rolecall session for 'admin'") && err.contains("--nested"), "{err}");
+    assert!(
+        err.contains("already inside a rolecall session for 'admin'") && err.contains("--nested"),
+        "{err}"
+    );
     ok(&nested.rolecall(&["exec", "plain", "--nested", "--", "true"]));
 }
 
@@ -187,21 +243,36 @@ fn dotenv_file_works_with_the_aws_cli() {
     let out = env.rolecall(&["env-file", "admin"]);
     ok(&out);
     let path = env.dir.path().join(".env");
-    assert_eq!(std::fs::metadata(&path).unwrap().permissions().mode() & 0o777, 0o600);
+    assert_eq!(
+        std::fs::metadata(&path).unwrap().permissions().mode() & 0o777,
+        0o600
+    );
     let out = env
         .command("sh")
-        .args(["-c", "set -a; . ./.env; set +a; exec aws sts get-caller-identity --output json"])
+        .args([
+            "-c",
+            "set -a; . ./.env; set +a; exec aws sts get-caller-identity --output json",
+        ])
         .output()
         .unwrap();
     let id: Value = serde_json::from_str(&ok(&out)).unwrap();
-    assert_eq!(id["Arn"], "arn:aws:sts::222222222222:assumed-role/Admin/admin-session");
+    assert_eq!(
+        id["Arn"],
+        "arn:aws:sts::222222222222:assumed-role/Admin/admin-session"
+    );
     // Our own file may be replaced; someone else's needs --force.
     ok(&env.rolecall(&["env-file", "admin", ".env"]));
     let other = env.dir.path().join("mine.env");
     std::fs::write(&other, "DATABASE_URL=postgres://x\n").unwrap();
     let err = failed(&env.rolecall(&["env-file", "admin", "mine.env"]));
-    assert!(err.contains("mine.env exists and was not written by rolecall") && err.contains("--force"), "{err}");
-    assert_eq!(std::fs::read_to_string(&other).unwrap(), "DATABASE_URL=postgres://x\n");
+    assert!(
+        err.contains("mine.env exists and was not written by rolecall") && err.contains("--force"),
+        "{err}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(&other).unwrap(),
+        "DATABASE_URL=postgres://x\n"
+    );
     ok(&env.rolecall(&["env-file", "admin", "mine.env", "--force"]));
     // A symlink planted at the path is never followed.
     let target = env.dir.path().join("target.txt");
@@ -218,11 +289,26 @@ fn every_export_format_carries_the_session() {
     let env = env_for(&moto);
     let creds = export_json(&env, "ops", &[]);
     let key = creds["AccessKeyId"].as_str().unwrap();
-    for format in ["sh", "fish", "powershell", "dotenv", "json", "credential-process", "docker", "redshift"] {
+    for format in [
+        "sh",
+        "fish",
+        "powershell",
+        "dotenv",
+        "json",
+        "credential-process",
+        "docker",
+        "redshift",
+    ] {
         let text = ok(&env.rolecall(&["export", "ops", "--format", format]));
         assert!(text.contains(key), "{format} lacks the key id:\n{text}");
     }
-    let cp: Value = serde_json::from_str(&ok(&env.rolecall(&["export", "ops", "--format", "credential-process"]))).unwrap();
+    let cp: Value = serde_json::from_str(&ok(&env.rolecall(&[
+        "export",
+        "ops",
+        "--format",
+        "credential-process",
+    ])))
+    .unwrap();
     assert_eq!(cp["Version"], 1);
     let err = failed(&env.rolecall(&["export", "ops", "--format", "yaml"]));
     assert!(err.contains("yaml"), "{err}");

@@ -57,8 +57,8 @@ fn read_code_from_tty(prompt: &str) -> Option<MfaCode> {
 
 /// Obtains a session for `profile` the way every command does: cache, chain, MFA.
 pub async fn obtain(graph: &ProfileGraph, profile: &str, args: &ObtainArgs) -> Result<Session> {
-    let store = SessionStore::open(SessionStore::default_dir())
-        .context("cannot open the session store")?;
+    let store =
+        SessionStore::open(SessionStore::default_dir()).context("cannot open the session store")?;
     let sts = Sts::load().await;
     let resolver = Resolver {
         graph,
@@ -73,7 +73,9 @@ pub async fn obtain(graph: &ProfileGraph, profile: &str, args: &ObtainArgs) -> R
     let session = match &args.mfa_code {
         Some(code) => {
             let code = MfaCode::parse(code).map_err(anyhow::Error::msg)?;
-            resolver.obtain(profile, &FixedMfa(Some(code)), &options).await?
+            resolver
+                .obtain(profile, &FixedMfa(Some(code)), &options)
+                .await?
         }
         None => resolver.obtain(profile, &TerminalMfa, &options).await?,
     };

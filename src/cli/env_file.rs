@@ -25,7 +25,11 @@ pub enum EnvFileError {
 
 /// The file's contents: the marker line, then the dotenv lines.
 pub fn env_file_text(session: &Session) -> String {
-    let env = session_env(&session.credentials, session.region.as_deref(), &session.profile);
+    let env = session_env(
+        &session.credentials,
+        session.region.as_deref(),
+        &session.profile,
+    );
     let expires = session
         .expiration()
         .map(|e| format!("; expires {}", e.to_rfc3339_opts(SecondsFormat::Secs, true)))
@@ -51,8 +55,10 @@ pub fn write_env_file(session: &Session, path: &Path, force: bool) -> Result<(),
     if !force && is_foreign_file(path)? {
         return Err(EnvFileError::NotOurs(path.display().to_string()));
     }
-    write_private_atomic(path, env_file_text(session).as_bytes()).map_err(|source| EnvFileError::Io {
-        path: path.display().to_string(),
-        source,
+    write_private_atomic(path, env_file_text(session).as_bytes()).map_err(|source| {
+        EnvFileError::Io {
+            path: path.display().to_string(),
+            source,
+        }
     })
 }

@@ -21,7 +21,11 @@ pub fn command_with_session(program: &str, args: &[String], session: &Session) -
     for var in CLEARED_VARS.iter().chain(REMOVED_VARS) {
         cmd.env_remove(var);
     }
-    for (k, v) in session_env(&session.credentials, session.region.as_deref(), &session.profile) {
+    for (k, v) in session_env(
+        &session.credentials,
+        session.region.as_deref(),
+        &session.profile,
+    ) {
         cmd.env(k, v);
     }
     cmd

@@ -6,6 +6,10 @@ use crate::session::Session;
 
 /// The text `export` prints for `session`.
 pub fn export_text(session: &Session, format: Format) -> String {
-    let env = session_env(&session.credentials, session.region.as_deref(), &session.profile);
+    let env = session_env(
+        &session.credentials,
+        session.region.as_deref(),
+        &session.profile,
+    );
     render(format, &session.credentials, &env)
 }

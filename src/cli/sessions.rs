@@ -34,7 +34,12 @@ pub fn sessions_table(sessions: &[Session], now: DateTime<Utc>) -> String {
                 SessionKind::Profile => "profile",
                 SessionKind::MfaSource => "mfa-source",
             };
-            [s.profile.clone(), kind.into(), time_left(s.seconds_left(now)), s.source.clone()]
+            [
+                s.profile.clone(),
+                kind.into(),
+                time_left(s.seconds_left(now)),
+                s.source.clone(),
+            ]
         })
         .collect();
     let headers = ["PROFILE", "KIND", "LEFT", "SOURCE"];

@@ -17,7 +17,11 @@ pub fn root() -> PathBuf {
 /// A tool from the project's venv (.ci/setup creates it).
 pub fn venv_bin(name: &str) -> PathBuf {
     let p = root().join(".venv/bin").join(name);
-    assert!(p.exists(), "{} is missing: run `bash .ci/setup` first", p.display());
+    assert!(
+        p.exists(),
+        "{} is missing: run `bash .ci/setup` first",
+        p.display()
+    );
     p
 }
 
@@ -98,7 +102,9 @@ impl Stub {
             let mut hung = Vec::new();
             for stream in listener.incoming() {
                 let Ok(mut stream) = stream else { continue };
-                let Some(req) = read_request(&mut stream) else { continue };
+                let Some(req) = read_request(&mut stream) else {
+                    continue;
+                };
                 let _ = tx.send(req.clone());
                 match handler(&req) {
                     Reply::Hang => hung.push(stream),
@@ -117,7 +123,9 @@ impl Stub {
 }
 
 fn read_request(stream: &mut TcpStream) -> Option<Request> {
-    stream.set_read_timeout(Some(Duration::from_secs(10))).ok()?;
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .ok()?;
     let mut reader = BufReader::new(stream.try_clone().ok()?);
     let mut line = String::new();
     reader.read_line(&mut line).ok()?;
@@ -168,9 +176,15 @@ impl Env {
         let p = |x: &Path| x.display().to_string();
         let vars = vec![
             ("HOME".into(), p(&home)),
-            ("PATH".into(), format!("{}:/usr/bin:/bin", p(&root().join(".venv/bin")))),
+            (
+                "PATH".into(),
+                format!("{}:/usr/bin:/bin", p(&root().join(".venv/bin"))),
+            ),
             ("AWS_CONFIG_FILE".into(), p(&home.join(".aws/config"))),
-            ("AWS_SHARED_CREDENTIALS_FILE".into(), p(&home.join(".aws/credentials"))),
+            (
+                "AWS_SHARED_CREDENTIALS_FILE".into(),
+                p(&home.join(".aws/credentials")),
+            ),
             ("ROLECALL_CACHE_DIR".into(), p(&dir.path().join("cache"))),
             ("USER".into(), "tester".into()),
             ("LANG".into(), "C.UTF-8".into()),
