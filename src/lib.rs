@@ -11,3 +11,4 @@ pub mod output;
 pub mod profile;
 pub mod secret;
 pub mod session;
+pub mod tui;

@@ -52,13 +52,42 @@ fn load_graph(demo: bool) -> ProfileGraph {
     }
 }
 
+/// Opens the TUI. The credential core is not wired in yet: `UnavailableBackend` answers
+/// every assume with "not wired yet".
+fn run_tui(demo: bool) -> Result<()> {
+    use rolecall::tui::{RunOptions, UnavailableBackend};
+    use std::sync::Arc;
+    let paths = ConfigPaths::from_env();
+    let (loader, watch): (Arc<dyn Fn() -> ProfileGraph + Send + Sync>, _) = if demo {
+        (Arc::new(rolecall::demo::graph), Vec::new())
+    } else {
+        let watched = vec![paths.config.clone(), paths.credentials.clone()];
+        (Arc::new(move || ProfileGraph::load(&paths)), watched)
+    };
+    let opts = RunOptions {
+        colors: std::env::var_os("NO_COLOR").map_or(true, |v| v.is_empty()),
+        loader: loader.clone(),
+        watch,
+    };
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()?;
+    runtime.block_on(rolecall::tui::run(
+        loader(),
+        Arc::new(UnavailableBackend),
+        opts,
+    ))
+}
+
 fn run(args: Args) -> Result<ExitCode> {
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     match args.command {
         None => {
-            let graph = load_graph(args.demo);
-            cli::list::write_table(&graph, &mut out)?;
+            drop(out);
+            run_tui(args.demo)?;
+            return Ok(ExitCode::SUCCESS);
         }
         Some(Command::List { format }) => {
             let graph = load_graph(args.demo);
