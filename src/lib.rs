@@ -5,6 +5,7 @@
 //! chain into a session, `session` keeps them, `output` renders them in the formats
 //! people paste.
 
+pub mod backend;
 pub mod cli;
 pub mod credentials;
 pub mod demo;
@@ -16,3 +17,4 @@ pub mod secret;
 pub mod session;
 pub mod source;
 pub mod sts;
+pub mod tui;

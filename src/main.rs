@@ -128,6 +128,36 @@ fn load_graph(demo: bool) -> ProfileGraph {
     }
 }
 
+/// Opens the TUI on the real core: profiles reloaded from disk on `R` and on change.
+fn run_tui(demo: bool) -> Result<()> {
+    use rolecall::backend::{CoreBackend, GraphLoader};
+    use rolecall::tui::RunOptions;
+    use std::sync::Arc;
+    let paths = ConfigPaths::from_env();
+    let (loader, watch): (GraphLoader, Vec<PathBuf>) = if demo {
+        (Arc::new(rolecall::demo::graph), Vec::new())
+    } else {
+        let watched = vec![paths.config.clone(), paths.credentials.clone()];
+        (Arc::new(move || ProfileGraph::load(&paths)), watched)
+    };
+    let store =
+        SessionStore::open(SessionStore::default_dir()).context("cannot open the session store")?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()?;
+    let opts = RunOptions {
+        colors: std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+        loader: loader.clone(),
+        watch,
+    };
+    runtime.block_on(async {
+        let sts = rolecall::sts::Sts::load().await;
+        let backend = CoreBackend::new(loader.clone(), sts, store);
+        rolecall::tui::run(loader(), Arc::new(backend), opts).await
+    })
+}
+
 fn block_on<F: std::future::Future>(future: F) -> Result<F::Output> {
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -137,12 +167,17 @@ fn block_on<F: std::future::Future>(future: F) -> Result<F::Output> {
 }
 
 fn run(args: Args) -> Result<ExitCode> {
+    if args.demo {
+        rolecall::demo::prepare_environment();
+    }
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     let graph = || load_graph(args.demo);
     match args.command {
         None => {
-            cli::list::write_table(&graph(), &mut out)?;
+            drop(out);
+            run_tui(args.demo)?;
+            return Ok(ExitCode::SUCCESS);
         }
         Some(Command::List { format }) => match format {
             ListFormat::Table => cli::list::write_table(&graph(), &mut out)?,

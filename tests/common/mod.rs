@@ -2,6 +2,8 @@
 //! isolated environment for running the real `rolecall` binary and the AWS CLI.
 #![allow(dead_code)]
 
+pub mod tmux;
+
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};

@@ -1,0 +1,737 @@
+//! The TUI's state and the one function that changes it.
+//!
+//! `App` is a plain struct: no terminal, no I/O, no clock of its own (the runtime injects
+//! `now` with every tick). [`App::update`] takes a [`Msg`] (a key, a tick, a task's answer)
+//! and returns the [`Cmd`]s the runtime must carry out, so every behaviour of the UI can be
+//! tested by feeding messages and looking at the state.
+
+use super::backend::AssumeFailure;
+use super::filter::{self, Haystack};
+use crate::cli::list::chain_display;
+use crate::profile::{ProfileGraph, ProfileKind};
+use crate::session::{Session, SessionKind};
+use chrono::{DateTime, Utc};
+use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+use std::path::PathBuf;
+
+/// One profile as the TUI shows it, computed once per (re)load.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ProfileRow {
+    pub name: String,
+    pub kind: ProfileKind,
+    pub account: Option<String>,
+    pub role: Option<String>,
+    pub region: Option<String>,
+    /// Whether some step of the chain asks for an MFA code.
+    pub mfa: bool,
+    /// `base → ops → admin`.
+    pub chain: String,
+    pub diagnostics: Vec<String>,
+}
+
+/// Which panel keys go to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Focus {
+    Profiles,
+    Sessions,
+}
+
+/// The export formats the overlay cycles through, named as `rolecall export --format` names them.
+pub const EXPORT_FORMATS: &[&str] = &[
+    "sh",
+    "fish",
+    "powershell",
+    "dotenv",
+    "json",
+    "credential-process",
+    "docker",
+    "redshift",
+];
+
+/// The dotenv path offered first.
+pub const DEFAULT_ENV_PATH: &str = "./.env";
+
+/// What is drawn over the panels and takes the keys while open.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Modal {
+    Help,
+    /// Asks for a six-digit MFA code; `error` is STS's reason after a wrong code.
+    Mfa {
+        profile: String,
+        serial: Option<String>,
+        input: String,
+        error: Option<String>,
+    },
+    /// Asks where to write the dotenv file; `confirm_overwrite` once the runtime said it exists.
+    EnvFilePath {
+        session: Box<Session>,
+        input: String,
+        confirm_overwrite: bool,
+    },
+    /// A masked preview of the export lines and the command that prints the real ones.
+    Export {
+        session: Box<Session>,
+        format: usize,
+    },
+}
+
+/// Whether the status line reports progress or a problem.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StatusLevel {
+    Info,
+    Error,
+}
+
+/// The line at the bottom saying what just happened.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Status {
+    pub text: String,
+    pub level: StatusLevel,
+}
+
+/// An assume the runtime is running for us; the spinner advances on every tick.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct InFlight {
+    pub profile: String,
+    pub frame: usize,
+}
+
+/// Everything that can happen to the TUI.
+#[derive(Debug)]
+pub enum Msg {
+    Key(KeyEvent),
+    /// The clock moved (every second, and faster while a spinner turns).
+    Tick(DateTime<Utc>),
+    /// The terminal's size, so paging moves by a screenful.
+    Resize {
+        width: u16,
+        height: u16,
+    },
+    Assumed {
+        profile: String,
+        result: Result<Session, AssumeFailure>,
+    },
+    Sessions(Result<Vec<Session>, String>),
+    Forgot {
+        profile: String,
+        result: Result<(), String>,
+    },
+    /// `Cmd::WriteEnvFile { overwrite: false }` found a file there: ask before replacing it.
+    EnvFileExists(PathBuf),
+    EnvFileWritten(PathBuf),
+    SubshellExited {
+        profile: String,
+        result: Result<Option<i32>, String>,
+    },
+    ConfigReloaded(ProfileGraph),
+    Error(String),
+}
+
+/// What the runtime must do for the app; the answers come back as [`Msg`]s.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Cmd {
+    Assume {
+        profile: String,
+        mfa_code: Option<String>,
+    },
+    /// Abort the running assume task; its answer, if any, is ignored.
+    CancelAssume,
+    OpenSubshell(Session),
+    WriteEnvFile {
+        path: PathBuf,
+        session: Session,
+        overwrite: bool,
+    },
+    Forget(String),
+    /// Obtain fresh credentials for the profile (forget the cached ones, assume again).
+    Refresh(String),
+    LoadSessions,
+    ReloadConfig,
+    Quit,
+}
+
+/// The TUI's whole state; see the module documentation.
+#[derive(Debug)]
+pub struct App {
+    pub profiles: Vec<ProfileRow>,
+    haystacks: Vec<Haystack>,
+    /// Problems with the files themselves (not tied to a profile).
+    pub file_problems: usize,
+    pub filter: String,
+    /// Whether printable keys edit the filter rather than act as shortcuts.
+    pub filter_focus: bool,
+    /// Indices into `profiles` that match the filter, best first.
+    pub filtered: Vec<usize>,
+    /// Index into `filtered`.
+    pub selected: usize,
+    pub sessions: Vec<Session>,
+    /// Index into `sessions`.
+    pub session_selected: usize,
+    pub focus: Focus,
+    pub modal: Option<Modal>,
+    pub status: Option<Status>,
+    pub in_flight: Option<InFlight>,
+    pub quit: bool,
+    pub now: DateTime<Utc>,
+    /// False under NO_COLOR: the view then uses only bold/reverse.
+    pub colors: bool,
+    /// Rows PgUp/PgDn move, from the terminal height.
+    pub page: usize,
+}
+
+impl App {
+    /// A new app over `graph`'s profiles at time `now`.
+    pub fn new(graph: &ProfileGraph, now: DateTime<Utc>, colors: bool) -> Self {
+        let mut app = App {
+            profiles: Vec::new(),
+            haystacks: Vec::new(),
+            file_problems: 0,
+            filter: String::new(),
+            filter_focus: false,
+            filtered: Vec::new(),
+            selected: 0,
+            sessions: Vec::new(),
+            session_selected: 0,
+            focus: Focus::Profiles,
+            modal: None,
+            status: None,
+            in_flight: None,
+            quit: false,
+            now,
+            colors,
+            page: 10,
+        };
+        app.set_graph(graph);
+        app
+    }
+
+    fn set_graph(&mut self, graph: &ProfileGraph) {
+        let keep = self.selected_profile().map(|p| p.name.clone());
+        self.profiles = graph
+            .profiles()
+            .iter()
+            .map(|p| ProfileRow {
+                name: p.name.clone(),
+                kind: p.kind,
+                account: p.account().map(str::to_string),
+                role: p.role_name().map(str::to_string),
+                region: p.region.clone(),
+                mfa: graph.chain_needs_mfa(&p.name),
+                chain: chain_display(p),
+                diagnostics: p.diagnostics.iter().map(|d| d.to_string()).collect(),
+            })
+            .collect();
+        self.haystacks = self
+            .profiles
+            .iter()
+            .map(|p| {
+                Haystack::new(
+                    &p.name,
+                    p.account.as_deref().unwrap_or(""),
+                    p.role.as_deref().unwrap_or(""),
+                    p.region.as_deref().unwrap_or(""),
+                )
+            })
+            .collect();
+        self.file_problems = graph.file_diagnostics.len();
+        self.filtered = filter::rank(&self.haystacks, &self.filter);
+        self.selected = keep
+            .and_then(|name| {
+                self.filtered
+                    .iter()
+                    .position(|&i| self.profiles[i].name == name)
+            })
+            .unwrap_or(0);
+    }
+
+    /// The profile under the cursor, if the filter left any.
+    pub fn selected_profile(&self) -> Option<&ProfileRow> {
+        self.filtered.get(self.selected).map(|&i| &self.profiles[i])
+    }
+
+    /// The session under the cursor in the sessions panel.
+    pub fn selected_session(&self) -> Option<&Session> {
+        self.sessions.get(self.session_selected)
+    }
+
+    /// Whether an assume is running (the runtime then ticks faster for the spinner).
+    pub fn busy(&self) -> bool {
+        self.in_flight.is_some()
+    }
+
+    fn info(&mut self, text: impl Into<String>) {
+        self.status = Some(Status {
+            text: text.into(),
+            level: StatusLevel::Info,
+        });
+    }
+
+    fn error(&mut self, text: impl Into<String>) {
+        self.status = Some(Status {
+            text: text.into(),
+            level: StatusLevel::Error,
+        });
+    }
+
+    /// Applies `msg`; returns what the runtime must do next.
+    pub fn update(&mut self, msg: Msg) -> Vec<Cmd> {
+        match msg {
+            Msg::Key(key) => self.on_key(key),
+            Msg::Tick(now) => {
+                self.now = now;
+                if let Some(f) = &mut self.in_flight {
+                    f.frame = f.frame.wrapping_add(1);
+                }
+                vec![]
+            }
+            Msg::Resize { height, .. } => {
+                self.page = usize::from(height).saturating_sub(10).max(1);
+                vec![]
+            }
+            Msg::Assumed { profile, result } => self.on_assumed(profile, result),
+            Msg::Sessions(Ok(sessions)) => {
+                self.set_sessions(sessions, None);
+                vec![]
+            }
+            Msg::Sessions(Err(e)) => {
+                self.error(format!("could not read sessions: {e}"));
+                vec![]
+            }
+            Msg::Forgot { profile, result } => match result {
+                Ok(()) => {
+                    self.info(format!("forgot {profile}'s sessions"));
+                    vec![Cmd::LoadSessions]
+                }
+                Err(e) => {
+                    self.error(format!("could not forget {profile}: {e}"));
+                    vec![]
+                }
+            },
+            Msg::EnvFileExists(path) => {
+                if let Some(Modal::EnvFilePath {
+                    input,
+                    confirm_overwrite,
+                    ..
+                }) = &mut self.modal
+                {
+                    *input = path.display().to_string();
+                    *confirm_overwrite = true;
+                }
+                vec![]
+            }
+            Msg::EnvFileWritten(path) => {
+                self.close_env_modal();
+                self.info(format!("wrote {} (mode 0600)", path.display()));
+                vec![]
+            }
+            Msg::SubshellExited { profile, result } => {
+                match result {
+                    Ok(Some(code)) if code != 0 => {
+                        self.info(format!("subshell for {profile} exited with {code}"))
+                    }
+                    Ok(_) => self.info(format!("back from {profile}'s subshell")),
+                    Err(e) => self.error(format!("could not start a subshell: {e}")),
+                }
+                vec![]
+            }
+            Msg::ConfigReloaded(graph) => {
+                self.set_graph(&graph);
+                let problems = graph.all_diagnostics().count();
+                if problems > 0 {
+                    self.info(format!(
+                        "reloaded {} profiles; {problems} problem(s), run `rolecall check`",
+                        self.profiles.len()
+                    ));
+                } else {
+                    self.info(format!("reloaded {} profiles", self.profiles.len()));
+                }
+                vec![]
+            }
+            Msg::Error(e) => {
+                self.close_env_modal();
+                self.error(e);
+                vec![]
+            }
+        }
+    }
+
+    /// A dotenv write finished (or failed): the path prompt has done its job.
+    fn close_env_modal(&mut self) {
+        if matches!(self.modal, Some(Modal::EnvFilePath { .. })) {
+            self.modal = None;
+        }
+    }
+
+    fn on_assumed(&mut self, profile: String, result: Result<Session, AssumeFailure>) -> Vec<Cmd> {
+        // An answer for an assume we cancelled (or never asked for) changes nothing.
+        if self.in_flight.as_ref().map(|f| &f.profile) != Some(&profile) {
+            return vec![];
+        }
+        self.in_flight = None;
+        match result {
+            Ok(session) => {
+                self.info(format!("assumed {profile} ({})", session.source));
+                self.set_sessions(self.sessions.clone(), Some(session));
+                self.focus = Focus::Sessions;
+                self.filter_focus = false;
+                vec![Cmd::LoadSessions]
+            }
+            Err(AssumeFailure::NeedsMfa { serial }) => {
+                self.modal = Some(Modal::Mfa {
+                    profile,
+                    serial: Some(serial),
+                    input: String::new(),
+                    error: None,
+                });
+                vec![]
+            }
+            Err(AssumeFailure::WrongMfa { message }) => {
+                self.modal = Some(Modal::Mfa {
+                    profile,
+                    serial: None,
+                    input: String::new(),
+                    error: Some(message),
+                });
+                vec![]
+            }
+            Err(AssumeFailure::Failed { message }) => {
+                self.error(format!("{profile}: {message}"));
+                vec![]
+            }
+        }
+    }
+
+    /// Replaces the sessions (adding `new` over its older copy), sorted by profile, and
+    /// keeps the cursor on the same session (or on `new`).
+    fn set_sessions(&mut self, mut sessions: Vec<Session>, new: Option<Session>) {
+        let keep = new
+            .as_ref()
+            .map(Session::key)
+            .or_else(|| self.selected_session().map(Session::key));
+        if let Some(new) = new {
+            sessions.retain(|s| s.key() != new.key());
+            sessions.push(new);
+        }
+        sessions.sort_by(|a, b| {
+            (a.profile.as_str(), a.kind == SessionKind::MfaSource)
+                .cmp(&(b.profile.as_str(), b.kind == SessionKind::MfaSource))
+        });
+        self.sessions = sessions;
+        self.session_selected = keep
+            .and_then(|k| self.sessions.iter().position(|s| s.key() == k))
+            .unwrap_or(self.session_selected)
+            .min(self.sessions.len().saturating_sub(1));
+    }
+
+    fn refilter(&mut self, extended: bool) {
+        let keep = self.selected_profile().map(|p| p.name.clone());
+        self.filtered = if extended {
+            filter::rank_among(&self.haystacks, &self.filter, self.filtered.clone())
+        } else {
+            filter::rank(&self.haystacks, &self.filter)
+        };
+        // Typing puts the best match under the cursor; clearing goes back to where we were.
+        self.selected = if self.filter.is_empty() {
+            keep.and_then(|n| {
+                self.filtered
+                    .iter()
+                    .position(|&i| self.profiles[i].name == n)
+            })
+            .unwrap_or(0)
+        } else {
+            0
+        };
+    }
+
+    fn on_key(&mut self, key: KeyEvent) -> Vec<Cmd> {
+        if key.kind == KeyEventKind::Release {
+            return vec![];
+        }
+        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+        if ctrl && matches!(key.code, KeyCode::Char('c')) {
+            self.quit = true;
+            return vec![Cmd::Quit];
+        }
+        if self.modal.is_some() {
+            return self.on_modal_key(key);
+        }
+        if key.code == KeyCode::Esc {
+            return self.on_esc();
+        }
+        if let Some(cmds) = self.on_move_key(key.code) {
+            return cmds;
+        }
+        match key.code {
+            KeyCode::Tab | KeyCode::BackTab => {
+                self.focus = match self.focus {
+                    Focus::Profiles => Focus::Sessions,
+                    Focus::Sessions => Focus::Profiles,
+                };
+                self.filter_focus = false;
+                return vec![];
+            }
+            KeyCode::Enter if self.focus == Focus::Profiles => return self.assume_selected(),
+            _ => {}
+        }
+        if self.focus == Focus::Profiles && self.filter_focus {
+            return self.on_filter_key(key);
+        }
+        let KeyCode::Char(c) = key.code else {
+            return vec![];
+        };
+        if ctrl {
+            return vec![];
+        }
+        match c {
+            'q' => {
+                self.quit = true;
+                vec![Cmd::Quit]
+            }
+            '?' => {
+                self.modal = Some(Modal::Help);
+                vec![]
+            }
+            'R' => {
+                self.info("reloading configuration…");
+                vec![Cmd::ReloadConfig]
+            }
+            '/' => {
+                self.focus = Focus::Profiles;
+                self.filter_focus = true;
+                vec![]
+            }
+            _ if self.focus == Focus::Sessions => self.on_session_key(c),
+            _ => {
+                // Any other letter in the profiles panel starts filtering.
+                self.filter_focus = true;
+                self.on_filter_key(key)
+            }
+        }
+    }
+
+    fn on_esc(&mut self) -> Vec<Cmd> {
+        if let Some(f) = self.in_flight.take() {
+            self.info(format!("cancelled assuming {}", f.profile));
+            return vec![Cmd::CancelAssume];
+        }
+        if !self.filter.is_empty() || self.filter_focus {
+            self.filter.clear();
+            self.filter_focus = false;
+            self.refilter(false);
+        }
+        vec![]
+    }
+
+    /// Cursor keys, for whichever panel has the focus.
+    fn on_move_key(&mut self, code: KeyCode) -> Option<Vec<Cmd>> {
+        let (len, cur) = match self.focus {
+            Focus::Profiles => (self.filtered.len(), self.selected),
+            Focus::Sessions => (self.sessions.len(), self.session_selected),
+        };
+        let last = len.saturating_sub(1);
+        let next = match code {
+            KeyCode::Up => cur.saturating_sub(1),
+            KeyCode::Down => (cur + 1).min(last),
+            KeyCode::PageUp => cur.saturating_sub(self.page),
+            KeyCode::PageDown => (cur + self.page).min(last),
+            KeyCode::Home => 0,
+            KeyCode::End => last,
+            _ => return None,
+        };
+        match self.focus {
+            Focus::Profiles => self.selected = next,
+            Focus::Sessions => self.session_selected = next,
+        }
+        Some(vec![])
+    }
+
+    fn on_filter_key(&mut self, key: KeyEvent) -> Vec<Cmd> {
+        match key.code {
+            KeyCode::Char(c) if !key.modifiers.contains(KeyModifiers::CONTROL) => {
+                self.filter.push(c);
+                self.refilter(true);
+            }
+            KeyCode::Backspace => {
+                if self.filter.pop().is_some() {
+                    self.refilter(false);
+                } else {
+                    self.filter_focus = false;
+                }
+            }
+            _ => {}
+        }
+        vec![]
+    }
+
+    fn assume_selected(&mut self) -> Vec<Cmd> {
+        let Some(name) = self.selected_profile().map(|p| p.name.clone()) else {
+            self.error("no profile matches the filter");
+            return vec![];
+        };
+        self.start_assume(name, None)
+    }
+
+    fn start_assume(&mut self, profile: String, mfa_code: Option<String>) -> Vec<Cmd> {
+        if let Some(f) = &self.in_flight {
+            let text = format!("already assuming {}; Esc cancels it", f.profile);
+            self.error(text);
+            return vec![];
+        }
+        self.in_flight = Some(InFlight {
+            profile: profile.clone(),
+            frame: 0,
+        });
+        self.status = None;
+        vec![Cmd::Assume { profile, mfa_code }]
+    }
+
+    fn on_session_key(&mut self, c: char) -> Vec<Cmd> {
+        let Some(session) = self.selected_session().cloned() else {
+            self.error("no session selected: Enter on a profile assumes it");
+            return vec![];
+        };
+        match c {
+            's' => vec![Cmd::OpenSubshell(session)],
+            'e' => {
+                self.modal = Some(Modal::EnvFilePath {
+                    session: Box::new(session),
+                    input: DEFAULT_ENV_PATH.into(),
+                    confirm_overwrite: false,
+                });
+                vec![]
+            }
+            'x' => {
+                self.modal = Some(Modal::Export {
+                    session: Box::new(session),
+                    format: 0,
+                });
+                vec![]
+            }
+            'r' => {
+                let cmds = self.start_assume(session.profile.clone(), None);
+                if cmds.is_empty() {
+                    return cmds;
+                }
+                vec![Cmd::Refresh(session.profile)]
+            }
+            'd' => vec![Cmd::Forget(session.profile)],
+            _ => vec![],
+        }
+    }
+
+    fn on_modal_key(&mut self, key: KeyEvent) -> Vec<Cmd> {
+        let Some(modal) = self.modal.take() else {
+            return vec![];
+        };
+        match modal {
+            Modal::Help => {
+                // Any key closes help, and only closes it.
+                vec![]
+            }
+            Modal::Mfa {
+                profile,
+                serial,
+                mut input,
+                mut error,
+            } => {
+                match key.code {
+                    KeyCode::Esc => {
+                        self.info(format!("MFA cancelled for {profile}"));
+                        return vec![];
+                    }
+                    KeyCode::Enter if input.len() == 6 => {
+                        return self.start_assume(profile, Some(input));
+                    }
+                    KeyCode::Enter => error = Some("the code has six digits".into()),
+                    KeyCode::Char(c) if c.is_ascii_digit() && input.len() < 6 => input.push(c),
+                    KeyCode::Backspace => {
+                        input.pop();
+                    }
+                    _ => {}
+                }
+                self.modal = Some(Modal::Mfa {
+                    profile,
+                    serial,
+                    input,
+                    error,
+                });
+                vec![]
+            }
+            Modal::EnvFilePath {
+                session,
+                mut input,
+                confirm_overwrite,
+            } => {
+                if confirm_overwrite {
+                    return match key.code {
+                        KeyCode::Char('y') | KeyCode::Char('Y') => vec![Cmd::WriteEnvFile {
+                            path: PathBuf::from(input),
+                            session: *session,
+                            overwrite: true,
+                        }],
+                        KeyCode::Esc => {
+                            self.info("dotenv file not written");
+                            vec![]
+                        }
+                        _ => {
+                            // Anything else: back to editing the path.
+                            self.modal = Some(Modal::EnvFilePath {
+                                session,
+                                input,
+                                confirm_overwrite: false,
+                            });
+                            vec![]
+                        }
+                    };
+                }
+                match key.code {
+                    KeyCode::Esc => return vec![],
+                    KeyCode::Enter if !input.trim().is_empty() => {
+                        let path = PathBuf::from(input.trim());
+                        let cmd = Cmd::WriteEnvFile {
+                            path,
+                            session: (*session).clone(),
+                            overwrite: false,
+                        };
+                        // Stays open: the runtime may answer EnvFileExists.
+                        self.modal = Some(Modal::EnvFilePath {
+                            session,
+                            input: input.trim().to_string(),
+                            confirm_overwrite: false,
+                        });
+                        return vec![cmd];
+                    }
+                    KeyCode::Char(c) if !key.modifiers.contains(KeyModifiers::CONTROL) => {
+                        input.push(c)
+                    }
+                    KeyCode::Backspace => {
+                        input.pop();
+                    }
+                    _ => {}
+                }
+                self.modal = Some(Modal::EnvFilePath {
+                    session,
+                    input,
+                    confirm_overwrite,
+                });
+                vec![]
+            }
+            Modal::Export {
+                session,
+                mut format,
+            } => {
+                let n = EXPORT_FORMATS.len();
+                match key.code {
+                    KeyCode::Esc | KeyCode::Char('q') => return vec![],
+                    KeyCode::Right | KeyCode::Tab | KeyCode::Char('x') | KeyCode::Down => {
+                        format = (format + 1) % n
+                    }
+                    KeyCode::Left | KeyCode::BackTab | KeyCode::Up => format = (format + n - 1) % n,
+                    _ => {}
+                }
+                self.modal = Some(Modal::Export { session, format });
+                vec![]
+            }
+        }
+    }
+}

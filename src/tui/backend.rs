@@ -1,0 +1,58 @@
+//! The seam between the TUI and the credential core.
+//!
+//! The TUI never talks to STS or the session store itself: it asks a [`Backend`] on a
+//! background task and gets a message back. That keeps the UI loop from blocking and lets
+//! tests drive the whole TUI with a fake.
+
+use crate::session::Session;
+use futures::future::BoxFuture;
+
+/// What the TUI asks of the core; the real implementation lives elsewhere, tests use a fake.
+pub trait Backend: Send + Sync + 'static {
+    /// Obtain (or reuse from cache) a session for `profile`. `mfa_code` is None on the first try.
+    fn assume(
+        &self,
+        profile: String,
+        mfa_code: Option<String>,
+    ) -> BoxFuture<'static, Result<Session, AssumeFailure>>;
+    /// Active sessions from the store (on start and after changes).
+    fn sessions(&self) -> BoxFuture<'static, Result<Vec<Session>, String>>;
+    /// Forget a profile's cached sessions.
+    fn forget(&self, profile: String) -> BoxFuture<'static, Result<(), String>>;
+}
+
+/// Why an assume did not produce a session; each case gets its own treatment in the UI.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum AssumeFailure {
+    /// The chain needs an MFA code for `serial`: the UI opens the MFA modal.
+    NeedsMfa { serial: String },
+    /// STS rejected the code: the UI re-opens the modal with STS's reason.
+    WrongMfa { message: String },
+    /// Anything else (AccessDenied, endpoint unreachable…): shown on the status line.
+    Failed { message: String },
+}
+
+/// A backend that can do nothing yet, so the TUI runs before the credential core is wired in.
+pub struct UnavailableBackend;
+
+impl Backend for UnavailableBackend {
+    fn assume(
+        &self,
+        _profile: String,
+        _mfa_code: Option<String>,
+    ) -> BoxFuture<'static, Result<Session, AssumeFailure>> {
+        Box::pin(async {
+            Err(AssumeFailure::Failed {
+                message: "not wired yet".into(),
+            })
+        })
+    }
+
+    fn sessions(&self) -> BoxFuture<'static, Result<Vec<Session>, String>> {
+        Box::pin(async { Ok(Vec::new()) })
+    }
+
+    fn forget(&self, _profile: String) -> BoxFuture<'static, Result<(), String>> {
+        Box::pin(async { Ok(()) })
+    }
+}

@@ -1,0 +1,415 @@
+//! The I/O edge of the TUI: terminal, keys, clock, signals, background tasks.
+//!
+//! The loop waits (never spins) on four sources: crossterm's event stream, a one-second
+//! tick (faster only while a spinner turns), the channel background tasks answer on, and
+//! SIGTERM/SIGINT. Each becomes a [`Msg`] for [`App::update`]; the returned [`Cmd`]s are
+//! carried out here. The terminal is restored on every way out: return, error, panic,
+//! signal, and around each subshell.
+
+use super::app::{App, Cmd, Msg};
+use super::backend::Backend;
+use super::view;
+use crate::credentials::{session_env, REMOVED_VARS};
+use crate::profile::ProfileGraph;
+use crate::session::Session;
+use anyhow::{Context, Result};
+use chrono::Utc;
+use crossterm::event::{Event, EventStream, KeyEventKind};
+use crossterm::{cursor, execute, terminal};
+use futures::StreamExt;
+use ratatui::backend::CrosstermBackend;
+use ratatui::Terminal;
+use std::io::{self, Stdout, Write};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::{Duration, SystemTime};
+use tokio::signal::unix::{signal, SignalKind};
+use tokio::sync::mpsc;
+use tokio::task::JoinHandle;
+
+/// How the runtime reloads the configuration, and whether to colour the screen.
+pub struct RunOptions {
+    /// False when NO_COLOR is set.
+    pub colors: bool,
+    /// Builds a fresh graph (on `R` and when a watched file changes).
+    pub loader: Arc<dyn Fn() -> ProfileGraph + Send + Sync>,
+    /// Files whose modification time triggers a reload (empty for the demo).
+    pub watch: Vec<PathBuf>,
+}
+
+type Tty = Terminal<CrosstermBackend<Stdout>>;
+
+/// Runs the TUI until the user quits or a signal arrives.
+pub async fn run(graph: ProfileGraph, backend: Arc<dyn Backend>, opts: RunOptions) -> Result<()> {
+    let mut app = App::new(&graph, Utc::now(), opts.colors);
+    drop(graph);
+    install_panic_hook();
+    let _guard = TerminalGuard::enter()?;
+    let mut terminal = Terminal::new(CrosstermBackend::new(io::stdout()))?;
+    terminal.clear()?;
+    let size = terminal.size()?;
+    app.update(Msg::Resize {
+        width: size.width,
+        height: size.height,
+    });
+
+    let (tx, mut rx) = mpsc::unbounded_channel::<Msg>();
+    let mut tasks = Tasks {
+        backend,
+        tx,
+        assume: None,
+        loader: opts.loader,
+    };
+    tasks.run(Cmd::LoadSessions);
+
+    let mut events = EventStream::new();
+    let mut tick = tokio::time::interval(Duration::from_secs(1));
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+    let mut spin = tokio::time::interval(Duration::from_millis(100));
+    spin.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+    let mut sigterm = signal(SignalKind::terminate()).context("cannot watch SIGTERM")?;
+    let mut sigint = signal(SignalKind::interrupt()).context("cannot watch SIGINT")?;
+    let mut mtimes = modification_times(&opts.watch);
+
+    loop {
+        terminal.draw(|f| view::draw(&app, f))?;
+        let msg = tokio::select! {
+            event = events.next() => match event {
+                Some(Ok(Event::Key(key))) if key.kind != KeyEventKind::Release => Msg::Key(key),
+                Some(Ok(Event::Resize(width, height))) => Msg::Resize { width, height },
+                Some(Ok(_)) => continue,
+                Some(Err(e)) => return Err(e).context("cannot read the terminal"),
+                None => break,
+            },
+            _ = tick.tick() => {
+                let now = modification_times(&opts.watch);
+                if now != mtimes {
+                    mtimes = now;
+                    tasks.run(Cmd::ReloadConfig);
+                }
+                Msg::Tick(Utc::now())
+            }
+            _ = spin.tick(), if app.busy() => Msg::Tick(Utc::now()),
+            Some(msg) = rx.recv() => msg,
+            _ = sigterm.recv() => break,
+            _ = sigint.recv() => break,
+        };
+        for cmd in app.update(msg) {
+            match cmd {
+                Cmd::Quit => {}
+                Cmd::OpenSubshell(session) => {
+                    // The event stream's reader thread would steal the shell's input.
+                    drop(events);
+                    let result = subshell(&mut terminal, &session).await;
+                    events = EventStream::new();
+                    // A Ctrl-C typed in the subshell must not quit the TUI afterwards.
+                    sigint = signal(SignalKind::interrupt()).context("cannot watch SIGINT")?;
+                    app.update(Msg::SubshellExited {
+                        profile: session.profile.clone(),
+                        result: result.map_err(|e| format!("{e:#}")),
+                    });
+                }
+                other => tasks.run(other),
+            }
+        }
+        if app.quit {
+            break;
+        }
+    }
+    if let Some(task) = tasks.assume.take() {
+        task.abort();
+    }
+    Ok(())
+}
+
+/// Background work: each command runs on a task that answers on `tx`.
+struct Tasks {
+    backend: Arc<dyn Backend>,
+    tx: mpsc::UnboundedSender<Msg>,
+    /// The running assume, so Esc can abort it.
+    assume: Option<JoinHandle<()>>,
+    loader: Arc<dyn Fn() -> ProfileGraph + Send + Sync>,
+}
+
+impl Tasks {
+    fn run(&mut self, cmd: Cmd) {
+        let tx = self.tx.clone();
+        let backend = self.backend.clone();
+        match cmd {
+            Cmd::Assume { profile, mfa_code } => {
+                let fut = backend.assume(profile.clone(), mfa_code);
+                self.set_assume(tokio::spawn(async move {
+                    let result = fut.await;
+                    let _ = tx.send(Msg::Assumed { profile, result });
+                }));
+            }
+            Cmd::Refresh(profile) => {
+                self.set_assume(tokio::spawn(async move {
+                    if let Err(e) = backend.forget(profile.clone()).await {
+                        let _ = tx.send(Msg::Error(format!("could not forget {profile}: {e}")));
+                    }
+                    let result = backend.assume(profile.clone(), None).await;
+                    let _ = tx.send(Msg::Assumed { profile, result });
+                }));
+            }
+            Cmd::CancelAssume => {
+                if let Some(task) = self.assume.take() {
+                    task.abort();
+                }
+            }
+            Cmd::LoadSessions => {
+                tokio::spawn(async move {
+                    let _ = tx.send(Msg::Sessions(backend.sessions().await));
+                });
+            }
+            Cmd::Forget(profile) => {
+                tokio::spawn(async move {
+                    let result = backend.forget(profile.clone()).await;
+                    let _ = tx.send(Msg::Forgot { profile, result });
+                });
+            }
+            Cmd::ReloadConfig => {
+                let loader = self.loader.clone();
+                tokio::task::spawn_blocking(move || {
+                    let _ = tx.send(Msg::ConfigReloaded(loader()));
+                });
+            }
+            Cmd::WriteEnvFile {
+                path,
+                session,
+                overwrite,
+            } => {
+                tokio::task::spawn_blocking(move || {
+                    let env = session_env(
+                        &session.credentials,
+                        session.region.as_deref(),
+                        &session.profile,
+                    );
+                    let msg = match write_env_file(&path, &env, overwrite) {
+                        Ok(true) => Msg::EnvFileWritten(path),
+                        Ok(false) => Msg::EnvFileExists(path),
+                        Err(e) => Msg::Error(format!("cannot write {}: {e}", path.display())),
+                    };
+                    let _ = tx.send(msg);
+                });
+            }
+            // Handled by the loop itself.
+            Cmd::OpenSubshell(_) | Cmd::Quit => {}
+        }
+    }
+
+    fn set_assume(&mut self, task: JoinHandle<()>) {
+        if let Some(old) = self.assume.replace(task) {
+            old.abort();
+        }
+    }
+}
+
+/// Raw mode and the alternate screen for as long as it lives.
+struct TerminalGuard;
+
+impl TerminalGuard {
+    fn enter() -> Result<Self> {
+        enter_tui().context("cannot set up the terminal")?;
+        Ok(TerminalGuard)
+    }
+}
+
+impl Drop for TerminalGuard {
+    fn drop(&mut self) {
+        leave_tui();
+    }
+}
+
+fn enter_tui() -> io::Result<()> {
+    terminal::enable_raw_mode()?;
+    execute!(io::stdout(), terminal::EnterAlternateScreen, cursor::Hide)
+}
+
+/// Best effort: called on the way out, when nothing can be done about a failure.
+fn leave_tui() {
+    let _ = terminal::disable_raw_mode();
+    let _ = execute!(io::stdout(), terminal::LeaveAlternateScreen, cursor::Show);
+}
+
+/// Restores the terminal before the panic message prints, so it is readable.
+fn install_panic_hook() {
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        leave_tui();
+        previous(info);
+    }));
+}
+
+fn modification_times(paths: &[PathBuf]) -> Vec<Option<SystemTime>> {
+    paths
+        .iter()
+        .map(|p| std::fs::metadata(p).and_then(|m| m.modified()).ok())
+        .collect()
+}
+
+/// Leaves the TUI, runs `$SHELL` with the session's variables, and comes back.
+async fn subshell(terminal: &mut Tty, session: &Session) -> Result<Option<i32>> {
+    leave_tui();
+    let shell = std::env::var("SHELL")
+        .ok()
+        .filter(|s| !s.is_empty())
+        .unwrap_or_else(|| "/bin/sh".into());
+    let mut stdout = io::stdout();
+    if let Ok(outer) = std::env::var("ROLECALL_PROFILE") {
+        let _ = writeln!(
+            stdout,
+            "rolecall: warning: already inside a rolecall subshell for {outer}"
+        );
+    }
+    let _ = writeln!(
+        stdout,
+        "rolecall: {shell} with {}'s credentials ({}); exit to return to rolecall",
+        session.profile,
+        match session.seconds_left(Utc::now()) {
+            Some(s) => format!("expires in {}", view::countdown(Some(s))),
+            None => "long-term keys".into(),
+        }
+    );
+    let _ = stdout.flush();
+    let mut command = tokio::process::Command::new(&shell);
+    for var in REMOVED_VARS {
+        command.env_remove(var);
+    }
+    command.envs(session_env(
+        &session.credentials,
+        session.region.as_deref(),
+        &session.profile,
+    ));
+    let status = command.status().await;
+    enter_tui().context("cannot restore the terminal")?;
+    terminal.clear()?;
+    let status = status.with_context(|| format!("cannot run {shell}"))?;
+    Ok(status.code())
+}
+
+/// Quotes a value for a dotenv line: `"…"` with `\`, `"`, `$`, `` ` `` and newlines escaped.
+pub fn dotenv_quote(value: &str) -> String {
+    let mut out = String::with_capacity(value.len() + 2);
+    out.push('"');
+    for c in value.chars() {
+        match c {
+            '\\' | '"' | '$' | '`' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '\n' => out.push_str("\\n"),
+            _ => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// Writes `KEY="value"` lines to `path` with mode 0600, atomically (temp file in the same
+/// directory, then rename). Returns `Ok(false)` without writing when the file exists and
+/// `overwrite` is false. Refuses to write through a symlink.
+pub fn write_env_file(path: &Path, env: &[(String, String)], overwrite: bool) -> io::Result<bool> {
+    use std::os::unix::fs::OpenOptionsExt;
+    match std::fs::symlink_metadata(path) {
+        Ok(m) if m.file_type().is_symlink() => {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                "it is a symlink; refusing to follow it",
+            ))
+        }
+        Ok(m) if m.is_dir() => {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                "it is a directory",
+            ))
+        }
+        Ok(_) if !overwrite => return Ok(false),
+        Ok(_) => {}
+        Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+        Err(e) => return Err(e),
+    }
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let file_name = path
+        .file_name()
+        .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "no file name"))?;
+    let tmp = dir.join(format!(
+        ".{}.rolecall-{}.tmp",
+        file_name.to_string_lossy(),
+        std::process::id()
+    ));
+    let mut body = String::new();
+    for (key, value) in env {
+        body.push_str(key);
+        body.push('=');
+        body.push_str(&dotenv_quote(value));
+        body.push('\n');
+    }
+    let write = || -> io::Result<()> {
+        let mut file = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(0o600)
+            .custom_flags(libc::O_NOFOLLOW)
+            .open(&tmp)?;
+        file.write_all(body.as_bytes())?;
+        file.sync_all()?;
+        std::fs::rename(&tmp, path)
+    };
+    write().inspect_err(|_| {
+        let _ = std::fs::remove_file(&tmp);
+    })?;
+    Ok(true)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::os::unix::fs::PermissionsExt;
+
+    fn env() -> Vec<(String, String)> {
+        vec![
+            ("A".into(), "plain".into()),
+            ("B".into(), "we\"ird $x `y` \\ \nz".into()),
+        ]
+    }
+
+    #[test]
+    fn quoting() {
+        assert_eq!(dotenv_quote("a"), "\"a\"");
+        assert_eq!(dotenv_quote("$`\"\\\n"), "\"\\$\\`\\\"\\\\\\n\"");
+    }
+
+    #[test]
+    fn writes_0600_and_asks_before_overwrite() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(".env");
+        assert!(write_env_file(&path, &env(), false).unwrap());
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert_eq!(
+            text,
+            "A=\"plain\"\nB=\"we\\\"ird \\$x \\`y\\` \\\\ \\nz\"\n"
+        );
+        let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600);
+        assert!(!write_env_file(&path, &env()[..1], false).unwrap());
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), text);
+        assert!(write_env_file(&path, &env()[..1], true).unwrap());
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "A=\"plain\"\n");
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn refuses_symlinks() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("target");
+        std::fs::write(&target, "keep").unwrap();
+        let link = dir.path().join(".env");
+        std::os::unix::fs::symlink(&target, &link).unwrap();
+        assert!(write_env_file(&link, &env(), true).is_err());
+        assert_eq!(std::fs::read_to_string(&target).unwrap(), "keep");
+    }
+}

@@ -1,0 +1,62 @@
+//! Builders shared by the TUI's state and view tests.
+
+use super::app::{App, Msg};
+use crate::credentials::Credentials;
+use crate::secret::Secret;
+use crate::session::{Session, SessionKind};
+use chrono::{DateTime, Duration, TimeZone, Utc};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+/// A fixed clock, so countdowns are deterministic.
+pub fn t0() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 1, 2, 3, 4, 5).unwrap()
+}
+
+/// The demo graph's app, in colour.
+pub fn demo_app() -> App {
+    App::new(&crate::demo::graph(), t0(), true)
+}
+
+/// A session for `profile` expiring `secs` after [`t0`].
+pub fn session(profile: &str, secs: i64) -> Session {
+    Session {
+        profile: profile.into(),
+        kind: SessionKind::Profile,
+        credentials: Credentials {
+            access_key_id: "ASIAEXAMPLEKEYID1234".into(),
+            secret_access_key: Secret::new("SECRETsecretSECRETsecret0000WXYZ"),
+            session_token: Some(Secret::new("TOKENtokenTOKENtokenTOKEN9876")),
+            expiration: Some(t0() + Duration::seconds(secs)),
+        },
+        source: "assume-role via demo-base".into(),
+        region: Some("eu-west-1".into()),
+        obtained: t0(),
+    }
+}
+
+pub fn key(code: KeyCode) -> Msg {
+    Msg::Key(KeyEvent::new(code, KeyModifiers::NONE))
+}
+
+pub fn ch(c: char) -> Msg {
+    key(KeyCode::Char(c))
+}
+
+pub fn ctrl(c: char) -> Msg {
+    Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL))
+}
+
+/// Types `text` one key at a time.
+pub fn type_str(app: &mut App, text: &str) {
+    for c in text.chars() {
+        app.update(ch(c));
+    }
+}
+
+/// Names of the filtered profiles, in order.
+pub fn names(app: &App) -> Vec<&str> {
+    app.filtered
+        .iter()
+        .map(|&i| app.profiles[i].name.as_str())
+        .collect()
+}

@@ -1,0 +1,397 @@
+//! State tests: feed [`App::update`] messages, look at the state and the commands.
+
+use super::app::{App, Cmd, Focus, Modal, Msg, StatusLevel, DEFAULT_ENV_PATH, EXPORT_FORMATS};
+use super::backend::AssumeFailure;
+use super::test_support::*;
+use crossterm::event::KeyCode;
+use std::path::PathBuf;
+
+fn selected(app: &App) -> &str {
+    &app.selected_profile().unwrap().name
+}
+
+/// Moves the cursor to `name` by filtering for it, then clears the filter.
+fn assume(app: &mut App, name: &str) -> Vec<Cmd> {
+    app.update(ch('/'));
+    type_str(app, name);
+    assert_eq!(selected(app), name);
+    app.update(key(KeyCode::Enter))
+}
+
+fn with_session(profile: &str, secs: i64) -> App {
+    let mut app = demo_app();
+    app.update(Msg::Sessions(Ok(vec![session(profile, secs)])));
+    app.focus = Focus::Sessions;
+    app
+}
+
+#[test]
+fn starts_with_every_profile_sorted() {
+    let app = demo_app();
+    assert_eq!(
+        names(&app),
+        vec![
+            "default",
+            "demo-admin-mfa",
+            "demo-base",
+            "demo-instance",
+            "demo-ops",
+            "demo-ops-deploy",
+            "demo-readonly",
+            "demo-sso"
+        ]
+    );
+    assert_eq!(selected(&app), "default");
+    assert!(
+        app.profiles
+            .iter()
+            .find(|p| p.name == "demo-admin-mfa")
+            .unwrap()
+            .mfa
+    );
+    let deploy = app
+        .profiles
+        .iter()
+        .find(|p| p.name == "demo-ops-deploy")
+        .unwrap();
+    assert_eq!(deploy.chain, "demo-base → demo-ops → demo-ops-deploy");
+}
+
+#[test]
+fn typing_filters_and_esc_clears() {
+    let mut app = demo_app();
+    type_str(&mut app, "ops");
+    assert!(app.filter_focus);
+    assert_eq!(names(&app), vec!["demo-ops", "demo-ops-deploy"]);
+    app.update(key(KeyCode::Down));
+    assert_eq!(selected(&app), "demo-ops-deploy");
+    app.update(key(KeyCode::Esc));
+    assert_eq!(app.filter, "");
+    assert!(!app.filter_focus);
+    assert_eq!(app.filtered.len(), 8);
+    // The cursor stays on the profile it was on.
+    assert_eq!(selected(&app), "demo-ops-deploy");
+    // Backspace edits; on an empty filter it leaves the filter.
+    type_str(&mut app, "opx");
+    assert!(app.filtered.is_empty());
+    app.update(key(KeyCode::Backspace));
+    assert_eq!(app.filter, "op");
+    assert_eq!(selected(&app), "demo-ops");
+    app.update(key(KeyCode::Backspace));
+    app.update(key(KeyCode::Backspace));
+    app.update(key(KeyCode::Backspace));
+    assert!(!app.filter_focus);
+}
+
+#[test]
+fn shortcuts_only_when_filter_unfocused() {
+    let mut app = demo_app();
+    app.update(ch('/'));
+    type_str(&mut app, "q?R");
+    assert_eq!(app.filter, "q?R");
+    assert!(!app.quit && app.modal.is_none());
+    app.update(key(KeyCode::Esc));
+    assert_eq!(app.update(ch('R')), vec![Cmd::ReloadConfig]);
+    app.update(ch('?'));
+    assert_eq!(app.modal, Some(Modal::Help));
+    // Any key closes help and does nothing else.
+    assert!(app.update(ch('q')).is_empty());
+    assert_eq!(app.modal, None);
+    assert!(!app.quit);
+    assert_eq!(app.update(ch('q')), vec![Cmd::Quit]);
+    assert!(app.quit);
+}
+
+#[test]
+fn ctrl_c_quits_even_in_a_modal_or_filter() {
+    let mut app = demo_app();
+    app.update(ch('/'));
+    app.update(ch('?'));
+    assert_eq!(app.update(ctrl('c')), vec![Cmd::Quit]);
+    assert!(app.quit);
+}
+
+#[test]
+fn movement_keys_clamp() {
+    let mut app = demo_app();
+    app.update(key(KeyCode::Up));
+    assert_eq!(app.selected, 0);
+    app.update(key(KeyCode::End));
+    assert_eq!(selected(&app), "demo-sso");
+    app.update(key(KeyCode::Down));
+    assert_eq!(selected(&app), "demo-sso");
+    app.update(key(KeyCode::Home));
+    assert_eq!(app.selected, 0);
+    app.update(Msg::Resize {
+        width: 80,
+        height: 14,
+    });
+    app.update(key(KeyCode::PageDown));
+    assert_eq!(app.selected, 4);
+    app.update(key(KeyCode::PageDown));
+    assert_eq!(app.selected, 7);
+    app.update(key(KeyCode::PageUp));
+    assert_eq!(app.selected, 3);
+}
+
+#[test]
+fn tab_switches_panel() {
+    let mut app = demo_app();
+    app.update(key(KeyCode::Tab));
+    assert_eq!(app.focus, Focus::Sessions);
+    app.update(key(KeyCode::Tab));
+    assert_eq!(app.focus, Focus::Profiles);
+}
+
+#[test]
+fn enter_assumes_and_result_joins_sessions() {
+    let mut app = demo_app();
+    let cmds = assume(&mut app, "demo-readonly");
+    assert_eq!(
+        cmds,
+        vec![Cmd::Assume {
+            profile: "demo-readonly".into(),
+            mfa_code: None
+        }]
+    );
+    assert!(app.busy());
+    app.update(Msg::Tick(t0()));
+    assert_eq!(app.in_flight.as_ref().unwrap().frame, 1);
+    // A second Enter while busy does not start another assume.
+    assert!(app.update(key(KeyCode::Enter)).is_empty());
+    let cmds = app.update(Msg::Assumed {
+        profile: "demo-readonly".into(),
+        result: Ok(session("demo-readonly", 3600)),
+    });
+    assert_eq!(cmds, vec![Cmd::LoadSessions]);
+    assert!(!app.busy());
+    assert_eq!(app.sessions.len(), 1);
+    assert_eq!(app.focus, Focus::Sessions);
+    assert_eq!(app.selected_session().unwrap().profile, "demo-readonly");
+}
+
+#[test]
+fn failure_shows_on_status_line() {
+    let mut app = demo_app();
+    assume(&mut app, "demo-ops");
+    app.update(Msg::Assumed {
+        profile: "demo-ops".into(),
+        result: Err(AssumeFailure::Failed {
+            message: "AccessDenied: not allowed".into(),
+        }),
+    });
+    let status = app.status.as_ref().unwrap();
+    assert_eq!(status.level, StatusLevel::Error);
+    assert!(status.text.contains("demo-ops: AccessDenied"));
+    assert!(!app.busy());
+    assert!(!app.quit);
+}
+
+#[test]
+fn esc_cancels_in_flight_and_late_answer_is_ignored() {
+    let mut app = demo_app();
+    assume(&mut app, "demo-ops");
+    assert_eq!(app.update(key(KeyCode::Esc)), vec![Cmd::CancelAssume]);
+    assert!(!app.busy());
+    // The filter is still there: Esc did one thing.
+    assert_eq!(app.filter, "demo-ops");
+    let cmds = app.update(Msg::Assumed {
+        profile: "demo-ops".into(),
+        result: Ok(session("demo-ops", 3600)),
+    });
+    assert!(cmds.is_empty());
+    assert!(app.sessions.is_empty());
+}
+
+#[test]
+fn mfa_flow_digits_only_masked_and_retry() {
+    let mut app = demo_app();
+    assume(&mut app, "demo-admin-mfa");
+    app.update(Msg::Assumed {
+        profile: "demo-admin-mfa".into(),
+        result: Err(AssumeFailure::NeedsMfa {
+            serial: "arn:aws:iam::111111111111:mfa/demo-user".into(),
+        }),
+    });
+    assert!(matches!(app.modal, Some(Modal::Mfa { .. })));
+    type_str(&mut app, "12a3-4567");
+    let Some(Modal::Mfa { input, .. }) = &app.modal else {
+        panic!("MFA modal closed")
+    };
+    assert_eq!(input, "123456");
+    app.update(key(KeyCode::Backspace));
+    assert!(app.update(key(KeyCode::Enter)).is_empty());
+    let Some(Modal::Mfa { error, .. }) = &app.modal else {
+        panic!("MFA modal closed")
+    };
+    assert!(error.as_ref().unwrap().contains("six digits"));
+    app.update(ch('9'));
+    let cmds = app.update(key(KeyCode::Enter));
+    assert_eq!(
+        cmds,
+        vec![Cmd::Assume {
+            profile: "demo-admin-mfa".into(),
+            mfa_code: Some("123459".into())
+        }]
+    );
+    assert!(app.modal.is_none() && app.busy());
+    app.update(Msg::Assumed {
+        profile: "demo-admin-mfa".into(),
+        result: Err(AssumeFailure::WrongMfa {
+            message: "MultiFactorAuthentication failed with invalid MFA one time pass code".into(),
+        }),
+    });
+    let Some(Modal::Mfa { input, error, .. }) = &app.modal else {
+        panic!("MFA modal not re-opened")
+    };
+    assert!(input.is_empty());
+    assert!(error.as_ref().unwrap().contains("invalid MFA"));
+    // Esc closes the modal without quitting or assuming.
+    assert!(app.update(key(KeyCode::Esc)).is_empty());
+    assert!(app.modal.is_none() && !app.busy());
+}
+
+#[test]
+fn subshell_refresh_forget_on_a_session() {
+    let mut app = with_session("demo-ops", 600);
+    let s = session("demo-ops", 600);
+    assert_eq!(app.update(ch('s')), vec![Cmd::OpenSubshell(s)]);
+    app.update(Msg::SubshellExited {
+        profile: "demo-ops".into(),
+        result: Ok(Some(0)),
+    });
+    assert!(app.status.as_ref().unwrap().text.contains("back from"));
+    assert_eq!(app.update(ch('r')), vec![Cmd::Refresh("demo-ops".into())]);
+    assert!(app.busy());
+    app.update(key(KeyCode::Esc));
+    assert_eq!(app.update(ch('d')), vec![Cmd::Forget("demo-ops".into())]);
+    let cmds = app.update(Msg::Forgot {
+        profile: "demo-ops".into(),
+        result: Ok(()),
+    });
+    assert_eq!(cmds, vec![Cmd::LoadSessions]);
+    app.update(Msg::Sessions(Ok(vec![])));
+    assert!(app.sessions.is_empty());
+    // Nothing selected: the session keys say so instead of acting.
+    assert!(app.update(ch('s')).is_empty());
+    assert_eq!(app.status.as_ref().unwrap().level, StatusLevel::Error);
+}
+
+#[test]
+fn session_errors_are_reported() {
+    let mut app = with_session("demo-ops", 600);
+    app.update(Msg::Sessions(Err("store locked".into())));
+    assert!(app.status.as_ref().unwrap().text.contains("store locked"));
+    app.update(Msg::Forgot {
+        profile: "demo-ops".into(),
+        result: Err("permission denied".into()),
+    });
+    assert!(app
+        .status
+        .as_ref()
+        .unwrap()
+        .text
+        .contains("permission denied"));
+    app.update(Msg::SubshellExited {
+        profile: "demo-ops".into(),
+        result: Err("no such shell".into()),
+    });
+    assert_eq!(app.status.as_ref().unwrap().level, StatusLevel::Error);
+}
+
+#[test]
+fn env_file_prompt_default_confirm_and_write() {
+    let mut app = with_session("demo-ops", 600);
+    app.update(ch('e'));
+    let Some(Modal::EnvFilePath { input, .. }) = &app.modal else {
+        panic!("no path prompt")
+    };
+    assert_eq!(input, DEFAULT_ENV_PATH);
+    for _ in 0..4 {
+        app.update(key(KeyCode::Backspace));
+    }
+    type_str(&mut app, "ops.env");
+    let cmds = app.update(key(KeyCode::Enter));
+    assert_eq!(
+        cmds,
+        vec![Cmd::WriteEnvFile {
+            path: PathBuf::from("./ops.env"),
+            session: session("demo-ops", 600),
+            overwrite: false
+        }]
+    );
+    app.update(Msg::EnvFileExists(PathBuf::from("./ops.env")));
+    assert!(matches!(
+        app.modal,
+        Some(Modal::EnvFilePath {
+            confirm_overwrite: true,
+            ..
+        })
+    ));
+    let cmds = app.update(ch('y'));
+    assert_eq!(
+        cmds,
+        vec![Cmd::WriteEnvFile {
+            path: PathBuf::from("./ops.env"),
+            session: session("demo-ops", 600),
+            overwrite: true
+        }]
+    );
+    app.update(Msg::EnvFileWritten(PathBuf::from("./ops.env")));
+    assert!(app.modal.is_none());
+    assert!(app.status.as_ref().unwrap().text.contains("0600"));
+}
+
+#[test]
+fn env_file_declined_and_error() {
+    let mut app = with_session("demo-ops", 600);
+    app.update(ch('e'));
+    app.update(key(KeyCode::Enter));
+    app.update(Msg::EnvFileExists(PathBuf::from("./.env")));
+    assert!(app.update(key(KeyCode::Esc)).is_empty());
+    assert!(app.modal.is_none());
+    app.update(ch('e'));
+    app.update(key(KeyCode::Enter));
+    app.update(Msg::Error("cannot write ./.env: it is a symlink".into()));
+    assert!(app.modal.is_none());
+    assert_eq!(app.status.as_ref().unwrap().level, StatusLevel::Error);
+}
+
+#[test]
+fn export_overlay_cycles_formats() {
+    let mut app = with_session("demo-ops", 600);
+    app.update(ch('x'));
+    let format = |app: &App| match &app.modal {
+        Some(Modal::Export { format, .. }) => *format,
+        _ => panic!("no export overlay"),
+    };
+    assert_eq!(format(&app), 0);
+    app.update(ch('x'));
+    app.update(key(KeyCode::Right));
+    assert_eq!(format(&app), 2);
+    app.update(key(KeyCode::Left));
+    app.update(key(KeyCode::Left));
+    app.update(key(KeyCode::Left));
+    assert_eq!(format(&app), EXPORT_FORMATS.len() - 1);
+    app.update(key(KeyCode::Esc));
+    assert!(app.modal.is_none());
+}
+
+#[test]
+fn reload_keeps_selection_and_filter() {
+    let mut app = demo_app();
+    type_str(&mut app, "ops");
+    app.update(key(KeyCode::Down));
+    app.update(Msg::ConfigReloaded(crate::demo::graph()));
+    assert_eq!(names(&app), vec!["demo-ops", "demo-ops-deploy"]);
+    assert_eq!(selected(&app), "demo-ops-deploy");
+    assert!(app.status.as_ref().unwrap().text.starts_with("reloaded 8"));
+}
+
+#[test]
+fn debug_never_shows_secrets() {
+    let app = with_session("demo-ops", 600);
+    let shown = format!("{app:?}");
+    assert!(!shown.contains("SECRETsecret"));
+    assert!(!shown.contains("TOKENtoken"));
+}

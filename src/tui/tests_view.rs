@@ -1,0 +1,235 @@
+//! Rendered-buffer tests: draw the app on a `TestBackend` and read the cells.
+
+use super::app::{App, Msg};
+use super::backend::AssumeFailure;
+use super::test_support::*;
+use super::view::{countdown, draw};
+use crossterm::event::KeyCode;
+use ratatui::backend::TestBackend;
+use ratatui::buffer::Buffer;
+use ratatui::style::Color;
+use ratatui::Terminal;
+
+fn render(app: &App, width: u16, height: u16) -> Buffer {
+    let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
+    terminal.draw(|f| draw(app, f)).unwrap();
+    terminal.backend().buffer().clone()
+}
+
+fn lines(buf: &Buffer) -> Vec<String> {
+    let area = buf.area;
+    (0..area.height)
+        .map(|y| {
+            (0..area.width)
+                .map(|x| buf[(x, y)].symbol())
+                .collect::<String>()
+        })
+        .collect()
+}
+
+fn text(buf: &Buffer) -> String {
+    lines(buf).join("\n")
+}
+
+/// The (x, y) of the first cell of `needle`, counting cells (not bytes).
+fn find(buf: &Buffer, needle: &str) -> Option<(u16, u16)> {
+    for (y, line) in lines(buf).iter().enumerate() {
+        if let Some(byte) = line.find(needle) {
+            let x = line[..byte].chars().count();
+            return Some((x as u16, y as u16));
+        }
+    }
+    None
+}
+
+fn fg_at(buf: &Buffer, needle: &str) -> Color {
+    let (x, y) = find(buf, needle).unwrap_or_else(|| panic!("{needle:?} not on screen"));
+    buf[(x, y)].fg
+}
+
+const SIZES: [(u16, u16); 2] = [(80, 24), (160, 48)];
+
+#[test]
+fn lists_profiles_at_both_sizes() {
+    let app = demo_app();
+    for (w, h) in SIZES {
+        let buf = render(&app, w, h);
+        let screen = text(&buf);
+        for name in ["default", "demo-admin-mfa", "demo-ops-deploy", "demo-sso"] {
+            assert!(screen.contains(name), "{w}x{h}: {name} missing\n{screen}");
+        }
+        assert!(screen.contains("Profiles 8/8"), "{screen}");
+        assert!(screen.contains("Sessions 0"), "{screen}");
+        assert!(screen.contains("MFA"));
+        assert!(screen.contains("111111111111"));
+    }
+    // Region only where there is room for it.
+    assert!(text(&render(&app, 160, 48)).contains("ap-northeast-1"));
+}
+
+#[test]
+fn detail_line_shows_chain() {
+    let mut app = demo_app();
+    type_str(&mut app, "deploy");
+    let screen = text(&render(&app, 80, 24));
+    assert!(
+        screen.contains("chain: demo-base → demo-ops → demo-ops-deploy"),
+        "{screen}"
+    );
+}
+
+#[test]
+fn filter_narrows_the_table() {
+    let mut app = demo_app();
+    type_str(&mut app, "ops");
+    for (w, h) in SIZES {
+        let screen = text(&render(&app, w, h));
+        assert!(screen.contains("Profiles 2/8"), "{screen}");
+        assert!(screen.contains("/ops"));
+        assert!(screen.contains("demo-ops-deploy"));
+        assert!(!screen.contains("demo-readonly"));
+        assert!(!screen.contains("demo-sso"));
+    }
+    type_str(&mut app, "zzz");
+    assert!(text(&render(&app, 80, 24)).contains("no profile matches"));
+}
+
+#[test]
+fn mfa_modal_is_masked() {
+    let mut app = demo_app();
+    type_str(&mut app, "admin");
+    app.update(key(KeyCode::Enter));
+    app.update(Msg::Assumed {
+        profile: "demo-admin-mfa".into(),
+        result: Err(AssumeFailure::NeedsMfa {
+            serial: "arn:aws:iam::111111111111:mfa/demo-user".into(),
+        }),
+    });
+    type_str(&mut app, "1234");
+    for (w, h) in SIZES {
+        let buf = render(&app, w, h);
+        let screen = text(&buf);
+        assert!(screen.contains("MFA code for demo-admin-mfa"), "{screen}");
+        assert!(screen.contains("arn:aws:iam::111111111111:mfa/demo-user"));
+        assert!(screen.contains("code: ••••__"), "{screen}");
+        assert!(!screen.contains("1234"));
+    }
+    app.update(key(KeyCode::Backspace));
+    app.update(key(KeyCode::Backspace));
+    type_str(&mut app, "3456");
+    app.update(key(KeyCode::Enter));
+    app.update(Msg::Assumed {
+        profile: "demo-admin-mfa".into(),
+        result: Err(AssumeFailure::WrongMfa {
+            message: "invalid MFA one time pass code".into(),
+        }),
+    });
+    let buf = render(&app, 80, 24);
+    assert_eq!(fg_at(&buf, "invalid MFA"), Color::Red);
+}
+
+#[test]
+fn spinner_while_assuming() {
+    let mut app = demo_app();
+    type_str(&mut app, "readonly");
+    app.update(key(KeyCode::Enter));
+    let screen = text(&render(&app, 80, 24));
+    assert!(screen.contains("assuming demo-readonly…"), "{screen}");
+    assert!(screen.contains("Esc cancel"));
+}
+
+#[test]
+fn countdown_formats() {
+    assert_eq!(countdown(Some(3599)), "59:59");
+    assert_eq!(countdown(Some(65)), "01:05");
+    assert_eq!(countdown(Some(3720)), "1h02m");
+    assert_eq!(countdown(Some(0)), "expired");
+    assert_eq!(countdown(None), "never");
+}
+
+#[test]
+fn countdown_colors_follow_the_clock() {
+    let mut app = demo_app();
+    app.update(Msg::Sessions(Ok(vec![
+        session("demo-base", 3720),
+        session("demo-ops", 14 * 60),
+        session("demo-readonly", 4 * 60 + 59),
+        session("demo-sso", 30),
+    ])));
+    for (w, h) in SIZES {
+        let buf = render(&app, w, h);
+        assert_eq!(fg_at(&buf, "1h02m"), Color::Green);
+        assert_eq!(fg_at(&buf, "14:00"), Color::Yellow);
+        assert_eq!(fg_at(&buf, "04:59"), Color::Red);
+        assert_eq!(fg_at(&buf, "00:30"), Color::Red);
+    }
+    app.update(Msg::Tick(t0() + chrono::Duration::seconds(60)));
+    let buf = render(&app, 160, 48);
+    assert_eq!(fg_at(&buf, "1h01m"), Color::Green);
+    assert_eq!(fg_at(&buf, "13:00"), Color::Yellow);
+    assert_eq!(fg_at(&buf, "expired"), Color::Red);
+}
+
+#[test]
+fn no_color_means_no_colors() {
+    let mut app = demo_app();
+    app.colors = false;
+    app.update(Msg::Sessions(Ok(vec![session("demo-ops", 60)])));
+    let buf = render(&app, 160, 48);
+    assert_eq!(fg_at(&buf, "01:00"), Color::Reset);
+    for cell in buf.content() {
+        assert_eq!(cell.fg, Color::Reset);
+        assert_eq!(cell.bg, Color::Reset);
+    }
+}
+
+#[test]
+fn help_overlay() {
+    let mut app = demo_app();
+    app.update(ch('?'));
+    for (w, h) in SIZES {
+        let buf = render(&app, w, h);
+        let screen = text(&buf);
+        assert!(screen.contains("Help"), "{screen}");
+        assert!(screen.contains("assume the selected profile"));
+        assert!(screen.contains("reload the AWS config files"));
+        assert_eq!(fg_at(&buf, "Enter  assume"), Color::Cyan);
+    }
+}
+
+#[test]
+fn export_preview_masks_secrets() {
+    let mut app = demo_app();
+    app.update(Msg::Sessions(Ok(vec![session("demo-ops", 600)])));
+    app.update(key(KeyCode::Tab));
+    app.update(ch('x'));
+    app.update(ch('x'));
+    for (w, h) in SIZES {
+        let screen = text(&render(&app, w, h));
+        assert!(
+            screen.contains("export AWS_SECRET_ACCESS_KEY=****WXYZ"),
+            "{screen}"
+        );
+        assert!(screen.contains("export AWS_SESSION_TOKEN=****9876"));
+        assert!(screen.contains("export AWS_REGION=eu-west-1"));
+        assert!(screen.contains("rolecall export demo-ops --format fish"));
+        assert!(!screen.contains("SECRETsecret"));
+        assert!(!screen.contains("TOKENtoken"));
+        assert!(!screen.contains("ASIAEXAMPLE"));
+    }
+}
+
+#[test]
+fn env_path_prompt_and_confirm() {
+    let mut app = demo_app();
+    app.update(Msg::Sessions(Ok(vec![session("demo-ops", 600)])));
+    app.update(key(KeyCode::Tab));
+    app.update(ch('e'));
+    let screen = text(&render(&app, 80, 24));
+    assert!(screen.contains("./.env"), "{screen}");
+    app.update(key(KeyCode::Enter));
+    app.update(Msg::EnvFileExists("./.env".into()));
+    let screen = text(&render(&app, 80, 24));
+    assert!(screen.contains("./.env exists."), "{screen}");
+    assert!(screen.contains("Overwrite it?"));
+}

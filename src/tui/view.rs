@@ -1,0 +1,457 @@
+//! Drawing the [`App`]: a pure function of the state, so a `TestBackend` buffer shows exactly
+//! what a user would see.
+//!
+//! Secrets never reach the screen: the export overlay shows masked values and the command
+//! that prints the real ones.
+
+use super::app::{App, Focus, Modal, ProfileRow, StatusLevel, EXPORT_FORMATS};
+use crate::credentials::session_env;
+use crate::secret::mask;
+use crate::session::{Session, SessionKind};
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Cell, Clear, Paragraph, Row, Table, TableState, Wrap};
+use ratatui::Frame;
+
+const SPINNER: &[&str] = &["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
+
+/// Wide enough to put the sessions panel beside the profiles rather than under them.
+const SIDE_BY_SIDE: u16 = 120;
+
+/// Draws the whole screen.
+pub fn draw(app: &App, frame: &mut Frame) {
+    let [main, status] =
+        Layout::vertical([Constraint::Min(3), Constraint::Length(1)]).areas(frame.area());
+    let (profiles, sessions) = if main.width >= SIDE_BY_SIDE {
+        let [a, b] = Layout::horizontal([Constraint::Percentage(60), Constraint::Percentage(40)])
+            .areas(main);
+        (a, b)
+    } else {
+        let rows = (app.sessions.len() as u16 + 3).clamp(4, main.height / 3);
+        let [a, b] = Layout::vertical([Constraint::Min(5), Constraint::Length(rows)]).areas(main);
+        (a, b)
+    };
+    draw_profiles(app, frame, profiles);
+    draw_sessions(app, frame, sessions);
+    draw_status(app, frame, status);
+    match &app.modal {
+        None => {}
+        Some(Modal::Help) => draw_help(app, frame),
+        Some(Modal::Mfa {
+            profile,
+            serial,
+            input,
+            error,
+        }) => draw_mfa(
+            app,
+            frame,
+            profile,
+            serial.as_deref(),
+            input,
+            error.as_deref(),
+        ),
+        Some(Modal::EnvFilePath {
+            input,
+            confirm_overwrite,
+            session,
+        }) => draw_env_path(app, frame, &session.profile, input, *confirm_overwrite),
+        Some(Modal::Export { session, format }) => draw_export(app, frame, session, *format),
+    }
+}
+
+/// `fg` in colour, or nothing under NO_COLOR.
+fn fg(app: &App, color: Color) -> Style {
+    if app.colors {
+        Style::default().fg(color)
+    } else {
+        Style::default()
+    }
+}
+
+fn panel<'a>(app: &App, title: Line<'a>, focused: bool) -> Block<'a> {
+    let border = if focused {
+        fg(app, Color::Cyan).add_modifier(Modifier::BOLD)
+    } else {
+        fg(app, Color::DarkGray)
+    };
+    Block::bordered().title(title).border_style(border)
+}
+
+fn dash(v: Option<&str>) -> &str {
+    v.unwrap_or("-")
+}
+
+fn draw_profiles(app: &App, frame: &mut Frame, area: Rect) {
+    let focused = app.focus == Focus::Profiles;
+    let mut title = vec![Span::raw(format!(
+        " Profiles {}/{} ",
+        app.filtered.len(),
+        app.profiles.len()
+    ))];
+    if app.filter_focus || !app.filter.is_empty() {
+        let cursor = if app.filter_focus { "▏" } else { "" };
+        title.push(Span::styled(
+            format!("/{}{cursor} ", app.filter),
+            fg(app, Color::Yellow).add_modifier(Modifier::BOLD),
+        ));
+    }
+    let block = panel(app, Line::from(title), focused);
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let [table_area, detail_area] =
+        Layout::vertical([Constraint::Min(1), Constraint::Length(1)]).areas(inner);
+
+    let wide = area.width >= 90;
+    let header: Vec<&str> = if wide {
+        vec!["NAME", "KIND", "ACCOUNT", "ROLE", "REGION", "MFA"]
+    } else {
+        vec!["NAME", "KIND", "ACCOUNT", "ROLE", "MFA"]
+    };
+    let widths: Vec<Constraint> = if wide {
+        vec![
+            Constraint::Fill(2),
+            Constraint::Length(17),
+            Constraint::Length(12),
+            Constraint::Fill(1),
+            Constraint::Length(14),
+            Constraint::Length(3),
+        ]
+    } else {
+        vec![
+            Constraint::Fill(2),
+            Constraint::Length(14),
+            Constraint::Length(12),
+            Constraint::Fill(1),
+            Constraint::Length(3),
+        ]
+    };
+    let rows = app.filtered.iter().map(|&i| {
+        let p = &app.profiles[i];
+        let mut cells = vec![
+            Cell::from(p.name.as_str()),
+            Cell::from(p.kind.as_str()).style(fg(app, Color::Blue)),
+            Cell::from(dash(p.account.as_deref())),
+            Cell::from(dash(p.role.as_deref())),
+        ];
+        if wide {
+            cells.push(Cell::from(dash(p.region.as_deref())));
+        }
+        cells.push(if p.mfa {
+            Cell::from("MFA").style(fg(app, Color::Magenta))
+        } else {
+            Cell::from("")
+        });
+        let row = Row::new(cells);
+        if p.diagnostics.is_empty() {
+            row
+        } else {
+            row.style(fg(app, Color::Red))
+        }
+    });
+    let table = Table::new(rows, widths)
+        .header(Row::new(header).style(Style::default().add_modifier(Modifier::BOLD)))
+        .row_highlight_style(Style::default().add_modifier(Modifier::REVERSED))
+        .highlight_symbol(if focused { "▶ " } else { "  " });
+    let mut state =
+        TableState::default().with_selected(app.selected_profile().map(|_| app.selected));
+    frame.render_stateful_widget(table, table_area, &mut state);
+
+    frame.render_widget(detail_line(app, app.selected_profile()), detail_area);
+}
+
+/// The selected row's chain and its first problem, under the table.
+fn detail_line<'a>(app: &App, p: Option<&'a ProfileRow>) -> Paragraph<'a> {
+    let Some(p) = p else {
+        let text = if app.profiles.is_empty() {
+            "no profiles in ~/.aws/config or ~/.aws/credentials"
+        } else {
+            "no profile matches the filter (Esc clears it)"
+        };
+        return Paragraph::new(Span::styled(text, fg(app, Color::DarkGray)));
+    };
+    let mut spans = vec![
+        Span::styled("chain: ", fg(app, Color::DarkGray)),
+        Span::raw(p.chain.as_str()),
+    ];
+    if let Some(region) = &p.region {
+        spans.push(Span::styled(
+            format!("  {region}"),
+            fg(app, Color::DarkGray),
+        ));
+    }
+    if let Some(d) = p.diagnostics.first() {
+        let more = if p.diagnostics.len() > 1 {
+            format!(" (+{} more)", p.diagnostics.len() - 1)
+        } else {
+            String::new()
+        };
+        spans.push(Span::styled(format!("  ⚠ {d}{more}"), fg(app, Color::Red)));
+    }
+    Paragraph::new(Line::from(spans))
+}
+
+/// `mm:ss` under an hour, `1h02m` above, `expired`, or `never` for long-term keys.
+pub fn countdown(seconds: Option<i64>) -> String {
+    match seconds {
+        None => "never".into(),
+        Some(s) if s <= 0 => "expired".into(),
+        Some(s) if s < 3600 => format!("{:02}:{:02}", s / 60, s % 60),
+        Some(s) => format!("{}h{:02}m", s / 3600, (s % 3600) / 60),
+    }
+}
+
+/// Green, then yellow under 15 minutes, red under 5 and once expired.
+pub fn countdown_color(seconds: Option<i64>) -> Color {
+    match seconds {
+        None => Color::Green,
+        Some(s) if s < 5 * 60 => Color::Red,
+        Some(s) if s < 15 * 60 => Color::Yellow,
+        Some(_) => Color::Green,
+    }
+}
+
+fn draw_sessions(app: &App, frame: &mut Frame, area: Rect) {
+    let focused = app.focus == Focus::Sessions;
+    let title = Line::from(format!(" Sessions {} ", app.sessions.len()));
+    let block = panel(app, title, focused);
+    if app.sessions.is_empty() {
+        let text = Paragraph::new(Span::styled(
+            "no active session: Enter on a profile assumes it",
+            fg(app, Color::DarkGray),
+        ))
+        .wrap(Wrap { trim: true })
+        .block(block);
+        frame.render_widget(text, area);
+        return;
+    }
+    let rows = app.sessions.iter().map(|s| {
+        let left = s.seconds_left(app.now);
+        let name = match s.kind {
+            SessionKind::Profile => s.profile.clone(),
+            SessionKind::MfaSource => format!("{} (mfa)", s.profile),
+        };
+        Row::new(vec![
+            Cell::from(name),
+            Cell::from(countdown(left)).style(fg(app, countdown_color(left))),
+            Cell::from(s.source.as_str()).style(fg(app, Color::DarkGray)),
+        ])
+    });
+    let table = Table::new(
+        rows,
+        [
+            Constraint::Fill(1),
+            Constraint::Length(7),
+            Constraint::Fill(1),
+        ],
+    )
+    .header(
+        Row::new(["PROFILE", "LEFT", "SOURCE"])
+            .style(Style::default().add_modifier(Modifier::BOLD)),
+    )
+    .row_highlight_style(Style::default().add_modifier(Modifier::REVERSED))
+    .highlight_symbol(if focused { "▶ " } else { "  " })
+    .block(block);
+    let mut state = TableState::default().with_selected(Some(app.session_selected));
+    frame.render_stateful_widget(table, area, &mut state);
+}
+
+fn draw_status(app: &App, frame: &mut Frame, area: Rect) {
+    let hints = match (app.focus, app.filter_focus) {
+        _ if app.in_flight.is_some() => "Esc cancel",
+        (Focus::Profiles, true) => "type to filter · Enter assume · Esc clear · Tab sessions",
+        (Focus::Profiles, false) => "/ filter · Enter assume · Tab sessions · ? help · q quit",
+        (Focus::Sessions, _) => "s shell · e .env · x export · r refresh · d forget · ? help",
+    };
+    let left = if let Some(f) = &app.in_flight {
+        Span::styled(
+            format!(
+                "{} assuming {}…",
+                SPINNER[f.frame % SPINNER.len()],
+                f.profile
+            ),
+            fg(app, Color::Cyan),
+        )
+    } else if let Some(s) = &app.status {
+        let style = match s.level {
+            StatusLevel::Info => Style::default(),
+            StatusLevel::Error => fg(app, Color::Red).add_modifier(Modifier::BOLD),
+        };
+        Span::styled(s.text.as_str(), style)
+    } else if app.file_problems > 0 {
+        Span::styled(
+            format!(
+                "{} problem(s) in the files: run `rolecall check`",
+                app.file_problems
+            ),
+            fg(app, Color::Red),
+        )
+    } else {
+        Span::raw("")
+    };
+    let hint_width = (hints.chars().count() as u16 + 1).min(area.width / 2);
+    let [l, r] =
+        Layout::horizontal([Constraint::Min(1), Constraint::Length(hint_width)]).areas(area);
+    frame.render_widget(Paragraph::new(left), l);
+    frame.render_widget(
+        Paragraph::new(Span::styled(hints, fg(app, Color::DarkGray)))
+            .alignment(ratatui::layout::Alignment::Right),
+        r,
+    );
+}
+
+/// A box of `width` x `height` in the middle of the screen, cleared.
+fn popup(frame: &mut Frame, width: u16, height: u16) -> Rect {
+    let area = frame.area();
+    let w = width.min(area.width);
+    let h = height.min(area.height);
+    let rect = Rect::new(
+        area.x + (area.width - w) / 2,
+        area.y + (area.height - h) / 2,
+        w,
+        h,
+    );
+    frame.render_widget(Clear, rect);
+    rect
+}
+
+const HELP: &[(&str, &str)] = &[
+    (
+        "type or /",
+        "filter profiles (fuzzy: name, account, role, region)",
+    ),
+    ("Esc", "cancel an assume, close a window, clear the filter"),
+    ("↑ ↓ PgUp PgDn", "move; Home/End: first/last"),
+    ("Tab", "switch between profiles and sessions"),
+    ("Enter", "assume the selected profile"),
+    ("s", "session: open a subshell with its variables"),
+    ("e", "session: write a dotenv file (0600)"),
+    ("x", "session: export formats (masked preview)"),
+    ("r / d", "session: refresh / forget"),
+    ("R", "reload the AWS config files"),
+    ("?", "this help"),
+    ("q, Ctrl-C", "quit"),
+];
+
+fn draw_help(app: &App, frame: &mut Frame) {
+    let area = popup(frame, 72, HELP.len() as u16 + 4);
+    let lines: Vec<Line> = HELP
+        .iter()
+        .map(|(k, v)| {
+            Line::from(vec![
+                Span::styled(
+                    format!("{k:>14}  "),
+                    fg(app, Color::Cyan).add_modifier(Modifier::BOLD),
+                ),
+                Span::raw(*v),
+            ])
+        })
+        .collect();
+    let block = Block::bordered()
+        .title(" Help ")
+        .title_bottom(" any key closes ")
+        .border_style(fg(app, Color::Cyan));
+    frame.render_widget(Paragraph::new(lines).block(block), area);
+}
+
+fn draw_mfa(
+    app: &App,
+    frame: &mut Frame,
+    profile: &str,
+    serial: Option<&str>,
+    input: &str,
+    error: Option<&str>,
+) {
+    let area = popup(frame, 60, 8);
+    let typed = input.chars().count();
+    let masked = format!("{}{}", "•".repeat(typed), "_".repeat(6 - typed.min(6)));
+    let mut lines = vec![
+        Line::from(format!("MFA code for {profile}")),
+        Line::from(Span::styled(serial.unwrap_or(""), fg(app, Color::DarkGray))),
+        Line::from(vec![
+            Span::raw("code: "),
+            Span::styled(masked, Style::default().add_modifier(Modifier::BOLD)),
+        ]),
+    ];
+    if let Some(e) = error {
+        lines.push(Line::from(Span::styled(e.to_string(), fg(app, Color::Red))));
+    }
+    let block = Block::bordered()
+        .title(" MFA ")
+        .title_bottom(" Enter submit · Esc cancel ")
+        .border_style(fg(app, Color::Magenta));
+    frame.render_widget(
+        Paragraph::new(lines).wrap(Wrap { trim: true }).block(block),
+        area,
+    );
+}
+
+fn draw_env_path(app: &App, frame: &mut Frame, profile: &str, input: &str, confirm: bool) {
+    let area = popup(frame, 64, 6);
+    let lines = if confirm {
+        vec![
+            Line::from(format!("{input} exists.")),
+            Line::from(Span::styled(
+                "Overwrite it? y: yes · Esc: no · other: edit the path",
+                fg(app, Color::Yellow),
+            )),
+        ]
+    } else {
+        vec![
+            Line::from(format!("Write {profile}'s variables (mode 0600) to:")),
+            Line::from(Span::styled(
+                format!("{input}▏"),
+                Style::default().add_modifier(Modifier::BOLD),
+            )),
+        ]
+    };
+    let block = Block::bordered()
+        .title(" dotenv file ")
+        .title_bottom(" Enter write · Esc cancel ")
+        .border_style(fg(app, Color::Cyan));
+    frame.render_widget(Paragraph::new(lines).block(block), area);
+}
+
+/// Variables whose values are shown in clear in the preview; everything else is masked.
+const PLAIN_VARS: &[&str] = &[
+    "AWS_CREDENTIAL_EXPIRATION",
+    "AWS_REGION",
+    "AWS_DEFAULT_REGION",
+    "ROLECALL_PROFILE",
+];
+
+fn draw_export(app: &App, frame: &mut Frame, session: &Session, format: usize) {
+    let env = session_env(
+        &session.credentials,
+        session.region.as_deref(),
+        &session.profile,
+    );
+    let area = popup(frame, 76, env.len() as u16 + 7);
+    let name = EXPORT_FORMATS[format % EXPORT_FORMATS.len()];
+    let mut lines = vec![Line::from(vec![
+        Span::raw("format: "),
+        Span::styled(name, fg(app, Color::Cyan).add_modifier(Modifier::BOLD)),
+        Span::styled("  (←/→ to change)", fg(app, Color::DarkGray)),
+    ])];
+    for (key, value) in &env {
+        let shown = if PLAIN_VARS.contains(&key.as_str()) {
+            value.clone()
+        } else {
+            mask(value)
+        };
+        lines.push(Line::from(format!("export {key}={shown}")));
+    }
+    lines.push(Line::from(""));
+    lines.push(Line::from(vec![
+        Span::styled("real output: ", fg(app, Color::DarkGray)),
+        Span::styled(
+            format!("rolecall export {} --format {name}", session.profile),
+            Style::default().add_modifier(Modifier::BOLD),
+        ),
+    ]));
+    let block = Block::bordered()
+        .title(" Export (values masked) ")
+        .title_bottom(" Esc close ")
+        .border_style(fg(app, Color::Cyan));
+    frame.render_widget(Paragraph::new(lines).block(block), area);
+}
