@@ -1,0 +1,163 @@
+//! The shell formats: sh, fish, PowerShell and `docker run` arguments.
+//!
+//! Each quotes every value in its shell's single quotes, the one quoting that expands
+//! nothing, so a secret containing `$`, backticks or newlines arrives byte for byte.
+
+use crate::credentials::REMOVED_VARS;
+
+/// Quotes `s` as one POSIX shell word: wrapped in single quotes, each `'` written
+/// `'\''`. The result is always quoted (even when `s` needs no quoting, and `''` for
+/// the empty string) so output is predictable and safe to paste anywhere a word goes.
+pub fn shell_quote(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('\'');
+    for c in s.chars() {
+        if c == '\'' {
+            out.push_str("'\\''");
+        } else {
+            out.push(c);
+        }
+    }
+    out.push('\'');
+    out
+}
+
+/// `unset` of the removed variables, then one `export KEY='value'` line per variable.
+pub(super) fn sh(env: &[(String, String)]) -> String {
+    let mut out = format!("unset {}\n", REMOVED_VARS.join(" "));
+    for (key, value) in env {
+        out.push_str(&format!("export {key}={}\n", shell_quote(value)));
+    }
+    out
+}
+
+/// Quotes `s` in fish single quotes, where only `\\` and `\'` are escapes.
+fn fish_quote(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('\'');
+    for c in s.chars() {
+        if c == '\\' || c == '\'' {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out.push('\'');
+    out
+}
+
+/// `set -e` of the removed variables, then `set -gx KEY 'value';` per variable.
+pub(super) fn fish(env: &[(String, String)]) -> String {
+    let mut out = String::new();
+    for key in REMOVED_VARS {
+        out.push_str(&format!("set -e {key};\n"));
+    }
+    for (key, value) in env {
+        out.push_str(&format!("set -gx {key} {};\n", fish_quote(value)));
+    }
+    out
+}
+
+/// The characters PowerShell treats as a single quote: ASCII `'` and the typographic
+/// quotes U+2018..U+201B, which editors and chat clients substitute.
+fn is_powershell_single_quote(c: char) -> bool {
+    matches!(c, '\'' | '\u{2018}' | '\u{2019}' | '\u{201A}' | '\u{201B}')
+}
+
+/// Quotes `s` in PowerShell single quotes, where a quote character is written twice.
+fn powershell_quote(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('\'');
+    for c in s.chars() {
+        if is_powershell_single_quote(c) {
+            out.push(c);
+        }
+        out.push(c);
+    }
+    out.push('\'');
+    out
+}
+
+/// `Remove-Item` of the removed variables, then `$Env:KEY = 'value'` per variable.
+pub(super) fn powershell(env: &[(String, String)]) -> String {
+    let mut out = String::new();
+    for key in REMOVED_VARS {
+        out.push_str(&format!(
+            "Remove-Item Env:{key} -ErrorAction SilentlyContinue\n"
+        ));
+    }
+    for (key, value) in env {
+        out.push_str(&format!("$Env:{key} = {}\n", powershell_quote(value)));
+    }
+    out
+}
+
+/// `-e 'KEY=value'` per variable on one line. A container starts with an empty
+/// environment, so nothing needs removing.
+pub(super) fn docker(env: &[(String, String)]) -> String {
+    let args: Vec<String> = env
+        .iter()
+        .map(|(key, value)| format!("-e {}", shell_quote(&format!("{key}={value}"))))
+        .collect();
+    let mut out = args.join(" ");
+    out.push('\n');
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn shell_quote_shapes() {
+        assert_eq!(shell_quote(""), "''");
+        assert_eq!(shell_quote("abc"), "'abc'");
+        assert_eq!(shell_quote("it's"), r"'it'\''s'");
+        assert_eq!(shell_quote("$HOME `x` \\ \"q\""), "'$HOME `x` \\ \"q\"'");
+        assert_eq!(shell_quote("''"), r"''\'''\'''");
+    }
+
+    #[test]
+    fn sh_shape() {
+        let out = sh(&env(&[("A", "x"), ("B", "it's")]));
+        assert_eq!(
+            out,
+            "unset AWS_PROFILE AWS_DEFAULT_PROFILE\nexport A='x'\nexport B='it'\\''s'\n"
+        );
+    }
+
+    #[test]
+    fn fish_shape() {
+        let out = fish(&env(&[("A", "x"), ("B", r"it's a \ back")]));
+        assert_eq!(
+            out,
+            "set -e AWS_PROFILE;\nset -e AWS_DEFAULT_PROFILE;\n\
+             set -gx A 'x';\nset -gx B 'it\\'s a \\\\ back';\n"
+        );
+    }
+
+    #[test]
+    fn powershell_shape() {
+        let out = powershell(&env(&[("A", "x"), ("B", "it's \u{2019}q\u{2019} $x")]));
+        assert_eq!(
+            out,
+            "Remove-Item Env:AWS_PROFILE -ErrorAction SilentlyContinue\n\
+             Remove-Item Env:AWS_DEFAULT_PROFILE -ErrorAction SilentlyContinue\n\
+             $Env:A = 'x'\n\
+             $Env:B = 'it''s \u{2019}\u{2019}q\u{2019}\u{2019} $x'\n"
+        );
+    }
+
+    #[test]
+    fn docker_shape() {
+        let out = docker(&env(&[("A", "x"), ("B", "it's")]));
+        assert_eq!(out, "-e 'A=x' -e 'B=it'\\''s'\n");
+        assert_eq!(docker(&[]), "\n");
+    }
+}

@@ -1,0 +1,183 @@
+//! Golden output of [`render`] for every format, built through `session_env`.
+
+use super::*;
+use crate::credentials::session_env;
+use crate::secret::Secret;
+use chrono::{TimeZone, Utc};
+
+fn temporary() -> Credentials {
+    Credentials {
+        access_key_id: "ASIAEXAMPLE".into(),
+        secret_access_key: Secret::new("wJalr/K7+KEY"),
+        session_token: Some(Secret::new("FwoGZX=")),
+        expiration: Some(Utc.with_ymd_and_hms(2024, 5, 6, 7, 8, 9).unwrap()),
+    }
+}
+
+fn long_term() -> Credentials {
+    Credentials {
+        access_key_id: "AKIAEXAMPLE".into(),
+        secret_access_key: Secret::new("secret"),
+        session_token: None,
+        expiration: None,
+    }
+}
+
+fn out(format: Format, creds: &Credentials) -> String {
+    render(format, creds, &session_env(creds, Some("eu-west-1"), "dev"))
+}
+
+#[test]
+fn sh() {
+    assert_eq!(
+        out(Format::Sh, &temporary()),
+        "unset AWS_PROFILE AWS_DEFAULT_PROFILE\n\
+         export AWS_ACCESS_KEY_ID='ASIAEXAMPLE'\n\
+         export AWS_SECRET_ACCESS_KEY='wJalr/K7+KEY'\n\
+         export AWS_SESSION_TOKEN='FwoGZX='\n\
+         export AWS_SECURITY_TOKEN='FwoGZX='\n\
+         export AWS_CREDENTIAL_EXPIRATION='2024-05-06T07:08:09Z'\n\
+         export AWS_REGION='eu-west-1'\n\
+         export AWS_DEFAULT_REGION='eu-west-1'\n\
+         export ROLECALL_PROFILE='dev'\n"
+    );
+}
+
+#[test]
+fn fish() {
+    assert_eq!(
+        out(Format::Fish, &long_term()),
+        "set -e AWS_PROFILE;\n\
+         set -e AWS_DEFAULT_PROFILE;\n\
+         set -gx AWS_ACCESS_KEY_ID 'AKIAEXAMPLE';\n\
+         set -gx AWS_SECRET_ACCESS_KEY 'secret';\n\
+         set -gx AWS_REGION 'eu-west-1';\n\
+         set -gx AWS_DEFAULT_REGION 'eu-west-1';\n\
+         set -gx ROLECALL_PROFILE 'dev';\n"
+    );
+}
+
+#[test]
+fn powershell() {
+    assert_eq!(
+        out(Format::PowerShell, &long_term()),
+        "Remove-Item Env:AWS_PROFILE -ErrorAction SilentlyContinue\n\
+         Remove-Item Env:AWS_DEFAULT_PROFILE -ErrorAction SilentlyContinue\n\
+         $Env:AWS_ACCESS_KEY_ID = 'AKIAEXAMPLE'\n\
+         $Env:AWS_SECRET_ACCESS_KEY = 'secret'\n\
+         $Env:AWS_REGION = 'eu-west-1'\n\
+         $Env:AWS_DEFAULT_REGION = 'eu-west-1'\n\
+         $Env:ROLECALL_PROFILE = 'dev'\n"
+    );
+}
+
+#[test]
+fn dotenv() {
+    assert_eq!(
+        out(Format::Dotenv, &temporary()),
+        "AWS_ACCESS_KEY_ID=ASIAEXAMPLE\n\
+         AWS_SECRET_ACCESS_KEY=wJalr/K7+KEY\n\
+         AWS_SESSION_TOKEN=FwoGZX=\n\
+         AWS_SECURITY_TOKEN=FwoGZX=\n\
+         AWS_CREDENTIAL_EXPIRATION=2024-05-06T07:08:09Z\n\
+         AWS_REGION=eu-west-1\n\
+         AWS_DEFAULT_REGION=eu-west-1\n\
+         ROLECALL_PROFILE=dev\n"
+    );
+}
+
+#[test]
+fn json_temporary() {
+    assert_eq!(
+        out(Format::Json, &temporary()),
+        r#"{
+  "AccessKeyId": "ASIAEXAMPLE",
+  "SecretAccessKey": "wJalr/K7+KEY",
+  "SessionToken": "FwoGZX=",
+  "Expiration": "2024-05-06T07:08:09Z"
+}
+"#
+    );
+}
+
+#[test]
+fn json_long_term_has_nulls() {
+    assert_eq!(
+        out(Format::Json, &long_term()),
+        r#"{
+  "AccessKeyId": "AKIAEXAMPLE",
+  "SecretAccessKey": "secret",
+  "SessionToken": null,
+  "Expiration": null
+}
+"#
+    );
+}
+
+#[test]
+fn json_escapes() {
+    let mut creds = long_term();
+    creds.secret_access_key = Secret::new("a\"b\\c\nd");
+    let parsed: serde_json::Value = serde_json::from_str(&out(Format::Json, &creds)).unwrap();
+    assert_eq!(parsed["SecretAccessKey"], "a\"b\\c\nd");
+}
+
+#[test]
+fn credential_process_temporary() {
+    assert_eq!(
+        out(Format::CredentialProcess, &temporary()),
+        r#"{
+  "Version": 1,
+  "AccessKeyId": "ASIAEXAMPLE",
+  "SecretAccessKey": "wJalr/K7+KEY",
+  "SessionToken": "FwoGZX=",
+  "Expiration": "2024-05-06T07:08:09Z"
+}
+"#
+    );
+}
+
+#[test]
+fn credential_process_long_term_omits() {
+    assert_eq!(
+        out(Format::CredentialProcess, &long_term()),
+        r#"{
+  "Version": 1,
+  "AccessKeyId": "AKIAEXAMPLE",
+  "SecretAccessKey": "secret"
+}
+"#
+    );
+}
+
+#[test]
+fn docker() {
+    assert_eq!(
+        out(Format::Docker, &long_term()),
+        "-e 'AWS_ACCESS_KEY_ID=AKIAEXAMPLE' -e 'AWS_SECRET_ACCESS_KEY=secret' \
+         -e 'AWS_REGION=eu-west-1' -e 'AWS_DEFAULT_REGION=eu-west-1' \
+         -e 'ROLECALL_PROFILE=dev'\n"
+    );
+}
+
+#[test]
+fn redshift() {
+    assert_eq!(
+        out(Format::Redshift, &temporary()),
+        "aws_access_key_id=ASIAEXAMPLE;aws_secret_access_key=wJalr/K7+KEY;token=FwoGZX=\n"
+    );
+    assert_eq!(
+        out(Format::Redshift, &long_term()),
+        "aws_access_key_id=AKIAEXAMPLE;aws_secret_access_key=secret\n"
+    );
+}
+
+#[test]
+fn every_format_ends_with_one_newline() {
+    for format in Format::ALL {
+        for creds in [temporary(), long_term()] {
+            let text = out(format, &creds);
+            assert!(text.ends_with('\n') && !text.ends_with("\n\n"), "{format}");
+        }
+    }
+}
