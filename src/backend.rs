@@ -65,8 +65,9 @@ impl Backend for CoreBackend {
                     kind if kind.is_wrong_mfa() => AssumeFailure::WrongMfa {
                         message: kind.to_string(),
                     },
-                    _ => AssumeFailure::Failed {
-                        message: e.to_string(),
+                    // The TUI names the profile itself; give it the step and the cause.
+                    kind => AssumeFailure::Failed {
+                        message: format!("{}{kind}", e.step),
                     },
                 })
         })

@@ -124,7 +124,14 @@ impl<'a> Resolver<'a> {
         let plan = self.plan(profile).map_err(|k| fail(String::new(), k))?;
         let total = plan.roles.len() + 1;
         let region = self.sts_region(profile);
-        let step_label = |i: usize, what: String| format!("step {i}/{total} ({what}): ");
+        // A one-step chain needs no step number: the profile names it.
+        let step_label = |i: usize, what: String| {
+            if total == 1 {
+                String::new()
+            } else {
+                format!("step {i}/{total} ({what}): ")
+            }
+        };
 
         let base = self.base_credentials(plan.base).await.map_err(|k| {
             fail(

@@ -1,7 +1,6 @@
 //! End to end: the real binary in a real terminal (tmux), driven by keys.
 //!
-//! The STS part (Enter → MFA → session → .env → subshell) joins this file once the
-//! credential backend is wired in; the helpers in `common/tmux.rs` are meant for it.
+//! The STS part (Enter → MFA → session → .env → subshell) is in `tui_sts_e2e.rs`.
 
 mod common;
 
@@ -27,6 +26,8 @@ fn demo_list_filter_help_quit_restores_terminal() {
         &[
             ("HOME", home_str),
             ("XDG_CONFIG_HOME", xdg.to_str().unwrap()),
+            // Nothing listens there: no emulator is needed for this walk-through.
+            ("AWS_ENDPOINT_URL_STS", "http://127.0.0.1:9"),
         ],
     );
     t.run(&format!("{} --demo", env!("CARGO_BIN_EXE_rolecall")));
@@ -49,9 +50,9 @@ fn demo_list_filter_help_quit_restores_terminal() {
     t.send_keys(&["Escape"]);
     t.wait_gone("assume the selected profile", WAIT);
 
-    // Enter without a backend: the error shows and the TUI keeps running.
-    t.send_keys(&["Enter"]);
-    t.wait_for("not wired yet", WAIT);
+    // Enter on a profile with no credentials: the error shows and the TUI keeps running.
+    t.send_keys(&["Home", "Enter"]);
+    t.wait_for("has no credentials", WAIT);
 
     t.send_text("q");
     let screen = t.wait_gone("Profiles 8/8", WAIT);

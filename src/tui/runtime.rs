@@ -9,7 +9,7 @@
 use super::app::{App, Cmd, Msg};
 use super::backend::Backend;
 use super::view;
-use crate::credentials::{session_env, REMOVED_VARS};
+
 use crate::profile::ProfileGraph;
 use crate::session::Session;
 use anyhow::{Context, Result};
@@ -180,12 +180,7 @@ impl Tasks {
                 overwrite,
             } => {
                 tokio::task::spawn_blocking(move || {
-                    let env = session_env(
-                        &session.credentials,
-                        session.region.as_deref(),
-                        &session.profile,
-                    );
-                    let msg = match write_env_file(&path, &env, overwrite) {
+                    let msg = match write_env_file(&path, &session, overwrite) {
                         Ok(true) => Msg::EnvFileWritten(path),
                         Ok(false) => Msg::EnvFileExists(path),
                         Err(e) => Msg::Error(format!("cannot write {}: {e}", path.display())),
@@ -272,15 +267,8 @@ async fn subshell(terminal: &mut Tty, session: &Session) -> Result<Option<i32>> 
         }
     );
     let _ = stdout.flush();
-    let mut command = tokio::process::Command::new(&shell);
-    for var in REMOVED_VARS {
-        command.env_remove(var);
-    }
-    command.envs(session_env(
-        &session.credentials,
-        session.region.as_deref(),
-        &session.profile,
-    ));
+    let mut command: tokio::process::Command =
+        crate::cli::exec::command_with_session(&shell, &[], session).into();
     let status = command.status().await;
     enter_tui().context("cannot restore the terminal")?;
     terminal.clear()?;
@@ -288,81 +276,16 @@ async fn subshell(terminal: &mut Tty, session: &Session) -> Result<Option<i32>> 
     Ok(status.code())
 }
 
-/// Quotes a value for a dotenv line: `"…"` with `\`, `"`, `$`, `` ` `` and newlines escaped.
-pub fn dotenv_quote(value: &str) -> String {
-    let mut out = String::with_capacity(value.len() + 2);
-    out.push('"');
-    for c in value.chars() {
-        match c {
-            '\\' | '"' | '$' | '`' => {
-                out.push('\\');
-                out.push(c);
-            }
-            '\n' => out.push_str("\\n"),
-            _ => out.push(c),
-        }
+/// Writes the session's dotenv file through the CLI's writer (same format, marker line,
+/// 0600, atomic, no symlinks). Returns `Ok(false)` without writing when the file exists and
+/// `overwrite` is false, so the TUI can ask first; a confirmed overwrite replaces any file.
+pub fn write_env_file(path: &Path, session: &Session, overwrite: bool) -> io::Result<bool> {
+    if !overwrite && std::fs::symlink_metadata(path).is_ok() {
+        return Ok(false);
     }
-    out.push('"');
-    out
-}
-
-/// Writes `KEY="value"` lines to `path` with mode 0600, atomically (temp file in the same
-/// directory, then rename). Returns `Ok(false)` without writing when the file exists and
-/// `overwrite` is false. Refuses to write through a symlink.
-pub fn write_env_file(path: &Path, env: &[(String, String)], overwrite: bool) -> io::Result<bool> {
-    use std::os::unix::fs::OpenOptionsExt;
-    match std::fs::symlink_metadata(path) {
-        Ok(m) if m.file_type().is_symlink() => {
-            return Err(io::Error::new(
-                io::ErrorKind::InvalidInput,
-                "it is a symlink; refusing to follow it",
-            ))
-        }
-        Ok(m) if m.is_dir() => {
-            return Err(io::Error::new(
-                io::ErrorKind::InvalidInput,
-                "it is a directory",
-            ))
-        }
-        Ok(_) if !overwrite => return Ok(false),
-        Ok(_) => {}
-        Err(e) if e.kind() == io::ErrorKind::NotFound => {}
-        Err(e) => return Err(e),
-    }
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    let file_name = path
-        .file_name()
-        .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "no file name"))?;
-    let tmp = dir.join(format!(
-        ".{}.rolecall-{}.tmp",
-        file_name.to_string_lossy(),
-        std::process::id()
-    ));
-    let mut body = String::new();
-    for (key, value) in env {
-        body.push_str(key);
-        body.push('=');
-        body.push_str(&dotenv_quote(value));
-        body.push('\n');
-    }
-    let write = || -> io::Result<()> {
-        let mut file = std::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .mode(0o600)
-            .custom_flags(libc::O_NOFOLLOW)
-            .open(&tmp)?;
-        file.write_all(body.as_bytes())?;
-        file.sync_all()?;
-        std::fs::rename(&tmp, path)
-    };
-    write().inspect_err(|_| {
-        let _ = std::fs::remove_file(&tmp);
-    })?;
-    Ok(true)
+    crate::cli::env_file::write_env_file(session, path, true)
+        .map(|()| true)
+        .map_err(|e| io::Error::other(e.to_string()))
 }
 
 #[cfg(test)]
@@ -370,46 +293,26 @@ mod tests {
     use super::*;
     use std::os::unix::fs::PermissionsExt;
 
-    fn env() -> Vec<(String, String)> {
-        vec![
-            ("A".into(), "plain".into()),
-            ("B".into(), "we\"ird $x `y` \\ \nz".into()),
-        ]
-    }
-
     #[test]
-    fn quoting() {
-        assert_eq!(dotenv_quote("a"), "\"a\"");
-        assert_eq!(dotenv_quote("$`\"\\\n"), "\"\\$\\`\\\"\\\\\\n\"");
-    }
-
-    #[test]
-    fn writes_0600_and_asks_before_overwrite() {
+    fn env_file_asks_before_replacing_and_uses_the_shared_format() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join(".env");
-        assert!(write_env_file(&path, &env(), false).unwrap());
+        let session = crate::tui::test_support::session("ops", 600);
+        assert!(write_env_file(&path, &session, false).unwrap());
         let text = std::fs::read_to_string(&path).unwrap();
-        assert_eq!(
-            text,
-            "A=\"plain\"\nB=\"we\\\"ird \\$x \\`y\\` \\\\ \\nz\"\n"
-        );
+        assert!(text.starts_with(crate::cli::env_file::MARKER));
+        assert!(text.contains("ROLECALL_PROFILE=ops\n"));
         let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
         assert_eq!(mode, 0o600);
-        assert!(!write_env_file(&path, &env()[..1], false).unwrap());
-        assert_eq!(std::fs::read_to_string(&path).unwrap(), text);
-        assert!(write_env_file(&path, &env()[..1], true).unwrap());
-        assert_eq!(std::fs::read_to_string(&path).unwrap(), "A=\"plain\"\n");
-        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
-    }
-
-    #[test]
-    fn refuses_symlinks() {
-        let dir = tempfile::tempdir().unwrap();
-        let target = dir.path().join("target");
-        std::fs::write(&target, "keep").unwrap();
-        let link = dir.path().join(".env");
-        std::os::unix::fs::symlink(&target, &link).unwrap();
-        assert!(write_env_file(&link, &env(), true).is_err());
-        assert_eq!(std::fs::read_to_string(&target).unwrap(), "keep");
+        std::fs::write(&path, "MINE=1\n").unwrap();
+        assert!(
+            !write_env_file(&path, &session, false).unwrap(),
+            "must ask first"
+        );
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "MINE=1\n");
+        assert!(write_env_file(&path, &session, true).unwrap());
+        assert!(std::fs::read_to_string(&path)
+            .unwrap()
+            .contains("ROLECALL_PROFILE=ops"));
     }
 }

@@ -1,0 +1,89 @@
+//! End to end as a person uses it: the real binary in tmux against moto_server. Filter to a
+//! profile, assume it with an MFA code, see the countdown, write a .env file, open a
+//! subshell and prove the session with the AWS CLI there, come back, quit — and the
+//! terminal is sane afterwards.
+
+mod common;
+
+use common::tmux::Tmux;
+use common::{root, Moto};
+use std::os::unix::fs::PermissionsExt;
+use std::time::Duration;
+
+const WAIT: Duration = Duration::from_secs(15);
+
+#[test]
+fn assume_with_mfa_then_dotenv_and_subshell() {
+    assert!(Tmux::available(), "tmux is needed: run `bash .ci/setup`");
+    let moto = Moto::start();
+    let dir = tempfile::tempdir().unwrap();
+    let d = |p: &str| dir.path().join(p).display().to_string();
+    std::fs::create_dir_all(dir.path().join("home")).unwrap();
+    let path = format!("{}:/usr/bin:/bin", root().join(".venv/bin").display());
+    let t = Tmux::start(
+        "sts",
+        120,
+        40,
+        dir.path(),
+        &[
+            ("HOME", &d("home")),
+            ("PATH", &path),
+            ("SHELL", "/bin/sh"),
+            ("USER", "tester"),
+            ("ROLECALL_CACHE_DIR", &d("cache")),
+            ("AWS_ENDPOINT_URL_STS", &moto.url),
+        ],
+    );
+    t.run(&format!("{} --demo", env!("CARGO_BIN_EXE_rolecall")));
+    t.wait_for("Profiles 8/8", WAIT);
+
+    // Typing filters; Enter assumes; the MFA modal asks for the code.
+    t.send_text("admin-mfa");
+    let screen = t.wait_for("Profiles 1/8", WAIT);
+    assert!(screen.contains("demo-admin-mfa"), "{screen}");
+    t.send_keys(&["Enter"]);
+    t.wait_for("MFA code for demo-admin-mfa", WAIT);
+    t.send_text("123456");
+    t.send_keys(&["Enter"]);
+    let screen = t.wait_for("Sessions 1", WAIT);
+    assert!(screen.contains("assumed demo-admin-mfa"), "{screen}");
+    // The countdown: an hour's session (duration_seconds = 3600) shows 1h00m or 59:xx.
+    assert!(
+        screen.contains("1h00m") || screen.contains("59:"),
+        "{screen}"
+    );
+    let secret_free = !screen.contains("wJalrXUtnFEMI");
+    assert!(secret_free, "a secret is on screen:\n{screen}");
+
+    // The new session is selected in the sessions panel: write a .env file (default ./.env).
+    t.send_text("e");
+    t.wait_for("./.env", WAIT);
+    t.send_keys(&["Enter"]);
+    t.wait_for("(mode 0600)", WAIT);
+    let env_path = dir.path().join(".env");
+    let text = std::fs::read_to_string(&env_path).unwrap();
+    // (Messages name the missing variable only: the file holds secrets.)
+    for expected in [
+        "AWS_ACCESS_KEY_ID=ASIA",
+        "AWS_SESSION_TOKEN=",
+        "ROLECALL_PROFILE=demo-admin-mfa\n",
+    ] {
+        assert!(text.contains(expected), "{expected} missing from .env");
+    }
+    let mode = std::fs::metadata(&env_path).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o600);
+
+    // A subshell with the session: the AWS CLI sees the assumed role.
+    t.send_text("s");
+    t.wait_for("exit to return to rolecall", WAIT);
+    t.run("aws sts get-caller-identity --query Arn --output text");
+    t.wait_for("arn:aws:sts::222222222222:assumed-role/Admin/tester", WAIT);
+    t.run("exit");
+    t.wait_for("Sessions 1", WAIT);
+
+    // Quit: the shell is back and the terminal is in cooked mode with echo.
+    t.send_text("q");
+    t.wait_gone("Sessions 1", WAIT);
+    t.run("stty -a | tr ' ' '\\n' | grep -x -e icanon -e echo | sort | tr '\\n' ,; echo END");
+    t.wait_for("echo,icanon,END", WAIT);
+}
