@@ -179,7 +179,7 @@ impl SessionStore {
         let mut sessions = self.load_locked()?.sessions;
         sessions.retain(|s| {
             !(s.profile == session.profile && s.kind == session.kind)
-                && s.expiration().map_or(true, |exp| now - exp <= PRUNE_AFTER)
+                && s.expiration().is_none_or(|exp| now - exp <= PRUNE_AFTER)
         });
         sessions.push(session.clone());
         self.write(&mut sessions)

@@ -87,7 +87,7 @@ async fn token(config: &MetadataConfig) -> Result<Option<String>, SourceError> {
     .await
     {
         Ok(r) if r.status == 200 => Ok(Some(r.body.trim().to_string())),
-        Ok(r) if matches!(r.status, 403 | 404 | 405) => Ok(None),
+        Ok(r) if (403..=405).contains(&r.status) => Ok(None),
         Ok(r) => Err(SourceError::Imds(format!(
             "token request to {url} answered HTTP {}",
             r.status
