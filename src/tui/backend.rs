@@ -3,6 +3,12 @@
 //! The TUI never talks to STS or the session store itself: it asks a [`Backend`] on a
 //! background task and gets a message back. That keeps the UI loop from blocking and lets
 //! tests drive the whole TUI with a fake.
+//!
+//! Wiring the real core: implement [`Backend`] over the STS/session-store code and pass it
+//! to [`crate::tui::run`] instead of [`UnavailableBackend`] (see `run_tui` in main.rs).
+//! Each call is run on its own tokio task; `assume` may be aborted (Esc) at any await
+//! point, so it must leave the store consistent if dropped mid-way. `Refresh` is
+//! `forget` followed by `assume(profile, None)`.
 
 use crate::session::Session;
 use futures::future::BoxFuture;
