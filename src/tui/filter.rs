@@ -10,6 +10,17 @@
 #[derive(Clone, Debug, Default)]
 pub struct Haystack {
     fields: [String; 4],
+    /// Which ASCII bytes each field contains: a term whose bytes are not all there cannot
+    /// match, and most fields are rejected with one AND instead of a scan.
+    masks: [u128; 4],
+}
+
+/// One bit per ASCII byte of `bytes`; non-ASCII bytes are ignored.
+fn ascii_mask(bytes: &[u8]) -> u128 {
+    bytes
+        .iter()
+        .filter(|b| b.is_ascii())
+        .fold(0, |m, &b| m | 1u128 << b)
 }
 
 /// How much a match in each field counts: name, account, role, region.
@@ -21,14 +32,15 @@ pub struct Term {
     chars: Vec<char>,
     /// The term's bytes when it is all ASCII.
     ascii: Option<Vec<u8>>,
+    mask: u128,
 }
 
 impl Haystack {
     /// Builds the haystack from the displayed fields (missing ones are empty).
     pub fn new(name: &str, account: &str, role: &str, region: &str) -> Self {
-        Haystack {
-            fields: [name, account, role, region].map(str::to_lowercase),
-        }
+        let fields = [name, account, role, region].map(str::to_lowercase);
+        let masks = [0, 1, 2, 3].map(|i| ascii_mask(fields[i].as_bytes()));
+        Haystack { fields, masks }
     }
 
     /// The score of the query's terms, or `None` when a term matches no field.
@@ -38,8 +50,10 @@ impl Haystack {
             let best = self
                 .fields
                 .iter()
+                .zip(self.masks)
                 .zip(FIELD_BONUS)
-                .filter_map(|(field, bonus)| {
+                .filter(|((_, mask), _)| term.mask & !mask == 0)
+                .filter_map(|((field, _), bonus)| {
                     let score = if let Some(bytes) = &term.ascii {
                         score_field(field.as_bytes(), bytes, |b| is_separator(b as char))
                     } else {
@@ -61,8 +75,10 @@ pub fn terms(query: &str) -> Vec<Term> {
         .split_whitespace()
         .map(|t| {
             let chars: Vec<char> = t.chars().flat_map(char::to_lowercase).collect();
+            let ascii = t.is_ascii().then(|| t.to_ascii_lowercase().into_bytes());
             Term {
-                ascii: t.is_ascii().then(|| t.to_ascii_lowercase().into_bytes()),
+                mask: ascii.as_deref().map_or(0, ascii_mask),
+                ascii,
                 chars,
             }
         })
