@@ -230,6 +230,14 @@ mod tests {
     }
 
     #[test]
+    fn non_ascii_terms_and_fields() {
+        let names = ["zürich-prod", "zurich-dev"];
+        assert_eq!(ranked(&names, "ÜR"), vec!["zürich-prod"]);
+        assert_eq!(ranked(&names, "zrch").len(), 2);
+        assert_eq!(ranked(&names, "urich"), vec!["zurich-dev"]);
+    }
+
+    #[test]
     fn rank_among_narrows() {
         let h = hay(&["ab", "abc", "b"]);
         assert_eq!(rank_among(&h, "abc", [0, 1]), vec![1]);
