@@ -174,7 +174,13 @@ fn run(args: Args) -> Result<ExitCode> {
     let mut out = std::io::BufWriter::new(stdout.lock());
     let graph = || load_graph(args.demo);
     match args.command {
+        // Piped or redirected: a full-screen UI makes no sense, print the table instead.
+        None if !std::io::IsTerminal::is_terminal(&std::io::stdout()) => {
+            let graph = load_graph(args.demo);
+            cli::list::write_table(&graph, &mut out)?;
+        }
         None => {
+            // The TUI writes to stdout from other threads: release our lock first.
             drop(out);
             run_tui(args.demo)?;
             return Ok(ExitCode::SUCCESS);

@@ -61,3 +61,30 @@ fn demo_list_filter_help_quit_restores_terminal() {
     let last = screen.lines().rev().find(|l| !l.trim().is_empty()).unwrap();
     assert_eq!(last.trim_end(), "rc-test$", "{screen}");
 }
+
+#[test]
+fn ctrl_c_while_filtering_quits_and_restores_terminal() {
+    if !Tmux::available() {
+        eprintln!("skipping tui_e2e: tmux is not installed");
+        return;
+    }
+    let home = tempfile::tempdir().unwrap();
+    let t = Tmux::start(
+        "ctrlc",
+        80,
+        24,
+        home.path(),
+        &[("HOME", home.path().to_str().unwrap()), ("NO_COLOR", "1")],
+    );
+    t.run(&format!("{} --demo", env!("CARGO_BIN_EXE_rolecall")));
+    t.wait_for("Profiles 8/8", WAIT);
+    t.send_text("sso");
+    t.wait_for("Profiles 1/8", WAIT);
+    t.send_keys(&["C-c"]);
+    let screen = t.wait_gone("Profiles 1/8", WAIT);
+    let last = screen.lines().rev().find(|l| !l.trim().is_empty()).unwrap();
+    assert_eq!(last.trim_end(), "rc-test$", "{screen}");
+    // The shell is usable again: the terminal left raw mode.
+    t.run("echo restored-$((1+1))");
+    t.wait_for("restored-2", WAIT);
+}

@@ -3,6 +3,10 @@
 //! The TUI never talks to STS or the session store itself: it asks a [`Backend`] on a
 //! background task and gets a message back. That keeps the UI loop from blocking and lets
 //! tests drive the whole TUI with a fake.
+//!
+//! The real implementation is [`crate::backend::CoreBackend`]. Each call is run on its own tokio task; `assume` may be aborted (Esc) at any await
+//! point, so it must leave the store consistent if dropped mid-way. `Refresh` is
+//! `forget` followed by `assume(profile, None)`.
 
 use crate::session::Session;
 use futures::future::BoxFuture;
@@ -30,29 +34,4 @@ pub enum AssumeFailure {
     WrongMfa { message: String },
     /// Anything else (AccessDenied, endpoint unreachable…): shown on the status line.
     Failed { message: String },
-}
-
-/// A backend that can do nothing yet, so the TUI runs before the credential core is wired in.
-pub struct UnavailableBackend;
-
-impl Backend for UnavailableBackend {
-    fn assume(
-        &self,
-        _profile: String,
-        _mfa_code: Option<String>,
-    ) -> BoxFuture<'static, Result<Session, AssumeFailure>> {
-        Box::pin(async {
-            Err(AssumeFailure::Failed {
-                message: "not wired yet".into(),
-            })
-        })
-    }
-
-    fn sessions(&self) -> BoxFuture<'static, Result<Vec<Session>, String>> {
-        Box::pin(async { Ok(Vec::new()) })
-    }
-
-    fn forget(&self, _profile: String) -> BoxFuture<'static, Result<(), String>> {
-        Box::pin(async { Ok(()) })
-    }
 }

@@ -9,31 +9,59 @@
 /// The searchable fields of one profile, already lowercased.
 #[derive(Clone, Debug, Default)]
 pub struct Haystack {
-    fields: [Vec<char>; 4],
+    fields: [String; 4],
+    /// Which ASCII bytes each field contains: a term whose bytes are not all there cannot
+    /// match, and most fields are rejected with one AND instead of a scan.
+    masks: [u128; 4],
+}
+
+/// One bit per ASCII byte of `bytes`; non-ASCII bytes are ignored.
+fn ascii_mask(bytes: &[u8]) -> u128 {
+    bytes
+        .iter()
+        .filter(|b| b.is_ascii())
+        .fold(0, |m, &b| m | 1u128 << b)
 }
 
 /// How much a match in each field counts: name, account, role, region.
 const FIELD_BONUS: [i32; 4] = [6, 0, 2, 0];
 
+/// One lowercased query term; ASCII terms (nearly all) are matched on bytes, which is
+/// exact for UTF-8 haystacks and several times faster than decoding characters.
+pub struct Term {
+    chars: Vec<char>,
+    /// The term's bytes when it is all ASCII.
+    ascii: Option<Vec<u8>>,
+    mask: u128,
+}
+
 impl Haystack {
     /// Builds the haystack from the displayed fields (missing ones are empty).
     pub fn new(name: &str, account: &str, role: &str, region: &str) -> Self {
-        let lower = |s: &str| s.chars().flat_map(char::to_lowercase).collect();
-        Haystack {
-            fields: [lower(name), lower(account), lower(role), lower(region)],
-        }
+        let fields = [name, account, role, region].map(str::to_lowercase);
+        let masks = [0, 1, 2, 3].map(|i| ascii_mask(fields[i].as_bytes()));
+        Haystack { fields, masks }
     }
 
-    /// The score of `query` (already lowercased and split into terms), or `None` when a term
-    /// matches no field.
-    pub fn score(&self, terms: &[Vec<char>]) -> Option<i32> {
+    /// The score of the query's terms, or `None` when a term matches no field.
+    pub fn score(&self, terms: &[Term]) -> Option<i32> {
         let mut total = 0;
         for term in terms {
             let best = self
                 .fields
                 .iter()
+                .zip(self.masks)
                 .zip(FIELD_BONUS)
-                .filter_map(|(field, bonus)| score_field(field, term).map(|s| s + bonus))
+                .filter(|((_, mask), _)| term.mask & !mask == 0)
+                .filter_map(|((field, _), bonus)| {
+                    let score = if let Some(bytes) = &term.ascii {
+                        score_field(field.as_bytes(), bytes, |b| is_separator(b as char))
+                    } else {
+                        let chars: Vec<char> = field.chars().collect();
+                        score_field(&chars, &term.chars, is_separator)
+                    };
+                    score.map(|s| s + bonus)
+                })
                 .max()?;
             total += best;
         }
@@ -42,20 +70,32 @@ impl Haystack {
 }
 
 /// Splits and lowercases the filter text into terms; an empty result matches everything.
-pub fn terms(query: &str) -> Vec<Vec<char>> {
+pub fn terms(query: &str) -> Vec<Term> {
     query
         .split_whitespace()
-        .map(|t| t.chars().flat_map(char::to_lowercase).collect())
+        .map(|t| {
+            let chars: Vec<char> = t.chars().flat_map(char::to_lowercase).collect();
+            let ascii = t.is_ascii().then(|| t.to_ascii_lowercase().into_bytes());
+            Term {
+                mask: ascii.as_deref().map_or(0, ascii_mask),
+                ascii,
+                chars,
+            }
+        })
         .collect()
 }
 
-fn is_word_start(field: &[char], i: usize) -> bool {
-    i == 0 || matches!(field[i - 1], '-' | '_' | '/' | '.' | ' ' | ':' | '@')
+fn is_separator(c: char) -> bool {
+    matches!(c, '-' | '_' | '/' | '.' | ' ' | ':' | '@')
 }
 
 /// Scores one term against one field: the best of a greedy forward match from each place
 /// the term's first character occurs (cheap, and close to the optimal alignment in practice).
-fn score_field(field: &[char], term: &[char]) -> Option<i32> {
+fn score_field<T: Copy + PartialEq>(
+    field: &[T],
+    term: &[T],
+    is_sep: impl Fn(T) -> bool + Copy,
+) -> Option<i32> {
     let first = *term.first()?;
     if term.len() > field.len() {
         return None;
@@ -65,7 +105,7 @@ fn score_field(field: &[char], term: &[char]) -> Option<i32> {
         if field[start] != first {
             continue;
         }
-        let Some(score) = greedy_from(field, term, start) else {
+        let Some(score) = greedy_from(field, term, start, is_sep) else {
             // No match from here means no match from any later start either.
             break;
         };
@@ -74,14 +114,19 @@ fn score_field(field: &[char], term: &[char]) -> Option<i32> {
     best
 }
 
-fn greedy_from(field: &[char], term: &[char], start: usize) -> Option<i32> {
+fn greedy_from<T: Copy + PartialEq>(
+    field: &[T],
+    term: &[T],
+    start: usize,
+    is_sep: impl Fn(T) -> bool,
+) -> Option<i32> {
     let mut score = 0;
     let mut pos = start;
     let mut prev: Option<usize> = None;
     for &c in term {
         let i = pos + field[pos..].iter().position(|&f| f == c)?;
         score += 1;
-        if is_word_start(field, i) {
+        if i == 0 || is_sep(field[i - 1]) {
             // Where a term starts matters most; later word starts help less.
             score += if prev.is_none() { 8 } else { 4 };
         }
@@ -182,6 +227,14 @@ mod tests {
             Haystack::new("ops", "", "", ""),
         ];
         assert_eq!(rank(&h, "ops"), vec![1, 0]);
+    }
+
+    #[test]
+    fn non_ascii_terms_and_fields() {
+        let names = ["zürich-prod", "zurich-dev"];
+        assert_eq!(ranked(&names, "ÜR"), vec!["zürich-prod"]);
+        assert_eq!(ranked(&names, "zrch").len(), 2);
+        assert_eq!(ranked(&names, "urich"), vec!["zurich-dev"]);
     }
 
     #[test]

@@ -12,7 +12,7 @@ pub mod runtime;
 pub mod view;
 
 pub use app::{App, Cmd, Focus, Modal, Msg};
-pub use backend::{AssumeFailure, Backend, UnavailableBackend};
+pub use backend::{AssumeFailure, Backend};
 pub use runtime::{run, RunOptions};
 
 #[cfg(test)]

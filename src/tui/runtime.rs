@@ -291,7 +291,117 @@ pub fn write_env_file(path: &Path, session: &Session, overwrite: bool) -> io::Re
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::tui::backend::AssumeFailure;
+    use crate::tui::test_support::{session, FakeBackend};
     use std::os::unix::fs::PermissionsExt;
+
+    fn tasks(backend: Arc<FakeBackend>) -> (Tasks, mpsc::UnboundedReceiver<Msg>) {
+        let (tx, rx) = mpsc::unbounded_channel();
+        let tasks = Tasks {
+            backend,
+            tx,
+            assume: None,
+            loader: Arc::new(crate::demo::graph),
+        };
+        (tasks, rx)
+    }
+
+    #[tokio::test]
+    async fn assume_reports_back_on_the_channel() {
+        let fake = Arc::new(FakeBackend::default());
+        fake.answers
+            .lock()
+            .unwrap()
+            .push_back(Err(AssumeFailure::NeedsMfa {
+                serial: "arn:mfa".into(),
+            }));
+        let (mut tasks, mut rx) = tasks(fake.clone());
+        tasks.run(Cmd::Assume {
+            profile: "demo-admin-mfa".into(),
+            mfa_code: Some("123456".into()),
+        });
+        match rx.recv().await.unwrap() {
+            Msg::Assumed { profile, result } => {
+                assert_eq!(profile, "demo-admin-mfa");
+                assert_eq!(
+                    result,
+                    Err(AssumeFailure::NeedsMfa {
+                        serial: "arn:mfa".into()
+                    })
+                );
+            }
+            other => panic!("unexpected {other:?}"),
+        }
+        assert_eq!(fake.calls(), vec!["assume demo-admin-mfa Some(\"123456\")"]);
+    }
+
+    #[tokio::test]
+    async fn cancel_aborts_the_assume() {
+        let fake = Arc::new(FakeBackend {
+            delay: Duration::from_secs(30),
+            ..Default::default()
+        });
+        fake.answers
+            .lock()
+            .unwrap()
+            .push_back(Ok(session("demo-ops", 60)));
+        let (mut tasks, mut rx) = tasks(fake);
+        tasks.run(Cmd::Assume {
+            profile: "demo-ops".into(),
+            mfa_code: None,
+        });
+        tasks.run(Cmd::CancelAssume);
+        tasks.run(Cmd::LoadSessions);
+        // The next (and only) message is the sessions list, not the cancelled assume.
+        assert!(matches!(rx.recv().await.unwrap(), Msg::Sessions(Ok(_))));
+        assert!(tasks.assume.is_none());
+    }
+
+    #[tokio::test]
+    async fn refresh_forgets_then_assumes() {
+        let fake = Arc::new(FakeBackend::default());
+        fake.answers
+            .lock()
+            .unwrap()
+            .push_back(Ok(session("demo-ops", 60)));
+        let (mut tasks, mut rx) = tasks(fake.clone());
+        tasks.run(Cmd::Refresh("demo-ops".into()));
+        assert!(matches!(
+            rx.recv().await.unwrap(),
+            Msg::Assumed { result: Ok(_), .. }
+        ));
+        assert_eq!(
+            fake.calls(),
+            vec!["forget demo-ops", "assume demo-ops None"]
+        );
+        tasks.run(Cmd::Forget("demo-ops".into()));
+        assert!(matches!(
+            rx.recv().await.unwrap(),
+            Msg::Forgot { result: Ok(()), .. }
+        ));
+        tasks.run(Cmd::ReloadConfig);
+        assert!(matches!(rx.recv().await.unwrap(), Msg::ConfigReloaded(_)));
+    }
+
+    #[tokio::test]
+    async fn env_file_exists_then_written() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(".env");
+        std::fs::write(&path, "old").unwrap();
+        let (mut tasks, mut rx) = tasks(Arc::new(FakeBackend::default()));
+        let write = |overwrite| Cmd::WriteEnvFile {
+            path: path.clone(),
+            session: session("demo-ops", 60),
+            overwrite,
+        };
+        tasks.run(write(false));
+        assert!(matches!(rx.recv().await.unwrap(), Msg::EnvFileExists(p) if p == path));
+        tasks.run(write(true));
+        assert!(matches!(rx.recv().await.unwrap(), Msg::EnvFileWritten(p) if p == path));
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(text.contains("AWS_SECRET_ACCESS_KEY=SECRETsecretSECRETsecret0000WXYZ\n"));
+        assert!(text.contains("ROLECALL_PROFILE=demo-ops\n"));
+    }
 
     #[test]
     fn env_file_asks_before_replacing_and_uses_the_shared_format() {

@@ -60,3 +60,54 @@ pub fn names(app: &App) -> Vec<&str> {
         .map(|&i| app.profiles[i].name.as_str())
         .collect()
 }
+
+/// A scripted [`Backend`](super::backend::Backend): answers assumes from a queue and records
+/// every call, so tests can check what the runtime asked for.
+#[derive(Default)]
+pub struct FakeBackend {
+    pub answers: std::sync::Mutex<
+        std::collections::VecDeque<Result<Session, super::backend::AssumeFailure>>,
+    >,
+    pub calls: std::sync::Mutex<Vec<String>>,
+    /// Assumes wait this long before answering (to test cancellation).
+    pub delay: std::time::Duration,
+}
+
+impl FakeBackend {
+    pub fn calls(&self) -> Vec<String> {
+        self.calls.lock().unwrap().clone()
+    }
+}
+
+impl super::backend::Backend for FakeBackend {
+    fn assume(
+        &self,
+        profile: String,
+        mfa_code: Option<String>,
+    ) -> futures::future::BoxFuture<'static, Result<Session, super::backend::AssumeFailure>> {
+        self.calls
+            .lock()
+            .unwrap()
+            .push(format!("assume {profile} {mfa_code:?}"));
+        let answer = self.answers.lock().unwrap().pop_front().unwrap_or_else(|| {
+            Err(super::backend::AssumeFailure::Failed {
+                message: "no scripted answer".into(),
+            })
+        });
+        let delay = self.delay;
+        Box::pin(async move {
+            tokio::time::sleep(delay).await;
+            answer
+        })
+    }
+
+    fn sessions(&self) -> futures::future::BoxFuture<'static, Result<Vec<Session>, String>> {
+        self.calls.lock().unwrap().push("sessions".into());
+        Box::pin(async { Ok(vec![session("demo-ops", 600)]) })
+    }
+
+    fn forget(&self, profile: String) -> futures::future::BoxFuture<'static, Result<(), String>> {
+        self.calls.lock().unwrap().push(format!("forget {profile}"));
+        Box::pin(async { Ok(()) })
+    }
+}

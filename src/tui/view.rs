@@ -24,7 +24,7 @@ pub fn draw(app: &App, frame: &mut Frame) {
     let [main, status] =
         Layout::vertical([Constraint::Min(3), Constraint::Length(1)]).areas(frame.area());
     let (profiles, sessions) = if main.width >= SIDE_BY_SIDE {
-        let [a, b] = Layout::horizontal([Constraint::Percentage(60), Constraint::Percentage(40)])
+        let [a, b] = Layout::horizontal([Constraint::Percentage(64), Constraint::Percentage(36)])
             .areas(main);
         (a, b)
     } else {
@@ -120,7 +120,7 @@ fn draw_profiles(app: &App, frame: &mut Frame, area: Rect) {
     } else {
         vec![
             Constraint::Fill(2),
-            Constraint::Length(14),
+            Constraint::Length(17),
             Constraint::Length(12),
             Constraint::Fill(1),
             Constraint::Length(3),
@@ -334,7 +334,7 @@ const HELP: &[(&str, &str)] = &[
 ];
 
 fn draw_help(app: &App, frame: &mut Frame) {
-    let area = popup(frame, 72, HELP.len() as u16 + 4);
+    let area = popup(frame, 72, HELP.len() as u16 + 2);
     let lines: Vec<Line> = HELP
         .iter()
         .map(|(k, v)| {
