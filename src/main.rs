@@ -150,6 +150,7 @@ fn run_tui(demo: bool) -> Result<()> {
         colors: std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
         loader: loader.clone(),
         watch,
+        banner: demo.then(rolecall::demo::banner),
     };
     runtime.block_on(async {
         let sts = rolecall::sts::Sts::load().await;

@@ -33,6 +33,8 @@ fn demo_list_filter_help_quit_restores_terminal() {
     t.run(&format!("{} --demo", env!("CARGO_BIN_EXE_rolecall")));
 
     let screen = t.wait_for("Profiles 8/8", WAIT);
+    // The demo says where it expects STS and how to start the emulator.
+    assert!(screen.contains("run `bash assets/demo/run.sh`"), "{screen}");
     for name in ["demo-admin-mfa", "demo-readonly", "demo-sso"] {
         assert!(screen.contains(name), "{name} missing:\n{screen}");
     }

@@ -259,7 +259,8 @@ impl App {
         self.in_flight.is_some()
     }
 
-    fn info(&mut self, text: impl Into<String>) {
+    /// Shows `text` on the status line as information (not an error).
+    pub fn info(&mut self, text: impl Into<String>) {
         self.status = Some(Status {
             text: text.into(),
             level: StatusLevel::Info,

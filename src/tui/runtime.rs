@@ -35,6 +35,8 @@ pub struct RunOptions {
     pub loader: Arc<dyn Fn() -> ProfileGraph + Send + Sync>,
     /// Files whose modification time triggers a reload (empty for the demo).
     pub watch: Vec<PathBuf>,
+    /// A first status line (the demo says where its STS emulator is expected).
+    pub banner: Option<String>,
 }
 
 type Tty = Terminal<CrosstermBackend<Stdout>>;
@@ -42,6 +44,9 @@ type Tty = Terminal<CrosstermBackend<Stdout>>;
 /// Runs the TUI until the user quits or a signal arrives.
 pub async fn run(graph: ProfileGraph, backend: Arc<dyn Backend>, opts: RunOptions) -> Result<()> {
     let mut app = App::new(&graph, Utc::now(), opts.colors);
+    if let Some(banner) = &opts.banner {
+        app.info(banner.clone());
+    }
     drop(graph);
     install_panic_hook();
     let _guard = TerminalGuard::enter()?;

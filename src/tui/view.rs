@@ -289,7 +289,15 @@ fn draw_status(app: &App, frame: &mut Frame, area: Rect) {
     } else {
         Span::raw("")
     };
-    let hint_width = (hints.chars().count() as u16 + 1).min(area.width / 2);
+    // The status wins: the hints show only where they fit beside it in full (`?` lists
+    // every key anyway).
+    let hints_len = hints.chars().count() as u16 + 1;
+    let left_len = left.content.chars().count() as u16;
+    let hint_width = if left_len + 1 + hints_len <= area.width {
+        hints_len
+    } else {
+        0
+    };
     let [l, r] =
         Layout::horizontal([Constraint::Min(1), Constraint::Length(hint_width)]).areas(area);
     frame.render_widget(Paragraph::new(left), l);
