@@ -1,32 +1,54 @@
 //! `rolecall list` and `rolecall check`: the profile graph as a table, JSON, or diagnostics.
 
 use crate::profile::{Profile, ProfileGraph};
-use serde_json::{json, Value};
+use serde::Serialize;
 use std::io::{self, Write};
 
-/// The `list --format json` object of one profile: exactly the documented keys, null where absent.
-pub fn profile_json(p: &Profile) -> Value {
-    json!({
-        "name": p.name,
-        "kind": p.kind.as_str(),
-        "role_arn": p.role_arn,
-        "account": p.account(),
-        "role": p.role_name(),
-        "region": p.region,
-        "mfa_serial": p.mfa_serial,
-        "duration_seconds": p.duration_seconds,
-        "external_id": p.external_id,
-        "role_session_name": p.role_session_name,
-        "source_profile": p.source_profile,
-        "credential_source": p.credential_source,
-        "chain": p.chain,
-        "diagnostics": p.diagnostics.iter().map(|d| d.to_string()).collect::<Vec<_>>(),
-    })
+/// The `list --format json` object of one profile: exactly the documented keys, null where
+/// absent. A borrowed struct rather than a `serde_json::Value`, so listing thousands of
+/// profiles builds no intermediate tree.
+#[derive(Serialize)]
+pub struct ProfileJson<'a> {
+    name: &'a str,
+    kind: &'static str,
+    role_arn: Option<&'a str>,
+    account: Option<&'a str>,
+    role: Option<&'a str>,
+    region: Option<&'a str>,
+    mfa_serial: Option<&'a str>,
+    duration_seconds: Option<u32>,
+    external_id: Option<&'a str>,
+    role_session_name: Option<&'a str>,
+    source_profile: Option<&'a str>,
+    credential_source: Option<&'a str>,
+    chain: &'a [String],
+    diagnostics: Vec<String>,
+}
+
+impl<'a> From<&'a Profile> for ProfileJson<'a> {
+    fn from(p: &'a Profile) -> Self {
+        ProfileJson {
+            name: &p.name,
+            kind: p.kind.as_str(),
+            role_arn: p.role_arn.as_deref(),
+            account: p.account(),
+            role: p.role_name(),
+            region: p.region.as_deref(),
+            mfa_serial: p.mfa_serial.as_deref(),
+            duration_seconds: p.duration_seconds,
+            external_id: p.external_id.as_deref(),
+            role_session_name: p.role_session_name.as_deref(),
+            source_profile: p.source_profile.as_deref(),
+            credential_source: p.credential_source.as_deref(),
+            chain: &p.chain,
+            diagnostics: p.diagnostics.iter().map(|d| d.to_string()).collect(),
+        }
+    }
 }
 
 /// Writes every profile as one JSON array, sorted by name.
 pub fn write_json(graph: &ProfileGraph, out: &mut impl Write) -> io::Result<()> {
-    let all: Vec<Value> = graph.profiles().iter().map(profile_json).collect();
+    let all: Vec<ProfileJson> = graph.profiles().iter().map(ProfileJson::from).collect();
     serde_json::to_writer_pretty(&mut *out, &all)?;
     writeln!(out)
 }

@@ -58,41 +58,25 @@ fn expand_home(path: &str, home: Option<&Path>) -> PathBuf {
     }
 }
 
-/// One file's text and the lines of its sections and keys.
+/// One file's text and the lines of its sections; key lines are found on demand (only
+/// diagnostics need them, and indexing every key would cost more than the parse).
 #[derive(Debug)]
 pub struct SourceFile {
     pub kind: FileKind,
     pub path: PathBuf,
     pub text: String,
-    /// Profile name → line of its first section header.
-    sections: HashMap<String, usize>,
-    /// (profile name, lower-case key) → line of its last assignment.
-    keys: HashMap<(String, String), usize>,
+    /// Profile name → lines of its section headers (more than one when repeated).
+    sections: HashMap<String, Vec<usize>>,
 }
 
 impl SourceFile {
-    /// Indexes `text` for line look-ups.
+    /// Indexes `text`'s section headers.
     pub fn new(kind: FileKind, path: PathBuf, text: String) -> Self {
-        let mut sections = HashMap::new();
-        let mut keys = HashMap::new();
-        let mut current: Option<String> = None;
+        let mut sections: HashMap<String, Vec<usize>> = HashMap::new();
         for (i, line) in text.lines().enumerate() {
-            let lineno = i + 1;
             if let Some(header) = line.trim_end().strip_prefix('[') {
-                current = section_profile_name(kind, header);
-                if let Some(name) = &current {
-                    sections.entry(name.clone()).or_insert(lineno);
-                }
-                continue;
-            }
-            let Some(profile) = &current else { continue };
-            if line.starts_with([' ', '\t']) {
-                continue; // continuation or sub-property
-            }
-            if let Some((key, _)) = line.split_once('=') {
-                let key = key.trim().to_ascii_lowercase();
-                if !key.is_empty() && !key.starts_with(['#', ';']) {
-                    keys.insert((profile.clone(), key), lineno);
+                if let Some(name) = section_profile_name(kind, header) {
+                    sections.entry(name).or_default().push(i + 1);
                 }
             }
         }
@@ -101,31 +85,51 @@ impl SourceFile {
             path,
             text,
             sections,
-            keys,
+        }
+    }
+
+    fn location(&self, line: usize) -> Location {
+        Location {
+            file: self.path.clone(),
+            line,
         }
     }
 
     /// Where `profile`'s section starts in this file.
     pub fn section(&self, profile: &str) -> Option<Location> {
-        self.sections.get(profile).map(|&line| Location {
-            file: self.path.clone(),
-            line,
-        })
+        let first = *self.sections.get(profile)?.first()?;
+        Some(self.location(first))
     }
 
-    /// Every profile section name in the file with its line (in no particular order).
+    /// Every profile section name in the file with its first line (in no particular order).
     pub fn sections(&self) -> impl Iterator<Item = (&str, usize)> {
-        self.sections.iter().map(|(n, &l)| (n.as_str(), l))
+        self.sections
+            .iter()
+            .filter_map(|(n, lines)| Some((n.as_str(), *lines.first()?)))
     }
 
-    /// Where `key` of `profile` is set in this file.
+    /// Where `key` of `profile` is set in this file (its last assignment, which wins).
     pub fn key(&self, profile: &str, key: &str) -> Option<Location> {
-        self.keys
-            .get(&(profile.to_string(), key.to_string()))
-            .map(|&line| Location {
-                file: self.path.clone(),
-                line,
-            })
+        let headers = self.sections.get(profile)?;
+        let lines: Vec<&str> = self.text.lines().collect();
+        let mut found = None;
+        for &header in headers {
+            for (offset, line) in lines[header..].iter().enumerate() {
+                if line.trim_end().starts_with('[') {
+                    break;
+                }
+                if line.starts_with([' ', '\t']) {
+                    continue; // continuation or sub-property
+                }
+                let Some((name, _)) = line.split_once('=') else {
+                    continue;
+                };
+                if name.trim().eq_ignore_ascii_case(key) {
+                    found = Some(header + offset + 1);
+                }
+            }
+        }
+        found.map(|line| self.location(line))
     }
 }
 

@@ -1,0 +1,76 @@
+//! Benchmarks of the library core, in-process (`cargo bench --bench core`):
+//! loading a generated config of N profiles, rendering the list, and filtering the TUI.
+//! Prints the median of several runs for each; the figures go in docs/BENCHMARKS.md.
+
+use rolecall::profile::{ConfigPaths, ProfileGraph};
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+fn median(mut runs: Vec<Duration>) -> Duration {
+    runs.sort();
+    runs[runs.len() / 2]
+}
+
+fn time<T>(runs: usize, mut f: impl FnMut() -> T) -> Duration {
+    let mut all = Vec::with_capacity(runs);
+    for _ in 0..runs {
+        let start = Instant::now();
+        std::hint::black_box(f());
+        all.push(start.elapsed());
+    }
+    median(all)
+}
+
+fn generated(n: usize) -> PathBuf {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(format!("target/bench/config-{n}"));
+    if !dir.join("config").exists() {
+        let status = std::process::Command::new("python3")
+            .arg(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("benches/gen_config.py"))
+            .arg(n.to_string())
+            .arg(&dir)
+            .status()
+            .expect("python3 benches/gen_config.py");
+        assert!(status.success());
+    }
+    dir
+}
+
+fn main() {
+    for n in [1_000, 5_000, 10_000] {
+        let paths = ConfigPaths::in_dir(&generated(n));
+        let config = std::fs::read_to_string(&paths.config).unwrap();
+        let credentials = std::fs::read_to_string(&paths.credentials).unwrap();
+        let load = time(11, || ProfileGraph::load(&paths));
+        let build = time(11, || {
+            ProfileGraph::from_texts(paths.clone(), &config, &credentials)
+        });
+        let graph = ProfileGraph::load(&paths);
+        let table = time(11, || {
+            let mut sink = Vec::with_capacity(1 << 20);
+            rolecall::cli::list::write_table(&graph, &mut sink).unwrap();
+            sink
+        });
+        let json = time(11, || {
+            let mut sink = Vec::with_capacity(1 << 22);
+            rolecall::cli::list::write_json(&graph, &mut sink).unwrap();
+            sink
+        });
+        let parse_only = time(11, || {
+            use aws_runtime::env_config::file::{EnvConfigFileKind, EnvConfigFiles};
+            let files = EnvConfigFiles::builder()
+                .with_contents(EnvConfigFileKind::Config, config.clone())
+                .with_contents(EnvConfigFileKind::Credentials, credentials.clone())
+                .build();
+            let fs = aws_types::os_shim_internal::Fs::from_slice(&[]);
+            let env = aws_types::os_shim_internal::Env::from_slice(&[]);
+            futures::executor::block_on(aws_config::profile::load(&fs, &env, &files, None)).unwrap()
+        });
+        println!("   aws-config parse alone: {parse_only:?}");
+        let app = time(11, || {
+            rolecall::tui::App::new(&graph, chrono::Utc::now(), true)
+        });
+        println!(
+            "{n:>6} profiles: load {load:?} (from text {build:?}), table {table:?}, json {json:?}, TUI App::new {app:?}"
+        );
+    }
+}
