@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
-cargo build --release --quiet
+cargo build --quiet
 if [ ! -x .venv/bin/moto_server ]; then
   echo "Creating .venv with moto_server (one time, about a minute)…"
   python3 -m venv .venv
@@ -24,4 +24,4 @@ done
 
 export AWS_ENDPOINT_URL_STS="http://127.0.0.1:$port"
 export AWS_EC2_METADATA_SERVICE_ENDPOINT="http://127.0.0.1:$port/"
-target/release/rolecall --demo "$@"
+target/debug/rolecall --demo "$@"

@@ -68,8 +68,11 @@ impl ProfileGraph {
         let set = parse_resilient(&mut config, &mut credentials, &mut file_diagnostics);
         report_ignored_sections(&set, &config, &credentials, &mut file_diagnostics);
         let mut static_keys = HashMap::new();
-        let mut profiles: Vec<Profile> = set
-            .profiles()
+        // Sort the names, not the (large) profiles: classify in name order.
+        let mut names: Vec<&str> = set.profiles().collect();
+        names.sort_unstable();
+        let profiles: Vec<Profile> = names
+            .into_iter()
             .filter_map(|name| set.get_profile(name))
             .map(|raw| {
                 let p = classify(raw, &set, &config, &credentials);
@@ -79,7 +82,8 @@ impl ProfileGraph {
                 p
             })
             .collect();
-        profiles.sort_by(|a, b| a.name.cmp(&b.name));
+        // aws-config's tables take a tenth of the load time to free; nothing waits for that.
+        std::thread::spawn(move || drop(set));
         let index = profiles
             .iter()
             .enumerate()
