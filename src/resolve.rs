@@ -109,12 +109,13 @@ impl<'a> Resolver<'a> {
             .graph
             .get(name)
             .ok_or_else(|| fail(String::new(), ResolveErrorKind::NoSuchProfile))?;
-        if let Some(d) = profile
-            .diagnostics
-            .iter()
-            .find(|d| d.message.contains("cycle") || d.message.contains("does not exist"))
-        {
-            return Err(fail(String::new(), ResolveErrorKind::Config(d.to_string())));
+        if !profile.chain_complete {
+            let reason = profile
+                .diagnostics
+                .last()
+                .map(|d| d.message.clone())
+                .unwrap_or_default();
+            return Err(fail(String::new(), ResolveErrorKind::Config(reason)));
         }
         if !options.force_refresh {
             if let Some(cached) = self.cached(name, SessionKind::Profile)? {

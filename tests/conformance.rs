@@ -58,10 +58,7 @@ fn rolecall(case: &Path) -> Value {
     let graph = ProfileGraph::load(&ConfigPaths::in_dir(case));
     let mut all = Map::new();
     for p in graph.profiles() {
-        let broken = p
-            .diagnostics
-            .iter()
-            .any(|d| d.message.contains("cycle") || d.message.contains("does not exist"));
+        let broken = !p.chain_complete;
         all.insert(
             p.name.clone(),
             json!({

@@ -275,3 +275,20 @@ fn sections_the_spec_ignores_are_reported() {
         "{d:?}"
     );
 }
+
+#[test]
+fn a_chain_ending_without_credentials_is_broken() {
+    let g = graph(
+        "[profile a]\nrole_arn = arn:aws:iam::123456789012:role/A\nsource_profile = b\n[profile b]\nregion = x\n[profile w]\nweb_identity_token_file = /t\n",
+        "",
+    );
+    let a = g.get("a").unwrap();
+    assert!(!a.chain_complete);
+    assert!(
+        diags(&g, "a")[0].contains("chain ends at 'b', which has no credentials"),
+        "{:?}",
+        diags(&g, "a")
+    );
+    assert!(diags(&g, "w")[0].contains("web_identity_token_file is set but role_arn is not"));
+    assert!(g.get("b").unwrap().chain_complete);
+}

@@ -149,6 +149,7 @@ impl ProfileGraph {
                 .collect();
             let p = &mut self.profiles[i];
             p.chain = chain;
+            p.chain_complete = extra.is_empty();
             p.diagnostics.extend(extra);
         }
     }
@@ -200,6 +201,14 @@ impl ProfileGraph {
             seen.insert(&next_profile.name);
             chain.push(next_profile.name.clone());
             current = next_profile;
+        }
+        // The chain must end somewhere that yields credentials.
+        if chain.len() > 1 && !current.has_static_keys && current.kind == ProfileKind::None {
+            let message = format!(
+                "chain ends at '{}', which has no credentials (no keys, role, credential_process or SSO)",
+                current.name
+            );
+            return (chain, vec![(current.name.clone(), message)]);
         }
         (chain, Vec::new())
     }
@@ -486,6 +495,12 @@ fn classify(
         );
     }
     let web_identity_token_file = get("web_identity_token_file");
+    if web_identity_token_file.is_some() && role_arn.is_none() {
+        report(
+            "web_identity_token_file",
+            "web_identity_token_file is set but role_arn is not; both are needed".to_string(),
+        );
+    }
     let sso_start_url = get("sso_start_url");
     let credential_process = get("credential_process");
     // The AWS CLI's provider order for a profile: assume-role, web identity, SSO,
@@ -525,6 +540,7 @@ fn classify(
         web_identity_token_file,
         has_static_keys,
         chain: vec![name.clone()],
+        chain_complete: true,
         location,
         diagnostics,
         name,

@@ -174,9 +174,12 @@ pub struct Profile {
     pub web_identity_token_file: Option<String>,
     /// Whether the profile itself holds `aws_access_key_id`/`aws_secret_access_key`.
     pub has_static_keys: bool,
-    /// Profile names from this one down to the one holding the base credentials.
-    /// Only this profile when the chain is broken (see `diagnostics`).
+    /// Profile names from this one down to the one holding the base credentials; where the
+    /// chain is broken, as far as it goes.
     pub chain: Vec<String>,
+    /// False when the chain is broken (a cycle, a missing source profile, or a source with no
+    /// credentials): the reason is among `diagnostics`.
+    pub chain_complete: bool,
     /// Where the profile's section starts (the config file's when in both).
     pub location: Option<Location>,
     pub diagnostics: Vec<Diagnostic>,
