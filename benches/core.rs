@@ -2,7 +2,11 @@
 //! loading a generated config of N profiles, rendering the list, and filtering the TUI.
 //! Prints the median of several runs for each; the figures go in docs/BENCHMARKS.md.
 
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::backend::TestBackend;
+use ratatui::Terminal;
 use rolecall::profile::{ConfigPaths, ProfileGraph};
+use rolecall::tui::Msg;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
@@ -69,6 +73,34 @@ fn main() {
         let app = time(11, || {
             rolecall::tui::App::new(&graph, chrono::Utc::now(), true)
         });
+        // Time to first frame: load the files, build the TUI state, draw once (what the
+        // TUI does before the first frame, less the terminal's own set-up).
+        let first_frame = time(11, || {
+            let graph = ProfileGraph::load(&paths);
+            let app = rolecall::tui::App::new(&graph, chrono::Utc::now(), true);
+            let mut terminal = Terminal::new(TestBackend::new(160, 48)).unwrap();
+            terminal
+                .draw(|f| rolecall::tui::view::draw(&app, f))
+                .unwrap();
+        });
+        // One filter keystroke: update the state, draw the frame.
+        let mut tui = rolecall::tui::App::new(&graph, chrono::Utc::now(), true);
+        let mut terminal = Terminal::new(TestBackend::new(160, 48)).unwrap();
+        let mut keys = "team0042profile".chars().cycle();
+        let keystroke = time(101, || {
+            let c = keys.next().unwrap();
+            tui.update(Msg::Key(KeyEvent::new(
+                KeyCode::Char(c),
+                KeyModifiers::NONE,
+            )));
+            if tui.filter.len() > 12 {
+                tui.update(Msg::Key(KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE)));
+            }
+            terminal
+                .draw(|f| rolecall::tui::view::draw(&tui, f))
+                .unwrap();
+        });
+        println!("   TUI first frame {first_frame:?}, filter keystroke to frame {keystroke:?}");
         println!(
             "{n:>6} profiles: load {load:?} (from text {build:?}), table {table:?}, json {json:?}, TUI App::new {app:?}"
         );
