@@ -5,7 +5,6 @@
 mod common;
 
 use common::{failed, ok, Env, Moto, Reply, Stub};
-use serde_json::Value;
 use std::sync::{Arc, Mutex};
 
 const CONFIG: &str = "\
@@ -27,21 +26,6 @@ region = us-east-1
 
 const CREDS_JSON: &str = r#"{"Code":"Success","Type":"AWS-HMAC","AccessKeyId":"ASIAIOSFODNN7EXAMPLE","SecretAccessKey":"wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY","Token":"IQoJb3JpZ2luX2VjEXAMPLETOKEN","Expiration":"2099-01-01T00:00:00Z"}"#;
 
-fn caller(env: &Env, profile: &str) -> String {
-    let out = env.rolecall(&[
-        "exec",
-        profile,
-        "--",
-        "aws",
-        "sts",
-        "get-caller-identity",
-        "--output",
-        "json",
-    ]);
-    let v: Value = serde_json::from_str(&ok(&out)).unwrap();
-    v["Arn"].as_str().unwrap().to_string()
-}
-
 #[test]
 fn imdsv2_through_moto_then_assume_role() {
     let moto = Moto::start();
@@ -52,7 +36,7 @@ fn imdsv2_through_moto_then_assume_role() {
         &format!("{}/", moto.url),
     );
     assert_eq!(
-        caller(&env, "from-ec2"),
+        env.caller_arn("from-ec2", &[]),
         "arn:aws:sts::123456789012:assumed-role/FromEc2/tester"
     );
     let sessions = ok(&env.rolecall(&["sessions"]));
@@ -175,7 +159,7 @@ fn container_endpoint_with_authorization_token() {
     );
     env.set("AWS_CONTAINER_AUTHORIZATION_TOKEN", "Bearer-abc");
     assert_eq!(
-        caller(&env, "from-ecs"),
+        env.caller_arn("from-ecs", &[]),
         "arn:aws:sts::123456789012:assumed-role/FromEcs/tester"
     );
     // The wrong token is refused, and the error says where.
@@ -202,7 +186,7 @@ fn container_endpoint_with_authorization_token_file() {
         &token_file.display().to_string(),
     );
     assert_eq!(
-        caller(&env, "from-ecs"),
+        env.caller_arn("from-ecs", &[]),
         "arn:aws:sts::123456789012:assumed-role/FromEcs/tester"
     );
 }
@@ -223,7 +207,7 @@ fn environment_credential_source() {
         "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
     );
     assert_eq!(
-        caller(&env, "from-env"),
+        env.caller_arn("from-env", &[]),
         "arn:aws:sts::123456789012:assumed-role/FromEnv/tester"
     );
 }

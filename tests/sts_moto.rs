@@ -62,32 +62,17 @@ fn export_json(env: &Env, profile: &str, extra: &[&str]) -> Value {
     serde_json::from_str(&ok(&env.rolecall(&args))).unwrap()
 }
 
-fn caller_arn(env: &Env, profile: &str, extra: &[&str]) -> String {
-    let mut args = vec!["exec", profile];
-    args.extend_from_slice(extra);
-    args.extend_from_slice(&[
-        "--",
-        "aws",
-        "sts",
-        "get-caller-identity",
-        "--output",
-        "json",
-    ]);
-    let out: Value = serde_json::from_str(&ok(&env.rolecall(&args))).unwrap();
-    out["Arn"].as_str().unwrap().to_string()
-}
-
 #[test]
 fn two_hop_chain_works_with_the_aws_cli() {
     let moto = Moto::start();
     let env = env_for(&moto);
-    let arn = caller_arn(&env, "admin", &[]);
+    let arn = env.caller_arn("admin", &[]);
     assert_eq!(
         arn,
         "arn:aws:sts::222222222222:assumed-role/Admin/admin-session"
     );
     // The chain's middle profile, with its external id and default session name.
-    let arn = caller_arn(&env, "ops", &[]);
+    let arn = env.caller_arn("ops", &[]);
     assert_eq!(arn, "arn:aws:sts::111111111111:assumed-role/Ops/tester");
 }
 
@@ -153,10 +138,10 @@ fn mfa_once_serves_every_role_of_the_source() {
         "{err}"
     );
     assert!(err.contains("--mfa-code"), "{err}");
-    let arn = caller_arn(&env, "secure-a", &["--mfa-code", "123456"]);
+    let arn = env.caller_arn("secure-a", &["--mfa-code", "123456"]);
     assert_eq!(arn, "arn:aws:sts::333333333333:assumed-role/SecureA/tester");
     // The second role of the same source needs no code: the MFA session is cached.
-    let arn = caller_arn(&env, "secure-b", &[]);
+    let arn = env.caller_arn("secure-b", &[]);
     assert_eq!(arn, "arn:aws:sts::444444444444:assumed-role/SecureB/tester");
     let table = ok(&env.rolecall(&["sessions"]));
     assert!(table.contains("mfa-source"), "{table}");
@@ -171,8 +156,7 @@ fn mfa_once_serves_every_role_of_the_source() {
     ]));
     assert!(err.contains("six digits"), "{err}");
     // Per-role MFA sends the code with AssumeRole itself.
-    let arn = caller_arn(
-        &env,
+    let arn = env.caller_arn(
         "secure-a",
         &["--refresh", "--mfa-per-role", "--mfa-code", "654321"],
     );

@@ -36,17 +36,8 @@ pub enum Focus {
     Sessions,
 }
 
-/// The export formats the overlay cycles through, named as `rolecall export --format` names them.
-pub const EXPORT_FORMATS: &[&str] = &[
-    "sh",
-    "fish",
-    "powershell",
-    "dotenv",
-    "json",
-    "credential-process",
-    "docker",
-    "redshift",
-];
+/// The export formats the overlay cycles through: the ones `rolecall export --format` takes.
+pub const EXPORT_FORMATS: &[crate::output::Format] = &crate::output::Format::ALL;
 
 /// The dotenv path offered first.
 pub const DEFAULT_ENV_PATH: &str = "./.env";

@@ -435,7 +435,7 @@ fn draw_export(app: &App, frame: &mut Frame, session: &Session, format: usize) {
         &session.profile,
     );
     let area = popup(frame, 76, env.len() as u16 + 7);
-    let name = EXPORT_FORMATS[format % EXPORT_FORMATS.len()];
+    let name = EXPORT_FORMATS[format % EXPORT_FORMATS.len()].name();
     let mut lines = vec![Line::from(vec![
         Span::raw("format: "),
         Span::styled(name, fg(app, Color::Cyan).add_modifier(Modifier::BOLD)),

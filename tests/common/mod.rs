@@ -214,6 +214,22 @@ impl Env {
         c
     }
 
+    /// The ARN `aws sts get-caller-identity` prints when run by `rolecall exec PROFILE EXTRA…`.
+    pub fn caller_arn(&self, profile: &str, extra: &[&str]) -> String {
+        let mut args = vec!["exec", profile];
+        args.extend_from_slice(extra);
+        args.extend_from_slice(&[
+            "--",
+            "aws",
+            "sts",
+            "get-caller-identity",
+            "--output",
+            "json",
+        ]);
+        let out: serde_json::Value = serde_json::from_str(&ok(&self.rolecall(&args))).unwrap();
+        out["Arn"].as_str().expect("an Arn").to_string()
+    }
+
     /// Runs `rolecall ARGS`.
     pub fn rolecall(&self, args: &[&str]) -> Output {
         self.command(env!("CARGO_BIN_EXE_rolecall"))
