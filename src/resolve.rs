@@ -208,9 +208,8 @@ impl<'a> Resolver<'a> {
                 .map_err(|e| fail(label, e.into()))?;
         }
         if !plan.roles.is_empty() {
-            let mut names: Vec<&str> = profile.chain.iter().map(String::as_str).collect();
-            names.reverse();
-            description = format!("assume-role via {} from {description}", names.join(" → "));
+            let chain = profile.chain_display();
+            description = format!("assume-role via {chain} from {description}");
         }
         let session = Session {
             profile: name.to_string(),

@@ -53,13 +53,6 @@ pub fn write_json(graph: &ProfileGraph, out: &mut impl Write) -> io::Result<()> 
     writeln!(out)
 }
 
-/// The chain as people read it: base first, `base → ops → admin`.
-pub fn chain_display(p: &Profile) -> String {
-    let mut names: Vec<&str> = p.chain.iter().map(String::as_str).collect();
-    names.reverse();
-    names.join(" → ")
-}
-
 /// Writes the human table: one row a profile, columns sized to their content.
 pub fn write_table(graph: &ProfileGraph, out: &mut impl Write) -> io::Result<()> {
     const HEADERS: [&str; 7] = ["NAME", "KIND", "ACCOUNT", "ROLE", "REGION", "MFA", "CHAIN"];
@@ -79,7 +72,7 @@ pub fn write_table(graph: &ProfileGraph, out: &mut impl Write) -> io::Result<()>
                     "-"
                 }
                 .to_string(),
-                chain_display(p),
+                p.chain_display(),
             ]
         })
         .collect();

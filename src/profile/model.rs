@@ -202,9 +202,10 @@ impl Profile {
             .or(self.sso_role_name.as_deref())
     }
 
-    /// Whether assuming this profile asks for an MFA code at any step of its chain
-    /// (the caller passes the graph to look the chain up).
-    pub fn needs_mfa(&self) -> bool {
-        self.mfa_serial.is_some()
+    /// The chain as people read it, base first: `base → ops → admin`.
+    pub fn chain_display(&self) -> String {
+        let mut names: Vec<&str> = self.chain.iter().map(String::as_str).collect();
+        names.reverse();
+        names.join(" → ")
     }
 }

@@ -7,7 +7,6 @@
 
 use super::backend::AssumeFailure;
 use super::filter::{self, Haystack};
-use crate::cli::list::chain_display;
 use crate::profile::{ProfileGraph, ProfileKind};
 use crate::session::{Session, SessionKind};
 use chrono::{DateTime, Utc};
@@ -208,7 +207,7 @@ impl App {
                 role: p.role_name().map(str::to_string),
                 region: p.region.clone(),
                 mfa: graph.chain_needs_mfa(&p.name),
-                chain: chain_display(p),
+                chain: p.chain_display(),
                 diagnostics: p.diagnostics.iter().map(|d| d.to_string()).collect(),
             })
             .collect();
