@@ -1,5 +1,6 @@
 //! The TUI's [`Backend`] on the real core: the resolver, STS and the session store.
 
+use crate::fsutil::modification_times;
 use crate::profile::ProfileGraph;
 use crate::resolve::{FixedMfa, ResolveErrorKind, ResolveOptions, Resolver};
 use crate::session::{Session, SessionKind, SessionStore};
@@ -7,15 +8,20 @@ use crate::source::MetadataConfig;
 use crate::sts::{MfaCode, Sts};
 use crate::tui::backend::{AssumeFailure, Backend};
 use futures::future::BoxFuture;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
+use std::time::SystemTime;
 
 /// Loads the profile graph afresh, so an assume always sees the files as they are now.
 pub type GraphLoader = Arc<dyn Fn() -> ProfileGraph + Send + Sync>;
+
+/// A loaded graph and the modification times of the files it came from.
+type CachedGraph = (Vec<Option<SystemTime>>, Arc<ProfileGraph>);
 
 /// The real backend; cheap to clone into each background task.
 #[derive(Clone)]
 pub struct CoreBackend {
     load_graph: GraphLoader,
+    graph: Arc<Mutex<Option<CachedGraph>>>,
     sts: Arc<Sts>,
     store: Arc<SessionStore>,
 }
@@ -24,10 +30,29 @@ impl CoreBackend {
     pub fn new(load_graph: GraphLoader, sts: Sts, store: SessionStore) -> Self {
         CoreBackend {
             load_graph,
+            graph: Arc::new(Mutex::new(None)),
             sts: Arc::new(sts),
             store: Arc::new(store),
         }
     }
+
+    /// The profile graph as the files are now: loaded once, and again only when the config
+    /// or credentials file changed, so an assume does not re-parse thousands of profiles.
+    fn current_graph(&self) -> Arc<ProfileGraph> {
+        let mut slot = self.graph.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some((times, graph)) = slot.as_ref() {
+            if *times == file_times(graph) {
+                return graph.clone();
+            }
+        }
+        let graph = Arc::new((self.load_graph)());
+        *slot = Some((file_times(&graph), graph.clone()));
+        graph
+    }
+}
+
+fn file_times(graph: &ProfileGraph) -> Vec<Option<SystemTime>> {
+    modification_times(&[graph.paths.config.clone(), graph.paths.credentials.clone()])
 }
 
 impl Backend for CoreBackend {
@@ -43,7 +68,7 @@ impl Backend for CoreBackend {
                 Err(message) => return Err(AssumeFailure::WrongMfa { message }),
             };
             let had_code = code.is_some();
-            let graph = (this.load_graph)();
+            let graph = this.current_graph();
             let resolver = Resolver {
                 graph: &graph,
                 sts: &this.sts,
@@ -98,5 +123,45 @@ impl Backend for CoreBackend {
                 .map_err(|e| e.to_string())?
                 .map_err(|e| e.to_string())
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::profile::ConfigPaths;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::time::Duration;
+
+    #[tokio::test]
+    async fn graph_is_loaded_again_only_when_the_files_change() {
+        let dir = tempfile::tempdir().unwrap();
+        let paths = ConfigPaths::in_dir(dir.path());
+        std::fs::write(&paths.config, "[profile a]\nregion = x\n").unwrap();
+        let loads = Arc::new(AtomicUsize::new(0));
+        let (counter, loader_paths) = (loads.clone(), paths.clone());
+        let loader: GraphLoader = Arc::new(move || {
+            counter.fetch_add(1, Ordering::SeqCst);
+            ProfileGraph::load(&loader_paths)
+        });
+        let store = SessionStore::open(dir.path().join("cache")).unwrap();
+        let backend = CoreBackend::new(loader, Sts::load().await, store);
+        assert!(backend.current_graph().get("a").is_some());
+        assert!(backend.current_graph().get("a").is_some());
+        assert_eq!(
+            loads.load(Ordering::SeqCst),
+            1,
+            "unchanged files were parsed again"
+        );
+        std::fs::write(&paths.config, "[profile b]\nregion = x\n").unwrap();
+        let later = SystemTime::now() + Duration::from_secs(5);
+        std::fs::File::options()
+            .write(true)
+            .open(&paths.config)
+            .unwrap()
+            .set_modified(later)
+            .unwrap();
+        assert!(backend.current_graph().get("b").is_some());
+        assert_eq!(loads.load(Ordering::SeqCst), 2);
     }
 }

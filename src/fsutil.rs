@@ -205,6 +205,15 @@ fn create_temp(dir: &Path, target: &Path) -> io::Result<(PathBuf, File)> {
     }
 }
 
+/// Each file's modification time (`None` when it cannot be read): what the TUI and the
+/// backend compare to notice that the AWS config files changed on disk.
+pub fn modification_times(paths: &[PathBuf]) -> Vec<Option<std::time::SystemTime>> {
+    paths
+        .iter()
+        .map(|p| std::fs::metadata(p).and_then(|m| m.modified()).ok())
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

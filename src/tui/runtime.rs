@@ -22,7 +22,7 @@ use ratatui::Terminal;
 use std::io::{self, Stdout, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::time::{Duration, SystemTime};
+use std::time::Duration;
 use tokio::signal::unix::{signal, SignalKind};
 use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
@@ -74,7 +74,7 @@ pub async fn run(graph: ProfileGraph, backend: Arc<dyn Backend>, opts: RunOption
     spin.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
     let mut sigterm = signal(SignalKind::terminate()).context("cannot watch SIGTERM")?;
     let mut sigint = signal(SignalKind::interrupt()).context("cannot watch SIGINT")?;
-    let mut mtimes = modification_times(&opts.watch);
+    let mut mtimes = crate::fsutil::modification_times(&opts.watch);
 
     loop {
         terminal.draw(|f| view::draw(&app, f))?;
@@ -87,7 +87,7 @@ pub async fn run(graph: ProfileGraph, backend: Arc<dyn Backend>, opts: RunOption
                 None => break,
             },
             _ = tick.tick() => {
-                let now = modification_times(&opts.watch);
+                let now = crate::fsutil::modification_times(&opts.watch);
                 if now != mtimes {
                     mtimes = now;
                     tasks.run(Cmd::ReloadConfig);
@@ -239,13 +239,6 @@ fn install_panic_hook() {
         leave_tui();
         previous(info);
     }));
-}
-
-fn modification_times(paths: &[PathBuf]) -> Vec<Option<SystemTime>> {
-    paths
-        .iter()
-        .map(|p| std::fs::metadata(p).and_then(|m| m.modified()).ok())
-        .collect()
 }
 
 /// Leaves the TUI, runs `$SHELL` with the session's variables, and comes back.
