@@ -292,3 +292,33 @@ fn a_chain_ending_without_credentials_is_broken() {
     assert!(diags(&g, "w")[0].contains("web_identity_token_file is set but role_arn is not"));
     assert!(g.get("b").unwrap().chain_complete);
 }
+
+#[test]
+fn sections_and_keys_in_the_wrong_place_are_reported_with_their_lines() {
+    let g = graph(
+        "[default]\nregion = a\n[ops]\nregion = b\n[profile default]\nregion = c\nbad key = 1\n",
+        "[profile dev]\naws_access_key_id = AKIA\n",
+    );
+    let d: Vec<String> = g.file_diagnostics.iter().map(|d| d.to_string()).collect();
+    assert_eq!(d.len(), 4, "{d:?}");
+    assert!(
+        d[0].starts_with(
+            "/cfg/config:1: section [default] is ignored: the same file has [profile default]"
+        ),
+        "{d:?}"
+    );
+    assert!(
+        d[1].starts_with("/cfg/config:3: section [ops] is ignored: in the config file a profile is written [profile ops]"),
+        "{d:?}"
+    );
+    assert!(
+        d[2].starts_with("/cfg/config:7: key 'bad key' in [default] is ignored"),
+        "{d:?}"
+    );
+    assert!(
+        d[3].starts_with("/cfg/credentials:1: section [profile dev] is ignored: in the credentials file a profile is written [dev]"),
+        "{d:?}"
+    );
+    assert_eq!(g.get("default").unwrap().region.as_deref(), Some("c"));
+    assert!(g.get("ops").is_none() && g.get("dev").is_none());
+}

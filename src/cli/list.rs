@@ -54,50 +54,29 @@ pub fn write_json(graph: &ProfileGraph, out: &mut impl Write) -> io::Result<()> 
 }
 
 /// Writes the human table: one row a profile, columns sized to their content.
+///
+/// Cells are borrowed from the graph and written straight out (no string per cell), so
+/// listing thousands of profiles costs little more than reading them.
 pub fn write_table(graph: &ProfileGraph, out: &mut impl Write) -> io::Result<()> {
-    const HEADERS: [&str; 7] = ["NAME", "KIND", "ACCOUNT", "ROLE", "REGION", "MFA", "CHAIN"];
-    let rows: Vec<[String; 7]> = graph
-        .profiles()
-        .iter()
-        .map(|p| {
-            [
-                p.name.clone(),
-                p.kind.as_str().to_string(),
-                p.account().unwrap_or("-").to_string(),
-                p.role_name().unwrap_or("-").to_string(),
-                p.region.clone().unwrap_or_else(|| "-".into()),
-                if graph.chain_needs_mfa(&p.name) {
-                    "yes"
-                } else {
-                    "-"
-                }
-                .to_string(),
-                p.chain_display(),
-            ]
-        })
-        .collect();
-    let mut widths = HEADERS.map(|h| h.chars().count());
-    for row in &rows {
-        for (w, cell) in widths.iter_mut().zip(row) {
-            *w = (*w).max(cell.chars().count());
+    const HEADERS: [&str; 6] = ["NAME", "KIND", "ACCOUNT", "ROLE", "REGION", "MFA"];
+    let mut widths = HEADERS.map(display_width);
+    for p in graph.profiles() {
+        for (w, cell) in widths.iter_mut().zip(cells(p)) {
+            *w = (*w).max(display_width(cell));
         }
     }
-    let mut write_row = |cells: &[&str]| -> io::Result<()> {
-        let last = cells.len() - 1;
-        for (i, cell) in cells.iter().enumerate() {
-            if i == last {
-                writeln!(out, "{cell}")?;
-            } else {
-                let pad = widths[i] - cell.chars().count();
-                write!(out, "{cell}{:pad$}  ", "")?;
+    write_cells(out, HEADERS, &widths)?;
+    out.write_all(b"CHAIN\n")?;
+    for p in graph.profiles() {
+        write_cells(out, cells(p), &widths)?;
+        // The chain as people read it, base first (what `Profile::chain_display` returns).
+        for (i, name) in p.chain.iter().rev().enumerate() {
+            if i > 0 {
+                out.write_all(" → ".as_bytes())?;
             }
+            out.write_all(name.as_bytes())?;
         }
-        Ok(())
-    };
-    write_row(&HEADERS)?;
-    for row in &rows {
-        let cells: Vec<&str> = row.iter().map(String::as_str).collect();
-        write_row(&cells)?;
+        out.write_all(b"\n")?;
     }
     let problems = graph.all_diagnostics().count();
     if problems > 0 {
@@ -105,6 +84,47 @@ pub fn write_table(graph: &ProfileGraph, out: &mut impl Write) -> io::Result<()>
             out,
             "\n{problems} problem(s) in the configuration; run `rolecall check` for details"
         )?;
+    }
+    Ok(())
+}
+
+/// A row's cells before the chain.
+fn cells(p: &Profile) -> [&str; 6] {
+    [
+        &p.name,
+        p.kind.as_str(),
+        p.account().unwrap_or("-"),
+        p.role_name().unwrap_or("-"),
+        p.region.as_deref().unwrap_or("-"),
+        if p.mfa_in_chain { "yes" } else { "-" },
+    ]
+}
+
+/// Each cell, padded to its column's width and two spaces.
+fn write_cells(out: &mut impl Write, row: [&str; 6], widths: &[usize; 6]) -> io::Result<()> {
+    for (cell, width) in row.into_iter().zip(widths) {
+        out.write_all(cell.as_bytes())?;
+        pad(out, width - display_width(cell) + 2)?;
+    }
+    Ok(())
+}
+
+/// Columns a cell takes: one a character (names are ASCII but for rare exceptions).
+fn display_width(cell: &str) -> usize {
+    if cell.is_ascii() {
+        cell.len()
+    } else {
+        cell.chars().count()
+    }
+}
+
+fn pad(out: &mut impl Write, n: usize) -> io::Result<()> {
+    const SPACES: &[u8; 64] = &[b' '; 64];
+    let mut left = n;
+    while left > 0 {
+        let step = left.min(SPACES.len());
+        out.write_all(&SPACES[..step])?;
+        left -= step;
     }
     Ok(())
 }

@@ -1,14 +1,10 @@
 //! The validated profile graph: load both files, classify each profile, resolve chains.
 
-use super::files::{ConfigPaths, FileKind, SourceFile};
+use super::files::{ConfigPaths, FileKind};
+use super::parse::{parse_file, MergedSection, ParsedFile, ProfileTable};
 use super::{CredentialSource, Diagnostic, Location, Profile, ProfileKind, RoleArn};
 use crate::credentials::Credentials;
 use crate::secret::Secret;
-use aws_config::profile::ProfileSet;
-use aws_runtime::env_config::file::{
-    EnvConfigFileKind as ProfileFileKind, EnvConfigFiles as ProfileFiles,
-};
-use aws_types::os_shim_internal::{Env, Fs};
 use std::collections::{BTreeSet, HashMap};
 use std::path::Path;
 
@@ -20,8 +16,8 @@ pub const DURATION_RANGE: std::ops::RangeInclusive<u32> = 900..=43200;
 /// Loading never fails: whatever is wrong becomes a [`Diagnostic`] (on the profile it
 /// concerns, or in [`ProfileGraph::file_diagnostics`]) and every good profile is kept.
 pub struct ProfileGraph {
+    /// Sorted by name: looked up by binary search.
     profiles: Vec<Profile>,
-    index: HashMap<String, usize>,
     /// Problems with the files themselves: unreadable, lines that do not parse.
     pub file_diagnostics: Vec<Diagnostic>,
     /// Static keys by profile name; kept apart so `Profile` never carries a secret.
@@ -43,60 +39,50 @@ impl ProfileGraph {
     /// Loads the files at `paths`. A missing file is an empty one, as in the AWS CLI.
     pub fn load(paths: &ConfigPaths) -> Self {
         let mut diagnostics = Vec::new();
-        let config = read_source(FileKind::Config, &paths.config, &mut diagnostics);
-        let credentials = read_source(FileKind::Credentials, &paths.credentials, &mut diagnostics);
-        Self::build(paths.clone(), config, credentials, diagnostics)
+        let config = read_text(&paths.config, &mut diagnostics);
+        let credentials = read_text(&paths.credentials, &mut diagnostics);
+        Self::build(paths.clone(), &config, &credentials, diagnostics)
     }
 
     /// Builds the graph from file texts (tests, the demo, and `load`).
     pub fn from_texts(paths: ConfigPaths, config: &str, credentials: &str) -> Self {
-        let config = SourceFile::new(FileKind::Config, paths.config.clone(), config.into());
-        let credentials = SourceFile::new(
-            FileKind::Credentials,
-            paths.credentials.clone(),
-            credentials.into(),
-        );
         Self::build(paths, config, credentials, Vec::new())
     }
 
     fn build(
         paths: ConfigPaths,
-        mut config: SourceFile,
-        mut credentials: SourceFile,
+        config: &str,
+        credentials: &str,
         mut file_diagnostics: Vec<Diagnostic>,
     ) -> Self {
-        let set = parse_resilient(&mut config, &mut credentials, &mut file_diagnostics);
-        report_ignored_sections(&set, &config, &credentials, &mut file_diagnostics);
+        let mut config = parse_file(FileKind::Config, config);
+        let mut credentials = parse_file(FileKind::Credentials, credentials);
+        let table = ProfileTable::merge([&mut config, &mut credentials]);
+        let files = Files {
+            paths: &paths,
+            table: &table,
+        };
+        file_diagnostics.extend(files.format_problems(&config, &credentials));
         let mut static_keys = HashMap::new();
-        // Sort the names, not the (large) profiles: classify in name order.
-        let mut names: Vec<&str> = set.profiles().collect();
-        names.sort_unstable();
-        let profiles: Vec<Profile> = names
+        let mut raw: Vec<&MergedSection<'_>> = table.profiles.iter().collect();
+        raw.sort_unstable_by(|a, b| a.name.cmp(b.name));
+        let profiles: Vec<Profile> = raw
             .into_iter()
-            .filter_map(|name| set.get_profile(name))
             .map(|raw| {
-                let p = classify(raw, &set, &config, &credentials);
+                let p = classify(raw, &files);
                 if let Some(keys) = static_credentials(raw) {
                     static_keys.insert(p.name.clone(), keys);
                 }
                 p
             })
             .collect();
-        // aws-config's tables take a tenth of the load time to free; nothing waits for that.
-        std::thread::spawn(move || drop(set));
-        let index = profiles
-            .iter()
-            .enumerate()
-            .map(|(i, p)| (p.name.clone(), i))
-            .collect();
         let mut graph = ProfileGraph {
             profiles,
-            index,
             file_diagnostics,
             static_keys,
-            paths,
+            paths: paths.clone(),
         };
-        graph.resolve_chains(&config, &credentials);
+        graph.resolve_chains(&files);
         graph
     }
 
@@ -107,7 +93,10 @@ impl ProfileGraph {
 
     /// The profile called `name`.
     pub fn get(&self, name: &str) -> Option<&Profile> {
-        self.index.get(name).map(|&i| &self.profiles[i])
+        self.profiles
+            .binary_search_by(|p| p.name.as_str().cmp(name))
+            .ok()
+            .map(|i| &self.profiles[i])
     }
 
     /// The static keys a profile holds in the files, if any.
@@ -124,18 +113,13 @@ impl ProfileGraph {
 
     /// Whether obtaining `name`'s credentials asks for an MFA code at some step.
     pub fn chain_needs_mfa(&self, name: &str) -> bool {
-        self.get(name).is_some_and(|p| {
-            p.chain
-                .iter()
-                .filter_map(|n| self.get(n))
-                .any(|q| q.mfa_serial.is_some())
-        })
+        self.get(name).is_some_and(|p| p.mfa_in_chain)
     }
 
     /// Follows `source_profile` links: the AWS CLI's rule is that a role profile's chain
     /// continues through its source profile until one holds static keys (which win over a
     /// `role_arn` there), uses `credential_source`, points at itself, or has no role.
-    fn resolve_chains(&mut self, config: &SourceFile, credentials: &SourceFile) {
+    fn resolve_chains(&mut self, files: &Files<'_, '_>) {
         for i in 0..self.profiles.len() {
             let (chain, problems) = self.walk_chain(i);
             let start = &self.profiles[i].name;
@@ -143,11 +127,16 @@ impl ProfileGraph {
                 .into_iter()
                 .map(|(at, message)| Diagnostic {
                     profile: Some(start.clone()),
-                    location: key_location(&at, "source_profile", config, credentials),
+                    location: files.key_location(&at, "source_profile"),
                     message,
                 })
                 .collect();
+            let mfa_in_chain = chain
+                .iter()
+                .filter_map(|n| self.get(n))
+                .any(|q| q.mfa_serial.is_some());
             let p = &mut self.profiles[i];
+            p.mfa_in_chain = mfa_in_chain;
             p.chain = chain;
             p.chain_complete = extra.is_empty();
             p.diagnostics.extend(extra);
@@ -215,15 +204,15 @@ impl ProfileGraph {
 }
 
 /// Reads one file; a missing file is empty, anything else unreadable is a diagnostic.
-fn read_source(kind: FileKind, path: &Path, diagnostics: &mut Vec<Diagnostic>) -> SourceFile {
-    let text = match std::fs::read(path) {
+fn read_text(path: &Path, diagnostics: &mut Vec<Diagnostic>) -> String {
+    match std::fs::read(path) {
         Ok(bytes) => match String::from_utf8(bytes) {
             Ok(text) => text,
             Err(e) => {
                 diagnostics.push(file_diagnostic(
                     path,
                     0,
-                    "file is not valid UTF-8; ignored it",
+                    "file is not valid UTF-8; read it with the invalid bytes replaced",
                 ));
                 String::from_utf8_lossy(e.as_bytes()).into_owned()
             }
@@ -233,8 +222,7 @@ fn read_source(kind: FileKind, path: &Path, diagnostics: &mut Vec<Diagnostic>) -
             diagnostics.push(file_diagnostic(path, 0, &format!("cannot read file: {e}")));
             String::new()
         }
-    };
-    SourceFile::new(kind, path.to_path_buf(), text)
+    }
 }
 
 fn file_diagnostic(path: &Path, line: usize, message: &str) -> Diagnostic {
@@ -248,126 +236,94 @@ fn file_diagnostic(path: &Path, line: usize, message: &str) -> Diagnostic {
     }
 }
 
-fn parse(config: &str, credentials: &str) -> Result<ProfileSet, String> {
-    let files = ProfileFiles::builder()
-        .with_contents(ProfileFileKind::Config, config)
-        .with_contents(ProfileFileKind::Credentials, credentials)
-        .build();
-    let fs = Fs::from_slice(&[]);
-    let env = Env::from_slice(&[]);
-    futures::executor::block_on(aws_config::profile::load(&fs, &env, &files, None)).map_err(|e| {
-        let parse = std::error::Error::source(&e)
-            .and_then(|s| s.downcast_ref::<aws_config::profile::ProfileParseError>());
-        match parse {
-            Some(parse) => parse.to_string(),
-            None => e.to_string(),
-        }
-    })
+/// The parsed files and their paths: what diagnostics need to say where something is.
+struct Files<'t, 'a> {
+    paths: &'t ConfigPaths,
+    table: &'t ProfileTable<'a>,
 }
 
-/// Parses with aws-config; a line it rejects is reported (file and line) and blanked, and
-/// the rest parsed again, so one bad line never hides the good profiles around it.
-fn parse_resilient(
-    config: &mut SourceFile,
-    credentials: &mut SourceFile,
-    diagnostics: &mut Vec<Diagnostic>,
-) -> ProfileSet {
-    if let Ok(set) = parse(&config.text, &credentials.text) {
-        return set;
-    }
-    for file in [&mut *config, &mut *credentials] {
-        let max_attempts = file.text.lines().count() + 1;
-        for _ in 0..max_attempts {
-            let alone = match file.kind {
-                FileKind::Config => parse(&file.text, ""),
-                FileKind::Credentials => parse("", &file.text),
-            };
-            let Err(message) = alone else { break };
-            let Some(line) = error_line(&message) else {
-                diagnostics.push(file_diagnostic(&file.path, 0, &clean_message(&message)));
-                file.text.clear();
-                break;
-            };
-            diagnostics.push(file_diagnostic(&file.path, line, &clean_message(&message)));
-            file.text = blank_line(&file.text, line);
+impl Files<'_, '_> {
+    fn path(&self, file: FileKind) -> &Path {
+        match file {
+            FileKind::Config => &self.paths.config,
+            FileKind::Credentials => &self.paths.credentials,
         }
     }
-    parse(&config.text, &credentials.text).unwrap_or_else(|message| {
-        diagnostics.push(Diagnostic {
-            profile: None,
-            location: None,
-            message: clean_message(&message),
-        });
-        parse("", "").expect("empty files parse")
-    })
-}
 
-/// A section the spec ignores (a name with characters outside `A-Za-z0-9_-/.%@:+`, such as
-/// spaces, quotes or non-ASCII letters) would vanish silently; say so, with its line.
-fn report_ignored_sections(
-    set: &ProfileSet,
-    config: &SourceFile,
-    credentials: &SourceFile,
-    diagnostics: &mut Vec<Diagnostic>,
-) {
-    let mut ignored: Vec<(&Path, usize, &str)> = [config, credentials]
-        .iter()
-        .flat_map(|f| {
-            f.sections()
-                .map(move |(name, line)| (f.path.as_path(), line, name))
-        })
-        .filter(|(_, _, name)| set.get_profile(name).is_none() && *name != "rolecall ignored")
-        .collect();
-    ignored.sort();
-    for (path, line, name) in ignored {
-        diagnostics.push(file_diagnostic(
-            path,
+    fn location(&self, file: FileKind, line: usize) -> Location {
+        Location {
+            file: self.path(file).to_path_buf(),
             line,
-            &format!(
-                "profile '{name}' is ignored: AWS SDKs accept only ASCII letters, digits and _ - / . % @ : + in profile names"
-            ),
-        ));
-    }
-}
-
-/// The line number in aws-config's "error parsing … on line N" message.
-fn error_line(message: &str) -> Option<usize> {
-    let rest = &message[message.find("on line ")? + "on line ".len()..];
-    let digits: String = rest.chars().take_while(|c| c.is_ascii_digit()).collect();
-    digits.parse().ok().filter(|&n| n > 0)
-}
-
-/// aws-config's message without its own location prefix (we print ours).
-fn clean_message(message: &str) -> String {
-    let detail = message
-        .split_once(":\n")
-        .map(|(_, rest)| rest)
-        .unwrap_or(message);
-    let detail = detail.trim();
-    format!("{detail}; ignored this line")
-}
-
-/// Replaces line `line` (1-based) so that it parses and means nothing. A broken section
-/// header becomes a header the spec ignores (a name with a space), so the properties below
-/// it are dropped with it instead of joining the section above.
-fn blank_line(text: &str, line: usize) -> String {
-    let mut out = String::with_capacity(text.len());
-    for (i, l) in text.split_inclusive('\n').enumerate() {
-        if i + 1 == line {
-            if l.trim_start().starts_with('[') {
-                out.push_str("[rolecall ignored]");
-            }
-            if l.ends_with('\n') {
-                out.push('\n');
-            }
-        } else {
-            out.push_str(l);
         }
     }
-    out
+
+    /// Where `profile`'s section starts (the config file's when in both).
+    fn section(&self, profile: &str) -> Option<Location> {
+        let raw = self.table.profile(profile)?;
+        match (raw.config_line, raw.credentials_line) {
+            (Some(line), _) => Some(self.location(FileKind::Config, line)),
+            (None, Some(line)) => Some(self.location(FileKind::Credentials, line)),
+            (None, None) => None,
+        }
+    }
+
+    /// Where `key` of `profile` is set (the assignment that wins), else its section.
+    fn key_location(&self, profile: &str, key: &str) -> Option<Location> {
+        let raw = self.table.profile(profile)?;
+        match raw.property(key) {
+            Some((_, origin)) => Some(self.location(origin.file, origin.line)),
+            None => self.section(profile),
+        }
+    }
+
+    /// Lines the spec rejects and sections or keys it ignores, file by file in line order:
+    /// each would otherwise vanish without a word.
+    fn format_problems(
+        &self,
+        config: &ParsedFile<'_>,
+        credentials: &ParsedFile<'_>,
+    ) -> Vec<Diagnostic> {
+        let mut found: Vec<(FileKind, usize, String)> = Vec::new();
+        for file in [config, credentials] {
+            found.extend(file.errors.iter().map(|e| {
+                (
+                    file.kind,
+                    e.line,
+                    format!("{}; ignored this line", e.message),
+                )
+            }));
+            found.extend(
+                file.sections
+                    .iter()
+                    .filter_map(|s| Some((file.kind, s.line, s.ignored.clone()?))),
+            );
+        }
+        found.extend(self.table.ignored_keys.iter().map(|k| {
+            (
+                k.file,
+                k.line,
+                format!(
+                    "key '{}' in [{}] is ignored: AWS SDKs accept only ASCII letters, digits and _ - / . % @ : + in key names",
+                    k.key, k.section
+                ),
+            )
+        }));
+        found.extend(self.table.shadowed_defaults.iter().map(|&(file, line)| {
+            (
+                file,
+                line,
+                "section [default] is ignored: the same file has [profile default], which takes priority".to_string(),
+            )
+        }));
+        found.sort_by_key(|&(file, line, _)| (file == FileKind::Credentials, line));
+        found
+            .into_iter()
+            .map(|(file, line, message)| file_diagnostic(self.path(file), line, &message))
+            .collect()
+    }
 }
 
-fn static_credentials(raw: &aws_config::profile::Profile) -> Option<Credentials> {
+fn static_credentials(raw: &MergedSection<'_>) -> Option<Credentials> {
     let id = raw.get("aws_access_key_id")?;
     let secret = raw.get("aws_secret_access_key")?;
     Some(Credentials {
@@ -378,34 +334,15 @@ fn static_credentials(raw: &aws_config::profile::Profile) -> Option<Credentials>
     })
 }
 
-/// Where `key` of `profile` is set: the credentials file wins, as its values do.
-fn key_location(
-    profile: &str,
-    key: &str,
-    config: &SourceFile,
-    credentials: &SourceFile,
-) -> Option<Location> {
-    credentials
-        .key(profile, key)
-        .or_else(|| config.key(profile, key))
-        .or_else(|| config.section(profile))
-        .or_else(|| credentials.section(profile))
-}
-
 /// One profile's kind and fields, with the diagnostics that need only the profile itself.
-fn classify(
-    raw: &aws_config::profile::Profile,
-    set: &ProfileSet,
-    config: &SourceFile,
-    credentials: &SourceFile,
-) -> Profile {
-    let name = raw.name().to_string();
+fn classify(raw: &MergedSection<'_>, files: &Files<'_, '_>) -> Profile {
+    let name = raw.name.to_string();
     let get = |key: &str| raw.get(key).map(str::to_string);
     let mut diagnostics = Vec::new();
     let mut report = |key: &str, message: String| {
         diagnostics.push(Diagnostic {
             profile: Some(name.clone()),
-            location: key_location(&name, key, config, credentials),
+            location: files.key_location(&name, key),
             message,
         })
     };
@@ -479,7 +416,7 @@ fn classify(
     };
     let sso_session = get("sso_session");
     if let Some(s) = &sso_session {
-        if set.sso_session(s).is_none() {
+        if files.table.sso_session(s).is_none() {
             report(
                 "sso_session",
                 format!("sso_session '{s}' has no [sso-session {s}] section"),
@@ -520,7 +457,6 @@ fn classify(
     } else {
         ProfileKind::None
     };
-    let location = config.section(&name).or_else(|| credentials.section(&name));
     Profile {
         kind,
         role_arn,
@@ -541,7 +477,7 @@ fn classify(
         has_static_keys,
         chain: vec![name.clone()],
         chain_complete: true,
-        location,
+        mfa_in_chain: false,
         diagnostics,
         name,
     }

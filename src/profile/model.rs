@@ -68,45 +68,58 @@ impl CredentialSource {
 }
 
 /// A role ARN split into the parts people read: `arn:aws:iam::123456789012:role/path/Name`.
+///
+/// One string and the offsets of its parts (profiles are built by the thousand).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RoleArn {
-    pub arn: String,
-    pub partition: String,
-    pub account: String,
-    /// The role name without its path.
-    pub role: String,
+    arn: String,
+    /// `arn:` + partition + `:iam::` is the prefix before the account.
+    partition_end: usize,
+    account_start: usize,
+    role_start: usize,
 }
 
 impl RoleArn {
     /// Parses an IAM role ARN; `None` when it is not one.
     pub fn parse(arn: &str) -> Option<Self> {
-        let mut parts = arn.splitn(6, ':');
-        let (prefix, partition, service, region, account, resource) = (
-            parts.next()?,
-            parts.next()?,
-            parts.next()?,
-            parts.next()?,
-            parts.next()?,
-            parts.next()?,
-        );
-        let valid_account = account.len() == 12 && account.bytes().all(|b| b.is_ascii_digit());
+        let rest = arn.strip_prefix("arn:")?;
+        let partition_end = 4 + rest.find(':')?;
+        let partition = &arn[4..partition_end];
+        let after_partition = &arn[partition_end..];
+        let account_part = after_partition.strip_prefix(":iam::")?;
+        let account_start = partition_end + ":iam::".len();
+        let account = account_part.get(..12)?;
+        let resource = account_part[12..].strip_prefix(':')?;
         let role_path = resource.strip_prefix("role/")?;
         let role = role_path.rsplit('/').next()?;
-        if prefix != "arn"
-            || partition.is_empty()
-            || service != "iam"
-            || !region.is_empty()
-            || !valid_account
-            || role.is_empty()
-        {
+        if partition.is_empty() || !account.bytes().all(|b| b.is_ascii_digit()) || role.is_empty() {
             return None;
         }
         Some(RoleArn {
             arn: arn.to_string(),
-            partition: partition.to_string(),
-            account: account.to_string(),
-            role: role.to_string(),
+            partition_end,
+            account_start,
+            role_start: arn.len() - role.len(),
         })
+    }
+
+    pub fn arn(&self) -> &str {
+        &self.arn
+    }
+
+    /// `aws`, `aws-cn`, `aws-us-gov`, …
+    pub fn partition(&self) -> &str {
+        &self.arn[4..self.partition_end]
+    }
+
+    /// The 12-digit account id.
+    pub fn account(&self) -> &str {
+        &self.arn[self.account_start..self.account_start + 12]
+    }
+
+    /// The role name without its path.
+    pub fn role(&self) -> &str {
+        &self.arn[self.role_start..]
     }
 }
 
@@ -180,8 +193,9 @@ pub struct Profile {
     /// False when the chain is broken (a cycle, a missing source profile, or a source with no
     /// credentials): the reason is among `diagnostics`.
     pub chain_complete: bool,
-    /// Where the profile's section starts (the config file's when in both).
-    pub location: Option<Location>,
+    /// Whether some profile in `chain` has an `mfa_serial`: obtaining this one asks for a
+    /// code (see [`crate::profile::ProfileGraph::chain_needs_mfa`]).
+    pub mfa_in_chain: bool,
     pub diagnostics: Vec<Diagnostic>,
 }
 
@@ -190,7 +204,7 @@ impl Profile {
     pub fn account(&self) -> Option<&str> {
         self.role
             .as_ref()
-            .map(|r| r.account.as_str())
+            .map(RoleArn::account)
             .or(self.sso_account_id.as_deref())
     }
 
@@ -198,7 +212,7 @@ impl Profile {
     pub fn role_name(&self) -> Option<&str> {
         self.role
             .as_ref()
-            .map(|r| r.role.as_str())
+            .map(RoleArn::role)
             .or(self.sso_role_name.as_deref())
     }
 
@@ -207,5 +221,42 @@ impl Profile {
         let mut names: Vec<&str> = self.chain.iter().map(String::as_str).collect();
         names.reverse();
         names.join(" → ")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::RoleArn;
+
+    #[test]
+    fn role_arn_parts() {
+        let arn = RoleArn::parse("arn:aws-cn:iam::123456789012:role/path/to/Admin").unwrap();
+        assert_eq!(arn.partition(), "aws-cn");
+        assert_eq!(arn.account(), "123456789012");
+        assert_eq!(arn.role(), "Admin");
+        assert_eq!(arn.arn(), "arn:aws-cn:iam::123456789012:role/path/to/Admin");
+        let plain = RoleArn::parse("arn:aws:iam::000000000001:role/R").unwrap();
+        assert_eq!((plain.account(), plain.role()), ("000000000001", "R"));
+    }
+
+    #[test]
+    fn not_role_arns() {
+        for bad in [
+            "",
+            "arn:aws:iam::123456789012:user/bob",
+            "arn:aws:sts::123456789012:role/R",
+            "arn:aws:iam:us-east-1:123456789012:role/R",
+            "arn:aws:iam::12345678901:role/R",
+            "arn:aws:iam::1234567890123:role/R",
+            "arn:aws:iam::12345678901x:role/R",
+            "arn::iam::123456789012:role/R",
+            "arn:aws:iam::123456789012:role/",
+            "arn:aws:iam::123456789012:role/path/",
+            "arm:aws:iam::123456789012:role/R",
+            "arn:aws:iam::123456789012",
+            "arn:aws:iam::1234567890é:role/R",
+        ] {
+            assert!(RoleArn::parse(bad).is_none(), "{bad}");
+        }
     }
 }

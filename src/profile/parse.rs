@@ -1,0 +1,627 @@
+//! The AWS config and credentials file format, read in one pass over the borrowed text.
+//!
+//! This is the AWS SDKs' profile-file spec, the one aws-config implements, with two
+//! differences that are not about meaning:
+//! - it never gives up on a file: a line the spec rejects becomes a [`ParseError`] with its
+//!   line number and is skipped (a broken section header starts a section that is thrown
+//!   away, so its properties do not join the section above), and parsing goes on;
+//! - it keeps where each section and property stands, and borrows every name and value
+//!   from the text, so a 5,000-profile config costs one allocation per profile, not per key.
+//!
+//! `tests/parser_oracle.rs` holds it to aws-config's parser on the spec's own test suite,
+//! the conformance corpus and generated files.
+
+use super::files::FileKind;
+use std::borrow::Cow;
+use std::collections::HashMap;
+
+/// The spec's whitespace: only space and tab (`str::trim` would also strip other characters).
+const WHITESPACE: [char; 2] = [' ', '\t'];
+const COMMENT: [char; 2] = ['#', ';'];
+
+/// What a section header declares.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SectionKind {
+    /// `[profile NAME]` or `[default]` in the config file, `[NAME]` in the credentials file.
+    Profile,
+    /// `[sso-session NAME]` in the config file.
+    SsoSession,
+    /// Another prefixed section of the config file (`[services NAME]`); not a profile.
+    Other,
+    /// A section the spec ignores; the reason is in [`Section::ignored`].
+    Ignored,
+}
+
+/// One section header and the properties under it, as written (not merged).
+#[derive(Debug)]
+pub struct Section<'a> {
+    pub kind: SectionKind,
+    /// The profile or sso-session name; for other sections the header's text.
+    pub name: &'a str,
+    /// 1-based line of the header.
+    pub line: usize,
+    /// `[profile default]` (which the spec prefers over `[default]` in the same file).
+    pub prefixed_default: bool,
+    /// Why the spec ignores this section, for a diagnostic; `None` when the header itself
+    /// did not parse (its [`ParseError`] says why).
+    pub ignored: Option<String>,
+    /// Each key once, with its last value in this section.
+    pub properties: Vec<Property<'a>>,
+}
+
+/// A `key = value` line, with its continuation lines joined by `\n` as the spec says.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Property<'a> {
+    /// Lower-cased, as the spec compares keys.
+    pub key: Cow<'a, str>,
+    pub value: Cow<'a, str>,
+    /// The file and 1-based line of the `key =` line.
+    pub origin: Origin,
+}
+
+/// A line the spec rejects; the line is skipped and parsing goes on.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ParseError {
+    pub line: usize,
+    /// aws-config's wording, e.g. "Expected an '=' sign defining a property".
+    pub message: String,
+}
+
+/// One file, parsed.
+#[derive(Debug)]
+pub struct ParsedFile<'a> {
+    pub kind: FileKind,
+    pub sections: Vec<Section<'a>>,
+    pub errors: Vec<ParseError>,
+}
+
+/// Where the parser is: in which section and on which property a continuation line lands.
+struct Cursor {
+    section: usize,
+    property: Option<usize>,
+    /// The property's first line had no value, so continuation lines are sub-properties.
+    sub_properties: bool,
+}
+
+/// Parses one file's text. Never fails: rejected lines are listed in `errors`.
+pub fn parse_file(kind: FileKind, text: &str) -> ParsedFile<'_> {
+    let mut sections: Vec<Section<'_>> = Vec::new();
+    let mut errors = Vec::new();
+    let mut cursor: Option<Cursor> = None;
+    for (index, line) in text.lines().enumerate() {
+        let number = index + 1;
+        let mut fail = |message: String| {
+            errors.push(ParseError {
+                line: number,
+                message,
+            })
+        };
+        if is_blank(line) || line.starts_with(COMMENT) {
+            continue;
+        }
+        if line.starts_with('[') {
+            let section = match header_name(line) {
+                Ok(inner) => Section::classify(kind, inner, number),
+                Err(message) => {
+                    fail(message.to_string());
+                    Section::broken(number)
+                }
+            };
+            sections.push(section);
+            cursor = Some(Cursor {
+                section: sections.len() - 1,
+                property: None,
+                sub_properties: false,
+            });
+            continue;
+        }
+        let Some(at) = cursor.as_mut() else {
+            fail("Expected a profile definition".to_string());
+            continue;
+        };
+        let section = &mut sections[at.section];
+        if line.starts_with(WHITESPACE) {
+            let Some(property) = at.property else {
+                fail("Expected a property definition, found continuation".to_string());
+                continue;
+            };
+            if at.sub_properties {
+                if let Err(e) = property_line(line) {
+                    fail(e.message("sub-property"));
+                    continue;
+                }
+            }
+            let value = section.properties[property].value.to_mut();
+            value.push('\n');
+            value.push_str(trim(line));
+            continue;
+        }
+        match property_line(line) {
+            Ok((key, value)) => {
+                at.sub_properties = value.is_empty();
+                let origin = Origin {
+                    file: kind,
+                    line: number,
+                };
+                at.property = Some(section.set(key, Cow::Borrowed(value), origin));
+            }
+            Err(e) => fail(e.message("property")),
+        }
+    }
+    ParsedFile {
+        kind,
+        sections,
+        errors,
+    }
+}
+
+fn is_blank(line: &str) -> bool {
+    trim(line).is_empty()
+}
+
+/// The text between `[` and `]`, after a trailing comment is cut (in a header, `#` and `;`
+/// start a comment wherever they stand).
+fn header_name(line: &str) -> Result<&str, &'static str> {
+    let line = strip_comment(line, false);
+    line.strip_prefix('[')
+        .ok_or("Profile definition must start with '['")?
+        .strip_suffix(']')
+        .ok_or("Profile definition must end with ']'")
+}
+
+impl<'a> Section<'a> {
+    /// Sorts a header into what it declares, by the spec's rules for each file.
+    fn classify(kind: FileKind, inner: &'a str, line: usize) -> Self {
+        let inner = trim(inner);
+        let (prefix, name) = match inner.split_once(WHITESPACE) {
+            Some((prefix, rest)) => (Some(prefix.trim()), rest.trim()),
+            None => (None, inner.trim()),
+        };
+        let mut section = Section {
+            kind: SectionKind::Ignored,
+            name,
+            line,
+            prefixed_default: false,
+            ignored: None,
+            properties: Vec::new(),
+        };
+        let bad_name = |what: &str, name: &str| {
+            Some(format!(
+                "{what} '{name}' is ignored: AWS SDKs accept only ASCII letters, digits and _ - / . % @ : + in {what} names"
+            ))
+        };
+        match (kind, prefix) {
+            (FileKind::Config, Some(prefix)) if !is_identifier(name) => {
+                if prefix == "profile" || prefix == "sso-session" {
+                    section.ignored = bad_name(prefix, name);
+                }
+                section.name = inner;
+            }
+            (FileKind::Config, Some("profile")) => {
+                section.kind = SectionKind::Profile;
+                section.prefixed_default = name == "default";
+            }
+            (FileKind::Config, Some("sso-session")) => section.kind = SectionKind::SsoSession,
+            (FileKind::Config, Some(_)) => {
+                section.kind = SectionKind::Other;
+                section.name = inner;
+            }
+            (FileKind::Config, None) if name == "default" => section.kind = SectionKind::Profile,
+            (FileKind::Config, None) => {
+                section.ignored = Some(format!(
+                    "section [{name}] is ignored: in the config file a profile is written [profile {name}] (only [default] goes without the prefix)"
+                ));
+            }
+            (FileKind::Credentials, Some("profile")) => {
+                section.ignored = Some(format!(
+                    "section [{inner}] is ignored: in the credentials file a profile is written [{name}], without the 'profile' prefix"
+                ));
+            }
+            (FileKind::Credentials, Some(_)) => {
+                section.ignored = bad_name("profile", inner);
+                section.name = inner;
+            }
+            (FileKind::Credentials, None) if !is_identifier(name) => {
+                section.ignored = bad_name("profile", name);
+            }
+            (FileKind::Credentials, None) => section.kind = SectionKind::Profile,
+        }
+        section
+    }
+
+    /// The section started by a header that did not parse: its lines are read (and checked)
+    /// but belong to nothing.
+    fn broken(line: usize) -> Self {
+        Section {
+            kind: SectionKind::Ignored,
+            name: "",
+            line,
+            prefixed_default: false,
+            ignored: None,
+            properties: Vec::new(),
+        }
+    }
+
+    /// Sets `key` (its last assignment in a section wins); returns its index.
+    fn set(&mut self, key: Cow<'a, str>, value: Cow<'a, str>, origin: Origin) -> usize {
+        if let Some(i) = self.properties.iter().position(|p| p.key == key) {
+            self.properties[i].value = value;
+            self.properties[i].origin = origin;
+            return i;
+        }
+        self.properties.push(Property { key, value, origin });
+        self.properties.len() - 1
+    }
+}
+
+/// Why a property line is rejected.
+enum PropertyError {
+    NoEquals,
+    NoName,
+}
+
+impl PropertyError {
+    fn message(self, what: &str) -> String {
+        match self {
+            PropertyError::NoEquals => format!("Expected an '=' sign defining a {what}"),
+            PropertyError::NoName => {
+                let mut what = what.to_string();
+                what[..1].make_ascii_uppercase();
+                format!("{what} did not have a name")
+            }
+        }
+    }
+}
+
+/// `key = value  # comment` → (lower-cased key, value).
+fn property_line(line: &str) -> Result<(Cow<'_, str>, &str), PropertyError> {
+    let line = strip_comment(line, true);
+    let equals = line
+        .bytes()
+        .position(|b| b == b'=')
+        .ok_or(PropertyError::NoEquals)?;
+    let key = trim(&line[..equals]);
+    if key.is_empty() {
+        return Err(PropertyError::NoName);
+    }
+    let key = if key.bytes().any(|b| b.is_ascii_uppercase()) {
+        Cow::Owned(key.to_ascii_lowercase())
+    } else {
+        Cow::Borrowed(key)
+    };
+    Ok((key, trim(&line[equals + 1..])))
+}
+
+/// Trims the spec's whitespace (space and tab) from both ends.
+fn trim(s: &str) -> &str {
+    let bytes = s.as_bytes();
+    let is_ws = |b: &u8| *b == b' ' || *b == b'\t';
+    let start = bytes.iter().position(|b| !is_ws(b)).unwrap_or(bytes.len());
+    let end = bytes
+        .iter()
+        .rposition(|b| !is_ws(b))
+        .map_or(start, |i| i + 1);
+    // Space and tab are ASCII, so both ends fall on character boundaries.
+    &s[start..end]
+}
+
+/// Trims the line and cuts a comment: in a property line `#` or `;` starts one only after
+/// whitespace (so `url=http://x#y` keeps its `#`); in a header, anywhere.
+fn strip_comment(line: &str, needs_whitespace: bool) -> &str {
+    let line = trim(line);
+    let bytes = line.as_bytes();
+    // Byte search: `#` and `;` are ASCII, so they never occur inside a multi-byte character.
+    for (i, &b) in bytes.iter().enumerate() {
+        if b != b'#' && b != b';' {
+            continue;
+        }
+        let after_whitespace = i > 0
+            && match bytes[i - 1] {
+                // "Whitespace" before a comment is any Unicode whitespace, as in aws-config.
+                prev if prev.is_ascii() => (prev as char).is_whitespace(),
+                _ => line[..i]
+                    .chars()
+                    .next_back()
+                    .is_some_and(char::is_whitespace),
+            };
+        if after_whitespace || !needs_whitespace {
+            return trim(&line[..i]);
+        }
+    }
+    line
+}
+
+/// The spec's identifiers (profile names, keys): `[A-Za-z0-9_\-/.%@:+]*`.
+pub fn is_identifier(s: &str) -> bool {
+    s.bytes()
+        .all(|b| b.is_ascii_alphanumeric() || b"_-/.%@:+".contains(&b))
+}
+
+/// Where a merged value came from: the file and the line of its (winning) assignment.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Origin {
+    pub file: FileKind,
+    pub line: usize,
+}
+
+/// A profile or sso-session with both files merged: the credentials file's values win over
+/// the config file's, and a later assignment over an earlier one.
+#[derive(Debug)]
+pub struct MergedSection<'a> {
+    pub name: &'a str,
+    pub properties: Vec<Property<'a>>,
+    /// The first header line in the config file and in the credentials file.
+    pub config_line: Option<usize>,
+    pub credentials_line: Option<usize>,
+}
+
+impl<'a> MergedSection<'a> {
+    fn new(name: &'a str) -> Self {
+        MergedSection {
+            name,
+            properties: Vec::new(),
+            config_line: None,
+            credentials_line: None,
+        }
+    }
+
+    /// The value of `key` (lower-case).
+    pub fn get(&self, key: &str) -> Option<&str> {
+        self.property(key).map(|(value, _)| value)
+    }
+
+    /// The value of `key` (lower-case) and where it was set.
+    pub fn property(&self, key: &str) -> Option<(&str, Origin)> {
+        self.properties
+            .iter()
+            .find(|p| p.key == key)
+            .map(|p| (p.value.as_ref(), p.origin))
+    }
+}
+
+/// A key the spec drops because its name is not an identifier (`a b = c`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct IgnoredKey {
+    pub file: FileKind,
+    pub line: usize,
+    pub section: String,
+    pub key: String,
+}
+
+/// Both files merged into profiles and sso-sessions, in the order they first appear.
+#[derive(Debug, Default)]
+pub struct ProfileTable<'a> {
+    pub profiles: Vec<MergedSection<'a>>,
+    pub sso_sessions: Vec<MergedSection<'a>>,
+    profile_index: HashMap<&'a str, usize>,
+    sso_index: HashMap<&'a str, usize>,
+    pub ignored_keys: Vec<IgnoredKey>,
+    /// `[default]` sections dropped because the same file has `[profile default]`.
+    pub shadowed_defaults: Vec<(FileKind, usize)>,
+}
+
+impl<'a> ProfileTable<'a> {
+    /// Merges the config file, then the credentials file, as the spec does. The files'
+    /// properties move into the table (their sections are left empty).
+    pub fn merge<'f>(files: impl IntoIterator<Item = &'f mut ParsedFile<'a>>) -> Self
+    where
+        'a: 'f,
+    {
+        let mut table = ProfileTable::default();
+        for file in files {
+            table.merge_file(file);
+        }
+        table
+    }
+
+    fn merge_file(&mut self, file: &mut ParsedFile<'a>) {
+        let has_prefixed_default = file.sections.iter().any(|s| s.prefixed_default);
+        for section in &mut file.sections {
+            let (entries, index) = match section.kind {
+                SectionKind::Profile => {
+                    if has_prefixed_default
+                        && section.name == "default"
+                        && !section.prefixed_default
+                    {
+                        self.shadowed_defaults.push((file.kind, section.line));
+                        continue;
+                    }
+                    (&mut self.profiles, &mut self.profile_index)
+                }
+                SectionKind::SsoSession => (&mut self.sso_sessions, &mut self.sso_index),
+                SectionKind::Other | SectionKind::Ignored => continue,
+            };
+            let at = *index.entry(section.name).or_insert_with(|| {
+                entries.push(MergedSection::new(section.name));
+                entries.len() - 1
+            });
+            let merged = &mut entries[at];
+            let first_line = match file.kind {
+                FileKind::Config => &mut merged.config_line,
+                FileKind::Credentials => &mut merged.credentials_line,
+            };
+            first_line.get_or_insert(section.line);
+            let mut properties = std::mem::take(&mut section.properties);
+            properties.retain(|p| {
+                let valid = is_identifier(&p.key);
+                if !valid {
+                    self.ignored_keys.push(IgnoredKey {
+                        file: file.kind,
+                        line: p.origin.line,
+                        section: section.name.to_string(),
+                        key: p.key.to_string(),
+                    });
+                }
+                valid
+            });
+            if merged.properties.is_empty() {
+                merged.properties = properties; // the usual case: nothing to merge with
+                continue;
+            }
+            for property in properties {
+                match merged.properties.iter_mut().find(|p| p.key == property.key) {
+                    Some(slot) => *slot = property,
+                    None => merged.properties.push(property),
+                }
+            }
+        }
+    }
+
+    /// The profile called `name`.
+    pub fn profile(&self, name: &str) -> Option<&MergedSection<'a>> {
+        self.profile_index.get(name).map(|&i| &self.profiles[i])
+    }
+
+    /// The sso-session called `name`.
+    pub fn sso_session(&self, name: &str) -> Option<&MergedSection<'a>> {
+        self.sso_index.get(name).map(|&i| &self.sso_sessions[i])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_profiles_sso_sessions_and_both_files() {
+        let mut config = parse_file(
+            FileKind::Config,
+            "# top\n[default]\nregion = eu-west-1\n\n[profile ops] ; c\nRole_Arn = arn:x # note\nregion=us-east-1\n[sso-session corp]\nsso_region = eu-west-1\n[services s]\nx = 1\n",
+        );
+        let mut credentials = parse_file(
+            FileKind::Credentials,
+            "[ops]\nregion = ap-south-1\naws_access_key_id = AKIA\n",
+        );
+        assert!(config.errors.is_empty() && credentials.errors.is_empty());
+        let t = ProfileTable::merge([&mut config, &mut credentials]);
+        let ops = t.profile("ops").unwrap();
+        assert_eq!(ops.get("role_arn"), Some("arn:x"));
+        assert_eq!(
+            ops.property("region"),
+            Some((
+                "ap-south-1",
+                Origin {
+                    file: FileKind::Credentials,
+                    line: 2
+                }
+            ))
+        );
+        assert_eq!((ops.config_line, ops.credentials_line), (Some(5), Some(1)));
+        assert_eq!(
+            t.profile("default").unwrap().get("region"),
+            Some("eu-west-1")
+        );
+        assert_eq!(
+            t.sso_session("corp").unwrap().get("sso_region"),
+            Some("eu-west-1")
+        );
+        assert!(t.profile("s").is_none() && t.profile("services s").is_none());
+    }
+
+    #[test]
+    fn continuations_and_sub_properties() {
+        let mut f = parse_file(
+            FileKind::Config,
+            "[profile a]\ns3 =\n  max_concurrent_requests = 10\n\tuse = yes\nlong = one\n  two # kept\n",
+        );
+        assert!(f.errors.is_empty(), "{:?}", f.errors);
+        let t = ProfileTable::merge([&mut f]);
+        let a = t.profile("a").unwrap();
+        assert_eq!(
+            a.get("s3"),
+            Some("\nmax_concurrent_requests = 10\nuse = yes")
+        );
+        assert_eq!(a.get("long"), Some("one\ntwo # kept"));
+    }
+
+    #[test]
+    fn bad_lines_are_errors_and_the_rest_survives() {
+        let mut f = parse_file(
+            FileKind::Config,
+            "orphan = 1\n[profile a]\n  early continuation\nno equals here\n= no name\nk =\n  not a sub property\n[profile b\nx = 1\n[profile c]\nregion = r\n",
+        );
+        let lines: Vec<(usize, &str)> = f
+            .errors
+            .iter()
+            .map(|e| (e.line, e.message.as_str()))
+            .collect();
+        assert_eq!(
+            lines,
+            [
+                (1, "Expected a profile definition"),
+                (3, "Expected a property definition, found continuation"),
+                (4, "Expected an '=' sign defining a property"),
+                (5, "Property did not have a name"),
+                (7, "Expected an '=' sign defining a sub-property"),
+                (8, "Profile definition must end with ']'"),
+            ]
+        );
+        let t = ProfileTable::merge([&mut f]);
+        assert_eq!(t.profile("a").unwrap().get("k"), Some(""));
+        assert!(t.profile("b").is_none());
+        assert_eq!(t.profile("c").unwrap().get("region"), Some("r"));
+        // The broken header's property did not join profile a.
+        assert_eq!(t.profile("a").unwrap().get("x"), None);
+    }
+
+    #[test]
+    fn ignored_sections_say_why() {
+        let config = parse_file(
+            FileKind::Config,
+            "[bare]\n[profile bad name]\n[profile münchen]\n[sso-session a b]\n",
+        );
+        let reasons: Vec<&str> = config
+            .sections
+            .iter()
+            .map(|s| s.ignored.as_deref().unwrap())
+            .collect();
+        assert!(
+            reasons[0].contains("written [profile bare]"),
+            "{}",
+            reasons[0]
+        );
+        assert!(reasons[1].starts_with("profile 'bad name' is ignored"));
+        assert!(reasons[2].starts_with("profile 'münchen' is ignored"));
+        assert!(reasons[3].starts_with("sso-session 'a b' is ignored"));
+        let credentials = parse_file(FileKind::Credentials, "[profile x]\n[a b]\n");
+        assert!(credentials.sections[0]
+            .ignored
+            .as_deref()
+            .unwrap()
+            .contains("written [x]"));
+        assert!(credentials.sections[1].ignored.is_some());
+    }
+
+    #[test]
+    fn profile_default_shadows_default_in_the_same_file() {
+        let mut f = parse_file(
+            FileKind::Config,
+            "[default]\nregion = a\nx = 1\n[profile default]\nregion = b\n",
+        );
+        let t = ProfileTable::merge([&mut f]);
+        let d = t.profile("default").unwrap();
+        assert_eq!((d.get("region"), d.get("x")), (Some("b"), None));
+        assert_eq!(t.shadowed_defaults, [(FileKind::Config, 1)]);
+    }
+
+    #[test]
+    fn invalid_keys_are_dropped_and_listed() {
+        let mut f = parse_file(FileKind::Credentials, "[a]\nbad key = 1\ngood = 2\n");
+        let t = ProfileTable::merge([&mut f]);
+        assert_eq!(t.profile("a").unwrap().get("bad key"), None);
+        assert_eq!(t.ignored_keys[0].key, "bad key");
+        assert_eq!(t.ignored_keys[0].line, 2);
+    }
+
+    #[test]
+    fn crlf_and_comment_rules() {
+        let mut f = parse_file(
+            FileKind::Config,
+            "[profile a] # c\r\nurl = http://x#y ; z\r\nsemi = a;b\r\n",
+        );
+        let t = ProfileTable::merge([&mut f]);
+        let a = t.profile("a").unwrap();
+        assert_eq!(a.get("url"), Some("http://x#y"));
+        assert_eq!(a.get("semi"), Some("a;b"));
+    }
+}
