@@ -218,9 +218,16 @@ impl Profile {
 
     /// The chain as people read it, base first: `base → ops → admin`.
     pub fn chain_display(&self) -> String {
-        let mut names: Vec<&str> = self.chain.iter().map(String::as_str).collect();
-        names.reverse();
-        names.join(" → ")
+        let arrows = " → ".len() * self.chain.len().saturating_sub(1);
+        let mut out =
+            String::with_capacity(self.chain.iter().map(String::len).sum::<usize>() + arrows);
+        for (i, name) in self.chain.iter().rev().enumerate() {
+            if i > 0 {
+                out.push_str(" → ");
+            }
+            out.push_str(name);
+        }
+        out
     }
 }
 

@@ -206,7 +206,7 @@ impl App {
                 account: p.account().map(str::to_string),
                 role: p.role_name().map(str::to_string),
                 region: p.region.clone(),
-                mfa: graph.chain_needs_mfa(&p.name),
+                mfa: p.mfa_in_chain,
                 chain: p.chain_display(),
                 diagnostics: p.diagnostics.iter().map(|d| d.to_string()).collect(),
             })

@@ -6,10 +6,12 @@
 //! Haystacks are lowercased once when the profiles load, so a keystroke over 10,000
 //! profiles costs a few hundred microseconds, not an allocation per row.
 
-/// The searchable fields of one profile, already lowercased.
+/// The searchable fields of one profile, already lowercased, in one string.
 #[derive(Clone, Debug, Default)]
 pub struct Haystack {
-    fields: [String; 4],
+    text: String,
+    /// Where each field ends in `text` (name, account, role, region).
+    ends: [usize; 4],
     /// Which ASCII bytes each field contains: a term whose bytes are not all there cannot
     /// match, and most fields are rejected with one AND instead of a scan.
     masks: [u128; 4],
@@ -38,18 +40,38 @@ pub struct Term {
 impl Haystack {
     /// Builds the haystack from the displayed fields (missing ones are empty).
     pub fn new(name: &str, account: &str, role: &str, region: &str) -> Self {
-        let fields = [name, account, role, region].map(str::to_lowercase);
-        let masks = [0, 1, 2, 3].map(|i| ascii_mask(fields[i].as_bytes()));
-        Haystack { fields, masks }
+        let raw = [name, account, role, region];
+        let mut text = String::with_capacity(raw.iter().map(|f| f.len()).sum());
+        let mut ends = [0; 4];
+        for (field, end) in raw.iter().zip(&mut ends) {
+            if field.is_ascii() {
+                text.extend(field.bytes().map(|b| b.to_ascii_lowercase() as char));
+            } else {
+                text.push_str(&field.to_lowercase());
+            }
+            *end = text.len();
+        }
+        let mut haystack = Haystack {
+            text,
+            ends,
+            masks: [0; 4],
+        };
+        haystack.masks = [0, 1, 2, 3].map(|i| ascii_mask(haystack.field(i).as_bytes()));
+        haystack
+    }
+
+    /// Field `i` (0 name, 1 account, 2 role, 3 region), lowercased.
+    fn field(&self, i: usize) -> &str {
+        let start = if i == 0 { 0 } else { self.ends[i - 1] };
+        &self.text[start..self.ends[i]]
     }
 
     /// The score of the query's terms, or `None` when a term matches no field.
     pub fn score(&self, terms: &[Term]) -> Option<i32> {
         let mut total = 0;
         for term in terms {
-            let best = self
-                .fields
-                .iter()
+            let best = (0..4)
+                .map(|i| self.field(i))
                 .zip(self.masks)
                 .zip(FIELD_BONUS)
                 .filter(|((_, mask), _)| term.mask & !mask == 0)

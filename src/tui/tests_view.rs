@@ -233,3 +233,65 @@ fn env_path_prompt_and_confirm() {
     assert!(screen.contains("./.env exists."), "{screen}");
     assert!(screen.contains("Overwrite it?"));
 }
+
+/// Each kind of screen the app can show, built through messages as a user gets there.
+fn every_screen() -> Vec<(&'static str, App)> {
+    let plain = demo_app();
+    let mut help = demo_app();
+    help.update(ch('?'));
+    let mut mfa = demo_app();
+    type_str(&mut mfa, "admin");
+    mfa.update(key(KeyCode::Enter));
+    mfa.update(Msg::Assumed {
+        profile: "demo-admin-mfa".into(),
+        result: Err(AssumeFailure::NeedsMfa {
+            serial: "arn:aws:iam::111111111111:mfa/demo-user".into(),
+        }),
+    });
+    let mut sessions = demo_app();
+    sessions.update(Msg::Sessions(Ok(vec![
+        session("demo-ops", 600),
+        session("demo-readonly", 60),
+    ])));
+    let mut export = demo_app();
+    export.update(Msg::Sessions(Ok(vec![session("demo-ops", 600)])));
+    export.update(key(KeyCode::Tab));
+    export.update(ch('x'));
+    let mut env_path = demo_app();
+    env_path.update(Msg::Sessions(Ok(vec![session("demo-ops", 600)])));
+    env_path.update(key(KeyCode::Tab));
+    env_path.update(ch('e'));
+    let mut error = demo_app();
+    error.update(Msg::Error("something went wrong".into()));
+    vec![
+        ("list", plain),
+        ("help", help),
+        ("mfa", mfa),
+        ("sessions", sessions),
+        ("export", export),
+        ("env path", env_path),
+        ("error", error),
+    ]
+}
+
+#[test]
+fn tiny_and_odd_terminal_sizes_never_panic() {
+    // A pty nobody sized is 0x0; people shrink panes to a few rows.
+    let sizes = [
+        (0, 0),
+        (1, 1),
+        (20, 3),
+        (40, 8),
+        (80, 11),
+        (119, 12),
+        (120, 5),
+        (300, 2),
+    ];
+    for (name, app) in every_screen() {
+        for (w, h) in sizes {
+            let drawn =
+                std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| render(&app, w, h)));
+            assert!(drawn.is_ok(), "{name} at {w}x{h} panicked");
+        }
+    }
+}

@@ -28,7 +28,9 @@ pub fn draw(app: &App, frame: &mut Frame) {
             .areas(main);
         (a, b)
     } else {
-        let rows = (app.sessions.len() as u16 + 3).clamp(4, main.height / 3);
+        // At most a third of the screen, at least 4 rows (a pane a few rows high still draws:
+        // the layout squeezes what does not fit).
+        let rows = (app.sessions.len() as u16 + 3).clamp(4, (main.height / 3).max(4));
         let [a, b] = Layout::vertical([Constraint::Min(5), Constraint::Length(rows)]).areas(main);
         (a, b)
     };
