@@ -124,6 +124,17 @@ impl Backend for CoreBackend {
                 .map_err(|e| e.to_string())
         })
     }
+
+    /// Loads the STS configuration and the profile graph the first assume will need.
+    fn prepare(&self) -> BoxFuture<'static, ()> {
+        let this = self.clone();
+        Box::pin(async move {
+            let graph = this.clone();
+            let graph = tokio::task::spawn_blocking(move || drop(graph.current_graph()));
+            this.sts.prepare().await;
+            let _ = graph.await;
+        })
+    }
 }
 
 #[cfg(test)]

@@ -153,7 +153,8 @@ fn run_tui(demo: bool) -> Result<()> {
         banner: demo.then(rolecall::demo::banner),
     };
     runtime.block_on(async {
-        let sts = rolecall::sts::Sts::load().await;
+        // Loaded after the first frame (`Backend::prepare`), not before it.
+        let sts = rolecall::sts::Sts::new();
         let backend = CoreBackend::new(loader.clone(), sts, store);
         rolecall::tui::run(loader(), Arc::new(backend), opts).await
     })

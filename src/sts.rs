@@ -11,7 +11,9 @@ use aws_config::timeout::TimeoutConfig;
 use aws_config::{BehaviorVersion, Region, SdkConfig};
 use aws_sdk_sts::error::{ProvideErrorMetadata, SdkError};
 use aws_smithy_types::error::display::DisplayErrorContext;
+use std::sync::Arc;
 use std::time::Duration;
+use tokio::sync::OnceCell;
 
 /// The region STS is called in when neither the profile nor the environment names one.
 pub const DEFAULT_REGION: &str = "us-east-1";
@@ -73,33 +75,57 @@ pub struct AssumeRoleRequest {
     pub mfa: Option<(String, MfaCode)>,
 }
 
-/// An STS client factory: the SDK configuration loaded once.
-#[derive(Clone, Debug)]
+/// An STS client factory: the SDK configuration, loaded once, on first use.
+///
+/// Loading it reads the AWS config files through aws-config (for endpoint overrides such as
+/// `AWS_ENDPOINT_URL_STS`) and the TLS roots: tens of milliseconds that a TUI must not
+/// spend before its first frame. [`Sts::prepare`] does it ahead of the first call.
+#[derive(Clone, Debug, Default)]
 pub struct Sts {
-    sdk: SdkConfig,
+    sdk: Arc<OnceCell<SdkConfig>>,
 }
 
 impl Sts {
-    /// Loads the SDK configuration (endpoint overrides, retries) without probing for
-    /// credentials or a region: rolecall supplies both for every call.
-    pub async fn load() -> Self {
-        let sdk = aws_config::defaults(BehaviorVersion::latest())
-            .region(Region::new(DEFAULT_REGION))
-            .no_credentials()
-            .retry_config(RetryConfig::standard().with_max_attempts(2))
-            .timeout_config(
-                TimeoutConfig::builder()
-                    .connect_timeout(Duration::from_secs(3))
-                    .operation_attempt_timeout(Duration::from_secs(10))
-                    .operation_timeout(Duration::from_secs(20))
-                    .build(),
-            )
-            .load()
-            .await;
-        Sts { sdk }
+    /// A factory whose SDK configuration is loaded when first needed.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    fn client(&self, creds: &Credentials, region: &str) -> aws_sdk_sts::Client {
+    /// A factory with its SDK configuration already loaded.
+    pub async fn load() -> Self {
+        let sts = Self::new();
+        sts.prepare().await;
+        sts
+    }
+
+    /// Loads the SDK configuration now, if not done yet.
+    pub async fn prepare(&self) {
+        self.sdk().await;
+    }
+
+    /// The SDK configuration (endpoint overrides, retries), without probing for
+    /// credentials or a region: rolecall supplies both for every call.
+    async fn sdk(&self) -> &SdkConfig {
+        self.sdk
+            .get_or_init(|| async {
+                aws_config::defaults(BehaviorVersion::latest())
+                    .region(Region::new(DEFAULT_REGION))
+                    .no_credentials()
+                    .retry_config(RetryConfig::standard().with_max_attempts(2))
+                    .timeout_config(
+                        TimeoutConfig::builder()
+                            .connect_timeout(Duration::from_secs(3))
+                            .operation_attempt_timeout(Duration::from_secs(10))
+                            .operation_timeout(Duration::from_secs(20))
+                            .build(),
+                    )
+                    .load()
+                    .await
+            })
+            .await
+    }
+
+    async fn client(&self, creds: &Credentials, region: &str) -> aws_sdk_sts::Client {
         let provider = aws_credential_types::Credentials::new(
             creds.access_key_id.clone(),
             creds.secret_access_key.expose().to_string(),
@@ -107,7 +133,7 @@ impl Sts {
             None,
             "rolecall",
         );
-        let conf = aws_sdk_sts::config::Builder::from(&self.sdk)
+        let conf = aws_sdk_sts::config::Builder::from(self.sdk().await)
             .region(Region::new(region.to_string()))
             .credentials_provider(provider)
             .build();
@@ -123,6 +149,7 @@ impl Sts {
     ) -> Result<Credentials, StsError> {
         let mut call = self
             .client(source, region)
+            .await
             .assume_role()
             .role_arn(&req.role_arn)
             .role_session_name(&req.session_name)
@@ -148,6 +175,7 @@ impl Sts {
     ) -> Result<Credentials, StsError> {
         let out = self
             .client(source, region)
+            .await
             .get_session_token()
             .serial_number(serial)
             .token_code(code.as_str())

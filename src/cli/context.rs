@@ -59,7 +59,8 @@ fn read_code_from_tty(prompt: &str) -> Option<MfaCode> {
 pub async fn obtain(graph: &ProfileGraph, profile: &str, args: &ObtainArgs) -> Result<Session> {
     let store =
         SessionStore::open(SessionStore::default_dir()).context("cannot open the session store")?;
-    let sts = Sts::load().await;
+    // Loaded on the first STS call: a cached session needs none.
+    let sts = Sts::new();
     let resolver = Resolver {
         graph,
         sts: &sts,

@@ -23,6 +23,10 @@ pub trait Backend: Send + Sync + 'static {
     fn sessions(&self) -> BoxFuture<'static, Result<Vec<Session>, String>>;
     /// Forget a profile's cached sessions.
     fn forget(&self, profile: String) -> BoxFuture<'static, Result<(), String>>;
+    /// Get slow one-time set-up out of the way; run once the first frame is on screen.
+    fn prepare(&self) -> BoxFuture<'static, ()> {
+        Box::pin(async {})
+    }
 }
 
 /// Why an assume did not produce a session; each case gets its own treatment in the UI.
