@@ -47,7 +47,8 @@ pub async fn run(graph: ProfileGraph, backend: Arc<dyn Backend>, opts: RunOption
     if let Some(banner) = &opts.banner {
         app.info(banner.clone());
     }
-    drop(graph);
+    // Freeing thousands of profiles is not worth a delay before the first frame.
+    tokio::task::spawn_blocking(move || drop(graph));
     install_panic_hook();
     let _guard = TerminalGuard::enter()?;
     let mut terminal = Terminal::new(CrosstermBackend::new(io::stdout()))?;
@@ -76,6 +77,9 @@ pub async fn run(graph: ProfileGraph, backend: Arc<dyn Backend>, opts: RunOption
     let mut sigint = signal(SignalKind::interrupt()).context("cannot watch SIGINT")?;
     let mut mtimes = crate::fsutil::modification_times(&opts.watch);
 
+    // The first frame, then the slow one-time set-up, off this task.
+    terminal.draw(|f| view::draw(&app, f))?;
+    tokio::spawn(tasks.backend.prepare());
     loop {
         terminal.draw(|f| view::draw(&app, f))?;
         let msg = tokio::select! {

@@ -295,3 +295,33 @@ fn tiny_and_odd_terminal_sizes_never_panic() {
         }
     }
 }
+
+#[test]
+fn a_long_list_scrolls_to_keep_the_selection_on_screen() {
+    let config: String = (0..300)
+        .map(|i| format!("[profile p{i:03}]\nregion = eu-west-1\n"))
+        .collect();
+    let graph = crate::profile::ProfileGraph::from_texts(
+        crate::profile::ConfigPaths::in_dir(std::path::Path::new("/cfg")),
+        &config,
+        "",
+    );
+    let mut app = App::new(&graph, t0(), true);
+    for _ in 0..150 {
+        app.update(key(KeyCode::Down));
+    }
+    let buf = render(&app, 80, 24);
+    let (_, y) = find(&buf, "p150").expect("the selected profile is on screen");
+    let (x, _) = find(&buf, "p150").unwrap();
+    assert!(buf[(x, y)]
+        .modifier
+        .contains(ratatui::style::Modifier::REVERSED));
+    assert_eq!(find(&buf, "p149").map(|(_, y)| y), Some(y - 1));
+    assert!(find(&buf, "p151").is_none(), "{}", text(&buf));
+    assert!(find(&buf, "p000").is_none());
+    // Back to the top: the window follows.
+    app.update(key(KeyCode::Home));
+    let buf = render(&app, 80, 24);
+    assert!(find(&buf, "p000").is_some(), "{}", text(&buf));
+    assert!(find(&buf, "p150").is_none());
+}

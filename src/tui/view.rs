@@ -128,7 +128,17 @@ fn draw_profiles(app: &App, frame: &mut Frame, area: Rect) {
             Constraint::Length(3),
         ]
     };
-    let rows = app.filtered.iter().map(|&i| {
+    // Only the rows on screen are built: a frame costs the same with 10 or 10,000 profiles.
+    // The window scrolls as little as keeps the selection visible (what a fresh
+    // `TableState` does with every row given).
+    let visible = usize::from(table_area.height.saturating_sub(1)).max(1); // under the header
+    let start = match app.selected_profile() {
+        Some(_) => (app.selected + 1).saturating_sub(visible),
+        None => 0,
+    };
+    let window =
+        &app.filtered[start.min(app.filtered.len())..(start + visible).min(app.filtered.len())];
+    let rows = window.iter().map(|&i| {
         let p = &app.profiles[i];
         let mut cells = vec![
             Cell::from(p.name.as_str()),
@@ -156,7 +166,7 @@ fn draw_profiles(app: &App, frame: &mut Frame, area: Rect) {
         .row_highlight_style(Style::default().add_modifier(Modifier::REVERSED))
         .highlight_symbol(if focused { "▶ " } else { "  " });
     let mut state =
-        TableState::default().with_selected(app.selected_profile().map(|_| app.selected));
+        TableState::default().with_selected(app.selected_profile().map(|_| app.selected - start));
     frame.render_stateful_widget(table, table_area, &mut state);
 
     frame.render_widget(detail_line(app, app.selected_profile()), detail_area);
