@@ -83,7 +83,8 @@ fn assume_with_mfa_then_dotenv_and_subshell() {
 
     // Quit: the shell is back and the terminal is in cooked mode with echo.
     t.send_text("q");
-    t.wait_gone("Sessions 1", WAIT);
+    let screen = t.wait_for_prompt(WAIT);
+    assert!(!screen.contains("Sessions 1"), "{screen}");
     t.run("stty -a | tr ' ' '\\n' | grep -x -e icanon -e echo | sort | tr '\\n' ,; echo END");
     t.wait_for("echo,icanon,END", WAIT);
 }

@@ -122,6 +122,17 @@ impl Tmux {
         self.wait_until(&format!("{text:?}"), timeout, |s| s.contains(text))
     }
 
+    /// Polls until the shell's prompt is the last line again (the program has exited and
+    /// the shell has printed its prompt; the text above it is returned for checks).
+    pub fn wait_for_prompt(&self, timeout: Duration) -> String {
+        self.wait_until("the shell prompt", timeout, |s| {
+            s.lines()
+                .rev()
+                .find(|l| !l.trim().is_empty())
+                .is_some_and(|l| l.trim_end().ends_with("rc-test$"))
+        })
+    }
+
     /// Polls until `text` is gone from the screen.
     pub fn wait_gone(&self, text: &str, timeout: Duration) -> String {
         self.wait_until(&format!("{text:?} to go"), timeout, |s| !s.contains(text))
