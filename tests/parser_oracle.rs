@@ -15,7 +15,7 @@
 use aws_config::profile::{Profile as SdkProfile, ProfileSet, Property};
 use aws_runtime::env_config::file::{EnvConfigFileKind, EnvConfigFiles};
 use aws_types::os_shim_internal::{Env, Fs};
-use rolecall::profile::parse::{parse_file, ProfileTable};
+use rolecall::profile::parse::{parse_file, parse_file_in_parts, ProfileTable};
 use rolecall::profile::FileKind;
 use serde_json::Value;
 use std::collections::HashMap;
@@ -89,6 +89,17 @@ struct Seen {
 
 /// Parses with both and fails on any difference.
 fn compare(label: &str, config: &str, credentials: &str) -> Seen {
+    // Parsing in parts (as large files are) gives what parsing whole does.
+    for (kind, text) in [
+        (FileKind::Config, config),
+        (FileKind::Credentials, credentials),
+    ] {
+        assert_eq!(
+            parse_file_in_parts(kind, text, 3),
+            parse_file(kind, text),
+            "{label}"
+        );
+    }
     let mut ours_config = parse_file(FileKind::Config, config);
     let mut ours_credentials = parse_file(FileKind::Credentials, credentials);
     let (config_errors, clean_config) = sdk_errors(FileKind::Config, config);

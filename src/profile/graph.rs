@@ -1,7 +1,7 @@
 //! The validated profile graph: load both files, classify each profile, resolve chains.
 
 use super::files::{ConfigPaths, FileKind};
-use super::parse::{parse_file, MergedSection, ParsedFile, ProfileTable};
+use super::parse::{parse_file, parse_file_in_parts, MergedSection, ParsedFile, ProfileTable};
 use super::{CredentialSource, Diagnostic, Location, Profile, ProfileKind, RoleArn};
 use crate::credentials::Credentials;
 use crate::secret::Secret;
@@ -55,7 +55,8 @@ impl ProfileGraph {
         credentials: &str,
         mut file_diagnostics: Vec<Diagnostic>,
     ) -> Self {
-        let mut config = parse_file(FileKind::Config, config);
+        let threads = threads_for(config.len() + credentials.len());
+        let mut config = parse_file_in_parts(FileKind::Config, config, threads);
         let mut credentials = parse_file(FileKind::Credentials, credentials);
         let table = ProfileTable::merge([&mut config, &mut credentials]);
         let files = Files {
@@ -63,14 +64,16 @@ impl ProfileGraph {
             table: &table,
         };
         file_diagnostics.extend(files.format_problems(&config, &credentials));
-        let mut static_keys = HashMap::new();
         let mut raw: Vec<&MergedSection<'_>> = table.profiles.iter().collect();
         raw.sort_unstable_by(|a, b| a.name.cmp(b.name));
-        let profiles: Vec<Profile> = raw
+        let built = map_in_parts(raw.len(), threads, |i| {
+            (classify(raw[i], &files), static_credentials(raw[i]))
+        });
+        let mut static_keys = HashMap::new();
+        let profiles: Vec<Profile> = built
             .into_iter()
-            .map(|raw| {
-                let p = classify(raw, &files);
-                if let Some(keys) = static_credentials(raw) {
+            .map(|(p, keys)| {
+                if let Some(keys) = keys {
                     static_keys.insert(p.name.clone(), keys);
                 }
                 p
@@ -82,7 +85,7 @@ impl ProfileGraph {
             static_keys,
             paths: paths.clone(),
         };
-        graph.resolve_chains(&files);
+        graph.resolve_chains(&files, threads);
         graph
     }
 
@@ -119,8 +122,8 @@ impl ProfileGraph {
     /// Follows `source_profile` links: the AWS CLI's rule is that a role profile's chain
     /// continues through its source profile until one holds static keys (which win over a
     /// `role_arn` there), uses `credential_source`, points at itself, or has no role.
-    fn resolve_chains(&mut self, files: &Files<'_, '_>) {
-        for i in 0..self.profiles.len() {
+    fn resolve_chains(&mut self, files: &Files<'_, '_>, threads: usize) {
+        let resolved = map_in_parts(self.profiles.len(), threads, |i| {
             let (chain, problems) = self.walk_chain(i);
             let start = &self.profiles[i].name;
             let extra: Vec<Diagnostic> = problems
@@ -135,7 +138,9 @@ impl ProfileGraph {
                 .iter()
                 .filter_map(|n| self.get(n))
                 .any(|q| q.mfa_serial.is_some());
-            let p = &mut self.profiles[i];
+            (chain, extra, mfa_in_chain)
+        });
+        for (p, (chain, extra, mfa_in_chain)) in self.profiles.iter_mut().zip(resolved) {
             p.mfa_in_chain = mfa_in_chain;
             p.chain = chain;
             p.chain_complete = extra.is_empty();
@@ -201,6 +206,39 @@ impl ProfileGraph {
         }
         (chain, Vec::new())
     }
+}
+
+/// How many threads loading `bytes` of files is worth: one for the few hundred profiles
+/// most people have (a thread costs more than it saves), up to four for large configs.
+fn threads_for(bytes: usize) -> usize {
+    const BYTES_PER_THREAD: usize = 128 * 1024;
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    (bytes / BYTES_PER_THREAD).clamp(1, cores.min(4))
+}
+
+/// `(0..n).map(f)`, in order, on up to `threads` threads.
+fn map_in_parts<T: Send>(n: usize, threads: usize, f: impl Fn(usize) -> T + Sync) -> Vec<T> {
+    if threads < 2 || n < 2 * threads {
+        return (0..n).map(f).collect();
+    }
+    let per_thread = n.div_ceil(threads);
+    std::thread::scope(|scope| {
+        let f = &f;
+        let handles: Vec<_> = (0..n)
+            .step_by(per_thread)
+            .map(|start| {
+                scope.spawn(move || {
+                    (start..(start + per_thread).min(n))
+                        .map(f)
+                        .collect::<Vec<T>>()
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().expect("profile graph thread"))
+            .collect()
+    })
 }
 
 /// Reads one file; a missing file is empty, anything else unreadable is a diagnostic.

@@ -33,7 +33,7 @@ pub enum SectionKind {
 }
 
 /// One section header and the properties under it, as written (not merged).
-#[derive(Debug)]
+#[derive(Debug, PartialEq, Eq)]
 pub struct Section<'a> {
     pub kind: SectionKind,
     /// The profile or sso-session name; for other sections the header's text.
@@ -68,7 +68,7 @@ pub struct ParseError {
 }
 
 /// One file, parsed.
-#[derive(Debug)]
+#[derive(Debug, PartialEq, Eq)]
 pub struct ParsedFile<'a> {
     pub kind: FileKind,
     pub sections: Vec<Section<'a>>,
@@ -85,11 +85,72 @@ struct Cursor {
 
 /// Parses one file's text. Never fails: rejected lines are listed in `errors`.
 pub fn parse_file(kind: FileKind, text: &str) -> ParsedFile<'_> {
+    parse_lines(kind, text, 1)
+}
+
+/// [`parse_file`] on up to `parts` threads, for large files: the text is cut before lines
+/// that start with `[`, where the parser's state starts afresh whatever came before (every
+/// such line is a section header, good or broken), so the result is the same.
+pub fn parse_file_in_parts(kind: FileKind, text: &str, parts: usize) -> ParsedFile<'_> {
+    let chunks = split_at_headers(text, parts);
+    if chunks.len() < 2 {
+        return parse_file(kind, text);
+    }
+    let parsed: Vec<ParsedFile<'_>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = chunks
+            .iter()
+            .map(|&(first_line, chunk)| scope.spawn(move || parse_lines(kind, chunk, first_line)))
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().expect("parser thread"))
+            .collect()
+    });
+    let mut all = ParsedFile {
+        kind,
+        sections: Vec::with_capacity(parsed.iter().map(|p| p.sections.len()).sum()),
+        errors: Vec::new(),
+    };
+    for part in parsed {
+        all.sections.extend(part.sections);
+        all.errors.extend(part.errors);
+    }
+    all
+}
+
+/// Cuts `text` into about `parts` pieces, each but the first starting with a `[` line;
+/// returns each piece with the number of its first line.
+fn split_at_headers(text: &str, parts: usize) -> Vec<(usize, &str)> {
+    let mut pieces = Vec::with_capacity(parts);
+    let (mut start, mut first_line) = (0, 1);
+    for part in 1..parts {
+        let target = (text.len() * part / parts).max(start);
+        // Bytes, not `str`: `target` may fall inside a character; the cut never does.
+        let Some(found) = text.as_bytes()[target..]
+            .windows(2)
+            .position(|w| w == b"\n[")
+        else {
+            break;
+        };
+        let cut = target + found + 1;
+        pieces.push((first_line, &text[start..cut]));
+        first_line += text.as_bytes()[start..cut]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count();
+        start = cut;
+    }
+    pieces.push((first_line, &text[start..]));
+    pieces
+}
+
+/// Parses `text`, whose first line is line `first_line` of its file.
+fn parse_lines(kind: FileKind, text: &str, first_line: usize) -> ParsedFile<'_> {
     let mut sections: Vec<Section<'_>> = Vec::new();
     let mut errors = Vec::new();
     let mut cursor: Option<Cursor> = None;
     for (index, line) in text.lines().enumerate() {
-        let number = index + 1;
+        let number = index + first_line;
         let mut fail = |message: String| {
             errors.push(ParseError {
                 line: number,
@@ -162,7 +223,7 @@ fn is_blank(line: &str) -> bool {
 /// The text between `[` and `]`, after a trailing comment is cut (in a header, `#` and `;`
 /// start a comment wherever they stand).
 fn header_name(line: &str) -> Result<&str, &'static str> {
-    let line = strip_comment(line, false);
+    let line = strip_header_comment(line);
     line.strip_prefix('[')
         .ok_or("Profile definition must start with '['")?
         .strip_suffix(']')
@@ -274,12 +335,25 @@ impl PropertyError {
 }
 
 /// `key = value  # comment` → (lower-cased key, value).
+///
+/// One pass finds both the first `=` and where a comment starts (`#` or `;` after
+/// whitespace, so `url=http://x#y` keeps its `#`): this runs on every line of the files.
 fn property_line(line: &str) -> Result<(Cow<'_, str>, &str), PropertyError> {
-    let line = strip_comment(line, true);
-    let equals = line
-        .bytes()
-        .position(|b| b == b'=')
-        .ok_or(PropertyError::NoEquals)?;
+    let line = trim(line);
+    let bytes = line.as_bytes();
+    let mut equals = None;
+    let mut end = bytes.len();
+    for (i, &b) in bytes.iter().enumerate() {
+        match b {
+            b'=' if equals.is_none() => equals = Some(i),
+            b'#' | b';' if after_whitespace(line, i) => {
+                end = i;
+                break;
+            }
+            _ => {}
+        }
+    }
+    let equals = equals.ok_or(PropertyError::NoEquals)?;
     let key = trim(&line[..equals]);
     if key.is_empty() {
         return Err(PropertyError::NoName);
@@ -289,7 +363,20 @@ fn property_line(line: &str) -> Result<(Cow<'_, str>, &str), PropertyError> {
     } else {
         Cow::Borrowed(key)
     };
-    Ok((key, trim(&line[equals + 1..])))
+    Ok((key, trim(&line[equals + 1..end])))
+}
+
+/// Whether the character before byte `i` is whitespace ("whitespace" before a comment is
+/// any Unicode whitespace, as in aws-config).
+fn after_whitespace(line: &str, i: usize) -> bool {
+    match line.as_bytes()[..i].last() {
+        None => false,
+        Some(&prev) if prev.is_ascii() => (prev as char).is_whitespace(),
+        Some(_) => line[..i]
+            .chars()
+            .next_back()
+            .is_some_and(char::is_whitespace),
+    }
 }
 
 /// Trims the spec's whitespace (space and tab) from both ends.
@@ -305,37 +392,57 @@ fn trim(s: &str) -> &str {
     &s[start..end]
 }
 
-/// Trims the line and cuts a comment: in a property line `#` or `;` starts one only after
-/// whitespace (so `url=http://x#y` keeps its `#`); in a header, anywhere.
-fn strip_comment(line: &str, needs_whitespace: bool) -> &str {
+/// Trims a header line and cuts a comment: in a header, `#` and `;` start one anywhere.
+fn strip_header_comment(line: &str) -> &str {
     let line = trim(line);
-    let bytes = line.as_bytes();
-    // Byte search: `#` and `;` are ASCII, so they never occur inside a multi-byte character.
-    for (i, &b) in bytes.iter().enumerate() {
-        if b != b'#' && b != b';' {
-            continue;
-        }
-        let after_whitespace = i > 0
-            && match bytes[i - 1] {
-                // "Whitespace" before a comment is any Unicode whitespace, as in aws-config.
-                prev if prev.is_ascii() => (prev as char).is_whitespace(),
-                _ => line[..i]
-                    .chars()
-                    .next_back()
-                    .is_some_and(char::is_whitespace),
-            };
-        if after_whitespace || !needs_whitespace {
-            return trim(&line[..i]);
-        }
+    match line.bytes().position(|b| b == b'#' || b == b';') {
+        Some(i) => trim(&line[..i]),
+        None => line,
     }
-    line
 }
 
 /// The spec's identifiers (profile names, keys): `[A-Za-z0-9_\-/.%@:+]*`.
 pub fn is_identifier(s: &str) -> bool {
-    s.bytes()
-        .all(|b| b.is_ascii_alphanumeric() || b"_-/.%@:+".contains(&b))
+    s.bytes().all(|b| IDENTIFIER_BYTES[usize::from(b)])
 }
+
+/// Which bytes an identifier may hold (a table: this runs on every key of every profile).
+const IDENTIFIER_BYTES: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        table[b] = c.is_ascii_alphanumeric()
+            || matches!(c, b'_' | b'-' | b'/' | b'.' | b'%' | b'@' | b':' | b'+');
+        b += 1;
+    }
+    table
+};
+
+/// FNV-1a: profile names come from the user's own files, so a keyed hash (std's SipHash,
+/// a defence against crafted collisions) buys nothing and costs a tenth of the merge.
+#[derive(Clone, Copy, Default)]
+pub struct NameHasher(u64);
+
+impl std::hash::Hasher for NameHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        let mut hash = if self.0 == 0 {
+            0xcbf2_9ce4_8422_2325
+        } else {
+            self.0
+        };
+        for &b in bytes {
+            hash = (hash ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+        }
+        self.0 = hash;
+    }
+}
+
+type NameMap<'a> = HashMap<&'a str, usize, std::hash::BuildHasherDefault<NameHasher>>;
 
 /// Where a merged value came from: the file and the line of its (winning) assignment.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -393,8 +500,8 @@ pub struct IgnoredKey {
 pub struct ProfileTable<'a> {
     pub profiles: Vec<MergedSection<'a>>,
     pub sso_sessions: Vec<MergedSection<'a>>,
-    profile_index: HashMap<&'a str, usize>,
-    sso_index: HashMap<&'a str, usize>,
+    profile_index: NameMap<'a>,
+    sso_index: NameMap<'a>,
     pub ignored_keys: Vec<IgnoredKey>,
     /// `[default]` sections dropped because the same file has `[profile default]`.
     pub shadowed_defaults: Vec<(FileKind, usize)>,
@@ -611,6 +718,31 @@ mod tests {
         assert_eq!(t.profile("a").unwrap().get("bad key"), None);
         assert_eq!(t.ignored_keys[0].key, "bad key");
         assert_eq!(t.ignored_keys[0].line, 2);
+    }
+
+    #[test]
+    fn parsing_in_parts_is_parsing_whole() {
+        let text: String = (0..200)
+            .map(|i| match i % 5 {
+                0 => format!("[profile p{i}]\r\nregion = r{i}\n"),
+                1 => format!("[broken{i}\n  continued\nk = v\n"),
+                2 => format!("[profile q{i}]\ns3 =\n  a = 1\nbad\n"),
+                3 => "# comment\n\n[default]\nx=1\n".to_string(),
+                _ => format!("[profile p{}]\nregion = again\n", i - 4),
+            })
+            .collect();
+        let whole = parse_file(FileKind::Config, &text);
+        assert!(!whole.errors.is_empty());
+        for parts in [1, 2, 3, 7, 64, 1000] {
+            assert_eq!(
+                parse_file_in_parts(FileKind::Config, &text, parts),
+                whole,
+                "{parts} parts"
+            );
+        }
+        let pieces = split_at_headers(&text, 7);
+        assert!(pieces.len() > 1);
+        assert!(pieces[1..].iter().all(|(_, p)| p.starts_with('[')));
     }
 
     #[test]
