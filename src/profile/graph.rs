@@ -5,7 +5,7 @@ use super::parse::{parse_file, parse_file_in_parts, MergedSection, ParsedFile, P
 use super::{CredentialSource, Diagnostic, Location, Profile, ProfileKind, RoleArn};
 use crate::credentials::Credentials;
 use crate::secret::Secret;
-use std::collections::{BTreeSet, HashMap};
+use std::collections::HashMap;
 use std::path::Path;
 
 /// STS's bounds for `duration_seconds` (15 minutes to 12 hours).
@@ -94,6 +94,11 @@ impl ProfileGraph {
         &self.profiles
     }
 
+    /// The profiles, sorted by name, taken out of the graph.
+    pub fn into_profiles(self) -> Vec<Profile> {
+        self.profiles
+    }
+
     /// The profile called `name`.
     pub fn get(&self, name: &str) -> Option<&Profile> {
         self.profiles
@@ -124,9 +129,10 @@ impl ProfileGraph {
     /// `role_arn` there), uses `credential_source`, points at itself, or has no role.
     fn resolve_chains(&mut self, files: &Files<'_, '_>, threads: usize) {
         let resolved = map_in_parts(self.profiles.len(), threads, |i| {
-            let (chain, problems) = self.walk_chain(i);
+            let walk = self.walk_chain(i);
             let start = &self.profiles[i].name;
-            let extra: Vec<Diagnostic> = problems
+            let extra: Vec<Diagnostic> = walk
+                .problem
                 .into_iter()
                 .map(|(at, message)| Diagnostic {
                     profile: Some(start.clone()),
@@ -134,11 +140,7 @@ impl ProfileGraph {
                     message,
                 })
                 .collect();
-            let mfa_in_chain = chain
-                .iter()
-                .filter_map(|n| self.get(n))
-                .any(|q| q.mfa_serial.is_some());
-            (chain, extra, mfa_in_chain)
+            (walk.chain, extra, walk.mfa)
         });
         for (p, (chain, extra, mfa_in_chain)) in self.profiles.iter_mut().zip(resolved) {
             p.mfa_in_chain = mfa_in_chain;
@@ -148,13 +150,15 @@ impl ProfileGraph {
         }
     }
 
-    fn walk_chain(&self, start: usize) -> (Vec<String>, Vec<(String, String)>) {
-        let mut chain = vec![self.profiles[start].name.clone()];
-        let mut seen: BTreeSet<&str> = BTreeSet::new();
+    fn walk_chain(&self, start: usize) -> ChainWalk {
         let mut current = &self.profiles[start];
-        seen.insert(&current.name);
+        let mut walk = ChainWalk {
+            chain: vec![current.name.clone()],
+            problem: None,
+            mfa: current.mfa_serial.is_some(),
+        };
         loop {
-            let first = chain.len() == 1;
+            let first = walk.chain.len() == 1;
             if !first && current.has_static_keys {
                 break;
             }
@@ -179,33 +183,42 @@ impl ProfileGraph {
                         current.name
                     )
                 };
-                return (chain, vec![(current.name.clone(), message)]);
+                walk.problem = Some((current.name.clone(), message));
+                return walk;
             };
-            if seen.contains(next) {
-                let mut path = chain.join(" → ");
-                path.push_str(&format!(" → {next}"));
-                return (
-                    chain,
-                    vec![(
-                        current.name.clone(),
-                        format!("source_profile cycle: {path}"),
-                    )],
-                );
+            // Chains are short: the chain itself is the set of profiles seen.
+            if walk.chain.iter().any(|n| n == next) {
+                let path = format!("{} → {next}", walk.chain.join(" → "));
+                walk.problem = Some((
+                    current.name.clone(),
+                    format!("source_profile cycle: {path}"),
+                ));
+                return walk;
             }
-            seen.insert(&next_profile.name);
-            chain.push(next_profile.name.clone());
+            walk.chain.push(next_profile.name.clone());
+            walk.mfa |= next_profile.mfa_serial.is_some();
             current = next_profile;
         }
         // The chain must end somewhere that yields credentials.
-        if chain.len() > 1 && !current.has_static_keys && current.kind == ProfileKind::None {
+        if walk.chain.len() > 1 && !current.has_static_keys && current.kind == ProfileKind::None {
             let message = format!(
                 "chain ends at '{}', which has no credentials (no keys, role, credential_process or SSO)",
                 current.name
             );
-            return (chain, vec![(current.name.clone(), message)]);
+            walk.problem = Some((current.name.clone(), message));
         }
-        (chain, Vec::new())
+        walk
     }
+}
+
+/// Where following `source_profile` from one profile led.
+struct ChainWalk {
+    /// Profile names from the start down to the base credentials (or as far as it goes).
+    chain: Vec<String>,
+    /// Where the chain broke, and why: (profile, message).
+    problem: Option<(String, String)>,
+    /// Whether some profile on the way has an `mfa_serial`.
+    mfa: bool,
 }
 
 /// How many threads loading `bytes` of files is worth: one for the few hundred profiles
@@ -224,20 +237,22 @@ fn map_in_parts<T: Send>(n: usize, threads: usize, f: impl Fn(usize) -> T + Sync
     let per_thread = n.div_ceil(threads);
     std::thread::scope(|scope| {
         let f = &f;
-        let handles: Vec<_> = (0..n)
-            .step_by(per_thread)
-            .map(|start| {
-                scope.spawn(move || {
-                    (start..(start + per_thread).min(n))
-                        .map(f)
-                        .collect::<Vec<T>>()
-                })
+        let mut handles = (0..n).step_by(per_thread).map(|start| {
+            scope.spawn(move || {
+                (start..(start + per_thread).min(n))
+                    .map(f)
+                    .collect::<Vec<T>>()
             })
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| h.join().expect("profile graph thread"))
-            .collect()
+        });
+        let first = handles.next().expect("n > 0");
+        let rest: Vec<_> = handles.collect();
+        // The first part grows in place (a large block is remapped, not copied).
+        let mut all = first.join().expect("profile graph thread");
+        all.reserve_exact(n - all.len());
+        for handle in rest {
+            all.extend(handle.join().expect("profile graph thread"));
+        }
+        all
     })
 }
 

@@ -144,12 +144,35 @@ fn split_at_headers(text: &str, parts: usize) -> Vec<(usize, &str)> {
     pieces
 }
 
+/// `str::lines`, on a SIMD search for the line ends: the lines of `text`, each without its
+/// `\n` or `\r\n`.
+fn lines(text: &str) -> impl Iterator<Item = &str> {
+    let mut start = 0;
+    let mut ends = memchr::memchr_iter(b'\n', text.as_bytes());
+    std::iter::from_fn(move || {
+        let line = match ends.next() {
+            Some(end) => {
+                let line = &text[start..end];
+                start = end + 1;
+                line.strip_suffix('\r').unwrap_or(line)
+            }
+            None if start < text.len() => {
+                let line = &text[start..];
+                start = text.len();
+                line
+            }
+            None => return None,
+        };
+        Some(line)
+    })
+}
+
 /// Parses `text`, whose first line is line `first_line` of its file.
 fn parse_lines(kind: FileKind, text: &str, first_line: usize) -> ParsedFile<'_> {
     let mut sections: Vec<Section<'_>> = Vec::new();
     let mut errors = Vec::new();
     let mut cursor: Option<Cursor> = None;
-    for (index, line) in text.lines().enumerate() {
+    for (index, line) in lines(text).enumerate() {
         let number = index + first_line;
         let mut fail = |message: String| {
             errors.push(ParseError {
@@ -343,10 +366,12 @@ fn property_line(line: &str) -> Result<(Cow<'_, str>, &str), PropertyError> {
     let bytes = line.as_bytes();
     let mut equals = None;
     let mut end = bytes.len();
-    for (i, &b) in bytes.iter().enumerate() {
-        match b {
-            b'=' if equals.is_none() => equals = Some(i),
-            b'#' | b';' if after_whitespace(line, i) => {
+    for i in memchr::memchr3_iter(b'=', b'#', b';', bytes) {
+        match bytes[i] {
+            b'=' => {
+                equals.get_or_insert(i);
+            }
+            _ if after_whitespace(line, i) => {
                 end = i;
                 break;
             }
@@ -395,7 +420,7 @@ fn trim(s: &str) -> &str {
 /// Trims a header line and cuts a comment: in a header, `#` and `;` start one anywhere.
 fn strip_header_comment(line: &str) -> &str {
     let line = trim(line);
-    match line.bytes().position(|b| b == b'#' || b == b';') {
+    match memchr::memchr2(b'#', b';', line.as_bytes()) {
         Some(i) => trim(&line[..i]),
         None => line,
     }
@@ -743,6 +768,27 @@ mod tests {
         let pieces = split_at_headers(&text, 7);
         assert!(pieces.len() > 1);
         assert!(pieces[1..].iter().all(|(_, p)| p.starts_with('[')));
+    }
+
+    #[test]
+    fn lines_are_str_lines() {
+        for text in [
+            "",
+            "\n",
+            "a",
+            "a\n",
+            "a\r\nb",
+            "a\r\n\r\nb\r",
+            "\r",
+            "x\ry\n\n",
+            "é\nü\r\n",
+        ] {
+            assert_eq!(
+                lines(text).collect::<Vec<_>>(),
+                text.lines().collect::<Vec<_>>(),
+                "{text:?}"
+            );
+        }
     }
 
     #[test]

@@ -7,26 +7,11 @@
 
 use super::backend::AssumeFailure;
 use super::filter::{self, Haystack};
-use crate::profile::{ProfileGraph, ProfileKind};
+use crate::profile::{Profile, ProfileGraph};
 use crate::session::{Session, SessionKind};
 use chrono::{DateTime, Utc};
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use std::path::PathBuf;
-
-/// One profile as the TUI shows it, computed once per (re)load.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ProfileRow {
-    pub name: String,
-    pub kind: ProfileKind,
-    pub account: Option<String>,
-    pub role: Option<String>,
-    pub region: Option<String>,
-    /// Whether some step of the chain asks for an MFA code.
-    pub mfa: bool,
-    /// `base → ops → admin`.
-    pub chain: String,
-    pub diagnostics: Vec<String>,
-}
 
 /// Which panel keys go to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -143,7 +128,10 @@ pub enum Cmd {
 /// The TUI's whole state; see the module documentation.
 #[derive(Debug)]
 pub struct App {
-    pub profiles: Vec<ProfileRow>,
+    /// The profiles, sorted by name (moved out of the loaded graph, not copied).
+    pub profiles: Vec<Profile>,
+    /// The filter's view of each profile, built when first needed (see
+    /// [`App::prepare_search`]), so the first frame does not wait for it.
     haystacks: Vec<Haystack>,
     /// Problems with the files themselves (not tied to a profile).
     pub file_problems: usize,
@@ -170,9 +158,22 @@ pub struct App {
 }
 
 impl App {
-    /// A new app over `graph`'s profiles at time `now`.
+    /// A new app over a copy of `graph`'s profiles at time `now`.
     pub fn new(graph: &ProfileGraph, now: DateTime<Utc>, colors: bool) -> Self {
-        let mut app = App {
+        let mut app = Self::empty(now, colors);
+        app.set_profiles(graph.file_diagnostics.len(), graph.profiles().to_vec());
+        app
+    }
+
+    /// A new app that takes `graph`'s profiles over (what the runtime does: no copy).
+    pub fn from_graph(graph: ProfileGraph, now: DateTime<Utc>, colors: bool) -> Self {
+        let mut app = Self::empty(now, colors);
+        app.set_profiles(graph.file_diagnostics.len(), graph.into_profiles());
+        app
+    }
+
+    fn empty(now: DateTime<Utc>, colors: bool) -> Self {
+        App {
             profiles: Vec::new(),
             haystacks: Vec::new(),
             file_problems: 0,
@@ -190,41 +191,20 @@ impl App {
             now,
             colors,
             page: 10,
-        };
-        app.set_graph(graph);
-        app
+        }
     }
 
-    fn set_graph(&mut self, graph: &ProfileGraph) {
+    fn set_profiles(&mut self, file_problems: usize, profiles: Vec<Profile>) {
         let keep = self.selected_profile().map(|p| p.name.clone());
-        self.profiles = graph
-            .profiles()
-            .iter()
-            .map(|p| ProfileRow {
-                name: p.name.clone(),
-                kind: p.kind,
-                account: p.account().map(str::to_string),
-                role: p.role_name().map(str::to_string),
-                region: p.region.clone(),
-                mfa: p.mfa_in_chain,
-                chain: p.chain_display(),
-                diagnostics: p.diagnostics.iter().map(|d| d.to_string()).collect(),
-            })
-            .collect();
-        self.haystacks = self
-            .profiles
-            .iter()
-            .map(|p| {
-                Haystack::new(
-                    &p.name,
-                    p.account.as_deref().unwrap_or(""),
-                    p.role.as_deref().unwrap_or(""),
-                    p.region.as_deref().unwrap_or(""),
-                )
-            })
-            .collect();
-        self.file_problems = graph.file_diagnostics.len();
-        self.filtered = filter::rank(&self.haystacks, &self.filter);
+        self.profiles = profiles;
+        self.haystacks.clear();
+        self.file_problems = file_problems;
+        self.filtered = if self.filter.trim().is_empty() {
+            (0..self.profiles.len()).collect()
+        } else {
+            self.prepare_search();
+            filter::rank(&self.haystacks, &self.filter)
+        };
         self.selected = keep
             .and_then(|name| {
                 self.filtered
@@ -234,8 +214,28 @@ impl App {
             .unwrap_or(0);
     }
 
+    /// Builds what filtering needs (each profile's searchable text), if not done yet. The
+    /// runtime calls it right after the first frame; a filter keystroke would otherwise.
+    pub fn prepare_search(&mut self) {
+        if self.haystacks.len() == self.profiles.len() {
+            return;
+        }
+        self.haystacks = self
+            .profiles
+            .iter()
+            .map(|p| {
+                Haystack::new(
+                    &p.name,
+                    p.account().unwrap_or(""),
+                    p.role_name().unwrap_or(""),
+                    p.region.as_deref().unwrap_or(""),
+                )
+            })
+            .collect();
+    }
+
     /// The profile under the cursor, if the filter left any.
-    pub fn selected_profile(&self) -> Option<&ProfileRow> {
+    pub fn selected_profile(&self) -> Option<&Profile> {
         self.filtered.get(self.selected).map(|&i| &self.profiles[i])
     }
 
@@ -326,8 +326,8 @@ impl App {
                 vec![]
             }
             Msg::ConfigReloaded(graph) => {
-                self.set_graph(&graph);
                 let problems = graph.all_diagnostics().count();
+                self.set_profiles(graph.file_diagnostics.len(), graph.into_profiles());
                 if problems > 0 {
                     self.info(format!(
                         "reloaded {} profiles; {problems} problem(s), run `rolecall check`",
@@ -416,6 +416,7 @@ impl App {
 
     fn refilter(&mut self, extended: bool) {
         let keep = self.selected_profile().map(|p| p.name.clone());
+        self.prepare_search();
         self.filtered = if extended {
             filter::rank_among(&self.haystacks, &self.filter, self.filtered.clone())
         } else {

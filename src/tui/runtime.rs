@@ -43,12 +43,10 @@ type Tty = Terminal<CrosstermBackend<Stdout>>;
 
 /// Runs the TUI until the user quits or a signal arrives.
 pub async fn run(graph: ProfileGraph, backend: Arc<dyn Backend>, opts: RunOptions) -> Result<()> {
-    let mut app = App::new(&graph, Utc::now(), opts.colors);
+    let mut app = App::from_graph(graph, Utc::now(), opts.colors);
     if let Some(banner) = &opts.banner {
         app.info(banner.clone());
     }
-    // Freeing thousands of profiles is not worth a delay before the first frame.
-    tokio::task::spawn_blocking(move || drop(graph));
     install_panic_hook();
     let _guard = TerminalGuard::enter()?;
     let mut terminal = Terminal::new(CrosstermBackend::new(io::stdout()))?;
@@ -77,9 +75,11 @@ pub async fn run(graph: ProfileGraph, backend: Arc<dyn Backend>, opts: RunOption
     let mut sigint = signal(SignalKind::interrupt()).context("cannot watch SIGINT")?;
     let mut mtimes = crate::fsutil::modification_times(&opts.watch);
 
-    // The first frame, then the slow one-time set-up, off this task.
+    // The first frame, then the one-time set-up it did not need: the filter's index here,
+    // the STS configuration and the assume's graph on other threads.
     terminal.draw(|f| view::draw(&app, f))?;
     tokio::spawn(tasks.backend.prepare());
+    app.prepare_search();
     loop {
         terminal.draw(|f| view::draw(&app, f))?;
         let msg = tokio::select! {

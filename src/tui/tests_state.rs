@@ -47,14 +47,17 @@ fn starts_with_every_profile_sorted() {
             .iter()
             .find(|p| p.name == "demo-admin-mfa")
             .unwrap()
-            .mfa
+            .mfa_in_chain
     );
     let deploy = app
         .profiles
         .iter()
         .find(|p| p.name == "demo-ops-deploy")
         .unwrap();
-    assert_eq!(deploy.chain, "demo-base → demo-ops → demo-ops-deploy");
+    assert_eq!(
+        deploy.chain_display(),
+        "demo-base → demo-ops → demo-ops-deploy"
+    );
 }
 
 #[test]

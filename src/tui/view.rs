@@ -4,8 +4,9 @@
 //! Secrets never reach the screen: the export overlay shows masked values and the command
 //! that prints the real ones.
 
-use super::app::{App, Focus, Modal, ProfileRow, StatusLevel, EXPORT_FORMATS};
+use super::app::{App, Focus, Modal, StatusLevel, EXPORT_FORMATS};
 use crate::credentials::session_env;
+use crate::profile::Profile;
 use crate::secret::mask;
 use crate::session::{Session, SessionKind};
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -143,13 +144,13 @@ fn draw_profiles(app: &App, frame: &mut Frame, area: Rect) {
         let mut cells = vec![
             Cell::from(p.name.as_str()),
             Cell::from(p.kind.as_str()).style(fg(app, Color::Blue)),
-            Cell::from(dash(p.account.as_deref())),
-            Cell::from(dash(p.role.as_deref())),
+            Cell::from(dash(p.account())),
+            Cell::from(dash(p.role_name())),
         ];
         if wide {
             cells.push(Cell::from(dash(p.region.as_deref())));
         }
-        cells.push(if p.mfa {
+        cells.push(if p.mfa_in_chain {
             Cell::from("MFA").style(fg(app, Color::Magenta))
         } else {
             Cell::from("")
@@ -173,7 +174,7 @@ fn draw_profiles(app: &App, frame: &mut Frame, area: Rect) {
 }
 
 /// The selected row's chain and its first problem, under the table.
-fn detail_line<'a>(app: &App, p: Option<&'a ProfileRow>) -> Paragraph<'a> {
+fn detail_line<'a>(app: &App, p: Option<&'a Profile>) -> Paragraph<'a> {
     let Some(p) = p else {
         let text = if app.profiles.is_empty() {
             "no profiles in ~/.aws/config or ~/.aws/credentials"
@@ -184,7 +185,7 @@ fn detail_line<'a>(app: &App, p: Option<&'a ProfileRow>) -> Paragraph<'a> {
     };
     let mut spans = vec![
         Span::styled("chain: ", fg(app, Color::DarkGray)),
-        Span::raw(p.chain.as_str()),
+        Span::raw(p.chain_display()),
     ];
     if let Some(region) = &p.region {
         spans.push(Span::styled(
