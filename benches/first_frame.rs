@@ -110,7 +110,11 @@ fn first_frame(binary: &Path, config: &Path, cache: &Path) -> Duration {
 }
 
 fn main() {
-    let binary = Path::new(env!("CARGO_BIN_EXE_rolecall"));
+    // ROLECALL_BENCH_BIN times another build (an older commit, say) the same way.
+    let binary = std::env::var_os("ROLECALL_BENCH_BIN")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_BIN_EXE_rolecall")));
+    let binary = binary.as_path();
     let cache = tempfile::tempdir().unwrap();
     for n in [1_000, 5_000, 10_000] {
         let config = generated(n);
