@@ -1,7 +1,7 @@
 //! The validated profile graph: load both files, classify each profile, resolve chains.
 
 use super::files::{ConfigPaths, FileKind};
-use super::parse::{parse_file, parse_file_in_parts, MergedSection, ParsedFile, ProfileTable};
+use super::parse::{parse_file_in_parts, MergedSection, ParsedFile, ProfileTable};
 use super::{CredentialSource, Diagnostic, Location, Profile, ProfileKind, RoleArn};
 use crate::credentials::Credentials;
 use crate::secret::Secret;
@@ -56,8 +56,12 @@ impl ProfileGraph {
         mut file_diagnostics: Vec<Diagnostic>,
     ) -> Self {
         let threads = threads_for(config.len() + credentials.len());
-        let mut config = parse_file_in_parts(FileKind::Config, config, threads);
-        let mut credentials = parse_file(FileKind::Credentials, credentials);
+        let mut config = parse_file_in_parts(FileKind::Config, config, threads_for(config.len()));
+        let mut credentials = parse_file_in_parts(
+            FileKind::Credentials,
+            credentials,
+            threads_for(credentials.len()),
+        );
         let table = ProfileTable::merge([&mut config, &mut credentials]);
         let files = Files {
             paths: &paths,
@@ -66,18 +70,10 @@ impl ProfileGraph {
         file_diagnostics.extend(files.format_problems(&config, &credentials));
         let mut raw: Vec<&MergedSection<'_>> = table.profiles.iter().collect();
         raw.sort_unstable_by(|a, b| a.name.cmp(b.name));
-        let built = map_in_parts(raw.len(), threads, |i| {
-            (classify(raw[i], &files), static_credentials(raw[i]))
-        });
-        let mut static_keys = HashMap::new();
-        let profiles: Vec<Profile> = built
-            .into_iter()
-            .map(|(p, keys)| {
-                if let Some(keys) = keys {
-                    static_keys.insert(p.name.clone(), keys);
-                }
-                p
-            })
+        let profiles = map_in_parts(raw.len(), threads, |i| classify(raw[i], &files));
+        let static_keys: HashMap<String, Credentials> = raw
+            .iter()
+            .filter_map(|raw| Some((raw.name.to_string(), static_credentials(raw)?)))
             .collect();
         let mut graph = ProfileGraph {
             profiles,
