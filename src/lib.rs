@@ -11,6 +11,7 @@ pub mod credentials;
 pub mod demo;
 pub mod fsutil;
 pub mod output;
+pub mod parallel;
 pub mod profile;
 pub mod resolve;
 pub mod secret;

@@ -4,6 +4,7 @@ use super::files::{ConfigPaths, FileKind};
 use super::parse::{parse_file_in_parts, MergedSection, ParsedFile, ProfileTable};
 use super::{CredentialSource, Diagnostic, Location, Profile, ProfileKind, RoleArn};
 use crate::credentials::Credentials;
+use crate::parallel::map_in_parts;
 use crate::secret::Secret;
 use std::collections::HashMap;
 use std::path::Path;
@@ -223,33 +224,6 @@ fn threads_for(bytes: usize) -> usize {
     const BYTES_PER_THREAD: usize = 128 * 1024;
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     (bytes / BYTES_PER_THREAD).clamp(1, cores.min(4))
-}
-
-/// `(0..n).map(f)`, in order, on up to `threads` threads.
-fn map_in_parts<T: Send>(n: usize, threads: usize, f: impl Fn(usize) -> T + Sync) -> Vec<T> {
-    if threads < 2 || n < 2 * threads {
-        return (0..n).map(f).collect();
-    }
-    let per_thread = n.div_ceil(threads);
-    std::thread::scope(|scope| {
-        let f = &f;
-        let mut handles = (0..n).step_by(per_thread).map(|start| {
-            scope.spawn(move || {
-                (start..(start + per_thread).min(n))
-                    .map(f)
-                    .collect::<Vec<T>>()
-            })
-        });
-        let first = handles.next().expect("n > 0");
-        let rest: Vec<_> = handles.collect();
-        // The first part grows in place (a large block is remapped, not copied).
-        let mut all = first.join().expect("profile graph thread");
-        all.reserve_exact(n - all.len());
-        for handle in rest {
-            all.extend(handle.join().expect("profile graph thread"));
-        }
-        all
-    })
 }
 
 /// Reads one file; a missing file is empty, anything else unreadable is a diagnostic.

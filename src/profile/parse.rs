@@ -12,6 +12,7 @@
 //! the conformance corpus and generated files.
 
 use super::files::FileKind;
+use crate::parallel::map_in_parts;
 use std::borrow::Cow;
 use std::collections::HashMap;
 
@@ -96,15 +97,9 @@ pub fn parse_file_in_parts(kind: FileKind, text: &str, parts: usize) -> ParsedFi
     if chunks.len() < 2 {
         return parse_file(kind, text);
     }
-    let parsed: Vec<ParsedFile<'_>> = std::thread::scope(|scope| {
-        let handles: Vec<_> = chunks
-            .iter()
-            .map(|&(first_line, chunk)| scope.spawn(move || parse_lines(kind, chunk, first_line)))
-            .collect();
-        handles
-            .into_iter()
-            .map(|h| h.join().expect("parser thread"))
-            .collect()
+    let parsed = map_in_parts(chunks.len(), chunks.len(), |i| {
+        let (first_line, chunk) = chunks[i];
+        parse_lines(kind, chunk, first_line)
     });
     let mut all = ParsedFile {
         kind,
