@@ -3,12 +3,13 @@
 //! (The whole-process first frame in a real terminal is `benches/first_frame.rs`.)
 //! Prints the median of several runs for each; the figures go in docs/BENCHMARKS.md.
 
+mod common;
+use common::generated;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::backend::TestBackend;
 use ratatui::Terminal;
 use rolecall::profile::{ConfigPaths, ProfileGraph};
 use rolecall::tui::Msg;
-use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 fn median(mut runs: Vec<Duration>) -> Duration {
@@ -25,20 +26,6 @@ fn time<T>(runs: usize, mut f: impl FnMut() -> T) -> Duration {
         drop(out); // freeing is not part of what is timed
     }
     median(all)
-}
-
-fn generated(n: usize) -> PathBuf {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(format!("target/bench/config-{n}"));
-    if !dir.join("config").exists() {
-        let status = std::process::Command::new("python3")
-            .arg(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("benches/gen_config.py"))
-            .arg(n.to_string())
-            .arg(&dir)
-            .status()
-            .expect("python3 benches/gen_config.py");
-        assert!(status.success());
-    }
-    dir
 }
 
 fn main() {

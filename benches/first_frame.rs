@@ -8,6 +8,8 @@
 //! building the screen, entering the alternate screen and drawing. Prints the median and
 //! range of 11 runs for each size.
 
+mod common;
+use common::generated;
 use std::io::{Read, Write};
 use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
 use std::os::unix::process::CommandExt;
@@ -16,21 +18,6 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 const MARKER: &[u8] = b"q quit";
-
-fn generated(n: usize) -> PathBuf {
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    let dir = root.join(format!("target/bench/config-{n}"));
-    if !dir.join("config").exists() {
-        let status = Command::new("python3")
-            .arg(root.join("benches/gen_config.py"))
-            .arg(n.to_string())
-            .arg(&dir)
-            .status()
-            .expect("python3 benches/gen_config.py");
-        assert!(status.success());
-    }
-    dir
-}
 
 /// A pseudo-terminal of `cols` x `rows`: (controller, terminal side).
 fn pty(cols: u16, rows: u16) -> (std::fs::File, OwnedFd) {

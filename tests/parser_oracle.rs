@@ -128,11 +128,17 @@ fn compare(label: &str, config: &str, credentials: &str) -> Seen {
     });
     let table = ProfileTable::merge([&mut ours_config, &mut ours_credentials]);
 
-    let mut ours: Vec<&str> = table.profiles.iter().map(|p| p.name).collect();
-    let mut theirs: Vec<&str> = sdk.profiles().collect();
-    ours.sort_unstable();
-    theirs.sort_unstable();
-    assert_eq!(ours, theirs, "profile names differ: {}", context());
+    let sorted = |names: &mut dyn Iterator<Item = &str>| -> Vec<String> {
+        let mut all: Vec<String> = names.map(str::to_string).collect();
+        all.sort_unstable();
+        all
+    };
+    assert_eq!(
+        sorted(&mut table.profiles.iter().map(|p| p.name)),
+        sorted(&mut sdk.profiles()),
+        "profile names differ: {}",
+        context()
+    );
     for profile in &table.profiles {
         let properties: HashMap<String, Property> = profile
             .properties
@@ -152,11 +158,12 @@ fn compare(label: &str, config: &str, credentials: &str) -> Seen {
         );
     }
 
-    let mut ours: Vec<&str> = table.sso_sessions.iter().map(|s| s.name).collect();
-    let mut theirs: Vec<&str> = sdk.sso_sessions().collect();
-    ours.sort_unstable();
-    theirs.sort_unstable();
-    assert_eq!(ours, theirs, "sso-session names differ: {}", context());
+    assert_eq!(
+        sorted(&mut table.sso_sessions.iter().map(|s| s.name)),
+        sorted(&mut sdk.sso_sessions()),
+        "sso-session names differ: {}",
+        context()
+    );
     for session in &table.sso_sessions {
         let sdk_session = sdk.sso_session(session.name).unwrap();
         for p in &session.properties {
