@@ -140,6 +140,9 @@ fn run_tui(demo: bool) -> Result<()> {
         let watched = vec![paths.config.clone(), paths.credentials.clone()];
         (Arc::new(move || ProfileGraph::load(&paths)), watched)
     };
+    // The profiles first, before the runtime's threads start: on a busy machine they only
+    // compete with the load for the first frame.
+    let graph = loader();
     let store =
         SessionStore::open(SessionStore::default_dir()).context("cannot open the session store")?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -156,7 +159,7 @@ fn run_tui(demo: bool) -> Result<()> {
         // Loaded after the first frame (`Backend::prepare`), not before it.
         let sts = rolecall::sts::Sts::new();
         let backend = CoreBackend::new(loader.clone(), sts, store);
-        rolecall::tui::run(loader(), Arc::new(backend), opts).await
+        rolecall::tui::run(graph, Arc::new(backend), opts).await
     })
 }
 

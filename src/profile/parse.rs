@@ -78,7 +78,7 @@ pub struct ParsedFile<'a> {
 
 /// Where the parser is: in which section and on which property a continuation line lands.
 struct Cursor {
-    section: usize,
+    /// Index into the current section's properties.
     property: Option<usize>,
     /// The property's first line had no value, so continuation lines are sub-properties.
     sub_properties: bool,
@@ -167,6 +167,9 @@ fn parse_lines(kind: FileKind, text: &str, first_line: usize) -> ParsedFile<'_> 
     let mut sections: Vec<Section<'_>> = Vec::new();
     let mut errors = Vec::new();
     let mut cursor: Option<Cursor> = None;
+    // The current section's properties gather here and move to the section, at their exact
+    // size, when it ends: one allocation a section and no spare capacity.
+    let mut current: Vec<Property<'_>> = Vec::new();
     for (index, line) in lines(text).enumerate() {
         let number = index + first_line;
         let mut fail = |message: String| {
@@ -186,9 +189,9 @@ fn parse_lines(kind: FileKind, text: &str, first_line: usize) -> ParsedFile<'_> 
                     Section::broken(number)
                 }
             };
+            close_section(&mut sections, &mut current);
             sections.push(section);
             cursor = Some(Cursor {
-                section: sections.len() - 1,
                 property: None,
                 sub_properties: false,
             });
@@ -198,7 +201,6 @@ fn parse_lines(kind: FileKind, text: &str, first_line: usize) -> ParsedFile<'_> 
             fail("Expected a profile definition".to_string());
             continue;
         };
-        let section = &mut sections[at.section];
         if line.starts_with(WHITESPACE) {
             let Some(property) = at.property else {
                 fail("Expected a property definition, found continuation".to_string());
@@ -210,7 +212,7 @@ fn parse_lines(kind: FileKind, text: &str, first_line: usize) -> ParsedFile<'_> 
                     continue;
                 }
             }
-            let value = section.properties[property].value.to_mut();
+            let value = current[property].value.to_mut();
             value.push('\n');
             value.push_str(trim(line));
             continue;
@@ -222,11 +224,12 @@ fn parse_lines(kind: FileKind, text: &str, first_line: usize) -> ParsedFile<'_> 
                     file: kind,
                     line: number,
                 };
-                at.property = Some(section.set(key, Cow::Borrowed(value), origin));
+                at.property = Some(set(&mut current, key, Cow::Borrowed(value), origin));
             }
             Err(e) => fail(e.message("property")),
         }
     }
+    close_section(&mut sections, &mut current);
     ParsedFile {
         kind,
         sections,
@@ -320,17 +323,32 @@ impl<'a> Section<'a> {
             properties: Vec::new(),
         }
     }
+}
 
-    /// Sets `key` (its last assignment in a section wins); returns its index.
-    fn set(&mut self, key: Cow<'a, str>, value: Cow<'a, str>, origin: Origin) -> usize {
-        if let Some(i) = self.properties.iter().position(|p| p.key == key) {
-            self.properties[i].value = value;
-            self.properties[i].origin = origin;
-            return i;
-        }
-        self.properties.push(Property { key, value, origin });
-        self.properties.len() - 1
+/// Moves the gathered properties into the last section.
+fn close_section<'a>(sections: &mut [Section<'a>], current: &mut Vec<Property<'a>>) {
+    if let Some(last) = sections.last_mut() {
+        // Not `mem::take`: the section gets an exact-size vector, the scratch keeps its room.
+        let mut exact = Vec::with_capacity(current.len());
+        exact.append(current);
+        last.properties = exact;
     }
+}
+
+/// Sets `key` in a section's properties (its last assignment wins); returns its index.
+fn set<'a>(
+    properties: &mut Vec<Property<'a>>,
+    key: Cow<'a, str>,
+    value: Cow<'a, str>,
+    origin: Origin,
+) -> usize {
+    if let Some(i) = properties.iter().position(|p| p.key == key) {
+        properties[i].value = value;
+        properties[i].origin = origin;
+        return i;
+    }
+    properties.push(Property { key, value, origin });
+    properties.len() - 1
 }
 
 /// Why a property line is rejected.
