@@ -6,7 +6,8 @@
 //! (the key hints ending in "q quit") has been written to the terminal; then types `q` and
 //! waits for it to exit. Everything a user waits for is inside: exec, loading the files,
 //! building the screen, entering the alternate screen and drawing. Prints the median and
-//! range of 11 runs for each size.
+//! range of 11 runs for each size; with `ROLECALL_BENCH_BIN=path`, another build's too,
+//! alternated run by run, and the median ratio of the pairs.
 
 mod common;
 use common::generated;
@@ -97,24 +98,48 @@ fn first_frame(binary: &Path, config: &Path, cache: &Path) -> Duration {
 }
 
 fn main() {
-    // ROLECALL_BENCH_BIN times another build (an older commit, say) the same way.
-    let binary = std::env::var_os("ROLECALL_BENCH_BIN")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_BIN_EXE_rolecall")));
-    let binary = binary.as_path();
+    let this = PathBuf::from(env!("CARGO_BIN_EXE_rolecall"));
+    // ROLECALL_BENCH_BIN=path: also time another build (an older commit, say), run by run
+    // in alternation with this one, so both see the same machine.
+    let other = std::env::var_os("ROLECALL_BENCH_BIN").map(PathBuf::from);
     let cache = tempfile::tempdir().unwrap();
     for n in [1_000, 5_000, 10_000] {
         let config = generated(n);
-        first_frame(binary, &config, cache.path()); // warm-up
-        let mut runs: Vec<Duration> = (0..11)
-            .map(|_| first_frame(binary, &config, cache.path()))
-            .collect();
-        runs.sort();
+        first_frame(&this, &config, cache.path()); // warm-up
+        let (mut runs, mut other_runs, mut ratios) = (Vec::new(), Vec::new(), Vec::new());
+        for _ in 0..11 {
+            let a = first_frame(&this, &config, cache.path());
+            runs.push(a);
+            if let Some(other) = &other {
+                let b = first_frame(other, &config, cache.path());
+                other_runs.push(b);
+                ratios.push(a.as_secs_f64() / b.as_secs_f64());
+            }
+        }
         println!(
-            "{n:>6} profiles: TUI first frame (whole process, 160x48 pty) median {:.1?} (min {:.1?}, max {:.1?})",
-            runs[runs.len() / 2],
-            runs[0],
-            runs[runs.len() - 1]
+            "{n:>6} profiles: TUI first frame (whole process, 160x48 pty) {}",
+            summary(&mut runs)
         );
+        if !other_runs.is_empty() {
+            ratios.sort_by(f64::total_cmp);
+            println!(
+                "{:>6} {}: {}; this/other median {:.2}",
+                "",
+                other.as_ref().unwrap().display(),
+                summary(&mut other_runs),
+                ratios[ratios.len() / 2]
+            );
+        }
     }
+}
+
+/// "median M (min A, max B)".
+fn summary(runs: &mut [Duration]) -> String {
+    runs.sort();
+    format!(
+        "median {:.1?} (min {:.1?}, max {:.1?})",
+        runs[runs.len() / 2],
+        runs[0],
+        runs[runs.len() - 1]
+    )
 }
