@@ -357,10 +357,62 @@ fn static_credentials(raw: &MergedSection<'_>) -> Option<Credentials> {
     })
 }
 
+/// The keys rolecall reads from a profile, found in one pass over its properties (instead
+/// of a search per key: this runs for every profile of the files).
+#[derive(Default)]
+struct Keys<'a> {
+    role_arn: Option<&'a str>,
+    source_profile: Option<&'a str>,
+    credential_source: Option<&'a str>,
+    web_identity_token_file: Option<&'a str>,
+    duration_seconds: Option<&'a str>,
+    sso_session: Option<&'a str>,
+    aws_access_key_id: Option<&'a str>,
+    aws_secret_access_key: Option<&'a str>,
+    sso_start_url: Option<&'a str>,
+    credential_process: Option<&'a str>,
+    mfa_serial: Option<&'a str>,
+    external_id: Option<&'a str>,
+    role_session_name: Option<&'a str>,
+    region: Option<&'a str>,
+    sso_account_id: Option<&'a str>,
+    sso_role_name: Option<&'a str>,
+}
+
+impl<'a> Keys<'a> {
+    fn of(raw: &'a MergedSection<'_>) -> Self {
+        let mut keys = Keys::default();
+        for property in &raw.properties {
+            let value = Some(property.value.as_ref());
+            match property.key.as_ref() {
+                "role_arn" => keys.role_arn = value,
+                "source_profile" => keys.source_profile = value,
+                "credential_source" => keys.credential_source = value,
+                "web_identity_token_file" => keys.web_identity_token_file = value,
+                "duration_seconds" => keys.duration_seconds = value,
+                "sso_session" => keys.sso_session = value,
+                "aws_access_key_id" => keys.aws_access_key_id = value,
+                "aws_secret_access_key" => keys.aws_secret_access_key = value,
+                "sso_start_url" => keys.sso_start_url = value,
+                "credential_process" => keys.credential_process = value,
+                "mfa_serial" => keys.mfa_serial = value,
+                "external_id" => keys.external_id = value,
+                "role_session_name" => keys.role_session_name = value,
+                "region" => keys.region = value,
+                "sso_account_id" => keys.sso_account_id = value,
+                "sso_role_name" => keys.sso_role_name = value,
+                _ => {}
+            }
+        }
+        keys
+    }
+}
+
 /// One profile's kind and fields, with the diagnostics that need only the profile itself.
 fn classify(raw: &MergedSection<'_>, files: &Files<'_, '_>) -> Profile {
     let name = raw.name.to_string();
-    let get = |key: &str| raw.get(key).map(str::to_string);
+    let keys = Keys::of(raw);
+    let own = |value: Option<&str>| value.map(str::to_string);
     let mut diagnostics = Vec::new();
     let mut report = |key: &str, message: String| {
         diagnostics.push(Diagnostic {
@@ -370,7 +422,7 @@ fn classify(raw: &MergedSection<'_>, files: &Files<'_, '_>) -> Profile {
         })
     };
 
-    let role_arn = get("role_arn");
+    let role_arn = own(keys.role_arn);
     let role = role_arn.as_deref().and_then(RoleArn::parse);
     if let (Some(arn), None) = (&role_arn, &role) {
         report(
@@ -378,8 +430,8 @@ fn classify(raw: &MergedSection<'_>, files: &Files<'_, '_>) -> Profile {
             format!("role_arn '{arn}' is not an IAM role ARN (arn:aws:iam::ACCOUNT:role/NAME)"),
         );
     }
-    let source_profile = get("source_profile");
-    let credential_source = get("credential_source");
+    let source_profile = own(keys.source_profile);
+    let credential_source = own(keys.credential_source);
     if let Some(cs) = &credential_source {
         if CredentialSource::parse(cs).is_none() {
             report(
@@ -399,7 +451,7 @@ fn classify(raw: &MergedSection<'_>, files: &Files<'_, '_>) -> Profile {
     if role_arn.is_some()
         && source_profile.is_none()
         && credential_source.is_none()
-        && raw.get("web_identity_token_file").is_none()
+        && keys.web_identity_token_file.is_none()
     {
         report(
             "role_arn",
@@ -417,7 +469,7 @@ fn classify(raw: &MergedSection<'_>, files: &Files<'_, '_>) -> Profile {
             format!("{key} is set but role_arn is not; it has no effect"),
         );
     }
-    let duration_seconds = match raw.get("duration_seconds") {
+    let duration_seconds = match keys.duration_seconds {
         None => None,
         Some(text) => match text.trim().parse::<u32>() {
             Ok(d) if DURATION_RANGE.contains(&d) => Some(d),
@@ -437,7 +489,7 @@ fn classify(raw: &MergedSection<'_>, files: &Files<'_, '_>) -> Profile {
             }
         },
     };
-    let sso_session = get("sso_session");
+    let sso_session = own(keys.sso_session);
     if let Some(s) = &sso_session {
         if files.table.sso_session(s).is_none() {
             report(
@@ -446,23 +498,22 @@ fn classify(raw: &MergedSection<'_>, files: &Files<'_, '_>) -> Profile {
             );
         }
     }
-    let has_static_keys =
-        raw.get("aws_access_key_id").is_some() && raw.get("aws_secret_access_key").is_some();
-    if raw.get("aws_access_key_id").is_some() != raw.get("aws_secret_access_key").is_some() {
+    let has_static_keys = keys.aws_access_key_id.is_some() && keys.aws_secret_access_key.is_some();
+    if keys.aws_access_key_id.is_some() != keys.aws_secret_access_key.is_some() {
         report(
             "aws_access_key_id",
             "only one of aws_access_key_id and aws_secret_access_key is set".to_string(),
         );
     }
-    let web_identity_token_file = get("web_identity_token_file");
+    let web_identity_token_file = own(keys.web_identity_token_file);
     if web_identity_token_file.is_some() && role_arn.is_none() {
         report(
             "web_identity_token_file",
             "web_identity_token_file is set but role_arn is not; both are needed".to_string(),
         );
     }
-    let sso_start_url = get("sso_start_url");
-    let credential_process = get("credential_process");
+    let sso_start_url = own(keys.sso_start_url);
+    let credential_process = own(keys.credential_process);
     // The AWS CLI's provider order for a profile: assume-role, web identity, SSO,
     // static keys, credential_process.
     let kind = if role_arn.is_some() && web_identity_token_file.is_some() {
@@ -487,15 +538,15 @@ fn classify(raw: &MergedSection<'_>, files: &Files<'_, '_>) -> Profile {
         source_profile,
         credential_source,
         credential_process,
-        mfa_serial: get("mfa_serial"),
+        mfa_serial: own(keys.mfa_serial),
         duration_seconds,
-        external_id: get("external_id"),
-        role_session_name: get("role_session_name"),
-        region: get("region"),
+        external_id: own(keys.external_id),
+        role_session_name: own(keys.role_session_name),
+        region: own(keys.region),
         sso_session,
         sso_start_url,
-        sso_account_id: get("sso_account_id"),
-        sso_role_name: get("sso_role_name"),
+        sso_account_id: own(keys.sso_account_id),
+        sso_role_name: own(keys.sso_role_name),
         web_identity_token_file,
         has_static_keys,
         chain: vec![name.clone()],
