@@ -173,13 +173,13 @@ impl<'a> Resolver<'a> {
             };
             let label = step_label(i + 2, format!("assume {role_arn} from '{from}'"));
             let mut request = AssumeRoleRequest {
-                role_arn,
+                role_arn: role_arn.to_string(),
                 session_name: role
                     .role_session_name
-                    .clone()
-                    .unwrap_or_else(default_session_name),
+                    .as_deref()
+                    .map_or_else(default_session_name, str::to_string),
                 duration_seconds: role.duration_seconds,
-                external_id: role.external_id.clone(),
+                external_id: role.external_id.as_deref().map(str::to_string),
                 mfa: None,
             };
             if let Some(serial) = &role.mfa_serial {
@@ -194,11 +194,11 @@ impl<'a> Resolver<'a> {
                         fail(
                             label.clone(),
                             ResolveErrorKind::MfaRequired {
-                                serial: serial.clone(),
+                                serial: serial.to_string(),
                             },
                         )
                     })?;
-                    request.mfa = Some((serial.clone(), code));
+                    request.mfa = Some((serial.to_string(), code));
                 }
             }
             current = self
@@ -216,7 +216,7 @@ impl<'a> Resolver<'a> {
             kind: SessionKind::Profile,
             credentials: current,
             source: description,
-            region: profile.region.clone(),
+            region: profile.region.as_deref().map(str::to_string),
             obtained: Utc::now(),
         };
         if session.expiration().is_some() {
@@ -274,7 +274,7 @@ impl<'a> Resolver<'a> {
             kind: SessionKind::MfaSource,
             credentials: creds.clone(),
             source: format!("session-token with MFA {serial}"),
-            region: base.region.clone(),
+            region: base.region.as_deref().map(str::to_string),
             obtained: Utc::now(),
         })?;
         Ok(creds)
@@ -351,7 +351,7 @@ impl<'a> Resolver<'a> {
             .chain
             .iter()
             .filter_map(|n| self.graph.get(n))
-            .find_map(|p| p.region.clone())
+            .find_map(|p| p.region.as_deref().map(str::to_string))
             .or_else(|| std::env::var("AWS_REGION").ok())
             .or_else(|| std::env::var("AWS_DEFAULT_REGION").ok())
             .unwrap_or_else(|| DEFAULT_REGION.to_string())

@@ -412,7 +412,7 @@ impl<'a> Keys<'a> {
 fn classify(raw: &MergedSection<'_>, files: &Files<'_, '_>) -> Profile {
     let name = raw.name.to_string();
     let keys = Keys::of(raw);
-    let own = |value: Option<&str>| value.map(str::to_string);
+    let own = |value: Option<&str>| value.map(Box::<str>::from);
     let mut diagnostics = Vec::new();
     let mut report = |key: &str, message: String| {
         diagnostics.push(Diagnostic {
