@@ -1,6 +1,5 @@
 //! `rolecall env-file PROFILE [PATH]`: a dotenv file for a session, 0600, written atomically.
 
-use crate::credentials::session_env;
 use crate::fsutil::{read_no_follow, write_private_atomic};
 use crate::output::{render, Format};
 use crate::session::Session;
@@ -25,11 +24,7 @@ pub enum EnvFileError {
 
 /// The file's contents: the marker line, then the dotenv lines.
 pub fn env_file_text(session: &Session) -> String {
-    let env = session_env(
-        &session.credentials,
-        session.region.as_deref(),
-        &session.profile,
-    );
+    let env = session.env();
     let expires = session
         .expiration()
         .map(|e| format!("; expires {}", e.to_rfc3339_opts(SecondsFormat::Secs, true)))

@@ -1,6 +1,6 @@
 //! `rolecall exec PROFILE -- CMD ARGS…` and the subshell: run a program in a session's environment.
 
-use crate::credentials::{session_env, REMOVED_VARS};
+use crate::credentials::REMOVED_VARS;
 use crate::session::Session;
 use std::process::{Command, ExitStatus};
 
@@ -21,11 +21,7 @@ pub fn command_with_session(program: &str, args: &[String], session: &Session) -
     for var in CLEARED_VARS.iter().chain(REMOVED_VARS) {
         cmd.env_remove(var);
     }
-    for (k, v) in session_env(
-        &session.credentials,
-        session.region.as_deref(),
-        &session.profile,
-    ) {
+    for (k, v) in session.env() {
         cmd.env(k, v);
     }
     cmd

@@ -36,6 +36,11 @@ impl Session {
         self.credentials.expiration
     }
 
+    /// The variables this session sets (see [`crate::credentials::session_env`]).
+    pub fn env(&self) -> Vec<(String, String)> {
+        crate::credentials::session_env(&self.credentials, self.region.as_deref(), &self.profile)
+    }
+
     /// Seconds left at `now` (negative once expired); `None` when it never expires.
     pub fn seconds_left(&self, now: DateTime<Utc>) -> Option<i64> {
         self.expiration().map(|e| (e - now).num_seconds())

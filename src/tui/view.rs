@@ -5,7 +5,6 @@
 //! that prints the real ones.
 
 use super::app::{App, Focus, Modal, StatusLevel, EXPORT_FORMATS};
-use crate::credentials::session_env;
 use crate::profile::Profile;
 use crate::secret::mask;
 use crate::session::{Session, SessionKind};
@@ -442,11 +441,7 @@ const PLAIN_VARS: &[&str] = &[
 ];
 
 fn draw_export(app: &App, frame: &mut Frame, session: &Session, format: usize) {
-    let env = session_env(
-        &session.credentials,
-        session.region.as_deref(),
-        &session.profile,
-    );
+    let env = session.env();
     let area = popup(frame, 76, env.len() as u16 + 7);
     let name = EXPORT_FORMATS[format % EXPORT_FORMATS.len()].name();
     let mut lines = vec![Line::from(vec![
