@@ -69,14 +69,7 @@ pub fn write_table(graph: &ProfileGraph, out: &mut impl Write) -> io::Result<()>
     out.write_all(b"CHAIN\n")?;
     for p in graph.profiles() {
         write_cells(out, cells(p), &widths)?;
-        // The chain as people read it, base first (what `Profile::chain_display` returns).
-        for (i, name) in p.chain.iter().rev().enumerate() {
-            if i > 0 {
-                out.write_all(" → ".as_bytes())?;
-            }
-            out.write_all(name.as_bytes())?;
-        }
-        out.write_all(b"\n")?;
+        writeln!(out, "{}", p.chain_display())?;
     }
     let problems = graph.all_diagnostics().count();
     if problems > 0 {

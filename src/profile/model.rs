@@ -216,18 +216,25 @@ impl Profile {
             .or(self.sso_role_name.as_deref())
     }
 
-    /// The chain as people read it, base first: `base → ops → admin`.
-    pub fn chain_display(&self) -> String {
-        let arrows = " → ".len() * self.chain.len().saturating_sub(1);
-        let mut out =
-            String::with_capacity(self.chain.iter().map(String::len).sum::<usize>() + arrows);
-        for (i, name) in self.chain.iter().rev().enumerate() {
+    /// The chain as people read it, base first: `base → ops → admin` (written straight
+    /// to a formatter, so a table of thousands of rows needs no string per row).
+    pub fn chain_display(&self) -> ChainDisplay<'_> {
+        ChainDisplay(&self.chain)
+    }
+}
+
+/// [`Profile::chain_display`]: a chain, base first, joined by ` → `.
+pub struct ChainDisplay<'a>(&'a [String]);
+
+impl std::fmt::Display for ChainDisplay<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        for (i, name) in self.0.iter().rev().enumerate() {
             if i > 0 {
-                out.push_str(" → ");
+                f.write_str(" → ")?;
             }
-            out.push_str(name);
+            f.write_str(name)?;
         }
-        out
+        Ok(())
     }
 }
 

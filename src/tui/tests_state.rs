@@ -55,7 +55,7 @@ fn starts_with_every_profile_sorted() {
         .find(|p| p.name == "demo-ops-deploy")
         .unwrap();
     assert_eq!(
-        deploy.chain_display(),
+        deploy.chain_display().to_string(),
         "demo-base → demo-ops → demo-ops-deploy"
     );
 }

@@ -184,7 +184,7 @@ fn detail_line<'a>(app: &App, p: Option<&'a Profile>) -> Paragraph<'a> {
     };
     let mut spans = vec![
         Span::styled("chain: ", fg(app, Color::DarkGray)),
-        Span::raw(p.chain_display()),
+        Span::raw(p.chain_display().to_string()),
     ];
     if let Some(region) = &p.region {
         spans.push(Span::styled(
