@@ -145,6 +145,35 @@ mod tests {
     use std::time::Duration;
 
     #[tokio::test]
+    async fn prepare_loads_what_the_first_assume_needs() {
+        let dir = tempfile::tempdir().unwrap();
+        let paths = ConfigPaths::in_dir(dir.path());
+        std::fs::write(&paths.config, "[profile a]\nregion = x\n").unwrap();
+        let loads = Arc::new(AtomicUsize::new(0));
+        let (counter, loader_paths) = (loads.clone(), paths.clone());
+        let loader: GraphLoader = Arc::new(move || {
+            counter.fetch_add(1, Ordering::SeqCst);
+            ProfileGraph::load(&loader_paths)
+        });
+        let store = SessionStore::open(dir.path().join("cache")).unwrap();
+        let backend = CoreBackend::new(loader, Sts::new(), store);
+        assert!(
+            !backend.sts.is_loaded(),
+            "STS configuration loaded before it was needed"
+        );
+        assert_eq!(loads.load(Ordering::SeqCst), 0);
+        backend.prepare().await;
+        assert!(backend.sts.is_loaded());
+        assert_eq!(loads.load(Ordering::SeqCst), 1);
+        assert!(backend.current_graph().get("a").is_some());
+        assert_eq!(
+            loads.load(Ordering::SeqCst),
+            1,
+            "the assume loaded the graph again"
+        );
+    }
+
+    #[tokio::test]
     async fn graph_is_loaded_again_only_when_the_files_change() {
         let dir = tempfile::tempdir().unwrap();
         let paths = ConfigPaths::in_dir(dir.path());

@@ -98,6 +98,12 @@ impl Sts {
         sts
     }
 
+    /// Whether the SDK configuration has been loaded.
+    #[cfg(test)]
+    pub(crate) fn is_loaded(&self) -> bool {
+        self.sdk.initialized()
+    }
+
     /// Loads the SDK configuration now, if not done yet.
     pub async fn prepare(&self) {
         self.sdk().await;
