@@ -144,19 +144,24 @@ mod tests {
     use std::sync::atomic::{AtomicUsize, Ordering};
     use std::time::Duration;
 
-    #[tokio::test]
-    async fn prepare_loads_what_the_first_assume_needs() {
+    /// A backend over `[profile a]` in a temporary directory, counting its graph loads.
+    fn counting_backend() -> (tempfile::TempDir, Arc<AtomicUsize>, CoreBackend) {
         let dir = tempfile::tempdir().unwrap();
         let paths = ConfigPaths::in_dir(dir.path());
         std::fs::write(&paths.config, "[profile a]\nregion = x\n").unwrap();
         let loads = Arc::new(AtomicUsize::new(0));
-        let (counter, loader_paths) = (loads.clone(), paths.clone());
+        let counter = loads.clone();
         let loader: GraphLoader = Arc::new(move || {
             counter.fetch_add(1, Ordering::SeqCst);
-            ProfileGraph::load(&loader_paths)
+            ProfileGraph::load(&paths)
         });
         let store = SessionStore::open(dir.path().join("cache")).unwrap();
-        let backend = CoreBackend::new(loader, Sts::new(), store);
+        (dir, loads, CoreBackend::new(loader, Sts::new(), store))
+    }
+
+    #[tokio::test]
+    async fn prepare_loads_what_the_first_assume_needs() {
+        let (_dir, loads, backend) = counting_backend();
         assert!(
             !backend.sts.is_loaded(),
             "STS configuration loaded before it was needed"
@@ -175,17 +180,8 @@ mod tests {
 
     #[tokio::test]
     async fn graph_is_loaded_again_only_when_the_files_change() {
-        let dir = tempfile::tempdir().unwrap();
+        let (dir, loads, backend) = counting_backend();
         let paths = ConfigPaths::in_dir(dir.path());
-        std::fs::write(&paths.config, "[profile a]\nregion = x\n").unwrap();
-        let loads = Arc::new(AtomicUsize::new(0));
-        let (counter, loader_paths) = (loads.clone(), paths.clone());
-        let loader: GraphLoader = Arc::new(move || {
-            counter.fetch_add(1, Ordering::SeqCst);
-            ProfileGraph::load(&loader_paths)
-        });
-        let store = SessionStore::open(dir.path().join("cache")).unwrap();
-        let backend = CoreBackend::new(loader, Sts::load().await, store);
         assert!(backend.current_graph().get("a").is_some());
         assert!(backend.current_graph().get("a").is_some());
         assert_eq!(
