@@ -10,6 +10,7 @@ pub mod cli;
 pub mod credentials;
 pub mod demo;
 pub mod fsutil;
+pub mod http;
 pub mod output;
 pub mod parallel;
 pub mod profile;

@@ -5,7 +5,7 @@ use crate::credentials::Credentials;
 use crate::profile::{CredentialSource, Profile, ProfileGraph, ProfileKind};
 use crate::session::{needs_refresh, Session, SessionKind, SessionStore};
 use crate::source::{self, BaseCredentials, MetadataConfig};
-use crate::sts::{default_session_name, AssumeRoleRequest, MfaCode, Sts, StsError, DEFAULT_REGION};
+use crate::sts::{default_session_name, AssumeRoleRequest, MfaCode, Sts, StsError, StsTarget};
 use chrono::Utc;
 use futures::future::BoxFuture;
 
@@ -253,7 +253,7 @@ impl<'a> Resolver<'a> {
         base: &Profile,
         serial: &str,
         keys: &Credentials,
-        region: &str,
+        region: &StsTarget,
         mfa: &dyn MfaPrompt,
     ) -> Result<Credentials, ResolveErrorKind> {
         if let Ok(Some(cached)) = self.cached(&base.name, SessionKind::MfaSource) {
@@ -345,15 +345,22 @@ impl<'a> Resolver<'a> {
         }
     }
 
-    /// The region STS is called in: the profile's, then the chain's, then the environment's.
-    fn sts_region(&self, profile: &Profile) -> String {
-        profile
+    /// Where STS is called: the profile's region, then the chain's, then the environment's.
+    fn sts_region(&self, profile: &Profile) -> StsTarget {
+        let region = profile
             .chain
             .iter()
             .filter_map(|n| self.graph.get(n))
             .find_map(|p| p.region.as_deref().map(str::to_string))
             .or_else(|| std::env::var("AWS_REGION").ok())
             .or_else(|| std::env::var("AWS_DEFAULT_REGION").ok())
-            .unwrap_or_else(|| DEFAULT_REGION.to_string())
+            .unwrap_or_else(|| "us-east-1".to_string());
+        let endpoint_url = std::env::var("AWS_ENDPOINT_URL_STS")
+            .or_else(|_| std::env::var("AWS_ENDPOINT_URL"))
+            .ok();
+        StsTarget {
+            endpoint_url,
+            ..StsTarget::in_region(region)
+        }
     }
 }

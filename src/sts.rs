@@ -1,22 +1,59 @@
 //! STS calls (AssumeRole, GetSessionToken) through aws-sdk-sts, with errors a person can act on.
 //!
-//! The SDK configuration is loaded once per process; it honours the endpoint overrides the
-//! SDK knows (`AWS_ENDPOINT_URL_STS`, `AWS_ENDPOINT_URL`, `endpoint_url` in the profile),
-//! which is also how the tests reach a local emulator.
+//! Every call is configured from what the caller resolved for that one call (an
+//! [`StsTarget`]: the region, an endpoint override, FIPS and dual-stack), never from the
+//! environment's `AWS_PROFILE`: settings of an unrelated profile must not decide where
+//! long-term keys are sent. A call that carries an MFA code is never retried, so a
+//! one-time code cannot be sent twice.
 
 use crate::credentials::Credentials;
 use crate::secret::Secret;
 use aws_config::retry::RetryConfig;
 use aws_config::timeout::TimeoutConfig;
-use aws_config::{BehaviorVersion, Region, SdkConfig};
+use aws_config::{BehaviorVersion, Region};
 use aws_sdk_sts::error::{ProvideErrorMetadata, SdkError};
 use aws_smithy_types::error::display::DisplayErrorContext;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
-use tokio::sync::OnceCell;
 
-/// The region STS is called in when neither the profile nor the environment names one.
-pub const DEFAULT_REGION: &str = "us-east-1";
+/// Where one STS call goes and how: resolved from the profile the call is made for.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct StsTarget {
+    pub region: String,
+    /// `AWS_ENDPOINT_URL_STS`, `AWS_ENDPOINT_URL`, or the profile's `services`/`endpoint_url`.
+    pub endpoint_url: Option<String>,
+    pub use_fips: bool,
+    pub use_dual_stack: bool,
+}
+
+impl StsTarget {
+    /// The standard endpoint of `region`, without overrides.
+    pub fn in_region(region: impl Into<String>) -> Self {
+        StsTarget {
+            region: region.into(),
+            endpoint_url: None,
+            use_fips: false,
+            use_dual_stack: false,
+        }
+    }
+}
+
+impl std::fmt::Display for StsTarget {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.endpoint_url {
+            Some(url) => write!(f, "{url} ({})", self.region)?,
+            None => write!(f, "{}", self.region)?,
+        }
+        if self.use_fips {
+            f.write_str(", FIPS")?;
+        }
+        if self.use_dual_stack {
+            f.write_str(", dual-stack")?;
+        }
+        Ok(())
+    }
+}
 
 /// A six-digit MFA code. The type exists so a code is checked once, where it is typed.
 #[derive(Clone, PartialEq, Eq)]
@@ -75,63 +112,32 @@ pub struct AssumeRoleRequest {
     pub mfa: Option<(String, MfaCode)>,
 }
 
-/// An STS client factory: the SDK configuration, loaded once, on first use.
-///
-/// Loading it reads the AWS config files through aws-config (for endpoint overrides such as
-/// `AWS_ENDPOINT_URL_STS`) and the TLS roots: tens of milliseconds that a TUI must not
-/// spend before its first frame. [`Sts::prepare`] does it ahead of the first call.
+/// Makes STS calls; cheap to clone. Nothing is loaded until the first call (or
+/// [`Sts::prepare`]): a TUI must not spend its first frame on it.
 #[derive(Clone, Debug, Default)]
 pub struct Sts {
-    sdk: Arc<OnceCell<SdkConfig>>,
+    prepared: Arc<AtomicBool>,
 }
 
 impl Sts {
-    /// A factory whose SDK configuration is loaded when first needed.
+    /// A client whose set-up happens on first use.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// A factory with its SDK configuration already loaded.
-    pub async fn load() -> Self {
-        let sts = Self::new();
-        sts.prepare().await;
-        sts
-    }
-
-    /// Whether the SDK configuration has been loaded.
+    /// Whether [`Sts::prepare`] ran.
     #[cfg(test)]
     pub(crate) fn is_loaded(&self) -> bool {
-        self.sdk.initialized()
+        self.prepared.load(Ordering::Relaxed)
     }
 
-    /// Loads the SDK configuration now, if not done yet.
+    /// Builds the shared HTTPS client ahead of the first call.
     pub async fn prepare(&self) {
-        self.sdk().await;
+        drop(crate::http::client());
+        self.prepared.store(true, Ordering::Relaxed);
     }
 
-    /// The SDK configuration (endpoint overrides, retries), without probing for
-    /// credentials or a region: rolecall supplies both for every call.
-    async fn sdk(&self) -> &SdkConfig {
-        self.sdk
-            .get_or_init(|| async {
-                aws_config::defaults(BehaviorVersion::latest())
-                    .region(Region::new(DEFAULT_REGION))
-                    .no_credentials()
-                    .retry_config(RetryConfig::standard().with_max_attempts(2))
-                    .timeout_config(
-                        TimeoutConfig::builder()
-                            .connect_timeout(Duration::from_secs(3))
-                            .operation_attempt_timeout(Duration::from_secs(10))
-                            .operation_timeout(Duration::from_secs(20))
-                            .build(),
-                    )
-                    .load()
-                    .await
-            })
-            .await
-    }
-
-    async fn client(&self, creds: &Credentials, region: &str) -> aws_sdk_sts::Client {
+    fn client(&self, creds: &Credentials, target: &StsTarget, retry: bool) -> aws_sdk_sts::Client {
         let provider = aws_credential_types::Credentials::new(
             creds.access_key_id.clone(),
             creds.secret_access_key.expose().to_string(),
@@ -139,9 +145,28 @@ impl Sts {
             None,
             "rolecall",
         );
-        let conf = aws_sdk_sts::config::Builder::from(self.sdk().await)
-            .region(Region::new(region.to_string()))
+        let retry = if retry {
+            RetryConfig::standard().with_max_attempts(2)
+        } else {
+            RetryConfig::disabled()
+        };
+        let mut conf = aws_sdk_sts::Config::builder();
+        conf.set_endpoint_url(target.endpoint_url.clone());
+        let conf = conf
+            .behavior_version(BehaviorVersion::latest())
+            .http_client(crate::http::client())
+            .region(Region::new(target.region.clone()))
+            .use_fips(target.use_fips)
+            .use_dual_stack(target.use_dual_stack)
             .credentials_provider(provider)
+            .retry_config(retry)
+            .timeout_config(
+                TimeoutConfig::builder()
+                    .connect_timeout(Duration::from_secs(3))
+                    .operation_attempt_timeout(Duration::from_secs(10))
+                    .operation_timeout(Duration::from_secs(20))
+                    .build(),
+            )
             .build();
         aws_sdk_sts::Client::from_conf(conf)
     }
@@ -150,12 +175,11 @@ impl Sts {
     pub async fn assume_role(
         &self,
         source: &Credentials,
-        region: &str,
+        target: &StsTarget,
         req: &AssumeRoleRequest,
     ) -> Result<Credentials, StsError> {
         let mut call = self
-            .client(source, region)
-            .await
+            .client(source, target, req.mfa.is_none())
             .assume_role()
             .role_arn(&req.role_arn)
             .role_session_name(&req.session_name)
@@ -171,17 +195,17 @@ impl Sts {
     }
 
     /// GetSessionToken with MFA on long-term keys: the MFA-authenticated source session.
+    /// Never retried: the code is good once.
     pub async fn get_session_token(
         &self,
         source: &Credentials,
-        region: &str,
+        target: &StsTarget,
         serial: &str,
         code: &MfaCode,
         duration_seconds: Option<u32>,
     ) -> Result<Credentials, StsError> {
         let out = self
-            .client(source, region)
-            .await
+            .client(source, target, false)
             .get_session_token()
             .serial_number(serial)
             .token_code(code.as_str())

@@ -213,21 +213,24 @@ fn environment_credential_source() {
 }
 
 #[test]
-fn failing_credential_process_names_the_command() {
+fn failing_credential_process_names_the_program_only() {
     let mut env = Env::new(
-        "[profile proc]\ncredential_process = sh -c 'echo not-json'\n[profile dies]\ncredential_process = sh -c 'exit 3'\n",
+        "[profile proc]\ncredential_process = sh -c 'echo not-json' --token=VAULTTOKEN1\n\
+         [profile dies]\ncredential_process = /bin/sh -c 'exit 3' --token=VAULTTOKEN2\n",
         "",
     );
     env.set("AWS_ENDPOINT_URL_STS", "http://127.0.0.1:9");
     let err = failed(&env.rolecall(&["export", "proc"]));
     assert!(
         err.contains("profile 'proc'")
-            && err.contains("credential_process `sh -c 'echo not-json'` failed"),
+            && err.contains("credential_process `sh` failed")
+            && err.contains("not JSON"),
         "{err}"
     );
     let err = failed(&env.rolecall(&["export", "dies"]));
     assert!(
-        err.contains("credential_process `sh -c 'exit 3'` failed"),
+        err.contains("credential_process `sh` failed: it exited with code 3"),
         "{err}"
     );
+    assert!(!err.contains("VAULTTOKEN"), "{err}");
 }

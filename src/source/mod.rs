@@ -6,6 +6,7 @@
 
 pub mod http;
 mod imds;
+pub mod process;
 
 use crate::credentials::Credentials;
 use crate::profile::CredentialSource;
@@ -15,6 +16,7 @@ use aws_smithy_types::error::display::DisplayErrorContext;
 use std::time::Duration;
 
 pub use imds::{imds_credentials, MetadataConfig};
+pub use process::credential_process;
 
 /// Base credentials and where they came from.
 #[derive(Debug, Clone)]
@@ -47,8 +49,9 @@ pub enum SourceError {
     Imds(String),
     #[error("container credentials endpoint: {0}")]
     Container(String),
-    #[error("credential_process `{command}` failed: {message}")]
-    Process { command: String, message: String },
+    /// `program` is the command's first word only: the rest may hold secrets.
+    #[error("credential_process `{program}` failed: {message}")]
+    Process { program: String, message: String },
     #[error("environment: {0}")]
     Environment(String),
 }
@@ -95,6 +98,10 @@ pub async fn container(config: &MetadataConfig) -> Result<BaseCredentials, Sourc
             )
         })?;
     let provider = aws_config::ecs::EcsCredentialsProvider::builder()
+        .configure(
+            &aws_config::provider_config::ProviderConfig::without_region()
+                .with_http_client(crate::http::client()),
+        )
         .connect_timeout(config.timeout)
         .read_timeout(config.timeout)
         .build();
@@ -113,26 +120,6 @@ pub async fn container(config: &MetadataConfig) -> Result<BaseCredentials, Sourc
         origin: Origin {
             kind: "container-role",
             location,
-        },
-    })
-}
-
-/// `credential_process`: runs the command and reads its `Version: 1` JSON (aws-config's provider).
-pub async fn credential_process(command: &str) -> Result<BaseCredentials, SourceError> {
-    let provider =
-        aws_config::credential_process::CredentialProcessProvider::new(command.to_string());
-    let creds = provider
-        .provide_credentials()
-        .await
-        .map_err(|e| SourceError::Process {
-            command: command.to_string(),
-            message: DisplayErrorContext(&e).to_string(),
-        })?;
-    Ok(BaseCredentials {
-        credentials: from_sdk(&creds),
-        origin: Origin {
-            kind: "custom-process",
-            location: command.to_string(),
         },
     })
 }
