@@ -9,6 +9,7 @@ pub mod backend;
 pub mod cli;
 pub mod credentials;
 pub mod demo;
+pub mod endpoint;
 pub mod fsutil;
 pub mod http;
 pub mod output;
