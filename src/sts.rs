@@ -12,6 +12,7 @@ use aws_config::retry::RetryConfig;
 use aws_config::timeout::TimeoutConfig;
 use aws_config::{BehaviorVersion, Region};
 use aws_sdk_sts::error::{ProvideErrorMetadata, SdkError};
+use aws_smithy_runtime_api::client::http::SharedHttpClient;
 use aws_smithy_types::error::display::DisplayErrorContext;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
@@ -117,12 +118,22 @@ pub struct AssumeRoleRequest {
 #[derive(Clone, Debug, Default)]
 pub struct Sts {
     prepared: Arc<AtomicBool>,
+    /// The HTTP client to use instead of [`crate::http::client`] (fuzzing, tests).
+    http: Option<SharedHttpClient>,
 }
 
 impl Sts {
     /// A client whose set-up happens on first use.
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// STS over `http` instead of the process's HTTPS client (a fake in tests and fuzzing).
+    pub fn with_http_client(http: SharedHttpClient) -> Self {
+        Sts {
+            http: Some(http),
+            ..Self::default()
+        }
     }
 
     /// Whether [`Sts::prepare`] ran.
@@ -154,7 +165,7 @@ impl Sts {
         conf.set_endpoint_url(target.endpoint_url.clone());
         let conf = conf
             .behavior_version(BehaviorVersion::latest())
-            .http_client(crate::http::client())
+            .http_client(self.http.clone().unwrap_or_else(crate::http::client))
             .region(Region::new(target.region.clone()))
             .use_fips(target.use_fips)
             .use_dual_stack(target.use_dual_stack)

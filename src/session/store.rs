@@ -312,9 +312,9 @@ impl SessionStore {
     }
 }
 
-/// Parses the file; the error says where it went wrong but never quotes the contents,
-/// which may hold secrets.
-fn parse(bytes: &[u8]) -> Result<Vec<Session>, String> {
+/// Parses a `sessions.json`; the error says where it went wrong but never quotes the
+/// contents, which may hold secrets.
+pub fn parse(bytes: &[u8]) -> Result<Vec<Session>, String> {
     match serde_json::from_slice::<FileIn>(bytes) {
         Ok(file) if file.version == FORMAT_VERSION => Ok(file.sessions),
         Ok(file) => Err(format!(

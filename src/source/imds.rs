@@ -56,6 +56,25 @@ struct ImdsCredentials {
     expiration: Option<chrono::DateTime<chrono::Utc>>,
 }
 
+/// Parses the credentials document IMDS serves for a role. The error never quotes the
+/// body, which holds secrets.
+pub fn parse_credentials(body: &[u8]) -> Result<Credentials, String> {
+    let parsed: ImdsCredentials = serde_json::from_slice(body).map_err(|e| {
+        format!(
+            "not the expected JSON ({:?} error at line {} column {})",
+            e.classify(),
+            e.line(),
+            e.column()
+        )
+    })?;
+    Ok(Credentials {
+        access_key_id: parsed.access_key_id,
+        secret_access_key: Secret::new(parsed.secret_access_key),
+        session_token: parsed.token.map(Secret::new),
+        expiration: parsed.expiration,
+    })
+}
+
 const TOKEN_HEADER: &str = "X-aws-ec2-metadata-token";
 
 async fn get(
@@ -129,18 +148,11 @@ pub async fn imds_credentials(config: &MetadataConfig) -> Result<BaseCredentials
         .ok_or_else(|| SourceError::Imds(format!("{base} lists no role")))?
         .to_string();
     let body = fetch(format!("{base}{role}")).await?;
-    let parsed: ImdsCredentials = serde_json::from_str(&body).map_err(|e| {
-        SourceError::Imds(format!(
-            "credentials for role '{role}' are not valid JSON ({e})"
-        ))
+    let credentials = parse_credentials(body.as_bytes()).map_err(|e| {
+        SourceError::Imds(format!("credentials for role '{role}' are not usable: {e}"))
     })?;
     Ok(BaseCredentials {
-        credentials: Credentials {
-            access_key_id: parsed.access_key_id,
-            secret_access_key: Secret::new(parsed.secret_access_key),
-            session_token: parsed.token.map(Secret::new),
-            expiration: parsed.expiration,
-        },
+        credentials,
         origin: Origin {
             kind: "iam-role",
             location: format!("{}{}", base, role),
