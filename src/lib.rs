@@ -10,6 +10,7 @@ pub mod cli;
 pub mod credentials;
 pub mod demo;
 pub mod endpoint;
+pub mod envfile;
 pub mod fsutil;
 pub mod http;
 pub mod output;

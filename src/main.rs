@@ -246,13 +246,15 @@ fn run(args: Args) -> Result<ExitCode> {
         }) => {
             let path = path.unwrap_or_else(|| PathBuf::from(".env"));
             let graph = graph();
-            if !force && cli::env_file::is_foreign_file(&path)? {
-                bail!(cli::env_file::EnvFileError::NotOurs(
+            if !force
+                && rolecall::envfile::ownership(&path)? == rolecall::envfile::Ownership::Foreign
+            {
+                bail!(rolecall::envfile::EnvFileError::NotOurs(
                     path.display().to_string()
                 ));
             }
             let session = block_on(cli::context::obtain(&graph, &profile, &obtain.into()))??;
-            cli::env_file::write_env_file(&session, &path, force)?;
+            rolecall::envfile::write_env_file(&session, &path, force)?;
             eprintln!(
                 "rolecall: wrote {} (mode 0600) for profile '{profile}'",
                 path.display()

@@ -1,6 +1,6 @@
 //! Renderers: a session as the text people paste (sh, fish, dotenv, json, …).
 //!
-//! Every renderer takes the variables [`crate::credentials::session_env`] built, so all
+//! Every renderer takes the variables [`crate::session::env::session_env`] built, so all
 //! formats agree on what a session sets; only the JSON-shaped formats and Redshift read
 //! the [`Credentials`] directly, because their shape is fixed by someone else's contract.
 //! Every rendering ends with exactly one newline, so callers can `print!` it.
@@ -16,7 +16,7 @@ pub use shell::shell_quote;
 
 use crate::credentials::Credentials;
 
-/// Renders a session in `format`. `env` is what [`crate::credentials::session_env`]
+/// Renders a session in `format`. `env` is what [`crate::session::env::session_env`]
 /// returned for `creds`: the variables to set, in order.
 pub fn render(format: Format, creds: &Credentials, env: &[(String, String)]) -> String {
     match format {

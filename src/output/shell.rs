@@ -3,7 +3,7 @@
 //! Each quotes every value in its shell's single quotes, the one quoting that expands
 //! nothing, so a secret containing `$`, backticks or newlines arrives byte for byte.
 
-use crate::credentials::REMOVED_VARS;
+use crate::session::env::cleared_vars;
 
 /// Quotes `s` as one POSIX shell word: wrapped in single quotes, each `'` written
 /// `'\''`. The result is always quoted (even when `s` needs no quoting, and `''` for
@@ -22,9 +22,10 @@ pub fn shell_quote(s: &str) -> String {
     out
 }
 
-/// `unset` of the removed variables, then one `export KEY='value'` line per variable.
+/// `unset` of the variables the session clears, then one `export KEY='value'` line per
+/// variable.
 pub(super) fn sh(env: &[(String, String)]) -> String {
-    let mut out = format!("unset {}\n", REMOVED_VARS.join(" "));
+    let mut out = format!("unset {}\n", cleared_vars(env).join(" "));
     for (key, value) in env {
         out.push_str(&format!("export {key}={}\n", shell_quote(value)));
     }
@@ -45,12 +46,11 @@ fn fish_quote(s: &str) -> String {
     out
 }
 
-/// `set -e` of the removed variables, then `set -gx KEY 'value';` per variable.
+/// One `set -e` of the variables the session clears, then `set -gx KEY 'value';` per
+/// variable. Erasing a variable that is not set fails, and fish's `set` keeps that status,
+/// so the erase ends in `or true`: `… | source; and aws …` must not fail on it.
 pub(super) fn fish(env: &[(String, String)]) -> String {
-    let mut out = String::new();
-    for key in REMOVED_VARS {
-        out.push_str(&format!("set -e {key};\n"));
-    }
+    let mut out = format!("set -e {}; or true;\n", cleared_vars(env).join(" "));
     for (key, value) in env {
         out.push_str(&format!("set -gx {key} {};\n", fish_quote(value)));
     }
@@ -77,10 +77,11 @@ fn powershell_quote(s: &str) -> String {
     out
 }
 
-/// `Remove-Item` of the removed variables, then `$Env:KEY = 'value'` per variable.
+/// `Remove-Item` of the variables the session clears, then `$Env:KEY = 'value'` per
+/// variable.
 pub(super) fn powershell(env: &[(String, String)]) -> String {
     let mut out = String::new();
-    for key in REMOVED_VARS {
+    for key in cleared_vars(env) {
         out.push_str(&format!(
             "Remove-Item Env:{key} -ErrorAction SilentlyContinue\n"
         ));
@@ -128,7 +129,9 @@ mod tests {
         let out = sh(&env(&[("A", "x"), ("B", "it's")]));
         assert_eq!(
             out,
-            "unset AWS_PROFILE AWS_DEFAULT_PROFILE\nexport A='x'\nexport B='it'\\''s'\n"
+            "unset AWS_PROFILE AWS_DEFAULT_PROFILE AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY \
+             AWS_SESSION_TOKEN AWS_SECURITY_TOKEN AWS_CREDENTIAL_EXPIRATION\n\
+             export A='x'\nexport B='it'\\''s'\n"
         );
     }
 
@@ -137,7 +140,8 @@ mod tests {
         let out = fish(&env(&[("A", "x"), ("B", r"it's a \ back")]));
         assert_eq!(
             out,
-            "set -e AWS_PROFILE;\nset -e AWS_DEFAULT_PROFILE;\n\
+            "set -e AWS_PROFILE AWS_DEFAULT_PROFILE AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY \
+             AWS_SESSION_TOKEN AWS_SECURITY_TOKEN AWS_CREDENTIAL_EXPIRATION; or true;\n\
              set -gx A 'x';\nset -gx B 'it\\'s a \\\\ back';\n"
         );
     }
@@ -149,6 +153,11 @@ mod tests {
             out,
             "Remove-Item Env:AWS_PROFILE -ErrorAction SilentlyContinue\n\
              Remove-Item Env:AWS_DEFAULT_PROFILE -ErrorAction SilentlyContinue\n\
+             Remove-Item Env:AWS_ACCESS_KEY_ID -ErrorAction SilentlyContinue\n\
+             Remove-Item Env:AWS_SECRET_ACCESS_KEY -ErrorAction SilentlyContinue\n\
+             Remove-Item Env:AWS_SESSION_TOKEN -ErrorAction SilentlyContinue\n\
+             Remove-Item Env:AWS_SECURITY_TOKEN -ErrorAction SilentlyContinue\n\
+             Remove-Item Env:AWS_CREDENTIAL_EXPIRATION -ErrorAction SilentlyContinue\n\
              $Env:A = 'x'\n\
              $Env:B = 'it''s \u{2019}\u{2019}q\u{2019}\u{2019} $x'\n"
         );

@@ -1,8 +1,8 @@
 //! Golden output of [`render`] for every format, built through `session_env`.
 
 use super::*;
-use crate::credentials::session_env;
 use crate::secret::Secret;
+use crate::session::env::session_env;
 use chrono::{TimeZone, Utc};
 
 fn temporary() -> Credentials {
@@ -47,8 +47,8 @@ fn sh() {
 fn fish() {
     assert_eq!(
         out(Format::Fish, &long_term()),
-        "set -e AWS_PROFILE;\n\
-         set -e AWS_DEFAULT_PROFILE;\n\
+        "set -e AWS_PROFILE AWS_DEFAULT_PROFILE AWS_SESSION_TOKEN AWS_SECURITY_TOKEN \
+         AWS_CREDENTIAL_EXPIRATION; or true;\n\
          set -gx AWS_ACCESS_KEY_ID 'AKIAEXAMPLE';\n\
          set -gx AWS_SECRET_ACCESS_KEY 'secret';\n\
          set -gx AWS_REGION 'eu-west-1';\n\
@@ -63,6 +63,9 @@ fn powershell() {
         out(Format::PowerShell, &long_term()),
         "Remove-Item Env:AWS_PROFILE -ErrorAction SilentlyContinue\n\
          Remove-Item Env:AWS_DEFAULT_PROFILE -ErrorAction SilentlyContinue\n\
+         Remove-Item Env:AWS_SESSION_TOKEN -ErrorAction SilentlyContinue\n\
+         Remove-Item Env:AWS_SECURITY_TOKEN -ErrorAction SilentlyContinue\n\
+         Remove-Item Env:AWS_CREDENTIAL_EXPIRATION -ErrorAction SilentlyContinue\n\
          $Env:AWS_ACCESS_KEY_ID = 'AKIAEXAMPLE'\n\
          $Env:AWS_SECRET_ACCESS_KEY = 'secret'\n\
          $Env:AWS_REGION = 'eu-west-1'\n\

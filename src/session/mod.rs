@@ -4,6 +4,7 @@ use crate::credentials::Credentials;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+pub mod env;
 mod store;
 pub use store::*;
 
@@ -36,9 +37,9 @@ impl Session {
         self.credentials.expiration
     }
 
-    /// The variables this session sets (see [`crate::credentials::session_env`]).
+    /// The variables this session sets (see [`env::session_env`]).
     pub fn env(&self) -> Vec<(String, String)> {
-        crate::credentials::session_env(&self.credentials, self.region.as_deref(), &self.profile)
+        env::session_env(&self.credentials, self.region.as_deref(), &self.profile)
     }
 
     /// Seconds left at `now` (negative once expired); `None` when it never expires.

@@ -270,7 +270,7 @@ async fn subshell(terminal: &mut Tty, session: &Session) -> Result<Option<i32>> 
     );
     let _ = stdout.flush();
     let mut command: tokio::process::Command =
-        crate::cli::exec::command_with_session(&shell, &[], session).into();
+        crate::session::env::command_with_env(&shell, &[], &session.env()).into();
     let status = command.status().await;
     enter_tui().context("cannot restore the terminal")?;
     terminal.clear()?;
@@ -285,7 +285,7 @@ pub fn write_env_file(path: &Path, session: &Session, overwrite: bool) -> io::Re
     if !overwrite && std::fs::symlink_metadata(path).is_ok() {
         return Ok(false);
     }
-    crate::cli::env_file::write_env_file(session, path, true)
+    crate::envfile::write_env_file(session, path, true)
         .map(|()| true)
         .map_err(|e| io::Error::other(e.to_string()))
 }
@@ -412,7 +412,7 @@ mod tests {
         let session = crate::tui::test_support::session("ops", 600);
         assert!(write_env_file(&path, &session, false).unwrap());
         let text = std::fs::read_to_string(&path).unwrap();
-        assert!(text.starts_with(crate::cli::env_file::MARKER));
+        assert!(text.starts_with(crate::envfile::MARKER));
         assert!(text.contains("ROLECALL_PROFILE=ops\n"));
         let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
         assert_eq!(mode, 0o600);

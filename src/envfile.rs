@@ -1,0 +1,84 @@
+//! Dotenv files of sessions: what rolecall writes, and when it may replace a file.
+//!
+//! One policy for the CLI and the TUI: a file rolecall wrote (it starts with [`MARKER`])
+//! is replaced without asking; a file someone else wrote is replaced only after an
+//! explicit confirmation that says so (`--force` on the command line, a prompt in the
+//! TUI); a symbolic link is never followed. Files are 0600 and written atomically.
+
+use crate::fsutil::{read_no_follow, write_private_atomic};
+use crate::output::{render, Format};
+use crate::session::Session;
+use chrono::SecondsFormat;
+use std::path::Path;
+
+/// The first line of every file rolecall writes; its presence means rolecall may replace it.
+pub const MARKER: &str = "# written by rolecall";
+
+/// Who a file at the target path belongs to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Ownership {
+    /// Nothing is there yet.
+    Absent,
+    /// A file rolecall wrote: replaced without asking.
+    Ours,
+    /// Something else is there: replaced only when the user confirms it.
+    Foreign,
+}
+
+/// Why a dotenv file was not written.
+#[derive(Debug, thiserror::Error)]
+pub enum EnvFileError {
+    #[error("{0} exists and was not written by rolecall; pass --force to replace it")]
+    NotOurs(String),
+    #[error("cannot write {path}: {source}")]
+    Io {
+        path: String,
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+/// The file's contents: the marker line, then the dotenv lines.
+pub fn env_file_text(session: &Session) -> String {
+    let env = session.env();
+    let expires = session
+        .expiration()
+        .map(|e| format!("; expires {}", e.to_rfc3339_opts(SecondsFormat::Secs, true)))
+        .unwrap_or_default();
+    format!(
+        "{MARKER} for profile {}{expires}\n{}",
+        session.profile,
+        render(Format::Dotenv, &session.credentials, &env)
+    )
+}
+
+/// Whose file is at `path` (a symbolic link there is an error: it is never followed).
+pub fn ownership(path: &Path) -> Result<Ownership, EnvFileError> {
+    let existing = read_no_follow(path).map_err(|source| io_error(path, source))?;
+    Ok(match existing {
+        None => Ownership::Absent,
+        Some(bytes) if bytes.starts_with(MARKER.as_bytes()) => Ownership::Ours,
+        Some(_) => Ownership::Foreign,
+    })
+}
+
+/// Writes the dotenv file (mode 0600, atomic, never through a symlink). A file rolecall
+/// did not write is replaced only with `replace_foreign`.
+pub fn write_env_file(
+    session: &Session,
+    path: &Path,
+    replace_foreign: bool,
+) -> Result<(), EnvFileError> {
+    if !replace_foreign && ownership(path)? == Ownership::Foreign {
+        return Err(EnvFileError::NotOurs(path.display().to_string()));
+    }
+    write_private_atomic(path, env_file_text(session).as_bytes())
+        .map_err(|source| io_error(path, source))
+}
+
+fn io_error(path: &Path, source: std::io::Error) -> EnvFileError {
+    EnvFileError::Io {
+        path: path.display().to_string(),
+        source,
+    }
+}
