@@ -226,9 +226,19 @@ fn threads_for(bytes: usize) -> usize {
     (bytes / BYTES_PER_THREAD).clamp(1, cores.min(4))
 }
 
+/// The most of a config or credentials file rolecall reads: far beyond any real one (a
+/// 10,000-profile config is about 1.5 MiB), small enough that a wrong path cannot
+/// exhaust memory.
+pub const MAX_FILE_BYTES: u64 = 64 << 20;
+
 /// Reads one file; a missing file is empty, anything else unreadable is a diagnostic.
+///
+/// Only a regular file is read (a symbolic link to one is fine): `AWS_CONFIG_FILE=/dev/zero`
+/// or a FIFO would otherwise hang or exhaust memory. The file is opened without blocking
+/// (a FIFO would block `open` itself) and checked after opening, so it cannot be swapped
+/// for something else in between.
 fn read_text(path: &Path, diagnostics: &mut Vec<Diagnostic>) -> String {
-    match std::fs::read(path) {
+    match read_regular_file(path) {
         Ok(bytes) => match String::from_utf8(bytes) {
             Ok(text) => text,
             Err(e) => {
@@ -246,6 +256,44 @@ fn read_text(path: &Path, diagnostics: &mut Vec<Diagnostic>) -> String {
             String::new()
         }
     }
+}
+
+fn read_regular_file(path: &Path) -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
+    use std::os::unix::fs::{FileTypeExt, OpenOptionsExt};
+    let file = std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NONBLOCK | libc::O_CLOEXEC)
+        .open(path)?;
+    let meta = file.metadata()?;
+    let kind = meta.file_type();
+    if !kind.is_file() {
+        let what = if kind.is_dir() {
+            "a directory"
+        } else if kind.is_fifo() {
+            "a FIFO"
+        } else if kind.is_char_device() || kind.is_block_device() {
+            "a device"
+        } else if kind.is_socket() {
+            "a socket"
+        } else {
+            "something else"
+        };
+        return Err(std::io::Error::other(format!(
+            "it is not a regular file ({what}); point AWS_CONFIG_FILE or \
+             AWS_SHARED_CREDENTIALS_FILE at a file"
+        )));
+    }
+    if meta.len() > MAX_FILE_BYTES {
+        return Err(std::io::Error::other(format!(
+            "it is {} MiB, more than the {} MiB rolecall reads; is this the right file?",
+            meta.len() >> 20,
+            MAX_FILE_BYTES >> 20
+        )));
+    }
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    file.take(MAX_FILE_BYTES).read_to_end(&mut bytes)?;
+    Ok(bytes)
 }
 
 fn file_diagnostic(path: &Path, line: usize, message: &str) -> Diagnostic {
