@@ -2,11 +2,14 @@
 
 use crate::fsutil::modification_times;
 use crate::profile::ProfileGraph;
-use crate::resolve::{FixedMfa, ResolveErrorKind, ResolveOptions, Resolver};
-use crate::session::{Session, SessionKind, SessionStore};
+use crate::resolve::{
+    list_sessions, FixedMfa, MfaMode, Planner, ResolveError, ResolveErrorKind, ResolveOptions,
+    Resolver, Vars,
+};
+use crate::session::{ListedSession, SessionKey, SessionStore};
 use crate::source::MetadataConfig;
 use crate::sts::{MfaCode, Sts};
-use crate::tui::backend::{AssumeFailure, Backend};
+use crate::tui::backend::{AssumeFailure, Assumed, Backend};
 use futures::future::BoxFuture;
 use std::sync::{Arc, Mutex};
 use std::time::SystemTime;
@@ -55,70 +58,109 @@ fn file_times(graph: &ProfileGraph) -> Vec<Option<SystemTime>> {
     modification_times(&[graph.paths.config.clone(), graph.paths.credentials.clone()])
 }
 
+/// How a resolution failure reaches the TUI: as the MFA modal, or a status line.
+fn failure(e: ResolveError) -> AssumeFailure {
+    match e.kind {
+        ResolveErrorKind::MfaRequired { serial, reason } => {
+            AssumeFailure::NeedsMfa { serial, reason }
+        }
+        kind if kind.is_wrong_mfa() => AssumeFailure::WrongMfa {
+            message: kind.to_string(),
+        },
+        // The TUI names the profile itself; give it the step and the cause.
+        kind => AssumeFailure::Failed {
+            message: format!("{}{kind}", e.step),
+        },
+    }
+}
+
 impl Backend for CoreBackend {
     fn assume(
         &self,
         profile: String,
-        mfa_code: Option<String>,
-    ) -> BoxFuture<'static, Result<Session, AssumeFailure>> {
+        mfa_code: Option<MfaCode>,
+        refresh: bool,
+    ) -> BoxFuture<'static, Result<Assumed, AssumeFailure>> {
         let this = self.clone();
         Box::pin(async move {
-            let code = match mfa_code.as_deref().map(MfaCode::parse).transpose() {
-                Ok(code) => code,
-                Err(message) => return Err(AssumeFailure::WrongMfa { message }),
-            };
-            let had_code = code.is_some();
             let graph = this.current_graph();
+            let vars = Vars::process();
             let resolver = Resolver {
                 graph: &graph,
                 sts: &this.sts,
-                store: Some(&this.store),
+                store: &this.store,
                 metadata: MetadataConfig::from_env(),
+                vars: &vars,
             };
             let options = ResolveOptions {
-                // A code typed after a failure must reach STS, not the cached session.
-                force_refresh: had_code,
-                ..ResolveOptions::default()
+                // A code typed after a failure must reach STS, not a cached session: it
+                // was asked for because the cached MFA session would not do.
+                force_refresh: refresh || mfa_code.is_some(),
+                renew_mfa: mfa_code.is_some(),
+                mfa_mode: MfaMode::SessionToken,
             };
-            resolver
-                .obtain(&profile, &FixedMfa(code), &options)
+            let obtained = resolver
+                .obtain(&profile, &FixedMfa(mfa_code), &options)
                 .await
-                .map_err(|e| match &e.kind {
-                    ResolveErrorKind::MfaRequired { serial } => AssumeFailure::NeedsMfa {
-                        serial: serial.clone(),
-                    },
-                    kind if kind.is_wrong_mfa() => AssumeFailure::WrongMfa {
-                        message: kind.to_string(),
-                    },
-                    // The TUI names the profile itself; give it the step and the cause.
-                    kind => AssumeFailure::Failed {
-                        message: format!("{}{kind}", e.step),
-                    },
-                })
+                .map_err(failure)?;
+            Ok(Assumed {
+                session: obtained.session,
+                warnings: obtained.warnings,
+            })
         })
     }
 
-    fn sessions(&self) -> BoxFuture<'static, Result<Vec<Session>, String>> {
-        let store = self.store.clone();
+    fn renew_mfa(
+        &self,
+        profile: String,
+        serial: String,
+        code: MfaCode,
+    ) -> BoxFuture<'static, Result<Assumed, AssumeFailure>> {
+        let this = self.clone();
         Box::pin(async move {
-            tokio::task::spawn_blocking(move || store.load())
+            let graph = this.current_graph();
+            let vars = Vars::process();
+            let resolver = Resolver {
+                graph: &graph,
+                sts: &this.sts,
+                store: &this.store,
+                metadata: MetadataConfig::from_env(),
+                vars: &vars,
+            };
+            let obtained = resolver
+                .renew_mfa_session(&profile, &serial, &code)
                 .await
-                .map_err(|e| e.to_string())?
-                .map(|loaded| {
-                    loaded
-                        .sessions
-                        .into_iter()
-                        .filter(|s| s.kind == SessionKind::Profile)
-                        .collect()
-                })
-                .map_err(|e| e.to_string())
+                .map_err(failure)?;
+            Ok(Assumed {
+                session: obtained.session,
+                warnings: obtained.warnings,
+            })
         })
     }
 
-    fn forget(&self, profile: String) -> BoxFuture<'static, Result<(), String>> {
+    fn sessions(&self) -> BoxFuture<'static, Result<Vec<ListedSession>, String>> {
+        let this = self.clone();
+        Box::pin(async move {
+            tokio::task::spawn_blocking(move || {
+                let loaded = this.store.load().map_err(|e| e.to_string())?;
+                let graph = this.current_graph();
+                let vars = Vars::process();
+                let planner = Planner {
+                    graph: &graph,
+                    vars: &vars,
+                    mfa_mode: MfaMode::SessionToken,
+                };
+                Ok(list_sessions(loaded.sessions, &planner))
+            })
+            .await
+            .map_err(|e| e.to_string())?
+        })
+    }
+
+    fn forget(&self, key: SessionKey) -> BoxFuture<'static, Result<(), String>> {
         let store = self.store.clone();
         Box::pin(async move {
-            tokio::task::spawn_blocking(move || store.remove(Some(&profile)).map(|_| ()))
+            tokio::task::spawn_blocking(move || store.remove_key(&key).map(|_| ()))
                 .await
                 .map_err(|e| e.to_string())?
                 .map_err(|e| e.to_string())

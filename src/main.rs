@@ -1,13 +1,11 @@
-//! The `rolecall` binary: no subcommand opens the TUI; subcommands are for scripts.
+//! The `rolecall` binary: the command line's shape (clap) and the dispatch to `cli::` and
+//! `tui::`; no command logic lives here. No subcommand opens the TUI.
 
-use anyhow::{bail, Context, Result};
+use anyhow::Result;
 use clap::{Args as ClapArgs, Parser, Subcommand, ValueEnum};
 use rolecall::cli::{self, context::ObtainArgs};
 use rolecall::output::Format;
-use rolecall::profile::{ConfigPaths, ProfileGraph};
 use rolecall::resolve::MfaMode;
-use rolecall::session::SessionStore;
-use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -81,7 +79,7 @@ struct ObtainFlags {
     /// The six-digit MFA code (otherwise asked on the terminal when needed).
     #[arg(long)]
     mfa_code: Option<String>,
-    /// Ignore a cached session and call STS again.
+    /// Ignore cached sessions (the MFA session too) and call STS again.
     #[arg(long)]
     refresh: bool,
     /// Send the MFA code with AssumeRole itself instead of making one MFA session
@@ -104,7 +102,7 @@ impl From<ObtainFlags> for ObtainArgs {
     }
 }
 
-#[derive(Clone, Copy, ValueEnum)]
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum ListFormat {
     Table,
     Json,
@@ -120,91 +118,20 @@ fn main() -> ExitCode {
     }
 }
 
-fn load_graph(demo: bool) -> ProfileGraph {
-    if demo {
-        rolecall::demo::graph()
-    } else {
-        ProfileGraph::load(&ConfigPaths::from_env())
-    }
-}
-
-/// Opens the TUI on the real core: profiles reloaded from disk on `R` and on change.
-fn run_tui(demo: bool) -> Result<()> {
-    use rolecall::backend::{CoreBackend, GraphLoader};
-    use rolecall::tui::RunOptions;
-    use std::sync::Arc;
-    let paths = ConfigPaths::from_env();
-    let (loader, watch): (GraphLoader, Vec<PathBuf>) = if demo {
-        (Arc::new(rolecall::demo::graph), Vec::new())
-    } else {
-        let watched = vec![paths.config.clone(), paths.credentials.clone()];
-        (Arc::new(move || ProfileGraph::load(&paths)), watched)
-    };
-    // The profiles first, before the runtime's threads start: on a busy machine they only
-    // compete with the load for the first frame.
-    let graph = loader();
-    let store =
-        SessionStore::open(SessionStore::default_dir()).context("cannot open the session store")?;
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()?;
-    let opts = RunOptions {
-        colors: std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
-        loader: loader.clone(),
-        watch,
-        banner: demo.then(rolecall::demo::banner),
-    };
-    runtime.block_on(async {
-        // Loaded after the first frame (`Backend::prepare`), not before it.
-        let sts = rolecall::sts::Sts::new();
-        let backend = CoreBackend::new(loader.clone(), sts, store);
-        rolecall::tui::run(graph, Arc::new(backend), opts).await
-    })
-}
-
-fn block_on<F: std::future::Future>(future: F) -> Result<F::Output> {
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .context("cannot start the async runtime")?;
-    Ok(rt.block_on(future))
-}
-
 fn run(args: Args) -> Result<ExitCode> {
-    if args.demo {
+    let demo = args.demo;
+    if demo {
         rolecall::demo::prepare_environment();
     }
-    let stdout = std::io::stdout();
-    let mut out = std::io::BufWriter::new(stdout.lock());
-    let graph = || load_graph(args.demo);
     match args.command {
         // Piped or redirected: a full-screen UI makes no sense, print the table instead.
         None if !std::io::IsTerminal::is_terminal(&std::io::stdout()) => {
-            let graph = load_graph(args.demo);
-            cli::list::write_table(&graph, &mut out)?;
-            std::mem::forget(graph); // as for `list`
+            cli::list::run(demo, false)?
         }
-        None => {
-            // The TUI writes to stdout from other threads: release our lock first.
-            drop(out);
-            run_tui(args.demo)?;
-            return Ok(ExitCode::SUCCESS);
-        }
-        Some(Command::List { format }) => {
-            let graph = graph();
-            match format {
-                ListFormat::Table => cli::list::write_table(&graph, &mut out)?,
-                ListFormat::Json => cli::list::write_json(&graph, &mut out)?,
-            }
-            // A one-shot command: exiting hands the memory back at once, where freeing
-            // thousands of profiles one by one costs a tenth of the run.
-            std::mem::forget(graph);
-        }
+        None => rolecall::tui::start(demo)?,
+        Some(Command::List { format }) => cli::list::run(demo, format == ListFormat::Json)?,
         Some(Command::Check) => {
-            let problems = cli::list::write_check(&graph(), &mut out)?;
-            out.flush()?;
-            if problems > 0 {
+            if cli::list::check(demo)? {
                 return Ok(ExitCode::from(1));
             }
         }
@@ -214,9 +141,7 @@ fn run(args: Args) -> Result<ExitCode> {
             obtain,
         }) => {
             let format: Format = format.parse().map_err(anyhow::Error::msg)?;
-            let graph = graph();
-            let session = block_on(cli::context::obtain(&graph, &profile, &obtain.into()))??;
-            out.write_all(cli::export::export_text(&session, format).as_bytes())?;
+            cli::export::run(demo, &profile, format, &obtain.into())?
         }
         Some(Command::Exec {
             profile,
@@ -224,19 +149,8 @@ fn run(args: Args) -> Result<ExitCode> {
             obtain,
             command,
         }) => {
-            if let Some(warning) = cli::exec::nested_warning(&profile) {
-                if !nested {
-                    bail!("{warning}");
-                }
-                eprintln!("rolecall: warning: {warning}");
-            }
-            let graph = graph();
-            let session = block_on(cli::context::obtain(&graph, &profile, &obtain.into()))??;
-            drop(out);
-            let status = cli::exec::command_with_session(&command[0], &command[1..], &session)
-                .status()
-                .with_context(|| format!("cannot run `{}`", command[0]))?;
-            return Ok(ExitCode::from(cli::exec::exit_code(status)));
+            let code = cli::exec::run(demo, &profile, nested, &obtain.into(), &command)?;
+            return Ok(ExitCode::from(code));
         }
         Some(Command::EnvFile {
             profile,
@@ -245,54 +159,12 @@ fn run(args: Args) -> Result<ExitCode> {
             obtain,
         }) => {
             let path = path.unwrap_or_else(|| PathBuf::from(".env"));
-            let graph = graph();
-            if !force
-                && rolecall::envfile::ownership(&path)? == rolecall::envfile::Ownership::Foreign
-            {
-                bail!(rolecall::envfile::EnvFileError::NotOurs(
-                    path.display().to_string()
-                ));
-            }
-            let session = block_on(cli::context::obtain(&graph, &profile, &obtain.into()))??;
-            rolecall::envfile::write_env_file(&session, &path, force)?;
-            eprintln!(
-                "rolecall: wrote {} (mode 0600) for profile '{profile}'",
-                path.display()
-            );
+            cli::env_file::run(demo, &profile, &path, force, &obtain.into())?
         }
-        Some(Command::Sessions { format, action }) => {
-            let store = SessionStore::open(SessionStore::default_dir())
-                .context("cannot open the session store")?;
-            if let Some(SessionsAction::Clear { profile }) = action {
-                let n = store.remove(profile.as_deref())?;
-                eprintln!("rolecall: forgot {n} session(s)");
-                return Ok(ExitCode::SUCCESS);
-            }
-            let loaded = store.load()?;
-            for w in &loaded.warnings {
-                eprintln!("rolecall: warning: {w}");
-            }
-            let now = chrono::Utc::now();
-            let active: Vec<_> = loaded
-                .sessions
-                .into_iter()
-                .filter(|s| s.seconds_left(now).is_none_or(|left| left > 0))
-                .collect();
-            match format {
-                ListFormat::Json => {
-                    let all: Vec<_> = active
-                        .iter()
-                        .map(|s| cli::sessions::session_json(s, now))
-                        .collect();
-                    serde_json::to_writer_pretty(&mut out, &all)?;
-                    writeln!(out)?;
-                }
-                ListFormat::Table => {
-                    out.write_all(cli::sessions::sessions_table(&active, now).as_bytes())?
-                }
-            }
-        }
+        Some(Command::Sessions { format, action }) => match action {
+            Some(SessionsAction::Clear { profile }) => cli::sessions::clear(profile.as_deref())?,
+            None => cli::sessions::list(demo, format == ListFormat::Json)?,
+        },
     }
-    out.flush()?;
     Ok(ExitCode::SUCCESS)
 }

@@ -76,6 +76,12 @@ impl MfaCode {
     }
 }
 
+impl Drop for MfaCode {
+    fn drop(&mut self) {
+        zeroize::Zeroize::zeroize(&mut self.0);
+    }
+}
+
 impl std::fmt::Debug for MfaCode {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("MfaCode(******)")

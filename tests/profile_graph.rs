@@ -209,7 +209,7 @@ fn malformed_file_keeps_every_good_profile() {
         files.iter().any(|d| d.starts_with("/cfg/credentials:3: ")),
         "{files:?}"
     );
-    assert!(g.static_credentials("cred").is_some());
+    assert!(g.load_static_keys("cred").unwrap().is_some());
 }
 
 #[test]
@@ -252,9 +252,46 @@ fn credentials_file_overrides_config_values() {
 #[test]
 fn debug_output_holds_no_secret() {
     let g = graph("", BASE);
-    let shown = format!("{:?} {:?}", g, g.static_credentials("base"));
+    let shown = format!("{:?} {:?}", g, g.load_static_keys("base").unwrap());
     assert!(!shown.contains("wJalrXUtnFEMI"), "{shown}");
     assert!(!shown.contains("AKIAIOSFODNN7EXAMPLE"), "{shown}");
+}
+
+#[test]
+fn static_keys_are_read_from_the_files_only_when_a_session_is_made() {
+    let dir = tempfile::tempdir().unwrap();
+    let paths = ConfigPaths::in_dir(dir.path());
+    std::fs::write(&paths.config, "[profile other]\nregion = eu-west-1\n").unwrap();
+    std::fs::write(&paths.credentials, BASE).unwrap();
+    let g = ProfileGraph::load(&paths);
+    let keys = g.get("base").unwrap().static_keys.unwrap();
+    assert!(keys.in_credentials && !keys.in_config && !keys.has_session_token);
+    // The graph holds none of the secret: the keys are read when asked, as the file is now.
+    std::fs::write(
+        &paths.credentials,
+        BASE.replace("wJalrXUtnFEMI", "rotatedSECRET"),
+    )
+    .unwrap();
+    // Only the file holding the keys is parsed: a config file that became unreadable
+    // does not matter.
+    std::fs::remove_file(&paths.config).unwrap();
+    std::fs::create_dir(&paths.config).unwrap();
+    let creds = g.load_static_keys("base").unwrap().unwrap();
+    assert!(creds
+        .secret_access_key
+        .expose()
+        .starts_with("rotatedSECRET"));
+    assert_eq!(g.load_static_keys("other").unwrap(), None);
+    // Keys that are gone are no keys; a file that cannot be read is an error naming it.
+    std::fs::write(&paths.credentials, "").unwrap();
+    assert_eq!(g.load_static_keys("base").unwrap(), None);
+    std::fs::remove_file(&paths.credentials).unwrap();
+    std::fs::create_dir(&paths.credentials).unwrap();
+    let err = g.load_static_keys("base").unwrap_err().to_string();
+    assert!(
+        err.contains("profile 'base'") && err.contains("credentials"),
+        "{err}"
+    );
 }
 
 #[test]

@@ -31,6 +31,8 @@ fn session(profile: &str) -> Session {
         source: "test".into(),
         region: None,
         obtained: Utc::now(),
+        fingerprint: "f".into(),
+        mfa_serial: None,
     }
 }
 
@@ -214,11 +216,7 @@ fn corrupt_file_is_set_aside_and_next_save_works() {
     assert!(loaded.warnings.is_empty());
     assert_eq!(loaded.sessions.len(), 1);
     assert_eq!(
-        store
-            .get("p", SessionKind::Profile)
-            .unwrap()
-            .unwrap()
-            .profile,
+        store.get(&session("p").key()).unwrap().unwrap().profile,
         "p"
     );
 }

@@ -207,8 +207,12 @@ fn exec_sets_the_documented_environment_and_passes_the_exit_status() {
         "AWS_PROFILE must be removed"
     );
     assert!(!vars.contains("stale-token"));
-    // `plain` has no region, its source `keys` does: that is not the session's region.
-    assert!(!vars.contains("AWS_REGION="));
+    // `plain` has no region, its source `keys` does: the nearest region on the chain is
+    // the session's.
+    assert!(
+        vars.lines().any(|l| l == "AWS_REGION=us-west-2"),
+        "no region"
+    );
     // Nested: refused with a hint, unless forced.
     let mut nested = env_for(&moto);
     nested.set("ROLECALL_PROFILE", "admin");

@@ -45,7 +45,9 @@ fn assume_with_mfa_then_dotenv_and_subshell() {
     t.wait_for("MFA code for demo-admin-mfa", WAIT);
     t.send_text("123456");
     t.send_keys(&["Enter"]);
-    let screen = t.wait_for("Sessions 1", WAIT);
+    // The role's session and the MFA session it was assumed from, each with a countdown.
+    let screen = t.wait_for("Sessions 2", WAIT);
+    assert!(screen.contains("demo-base (mfa)"), "{screen}");
     assert!(screen.contains("assumed demo-admin-mfa"), "{screen}");
     // The countdown: an hour's session (duration_seconds = 3600) shows 1h00m or 59:xx.
     assert!(
@@ -59,7 +61,8 @@ fn assume_with_mfa_then_dotenv_and_subshell() {
     t.send_text("e");
     t.wait_for("./.env", WAIT);
     t.send_keys(&["Enter"]);
-    t.wait_for("(mode 0600)", WAIT);
+    // The status line, not the prompt (which says "(mode 0600)" too).
+    t.wait_for("wrote ./.env (mode 0600)", WAIT);
     let env_path = dir.path().join(".env");
     let text = std::fs::read_to_string(&env_path).unwrap();
     // (Messages name the missing variable only: the file holds secrets.)
@@ -79,12 +82,12 @@ fn assume_with_mfa_then_dotenv_and_subshell() {
     t.run("aws sts get-caller-identity --query Arn --output text");
     t.wait_for("arn:aws:sts::222222222222:assumed-role/Admin/tester", WAIT);
     t.run("exit");
-    t.wait_for("Sessions 1", WAIT);
+    t.wait_for("Sessions 2", WAIT);
 
     // Quit: the shell is back and the terminal is in cooked mode with echo.
     t.send_text("q");
     let screen = t.wait_for_prompt(WAIT);
-    assert!(!screen.contains("Sessions 1"), "{screen}");
+    assert!(!screen.contains("Sessions 2"), "{screen}");
     t.run("stty -a | tr ' ' '\\n' | grep -x -e icanon -e echo | sort | tr '\\n' ,; echo END");
     t.wait_for("echo,icanon,END", WAIT);
 }

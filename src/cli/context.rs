@@ -1,11 +1,11 @@
 //! What the session commands share: the graph, the store, STS, and the MFA prompt.
 
-use crate::profile::ProfileGraph;
-use crate::resolve::{FixedMfa, MfaMode, MfaPrompt, ResolveOptions, Resolver};
+use crate::profile::{ConfigPaths, ProfileGraph};
+use crate::resolve::{FixedMfa, MfaMode, MfaPrompt, ResolveOptions, Resolver, Vars};
 use crate::session::{Session, SessionStore};
 use crate::source::MetadataConfig;
 use crate::sts::{MfaCode, Sts};
-use anyhow::{Context as _, Result};
+use anyhow::Result;
 use futures::future::BoxFuture;
 use std::io::{BufRead, Write};
 
@@ -15,6 +15,39 @@ pub struct ObtainArgs {
     pub mfa_code: Option<String>,
     pub refresh: bool,
     pub mfa_mode: MfaMode,
+}
+
+/// The profile graph: the bundled demo's, or the user's files.
+pub fn load_graph(demo: bool) -> ProfileGraph {
+    if demo {
+        crate::demo::graph()
+    } else {
+        ProfileGraph::load(&ConfigPaths::from_env())
+    }
+}
+
+/// The session store, or a memory-only one (with a warning on stderr) when its directory
+/// cannot be used: a broken cache must not stop anyone from getting a session.
+pub fn open_store() -> SessionStore {
+    let (store, warning) = SessionStore::open_or_memory(SessionStore::default_dir());
+    if let Some(warning) = warning {
+        warn(&warning);
+    }
+    store
+}
+
+/// Prints a warning the way every command does.
+pub fn warn(text: &str) {
+    eprintln!("rolecall: warning: {text}");
+}
+
+/// Runs `future` to completion on a fresh single-threaded runtime.
+pub fn block_on<F: std::future::Future>(future: F) -> Result<F::Output> {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| anyhow::anyhow!("cannot start the async runtime: {e}"))?;
+    Ok(rt.block_on(future))
 }
 
 /// Asks for the code on the controlling terminal, once per serial.
@@ -43,7 +76,7 @@ fn read_code_from_tty(prompt: &str) -> Option<MfaCode> {
     for _ in 0..3 {
         write!(writer, "{prompt}").ok()?;
         writer.flush().ok()?;
-        let mut line = String::new();
+        let mut line = zeroize::Zeroizing::new(String::new());
         if reader.read_line(&mut line).ok()? == 0 {
             return None;
         }
@@ -55,23 +88,31 @@ fn read_code_from_tty(prompt: &str) -> Option<MfaCode> {
     None
 }
 
-/// Obtains a session for `profile` the way every command does: cache, chain, MFA.
-pub async fn obtain(graph: &ProfileGraph, profile: &str, args: &ObtainArgs) -> Result<Session> {
-    let store =
-        SessionStore::open(SessionStore::default_dir()).context("cannot open the session store")?;
+/// Obtains a session for `profile` the way every command does: cache, chain, MFA. What
+/// the user should know (a capped duration, a session not cached) goes to stderr.
+pub async fn obtain(
+    graph: &ProfileGraph,
+    store: &SessionStore,
+    profile: &str,
+    args: &ObtainArgs,
+) -> Result<Session> {
     // Loaded on the first STS call: a cached session needs none.
     let sts = Sts::new();
+    let vars = Vars::process();
     let resolver = Resolver {
         graph,
         sts: &sts,
-        store: Some(&store),
+        store,
         metadata: MetadataConfig::from_env(),
+        vars: &vars,
     };
     let options = ResolveOptions {
         force_refresh: args.refresh,
+        // `--refresh` means everything afresh, the MFA session included.
+        renew_mfa: args.refresh,
         mfa_mode: args.mfa_mode,
     };
-    let session = match &args.mfa_code {
+    let obtained = match &args.mfa_code {
         Some(code) => {
             let code = MfaCode::parse(code).map_err(anyhow::Error::msg)?;
             resolver
@@ -80,5 +121,8 @@ pub async fn obtain(graph: &ProfileGraph, profile: &str, args: &ObtainArgs) -> R
         }
         None => resolver.obtain(profile, &TerminalMfa, &options).await?,
     };
-    Ok(session)
+    for warning in &obtained.warnings {
+        warn(warning);
+    }
+    Ok(obtained.session)
 }

@@ -1,6 +1,7 @@
 //! The non-interactive commands: thin layers over the library, one file each.
 
 pub mod context;
+pub mod env_file;
 pub mod exec;
 pub mod export;
 pub mod list;

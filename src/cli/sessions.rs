@@ -1,8 +1,13 @@
-//! `rolecall sessions`: the active sessions and their time left.
+//! `rolecall sessions`: the active sessions, their time left, and whether each is still
+//! what its profile resolves to (a session of a since-edited profile is `stale`).
 
-use crate::session::{Session, SessionKind};
+use super::context::{load_graph, open_store, warn};
+use crate::resolve::{list_sessions, MfaMode, Planner, Vars};
+use crate::session::ListedSession as Listed;
+use anyhow::Result;
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde_json::{json, Value};
+use std::io::Write;
 
 /// Time left as people read it: `59m12s`, `1h02m`, `expired`, or `no expiry`.
 pub fn time_left(seconds: Option<i64>) -> String {
@@ -15,43 +20,44 @@ pub fn time_left(seconds: Option<i64>) -> String {
 }
 
 /// The `sessions --format json` object of one session (no secret in it).
-pub fn session_json(s: &Session, now: DateTime<Utc>) -> Value {
+pub fn session_json(listed: &Listed, now: DateTime<Utc>) -> Value {
+    let s = &listed.session;
     json!({
         "profile": s.profile,
+        "kind": s.kind.as_str(),
         "expiration": s.expiration().map(|e| e.to_rfc3339_opts(SecondsFormat::Secs, true)),
         "seconds_left": s.seconds_left(now).map(|x| x.max(0)),
+        "stale": listed.stale,
         "source": s.source,
     })
 }
 
 /// The table `sessions` prints.
-pub fn sessions_table(sessions: &[Session], now: DateTime<Utc>) -> String {
-    let mut out = String::new();
-    let rows: Vec<[String; 4]> = sessions
+pub fn sessions_table(sessions: &[Listed], now: DateTime<Utc>) -> String {
+    let rows: Vec<[String; 5]> = sessions
         .iter()
-        .map(|s| {
-            let kind = match s.kind {
-                SessionKind::Profile => "profile",
-                SessionKind::MfaSource => "mfa-source",
-            };
+        .map(|l| {
+            let s = &l.session;
             [
                 s.profile.clone(),
-                kind.into(),
+                s.kind.as_str().into(),
                 time_left(s.seconds_left(now)),
+                if l.stale { "stale" } else { "current" }.into(),
                 s.source.clone(),
             ]
         })
         .collect();
-    let headers = ["PROFILE", "KIND", "LEFT", "SOURCE"];
+    let headers = ["PROFILE", "KIND", "LEFT", "STATUS", "SOURCE"];
     let mut widths = headers.map(str::len);
     for r in &rows {
         for (w, c) in widths.iter_mut().zip(r) {
             *w = (*w).max(c.chars().count());
         }
     }
-    let mut push = |cells: [&str; 4]| {
+    let mut out = String::new();
+    let mut push = |cells: [&str; 5]| {
         for (i, c) in cells.iter().enumerate() {
-            if i == 3 {
+            if i == cells.len() - 1 {
                 out.push_str(c);
                 out.push('\n');
             } else {
@@ -61,9 +67,48 @@ pub fn sessions_table(sessions: &[Session], now: DateTime<Utc>) -> String {
     };
     push(headers);
     for r in &rows {
-        push([&r[0], &r[1], &r[2], &r[3]]);
+        push([&r[0], &r[1], &r[2], &r[3], &r[4]]);
     }
     out
+}
+
+/// Prints the active sessions as a table or JSON.
+pub fn list(demo: bool, json: bool) -> Result<()> {
+    let store = open_store();
+    let loaded = store.load()?;
+    for w in &loaded.warnings {
+        warn(w);
+    }
+    let graph = load_graph(demo);
+    let vars = Vars::process();
+    let planner = Planner {
+        graph: &graph,
+        vars: &vars,
+        mfa_mode: MfaMode::SessionToken,
+    };
+    let now = Utc::now();
+    let unexpired = loaded
+        .sessions
+        .into_iter()
+        .filter(|s| s.seconds_left(now).is_none_or(|left| left > 0))
+        .collect();
+    let listed = list_sessions(unexpired, &planner);
+    let mut out = std::io::stdout().lock();
+    if json {
+        let all: Vec<_> = listed.iter().map(|l| session_json(l, now)).collect();
+        serde_json::to_writer_pretty(&mut out, &all)?;
+        writeln!(out)?;
+    } else {
+        out.write_all(sessions_table(&listed, now).as_bytes())?;
+    }
+    Ok(())
+}
+
+/// Forgets one profile's sessions, or all.
+pub fn clear(profile: Option<&str>) -> Result<()> {
+    let n = open_store().remove(profile)?;
+    eprintln!("rolecall: forgot {n} session(s)");
+    Ok(())
 }
 
 #[cfg(test)]

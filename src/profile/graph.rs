@@ -1,38 +1,63 @@
 //! The validated profile graph: load both files, classify each profile, resolve chains.
 
 use super::files::{ConfigPaths, FileKind};
-use super::parse::{parse_file_in_parts, MergedSection, ParsedFile, ProfileTable};
-use super::{CredentialSource, Diagnostic, Location, Profile, ProfileKind, RoleArn};
+use super::parse::{parse_file_in_parts, MergedSection, NameHasher, ParsedFile, ProfileTable};
+use super::{
+    CallSettings, CredentialSource, Diagnostic, Location, Profile, ProfileKind, RoleArn, StaticKeys,
+};
 use crate::credentials::Credentials;
 use crate::parallel::map_in_parts;
 use crate::secret::Secret;
-use std::collections::HashMap;
+use std::hash::Hasher;
 use std::path::Path;
+use zeroize::Zeroizing;
 
 /// STS's bounds for `duration_seconds` (15 minutes to 12 hours).
 pub const DURATION_RANGE: std::ops::RangeInclusive<u32> = 900..=43200;
+
+/// STS limits a role session assumed with another role session's credentials to an hour.
+pub const ROLE_CHAINING_LIMIT: u32 = 3600;
 
 /// Every profile of the user's AWS files, validated, sorted by name.
 ///
 /// Loading never fails: whatever is wrong becomes a [`Diagnostic`] (on the profile it
 /// concerns, or in [`ProfileGraph::file_diagnostics`]) and every good profile is kept.
+///
+/// The graph holds no secret: static keys are read from the files again, by
+/// [`ProfileGraph::load_static_keys`], only when a session is made.
 pub struct ProfileGraph {
     /// Sorted by name: looked up by binary search.
     profiles: Vec<Profile>,
     /// Problems with the files themselves: unreadable, lines that do not parse.
     pub file_diagnostics: Vec<Diagnostic>,
-    /// Static keys by profile name; kept apart so `Profile` never carries a secret.
-    static_keys: HashMap<String, Credentials>,
     pub paths: ConfigPaths,
+    texts: Texts,
+}
+
+/// Where the graph's texts came from, so static keys can be read again.
+enum Texts {
+    /// The files at `paths`.
+    Files,
+    /// Texts given directly (the demo, tests); zeroised with the graph.
+    Given { config: Secret, credentials: Secret },
+}
+
+/// Why a profile's static keys could not be read when a session was made.
+#[derive(Debug, thiserror::Error)]
+#[error("cannot read the keys of profile '{profile}' from {path}: {message}")]
+pub struct StaticKeysError {
+    pub profile: String,
+    pub path: String,
+    pub message: String,
 }
 
 impl std::fmt::Debug for ProfileGraph {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("ProfileGraph")
-            .field("profiles", &self.profiles.len())
+            .field("profiles", &self.profiles)
             .field("file_diagnostics", &self.file_diagnostics)
             .field("paths", &self.paths)
-            .finish()
+            .finish_non_exhaustive()
     }
 }
 
@@ -40,14 +65,26 @@ impl ProfileGraph {
     /// Loads the files at `paths`. A missing file is an empty one, as in the AWS CLI.
     pub fn load(paths: &ConfigPaths) -> Self {
         let mut diagnostics = Vec::new();
-        let config = read_text(&paths.config, &mut diagnostics);
-        let credentials = read_text(&paths.credentials, &mut diagnostics);
-        Self::build(paths.clone(), &config, &credentials, diagnostics)
+        // The credentials file holds keys: its text is zeroised once parsed.
+        let config = Zeroizing::new(read_text(&paths.config, &mut diagnostics));
+        let credentials = Zeroizing::new(read_text(&paths.credentials, &mut diagnostics));
+        Self::build(
+            paths.clone(),
+            &config,
+            &credentials,
+            diagnostics,
+            Texts::Files,
+        )
     }
 
-    /// Builds the graph from file texts (tests, the demo, and `load`).
+    /// Builds the graph from file texts (tests and the demo); `paths` only name them in
+    /// diagnostics.
     pub fn from_texts(paths: ConfigPaths, config: &str, credentials: &str) -> Self {
-        Self::build(paths, config, credentials, Vec::new())
+        let texts = Texts::Given {
+            config: Secret::new(config),
+            credentials: Secret::new(credentials),
+        };
+        Self::build(paths, config, credentials, Vec::new(), texts)
     }
 
     fn build(
@@ -55,6 +92,7 @@ impl ProfileGraph {
         config: &str,
         credentials: &str,
         mut file_diagnostics: Vec<Diagnostic>,
+        texts: Texts,
     ) -> Self {
         let threads = threads_for(config.len() + credentials.len());
         let mut config = parse_file_in_parts(FileKind::Config, config, threads_for(config.len()));
@@ -72,15 +110,11 @@ impl ProfileGraph {
         let mut raw: Vec<&MergedSection<'_>> = table.profiles.iter().collect();
         raw.sort_unstable_by(|a, b| a.name.cmp(b.name));
         let profiles = map_in_parts(raw.len(), threads, |i| classify(raw[i], &files));
-        let static_keys: HashMap<String, Credentials> = raw
-            .iter()
-            .filter_map(|raw| Some((raw.name.to_string(), static_credentials(raw)?)))
-            .collect();
         let mut graph = ProfileGraph {
             profiles,
             file_diagnostics,
-            static_keys,
             paths: paths.clone(),
+            texts,
         };
         graph.resolve_chains(&files, threads);
         graph
@@ -104,9 +138,51 @@ impl ProfileGraph {
             .map(|i| &self.profiles[i])
     }
 
-    /// The static keys a profile holds in the files, if any.
-    pub fn static_credentials(&self, name: &str) -> Option<&Credentials> {
-        self.static_keys.get(name)
+    /// Reads the static keys profile `name` holds, from the files as they are now (only
+    /// the files that hold them are parsed); `None` when the profile holds none.
+    pub fn load_static_keys(&self, name: &str) -> Result<Option<Credentials>, StaticKeysError> {
+        let Some(keys) = self.get(name).and_then(|p| p.static_keys) else {
+            return Ok(None);
+        };
+        let text = |kind: FileKind, wanted: bool| -> Result<Zeroizing<String>, StaticKeysError> {
+            let path = match kind {
+                FileKind::Config => &self.paths.config,
+                FileKind::Credentials => &self.paths.credentials,
+            };
+            if !wanted {
+                return Ok(Zeroizing::new(String::new()));
+            }
+            match &self.texts {
+                Texts::Given {
+                    config,
+                    credentials,
+                } => Ok(Zeroizing::new(
+                    match kind {
+                        FileKind::Config => config,
+                        FileKind::Credentials => credentials,
+                    }
+                    .expose()
+                    .to_string(),
+                )),
+                Texts::Files => read_regular_file(path)
+                    .map(|bytes| Zeroizing::new(String::from_utf8_lossy(&bytes).into_owned()))
+                    .map_err(|e| StaticKeysError {
+                        profile: name.to_string(),
+                        path: path.display().to_string(),
+                        message: e.to_string(),
+                    }),
+            }
+        };
+        let config = text(FileKind::Config, keys.in_config)?;
+        let credentials = text(FileKind::Credentials, keys.in_credentials)?;
+        let mut config = parse_file_in_parts(FileKind::Config, &config, threads_for(config.len()));
+        let mut credentials = parse_file_in_parts(
+            FileKind::Credentials,
+            &credentials,
+            threads_for(credentials.len()),
+        );
+        let table = ProfileTable::merge([&mut config, &mut credentials]);
+        Ok(table.profile(name).and_then(static_credentials))
     }
 
     /// Every diagnostic: the files', then each profile's.
@@ -144,6 +220,72 @@ impl ProfileGraph {
             p.chain = chain;
             p.chain_complete = extra.is_empty();
             p.diagnostics.extend(extra);
+        }
+        // STS's one-hour limit on role chaining: only the rare long durations are checked.
+        let too_long: Vec<(usize, Diagnostic)> = self
+            .profiles
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| p.duration_seconds.is_some_and(|d| d > ROLE_CHAINING_LIMIT))
+            .filter_map(|(i, p)| {
+                let why = self.role_session_source(p)?;
+                let d = p.duration_seconds.unwrap_or_default();
+                Some((
+                    i,
+                    Diagnostic {
+                        profile: Some(p.name.clone()),
+                        location: files.key_location(&p.name, "duration_seconds"),
+                        message: format!(
+                            "duration_seconds {d} is more than STS allows here: a role assumed \
+                             with {why} lasts at most one hour ({ROLE_CHAINING_LIMIT}); \
+                             rolecall asks for {ROLE_CHAINING_LIMIT}"
+                        ),
+                    },
+                ))
+            })
+            .collect();
+        for (i, diagnostic) in too_long {
+            self.profiles[i].diagnostics.push(diagnostic);
+        }
+    }
+
+    /// Why the credentials `profile`'s role is assumed with are a role session, when the
+    /// configuration alone says so (the previous role of the chain, an instance or
+    /// container role, SSO); `None` for long-term keys and for what only the credentials
+    /// themselves can tell (a `credential_process`, keys with a session token).
+    pub fn role_session_source(&self, profile: &Profile) -> Option<String> {
+        profile.role_arn.as_ref()?;
+        let chain: Vec<&Profile> = profile.chain.iter().filter_map(|n| self.get(n)).collect();
+        match chain.as_slice() {
+            [only] if only.assumes_own_role(true) => {
+                match only
+                    .credential_source
+                    .as_deref()
+                    .and_then(CredentialSource::parse)
+                {
+                    Some(CredentialSource::Ec2InstanceMetadata) => {
+                        Some("the instance profile's role session".into())
+                    }
+                    Some(CredentialSource::EcsContainer) => {
+                        Some("the container's role session".into())
+                    }
+                    _ => None,
+                }
+            }
+            [_, next, rest @ ..] => {
+                if !rest.is_empty() || next.assumes_own_role(false) {
+                    Some(format!("the role session of '{}'", next.name))
+                } else {
+                    match next.kind {
+                        ProfileKind::Sso => Some("IAM Identity Center role credentials".into()),
+                        ProfileKind::WebIdentity => {
+                            Some(format!("the web identity role session of '{}'", next.name))
+                        }
+                        _ => None,
+                    }
+                }
+            }
+            _ => None,
         }
     }
 
@@ -394,6 +536,90 @@ impl Files<'_, '_> {
     }
 }
 
+/// STS's bounds for an MFA session (GetSessionToken): 15 minutes to 36 hours.
+pub const MFA_SESSION_DURATION_RANGE: std::ops::RangeInclusive<u32> = 900..=129_600;
+
+/// The profile's [`CallSettings`], `None` when it sets none; problems are reported.
+fn call_settings(
+    keys: &Keys<'_>,
+    files: &Files<'_, '_>,
+    report: &mut impl FnMut(&str, String),
+) -> Option<Box<CallSettings>> {
+    let own = |value: Option<&str>| value.map(Box::<str>::from);
+    let mut flag = |key: &str, value: Option<&str>| -> Option<bool> {
+        let value = value?;
+        match value.trim().to_ascii_lowercase().as_str() {
+            "true" => Some(true),
+            "false" => Some(false),
+            _ => {
+                report(key, format!("{key} '{value}' is neither true nor false"));
+                None
+            }
+        }
+    };
+    let ignore_configured_endpoint_urls = flag(
+        "ignore_configured_endpoint_urls",
+        keys.ignore_configured_endpoint_urls,
+    )
+    .unwrap_or(false);
+    let use_fips_endpoint = flag("use_fips_endpoint", keys.use_fips_endpoint);
+    let use_dualstack_endpoint = flag("use_dualstack_endpoint", keys.use_dualstack_endpoint);
+    let ec2_metadata_v1_disabled = flag("ec2_metadata_v1_disabled", keys.ec2_metadata_v1_disabled);
+    let services_sts = match keys.services {
+        None => None,
+        Some(name) => match files.table.services(name) {
+            Some(section) => section
+                .get("sts")
+                .and_then(|sts| sub_property(sts, "endpoint_url")),
+            None => {
+                report(
+                    "services",
+                    format!("services '{name}' has no [services {name}] section"),
+                );
+                None
+            }
+        },
+    };
+    let mfa_session_duration =
+        keys.mfa_session_duration
+            .and_then(|text| match text.trim().parse::<u32>() {
+                Ok(d) if MFA_SESSION_DURATION_RANGE.contains(&d) => Some(d),
+                _ => {
+                    report(
+                        "mfa_session_duration",
+                        format!(
+                        "mfa_session_duration '{text}' is not a number of seconds in 900..129600 \
+                         (15 minutes to 36 hours); the default of 3600 is used"
+                    ),
+                    );
+                    None
+                }
+            });
+    let settings = CallSettings {
+        sts_endpoint_url: services_sts.or(keys.endpoint_url).map(Box::from),
+        ignore_configured_endpoint_urls,
+        use_fips_endpoint,
+        use_dualstack_endpoint,
+        mfa_session_duration,
+        ec2_metadata_service_endpoint: own(keys.ec2_metadata_service_endpoint),
+        ec2_metadata_service_endpoint_mode: own(keys.ec2_metadata_service_endpoint_mode),
+        ec2_metadata_v1_disabled,
+    };
+    (settings != CallSettings::NONE).then(|| Box::new(settings))
+}
+
+/// `key`'s value among a property's sub-properties (`sts =` followed by indented
+/// `endpoint_url = …` lines, which the parser joins with newlines).
+fn sub_property<'v>(value: &'v str, key: &str) -> Option<&'v str> {
+    value.lines().find_map(|line| {
+        let (k, v) = line.split_once('=')?;
+        k.trim()
+            .eq_ignore_ascii_case(key)
+            .then(|| v.trim())
+            .filter(|v| !v.is_empty())
+    })
+}
+
 fn static_credentials(raw: &MergedSection<'_>) -> Option<Credentials> {
     let id = raw.get("aws_access_key_id")?;
     let secret = raw.get("aws_secret_access_key")?;
@@ -425,6 +651,16 @@ struct Keys<'a> {
     region: Option<&'a str>,
     sso_account_id: Option<&'a str>,
     sso_role_name: Option<&'a str>,
+    aws_session_token: Option<&'a str>,
+    endpoint_url: Option<&'a str>,
+    services: Option<&'a str>,
+    ignore_configured_endpoint_urls: Option<&'a str>,
+    use_fips_endpoint: Option<&'a str>,
+    use_dualstack_endpoint: Option<&'a str>,
+    mfa_session_duration: Option<&'a str>,
+    ec2_metadata_service_endpoint: Option<&'a str>,
+    ec2_metadata_service_endpoint_mode: Option<&'a str>,
+    ec2_metadata_v1_disabled: Option<&'a str>,
 }
 
 impl<'a> Keys<'a> {
@@ -449,6 +685,18 @@ impl<'a> Keys<'a> {
                 "region" => keys.region = value,
                 "sso_account_id" => keys.sso_account_id = value,
                 "sso_role_name" => keys.sso_role_name = value,
+                "aws_session_token" => keys.aws_session_token = value,
+                "endpoint_url" => keys.endpoint_url = value,
+                "services" => keys.services = value,
+                "ignore_configured_endpoint_urls" => keys.ignore_configured_endpoint_urls = value,
+                "use_fips_endpoint" => keys.use_fips_endpoint = value,
+                "use_dualstack_endpoint" => keys.use_dualstack_endpoint = value,
+                "mfa_session_duration" => keys.mfa_session_duration = value,
+                "ec2_metadata_service_endpoint" => keys.ec2_metadata_service_endpoint = value,
+                "ec2_metadata_service_endpoint_mode" => {
+                    keys.ec2_metadata_service_endpoint_mode = value
+                }
+                "ec2_metadata_v1_disabled" => keys.ec2_metadata_v1_disabled = value,
                 _ => {}
             }
         }
@@ -547,6 +795,32 @@ fn classify(raw: &MergedSection<'_>, files: &Files<'_, '_>) -> Profile {
         }
     }
     let has_static_keys = keys.aws_access_key_id.is_some() && keys.aws_secret_access_key.is_some();
+    let static_keys = keys
+        .aws_access_key_id
+        .filter(|_| has_static_keys)
+        .map(|id| {
+            let mut digest = NameHasher::default();
+            digest.write(id.as_bytes());
+            let from = |file: FileKind| {
+                [
+                    "aws_access_key_id",
+                    "aws_secret_access_key",
+                    "aws_session_token",
+                ]
+                .iter()
+                .any(|k| {
+                    raw.property(k)
+                        .is_some_and(|(_, origin)| origin.file == file)
+                })
+            };
+            StaticKeys {
+                key_digest: digest.finish(),
+                has_session_token: keys.aws_session_token.is_some(),
+                in_config: from(FileKind::Config),
+                in_credentials: from(FileKind::Credentials),
+            }
+        });
+    let call_settings = call_settings(&keys, files, &mut report);
     if keys.aws_access_key_id.is_some() != keys.aws_secret_access_key.is_some() {
         report(
             "aws_access_key_id",
@@ -597,6 +871,8 @@ fn classify(raw: &MergedSection<'_>, files: &Files<'_, '_>) -> Profile {
         sso_role_name: own(keys.sso_role_name),
         web_identity_token_file,
         has_static_keys,
+        static_keys,
+        call_settings,
         chain: vec![name.clone()],
         chain_complete: true,
         mfa_in_chain: false,

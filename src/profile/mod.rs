@@ -5,5 +5,8 @@ mod graph;
 mod model;
 pub mod parse;
 pub use files::{ConfigPaths, FileKind};
-pub use graph::{ProfileGraph, DURATION_RANGE};
+pub use graph::{
+    ProfileGraph, StaticKeysError, DURATION_RANGE, MAX_FILE_BYTES, MFA_SESSION_DURATION_RANGE,
+    ROLE_CHAINING_LIMIT,
+};
 pub use model::*;

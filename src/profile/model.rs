@@ -162,6 +162,53 @@ impl std::fmt::Display for Diagnostic {
     }
 }
 
+/// Settings of a profile that only some calls read: where STS and the instance metadata
+/// service are, and how long an MFA session lasts. Kept apart (and boxed in [`Profile`])
+/// because most profiles set none of them.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct CallSettings {
+    /// STS's endpoint for this profile: its `services` section's `sts` → `endpoint_url`,
+    /// else its own `endpoint_url` (the SDKs' order).
+    pub sts_endpoint_url: Option<Box<str>>,
+    /// `ignore_configured_endpoint_urls = true`: neither the above nor the environment's
+    /// `AWS_ENDPOINT_URL*` apply.
+    pub ignore_configured_endpoint_urls: bool,
+    pub use_fips_endpoint: Option<bool>,
+    pub use_dualstack_endpoint: Option<bool>,
+    /// `mfa_session_duration`: seconds the MFA session (GetSessionToken) is asked to last.
+    pub mfa_session_duration: Option<u32>,
+    pub ec2_metadata_service_endpoint: Option<Box<str>>,
+    pub ec2_metadata_service_endpoint_mode: Option<Box<str>>,
+    pub ec2_metadata_v1_disabled: Option<bool>,
+}
+
+impl CallSettings {
+    /// The settings of a profile that sets none.
+    pub const NONE: CallSettings = CallSettings {
+        sts_endpoint_url: None,
+        ignore_configured_endpoint_urls: false,
+        use_fips_endpoint: None,
+        use_dualstack_endpoint: None,
+        mfa_session_duration: None,
+        ec2_metadata_service_endpoint: None,
+        ec2_metadata_service_endpoint_mode: None,
+        ec2_metadata_v1_disabled: None,
+    };
+}
+
+/// What static keys a profile holds, without the keys: they stay in the files and are
+/// read only when a session is made ([`crate::profile::ProfileGraph::load_static_keys`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct StaticKeys {
+    /// A digest of the access key id, so a cached session can tell that the keys changed.
+    pub key_digest: u64,
+    /// `aws_session_token` is set too: the keys are temporary (a role session, maybe).
+    pub has_session_token: bool,
+    /// Which files hold parts of the keys, so reading them parses only those.
+    pub in_config: bool,
+    pub in_credentials: bool,
+}
+
 /// One profile, with everything rolecall needs to list it and obtain its credentials.
 ///
 /// It holds no secret: static keys stay in the files and are read when a session is made.
@@ -187,6 +234,10 @@ pub struct Profile {
     pub web_identity_token_file: Option<Box<str>>,
     /// Whether the profile itself holds `aws_access_key_id`/`aws_secret_access_key`.
     pub has_static_keys: bool,
+    /// What those keys are (`None` without both parts).
+    pub static_keys: Option<StaticKeys>,
+    /// Rarely set settings (`None` when the profile sets none); see [`Profile::settings`].
+    pub call_settings: Option<Box<CallSettings>>,
     /// Profile names from this one down to the one holding the base credentials; where the
     /// chain is broken, as far as it goes.
     pub chain: Vec<String>,
@@ -214,6 +265,24 @@ impl Profile {
             .as_ref()
             .map(RoleArn::role)
             .or(self.sso_role_name.as_deref())
+    }
+
+    /// Whether this profile, as the base of a chain (`alone`: the chain is this profile
+    /// only), assumes its own role: with credentials from a `credential_source`, or with
+    /// its own keys through a self-referencing `source_profile`. Further down a chain, a
+    /// profile with static keys only lends them.
+    pub fn assumes_own_role(&self, alone: bool) -> bool {
+        self.kind == ProfileKind::CredentialSource
+            || (alone && self.kind == ProfileKind::SourceProfile)
+            || (!alone
+                && !self.has_static_keys
+                && self.role_arn.is_some()
+                && self.credential_source.is_some())
+    }
+
+    /// The profile's endpoint, FIPS, MFA-session and metadata settings.
+    pub fn settings(&self) -> &CallSettings {
+        self.call_settings.as_deref().unwrap_or(&CallSettings::NONE)
     }
 
     /// The chain as people read it, base first: `base → ops → admin` (written straight

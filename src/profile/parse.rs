@@ -27,7 +27,9 @@ pub enum SectionKind {
     Profile,
     /// `[sso-session NAME]` in the config file.
     SsoSession,
-    /// Another prefixed section of the config file (`[services NAME]`); not a profile.
+    /// `[services NAME]` in the config file: per-service settings a profile can name.
+    Services,
+    /// Another prefixed section of the config file; not a profile.
     Other,
     /// A section the spec ignores; the reason is in [`Section::ignored`].
     Ignored,
@@ -284,6 +286,7 @@ impl<'a> Section<'a> {
                 section.prefixed_default = name == "default";
             }
             (FileKind::Config, Some("sso-session")) => section.kind = SectionKind::SsoSession,
+            (FileKind::Config, Some("services")) => section.kind = SectionKind::Services,
             (FileKind::Config, Some(_)) => {
                 section.kind = SectionKind::Other;
                 section.name = inner;
@@ -538,8 +541,11 @@ pub struct IgnoredKey {
 pub struct ProfileTable<'a> {
     pub profiles: Vec<MergedSection<'a>>,
     pub sso_sessions: Vec<MergedSection<'a>>,
+    /// `[services NAME]` sections (config file only).
+    pub services: Vec<MergedSection<'a>>,
     profile_index: NameMap<'a>,
     sso_index: NameMap<'a>,
+    services_index: NameMap<'a>,
     pub ignored_keys: Vec<IgnoredKey>,
     /// `[default]` sections dropped because the same file has `[profile default]`.
     pub shadowed_defaults: Vec<(FileKind, usize)>,
@@ -574,6 +580,7 @@ impl<'a> ProfileTable<'a> {
                     (&mut self.profiles, &mut self.profile_index)
                 }
                 SectionKind::SsoSession => (&mut self.sso_sessions, &mut self.sso_index),
+                SectionKind::Services => (&mut self.services, &mut self.services_index),
                 SectionKind::Other | SectionKind::Ignored => continue,
             };
             let at = *index.entry(section.name).or_insert_with(|| {
@@ -620,6 +627,11 @@ impl<'a> ProfileTable<'a> {
     /// The sso-session called `name`.
     pub fn sso_session(&self, name: &str) -> Option<&MergedSection<'a>> {
         self.sso_index.get(name).map(|&i| &self.sso_sessions[i])
+    }
+
+    /// The services section called `name`.
+    pub fn services(&self, name: &str) -> Option<&MergedSection<'a>> {
+        self.services_index.get(name).map(|&i| &self.services[i])
     }
 }
 

@@ -9,7 +9,7 @@ mod store;
 pub use store::*;
 
 /// What a cached session is for.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum SessionKind {
     /// The credentials of a profile, ready to hand to a program.
@@ -17,6 +17,16 @@ pub enum SessionKind {
     /// An MFA-authenticated GetSessionToken session of a source profile, kept so that one
     /// MFA code serves every role assumed from that source until it expires.
     MfaSource,
+}
+
+impl SessionKind {
+    /// The name `sessions` prints: `profile` or `mfa-source`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SessionKind::Profile => "profile",
+            SessionKind::MfaSource => "mfa-source",
+        }
+    }
 }
 
 /// Credentials obtained for a profile, with where they came from and when.
@@ -29,6 +39,29 @@ pub struct Session {
     pub source: String,
     pub region: Option<String>,
     pub obtained: DateTime<Utc>,
+    /// What determined the session (the resolution plan's fingerprint): reused only while
+    /// the profile's plan still has it. Empty for sessions stored before fingerprints.
+    #[serde(default)]
+    pub fingerprint: String,
+    /// The MFA device an MFA session was made with (to ask for its next code).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mfa_serial: Option<String>,
+}
+
+/// A stored session as lists show it: with whether its profile's definition changed since
+/// it was made (then it is never reused, only shown until it expires).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ListedSession {
+    pub session: Session,
+    pub stale: bool,
+}
+
+/// What identifies a stored session: its profile, its kind and its fingerprint.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct SessionKey {
+    pub profile: String,
+    pub kind: SessionKind,
+    pub fingerprint: String,
 }
 
 impl Session {
@@ -47,8 +80,17 @@ impl Session {
         self.expiration().map(|e| (e - now).num_seconds())
     }
 
-    /// The store key: one entry per (profile, kind).
-    pub fn key(&self) -> (String, SessionKind) {
-        (self.profile.clone(), self.kind)
+    /// The store key: one entry per (profile, kind, fingerprint).
+    pub fn key(&self) -> SessionKey {
+        SessionKey {
+            profile: self.profile.clone(),
+            kind: self.kind,
+            fingerprint: self.fingerprint.clone(),
+        }
+    }
+
+    /// Whether this is the session with `key`.
+    pub fn has_key(&self, key: &SessionKey) -> bool {
+        self.profile == key.profile && self.kind == key.kind && self.fingerprint == key.fingerprint
     }
 }

@@ -5,8 +5,14 @@
 //! exclusive `flock` on `sessions.lock`, so two processes saving at once both keep their
 //! session; the file itself is replaced atomically, so readers never need the lock. A file
 //! that cannot be parsed is a cache miss, not a failure: it is renamed aside and reported.
+//!
+//! A session is stored under its profile, kind and fingerprint (what determined it), so a
+//! changed profile never finds its old session, which stays listed (as stale) until it
+//! expires. Nothing is lost when the disk cannot be used: a store whose directory is
+//! unusable keeps sessions in memory, and a session whose save fails is kept in memory
+//! too, for as long as the process runs (the caller warns that it was not cached).
 
-use super::{Session, SessionKind};
+use super::{Session, SessionKey};
 use crate::fsutil;
 use chrono::{DateTime, TimeDelta, Utc};
 use serde::{Deserialize, Serialize};
@@ -25,8 +31,9 @@ pub const REFRESH_MARGIN: TimeDelta = TimeDelta::seconds(300);
 /// Expired sessions are kept this long (to show "expired 10m ago") and then dropped on save.
 pub const PRUNE_AFTER: TimeDelta = TimeDelta::seconds(3600);
 
-/// The file format version written to and accepted from `sessions.json`.
-pub const FORMAT_VERSION: u32 = 1;
+/// The file format version written to `sessions.json`. Version 1 files (sessions without a
+/// fingerprint) are still read; their sessions are never reused, only listed as stale.
+pub const FORMAT_VERSION: u32 = 2;
 
 const FILE_NAME: &str = "sessions.json";
 const LOCK_NAME: &str = "sessions.lock";
@@ -84,7 +91,10 @@ pub struct Loaded {
 /// The on-disk session cache in one directory; see the module documentation.
 #[derive(Clone, Debug)]
 pub struct SessionStore {
-    dir: PathBuf,
+    /// `None`: the directory could not be used, sessions live in memory only.
+    dir: Option<PathBuf>,
+    /// Sessions that could not be written to disk (shared by clones).
+    unsaved: std::sync::Arc<std::sync::Mutex<Vec<Session>>>,
 }
 
 #[derive(Serialize)]
@@ -123,27 +133,77 @@ impl SessionStore {
             path: dir.clone(),
             source,
         })?;
-        Ok(SessionStore { dir })
+        Ok(SessionStore {
+            dir: Some(dir),
+            unsaved: Default::default(),
+        })
     }
 
-    /// The directory this store keeps its files in.
-    pub fn dir(&self) -> &Path {
-        &self.dir
+    /// A store that keeps sessions in this process's memory only.
+    pub fn memory() -> Self {
+        SessionStore {
+            dir: None,
+            unsaved: Default::default(),
+        }
+    }
+
+    /// [`SessionStore::open`], or, when `dir` cannot be used, a memory-only store and the
+    /// warning to show once: a cache that does not work must not stop anyone.
+    pub fn open_or_memory(dir: impl Into<PathBuf>) -> (Self, Option<String>) {
+        match Self::open(dir) {
+            Ok(store) => (store, None),
+            Err(e) => (
+                Self::memory(),
+                Some(format!(
+                    "sessions are not cached (kept in memory only): {e}"
+                )),
+            ),
+        }
+    }
+
+    /// The directory this store keeps its files in (`None` for a memory-only store).
+    pub fn dir(&self) -> Option<&Path> {
+        self.dir.as_deref()
+    }
+
+    fn disk_dir(&self) -> &Path {
+        self.dir.as_deref().unwrap_or(Path::new("."))
     }
 
     /// The path of `sessions.json`.
     pub fn file_path(&self) -> PathBuf {
-        self.dir.join(FILE_NAME)
+        self.disk_dir().join(FILE_NAME)
     }
 
     /// The path of the lock file serialising writers.
     pub fn lock_path(&self) -> PathBuf {
-        self.dir.join(LOCK_NAME)
+        self.disk_dir().join(LOCK_NAME)
     }
 
     /// Every cached session, sorted by profile. A missing file is an empty cache; a corrupt
-    /// one is renamed to `sessions.json.corrupt-<unix-seconds>` and reported in `warnings`.
+    /// one is renamed to `sessions.json.corrupt-<unix-seconds>` and reported in `warnings`;
+    /// one that cannot be read at all is reported there too. Sessions kept in memory
+    /// (unsaved) are included.
     pub fn load(&self) -> Result<Loaded, StoreError> {
+        let mut loaded = self.load_disk().unwrap_or_else(|e| Loaded {
+            sessions: Vec::new(),
+            warnings: vec![e.to_string()],
+        });
+        let unsaved = self.unsaved.lock().unwrap_or_else(|e| e.into_inner());
+        if !unsaved.is_empty() {
+            loaded
+                .sessions
+                .retain(|s| !unsaved.iter().any(|u| u.key() == s.key()));
+            loaded.sessions.extend(unsaved.iter().cloned());
+            sort(&mut loaded.sessions);
+        }
+        Ok(loaded)
+    }
+
+    fn load_disk(&self) -> Result<Loaded, StoreError> {
+        if self.dir.is_none() {
+            return Ok(Loaded::default());
+        }
         // The file is only ever replaced by rename, so an unlocked read sees a whole file.
         if let Some(sessions) = self.read()? {
             return Ok(Loaded {
@@ -157,45 +217,73 @@ impl SessionStore {
         self.load_locked()
     }
 
-    /// The cached session for `profile` of `kind`, if any (expired ones included; see
+    /// The cached session with `key`, if any (expired ones included; see
     /// [`needs_refresh`]). Call [`SessionStore::load`] to see warnings.
-    pub fn get(&self, profile: &str, kind: SessionKind) -> Result<Option<Session>, StoreError> {
-        Ok(self
-            .load()?
-            .sessions
-            .into_iter()
-            .find(|s| s.profile == profile && s.kind == kind))
+    pub fn get(&self, key: &SessionKey) -> Result<Option<Session>, StoreError> {
+        Ok(self.load()?.sessions.into_iter().find(|s| s.has_key(key)))
     }
 
-    /// Stores `session`, replacing the one with the same (profile, kind), and drops other
-    /// sessions that expired more than [`PRUNE_AFTER`] ago.
+    /// Stores `session`, replacing the one with the same key, and drops other sessions
+    /// that expired more than [`PRUNE_AFTER`] ago. When the disk cannot take it, the
+    /// session is kept in memory and the error returned (for a warning).
     pub fn save(&self, session: &Session) -> Result<(), StoreError> {
         self.save_at(session, Utc::now())
     }
 
     /// [`SessionStore::save`] with an explicit clock.
     pub fn save_at(&self, session: &Session, now: DateTime<Utc>) -> Result<(), StoreError> {
-        let _lock = self.lock()?;
-        let mut sessions = self.load_locked()?.sessions;
-        sessions.retain(|s| {
-            !(s.profile == session.profile && s.kind == session.kind)
-                && s.expiration().is_none_or(|exp| now - exp <= PRUNE_AFTER)
-        });
-        sessions.push(session.clone());
-        self.write(&mut sessions)
+        let key = session.key();
+        let mut unsaved = self.unsaved.lock().unwrap_or_else(|e| e.into_inner());
+        unsaved.retain(|s| !s.has_key(&key));
+        if self.dir.is_none() {
+            unsaved.push(session.clone());
+            return Ok(());
+        }
+        let written = (|| {
+            let _lock = self.lock()?;
+            let mut sessions = self.load_locked()?.sessions;
+            sessions.retain(|s| {
+                !s.has_key(&key) && s.expiration().is_none_or(|exp| now - exp <= PRUNE_AFTER)
+            });
+            sessions.push(session.clone());
+            self.write(&mut sessions)
+        })();
+        if written.is_err() {
+            unsaved.push(session.clone());
+        }
+        written
     }
 
-    /// Forgets the sessions (both kinds) of `profile`, or every session when `None`.
-    /// Returns how many were removed.
+    /// Forgets the sessions (both kinds, every fingerprint) of `profile`, or every session
+    /// when `None`. Returns how many were removed.
     pub fn remove(&self, profile: Option<&str>) -> Result<usize, StoreError> {
+        self.remove_where(|s| profile.is_none_or(|p| s.profile == p))
+    }
+
+    /// Forgets the one session with `key`; returns whether it was there.
+    pub fn remove_key(&self, key: &SessionKey) -> Result<bool, StoreError> {
+        Ok(self.remove_where(|s| s.has_key(key))? > 0)
+    }
+
+    fn remove_where(&self, doomed: impl Fn(&Session) -> bool) -> Result<usize, StoreError> {
+        let mut removed = {
+            let mut unsaved = self.unsaved.lock().unwrap_or_else(|e| e.into_inner());
+            let before = unsaved.len();
+            unsaved.retain(|s| !doomed(s));
+            before - unsaved.len()
+        };
+        if self.dir.is_none() {
+            return Ok(removed);
+        }
         let _lock = self.lock()?;
         let mut sessions = self.load_locked()?.sessions;
         let before = sessions.len();
-        sessions.retain(|s| profile.is_some_and(|p| s.profile != p));
-        let removed = before - sessions.len();
-        if removed > 0 {
+        sessions.retain(|s| !doomed(s));
+        let from_disk = before - sessions.len();
+        if from_disk > 0 {
             self.write(&mut sessions)?;
         }
+        removed += from_disk;
         Ok(removed)
     }
 
@@ -265,10 +353,11 @@ impl SessionStore {
     fn set_aside(&self, path: &Path) -> Result<PathBuf, StoreError> {
         let secs = Utc::now().timestamp();
         let base = format!("{FILE_NAME}.corrupt-{secs}");
-        let mut aside = self.dir.join(&base);
+        let dir = self.disk_dir();
+        let mut aside = dir.join(&base);
         let mut n = 1;
         while std::fs::symlink_metadata(&aside).is_ok() {
-            aside = self.dir.join(format!("{base}-{n}"));
+            aside = dir.join(format!("{base}-{n}"));
             n += 1;
         }
         std::fs::rename(path, &aside).map_err(|source| StoreError::SetAside {
@@ -301,7 +390,7 @@ impl SessionStore {
     /// holding the lock create them, and the caller holds it, so none is in use.
     fn remove_stale_temps(&self) {
         let prefix = format!(".{FILE_NAME}.tmp-");
-        let Ok(entries) = std::fs::read_dir(&self.dir) else {
+        let Ok(entries) = std::fs::read_dir(self.disk_dir()) else {
             return;
         };
         for entry in entries.flatten() {
@@ -316,7 +405,8 @@ impl SessionStore {
 /// contents, which may hold secrets.
 pub fn parse(bytes: &[u8]) -> Result<Vec<Session>, String> {
     match serde_json::from_slice::<FileIn>(bytes) {
-        Ok(file) if file.version == FORMAT_VERSION => Ok(file.sessions),
+        // Version 1 lacks fingerprints: its sessions load with an empty one (never reused).
+        Ok(file) if file.version == FORMAT_VERSION || file.version == 1 => Ok(file.sessions),
         Ok(file) => Err(format!(
             "format version {} is not the supported {FORMAT_VERSION}",
             file.version
@@ -331,18 +421,12 @@ pub fn parse(bytes: &[u8]) -> Result<Vec<Session>, String> {
     }
 }
 
-fn kind_rank(kind: SessionKind) -> u8 {
-    match kind {
-        SessionKind::Profile => 0,
-        SessionKind::MfaSource => 1,
-    }
-}
-
-fn sort(sessions: &mut [Session]) {
+/// By profile, then kind (profile sessions first), then newest first.
+pub fn sort(sessions: &mut [Session]) {
     sessions.sort_by(|a, b| {
-        a.profile
-            .cmp(&b.profile)
-            .then(kind_rank(a.kind).cmp(&kind_rank(b.kind)))
+        (&a.profile, a.kind)
+            .cmp(&(&b.profile, b.kind))
+            .then(b.obtained.cmp(&a.obtained))
     });
 }
 
@@ -383,6 +467,7 @@ mod tests {
     use super::*;
     use crate::credentials::Credentials;
     use crate::secret::Secret;
+    use crate::session::SessionKind;
     use std::os::unix::fs::PermissionsExt;
 
     fn session(profile: &str, kind: SessionKind, exp: Option<DateTime<Utc>>) -> Session {
@@ -398,6 +483,16 @@ mod tests {
             source: "test".into(),
             region: Some("eu-west-1".into()),
             obtained: Utc::now(),
+            fingerprint: "f1".into(),
+            mfa_serial: None,
+        }
+    }
+
+    fn key(profile: &str, kind: SessionKind, fingerprint: &str) -> SessionKey {
+        SessionKey {
+            profile: profile.into(),
+            kind,
+            fingerprint: fingerprint.into(),
         }
     }
 
@@ -447,7 +542,7 @@ mod tests {
     }
 
     #[test]
-    fn save_replaces_by_profile_and_kind_and_sorts() {
+    fn save_replaces_by_profile_kind_and_fingerprint_and_sorts() {
         let dir = tempfile::tempdir().unwrap();
         let store = SessionStore::open(dir.path().join("c")).unwrap();
         let exp = Some(Utc::now() + TimeDelta::hours(1));
@@ -470,14 +565,68 @@ mod tests {
         assert_eq!(
             keys,
             vec![
-                ("alpha".to_string(), SessionKind::Profile),
-                ("alpha".to_string(), SessionKind::MfaSource),
-                ("zeta".to_string(), SessionKind::Profile),
+                key("alpha", SessionKind::Profile, "f1"),
+                key("alpha", SessionKind::MfaSource, "f1"),
+                key("zeta", SessionKind::Profile, "f1"),
             ]
         );
-        let got = store.get("zeta", SessionKind::Profile).unwrap().unwrap();
+        let got = store
+            .get(&key("zeta", SessionKind::Profile, "f1"))
+            .unwrap()
+            .unwrap();
         assert_eq!(got, newer);
-        assert_eq!(store.get("zeta", SessionKind::MfaSource).unwrap(), None);
+        assert_eq!(
+            store
+                .get(&key("zeta", SessionKind::MfaSource, "f1"))
+                .unwrap(),
+            None
+        );
+        // Another definition of the same profile is another session; both are kept.
+        let mut other = session("zeta", SessionKind::Profile, exp);
+        other.fingerprint = "f2".into();
+        store.save(&other).unwrap();
+        assert_eq!(store.get(&other.key()).unwrap(), Some(other.clone()));
+        assert_eq!(store.get(&newer.key()).unwrap(), Some(newer.clone()));
+        assert!(store.remove_key(&newer.key()).unwrap());
+        assert_eq!(store.get(&newer.key()).unwrap(), None);
+        assert_eq!(store.get(&other.key()).unwrap(), Some(other));
+    }
+
+    #[test]
+    fn version_1_files_load_with_no_fingerprint() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = SessionStore::open(dir.path()).unwrap();
+        let mut old = serde_json::to_value(session("p", SessionKind::Profile, None)).unwrap();
+        old.as_object_mut().unwrap().remove("fingerprint");
+        let file = serde_json::json!({"version": 1, "sessions": [old]});
+        std::fs::write(store.file_path(), file.to_string()).unwrap();
+        let loaded = store.load().unwrap();
+        assert!(loaded.warnings.is_empty(), "{:?}", loaded.warnings);
+        assert_eq!(loaded.sessions.len(), 1);
+        assert_eq!(loaded.sessions[0].fingerprint, "");
+    }
+
+    #[test]
+    fn a_memory_store_and_a_failed_save_keep_the_session() {
+        let store = SessionStore::memory();
+        let s = session("p", SessionKind::Profile, None);
+        store.save(&s).unwrap();
+        assert_eq!(store.get(&s.key()).unwrap(), Some(s.clone()));
+        assert_eq!(store.remove(Some("p")).unwrap(), 1);
+        assert!(store.load().unwrap().sessions.is_empty());
+
+        // A directory where sessions.json should be: the write fails, the session stays.
+        let dir = tempfile::tempdir().unwrap();
+        let store = SessionStore::open(dir.path()).unwrap();
+        std::fs::create_dir(store.file_path()).unwrap();
+        assert!(store.save(&s).is_err());
+        assert_eq!(store.get(&s.key()).unwrap(), Some(s));
+
+        let file = dir.path().join("file");
+        std::fs::write(&file, b"").unwrap();
+        let (store, warning) = SessionStore::open_or_memory(file.join("cache"));
+        assert!(store.dir().is_none());
+        assert!(warning.unwrap().contains("not cached"));
     }
 
     #[test]
@@ -564,10 +713,10 @@ mod tests {
     fn unknown_version_is_set_aside() {
         let dir = tempfile::tempdir().unwrap();
         let store = SessionStore::open(dir.path()).unwrap();
-        std::fs::write(store.file_path(), br#"{"version":2,"sessions":[]}"#).unwrap();
+        std::fs::write(store.file_path(), br#"{"version":3,"sessions":[]}"#).unwrap();
         let loaded = store.load().unwrap();
         assert!(
-            loaded.warnings[0].contains("version 2"),
+            loaded.warnings[0].contains("version 3"),
             "{:?}",
             loaded.warnings
         );

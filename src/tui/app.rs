@@ -5,10 +5,11 @@
 //! and returns the [`Cmd`]s the runtime must carry out, so every behaviour of the UI can be
 //! tested by feeding messages and looking at the state.
 
-use super::backend::AssumeFailure;
+use super::backend::{AssumeFailure, Assumed};
 use super::filter::{self, Haystack};
 use crate::profile::{Profile, ProfileGraph};
-use crate::session::{Session, SessionKind};
+use crate::session::{ListedSession, Session, SessionKey, SessionKind};
+use crate::sts::MfaCode;
 use chrono::{DateTime, Utc};
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use std::path::PathBuf;
@@ -26,22 +27,78 @@ pub const EXPORT_FORMATS: &[crate::output::Format] = &crate::output::Format::ALL
 /// The dotenv path offered first.
 pub const DEFAULT_ENV_PATH: &str = "./.env";
 
+/// The digits typed into the MFA window. They never reach the screen, `Debug` output or a
+/// log (the window shows dots), and are zeroised when dropped.
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct CodeInput(String);
+
+impl CodeInput {
+    /// Adds a digit; anything else, or a seventh digit, is ignored.
+    pub fn push(&mut self, c: char) {
+        if c.is_ascii_digit() && self.0.len() < 6 {
+            self.0.push(c);
+        }
+    }
+
+    pub fn pop(&mut self) {
+        self.0.pop();
+    }
+
+    /// How many digits were typed.
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// The code, once six digits are typed.
+    pub fn code(&self) -> Option<MfaCode> {
+        MfaCode::parse(&self.0).ok()
+    }
+}
+
+impl Drop for CodeInput {
+    fn drop(&mut self) {
+        zeroize::Zeroize::zeroize(&mut self.0);
+    }
+}
+
+impl std::fmt::Debug for CodeInput {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "CodeInput({} digits)", self.0.len())
+    }
+}
+
+/// What a code typed into the MFA window is for.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum MfaPurpose {
+    /// Assume the profile (its chain needs a code).
+    Assume,
+    /// Renew the MFA session of the profile's keys.
+    RenewSession,
+}
+
 /// What is drawn over the panels and takes the keys while open.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Modal {
     Help,
-    /// Asks for a six-digit MFA code; `error` is STS's reason after a wrong code.
+    /// Asks for a six-digit MFA code; `error` is STS's reason after a wrong code (or why
+    /// the cached MFA session would not do).
     Mfa {
         profile: String,
         serial: Option<String>,
-        input: String,
+        input: CodeInput,
         error: Option<String>,
+        purpose: MfaPurpose,
     },
-    /// Asks where to write the dotenv file; `confirm_overwrite` once the runtime said it exists.
+    /// Asks where to write the dotenv file; `foreign` once the runtime said a file rolecall
+    /// did not write is there (replacing it needs an explicit yes).
     EnvFilePath {
         session: Box<Session>,
         input: String,
-        confirm_overwrite: bool,
+        foreign: bool,
     },
     /// A masked preview of the export lines and the command that prints the real ones.
     Export {
@@ -69,6 +126,21 @@ pub struct Status {
 pub struct InFlight {
     pub profile: String,
     pub frame: usize,
+    /// What its answer completes.
+    pub purpose: MfaPurpose,
+    /// The MFA device, when a code goes with it (to ask again after a wrong code).
+    pub serial: Option<String>,
+}
+
+impl InFlight {
+    fn assume(profile: String) -> Self {
+        InFlight {
+            profile,
+            frame: 0,
+            purpose: MfaPurpose::Assume,
+            serial: None,
+        }
+    }
 }
 
 /// Everything that can happen to the TUI.
@@ -84,15 +156,16 @@ pub enum Msg {
     },
     Assumed {
         profile: String,
-        result: Result<Session, AssumeFailure>,
+        result: Result<Assumed, AssumeFailure>,
     },
-    Sessions(Result<Vec<Session>, String>),
+    Sessions(Result<Vec<ListedSession>, String>),
     Forgot {
         profile: String,
         result: Result<(), String>,
     },
-    /// `Cmd::WriteEnvFile { overwrite: false }` found a file there: ask before replacing it.
-    EnvFileExists(PathBuf),
+    /// `Cmd::WriteEnvFile { replace_foreign: false }` found a file rolecall did not write:
+    /// ask, saying so, before replacing it.
+    EnvFileForeign(PathBuf),
     EnvFileWritten(PathBuf),
     SubshellExited {
         profile: String,
@@ -105,9 +178,18 @@ pub enum Msg {
 /// What the runtime must do for the app; the answers come back as [`Msg`]s.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Cmd {
+    /// Obtain a session: from the cache, or from STS with `refresh` (the cached one is kept
+    /// until the new one arrives) or with a code just typed.
     Assume {
         profile: String,
-        mfa_code: Option<String>,
+        mfa_code: Option<MfaCode>,
+        refresh: bool,
+    },
+    /// A new MFA session of `profile`'s keys.
+    RenewMfa {
+        profile: String,
+        serial: String,
+        code: MfaCode,
     },
     /// Abort the running assume task; its answer, if any, is ignored.
     CancelAssume,
@@ -115,11 +197,9 @@ pub enum Cmd {
     WriteEnvFile {
         path: PathBuf,
         session: Session,
-        overwrite: bool,
+        replace_foreign: bool,
     },
-    Forget(String),
-    /// Obtain fresh credentials for the profile (forget the cached ones, assume again).
-    Refresh(String),
+    Forget(SessionKey),
     LoadSessions,
     ReloadConfig,
     Quit,
@@ -142,7 +222,7 @@ pub struct App {
     pub filtered: Vec<usize>,
     /// Index into `filtered`.
     pub selected: usize,
-    pub sessions: Vec<Session>,
+    pub sessions: Vec<ListedSession>,
     /// Index into `sessions`.
     pub session_selected: usize,
     pub focus: Focus,
@@ -241,7 +321,7 @@ impl App {
 
     /// The session under the cursor in the sessions panel.
     pub fn selected_session(&self) -> Option<&Session> {
-        self.sessions.get(self.session_selected)
+        self.sessions.get(self.session_selected).map(|l| &l.session)
     }
 
     /// Whether an assume is running (the runtime then ticks faster for the spinner).
@@ -298,15 +378,10 @@ impl App {
                     vec![]
                 }
             },
-            Msg::EnvFileExists(path) => {
-                if let Some(Modal::EnvFilePath {
-                    input,
-                    confirm_overwrite,
-                    ..
-                }) = &mut self.modal
-                {
+            Msg::EnvFileForeign(path) => {
+                if let Some(Modal::EnvFilePath { input, foreign, .. }) = &mut self.modal {
                     *input = path.display().to_string();
-                    *confirm_overwrite = true;
+                    *foreign = true;
                 }
                 vec![]
             }
@@ -353,35 +428,52 @@ impl App {
         }
     }
 
-    fn on_assumed(&mut self, profile: String, result: Result<Session, AssumeFailure>) -> Vec<Cmd> {
+    fn on_assumed(&mut self, profile: String, result: Result<Assumed, AssumeFailure>) -> Vec<Cmd> {
         // An answer for an assume we cancelled (or never asked for) changes nothing.
-        if self.in_flight.as_ref().map(|f| &f.profile) != Some(&profile) {
+        let Some(flight) = self.in_flight.take_if(|f| f.profile == profile) else {
             return vec![];
-        }
-        self.in_flight = None;
+        };
         match result {
-            Ok(session) => {
-                self.info(format!("assumed {profile} ({})", session.source));
-                self.set_sessions(self.sessions.clone(), Some(session));
+            Ok(Assumed { session, warnings }) => {
+                let what = match flight.purpose {
+                    MfaPurpose::Assume => "assumed",
+                    MfaPurpose::RenewSession => "renewed the MFA session of",
+                };
+                let mut text = format!("{what} {profile} ({})", session.source);
+                for w in &warnings {
+                    text.push_str(&format!("; {w}"));
+                }
+                if warnings.is_empty() {
+                    self.info(text);
+                } else {
+                    self.error(text);
+                }
+                let listed = ListedSession {
+                    session,
+                    stale: false,
+                };
+                self.set_sessions(self.sessions.clone(), Some(listed));
                 self.focus = Focus::Sessions;
                 self.filter_focus = false;
                 vec![Cmd::LoadSessions]
             }
-            Err(AssumeFailure::NeedsMfa { serial }) => {
+            Err(AssumeFailure::NeedsMfa { serial, reason }) => {
                 self.modal = Some(Modal::Mfa {
                     profile,
                     serial: Some(serial),
-                    input: String::new(),
-                    error: None,
+                    input: CodeInput::default(),
+                    error: reason,
+                    purpose: flight.purpose,
                 });
                 vec![]
             }
             Err(AssumeFailure::WrongMfa { message }) => {
                 self.modal = Some(Modal::Mfa {
                     profile,
-                    serial: None,
-                    input: String::new(),
+                    serial: flight.serial,
+                    input: CodeInput::default(),
                     error: Some(message),
+                    purpose: flight.purpose,
                 });
                 vec![]
             }
@@ -392,24 +484,25 @@ impl App {
         }
     }
 
-    /// Replaces the sessions (adding `new` over its older copy), sorted by profile, and
+    /// Replaces the sessions (adding `new` over its older copy), in the store's order, and
     /// keeps the cursor on the same session (or on `new`).
-    fn set_sessions(&mut self, mut sessions: Vec<Session>, new: Option<Session>) {
+    fn set_sessions(&mut self, mut sessions: Vec<ListedSession>, new: Option<ListedSession>) {
         let keep = new
             .as_ref()
-            .map(Session::key)
+            .map(|l| l.session.key())
             .or_else(|| self.selected_session().map(Session::key));
         if let Some(new) = new {
-            sessions.retain(|s| s.key() != new.key());
+            sessions.retain(|l| l.session.key() != new.session.key());
             sessions.push(new);
         }
         sessions.sort_by(|a, b| {
-            (a.profile.as_str(), a.kind == SessionKind::MfaSource)
-                .cmp(&(b.profile.as_str(), b.kind == SessionKind::MfaSource))
+            (&a.session.profile, a.session.kind)
+                .cmp(&(&b.session.profile, b.session.kind))
+                .then(b.session.obtained.cmp(&a.session.obtained))
         });
         self.sessions = sessions;
         self.session_selected = keep
-            .and_then(|k| self.sessions.iter().position(|s| s.key() == k))
+            .and_then(|k| self.sessions.iter().position(|l| l.session.key() == k))
             .unwrap_or(self.session_selected)
             .min(self.sessions.len().saturating_sub(1));
     }
@@ -560,21 +653,58 @@ impl App {
             self.error("no profile matches the filter");
             return vec![];
         };
-        self.start_assume(name, None)
+        self.start(InFlight::assume(name), |profile| Cmd::Assume {
+            profile,
+            mfa_code: None,
+            refresh: false,
+        })
     }
 
-    fn start_assume(&mut self, profile: String, mfa_code: Option<String>) -> Vec<Cmd> {
+    /// Starts `flight` with the command `cmd` makes of its profile, unless one is running.
+    fn start(&mut self, flight: InFlight, cmd: impl FnOnce(String) -> Cmd) -> Vec<Cmd> {
         if let Some(f) = &self.in_flight {
             let text = format!("already assuming {}; Esc cancels it", f.profile);
             self.error(text);
             return vec![];
         }
-        self.in_flight = Some(InFlight {
-            profile: profile.clone(),
-            frame: 0,
-        });
+        let profile = flight.profile.clone();
+        self.in_flight = Some(flight);
         self.status = None;
-        vec![Cmd::Assume { profile, mfa_code }]
+        vec![cmd(profile)]
+    }
+
+    /// A complete code was typed into the MFA window: assume with it, or renew.
+    fn submit_code(
+        &mut self,
+        profile: String,
+        serial: Option<String>,
+        purpose: MfaPurpose,
+        code: MfaCode,
+    ) -> Vec<Cmd> {
+        let flight = InFlight {
+            profile,
+            frame: 0,
+            purpose: purpose.clone(),
+            serial: serial.clone(),
+        };
+        match (purpose, serial) {
+            (MfaPurpose::RenewSession, Some(serial)) => {
+                self.start(flight, |profile| Cmd::RenewMfa {
+                    profile,
+                    serial,
+                    code,
+                })
+            }
+            (MfaPurpose::RenewSession, None) => {
+                self.error("this MFA session does not say which device made it; forget it (d) and assume a profile instead");
+                vec![]
+            }
+            (MfaPurpose::Assume, _) => self.start(flight, |profile| Cmd::Assume {
+                profile,
+                mfa_code: Some(code),
+                refresh: true,
+            }),
+        }
     }
 
     fn on_session_key(&mut self, c: char) -> Vec<Cmd> {
@@ -588,7 +718,7 @@ impl App {
                 self.modal = Some(Modal::EnvFilePath {
                     session: Box::new(session),
                     input: DEFAULT_ENV_PATH.into(),
-                    confirm_overwrite: false,
+                    foreign: false,
                 });
                 vec![]
             }
@@ -599,14 +729,25 @@ impl App {
                 });
                 vec![]
             }
-            'r' => {
-                let cmds = self.start_assume(session.profile.clone(), None);
-                if cmds.is_empty() {
-                    return cmds;
-                }
-                vec![Cmd::Refresh(session.profile)]
+            'r' if session.kind == SessionKind::MfaSource => {
+                // An MFA session is renewed with a new code: ask for it first.
+                self.modal = Some(Modal::Mfa {
+                    profile: session.profile.clone(),
+                    serial: session.mfa_serial.clone(),
+                    input: CodeInput::default(),
+                    error: None,
+                    purpose: MfaPurpose::RenewSession,
+                });
+                vec![]
             }
-            'd' => vec![Cmd::Forget(session.profile)],
+            // The cached session stays until the new one arrives: a refresh that fails
+            // loses nothing.
+            'r' => self.start(InFlight::assume(session.profile), |profile| Cmd::Assume {
+                profile,
+                mfa_code: None,
+                refresh: true,
+            }),
+            'd' => vec![Cmd::Forget(session.key())],
             _ => vec![],
         }
     }
@@ -625,20 +766,19 @@ impl App {
                 serial,
                 mut input,
                 mut error,
+                purpose,
             } => {
                 match key.code {
                     KeyCode::Esc => {
                         self.info(format!("MFA cancelled for {profile}"));
                         return vec![];
                     }
-                    KeyCode::Enter if input.len() == 6 => {
-                        return self.start_assume(profile, Some(input));
-                    }
-                    KeyCode::Enter => error = Some("the code has six digits".into()),
-                    KeyCode::Char(c) if c.is_ascii_digit() && input.len() < 6 => input.push(c),
-                    KeyCode::Backspace => {
-                        input.pop();
-                    }
+                    KeyCode::Enter => match input.code() {
+                        Some(code) => return self.submit_code(profile, serial, purpose, code),
+                        None => error = Some("the code has six digits".into()),
+                    },
+                    KeyCode::Char(c) => input.push(c),
+                    KeyCode::Backspace => input.pop(),
                     _ => {}
                 }
                 self.modal = Some(Modal::Mfa {
@@ -646,20 +786,21 @@ impl App {
                     serial,
                     input,
                     error,
+                    purpose,
                 });
                 vec![]
             }
             Modal::EnvFilePath {
                 session,
                 mut input,
-                confirm_overwrite,
+                foreign,
             } => {
-                if confirm_overwrite {
+                if foreign {
                     return match key.code {
                         KeyCode::Char('y') | KeyCode::Char('Y') => vec![Cmd::WriteEnvFile {
                             path: PathBuf::from(input),
                             session: *session,
-                            overwrite: true,
+                            replace_foreign: true,
                         }],
                         KeyCode::Esc => {
                             self.info("dotenv file not written");
@@ -670,7 +811,7 @@ impl App {
                             self.modal = Some(Modal::EnvFilePath {
                                 session,
                                 input,
-                                confirm_overwrite: false,
+                                foreign: false,
                             });
                             vec![]
                         }
@@ -683,13 +824,13 @@ impl App {
                         let cmd = Cmd::WriteEnvFile {
                             path,
                             session: (*session).clone(),
-                            overwrite: false,
+                            replace_foreign: false,
                         };
-                        // Stays open: the runtime may answer EnvFileExists.
+                        // Stays open: the runtime may answer EnvFileForeign.
                         self.modal = Some(Modal::EnvFilePath {
                             session,
                             input: input.trim().to_string(),
-                            confirm_overwrite: false,
+                            foreign: false,
                         });
                         return vec![cmd];
                     }
@@ -704,7 +845,7 @@ impl App {
                 self.modal = Some(Modal::EnvFilePath {
                     session,
                     input,
-                    confirm_overwrite,
+                    foreign,
                 });
                 vec![]
             }

@@ -10,6 +10,7 @@ use super::app::{App, Cmd, Msg};
 use super::backend::Backend;
 use super::view;
 
+use crate::envfile::{write_env_file, EnvFileError};
 use crate::profile::ProfileGraph;
 use crate::session::Session;
 use anyhow::{Context, Result};
@@ -20,7 +21,7 @@ use futures::StreamExt;
 use ratatui::backend::CrosstermBackend;
 use ratatui::Terminal;
 use std::io::{self, Stdout, Write};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::signal::unix::{signal, SignalKind};
@@ -145,19 +146,25 @@ impl Tasks {
         let tx = self.tx.clone();
         let backend = self.backend.clone();
         match cmd {
-            Cmd::Assume { profile, mfa_code } => {
-                let fut = backend.assume(profile.clone(), mfa_code);
+            Cmd::Assume {
+                profile,
+                mfa_code,
+                refresh,
+            } => {
+                let fut = backend.assume(profile.clone(), mfa_code, refresh);
                 self.set_assume(tokio::spawn(async move {
                     let result = fut.await;
                     let _ = tx.send(Msg::Assumed { profile, result });
                 }));
             }
-            Cmd::Refresh(profile) => {
+            Cmd::RenewMfa {
+                profile,
+                serial,
+                code,
+            } => {
+                let fut = backend.renew_mfa(profile.clone(), serial, code);
                 self.set_assume(tokio::spawn(async move {
-                    if let Err(e) = backend.forget(profile.clone()).await {
-                        let _ = tx.send(Msg::Error(format!("could not forget {profile}: {e}")));
-                    }
-                    let result = backend.assume(profile.clone(), None).await;
+                    let result = fut.await;
                     let _ = tx.send(Msg::Assumed { profile, result });
                 }));
             }
@@ -171,9 +178,10 @@ impl Tasks {
                     let _ = tx.send(Msg::Sessions(backend.sessions().await));
                 });
             }
-            Cmd::Forget(profile) => {
+            Cmd::Forget(key) => {
                 tokio::spawn(async move {
-                    let result = backend.forget(profile.clone()).await;
+                    let profile = key.profile.clone();
+                    let result = backend.forget(key).await;
                     let _ = tx.send(Msg::Forgot { profile, result });
                 });
             }
@@ -186,13 +194,13 @@ impl Tasks {
             Cmd::WriteEnvFile {
                 path,
                 session,
-                overwrite,
+                replace_foreign,
             } => {
                 tokio::task::spawn_blocking(move || {
-                    let msg = match write_env_file(&path, &session, overwrite) {
-                        Ok(true) => Msg::EnvFileWritten(path),
-                        Ok(false) => Msg::EnvFileExists(path),
-                        Err(e) => Msg::Error(format!("cannot write {}: {e}", path.display())),
+                    let msg = match write_env_file(&session, &path, replace_foreign) {
+                        Ok(()) => Msg::EnvFileWritten(path),
+                        Err(EnvFileError::NotOurs(_)) => Msg::EnvFileForeign(path),
+                        Err(e) => Msg::Error(e.to_string()),
                     };
                     let _ = tx.send(msg);
                 });
@@ -278,24 +286,13 @@ async fn subshell(terminal: &mut Tty, session: &Session) -> Result<Option<i32>> 
     Ok(status.code())
 }
 
-/// Writes the session's dotenv file through the CLI's writer (same format, marker line,
-/// 0600, atomic, no symlinks). Returns `Ok(false)` without writing when the file exists and
-/// `overwrite` is false, so the TUI can ask first; a confirmed overwrite replaces any file.
-pub fn write_env_file(path: &Path, session: &Session, overwrite: bool) -> io::Result<bool> {
-    if !overwrite && std::fs::symlink_metadata(path).is_ok() {
-        return Ok(false);
-    }
-    crate::envfile::write_env_file(session, path, true)
-        .map(|()| true)
-        .map_err(|e| io::Error::other(e.to_string()))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::session::SessionKind;
+    use crate::sts::MfaCode;
     use crate::tui::backend::AssumeFailure;
     use crate::tui::test_support::{session, FakeBackend};
-    use std::os::unix::fs::PermissionsExt;
 
     fn tasks(backend: Arc<FakeBackend>) -> (Tasks, mpsc::UnboundedReceiver<Msg>) {
         let (tx, rx) = mpsc::unbounded_channel();
@@ -311,16 +308,15 @@ mod tests {
     #[tokio::test]
     async fn assume_reports_back_on_the_channel() {
         let fake = Arc::new(FakeBackend::default());
-        fake.answers
-            .lock()
-            .unwrap()
-            .push_back(Err(AssumeFailure::NeedsMfa {
-                serial: "arn:mfa".into(),
-            }));
+        fake.answer(Err(AssumeFailure::NeedsMfa {
+            serial: "arn:mfa".into(),
+            reason: None,
+        }));
         let (mut tasks, mut rx) = tasks(fake.clone());
         tasks.run(Cmd::Assume {
             profile: "demo-admin-mfa".into(),
-            mfa_code: Some("123456".into()),
+            mfa_code: Some(MfaCode::parse("123456").unwrap()),
+            refresh: true,
         });
         match rx.recv().await.unwrap() {
             Msg::Assumed { profile, result } => {
@@ -328,13 +324,17 @@ mod tests {
                 assert_eq!(
                     result,
                     Err(AssumeFailure::NeedsMfa {
-                        serial: "arn:mfa".into()
+                        serial: "arn:mfa".into(),
+                        reason: None,
                     })
                 );
             }
             other => panic!("unexpected {other:?}"),
         }
-        assert_eq!(fake.calls(), vec!["assume demo-admin-mfa Some(\"123456\")"]);
+        assert_eq!(
+            fake.calls(),
+            vec!["assume demo-admin-mfa with a code (refresh)"]
+        );
     }
 
     #[tokio::test]
@@ -343,14 +343,12 @@ mod tests {
             delay: Duration::from_secs(30),
             ..Default::default()
         });
-        fake.answers
-            .lock()
-            .unwrap()
-            .push_back(Ok(session("demo-ops", 60)));
+        fake.answer(Ok(session("demo-ops", 60)));
         let (mut tasks, mut rx) = tasks(fake);
         tasks.run(Cmd::Assume {
             profile: "demo-ops".into(),
             mfa_code: None,
+            refresh: false,
         });
         tasks.run(Cmd::CancelAssume);
         tasks.run(Cmd::LoadSessions);
@@ -360,71 +358,75 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn refresh_forgets_then_assumes() {
+    async fn refresh_keeps_the_session_until_the_new_one_arrives_and_forget_is_one_session() {
         let fake = Arc::new(FakeBackend::default());
-        fake.answers
-            .lock()
-            .unwrap()
-            .push_back(Ok(session("demo-ops", 60)));
+        fake.answer(Ok(session("demo-ops", 60)));
+        fake.answer(Ok(session("base", 60)));
         let (mut tasks, mut rx) = tasks(fake.clone());
-        tasks.run(Cmd::Refresh("demo-ops".into()));
+        tasks.run(Cmd::Assume {
+            profile: "demo-ops".into(),
+            mfa_code: None,
+            refresh: true,
+        });
         assert!(matches!(
             rx.recv().await.unwrap(),
             Msg::Assumed { result: Ok(_), .. }
         ));
-        assert_eq!(
-            fake.calls(),
-            vec!["forget demo-ops", "assume demo-ops None"]
-        );
-        tasks.run(Cmd::Forget("demo-ops".into()));
+        tasks.run(Cmd::RenewMfa {
+            profile: "base".into(),
+            serial: "arn:mfa".into(),
+            code: MfaCode::parse("123456").unwrap(),
+        });
+        assert!(matches!(
+            rx.recv().await.unwrap(),
+            Msg::Assumed { result: Ok(_), .. }
+        ));
+        let mut mfa = session("base", 60);
+        mfa.kind = SessionKind::MfaSource;
+        tasks.run(Cmd::Forget(mfa.key()));
         assert!(matches!(
             rx.recv().await.unwrap(),
             Msg::Forgot { result: Ok(()), .. }
         ));
+        assert_eq!(
+            fake.calls(),
+            vec![
+                "assume demo-ops (refresh)",
+                "renew base arn:mfa",
+                "forget base mfa-source"
+            ]
+        );
         tasks.run(Cmd::ReloadConfig);
         assert!(matches!(rx.recv().await.unwrap(), Msg::ConfigReloaded(_)));
     }
 
     #[tokio::test]
-    async fn env_file_exists_then_written() {
+    async fn a_dotenv_file_rolecall_wrote_is_replaced_another_only_when_confirmed() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join(".env");
-        std::fs::write(&path, "old").unwrap();
         let (mut tasks, mut rx) = tasks(Arc::new(FakeBackend::default()));
-        let write = |overwrite| Cmd::WriteEnvFile {
+        let write = |replace_foreign| Cmd::WriteEnvFile {
             path: path.clone(),
             session: session("demo-ops", 60),
-            overwrite,
+            replace_foreign,
         };
-        tasks.run(write(false));
-        assert!(matches!(rx.recv().await.unwrap(), Msg::EnvFileExists(p) if p == path));
-        tasks.run(write(true));
-        assert!(matches!(rx.recv().await.unwrap(), Msg::EnvFileWritten(p) if p == path));
-        let text = std::fs::read_to_string(&path).unwrap();
-        assert!(text.contains("AWS_SECRET_ACCESS_KEY=SECRETsecretSECRETsecret0000WXYZ\n"));
-        assert!(text.contains("ROLECALL_PROFILE=demo-ops\n"));
-    }
-
-    #[test]
-    fn env_file_asks_before_replacing_and_uses_the_shared_format() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join(".env");
-        let session = crate::tui::test_support::session("ops", 600);
-        assert!(write_env_file(&path, &session, false).unwrap());
+        // Absent, then ours: written without asking.
+        for _ in 0..2 {
+            tasks.run(write(false));
+            assert!(matches!(rx.recv().await.unwrap(), Msg::EnvFileWritten(p) if p == path));
+        }
         let text = std::fs::read_to_string(&path).unwrap();
         assert!(text.starts_with(crate::envfile::MARKER));
-        assert!(text.contains("ROLECALL_PROFILE=ops\n"));
-        let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
-        assert_eq!(mode, 0o600);
+        assert!(text.contains("AWS_SECRET_ACCESS_KEY=SECRETsecretSECRETsecret0000WXYZ\n"));
+        // Someone else's: the runtime says so, and only a confirmed write replaces it.
         std::fs::write(&path, "MINE=1\n").unwrap();
-        assert!(
-            !write_env_file(&path, &session, false).unwrap(),
-            "must ask first"
-        );
+        tasks.run(write(false));
+        assert!(matches!(rx.recv().await.unwrap(), Msg::EnvFileForeign(p) if p == path));
         assert_eq!(std::fs::read_to_string(&path).unwrap(), "MINE=1\n");
-        assert!(write_env_file(&path, &session, true).unwrap());
+        tasks.run(write(true));
+        assert!(matches!(rx.recv().await.unwrap(), Msg::EnvFileWritten(p) if p == path));
         assert!(std::fs::read_to_string(&path)
             .unwrap()
-            .contains("ROLECALL_PROFILE=ops"));
+            .contains("ROLECALL_PROFILE=demo-ops"));
     }
 }

@@ -1,11 +1,15 @@
 //! Builders shared by the TUI's state and view tests.
 
 use super::app::{App, Msg};
+use super::backend::{AssumeFailure, Assumed};
 use crate::credentials::Credentials;
 use crate::secret::Secret;
+use crate::session::{ListedSession, SessionKey};
 use crate::session::{Session, SessionKind};
+use crate::sts::MfaCode;
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use futures::future::BoxFuture;
 
 /// A fixed clock, so countdowns are deterministic.
 pub fn t0() -> DateTime<Utc> {
@@ -31,6 +35,8 @@ pub fn session(profile: &str, secs: i64) -> Session {
         source: "assume-role via demo-base".into(),
         region: Some("eu-west-1".into()),
         obtained: t0(),
+        fingerprint: "fp".into(),
+        mfa_serial: None,
     }
 }
 
@@ -65,9 +71,7 @@ pub fn names(app: &App) -> Vec<&str> {
 /// every call, so tests can check what the runtime asked for.
 #[derive(Default)]
 pub struct FakeBackend {
-    pub answers: std::sync::Mutex<
-        std::collections::VecDeque<Result<Session, super::backend::AssumeFailure>>,
-    >,
+    pub answers: std::sync::Mutex<std::collections::VecDeque<Result<Assumed, AssumeFailure>>>,
     pub calls: std::sync::Mutex<Vec<String>>,
     /// Assumes wait this long before answering (to test cancellation).
     pub delay: std::time::Duration,
@@ -77,20 +81,22 @@ impl FakeBackend {
     pub fn calls(&self) -> Vec<String> {
         self.calls.lock().unwrap().clone()
     }
-}
 
-impl super::backend::Backend for FakeBackend {
-    fn assume(
-        &self,
-        profile: String,
-        mfa_code: Option<String>,
-    ) -> futures::future::BoxFuture<'static, Result<Session, super::backend::AssumeFailure>> {
-        self.calls
+    /// Queues the answer to the next assume.
+    pub fn answer(&self, answer: Result<Session, AssumeFailure>) {
+        self.answers
             .lock()
             .unwrap()
-            .push(format!("assume {profile} {mfa_code:?}"));
+            .push_back(answer.map(|session| Assumed {
+                session,
+                warnings: vec![],
+            }));
+    }
+
+    fn next(&self, call: String) -> BoxFuture<'static, Result<Assumed, AssumeFailure>> {
+        self.calls.lock().unwrap().push(call);
         let answer = self.answers.lock().unwrap().pop_front().unwrap_or_else(|| {
-            Err(super::backend::AssumeFailure::Failed {
+            Err(AssumeFailure::Failed {
                 message: "no scripted answer".into(),
             })
         });
@@ -100,14 +106,60 @@ impl super::backend::Backend for FakeBackend {
             answer
         })
     }
+}
 
-    fn sessions(&self) -> futures::future::BoxFuture<'static, Result<Vec<Session>, String>> {
-        self.calls.lock().unwrap().push("sessions".into());
-        Box::pin(async { Ok(vec![session("demo-ops", 600)]) })
+impl super::backend::Backend for FakeBackend {
+    fn assume(
+        &self,
+        profile: String,
+        mfa_code: Option<MfaCode>,
+        refresh: bool,
+    ) -> BoxFuture<'static, Result<Assumed, AssumeFailure>> {
+        // The code itself is never recorded: the call says whether there was one.
+        let code = if mfa_code.is_some() {
+            " with a code"
+        } else {
+            ""
+        };
+        let refresh = if refresh { " (refresh)" } else { "" };
+        self.next(format!("assume {profile}{code}{refresh}"))
     }
 
-    fn forget(&self, profile: String) -> futures::future::BoxFuture<'static, Result<(), String>> {
-        self.calls.lock().unwrap().push(format!("forget {profile}"));
+    fn renew_mfa(
+        &self,
+        profile: String,
+        serial: String,
+        _code: MfaCode,
+    ) -> BoxFuture<'static, Result<Assumed, AssumeFailure>> {
+        self.next(format!("renew {profile} {serial}"))
+    }
+
+    fn sessions(&self) -> BoxFuture<'static, Result<Vec<ListedSession>, String>> {
+        self.calls.lock().unwrap().push("sessions".into());
+        Box::pin(async { Ok(vec![listed(session("demo-ops", 600))]) })
+    }
+
+    fn forget(&self, key: SessionKey) -> BoxFuture<'static, Result<(), String>> {
+        self.calls
+            .lock()
+            .unwrap()
+            .push(format!("forget {} {}", key.profile, key.kind.as_str()));
         Box::pin(async { Ok(()) })
+    }
+}
+
+/// A backend's answer carrying `session` and no warnings.
+pub fn assumed(session: Session) -> Assumed {
+    Assumed {
+        session,
+        warnings: vec![],
+    }
+}
+
+/// A current (not stale) listing of `session`.
+pub fn listed(session: Session) -> ListedSession {
+    ListedSession {
+        session,
+        stale: false,
     }
 }

@@ -1,8 +1,12 @@
 //! State tests: feed [`App::update`] messages, look at the state and the commands.
 
-use super::app::{App, Cmd, Focus, Modal, Msg, StatusLevel, DEFAULT_ENV_PATH, EXPORT_FORMATS};
+use super::app::{
+    App, Cmd, Focus, MfaPurpose, Modal, Msg, StatusLevel, DEFAULT_ENV_PATH, EXPORT_FORMATS,
+};
 use super::backend::AssumeFailure;
 use super::test_support::*;
+use crate::session::SessionKind;
+use crate::sts::MfaCode;
 use crossterm::event::KeyCode;
 use std::path::PathBuf;
 
@@ -20,7 +24,7 @@ fn assume(app: &mut App, name: &str) -> Vec<Cmd> {
 
 fn with_session(profile: &str, secs: i64) -> App {
     let mut app = demo_app();
-    app.update(Msg::Sessions(Ok(vec![session(profile, secs)])));
+    app.update(Msg::Sessions(Ok(vec![listed(session(profile, secs))])));
     app.focus = Focus::Sessions;
     app
 }
@@ -154,7 +158,8 @@ fn enter_assumes_and_result_joins_sessions() {
         cmds,
         vec![Cmd::Assume {
             profile: "demo-readonly".into(),
-            mfa_code: None
+            mfa_code: None,
+            refresh: false,
         }]
     );
     assert!(app.busy());
@@ -164,7 +169,7 @@ fn enter_assumes_and_result_joins_sessions() {
     assert!(app.update(key(KeyCode::Enter)).is_empty());
     let cmds = app.update(Msg::Assumed {
         profile: "demo-readonly".into(),
-        result: Ok(session("demo-readonly", 3600)),
+        result: Ok(assumed(session("demo-readonly", 3600))),
     });
     assert_eq!(cmds, vec![Cmd::LoadSessions]);
     assert!(!app.busy());
@@ -200,7 +205,7 @@ fn esc_cancels_in_flight_and_late_answer_is_ignored() {
     assert_eq!(app.filter, "demo-ops");
     let cmds = app.update(Msg::Assumed {
         profile: "demo-ops".into(),
-        result: Ok(session("demo-ops", 3600)),
+        result: Ok(assumed(session("demo-ops", 3600))),
     });
     assert!(cmds.is_empty());
     assert!(app.sessions.is_empty());
@@ -214,6 +219,7 @@ fn mfa_flow_digits_only_masked_and_retry() {
         profile: "demo-admin-mfa".into(),
         result: Err(AssumeFailure::NeedsMfa {
             serial: "arn:aws:iam::111111111111:mfa/demo-user".into(),
+            reason: None,
         }),
     });
     assert!(matches!(app.modal, Some(Modal::Mfa { .. })));
@@ -221,7 +227,10 @@ fn mfa_flow_digits_only_masked_and_retry() {
     let Some(Modal::Mfa { input, .. }) = &app.modal else {
         panic!("MFA modal closed")
     };
-    assert_eq!(input, "123456");
+    assert_eq!(input.len(), 6);
+    assert_eq!(input.code(), MfaCode::parse("123456").ok());
+    // The digits never show in Debug output (of the modal, the app, or a command).
+    assert!(!format!("{app:?}").contains("123456"));
     app.update(key(KeyCode::Backspace));
     assert!(app.update(key(KeyCode::Enter)).is_empty());
     let Some(Modal::Mfa { error, .. }) = &app.modal else {
@@ -234,9 +243,11 @@ fn mfa_flow_digits_only_masked_and_retry() {
         cmds,
         vec![Cmd::Assume {
             profile: "demo-admin-mfa".into(),
-            mfa_code: Some("123459".into())
+            mfa_code: Some(MfaCode::parse("123459").unwrap()),
+            refresh: true,
         }]
     );
+    assert!(!format!("{cmds:?}").contains("123459"));
     assert!(app.modal.is_none() && app.busy());
     app.update(Msg::Assumed {
         profile: "demo-admin-mfa".into(),
@@ -258,16 +269,23 @@ fn mfa_flow_digits_only_masked_and_retry() {
 fn subshell_refresh_forget_on_a_session() {
     let mut app = with_session("demo-ops", 600);
     let s = session("demo-ops", 600);
-    assert_eq!(app.update(ch('s')), vec![Cmd::OpenSubshell(s)]);
+    assert_eq!(app.update(ch('s')), vec![Cmd::OpenSubshell(s.clone())]);
     app.update(Msg::SubshellExited {
         profile: "demo-ops".into(),
         result: Ok(Some(0)),
     });
     assert!(app.status.as_ref().unwrap().text.contains("back from"));
-    assert_eq!(app.update(ch('r')), vec![Cmd::Refresh("demo-ops".into())]);
+    assert_eq!(
+        app.update(ch('r')),
+        vec![Cmd::Assume {
+            profile: "demo-ops".into(),
+            mfa_code: None,
+            refresh: true
+        }]
+    );
     assert!(app.busy());
     app.update(key(KeyCode::Esc));
-    assert_eq!(app.update(ch('d')), vec![Cmd::Forget("demo-ops".into())]);
+    assert_eq!(app.update(ch('d')), vec![Cmd::Forget(s.key())]);
     let cmds = app.update(Msg::Forgot {
         profile: "demo-ops".into(),
         result: Ok(()),
@@ -320,16 +338,13 @@ fn env_file_prompt_default_confirm_and_write() {
         vec![Cmd::WriteEnvFile {
             path: PathBuf::from("./ops.env"),
             session: session("demo-ops", 600),
-            overwrite: false
+            replace_foreign: false
         }]
     );
-    app.update(Msg::EnvFileExists(PathBuf::from("./ops.env")));
+    app.update(Msg::EnvFileForeign(PathBuf::from("./ops.env")));
     assert!(matches!(
         app.modal,
-        Some(Modal::EnvFilePath {
-            confirm_overwrite: true,
-            ..
-        })
+        Some(Modal::EnvFilePath { foreign: true, .. })
     ));
     let cmds = app.update(ch('y'));
     assert_eq!(
@@ -337,7 +352,7 @@ fn env_file_prompt_default_confirm_and_write() {
         vec![Cmd::WriteEnvFile {
             path: PathBuf::from("./ops.env"),
             session: session("demo-ops", 600),
-            overwrite: true
+            replace_foreign: true
         }]
     );
     app.update(Msg::EnvFileWritten(PathBuf::from("./ops.env")));
@@ -350,7 +365,7 @@ fn env_file_declined_and_error() {
     let mut app = with_session("demo-ops", 600);
     app.update(ch('e'));
     app.update(key(KeyCode::Enter));
-    app.update(Msg::EnvFileExists(PathBuf::from("./.env")));
+    app.update(Msg::EnvFileForeign(PathBuf::from("./.env")));
     assert!(app.update(key(KeyCode::Esc)).is_empty());
     assert!(app.modal.is_none());
     app.update(ch('e'));
@@ -397,4 +412,87 @@ fn debug_never_shows_secrets() {
     let shown = format!("{app:?}");
     assert!(!shown.contains("SECRETsecret"));
     assert!(!shown.contains("TOKENtoken"));
+}
+
+#[test]
+fn an_mfa_session_is_listed_refreshed_with_a_new_code_and_forgotten_on_its_own() {
+    let mut app = demo_app();
+    let mut mfa = session("demo-base", 900);
+    mfa.kind = SessionKind::MfaSource;
+    mfa.mfa_serial = Some("arn:aws:iam::111111111111:mfa/demo-user".into());
+    app.update(Msg::Sessions(Ok(vec![
+        listed(session("demo-admin-mfa", 600)),
+        listed(mfa.clone()),
+    ])));
+    app.focus = Focus::Sessions;
+    app.update(key(KeyCode::Down));
+    assert_eq!(app.selected_session(), Some(&mfa));
+    // r on an MFA session asks for a code, then renews it.
+    assert!(app.update(ch('r')).is_empty());
+    assert!(matches!(
+        app.modal,
+        Some(Modal::Mfa {
+            purpose: MfaPurpose::RenewSession,
+            ..
+        })
+    ));
+    type_str(&mut app, "246810");
+    assert_eq!(
+        app.update(key(KeyCode::Enter)),
+        vec![Cmd::RenewMfa {
+            profile: "demo-base".into(),
+            serial: "arn:aws:iam::111111111111:mfa/demo-user".into(),
+            code: MfaCode::parse("246810").unwrap(),
+        }]
+    );
+    let mut renewed = mfa.clone();
+    renewed.credentials.access_key_id = "ASIARENEWED000000000".into();
+    app.update(Msg::Assumed {
+        profile: "demo-base".into(),
+        result: Ok(assumed(renewed)),
+    });
+    assert!(app
+        .status
+        .as_ref()
+        .unwrap()
+        .text
+        .contains("renewed the MFA session of demo-base"));
+    // d forgets that one session, not the profile's others.
+    assert_eq!(app.update(ch('d')), vec![Cmd::Forget(mfa.key())]);
+}
+
+#[test]
+fn a_cached_mfa_session_refused_by_sts_asks_for_a_code_saying_why() {
+    let mut app = demo_app();
+    assume(&mut app, "demo-admin-mfa");
+    app.update(Msg::Assumed {
+        profile: "demo-admin-mfa".into(),
+        result: Err(AssumeFailure::NeedsMfa {
+            serial: "arn:mfa".into(),
+            reason: Some("STS refused the cached MFA session (AccessDenied: too old)".into()),
+        }),
+    });
+    let Some(Modal::Mfa { error, .. }) = &app.modal else {
+        panic!("no MFA window")
+    };
+    assert!(error
+        .as_deref()
+        .unwrap()
+        .contains("refused the cached MFA session"));
+}
+
+#[test]
+fn warnings_of_an_assume_reach_the_status_line() {
+    let mut app = demo_app();
+    assume(&mut app, "demo-ops");
+    let mut answer = assumed(session("demo-ops", 600));
+    answer.warnings = vec!["the session of 'demo-ops' is not cached: disk full".into()];
+    app.update(Msg::Assumed {
+        profile: "demo-ops".into(),
+        result: Ok(answer),
+    });
+    let status = app.status.as_ref().unwrap();
+    assert_eq!(status.level, StatusLevel::Error);
+    assert!(status.text.contains("not cached"), "{}", status.text);
+    assert_eq!(app.sessions.len(), 1, "the session is kept all the same");
 }

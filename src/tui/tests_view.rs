@@ -103,6 +103,7 @@ fn mfa_modal_is_masked() {
         profile: "demo-admin-mfa".into(),
         result: Err(AssumeFailure::NeedsMfa {
             serial: "arn:aws:iam::111111111111:mfa/demo-user".into(),
+            reason: None,
         }),
     });
     type_str(&mut app, "1234");
@@ -151,10 +152,10 @@ fn countdown_formats() {
 fn countdown_colors_follow_the_clock() {
     let mut app = demo_app();
     app.update(Msg::Sessions(Ok(vec![
-        session("demo-base", 3720),
-        session("demo-ops", 14 * 60),
-        session("demo-readonly", 4 * 60 + 59),
-        session("demo-sso", 30),
+        listed(session("demo-base", 3720)),
+        listed(session("demo-ops", 14 * 60)),
+        listed(session("demo-readonly", 4 * 60 + 59)),
+        listed(session("demo-sso", 30)),
     ])));
     for (w, h) in SIZES {
         let buf = render(&app, w, h);
@@ -174,7 +175,7 @@ fn countdown_colors_follow_the_clock() {
 fn no_color_means_no_colors() {
     let mut app = demo_app();
     app.colors = false;
-    app.update(Msg::Sessions(Ok(vec![session("demo-ops", 60)])));
+    app.update(Msg::Sessions(Ok(vec![listed(session("demo-ops", 60))])));
     let buf = render(&app, 160, 48);
     assert_eq!(fg_at(&buf, "01:00"), Color::Reset);
     for cell in buf.content() {
@@ -200,7 +201,7 @@ fn help_overlay() {
 #[test]
 fn export_preview_masks_secrets() {
     let mut app = demo_app();
-    app.update(Msg::Sessions(Ok(vec![session("demo-ops", 600)])));
+    app.update(Msg::Sessions(Ok(vec![listed(session("demo-ops", 600))])));
     app.update(key(KeyCode::Tab));
     app.update(ch('x'));
     app.update(ch('x'));
@@ -222,16 +223,19 @@ fn export_preview_masks_secrets() {
 #[test]
 fn env_path_prompt_and_confirm() {
     let mut app = demo_app();
-    app.update(Msg::Sessions(Ok(vec![session("demo-ops", 600)])));
+    app.update(Msg::Sessions(Ok(vec![listed(session("demo-ops", 600))])));
     app.update(key(KeyCode::Tab));
     app.update(ch('e'));
     let screen = text(&render(&app, 80, 24));
     assert!(screen.contains("./.env"), "{screen}");
     app.update(key(KeyCode::Enter));
-    app.update(Msg::EnvFileExists("./.env".into()));
+    app.update(Msg::EnvFileForeign("./.env".into()));
     let screen = text(&render(&app, 80, 24));
-    assert!(screen.contains("./.env exists."), "{screen}");
-    assert!(screen.contains("Overwrite it?"));
+    assert!(
+        screen.contains("./.env exists and was not written by rolecall"),
+        "{screen}"
+    );
+    assert!(screen.contains("Replace it?"), "{screen}");
 }
 
 /// Each kind of screen the app can show, built through messages as a user gets there.
@@ -246,19 +250,20 @@ fn every_screen() -> Vec<(&'static str, App)> {
         profile: "demo-admin-mfa".into(),
         result: Err(AssumeFailure::NeedsMfa {
             serial: "arn:aws:iam::111111111111:mfa/demo-user".into(),
+            reason: None,
         }),
     });
     let mut sessions = demo_app();
     sessions.update(Msg::Sessions(Ok(vec![
-        session("demo-ops", 600),
-        session("demo-readonly", 60),
+        listed(session("demo-ops", 600)),
+        listed(session("demo-readonly", 60)),
     ])));
     let mut export = demo_app();
-    export.update(Msg::Sessions(Ok(vec![session("demo-ops", 600)])));
+    export.update(Msg::Sessions(Ok(vec![listed(session("demo-ops", 600))])));
     export.update(key(KeyCode::Tab));
     export.update(ch('x'));
     let mut env_path = demo_app();
-    env_path.update(Msg::Sessions(Ok(vec![session("demo-ops", 600)])));
+    env_path.update(Msg::Sessions(Ok(vec![listed(session("demo-ops", 600))])));
     env_path.update(key(KeyCode::Tab));
     env_path.update(ch('e'));
     let mut error = demo_app();

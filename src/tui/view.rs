@@ -4,7 +4,7 @@
 //! Secrets never reach the screen: the export overlay shows masked values and the command
 //! that prints the real ones.
 
-use super::app::{App, Focus, Modal, StatusLevel, EXPORT_FORMATS};
+use super::app::{App, CodeInput, Focus, MfaPurpose, Modal, StatusLevel, EXPORT_FORMATS};
 use crate::profile::Profile;
 use crate::secret::mask;
 use crate::session::{Session, SessionKind};
@@ -45,6 +45,7 @@ pub fn draw(app: &App, frame: &mut Frame) {
             serial,
             input,
             error,
+            purpose,
         }) => draw_mfa(
             app,
             frame,
@@ -52,12 +53,13 @@ pub fn draw(app: &App, frame: &mut Frame) {
             serial.as_deref(),
             input,
             error.as_deref(),
+            purpose,
         ),
         Some(Modal::EnvFilePath {
             input,
-            confirm_overwrite,
+            foreign,
             session,
-        }) => draw_env_path(app, frame, &session.profile, input, *confirm_overwrite),
+        }) => draw_env_path(app, frame, &session.profile, input, *foreign),
         Some(Modal::Export { session, format }) => draw_export(app, frame, session, *format),
     }
 }
@@ -237,14 +239,24 @@ fn draw_sessions(app: &App, frame: &mut Frame, area: Rect) {
         frame.render_widget(text, area);
         return;
     }
-    let rows = app.sessions.iter().map(|s| {
+    let rows = app.sessions.iter().map(|l| {
+        let s = &l.session;
         let left = s.seconds_left(app.now);
-        let name = match s.kind {
+        let mut name = match s.kind {
             SessionKind::Profile => s.profile.clone(),
             SessionKind::MfaSource => format!("{} (mfa)", s.profile),
         };
+        if l.stale {
+            // Its profile changed since: it is never reused, only shown until it expires.
+            name.push_str(" (stale)");
+        }
+        let name_style = if l.stale {
+            fg(app, Color::DarkGray).add_modifier(Modifier::CROSSED_OUT)
+        } else {
+            Style::default()
+        };
         Row::new(vec![
-            Cell::from(name),
+            Cell::from(name).style(name_style),
             Cell::from(countdown(left)).style(fg(app, countdown_color(left))),
             Cell::from(s.source.as_str()).style(fg(app, Color::DarkGray)),
         ])
@@ -379,14 +391,19 @@ fn draw_mfa(
     frame: &mut Frame,
     profile: &str,
     serial: Option<&str>,
-    input: &str,
+    input: &CodeInput,
     error: Option<&str>,
+    purpose: &MfaPurpose,
 ) {
     let area = popup(frame, 60, 8);
-    let typed = input.chars().count();
+    let typed = input.len();
     let masked = format!("{}{}", "•".repeat(typed), "_".repeat(6 - typed.min(6)));
+    let title = match purpose {
+        MfaPurpose::Assume => format!("MFA code for {profile}"),
+        MfaPurpose::RenewSession => format!("MFA code to renew the MFA session of {profile}"),
+    };
     let mut lines = vec![
-        Line::from(format!("MFA code for {profile}")),
+        Line::from(title),
         Line::from(Span::styled(serial.unwrap_or(""), fg(app, Color::DarkGray))),
         Line::from(vec![
             Span::raw("code: "),
@@ -406,13 +423,17 @@ fn draw_mfa(
     );
 }
 
-fn draw_env_path(app: &App, frame: &mut Frame, profile: &str, input: &str, confirm: bool) {
-    let area = popup(frame, 64, 6);
-    let lines = if confirm {
+fn draw_env_path(app: &App, frame: &mut Frame, profile: &str, input: &str, foreign: bool) {
+    let area = popup(frame, 64, 7);
+    let lines = if foreign {
         vec![
-            Line::from(format!("{input} exists.")),
+            Line::from(format!("{input} exists and was not written by rolecall")),
             Line::from(Span::styled(
-                "Overwrite it? y: yes · Esc: no · other: edit the path",
+                "(it does not start with `# written by rolecall`).",
+                fg(app, Color::DarkGray),
+            )),
+            Line::from(Span::styled(
+                "Replace it? y: replace it · Esc: keep it · other: edit the path",
                 fg(app, Color::Yellow),
             )),
         ]

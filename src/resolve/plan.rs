@@ -1,0 +1,560 @@
+//! A profile's resolution plan: where its base credentials come from, the MFA session (if
+//! any), each role assumed on top (with the STS endpoint and region of that call), the
+//! session's region, and a fingerprint of all of it.
+//!
+//! Planning reads nothing but the profile graph and the environment it is given, so every
+//! rule here (which hops, which MFA, which region, which endpoint) is tested without I/O.
+//! [`super::Resolver`] then walks the plan; the session store keys what it obtained by the
+//! plan's fingerprint, so a session is reused only while its definition is unchanged.
+//!
+//! Rules, each the AWS CLI's where it has one:
+//! - the chain follows `source_profile` until static keys, a `credential_source`, or a
+//!   self-reference ([`crate::profile::ProfileGraph`] walks it);
+//! - STS for a hop is configured from that hop's own profile — its `region` (else the
+//!   nearest region down its chain, else `[default]`'s, else `AWS_REGION`, else the role's
+//!   partition's default region), its `services`/`endpoint_url` (after
+//!   `AWS_ENDPOINT_URL_STS`/`AWS_ENDPOINT_URL`), its FIPS and dual-stack settings — never
+//!   from the profile `AWS_PROFILE` names;
+//! - the session's region is the profile's own, else the nearest down its chain, else
+//!   `[default]`'s (in the role's partition), else none.
+
+use crate::profile::{CredentialSource, Profile, ProfileGraph, ProfileKind, ROLE_CHAINING_LIMIT};
+use crate::sts::{sanitize_session_name, StsTarget};
+use sha2::{Digest, Sha256};
+
+/// Seconds an MFA session (GetSessionToken) lasts unless `mfa_session_duration` says
+/// otherwise: an hour, as aws-vault's default, so trust policies with
+/// `aws:MultiFactorAuthAge` keep working.
+pub const DEFAULT_MFA_SESSION_SECONDS: u32 = 3600;
+
+/// The environment planning reads (a lookup, so tests can give their own).
+pub struct Vars<'a>(&'a (dyn Fn(&str) -> Option<String> + Sync));
+
+impl Vars<'static> {
+    /// The process's environment.
+    pub fn process() -> Self {
+        fn lookup(name: &str) -> Option<String> {
+            std::env::var(name).ok()
+        }
+        Vars(&lookup)
+    }
+}
+
+impl<'a> Vars<'a> {
+    /// Variables from `lookup`.
+    pub fn new(lookup: &'a (dyn Fn(&str) -> Option<String> + Sync)) -> Self {
+        Vars(lookup)
+    }
+
+    /// A variable's value; empty counts as unset.
+    pub fn get(&self, name: &str) -> Option<String> {
+        (self.0)(name).filter(|v| !v.trim().is_empty())
+    }
+}
+
+/// Where a chain's first credentials come from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum BaseSource {
+    /// The profile's `aws_access_key_id`/`aws_secret_access_key` (`temporary` when it also
+    /// has `aws_session_token`).
+    StaticKeys { temporary: bool },
+    /// `credential_source = Environment`.
+    Environment,
+    /// `credential_source = Ec2InstanceMetadata`.
+    InstanceMetadata,
+    /// `credential_source = EcsContainer`.
+    Container,
+    /// `credential_process`.
+    Process { command: String },
+    /// IAM Identity Center role credentials.
+    Sso,
+}
+
+/// Whether the credentials a role is assumed with are themselves a role session, for
+/// STS's one-hour limit on role chaining.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SourceSession {
+    /// Long-term keys, or an MFA session of them: any duration STS allows.
+    LongTerm,
+    /// A role session (the previous hop, an instance or container role, SSO).
+    Role(String),
+    /// Known only when the credentials arrive: a role session if they carry a token.
+    IfTemporary,
+}
+
+/// One AssumeRole of the chain.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Hop {
+    /// The profile whose `role_arn` this assumes.
+    pub profile: String,
+    /// The profile whose credentials it is assumed with.
+    pub from: String,
+    pub role_arn: String,
+    pub session_name: String,
+    pub external_id: Option<String>,
+    /// `mfa_serial` of the hop's profile.
+    pub mfa_serial: Option<String>,
+    /// `duration_seconds` as configured.
+    pub duration_seconds: Option<u32>,
+    pub source: SourceSession,
+    pub sts: StsTarget,
+}
+
+impl Hop {
+    /// The duration to ask STS for, given whether the source credentials turned out to be
+    /// temporary: capped at an hour when this is role chaining.
+    pub fn effective_duration(&self, source_is_temporary: bool) -> Option<u32> {
+        let chained = match self.source {
+            SourceSession::LongTerm => false,
+            SourceSession::Role(_) => true,
+            SourceSession::IfTemporary => source_is_temporary,
+        };
+        match self.duration_seconds {
+            Some(d) if chained && d > ROLE_CHAINING_LIMIT => Some(ROLE_CHAINING_LIMIT),
+            other => other,
+        }
+    }
+}
+
+/// The MFA-authenticated session of the base's long-term keys (GetSessionToken), made with
+/// one code and shared by every role assumed from the same keys.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MfaSessionPlan {
+    /// The profile whose keys it is a session of (the store keys it by this name).
+    pub profile: String,
+    pub serial: String,
+    pub duration_seconds: u32,
+    pub sts: StsTarget,
+    /// Identifies the keys and the endpoint: a cached MFA session is reused only while
+    /// both are the same.
+    pub fingerprint: String,
+    /// True when the code would otherwise go with the first AssumeRole (the serial is the
+    /// first hop's); false when the MFA session is the profile's session itself.
+    pub for_first_hop: bool,
+}
+
+/// A profile's plan; see the module documentation.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Plan {
+    pub profile: String,
+    /// The profile holding the base credentials.
+    pub base: String,
+    pub source: BaseSource,
+    /// Used when the base credentials are long-term keys.
+    pub mfa_session: Option<MfaSessionPlan>,
+    /// Base side first.
+    pub hops: Vec<Hop>,
+    /// The session's region.
+    pub region: Option<String>,
+    /// What determined the session: a cached one is reused only when this is the same.
+    pub fingerprint: String,
+}
+
+/// Why a profile has no plan. The message names the profile or key at fault.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PlanError {
+    #[error("no such profile (see `rolecall list`)")]
+    NoSuchProfile,
+    #[error("{0}")]
+    Config(String),
+}
+
+/// How a role with `mfa_serial` gets its MFA.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum MfaMode {
+    /// One code makes an MFA-authenticated GetSessionToken session of the long-term source
+    /// keys, cached, from which every role is assumed without asking again (the default).
+    #[default]
+    SessionToken,
+    /// Pass the code with each AssumeRole call (for trust policies that need it there).
+    AssumeRole,
+}
+
+/// Makes plans over one graph and environment.
+pub struct Planner<'g, 'v> {
+    pub graph: &'g ProfileGraph,
+    pub vars: &'v Vars<'v>,
+    pub mfa_mode: MfaMode,
+}
+
+impl Planner<'_, '_> {
+    /// The plan of profile `name`.
+    pub fn plan(&self, name: &str) -> Result<Plan, PlanError> {
+        let profile = self.graph.get(name).ok_or(PlanError::NoSuchProfile)?;
+        if !profile.chain_complete {
+            let reason = profile
+                .diagnostics
+                .last()
+                .map(|d| d.message.clone())
+                .unwrap_or_else(|| "its chain is broken (see `rolecall check`)".into());
+            return Err(PlanError::Config(reason));
+        }
+        let chain: Vec<&Profile> = profile
+            .chain
+            .iter()
+            .map(|n| {
+                self.graph.get(n).ok_or_else(|| {
+                    PlanError::Config(format!("source_profile '{n}' does not exist"))
+                })
+            })
+            .collect::<Result<_, _>>()?;
+        let base = *chain.last().expect("a chain holds its own profile");
+        let mut roles: Vec<&Profile> = chain[..chain.len() - 1].iter().rev().copied().collect();
+        if base.assumes_own_role(chain.len() == 1) {
+            roles.insert(0, base);
+        }
+        let source = self.base_source(base)?;
+        let partition = roles
+            .last()
+            .and_then(|r| r.role.as_ref())
+            .map_or("aws", |r| r.partition());
+
+        let mut hops = Vec::with_capacity(roles.len());
+        for (i, role) in roles.iter().enumerate() {
+            let role_arn = role.role_arn.as_deref().unwrap_or_default().to_string();
+            let from = if i == 0 { base } else { roles[i - 1] };
+            let source_session = if i > 0 {
+                SourceSession::Role(format!("the role session of '{}'", from.name))
+            } else {
+                first_hop_source(&source)
+            };
+            let hop_partition = role.role.as_ref().map_or(partition, |r| r.partition());
+            hops.push(Hop {
+                profile: role.name.clone(),
+                from: from.name.clone(),
+                role_arn,
+                session_name: role
+                    .role_session_name
+                    .as_deref()
+                    .map_or_else(|| self.default_session_name(), str::to_string),
+                external_id: role.external_id.as_deref().map(str::to_string),
+                mfa_serial: role.mfa_serial.as_deref().map(str::to_string),
+                duration_seconds: role.duration_seconds,
+                source: source_session,
+                sts: self.sts_target(role, hop_partition),
+            });
+        }
+
+        let mfa_session = self.mfa_session(base, &source, &hops, partition);
+        let region = self.session_region(profile, partition);
+        let fingerprint = fingerprint(&[
+            "rolecall-plan-1",
+            &self.source_identity(base, &source),
+            // The session is GetSessionToken's when there are no hops: its device counts.
+            base.mfa_serial.as_deref().unwrap_or(""),
+            &hops
+                .iter()
+                .map(|h| {
+                    format!(
+                        "{}|{}|{}|{}|{:?}|{}",
+                        h.role_arn,
+                        h.external_id.as_deref().unwrap_or(""),
+                        h.session_name,
+                        h.mfa_serial.as_deref().unwrap_or(""),
+                        h.duration_seconds,
+                        target_identity(&h.sts)
+                    )
+                })
+                .collect::<Vec<_>>()
+                .join(";"),
+            region.as_deref().unwrap_or(""),
+        ]);
+        Ok(Plan {
+            profile: name.to_string(),
+            base: base.name.clone(),
+            source,
+            mfa_session,
+            hops,
+            region,
+            fingerprint,
+        })
+    }
+
+    /// The fingerprint an MFA session of `base`'s keys has now, if `base` holds keys: what
+    /// a stored MFA session is compared with.
+    pub fn mfa_session_fingerprint(&self, base: &str) -> Option<String> {
+        let profile = self.graph.get(base)?;
+        let source = BaseSource::StaticKeys {
+            temporary: profile.static_keys?.has_session_token,
+        };
+        Some(self.mfa_fingerprint(profile, &source, &self.sts_target(profile, "aws")))
+    }
+
+    fn base_source(&self, base: &Profile) -> Result<BaseSource, PlanError> {
+        if let Some(keys) = base.static_keys {
+            if base.credential_source.is_none() {
+                return Ok(BaseSource::StaticKeys {
+                    temporary: keys.has_session_token,
+                });
+            }
+        }
+        if let Some(cs) = &base.credential_source {
+            return match CredentialSource::parse(cs) {
+                Some(CredentialSource::Environment) => Ok(BaseSource::Environment),
+                Some(CredentialSource::Ec2InstanceMetadata) => Ok(BaseSource::InstanceMetadata),
+                Some(CredentialSource::EcsContainer) => Ok(BaseSource::Container),
+                None => Err(PlanError::Config(format!(
+                    "unknown credential_source '{cs}' (expected Ec2InstanceMetadata, EcsContainer or Environment)"
+                ))),
+            };
+        }
+        match base.kind {
+            ProfileKind::CredentialProcess => Ok(BaseSource::Process {
+                command: base.credential_process.as_deref().unwrap_or("").to_string(),
+            }),
+            ProfileKind::Sso => Ok(BaseSource::Sso),
+            ProfileKind::WebIdentity => Err(PlanError::Config(
+                "web identity profiles are listed but not assumed by rolecall yet".into(),
+            )),
+            ProfileKind::SourceProfile => Err(PlanError::Config(format!(
+                "'{}' points at itself as source_profile but holds no static keys",
+                base.name
+            ))),
+            _ => Err(PlanError::Config(format!(
+                "'{}' has no credentials: no static keys, role, credential_process or SSO",
+                base.name
+            ))),
+        }
+    }
+
+    /// The MFA session step, when the mode and the chain call for one.
+    fn mfa_session(
+        &self,
+        base: &Profile,
+        source: &BaseSource,
+        hops: &[Hop],
+        partition: &str,
+    ) -> Option<MfaSessionPlan> {
+        let can_have_long_term_keys = matches!(
+            source,
+            BaseSource::StaticKeys { temporary: false }
+                | BaseSource::Environment
+                | BaseSource::Process { .. }
+        );
+        if !can_have_long_term_keys {
+            return None;
+        }
+        let (serial, carrier, for_first_hop) = match hops.first() {
+            None => (base.mfa_serial.as_deref()?, base, false),
+            Some(first) if self.mfa_mode == MfaMode::SessionToken => {
+                let carrier = self.graph.get(&first.profile)?;
+                (first.mfa_serial.as_deref()?, carrier, true)
+            }
+            Some(_) => return None,
+        };
+        let duration_seconds = base
+            .settings()
+            .mfa_session_duration
+            .or(carrier.settings().mfa_session_duration)
+            .unwrap_or(DEFAULT_MFA_SESSION_SECONDS);
+        let sts = self.sts_target(base, partition);
+        Some(MfaSessionPlan {
+            profile: base.name.clone(),
+            serial: serial.to_string(),
+            duration_seconds,
+            fingerprint: self.mfa_fingerprint(base, source, &sts),
+            sts,
+            for_first_hop,
+        })
+    }
+
+    /// An MFA session is the same while the keys and the endpoint are: the region it was
+    /// asked in does not matter (it works in every region of the partition).
+    fn mfa_fingerprint(&self, base: &Profile, source: &BaseSource, sts: &StsTarget) -> String {
+        fingerprint(&[
+            "rolecall-mfa-1",
+            &self.source_identity(base, source),
+            sts.endpoint_url.as_deref().unwrap_or(""),
+        ])
+    }
+
+    /// What identifies the base credentials without holding them: a digest of the access
+    /// key id, the endpoint a metadata source is read from, a digest of the command.
+    fn source_identity(&self, base: &Profile, source: &BaseSource) -> String {
+        match source {
+            BaseSource::StaticKeys { .. } => format!(
+                "static:{:016x}",
+                base.static_keys.map_or(0, |k| k.key_digest)
+            ),
+            BaseSource::Environment => format!(
+                "env:{}",
+                fingerprint(&[&self.vars.get("AWS_ACCESS_KEY_ID").unwrap_or_default()])
+            ),
+            BaseSource::InstanceMetadata => format!(
+                "imds:{}",
+                self.vars
+                    .get("AWS_EC2_METADATA_SERVICE_ENDPOINT")
+                    .or_else(|| base
+                        .settings()
+                        .ec2_metadata_service_endpoint
+                        .as_deref()
+                        .map(str::to_string))
+                    .or_else(|| base
+                        .settings()
+                        .ec2_metadata_service_endpoint_mode
+                        .as_deref()
+                        .map(str::to_string))
+                    .unwrap_or_default()
+            ),
+            BaseSource::Container => format!(
+                "container:{}",
+                self.vars
+                    .get("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI")
+                    .or_else(|| self.vars.get("AWS_CONTAINER_CREDENTIALS_FULL_URI"))
+                    .unwrap_or_default()
+            ),
+            BaseSource::Process { command } => format!("process:{}", fingerprint(&[command])),
+            BaseSource::Sso => format!(
+                "sso:{}:{}:{}",
+                base.sso_session
+                    .as_deref()
+                    .or(base.sso_start_url.as_deref())
+                    .unwrap_or(""),
+                base.sso_account_id.as_deref().unwrap_or(""),
+                base.sso_role_name.as_deref().unwrap_or("")
+            ),
+        }
+    }
+
+    /// Where STS is called for a call made for `profile` (see the module documentation).
+    pub fn sts_target(&self, profile: &Profile, partition: &str) -> StsTarget {
+        let settings = profile.settings();
+        let region = self
+            .nearest_region(profile)
+            .or_else(|| self.default_region(partition))
+            .or_else(|| {
+                self.vars
+                    .get("AWS_REGION")
+                    .or_else(|| self.vars.get("AWS_DEFAULT_REGION"))
+                    .filter(|r| partition_of_region(r) == partition)
+            })
+            .unwrap_or_else(|| partition_default_region(partition).to_string());
+        let ignore = settings.ignore_configured_endpoint_urls
+            || self
+                .vars
+                .get("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS")
+                .is_some_and(|v| crate::endpoint::is_true(&v));
+        let endpoint_url = if ignore {
+            None
+        } else {
+            self.vars
+                .get("AWS_ENDPOINT_URL_STS")
+                .or_else(|| self.vars.get("AWS_ENDPOINT_URL"))
+                .or_else(|| settings.sts_endpoint_url.as_deref().map(str::to_string))
+        };
+        let env_flag = |name: &str| self.vars.get(name).map(|v| crate::endpoint::is_true(&v));
+        StsTarget {
+            region,
+            endpoint_url,
+            use_fips: env_flag("AWS_USE_FIPS_ENDPOINT")
+                .or(settings.use_fips_endpoint)
+                .unwrap_or(false),
+            use_dual_stack: env_flag("AWS_USE_DUALSTACK_ENDPOINT")
+                .or(settings.use_dualstack_endpoint)
+                .unwrap_or(false),
+        }
+    }
+
+    /// The profile's own region, else the nearest one down its chain.
+    fn nearest_region(&self, profile: &Profile) -> Option<String> {
+        profile
+            .chain
+            .iter()
+            .filter_map(|n| self.graph.get(n))
+            .find_map(|p| p.region.as_deref().map(str::to_string))
+    }
+
+    /// `[default]`'s region, when it is in `partition`.
+    fn default_region(&self, partition: &str) -> Option<String> {
+        self.graph
+            .get("default")
+            .and_then(|d| d.region.as_deref())
+            .filter(|r| partition_of_region(r) == partition)
+            .map(str::to_string)
+    }
+
+    fn session_region(&self, profile: &Profile, partition: &str) -> Option<String> {
+        self.nearest_region(profile)
+            .or_else(|| self.default_region(partition))
+    }
+
+    /// The local user's name, cut to STS's characters.
+    fn default_session_name(&self) -> String {
+        sanitize_session_name(
+            &self
+                .vars
+                .get("USER")
+                .or_else(|| self.vars.get("USERNAME"))
+                .unwrap_or_default(),
+        )
+    }
+}
+
+/// Whether the first hop's source is a role session, from the kind of base credentials.
+fn first_hop_source(source: &BaseSource) -> SourceSession {
+    match source {
+        BaseSource::StaticKeys { temporary: false } => SourceSession::LongTerm,
+        BaseSource::StaticKeys { temporary: true }
+        | BaseSource::Environment
+        | BaseSource::Process { .. } => SourceSession::IfTemporary,
+        BaseSource::InstanceMetadata => {
+            SourceSession::Role("the instance profile's role session".into())
+        }
+        BaseSource::Container => SourceSession::Role("the container's role session".into()),
+        BaseSource::Sso => SourceSession::Role("the IAM Identity Center role session".into()),
+    }
+}
+
+/// What identifies an STS target in a fingerprint.
+fn target_identity(t: &StsTarget) -> String {
+    format!(
+        "{}|{}|{}|{}",
+        t.region,
+        t.endpoint_url.as_deref().unwrap_or(""),
+        t.use_fips,
+        t.use_dual_stack
+    )
+}
+
+/// A hex digest of the parts, each length-prefixed (so no two lists collide).
+fn fingerprint(parts: &[&str]) -> String {
+    let mut hash = Sha256::new();
+    for part in parts {
+        hash.update((part.len() as u64).to_le_bytes());
+        hash.update(part.as_bytes());
+    }
+    hex::encode(&hash.finalize()[..16])
+}
+
+/// The partition a region belongs to (`cn-north-1` → `aws-cn`).
+pub fn partition_of_region(region: &str) -> &'static str {
+    if region.starts_with("cn-") {
+        "aws-cn"
+    } else if region.starts_with("us-gov-") {
+        "aws-us-gov"
+    } else if region.starts_with("us-isob-") {
+        "aws-iso-b"
+    } else if region.starts_with("us-iso-") {
+        "aws-iso"
+    } else if region.starts_with("eusc-") {
+        "aws-eusc"
+    } else {
+        "aws"
+    }
+}
+
+/// The region STS is called in for a partition when nothing names one.
+pub fn partition_default_region(partition: &str) -> &'static str {
+    match partition {
+        "aws-cn" => "cn-north-1",
+        "aws-us-gov" => "us-gov-west-1",
+        "aws-iso" => "us-iso-east-1",
+        "aws-iso-b" => "us-isob-east-1",
+        "aws-eusc" => "eusc-de-east-1",
+        _ => "us-east-1",
+    }
+}
+
+#[cfg(test)]
+#[path = "plan_tests.rs"]
+mod tests;

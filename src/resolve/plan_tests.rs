@@ -1,0 +1,271 @@
+//! The plan's rules without I/O: hops, MFA, regions, STS targets, fingerprints.
+
+use super::*;
+use crate::profile::ConfigPaths;
+use std::collections::HashMap;
+
+const KEYS: &str = "[base]\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\naws_secret_access_key = s\n\
+[temp]\naws_access_key_id = ASIAIOSFODNN7EXAMPLE\naws_secret_access_key = s\naws_session_token = t\n";
+
+fn graph(config: &str) -> ProfileGraph {
+    ProfileGraph::from_texts(ConfigPaths::in_dir("/cfg".as_ref()), config, KEYS)
+}
+
+fn plan_with(config: &str, name: &str, vars: &[(&str, &str)], mode: MfaMode) -> Plan {
+    let map: HashMap<String, String> = vars
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+    let lookup = move |k: &str| map.get(k).cloned();
+    let vars = Vars::new(&lookup);
+    let g = graph(config);
+    Planner {
+        graph: &g,
+        vars: &vars,
+        mfa_mode: mode,
+    }
+    .plan(name)
+    .unwrap()
+}
+
+fn plan(config: &str, name: &str) -> Plan {
+    plan_with(config, name, &[("USER", "tester")], MfaMode::SessionToken)
+}
+
+const CHAIN: &str = "\
+[profile ops]
+role_arn = arn:aws:iam::111111111111:role/Ops
+source_profile = base
+
+[profile admin]
+role_arn = arn:aws:iam::222222222222:role/Admin
+source_profile = ops
+region = eu-west-1
+mfa_serial = arn:aws:iam::123456789012:mfa/tester
+";
+
+#[test]
+fn hops_run_base_side_first_each_from_the_one_before() {
+    let p = plan(CHAIN, "admin");
+    assert_eq!(p.base, "base");
+    assert_eq!(p.source, BaseSource::StaticKeys { temporary: false });
+    let hops: Vec<(&str, &str, &str)> = p
+        .hops
+        .iter()
+        .map(|h| (h.profile.as_str(), h.from.as_str(), h.role_arn.as_str()))
+        .collect();
+    assert_eq!(
+        hops,
+        [
+            ("ops", "base", "arn:aws:iam::111111111111:role/Ops"),
+            ("admin", "ops", "arn:aws:iam::222222222222:role/Admin")
+        ]
+    );
+    assert_eq!(p.hops[0].session_name, "tester");
+    assert_eq!(p.hops[0].source, SourceSession::LongTerm);
+    assert!(matches!(p.hops[1].source, SourceSession::Role(_)));
+    // MFA is on the second hop: no MFA session of the base keys (the code goes with it).
+    assert!(p.mfa_session.is_none());
+}
+
+#[test]
+fn mfa_on_the_first_hop_makes_an_mfa_session_unless_per_role() {
+    let config = "[profile secure]\nrole_arn = arn:aws:iam::1:role/S\nsource_profile = base\nmfa_serial = arn:mfa\n";
+    let config = config.replace(":1:", ":111111111111:");
+    let p = plan(&config, "secure");
+    let ms = p.mfa_session.expect("an MFA session");
+    assert_eq!(
+        (ms.profile.as_str(), ms.serial.as_str(), ms.for_first_hop),
+        ("base", "arn:mfa", true)
+    );
+    assert_eq!(ms.duration_seconds, DEFAULT_MFA_SESSION_SECONDS);
+    let per_role = plan_with(&config, "secure", &[], MfaMode::AssumeRole);
+    assert!(per_role.mfa_session.is_none());
+    // The configured duration, from the profile holding the keys.
+    let configured = format!("{config}[profile base]\nmfa_session_duration = 900\n");
+    assert_eq!(
+        plan(&configured, "secure")
+            .mfa_session
+            .unwrap()
+            .duration_seconds,
+        900
+    );
+    // Temporary keys cannot make an MFA session.
+    let temp = config.replace("source_profile = base", "source_profile = temp");
+    assert!(plan(&temp, "secure").mfa_session.is_none());
+}
+
+#[test]
+fn the_session_region_is_the_nearest_on_the_chain_then_default() {
+    let config = format!("{CHAIN}[profile base]\nregion = ap-south-1\n");
+    assert_eq!(plan(&config, "admin").region.as_deref(), Some("eu-west-1"));
+    assert_eq!(plan(&config, "ops").region.as_deref(), Some("ap-south-1"));
+    let with_default = format!("{CHAIN}[default]\nregion = sa-east-1\n");
+    assert_eq!(
+        plan(&with_default, "ops").region.as_deref(),
+        Some("sa-east-1")
+    );
+    assert_eq!(plan(CHAIN, "ops").region, None);
+    // The environment's region is never baked into a (cached) session.
+    let p = plan_with(
+        CHAIN,
+        "ops",
+        &[("AWS_REGION", "us-west-1")],
+        MfaMode::SessionToken,
+    );
+    assert_eq!(p.region, None);
+    assert_eq!(p.hops[0].sts.region, "us-west-1");
+}
+
+#[test]
+fn each_hop_calls_sts_in_its_own_profile_s_region() {
+    let config = format!("{CHAIN}[profile base]\nregion = ap-south-1\n");
+    let p = plan(&config, "admin");
+    // ops has no region: the nearest down its own chain (base's); admin has its own.
+    assert_eq!(p.hops[0].sts.region, "ap-south-1");
+    assert_eq!(p.hops[1].sts.region, "eu-west-1");
+}
+
+#[test]
+fn a_role_in_another_partition_never_goes_to_us_east_1() {
+    let config = "[default]\nregion = us-east-1\n[profile cn]\nrole_arn = arn:aws-cn:iam::111111111111:role/R\nsource_profile = base\n\
+                  [profile gov]\nrole_arn = arn:aws-us-gov:iam::111111111111:role/R\nsource_profile = base\n";
+    let cn = plan_with(
+        config,
+        "cn",
+        &[("AWS_REGION", "eu-west-1")],
+        MfaMode::SessionToken,
+    );
+    assert_eq!(cn.hops[0].sts.region, "cn-north-1");
+    assert_eq!(cn.region, None);
+    assert_eq!(plan(config, "gov").hops[0].sts.region, "us-gov-west-1");
+    assert_eq!(partition_of_region("cn-northwest-1"), "aws-cn");
+    assert_eq!(partition_of_region("eu-west-1"), "aws");
+}
+
+#[test]
+fn sts_settings_come_from_the_hop_s_profile_and_the_environment_only() {
+    let config = "[profile localstack]\nendpoint_url = http://127.0.0.1:1\nuse_fips_endpoint = true\n\
+                  [profile prod]\nrole_arn = arn:aws:iam::111111111111:role/P\nsource_profile = base\n\
+                  [profile svc]\nrole_arn = arn:aws:iam::111111111111:role/S\nsource_profile = base\nservices = s\nendpoint_url = http://127.0.0.1:3\n\
+                  [services s]\nsts =\n  endpoint_url = http://127.0.0.1:2\n\
+                  [profile fips]\nrole_arn = arn:aws:iam::111111111111:role/F\nsource_profile = base\nuse_fips_endpoint = true\nuse_dualstack_endpoint = true\n\
+                  [profile ignoring]\nrole_arn = arn:aws:iam::111111111111:role/I\nsource_profile = base\nendpoint_url = http://127.0.0.1:4\nignore_configured_endpoint_urls = true\n";
+    let env = [("AWS_PROFILE", "localstack")];
+    let prod = plan_with(config, "prod", &env, MfaMode::SessionToken);
+    assert_eq!(prod.hops[0].sts, StsTarget::in_region("us-east-1"));
+    // The services section wins over the profile's endpoint_url.
+    let svc = plan_with(config, "svc", &env, MfaMode::SessionToken);
+    assert_eq!(
+        svc.hops[0].sts.endpoint_url.as_deref(),
+        Some("http://127.0.0.1:2")
+    );
+    let fips = plan(config, "fips").hops[0].sts.clone();
+    assert!(fips.use_fips && fips.use_dual_stack);
+    // The environment wins over the profile, for endpoints and flags.
+    let overridden = plan_with(
+        config,
+        "fips",
+        &[
+            ("AWS_ENDPOINT_URL_STS", "http://127.0.0.1:9"),
+            ("AWS_USE_FIPS_ENDPOINT", "false"),
+        ],
+        MfaMode::SessionToken,
+    );
+    assert_eq!(
+        overridden.hops[0].sts.endpoint_url.as_deref(),
+        Some("http://127.0.0.1:9")
+    );
+    assert!(!overridden.hops[0].sts.use_fips);
+    let ignoring = plan_with(
+        config,
+        "ignoring",
+        &[("AWS_ENDPOINT_URL", "http://127.0.0.1:9")],
+        MfaMode::SessionToken,
+    );
+    assert_eq!(ignoring.hops[0].sts.endpoint_url, None);
+}
+
+#[test]
+fn a_chained_role_asks_for_an_hour_at_most() {
+    let config = "[profile ops]\nrole_arn = arn:aws:iam::111111111111:role/Ops\nsource_profile = base\nduration_seconds = 7200\n\
+                  [profile admin]\nrole_arn = arn:aws:iam::222222222222:role/A\nsource_profile = ops\nduration_seconds = 7200\n\
+                  [profile from-temp]\nrole_arn = arn:aws:iam::222222222222:role/T\nsource_profile = temp\nduration_seconds = 7200\n";
+    let p = plan(config, "admin");
+    assert_eq!(p.hops[0].effective_duration(false), Some(7200));
+    assert_eq!(p.hops[1].effective_duration(true), Some(3600));
+    let t = plan(config, "from-temp");
+    assert_eq!(t.hops[0].source, SourceSession::IfTemporary);
+    assert_eq!(t.hops[0].effective_duration(true), Some(3600));
+}
+
+#[test]
+fn the_fingerprint_changes_with_every_part_of_the_definition() {
+    let base = plan(CHAIN, "admin").fingerprint;
+    assert_eq!(base, plan(CHAIN, "admin").fingerprint, "not deterministic");
+    for edit in [
+        ("role/Admin", "role/Other"),
+        (
+            "source_profile = ops\n",
+            "source_profile = ops\nexternal_id = x\n",
+        ),
+        (
+            "source_profile = ops\n",
+            "source_profile = ops\nrole_session_name = n\n",
+        ),
+        (
+            "source_profile = ops\n",
+            "source_profile = ops\nduration_seconds = 900\n",
+        ),
+        ("mfa/tester", "mfa/other"),
+        ("region = eu-west-1", "region = eu-west-2"),
+        (
+            "source_profile = ops\n",
+            "source_profile = ops\nendpoint_url = http://127.0.0.1:1\n",
+        ),
+    ] {
+        let edited = CHAIN.replace(edit.0, edit.1);
+        assert_ne!(
+            plan(&edited, "admin").fingerprint,
+            base,
+            "{edit:?} kept the fingerprint"
+        );
+    }
+    let other_keys = KEYS.replace("AKIAIOSFODNN7EXAMPLE", "AKIAOTHERKEY0EXAMPLE");
+    let g = ProfileGraph::from_texts(ConfigPaths::in_dir("/cfg".as_ref()), CHAIN, &other_keys);
+    let lookup = |k: &str| (k == "USER").then(|| "tester".to_string());
+    let vars = Vars::new(&lookup);
+    let planner = Planner {
+        graph: &g,
+        vars: &vars,
+        mfa_mode: MfaMode::SessionToken,
+    };
+    assert_ne!(planner.plan("admin").unwrap().fingerprint, base);
+    // Other keys are another MFA session too.
+    let before = Planner {
+        graph: &graph(CHAIN),
+        vars: &vars,
+        mfa_mode: MfaMode::SessionToken,
+    }
+    .mfa_session_fingerprint("base");
+    assert_ne!(planner.mfa_session_fingerprint("base"), before);
+}
+
+#[test]
+fn credential_sources_and_processes_are_bases() {
+    let config = "[profile imds]\nrole_arn = arn:aws:iam::111111111111:role/I\ncredential_source = Ec2InstanceMetadata\n\
+                  [profile proc]\ncredential_process = /opt/creds --token x\n\
+                  [profile on-proc]\nrole_arn = arn:aws:iam::111111111111:role/P\nsource_profile = proc\n";
+    let imds = plan(config, "imds");
+    assert_eq!(imds.source, BaseSource::InstanceMetadata);
+    assert_eq!(imds.hops.len(), 1);
+    assert!(matches!(imds.hops[0].source, SourceSession::Role(_)));
+    let on_proc = plan(config, "on-proc");
+    assert_eq!(
+        on_proc.source,
+        BaseSource::Process {
+            command: "/opt/creds --token x".into()
+        }
+    );
+    assert_eq!(on_proc.hops[0].source, SourceSession::IfTemporary);
+}
