@@ -11,10 +11,7 @@ const WAIT: Duration = Duration::from_secs(10);
 
 #[test]
 fn demo_list_filter_help_quit_restores_terminal() {
-    if !Tmux::available() {
-        eprintln!("skipping tui_e2e: tmux is not installed");
-        return;
-    }
+    assert!(Tmux::available(), "tmux is needed: run `bash .ci/setup`");
     let home = tempfile::tempdir().unwrap();
     let home_str = home.path().to_str().unwrap();
     let xdg = home.path().join(".config");
@@ -66,10 +63,7 @@ fn demo_list_filter_help_quit_restores_terminal() {
 
 #[test]
 fn ctrl_c_while_filtering_quits_and_restores_terminal() {
-    if !Tmux::available() {
-        eprintln!("skipping tui_e2e: tmux is not installed");
-        return;
-    }
+    assert!(Tmux::available(), "tmux is needed: run `bash .ci/setup`");
     let home = tempfile::tempdir().unwrap();
     let t = Tmux::start(
         "ctrlc",

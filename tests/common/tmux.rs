@@ -13,7 +13,7 @@ pub struct Tmux {
 }
 
 impl Tmux {
-    /// Whether tmux can be run at all; tests skip (with a message) when not.
+    /// Whether tmux can be run at all; tests fail (saying how to install it) when not.
     pub fn available() -> bool {
         Command::new("tmux")
             .arg("-V")
