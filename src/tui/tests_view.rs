@@ -330,3 +330,38 @@ fn a_long_list_scrolls_to_keep_the_selection_on_screen() {
     assert!(find(&buf, "p000").is_some(), "{}", text(&buf));
     assert!(find(&buf, "p150").is_none());
 }
+
+#[test]
+fn no_screen_and_no_debug_output_shows_a_secret_or_a_typed_code() {
+    let planted = [
+        "SECRETsecretSECRETsecret0000WXYZ",
+        "TOKENtokenTOKENtokenTOKEN9876",
+        "ASIAEXAMPLEKEYID1234",
+    ];
+    let mut screens = every_screen();
+    // The MFA window with a code half typed, and the foreign-file prompt.
+    let mut typing = demo_app();
+    type_str(&mut typing, "admin");
+    typing.update(key(KeyCode::Enter));
+    typing.update(Msg::Assumed {
+        profile: "demo-admin-mfa".into(),
+        result: Err(AssumeFailure::NeedsMfa {
+            serial: "arn:aws:iam::111111111111:mfa/demo-user".into(),
+            reason: None,
+        }),
+    });
+    type_str(&mut typing, "48291");
+    screens.push(("typing a code", typing));
+    for (name, app) in &screens {
+        for (w, h) in [(80, 24), (160, 48)] {
+            let screen = text(&render(app, w, h));
+            for secret in planted.iter().chain(&["48291"]) {
+                assert!(!screen.contains(secret), "{name} at {w}x{h} shows {secret}");
+            }
+        }
+        let debug = format!("{app:?}");
+        for secret in planted.iter().chain(&["48291"]) {
+            assert!(!debug.contains(secret), "{name}'s Debug shows {secret}");
+        }
+    }
+}
