@@ -20,7 +20,20 @@ a source profile with no credentials).
 profile (with leaf credential loading stubbed out, so no network, process or
 SSO token is touched), records which profiles it visits, and exits 2 if that
 differs from the computed chain.
+
+Each profile also gets `plan`: what botocore's real AssumeRoleProvider does
+when asked for its credentials, with an STS client that records every
+AssumeRole instead of sending it: the hops in order, each with the credentials
+it was made with (`profile:NAME` for a profile's own credentials — static keys,
+SSO, credential_process —, `credential_source:NAME`, or `role:ARN` of the hop
+before), its external id, MFA serial, duration and configured session name;
+and `sts_region`, the region botocore's STS client uses for the selected
+profile (its own region; null when it has none and botocore falls back to its
+global endpoint). `plan` is [] for a profile that assumes no role and null
+where botocore fails.
 """
+
+import datetime
 
 import json
 import os
@@ -147,6 +160,85 @@ def botocore_chain(session, name):
     return chain
 
 
+def botocore_plan(session, name, profiles):
+    """Run botocore's AssumeRoleProvider with a recording STS client: the hops it makes."""
+    calls = []
+
+    def source_of(key):
+        kind, _, rest = key.partition(":")
+        prefix = {"PROFILE": "profile:", "SOURCE": "credential_source:", "ROLE": "role:"}
+        if kind in prefix:
+            return prefix[kind] + rest
+        # Static keys botocore read itself: the profile that holds that key id.
+        holders = [n for n, p in profiles.items() if p.get("aws_access_key_id") == key]
+        return "profile:" + (holders[0] if len(holders) == 1 else "?")
+
+    class FakeSts:
+        def __init__(self, key):
+            self.key = key
+
+        def assume_role(self, **kwargs):
+            calls.append(
+                {
+                    "role_arn": kwargs["RoleArn"],
+                    "source": source_of(self.key),
+                    "external_id": kwargs.get("ExternalId"),
+                    "mfa_serial": kwargs.get("SerialNumber"),
+                    "duration_seconds": to_int(kwargs.get("DurationSeconds")),
+                    "role_session_name": kwargs.get("RoleSessionName")
+                    if not kwargs.get("RoleSessionName", "").startswith("botocore-session-")
+                    else None,
+                }
+            )
+            expires = datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(hours=1)
+            return {
+                "Credentials": {
+                    "AccessKeyId": "ROLE:" + kwargs["RoleArn"],
+                    "SecretAccessKey": "x",
+                    "SessionToken": "t",
+                    "Expiration": expires,
+                }
+            }
+
+    def client_creator(service, aws_access_key_id=None, **kwargs):
+        return FakeSts(aws_access_key_id)
+
+    class FakeProviderBuilder:
+        def providers(self, profile_name, disable_env_vars=False):
+            class P(botocore.credentials.CredentialProvider):
+                METHOD = "fake"
+
+                def load(self):
+                    return botocore.credentials.Credentials("PROFILE:" + profile_name, "x")
+
+            return [P()]
+
+    class FakeSourcer:
+        def is_supported(self, source_name):
+            return source_name in CREDENTIAL_SOURCES
+
+        def source_credentials(self, source_name):
+            return botocore.credentials.Credentials("SOURCE:" + source_name, "x")
+
+    provider = botocore.credentials.AssumeRoleProvider(
+        load_config=lambda: session.full_config,
+        client_creator=client_creator,
+        cache={},
+        profile_name=name,
+        credential_sourcer=FakeSourcer(),
+        profile_provider_builder=FakeProviderBuilder(),
+        prompter=lambda prompt: "123456",
+    )
+    try:
+        creds = provider.load()
+        if creds is None:
+            return []
+        creds.get_frozen_credentials()
+    except Exception:  # botocore config errors -> null
+        return None
+    return calls
+
+
 def to_int(value):
     if value is None:
         return None
@@ -179,6 +271,8 @@ def resolve_case(case_dir, cross_check):
             "mfa_serial": p.get("mfa_serial"),
             "duration_seconds": to_int(p.get("duration_seconds")),
             "chain": chain,
+            "plan": botocore_plan(session, name, profiles),
+            "sts_region": p.get("region"),
         }
         if cross_check:
             real = botocore_chain(session, name)
