@@ -34,6 +34,8 @@ fn assume_with_mfa_then_dotenv_and_subshell() {
             ("AWS_ENDPOINT_URL_STS", &moto.url),
         ],
     );
+    // Programs may fill tmux's paste buffer with OSC 52 (the export window's `y`).
+    t.set_option("set-clipboard", "on");
     t.run(&format!("{} --demo", env!("CARGO_BIN_EXE_rolecall")));
     t.wait_for("Profiles 8/8", WAIT);
 
@@ -75,6 +77,26 @@ fn assume_with_mfa_then_dotenv_and_subshell() {
     }
     let mode = std::fs::metadata(&env_path).unwrap().permissions().mode() & 0o777;
     assert_eq!(mode, 0o600);
+
+    // The export window: `y` copies the real text (OSC 52) into tmux's buffer.
+    t.send_text("x");
+    t.wait_for("rolecall --demo export demo-admin-mfa --format sh", WAIT);
+    t.send_text("y");
+    t.wait_for("copied the sh export of demo-admin-mfa", WAIT);
+    let copied = t.show_buffer();
+    let key_line = copied
+        .lines()
+        .find(|l| l.starts_with("export AWS_SECRET_ACCESS_KEY='"))
+        .expect("the copied export has the secret key");
+    assert!(!key_line.contains("****"), "the copy is masked");
+    assert!(copied.contains("export AWS_ACCESS_KEY_ID='ASIA"));
+    assert!(
+        copied.contains("export ROLECALL_PROFILE='demo-admin-mfa'"),
+        "the copy is not the sh export"
+    );
+    let screen = t.capture();
+    assert!(!screen.contains(&key_line[30..]), "the secret is on screen");
+    t.send_keys(&["Escape"]);
 
     // A subshell with the session: the AWS CLI sees the assumed role.
     t.send_text("s");

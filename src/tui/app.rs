@@ -200,6 +200,8 @@ pub enum Cmd {
         replace_foreign: bool,
     },
     Forget(SessionKey),
+    /// Put `text` on the clipboard (an OSC 52 escape to the terminal).
+    CopyToClipboard(crate::secret::Secret),
     LoadSessions,
     ReloadConfig,
     Quit,
@@ -235,24 +237,28 @@ pub struct App {
     pub colors: bool,
     /// Rows PgUp/PgDn move, from the terminal height.
     pub page: usize,
+    /// The files the profiles came from (the first-run screen names them).
+    pub paths: crate::profile::ConfigPaths,
+    /// Running on the bundled demo: commands the TUI suggests carry `--demo`.
+    pub demo: bool,
 }
 
 impl App {
     /// A new app over a copy of `graph`'s profiles at time `now`.
     pub fn new(graph: &ProfileGraph, now: DateTime<Utc>, colors: bool) -> Self {
-        let mut app = Self::empty(now, colors);
+        let mut app = Self::empty(now, colors, graph.paths.clone());
         app.set_profiles(graph.file_diagnostics.len(), graph.profiles().to_vec());
         app
     }
 
     /// A new app that takes `graph`'s profiles over (what the runtime does: no copy).
     pub fn from_graph(graph: ProfileGraph, now: DateTime<Utc>, colors: bool) -> Self {
-        let mut app = Self::empty(now, colors);
+        let mut app = Self::empty(now, colors, graph.paths.clone());
         app.set_profiles(graph.file_diagnostics.len(), graph.into_profiles());
         app
     }
 
-    fn empty(now: DateTime<Utc>, colors: bool) -> Self {
+    fn empty(now: DateTime<Utc>, colors: bool, paths: crate::profile::ConfigPaths) -> Self {
         App {
             profiles: Vec::new(),
             haystacks: Vec::new(),
@@ -271,6 +277,8 @@ impl App {
             now,
             colors,
             page: 10,
+            paths,
+            demo: false,
         }
     }
 
@@ -317,6 +325,16 @@ impl App {
     /// The profile under the cursor, if the filter left any.
     pub fn selected_profile(&self) -> Option<&Profile> {
         self.filtered.get(self.selected).map(|&i| &self.profiles[i])
+    }
+
+    /// The current session of profile `name` (its own, not stale), if any.
+    pub fn session_of(&self, name: &str) -> Option<&Session> {
+        self.sessions
+            .iter()
+            .find(|l| {
+                !l.stale && l.session.kind == SessionKind::Profile && l.session.profile == name
+            })
+            .map(|l| &l.session)
     }
 
     /// The session under the cursor in the sessions panel.
@@ -856,6 +874,18 @@ impl App {
                 let n = EXPORT_FORMATS.len();
                 match key.code {
                     KeyCode::Esc | KeyCode::Char('q') => return vec![],
+                    KeyCode::Char('y') => {
+                        let chosen = EXPORT_FORMATS[format % n];
+                        let text =
+                            crate::output::render(chosen, &session.credentials, &session.env());
+                        self.info(format!(
+                            "copied the {chosen} export of {} (key {}) to the clipboard",
+                            session.profile,
+                            crate::secret::mask(&session.credentials.access_key_id)
+                        ));
+                        self.modal = Some(Modal::Export { session, format });
+                        return vec![Cmd::CopyToClipboard(crate::secret::Secret::new(text))];
+                    }
                     KeyCode::Right | KeyCode::Tab | KeyCode::Char('x') | KeyCode::Down => {
                         format = (format + 1) % n
                     }

@@ -47,6 +47,7 @@ pub fn start(demo: bool) -> anyhow::Result<()> {
         loader: loader.clone(),
         watch,
         banner,
+        demo,
     };
     runtime.block_on(async {
         // Loaded after the first frame (`Backend::prepare`), not before it.

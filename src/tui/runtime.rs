@@ -38,6 +38,8 @@ pub struct RunOptions {
     pub watch: Vec<PathBuf>,
     /// A first status line (the demo says where its STS emulator is expected).
     pub banner: Option<String>,
+    /// Running on the bundled demo (commands the TUI suggests carry `--demo`).
+    pub demo: bool,
 }
 
 type Tty = Terminal<CrosstermBackend<Stdout>>;
@@ -45,6 +47,7 @@ type Tty = Terminal<CrosstermBackend<Stdout>>;
 /// Runs the TUI until the user quits or a signal arrives.
 pub async fn run(graph: ProfileGraph, backend: Arc<dyn Backend>, opts: RunOptions) -> Result<()> {
     let mut app = App::from_graph(graph, Utc::now(), opts.colors);
+    app.demo = opts.demo;
     if let Some(banner) = &opts.banner {
         app.info(banner.clone());
     }
@@ -107,6 +110,15 @@ pub async fn run(graph: ProfileGraph, backend: Arc<dyn Backend>, opts: RunOption
         for cmd in app.update(msg) {
             match cmd {
                 Cmd::Quit => {}
+                Cmd::CopyToClipboard(text) => {
+                    let mut out = io::stdout();
+                    let copied = out
+                        .write_all(&osc52(text.expose()))
+                        .and_then(|()| out.flush());
+                    if let Err(e) = copied {
+                        app.update(Msg::Error(format!("could not copy: {e}")));
+                    }
+                }
                 Cmd::OpenSubshell(session) => {
                     // The event stream's reader thread would steal the shell's input.
                     drop(events);
@@ -206,7 +218,7 @@ impl Tasks {
                 });
             }
             // Handled by the loop itself.
-            Cmd::OpenSubshell(_) | Cmd::Quit => {}
+            Cmd::OpenSubshell(_) | Cmd::CopyToClipboard(_) | Cmd::Quit => {}
         }
     }
 
@@ -215,6 +227,19 @@ impl Tasks {
             old.abort();
         }
     }
+}
+
+/// The OSC 52 escape that puts `text` on the system clipboard: understood by most terminal
+/// emulators, carried over SSH, and taken by tmux into its paste buffer (and passed on to
+/// the outer terminal) with `set -g set-clipboard on`. The bytes hold a secret: they go to
+/// the terminal only, and are zeroised by the caller's `Secret`.
+fn osc52(text: &str) -> zeroize::Zeroizing<Vec<u8>> {
+    let encoded = zeroize::Zeroizing::new(aws_smithy_types::base64::encode(text));
+    let mut out = zeroize::Zeroizing::new(Vec::with_capacity(encoded.len() + 8));
+    out.extend_from_slice(b"\x1b]52;c;");
+    out.extend_from_slice(encoded.as_bytes());
+    out.push(0x07);
+    out
 }
 
 /// Raw mode and the alternate screen for as long as it lives.
@@ -303,6 +328,12 @@ mod tests {
             loader: Arc::new(crate::demo::graph),
         };
         (tasks, rx)
+    }
+
+    #[test]
+    fn osc52_carries_the_text_base64_encoded() {
+        let bytes = osc52("export A='b'\n");
+        assert_eq!(&bytes[..], b"\x1b]52;c;ZXhwb3J0IEE9J2InCg==\x07");
     }
 
     #[tokio::test]

@@ -496,3 +496,27 @@ fn warnings_of_an_assume_reach_the_status_line() {
     assert!(status.text.contains("not cached"), "{}", status.text);
     assert_eq!(app.sessions.len(), 1, "the session is kept all the same");
 }
+
+#[test]
+fn y_in_the_export_window_copies_the_real_text_and_says_so_masked() {
+    let mut app = with_session("demo-ops", 600);
+    app.update(ch('x'));
+    app.update(key(KeyCode::Right)); // fish
+    let cmds = app.update(ch('y'));
+    let s = session("demo-ops", 600);
+    let expected = crate::output::render(crate::output::Format::Fish, &s.credentials, &s.env());
+    assert_eq!(
+        cmds,
+        vec![Cmd::CopyToClipboard(crate::secret::Secret::new(expected))]
+    );
+    let status = &app.status.as_ref().unwrap().text;
+    assert!(
+        status.contains("copied the fish export of demo-ops"),
+        "{status}"
+    );
+    assert!(
+        status.contains("****1234") && !status.contains("SECRET"),
+        "{status}"
+    );
+    assert!(matches!(app.modal, Some(Modal::Export { format: 1, .. })));
+}

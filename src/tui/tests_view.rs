@@ -365,3 +365,113 @@ fn no_screen_and_no_debug_output_shows_a_secret_or_a_typed_code() {
         }
     }
 }
+
+#[test]
+fn a_profile_row_shows_its_session_s_time_left_in_the_panel_s_colour() {
+    let mut app = demo_app();
+    app.update(Msg::Sessions(Ok(vec![
+        listed(session("demo-ops", 600)),
+        listed(session("demo-readonly", 7200)),
+    ])));
+    for (w, h) in SIZES {
+        let buf = render(&app, w, h);
+        let rows = lines(&buf);
+        let row = |name: &str| {
+            rows.iter()
+                .find(|l| l.contains(&format!(" {name} ")) && l.contains("│"))
+                .unwrap_or_else(|| panic!("no row for {name}"))
+                .clone()
+        };
+        // The profile table is the first place each name appears.
+        assert!(
+            row("demo-ops").contains("10:00"),
+            "{w}x{h}: {}",
+            row("demo-ops")
+        );
+        assert!(row("demo-readonly").contains("2h00m"));
+        assert!(!row("demo-base").contains(':'), "{}", row("demo-base"));
+        assert_eq!(fg_at(&buf, "10:00"), Color::Yellow);
+        assert_eq!(fg_at(&buf, "2h00m"), Color::Green);
+    }
+}
+
+#[test]
+fn the_region_column_shows_from_100_columns_up() {
+    let app = demo_app();
+    for (w, shown) in [
+        (80, false),
+        (99, false),
+        (100, true),
+        (120, true),
+        (160, true),
+    ] {
+        let screen = text(&render(&app, w, 30));
+        assert_eq!(screen.contains("REGION"), shown, "{w} columns:\n{screen}");
+        if shown {
+            assert!(screen.contains("eu-west-1"), "{w} columns:\n{screen}");
+        }
+    }
+}
+
+#[test]
+fn the_selected_session_s_whole_source_is_shown() {
+    let mut app = demo_app();
+    let mut long = session("demo-ops", 600);
+    long.source = "assume-role via demo-base → demo-ops from shared-credentials-file (/home/someone/.aws/credentials-of-the-whole-team)".into();
+    app.update(Msg::Sessions(Ok(vec![listed(long)])));
+    for (w, h) in [(120, 40), (160, 48), (80, 40)] {
+        // Wrapped over rows (a long path mid-word): compare without the wrapping.
+        let squashed: String = text(&render(&app, w, h))
+            .lines()
+            .map(|l| l.split('│').rev().nth(1).unwrap_or(l).to_string())
+            .collect::<String>()
+            .split_whitespace()
+            .collect();
+        assert!(
+            squashed.contains(
+                "shared-credentials-file(/home/someone/.aws/credentials-of-the-whole-team)"
+            ),
+            "{w}x{h}: the source is cut:\n{squashed}"
+        );
+    }
+}
+
+#[test]
+fn with_no_configuration_the_first_screen_says_what_to_do() {
+    let empty = crate::profile::ProfileGraph::from_texts(
+        crate::profile::ConfigPaths::in_dir("/home/u/.aws".as_ref()),
+        "",
+        "",
+    );
+    let app = App::new(&empty, t0(), true);
+    for (w, h) in SIZES {
+        let screen = text(&render(&app, w, h));
+        for expected in [
+            "No AWS profiles yet",
+            "/home/u/.aws/config",
+            "rolecall --demo",
+            "rolecall sso login",
+            "aws configure",
+        ] {
+            assert!(
+                screen.contains(expected),
+                "{w}x{h}: {expected} missing\n{screen}"
+            );
+        }
+    }
+}
+
+#[test]
+fn the_export_window_gives_the_exact_command_and_offers_a_copy() {
+    let mut app = demo_app();
+    app.demo = true;
+    app.update(Msg::Sessions(Ok(vec![listed(session("demo-ops", 600))])));
+    app.update(key(KeyCode::Tab));
+    app.update(ch('x'));
+    let screen = text(&render(&app, 100, 30));
+    assert!(
+        screen.contains("rolecall --demo export demo-ops --format sh"),
+        "{screen}"
+    );
+    assert!(screen.contains("y copy"), "{screen}");
+}

@@ -5,7 +5,7 @@
 //! that prints the real ones.
 
 use super::app::{App, CodeInput, Focus, MfaPurpose, Modal, StatusLevel, EXPORT_FORMATS};
-use crate::profile::Profile;
+use crate::profile::{Profile, ProfileKind};
 use crate::secret::mask;
 use crate::session::{Session, SessionKind};
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -19,6 +19,9 @@ const SPINNER: &[&str] = &["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧
 /// Wide enough to put the sessions panel beside the profiles rather than under them.
 const SIDE_BY_SIDE: u16 = 120;
 
+/// Wide enough (the whole terminal) for the profiles' REGION column.
+const REGION_FROM: u16 = 100;
+
 /// Draws the whole screen.
 pub fn draw(app: &App, frame: &mut Frame) {
     let [main, status] =
@@ -30,11 +33,12 @@ pub fn draw(app: &App, frame: &mut Frame) {
     } else {
         // At most a third of the screen, at least 4 rows (a pane a few rows high still draws:
         // the layout squeezes what does not fit).
-        let rows = (app.sessions.len() as u16 + 3).clamp(4, (main.height / 3).max(4));
+        let wanted = app.sessions.len() as u16 + 3 + source_rows(app, main.width.saturating_sub(2));
+        let rows = wanted.clamp(4, (main.height / 3).max(4));
         let [a, b] = Layout::vertical([Constraint::Min(5), Constraint::Length(rows)]).areas(main);
         (a, b)
     };
-    draw_profiles(app, frame, profiles);
+    draw_profiles(app, frame, profiles, frame.area().width >= REGION_FROM);
     draw_sessions(app, frame, sessions);
     draw_status(app, frame, status);
     match &app.modal {
@@ -86,7 +90,26 @@ fn dash(v: Option<&str>) -> &str {
     v.unwrap_or("-")
 }
 
-fn draw_profiles(app: &App, frame: &mut Frame, area: Rect) {
+/// The profile kinds as the table shows them: short enough to leave room for the names
+/// (the detail line under the table shows the whole chain).
+fn kind_label(p: &Profile) -> &'static str {
+    match p.kind {
+        ProfileKind::Static => "keys",
+        ProfileKind::SourceProfile => "role",
+        ProfileKind::CredentialSource => match p.credential_source.as_deref() {
+            Some("Ec2InstanceMetadata") => "role/ec2",
+            Some("EcsContainer") => "role/ecs",
+            Some("Environment") => "role/env",
+            _ => "role/?",
+        },
+        ProfileKind::CredentialProcess => "process",
+        ProfileKind::Sso => "sso",
+        ProfileKind::WebIdentity => "web-id",
+        ProfileKind::None => "-",
+    }
+}
+
+fn draw_profiles(app: &App, frame: &mut Frame, area: Rect, show_region: bool) {
     let focused = app.focus == Focus::Profiles;
     let mut title = vec![Span::raw(format!(
         " Profiles {}/{} ",
@@ -106,30 +129,23 @@ fn draw_profiles(app: &App, frame: &mut Frame, area: Rect) {
     let [table_area, detail_area] =
         Layout::vertical([Constraint::Min(1), Constraint::Length(1)]).areas(inner);
 
-    let wide = area.width >= 90;
-    let header: Vec<&str> = if wide {
-        vec!["NAME", "KIND", "ACCOUNT", "ROLE", "REGION", "MFA"]
-    } else {
-        vec!["NAME", "KIND", "ACCOUNT", "ROLE", "MFA"]
-    };
-    let widths: Vec<Constraint> = if wide {
-        vec![
-            Constraint::Fill(2),
-            Constraint::Length(17),
-            Constraint::Length(12),
-            Constraint::Fill(1),
-            Constraint::Length(14),
-            Constraint::Length(3),
-        ]
-    } else {
-        vec![
-            Constraint::Fill(2),
-            Constraint::Length(17),
-            Constraint::Length(12),
-            Constraint::Fill(1),
-            Constraint::Length(3),
-        ]
-    };
+    if app.profiles.is_empty() && app.file_problems == 0 {
+        draw_first_run(app, frame, inner);
+        return;
+    }
+    let mut header = vec!["NAME", "KIND", "ACCOUNT", "ROLE"];
+    let mut widths = vec![
+        Constraint::Fill(2),
+        Constraint::Length(8),
+        Constraint::Length(12),
+        Constraint::Fill(1),
+    ];
+    if show_region {
+        header.push("REGION");
+        widths.push(Constraint::Length(14));
+    }
+    header.extend(["MFA", "LEFT"]);
+    widths.extend([Constraint::Length(3), Constraint::Length(7)]);
     // Only the rows on screen are built: a frame costs the same with 10 or 10,000 profiles.
     // The window scrolls as little as keeps the selection visible (what a fresh
     // `TableState` does with every row given).
@@ -144,17 +160,25 @@ fn draw_profiles(app: &App, frame: &mut Frame, area: Rect) {
         let p = &app.profiles[i];
         let mut cells = vec![
             Cell::from(p.name.as_str()),
-            Cell::from(p.kind.as_str()).style(fg(app, Color::Blue)),
+            Cell::from(kind_label(p)).style(fg(app, Color::Blue)),
             Cell::from(dash(p.account())),
             Cell::from(dash(p.role_name())),
         ];
-        if wide {
+        if show_region {
             cells.push(Cell::from(dash(p.region.as_deref())));
         }
         cells.push(if p.mfa_in_chain {
             Cell::from("MFA").style(fg(app, Color::Magenta))
         } else {
             Cell::from("")
+        });
+        // The time left of the profile's own current session, coloured as in the panel.
+        cells.push(match app.session_of(&p.name) {
+            Some(session) => {
+                let left = session.seconds_left(app.now);
+                Cell::from(countdown(left)).style(fg(app, countdown_color(left)))
+            }
+            None => Cell::from(""),
         });
         let row = Row::new(cells);
         if p.diagnostics.is_empty() {
@@ -172,6 +196,36 @@ fn draw_profiles(app: &App, frame: &mut Frame, area: Rect) {
     frame.render_stateful_widget(table, table_area, &mut state);
 
     frame.render_widget(detail_line(app, app.selected_profile()), detail_area);
+}
+
+/// What to do when there is no AWS configuration at all: not an empty table.
+fn draw_first_run(app: &App, frame: &mut Frame, area: Rect) {
+    let command =
+        |text: &'static str| Span::styled(text, fg(app, Color::Cyan).add_modifier(Modifier::BOLD));
+    let dim = |text: String| Span::styled(text, fg(app, Color::DarkGray));
+    let lines = vec![
+        Line::from("No AWS profiles yet."),
+        Line::from(dim(format!(
+            "rolecall read {} and {} (AWS_CONFIG_FILE and AWS_SHARED_CREDENTIALS_FILE choose others).",
+            app.paths.config.display(),
+            app.paths.credentials.display()
+        ))),
+        Line::from(""),
+        Line::from(vec![Span::raw("  Try it on the bundled demo:       "), command("rolecall --demo")]),
+        Line::from(vec![
+            Span::raw("  Sign in to IAM Identity Center:   "),
+            command("rolecall sso login --sso-session NAME"),
+        ]),
+        Line::from(vec![
+            Span::raw("  Add a profile with keys:          "),
+            command("aws configure --profile NAME"),
+        ]),
+        Line::from(dim(
+            "  …or write [profile NAME] sections by hand: rolecall reloads them as you save."
+                .to_string(),
+        )),
+    ];
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), area);
 }
 
 /// The selected row's chain and its first problem, under the table.
@@ -274,10 +328,36 @@ fn draw_sessions(app: &App, frame: &mut Frame, area: Rect) {
             .style(Style::default().add_modifier(Modifier::BOLD)),
     )
     .row_highlight_style(Style::default().add_modifier(Modifier::REVERSED))
-    .highlight_symbol(if focused { "▶ " } else { "  " })
-    .block(block);
+    .highlight_symbol(if focused { "▶ " } else { "  " });
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    // The selected session's whole source under the table, where the column cuts it: as
+    // many rows as it needs, leaving the table its header and two rows.
+    let detail_rows = source_rows(app, inner.width).min(inner.height.saturating_sub(3));
+    let [table_area, detail_area] =
+        Layout::vertical([Constraint::Min(1), Constraint::Length(detail_rows)]).areas(inner);
     let mut state = TableState::default().with_selected(Some(app.session_selected));
-    frame.render_stateful_widget(table, area, &mut state);
+    frame.render_stateful_widget(table, table_area, &mut state);
+    if let Some(selected) = app.selected_session().filter(|_| detail_rows > 0) {
+        let detail = Paragraph::new(Line::from(vec![
+            Span::styled(LABEL, fg(app, Color::DarkGray)),
+            Span::raw(selected.source.as_str()),
+        ]))
+        .wrap(Wrap { trim: true });
+        frame.render_widget(detail, detail_area);
+    }
+}
+
+/// Label of the selected session's source under the sessions table.
+const LABEL: &str = "source: ";
+
+/// Rows the selected session's source needs at `width` columns (wrapping at word
+/// boundaries can take a row more than the plain division).
+fn source_rows(app: &App, width: u16) -> u16 {
+    app.selected_session().map_or(0, |s| {
+        let chars = (LABEL.len() + s.source.chars().count()) as u16;
+        chars.div_ceil(width.max(1)) + 1
+    })
 }
 
 fn draw_status(app: &App, frame: &mut Frame, area: Rect) {
@@ -479,16 +559,18 @@ fn draw_export(app: &App, frame: &mut Frame, session: &Session, format: usize) {
         lines.push(Line::from(format!("export {key}={shown}")));
     }
     lines.push(Line::from(""));
+    let demo = if app.demo { "--demo " } else { "" };
     lines.push(Line::from(vec![
         Span::styled("real output: ", fg(app, Color::DarkGray)),
         Span::styled(
-            format!("rolecall export {} --format {name}", session.profile),
+            // Profile names are spec identifiers (A-Za-z0-9_-/.%@:+): nothing to quote.
+            format!("rolecall {demo}export {} --format {name}", session.profile),
             Style::default().add_modifier(Modifier::BOLD),
         ),
     ]));
     let block = Block::bordered()
         .title(" Export (values masked) ")
-        .title_bottom(" Esc close ")
+        .title_bottom(" y copy · ←/→ format · Esc close ")
         .border_style(fg(app, Color::Cyan));
     frame.render_widget(Paragraph::new(lines).block(block), area);
 }

@@ -76,6 +76,21 @@ impl Tmux {
         self.tmux_raw(args, &[])
     }
 
+    /// Sets a global tmux option (`set-clipboard on` lets programs fill tmux's buffer).
+    pub fn set_option(&self, name: &str, value: &str) {
+        let out = self.tmux(&["set-option", "-g", name, value]);
+        assert!(
+            out.status.success(),
+            "tmux set-option {name} {value} failed"
+        );
+    }
+
+    /// The newest paste buffer's contents (what OSC 52 put there), or "" when none.
+    pub fn show_buffer(&self) -> String {
+        let out = self.tmux(&["show-buffer"]);
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
     /// Types `text` literally (no key names).
     pub fn send_text(&self, text: &str) {
         let out = self.tmux(&["send-keys", "-t", &self.session, "-l", text]);
