@@ -37,7 +37,7 @@ fn main() {
         let build = time(11, || {
             ProfileGraph::from_texts(paths.clone(), &config, &credentials)
         });
-        let graph = ProfileGraph::load(&paths);
+        let graph = std::sync::Arc::new(ProfileGraph::load(&paths));
         let table = time(11, || {
             let mut sink = Vec::with_capacity(1 << 20);
             rolecall::cli::list::write_table(&graph, &mut sink).unwrap();
@@ -60,13 +60,13 @@ fn main() {
         });
         println!("   aws-config parse alone: {parse_only:?}");
         let app = time(11, || {
-            rolecall::tui::App::new(&graph, chrono::Utc::now(), true)
+            rolecall::tui::App::new(graph.clone(), chrono::Utc::now(), true)
         });
         // Time to first frame: load the files, build the TUI state, draw once (what the
         // TUI does before the first frame, less the terminal's own set-up).
         let first_frame = time(11, || {
-            let graph = ProfileGraph::load(&paths);
-            let app = rolecall::tui::App::from_graph(graph, chrono::Utc::now(), true);
+            let graph = std::sync::Arc::new(ProfileGraph::load(&paths));
+            let app = rolecall::tui::App::new(graph, chrono::Utc::now(), true);
             let mut terminal = Terminal::new(TestBackend::new(160, 48)).unwrap();
             terminal
                 .draw(|f| rolecall::tui::view::draw(&app, f))
@@ -74,7 +74,7 @@ fn main() {
             (app, terminal)
         });
         // One filter keystroke: update the state, draw the frame.
-        let mut tui = rolecall::tui::App::new(&graph, chrono::Utc::now(), true);
+        let mut tui = rolecall::tui::App::new(graph.clone(), chrono::Utc::now(), true);
         tui.prepare_search(); // the runtime does this right after the first frame
         let mut terminal = Terminal::new(TestBackend::new(160, 48)).unwrap();
         let mut keys = "team0042profile".chars().cycle();

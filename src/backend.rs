@@ -39,6 +39,12 @@ impl CoreBackend {
         }
     }
 
+    /// The backend with `graph` (just loaded by the caller) as its current one.
+    pub fn with_graph(self, graph: Arc<ProfileGraph>) -> Self {
+        *self.graph.lock().unwrap_or_else(|e| e.into_inner()) = Some((file_times(&graph), graph));
+        self
+    }
+
     /// The profile graph as the files are now: loaded once, and again only when the config
     /// or credentials file changed, so an assume does not re-parse thousands of profiles.
     fn current_graph(&self) -> Arc<ProfileGraph> {
@@ -104,7 +110,7 @@ impl Backend for CoreBackend {
                 .await
                 .map_err(failure)?;
             Ok(Assumed {
-                session: obtained.session,
+                session: Box::new(obtained.session),
                 warnings: obtained.warnings,
             })
         })
@@ -132,7 +138,7 @@ impl Backend for CoreBackend {
                 .await
                 .map_err(failure)?;
             Ok(Assumed {
-                session: obtained.session,
+                session: Box::new(obtained.session),
                 warnings: obtained.warnings,
             })
         })

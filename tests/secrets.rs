@@ -152,7 +152,7 @@ fn debug_output_of_every_type_holding_a_secret_is_masked() {
     };
     let code = MfaCode::parse(CODE).unwrap();
     let assumed = rolecall::tui::Assumed {
-        session: session.clone(),
+        session: Box::new(session.clone()),
         warnings: vec![],
     };
     let cmd = rolecall::tui::Cmd::Assume {

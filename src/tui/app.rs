@@ -171,7 +171,7 @@ pub enum Msg {
         profile: String,
         result: Result<Option<i32>, String>,
     },
-    ConfigReloaded(ProfileGraph),
+    ConfigReloaded(std::sync::Arc<ProfileGraph>),
     Error(String),
 }
 
@@ -210,8 +210,8 @@ pub enum Cmd {
 /// The TUI's whole state; see the module documentation.
 #[derive(Debug)]
 pub struct App {
-    /// The profiles, sorted by name (moved out of the loaded graph, not copied).
-    pub profiles: Vec<Profile>,
+    /// The loaded profiles, shared with the backend (one parse of the files, not two).
+    graph: std::sync::Arc<ProfileGraph>,
     /// The filter's view of each profile, built when first needed (see
     /// [`App::prepare_search`]), so the first frame does not wait for it.
     haystacks: Vec<Haystack>,
@@ -245,22 +245,15 @@ pub struct App {
 
 impl App {
     /// A new app over a copy of `graph`'s profiles at time `now`.
-    pub fn new(graph: &ProfileGraph, now: DateTime<Utc>, colors: bool) -> Self {
+    pub fn new(graph: std::sync::Arc<ProfileGraph>, now: DateTime<Utc>, colors: bool) -> Self {
         let mut app = Self::empty(now, colors, graph.paths.clone());
-        app.set_profiles(graph.file_diagnostics.len(), graph.profiles().to_vec());
-        app
-    }
-
-    /// A new app that takes `graph`'s profiles over (what the runtime does: no copy).
-    pub fn from_graph(graph: ProfileGraph, now: DateTime<Utc>, colors: bool) -> Self {
-        let mut app = Self::empty(now, colors, graph.paths.clone());
-        app.set_profiles(graph.file_diagnostics.len(), graph.into_profiles());
+        app.set_graph(graph);
         app
     }
 
     fn empty(now: DateTime<Utc>, colors: bool, paths: crate::profile::ConfigPaths) -> Self {
         App {
-            profiles: Vec::new(),
+            graph: std::sync::Arc::new(ProfileGraph::from_texts(paths.clone(), "", "")),
             haystacks: Vec::new(),
             file_problems: 0,
             filter: String::new(),
@@ -282,13 +275,19 @@ impl App {
         }
     }
 
-    fn set_profiles(&mut self, file_problems: usize, profiles: Vec<Profile>) {
+    /// The profiles, sorted by name.
+    pub fn profiles(&self) -> &[Profile] {
+        self.graph.profiles()
+    }
+
+    fn set_graph(&mut self, graph: std::sync::Arc<ProfileGraph>) {
         let keep = self.selected_profile().map(|p| p.name.clone());
-        self.profiles = profiles;
+        self.file_problems = graph.file_diagnostics.len();
+        self.paths = graph.paths.clone();
+        self.graph = graph;
         self.haystacks.clear();
-        self.file_problems = file_problems;
         self.filtered = if self.filter.trim().is_empty() {
-            (0..self.profiles.len()).collect()
+            (0..self.profiles().len()).collect()
         } else {
             self.prepare_search();
             filter::rank(&self.haystacks, &self.filter)
@@ -297,7 +296,7 @@ impl App {
             .and_then(|name| {
                 self.filtered
                     .iter()
-                    .position(|&i| self.profiles[i].name == name)
+                    .position(|&i| self.profiles()[i].name == name)
             })
             .unwrap_or(0);
     }
@@ -305,11 +304,11 @@ impl App {
     /// Builds what filtering needs (each profile's searchable text), if not done yet. The
     /// runtime calls it right after the first frame; a filter keystroke would otherwise.
     pub fn prepare_search(&mut self) {
-        if self.haystacks.len() == self.profiles.len() {
+        if self.haystacks.len() == self.profiles().len() {
             return;
         }
         self.haystacks = self
-            .profiles
+            .profiles()
             .iter()
             .map(|p| {
                 Haystack::new(
@@ -324,7 +323,9 @@ impl App {
 
     /// The profile under the cursor, if the filter left any.
     pub fn selected_profile(&self) -> Option<&Profile> {
-        self.filtered.get(self.selected).map(|&i| &self.profiles[i])
+        self.filtered
+            .get(self.selected)
+            .map(|&i| &self.profiles()[i])
     }
 
     /// The current session of profile `name` (its own, not stale), if any.
@@ -420,14 +421,14 @@ impl App {
             }
             Msg::ConfigReloaded(graph) => {
                 let problems = graph.all_diagnostics().count();
-                self.set_profiles(graph.file_diagnostics.len(), graph.into_profiles());
+                self.set_graph(graph);
                 if problems > 0 {
                     self.info(format!(
                         "reloaded {} profiles; {problems} problem(s), run `rolecall check`",
-                        self.profiles.len()
+                        self.profiles().len()
                     ));
                 } else {
-                    self.info(format!("reloaded {} profiles", self.profiles.len()));
+                    self.info(format!("reloaded {} profiles", self.profiles().len()));
                 }
                 vec![]
             }
@@ -467,7 +468,7 @@ impl App {
                     self.error(text);
                 }
                 let listed = ListedSession {
-                    session,
+                    session: *session,
                     stale: false,
                 };
                 self.set_sessions(self.sessions.clone(), Some(listed));
@@ -538,7 +539,7 @@ impl App {
             keep.and_then(|n| {
                 self.filtered
                     .iter()
-                    .position(|&i| self.profiles[i].name == n)
+                    .position(|&i| self.profiles()[i].name == n)
             })
             .unwrap_or(0)
         } else {

@@ -42,7 +42,8 @@ pub trait Backend: Send + Sync + 'static {
 /// A session the backend obtained, and what the user should be told about it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Assumed {
-    pub session: Session,
+    /// Boxed: an answer travels the UI's message channel, which should stay small.
+    pub session: Box<Session>,
     /// A duration capped to STS's limit, a session that could not be cached…
     pub warnings: Vec<String>,
 }

@@ -33,7 +33,7 @@ pub fn start(demo: bool) -> anyhow::Result<()> {
     };
     // The profiles first, before the runtime's threads start: on a busy machine they only
     // compete with the load for the first frame.
-    let graph = loader();
+    let graph = Arc::new(loader());
     // A cache that cannot be used must not stop the TUI: sessions stay in memory, and the
     // status line says so.
     let (store, store_warning) = SessionStore::open_or_memory(SessionStore::default_dir());
@@ -52,7 +52,8 @@ pub fn start(demo: bool) -> anyhow::Result<()> {
     runtime.block_on(async {
         // Loaded after the first frame (`Backend::prepare`), not before it.
         let sts = crate::sts::Sts::new();
-        let backend = CoreBackend::new(loader.clone(), sts, store);
+        // The backend uses the same graph until the files change: one parse, one copy.
+        let backend = CoreBackend::new(loader.clone(), sts, store).with_graph(graph.clone());
         run(graph, Arc::new(backend), opts).await
     })
 }

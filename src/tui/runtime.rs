@@ -45,8 +45,12 @@ pub struct RunOptions {
 type Tty = Terminal<CrosstermBackend<Stdout>>;
 
 /// Runs the TUI until the user quits or a signal arrives.
-pub async fn run(graph: ProfileGraph, backend: Arc<dyn Backend>, opts: RunOptions) -> Result<()> {
-    let mut app = App::from_graph(graph, Utc::now(), opts.colors);
+pub async fn run(
+    graph: Arc<ProfileGraph>,
+    backend: Arc<dyn Backend>,
+    opts: RunOptions,
+) -> Result<()> {
+    let mut app = App::new(graph, Utc::now(), opts.colors);
     app.demo = opts.demo;
     if let Some(banner) = &opts.banner {
         app.info(banner.clone());
@@ -200,7 +204,7 @@ impl Tasks {
             Cmd::ReloadConfig => {
                 let loader = self.loader.clone();
                 tokio::task::spawn_blocking(move || {
-                    let _ = tx.send(Msg::ConfigReloaded(loader()));
+                    let _ = tx.send(Msg::ConfigReloaded(Arc::new(loader())));
                 });
             }
             Cmd::WriteEnvFile {

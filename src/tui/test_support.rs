@@ -18,7 +18,7 @@ pub fn t0() -> DateTime<Utc> {
 
 /// The demo graph's app, in colour.
 pub fn demo_app() -> App {
-    App::new(&crate::demo::graph(), t0(), true)
+    App::new(std::sync::Arc::new(crate::demo::graph()), t0(), true)
 }
 
 /// A session for `profile` expiring `secs` after [`t0`].
@@ -63,7 +63,7 @@ pub fn type_str(app: &mut App, text: &str) {
 pub fn names(app: &App) -> Vec<&str> {
     app.filtered
         .iter()
-        .map(|&i| app.profiles[i].name.as_str())
+        .map(|&i| app.profiles()[i].name.as_str())
         .collect()
 }
 
@@ -88,7 +88,7 @@ impl FakeBackend {
             .lock()
             .unwrap()
             .push_back(answer.map(|session| Assumed {
-                session,
+                session: Box::new(session),
                 warnings: vec![],
             }));
     }
@@ -151,7 +151,7 @@ impl super::backend::Backend for FakeBackend {
 /// A backend's answer carrying `session` and no warnings.
 pub fn assumed(session: Session) -> Assumed {
     Assumed {
-        session,
+        session: Box::new(session),
         warnings: vec![],
     }
 }

@@ -47,14 +47,14 @@ fn starts_with_every_profile_sorted() {
     );
     assert_eq!(selected(&app), "default");
     assert!(
-        app.profiles
+        app.profiles()
             .iter()
             .find(|p| p.name == "demo-admin-mfa")
             .unwrap()
             .mfa_in_chain
     );
     let deploy = app
-        .profiles
+        .profiles()
         .iter()
         .find(|p| p.name == "demo-ops-deploy")
         .unwrap();
@@ -400,7 +400,9 @@ fn reload_keeps_selection_and_filter() {
     let mut app = demo_app();
     type_str(&mut app, "ops");
     app.update(key(KeyCode::Down));
-    app.update(Msg::ConfigReloaded(crate::demo::graph()));
+    app.update(Msg::ConfigReloaded(std::sync::Arc::new(
+        crate::demo::graph(),
+    )));
     assert_eq!(names(&app), vec!["demo-ops", "demo-ops-deploy"]);
     assert_eq!(selected(&app), "demo-ops-deploy");
     assert!(app.status.as_ref().unwrap().text.starts_with("reloaded 8"));

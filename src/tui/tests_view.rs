@@ -311,7 +311,7 @@ fn a_long_list_scrolls_to_keep_the_selection_on_screen() {
         &config,
         "",
     );
-    let mut app = App::new(&graph, t0(), true);
+    let mut app = App::new(std::sync::Arc::new(graph), t0(), true);
     for _ in 0..150 {
         app.update(key(KeyCode::Down));
     }
@@ -443,7 +443,7 @@ fn with_no_configuration_the_first_screen_says_what_to_do() {
         "",
         "",
     );
-    let app = App::new(&empty, t0(), true);
+    let app = App::new(std::sync::Arc::new(empty), t0(), true);
     for (w, h) in SIZES {
         let screen = text(&render(&app, w, h));
         for expected in [

@@ -114,7 +114,7 @@ fn draw_profiles(app: &App, frame: &mut Frame, area: Rect, show_region: bool) {
     let mut title = vec![Span::raw(format!(
         " Profiles {}/{} ",
         app.filtered.len(),
-        app.profiles.len()
+        app.profiles().len()
     ))];
     if app.filter_focus || !app.filter.is_empty() {
         let cursor = if app.filter_focus { "▏" } else { "" };
@@ -129,7 +129,7 @@ fn draw_profiles(app: &App, frame: &mut Frame, area: Rect, show_region: bool) {
     let [table_area, detail_area] =
         Layout::vertical([Constraint::Min(1), Constraint::Length(1)]).areas(inner);
 
-    if app.profiles.is_empty() && app.file_problems == 0 {
+    if app.profiles().is_empty() && app.file_problems == 0 {
         draw_first_run(app, frame, inner);
         return;
     }
@@ -157,7 +157,7 @@ fn draw_profiles(app: &App, frame: &mut Frame, area: Rect, show_region: bool) {
     let window =
         &app.filtered[start.min(app.filtered.len())..(start + visible).min(app.filtered.len())];
     let rows = window.iter().map(|&i| {
-        let p = &app.profiles[i];
+        let p = &app.profiles()[i];
         let mut cells = vec![
             Cell::from(p.name.as_str()),
             Cell::from(kind_label(p)).style(fg(app, Color::Blue)),
@@ -231,7 +231,7 @@ fn draw_first_run(app: &App, frame: &mut Frame, area: Rect) {
 /// The selected row's chain and its first problem, under the table.
 fn detail_line<'a>(app: &App, p: Option<&'a Profile>) -> Paragraph<'a> {
     let Some(p) = p else {
-        let text = if app.profiles.is_empty() {
+        let text = if app.profiles().is_empty() {
             "no profiles in ~/.aws/config or ~/.aws/credentials"
         } else {
             "no profile matches the filter (Esc clears it)"
