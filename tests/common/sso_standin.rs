@@ -214,6 +214,7 @@ impl SsoStandin {
 
 fn serve(stream: TcpStream, state: &Mutex<State>, base: &str) {
     let _ = stream.set_read_timeout(Some(Duration::from_secs(30)));
+    let _ = stream.set_nodelay(true);
     let Ok(write_half) = stream.try_clone() else {
         return;
     };
@@ -242,8 +243,9 @@ fn serve(stream: TcpStream, state: &Mutex<State>, base: &str) {
             head.push_str("Connection: close\r\n");
         }
         head.push_str("\r\n");
-        if writer.write_all(head.as_bytes()).is_err() || writer.write_all(body.as_bytes()).is_err()
-        {
+        // One write: a head and a body sent apart wait out the peer's delayed ACK (Nagle).
+        head.push_str(&body);
+        if writer.write_all(head.as_bytes()).is_err() {
             return;
         }
         let _ = writer.flush();
