@@ -3,13 +3,13 @@
 //! ListAccountRoles for every account, as `rolecall sso roles --refresh` does.
 //! Prints the median of several runs; the figures go in docs/BENCHMARKS.md.
 
-#[path = "../tests/common/sso_standin.rs"]
-mod sso_standin;
+#[path = "../tests/common/mod.rs"]
+mod test_common;
 
 use rolecall::sso::{Sso, SsoOptions, SsoSessionConfig, SsoToken, SystemClock};
-use sso_standin::{Behaviour, SsoStandin};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
+use test_common::sso_standin::{Behaviour, SsoStandin};
 
 const ACCOUNTS: usize = 1_000;
 const ROLES: [&str; 3] = ["Admin", "Developer", "ReadOnly"];

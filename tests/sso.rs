@@ -108,6 +108,12 @@ fn write_cli_token(
     std::fs::write(&path, blob.to_string()).unwrap();
 }
 
+/// A token the stand-in accepts, filed as `aws sso login --sso-session corp` files it.
+fn signed_in(standin: &SsoStandin, env: &Env, token: &str) {
+    standin.accept_token(token);
+    write_cli_token(env, "corp", token, Utc::now() + TimeDelta::hours(1), None);
+}
+
 #[test]
 fn login_polls_until_approved_and_writes_the_cli_token_cache() {
     let standin = standin(Behaviour {
@@ -308,8 +314,7 @@ fn a_token_from_aws_sso_login_needs_no_new_sign_in() {
     let standin = standin(Behaviour::default());
     let env = env_for(&standin, &format!("{CONFIG}{LEGACY}"));
     let token = "SSO-ACCESS-TOKEN-from-the-cli";
-    standin.accept_token(token);
-    write_cli_token(&env, "corp", token, Utc::now() + TimeDelta::hours(8), None);
+    signed_in(&standin, &env, token);
 
     let out = env.rolecall(&["sso", "roles", "--sso-session", "corp", "--format", "json"]);
     let rows: serde_json::Value = serde_json::from_str(&ok(&out)).unwrap();
@@ -484,14 +489,7 @@ fn discovery_reads_every_page_of_both_apis_and_is_cached() {
         .with_accounts(5, &["Admin", "Dev", "ReadOnly"]),
     );
     let env = env_for(&standin, CONFIG);
-    standin.accept_token("SSO-ACCESS-TOKEN-pages");
-    write_cli_token(
-        &env,
-        "corp",
-        "SSO-ACCESS-TOKEN-pages",
-        Utc::now() + TimeDelta::hours(1),
-        None,
-    );
+    signed_in(&standin, &env, "SSO-ACCESS-TOKEN-pages");
 
     let out = env.rolecall(&["sso", "roles", "--format", "json"]);
     let rows: Vec<serde_json::Value> = serde_json::from_str(&ok(&out)).unwrap();
@@ -551,14 +549,7 @@ fn sync_writes_a_block_once_keeps_hand_written_lines_and_botocore_reads_it() {
     let link = env.home().join(".aws/config");
     std::fs::remove_file(&link).unwrap();
     std::os::unix::fs::symlink(&target, &link).unwrap();
-    standin.accept_token("SSO-ACCESS-TOKEN-sync");
-    write_cli_token(
-        &env,
-        "corp",
-        "SSO-ACCESS-TOKEN-sync",
-        Utc::now() + TimeDelta::hours(1),
-        None,
-    );
+    signed_in(&standin, &env, "SSO-ACCESS-TOKEN-sync");
 
     let first = env.rolecall(&["sso", "sync"]);
     ok(&first);
@@ -658,8 +649,7 @@ fn logout_revokes_the_token_removes_it_and_forgets_its_sessions() {
         let config = format!("{CONFIG}[profile deploy]\nrole_arn = arn:aws:iam::000000000001:role/Deploy\nsource_profile = dev\n[profile other]\nregion = eu-west-1\n");
         let env = env_for(&standin, &config);
         let token = "SSO-ACCESS-TOKEN-logout";
-        standin.accept_token(token);
-        write_cli_token(&env, "corp", token, Utc::now() + TimeDelta::hours(1), None);
+        signed_in(&standin, &env, token);
         ok(&env.rolecall(&["sso", "roles"]));
         let cache_dir = env.dir.path().join("cache");
         let store = SessionStore::open(&cache_dir).unwrap();

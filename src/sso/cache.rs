@@ -160,7 +160,7 @@ impl TokenCache {
         let bytes = match fsutil::read_no_follow(&path) {
             Ok(Some(bytes)) => bytes,
             Ok(None) => return Ok(TokenRead::Missing),
-            Err(e) => return Err(io_error("read", &path, &e)),
+            Err(e) => return Err(SsoError::io("read", &path, &e)),
         };
         match parse_token(&bytes, config) {
             Some(token) => Ok(TokenRead::Found(token)),
@@ -191,12 +191,7 @@ impl TokenCache {
 
     /// Removes the token of `config`; returns whether there was one.
     pub fn remove(&self, config: &SsoSessionConfig) -> Result<bool, SsoError> {
-        let path = self.token_path(config);
-        match std::fs::remove_file(&path) {
-            Ok(()) => Ok(true),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(false),
-            Err(e) => Err(io_error("remove", &path, &e)),
-        }
+        remove_if_present(&self.token_path(config))
     }
 
     /// The cached client registration of `config`, when it is still good for
@@ -238,10 +233,10 @@ impl TokenCache {
     }
 
     fn write_json(&self, path: &Path, value: &impl Serialize) -> Result<(), SsoError> {
-        fsutil::ensure_private_dir(&self.dir).map_err(|e| io_error("create", &self.dir, &e))?;
+        fsutil::ensure_private_dir(&self.dir).map_err(|e| SsoError::io("create", &self.dir, &e))?;
         // Serialising these plain structs cannot fail.
         let bytes = serde_json::to_vec(value).expect("token JSON");
-        fsutil::write_private_atomic(path, &bytes).map_err(|e| io_error("write", path, &e))
+        fsutil::write_private_atomic(path, &bytes).map_err(|e| SsoError::io("write", path, &e))
     }
 }
 
@@ -291,21 +286,22 @@ pub fn parse_time(text: &str) -> Option<DateTime<Utc>> {
         .map(|t| t.and_utc())
 }
 
+/// Removes `path`; whether it was there.
+pub(crate) fn remove_if_present(path: &Path) -> Result<bool, SsoError> {
+    match std::fs::remove_file(path) {
+        Ok(()) => Ok(true),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(false),
+        Err(e) => Err(SsoError::io("remove", path, &e)),
+    }
+}
+
 /// Renames a corrupt file to `<name>.corrupt-<unix seconds>` next to it.
 fn set_aside(path: &Path, now: DateTime<Utc>) -> Result<PathBuf, SsoError> {
     let mut name = path.file_name().unwrap_or_default().to_os_string();
     name.push(format!(".corrupt-{}", now.timestamp()));
     let aside = path.with_file_name(name);
-    std::fs::rename(path, &aside).map_err(|e| io_error("set aside", path, &e))?;
+    std::fs::rename(path, &aside).map_err(|e| SsoError::io("set aside", path, &e))?;
     Ok(aside)
-}
-
-fn io_error(action: &'static str, path: &Path, err: &std::io::Error) -> SsoError {
-    SsoError::Io {
-        action,
-        path: path.display().to_string(),
-        detail: err.to_string(),
-    }
 }
 
 #[cfg(test)]

@@ -145,12 +145,7 @@ impl Sso {
         discovery: &Discovery,
     ) -> Result<(), SsoError> {
         let dir = &self.options.discovery_dir;
-        let io = |action, path: &std::path::Path, e: std::io::Error| SsoError::Io {
-            action,
-            path: path.display().to_string(),
-            detail: e.to_string(),
-        };
-        fsutil::ensure_private_dir(dir).map_err(|e| io("create", dir, e))?;
+        fsutil::ensure_private_dir(dir).map_err(|e| SsoError::io("create", dir, &e))?;
         let file = CacheFile {
             version: FORMAT_VERSION,
             start_url: config.start_url.clone(),
@@ -159,20 +154,12 @@ impl Sso {
         };
         let path = self.discovery_path(config);
         let bytes = serde_json::to_vec(&file).expect("discovery JSON");
-        fsutil::write_private_atomic(&path, &bytes).map_err(|e| io("write", &path, e))
+        fsutil::write_private_atomic(&path, &bytes).map_err(|e| SsoError::io("write", &path, &e))
     }
 
     /// Removes the cached discovery of `config` (on logout).
     pub(crate) fn forget_discovery(&self, config: &SsoSessionConfig) -> Result<(), SsoError> {
-        let path = self.discovery_path(config);
-        match std::fs::remove_file(&path) {
-            Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(SsoError::Io {
-                action: "remove",
-                path: path.display().to_string(),
-                detail: e.to_string(),
-            }),
-            _ => Ok(()),
-        }
+        super::cache::remove_if_present(&self.discovery_path(config)).map(drop)
     }
 }
 

@@ -5,6 +5,7 @@
 //! token, a refresh token, a client secret or a device code: the variants hold only names,
 //! paths, endpoints and the services' error codes.
 
+use std::path::Path;
 use thiserror::Error;
 
 /// An IAM Identity Center failure; see the module documentation.
@@ -103,6 +104,55 @@ fn oidc_meaning(code: &str) -> String {
 }
 
 impl SsoError {
+    /// A file operation on `path` that failed.
+    pub(crate) fn io(action: &'static str, path: &Path, err: &std::io::Error) -> Self {
+        SsoError::Io {
+            action,
+            path: path.display().to_string(),
+            detail: err.to_string(),
+        }
+    }
+
+    /// An answer from `operation` without `field`, which it must have.
+    pub(crate) fn incomplete_answer(session: String, operation: &'static str, field: &str) -> Self {
+        SsoError::Service {
+            session,
+            operation,
+            code: "InvalidResponse".into(),
+            message: format!("the answer has no {field}"),
+        }
+    }
+
+    /// An SDK call that got no service answer: unreachable (connect failure, timeout) or
+    /// an answer that could not be read.
+    pub(crate) fn without_answer<E, R>(
+        err: &aws_smithy_runtime_api::client::result::SdkError<E, R>,
+        service: &'static str,
+        endpoint: String,
+        session: String,
+        operation: &'static str,
+    ) -> Self
+    where
+        E: std::error::Error + 'static,
+        R: std::fmt::Debug,
+    {
+        use aws_smithy_runtime_api::client::result::SdkError;
+        let detail = aws_smithy_types::error::display::DisplayErrorContext(err).to_string();
+        match err {
+            SdkError::DispatchFailure(_) | SdkError::TimeoutError(_) => SsoError::Unreachable {
+                service,
+                endpoint,
+                detail,
+            },
+            _ => SsoError::Service {
+                session,
+                operation,
+                code: "Unknown".into(),
+                message: detail,
+            },
+        }
+    }
+
     /// Whether signing in again is the way out (the TUI offers the sign-in window for these).
     pub fn needs_sign_in(&self) -> bool {
         matches!(

@@ -13,7 +13,6 @@ use super::{Sso, SsoError, SsoSessionConfig};
 use crate::secret::Secret;
 use aws_sdk_ssooidc::error::{ProvideErrorMetadata, SdkError};
 use aws_sdk_ssooidc::operation::create_token::CreateTokenOutput;
-use aws_smithy_types::error::display::DisplayErrorContext;
 use chrono::{DateTime, SubsecRound, TimeDelta, Utc};
 use std::time::Duration;
 
@@ -274,12 +273,7 @@ fn token_from(
 }
 
 fn missing(config: &SsoSessionConfig, operation: &'static str, field: &str) -> SsoError {
-    SsoError::Service {
-        session: config.describe(),
-        operation,
-        code: "InvalidResponse".into(),
-        message: format!("the answer has no {field}"),
-    }
+    SsoError::incomplete_answer(config.describe(), operation, field)
 }
 
 /// The OAuth `error` code of an OIDC service error, from the exception the service named
@@ -326,16 +320,12 @@ where
             operation,
             error: oauth_error(&err).unwrap_or_else(|| "unknown".into()),
         },
-        SdkError::DispatchFailure(_) | SdkError::TimeoutError(_) => SsoError::Unreachable {
-            service: "the IAM Identity Center OIDC service",
-            endpoint: sso.oidc_endpoint(&config.region),
-            detail: DisplayErrorContext(&err).to_string(),
-        },
-        _ => SsoError::Service {
-            session: config.describe(),
+        _ => SsoError::without_answer(
+            &err,
+            "the IAM Identity Center OIDC service",
+            sso.oidc_endpoint(&config.region),
+            config.describe(),
             operation,
-            code: "Unknown".into(),
-            message: DisplayErrorContext(&err).to_string(),
-        },
+        ),
     }
 }

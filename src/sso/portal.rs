@@ -6,7 +6,6 @@ use super::{Sso, SsoError, SsoSessionConfig};
 use crate::credentials::Credentials;
 use crate::secret::Secret;
 use aws_sdk_sso::error::{ProvideErrorMetadata, SdkError};
-use aws_smithy_types::error::display::DisplayErrorContext;
 
 /// The portal's page size for ListAccounts and ListAccountRoles (its maximum).
 const PAGE_SIZE: i32 = 100;
@@ -192,26 +191,17 @@ impl Sso {
                     },
                 }
             }
-            SdkError::DispatchFailure(_) | SdkError::TimeoutError(_) => SsoError::Unreachable {
-                service: "the AWS access portal",
-                endpoint: self.portal_endpoint(&config.region),
-                detail: DisplayErrorContext(&err).to_string(),
-            },
-            _ => SsoError::Service {
-                session: config.describe(),
-                operation: subject.operation,
-                code: "Unknown".into(),
-                message: DisplayErrorContext(&err).to_string(),
-            },
+            _ => SsoError::without_answer(
+                &err,
+                "the AWS access portal",
+                self.portal_endpoint(&config.region),
+                config.describe(),
+                subject.operation,
+            ),
         }
     }
 }
 
 fn invalid(config: &SsoSessionConfig, subject: Subject<'_>) -> SsoError {
-    SsoError::Service {
-        session: config.describe(),
-        operation: subject.operation,
-        code: "InvalidResponse".into(),
-        message: "the answer has no role credentials".into(),
-    }
+    SsoError::incomplete_answer(config.describe(), subject.operation, "roleCredentials")
 }

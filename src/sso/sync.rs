@@ -337,10 +337,10 @@ pub fn sync_config_file(
         .map(|m| m.permissions().mode() & 0o7777)
         .unwrap_or(fsutil::PRIVATE_FILE_MODE);
     if let Some(dir) = target.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir).map_err(|e| io("create", dir, &e))?;
+        std::fs::create_dir_all(dir).map_err(|e| SsoError::io("create", dir, &e))?;
     }
     fsutil::write_atomic_with_mode(&target, updated.as_bytes(), mode)
-        .map_err(|e| io("write", &target, &e))?;
+        .map_err(|e| SsoError::io("write", &target, &e))?;
     Ok(SyncReport {
         path: target,
         written: true,
@@ -352,7 +352,7 @@ pub fn sync_config_file(
 fn resolve_link(path: &Path) -> Result<PathBuf, SsoError> {
     match std::fs::symlink_metadata(path) {
         Ok(meta) if meta.file_type().is_symlink() => {
-            std::fs::canonicalize(path).map_err(|e| io("follow the link", path, &e))
+            std::fs::canonicalize(path).map_err(|e| SsoError::io("follow the link", path, &e))
         }
         _ => Ok(path.to_path_buf()),
     }
@@ -367,15 +367,7 @@ fn read_text(path: &Path) -> Result<Option<String>, SsoError> {
             ))
         }),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-        Err(e) => Err(io("read", path, &e)),
-    }
-}
-
-fn io(action: &'static str, path: &Path, err: &std::io::Error) -> SsoError {
-    SsoError::Io {
-        action,
-        path: path.display().to_string(),
-        detail: err.to_string(),
+        Err(e) => Err(SsoError::io("read", path, &e)),
     }
 }
 

@@ -9,12 +9,10 @@
 //! `x-amz-sso_bearer_token`; `nextToken` paging capped at [`Behaviour::page_size`]. It
 //! records every request. Secrets it hands out carry recognisable prefixes
 //! ([`SECRET_MARKERS`]) so tests can check none reaches an output.
-//!
-//! Self-contained (std and serde_json only) so benches can include it by path.
-#![allow(dead_code)]
 
+use super::read_request;
 use std::collections::{HashMap, HashSet};
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{BufReader, Write};
 use std::net::{TcpListener, TcpStream};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -220,7 +218,7 @@ fn serve(stream: TcpStream, state: &Mutex<State>, base: &str) {
     };
     let mut writer = write_half;
     let mut reader = BufReader::new(stream);
-    while let Some((request, close)) = read_request(&mut reader) {
+    while let Some((request, close)) = next_request(&mut reader) {
         let (status, error_type, body) = {
             let mut state = state.lock().unwrap_or_else(|e| e.into_inner());
             state.requests.push(request.clone());
@@ -267,52 +265,23 @@ fn reason(status: u16) -> &'static str {
 }
 
 /// One HTTP/1.1 request and whether the client asked to close the connection after it.
-fn read_request(reader: &mut BufReader<TcpStream>) -> Option<(SeenRequest, bool)> {
-    let mut line = String::new();
-    if reader.read_line(&mut line).ok()? == 0 {
-        return None;
-    }
-    let mut parts = line.split_whitespace();
-    let method = parts.next()?.to_string();
-    let target = parts.next()?.to_string();
-    let mut headers = Vec::new();
-    loop {
-        let mut h = String::new();
-        reader.read_line(&mut h).ok()?;
-        let h = h.trim_end();
-        if h.is_empty() {
-            break;
-        }
-        if let Some((k, v)) = h.split_once(':') {
-            headers.push((k.trim().to_string(), v.trim().to_string()));
-        }
-    }
-    let header = |name: &str| {
-        headers
-            .iter()
-            .find(|(k, _): &&(String, String)| k.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.clone())
-    };
-    let len: usize = header("content-length")
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(0);
-    let close = header("connection").is_some_and(|v| v.eq_ignore_ascii_case("close"));
-    let mut body = vec![0; len];
-    reader.read_exact(&mut body).ok()?;
-    let (path, query) = match target.split_once('?') {
+fn next_request(reader: &mut BufReader<TcpStream>) -> Option<(SeenRequest, bool)> {
+    let request = read_request(reader)?;
+    let close = request
+        .header("connection")
+        .is_some_and(|v| v.eq_ignore_ascii_case("close"));
+    let (path, query) = match request.path.split_once('?') {
         Some((p, q)) => (p.to_string(), parse_query(q)),
-        None => (target, HashMap::new()),
+        None => (request.path.clone(), HashMap::new()),
     };
-    Some((
-        SeenRequest {
-            method,
-            path,
-            query,
-            headers,
-            body: String::from_utf8_lossy(&body).into_owned(),
-        },
-        close,
-    ))
+    let seen = SeenRequest {
+        method: request.method,
+        path,
+        query,
+        headers: request.headers,
+        body: request.body,
+    };
+    Some((seen, close))
 }
 
 fn parse_query(q: &str) -> HashMap<String, String> {
