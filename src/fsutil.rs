@@ -24,11 +24,19 @@ pub const PRIVATE_DIR_MODE: u32 = 0o700;
 /// then renamed over `path`. Fails with [`io::ErrorKind::InvalidInput`] when `path` is a
 /// symbolic link: whoever planted it wants the secret written somewhere else.
 pub fn write_private_atomic(path: &Path, contents: &[u8]) -> io::Result<()> {
+    write_atomic_with_mode(path, contents, PRIVATE_FILE_MODE)
+}
+
+/// [`write_private_atomic`] with another mode, for files that hold no secret but must never
+/// be seen half-written (the AWS config file `rolecall sso sync` edits keeps its own mode).
+/// A symbolic link at `path` is refused all the same: resolve it first to write its target.
+pub fn write_atomic_with_mode(path: &Path, contents: &[u8], mode: u32) -> io::Result<()> {
     refuse_symlink(path, "write")?;
     let dir = parent_dir(path);
     let (tmp_path, mut tmp) = create_temp(&dir, path)?;
     let written = tmp
-        .write_all(contents)
+        .set_permissions(fs::Permissions::from_mode(mode))
+        .and_then(|()| tmp.write_all(contents))
         .and_then(|()| tmp.sync_all())
         .and_then(|()| fs::rename(&tmp_path, path));
     drop(tmp);
@@ -237,6 +245,19 @@ mod tests {
             .map(|e| e.unwrap().file_name())
             .collect();
         assert_eq!(names, vec!["f"]);
+    }
+
+    #[test]
+    fn writes_with_a_given_mode() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("config");
+        write_atomic_with_mode(&path, b"[default]\n", 0o644).unwrap();
+        assert_eq!(fs::read(&path).unwrap(), b"[default]\n");
+        assert_eq!(mode(&path), 0o644);
+        let link = dir.path().join("link");
+        symlink(&path, &link).unwrap();
+        assert!(write_atomic_with_mode(&link, b"x", 0o644).is_err());
+        assert_eq!(fs::read(&path).unwrap(), b"[default]\n");
     }
 
     #[test]

@@ -20,5 +20,6 @@ pub mod resolve;
 pub mod secret;
 pub mod session;
 pub mod source;
+pub mod sso;
 pub mod sts;
 pub mod tui;

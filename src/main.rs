@@ -66,6 +66,11 @@ enum Command {
         #[command(subcommand)]
         action: Option<SessionsAction>,
     },
+    /// IAM Identity Center: sign in and out, list every account and role, write profiles for them.
+    Sso {
+        #[command(subcommand)]
+        action: cli::sso::SsoCommand,
+    },
 }
 
 #[derive(Subcommand)]
@@ -165,6 +170,7 @@ fn run(args: Args) -> Result<ExitCode> {
             Some(SessionsAction::Clear { profile }) => cli::sessions::clear(profile.as_deref())?,
             None => cli::sessions::list(demo, format == ListFormat::Json)?,
         },
+        Some(Command::Sso { action }) => cli::sso::run(demo, action)?,
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -6,3 +6,4 @@ pub mod exec;
 pub mod export;
 pub mod list;
 pub mod sessions;
+pub mod sso;

@@ -3,7 +3,8 @@
 use super::files::{ConfigPaths, FileKind};
 use super::parse::{parse_file_in_parts, MergedSection, NameHasher, ParsedFile, ProfileTable};
 use super::{
-    CallSettings, CredentialSource, Diagnostic, Location, Profile, ProfileKind, RoleArn, StaticKeys,
+    CallSettings, CredentialSource, Diagnostic, Location, Profile, ProfileKind, RoleArn,
+    SsoSessionSection, StaticKeys,
 };
 use crate::credentials::Credentials;
 use crate::parallel::map_in_parts;
@@ -30,6 +31,8 @@ pub struct ProfileGraph {
     profiles: Vec<Profile>,
     /// Problems with the files themselves: unreadable, lines that do not parse.
     pub file_diagnostics: Vec<Diagnostic>,
+    /// The `[sso-session]` sections, sorted by name.
+    sso_sessions: Vec<SsoSessionSection>,
     pub paths: ConfigPaths,
     texts: Texts,
 }
@@ -110,9 +113,11 @@ impl ProfileGraph {
         let mut raw: Vec<&MergedSection<'_>> = table.profiles.iter().collect();
         raw.sort_unstable_by(|a, b| a.name.cmp(b.name));
         let profiles = map_in_parts(raw.len(), threads, |i| classify(raw[i], &files));
+        let sso_sessions = sso_session_sections(&table, &files);
         let mut graph = ProfileGraph {
             profiles,
             file_diagnostics,
+            sso_sessions,
             paths: paths.clone(),
             texts,
         };
@@ -183,6 +188,19 @@ impl ProfileGraph {
         );
         let table = ProfileTable::merge([&mut config, &mut credentials]);
         Ok(table.profile(name).and_then(static_credentials))
+    }
+
+    /// The `[sso-session]` sections, sorted by name.
+    pub fn sso_sessions(&self) -> &[SsoSessionSection] {
+        &self.sso_sessions
+    }
+
+    /// The `[sso-session NAME]` section called `name`.
+    pub fn sso_session(&self, name: &str) -> Option<&SsoSessionSection> {
+        self.sso_sessions
+            .binary_search_by(|s| s.name.as_str().cmp(name))
+            .ok()
+            .map(|i| &self.sso_sessions[i])
     }
 
     /// Every diagnostic: the files', then each profile's.
@@ -620,6 +638,23 @@ fn sub_property<'v>(value: &'v str, key: &str) -> Option<&'v str> {
     })
 }
 
+/// The `[sso-session]` sections' values, sorted by name (they hold no secret).
+fn sso_session_sections(table: &ProfileTable<'_>, files: &Files<'_, '_>) -> Vec<SsoSessionSection> {
+    let mut sections: Vec<SsoSessionSection> = table
+        .sso_sessions
+        .iter()
+        .map(|raw| SsoSessionSection {
+            name: raw.name.to_string(),
+            sso_start_url: raw.get("sso_start_url").map(Box::from),
+            sso_region: raw.get("sso_region").map(Box::from),
+            sso_registration_scopes: raw.get("sso_registration_scopes").map(Box::from),
+            location: files.location(FileKind::Config, raw.config_line.unwrap_or(0)),
+        })
+        .collect();
+    sections.sort_by(|a, b| a.name.cmp(&b.name));
+    sections
+}
+
 fn static_credentials(raw: &MergedSection<'_>) -> Option<Credentials> {
     let id = raw.get("aws_access_key_id")?;
     let secret = raw.get("aws_secret_access_key")?;
@@ -644,6 +679,7 @@ struct Keys<'a> {
     aws_access_key_id: Option<&'a str>,
     aws_secret_access_key: Option<&'a str>,
     sso_start_url: Option<&'a str>,
+    sso_region: Option<&'a str>,
     credential_process: Option<&'a str>,
     mfa_serial: Option<&'a str>,
     external_id: Option<&'a str>,
@@ -678,6 +714,7 @@ impl<'a> Keys<'a> {
                 "aws_access_key_id" => keys.aws_access_key_id = value,
                 "aws_secret_access_key" => keys.aws_secret_access_key = value,
                 "sso_start_url" => keys.sso_start_url = value,
+                "sso_region" => keys.sso_region = value,
                 "credential_process" => keys.credential_process = value,
                 "mfa_serial" => keys.mfa_serial = value,
                 "external_id" => keys.external_id = value,
@@ -867,6 +904,7 @@ fn classify(raw: &MergedSection<'_>, files: &Files<'_, '_>) -> Profile {
         region: own(keys.region),
         sso_session,
         sso_start_url,
+        sso_region: own(keys.sso_region),
         sso_account_id: own(keys.sso_account_id),
         sso_role_name: own(keys.sso_role_name),
         web_identity_token_file,

@@ -229,6 +229,8 @@ pub struct Profile {
     pub region: Option<Box<str>>,
     pub sso_session: Option<Box<str>>,
     pub sso_start_url: Option<Box<str>>,
+    /// A legacy SSO profile's own `sso_region` (with `sso_start_url`, no `sso_session`).
+    pub sso_region: Option<Box<str>>,
     pub sso_account_id: Option<Box<str>>,
     pub sso_role_name: Option<Box<str>>,
     pub web_identity_token_file: Option<Box<str>>,
@@ -290,6 +292,19 @@ impl Profile {
     pub fn chain_display(&self) -> ChainDisplay<'_> {
         ChainDisplay(&self.chain)
     }
+}
+
+/// An `[sso-session NAME]` section of the config file: where an IAM Identity Center
+/// sign-in goes. Several profiles share one, and so share one sign-in.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SsoSessionSection {
+    pub name: String,
+    pub sso_start_url: Option<Box<str>>,
+    pub sso_region: Option<Box<str>>,
+    /// The raw `sso_registration_scopes` value (comma-separated), when set.
+    pub sso_registration_scopes: Option<Box<str>>,
+    /// Where the section starts in the config file.
+    pub location: Location,
 }
 
 /// [`Profile::chain_display`]: a chain, base first, joined by ` → `.

@@ -2,10 +2,11 @@
 //! isolated environment for running the real `rolecall` binary and the AWS CLI.
 #![allow(dead_code)]
 
+pub mod sso_standin;
 pub mod sts_standin;
 pub mod tmux;
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{BufRead, BufReader, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
@@ -105,7 +106,7 @@ impl Stub {
             let mut hung = Vec::new();
             for stream in listener.incoming() {
                 let Ok(mut stream) = stream else { continue };
-                let Some(req) = read_request(&mut stream) else {
+                let Some(req) = read_request_once(&mut stream) else {
                     continue;
                 };
                 let _ = tx.send(req.clone());
@@ -125,13 +126,19 @@ impl Stub {
     }
 }
 
-fn read_request(stream: &mut TcpStream) -> Option<Request> {
+fn read_request_once(stream: &mut TcpStream) -> Option<Request> {
     stream
         .set_read_timeout(Some(Duration::from_secs(10)))
         .ok()?;
-    let mut reader = BufReader::new(stream.try_clone().ok()?);
+    read_request(&mut BufReader::new(stream.try_clone().ok()?))
+}
+
+/// Reads one HTTP/1.1 request (Content-Length bodies); `None` at the end of the stream.
+pub fn read_request(reader: &mut impl BufRead) -> Option<Request> {
     let mut line = String::new();
-    reader.read_line(&mut line).ok()?;
+    if reader.read_line(&mut line).ok()? == 0 {
+        return None;
+    }
     let mut parts = line.split_whitespace();
     let method = parts.next()?.to_string();
     let path = parts.next()?.to_string();

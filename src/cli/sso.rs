@@ -1,0 +1,330 @@
+//! `rolecall sso login|logout|roles|sync`: IAM Identity Center from the command line, a thin
+//! layer over [`crate::sso`].
+
+use super::context::{block_on, load_graph, open_store, warn};
+use crate::profile::ProfileGraph;
+use crate::sso::browser::{self, Opened};
+use crate::sso::sync::{self, NameTemplate, DEFAULT_TEMPLATE};
+use crate::sso::{self as sso_lib, pair_with_profiles, DiscoveredRole, Sso, SsoSessionConfig};
+use anyhow::{bail, Result};
+use chrono::{DateTime, Local, Utc};
+use clap::{Args, Subcommand, ValueEnum};
+use std::io::Write;
+
+/// The `sso` subcommands.
+#[derive(Subcommand, Debug)]
+pub enum SsoCommand {
+    /// Sign in with a device code: prints a URL and a code, opens the browser, waits for approval.
+    /// The token goes to the AWS CLI's cache (~/.aws/sso/cache), shared with the CLI and SDKs.
+    Login {
+        #[command(flatten)]
+        target: Target,
+        /// Never open a browser; only print the URL and the code.
+        #[arg(long)]
+        no_browser: bool,
+    },
+    /// Sign out: Logout at the portal, remove the cached token, and forget the sessions
+    /// obtained with it (every signed-in SSO session when none is named).
+    Logout {
+        #[command(flatten)]
+        target: Target,
+    },
+    /// Every account and role the sign-in may use, with the profile configured for each.
+    Roles {
+        #[command(flatten)]
+        target: Target,
+        #[arg(long, value_enum, default_value_t = RolesFormat::Table)]
+        format: RolesFormat,
+        /// Ask the portal again instead of using the cached list (kept 24 hours).
+        #[arg(long)]
+        refresh: bool,
+    },
+    /// Write one profile per discovered role into the config file, inside a marked block
+    /// that later syncs replace; lines outside it are never changed.
+    Sync {
+        #[command(flatten)]
+        target: Target,
+        /// Profile-name template; placeholders {account_name}, {account_id}, {role_name},
+        /// {sso_session}.
+        #[arg(long, default_value = DEFAULT_TEMPLATE)]
+        template: String,
+        /// The `region` each profile gets (default: the sso-session's sso_region).
+        #[arg(long)]
+        region: Option<String>,
+        /// Ask the portal again instead of using the cached list.
+        #[arg(long)]
+        refresh: bool,
+    },
+}
+
+/// Which SSO session a command is about.
+#[derive(Args, Debug, Default)]
+pub struct Target {
+    /// The [sso-session NAME] to use.
+    #[arg(long, conflicts_with = "profile")]
+    sso_session: Option<String>,
+    /// Use the SSO session of this profile (also a legacy profile with sso_start_url).
+    #[arg(long)]
+    profile: Option<String>,
+}
+
+/// `sso roles` output.
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum RolesFormat {
+    Table,
+    Json,
+}
+
+/// Runs one `sso` subcommand; progress and messages go to stderr, results to stdout.
+pub fn run(demo: bool, command: SsoCommand) -> Result<()> {
+    if demo {
+        bail!("the sso commands work on your own AWS configuration; run them without --demo");
+    }
+    let graph = &load_graph(false);
+    let sso = Sso::from_env();
+    let mut out = std::io::stdout().lock();
+    match command {
+        SsoCommand::Login { target, no_browser } => {
+            let config = one_session(graph, &target)?;
+            block_on(login(&sso, &config, no_browser))?
+        }
+        SsoCommand::Logout { target } => {
+            let configs = if target.sso_session.is_none() && target.profile.is_none() {
+                SsoSessionConfig::all(graph)
+            } else {
+                vec![one_session(graph, &target)?]
+            };
+            block_on(logout(&sso, graph, &configs))?
+        }
+        SsoCommand::Roles {
+            target,
+            format,
+            refresh,
+        } => {
+            let config = one_session(graph, &target)?;
+            let discovery = block_on(sso.discover(&config, refresh))??;
+            report_discovery(&config, &discovery, sso.now());
+            match format {
+                RolesFormat::Table => write_table(graph, &discovery.roles, &mut out)?,
+                RolesFormat::Json => write_json(graph, &discovery.roles, &mut out)?,
+            }
+            Ok(())
+        }
+        SsoCommand::Sync {
+            target,
+            template,
+            region,
+            refresh,
+        } => {
+            let template = NameTemplate::parse(&template)?;
+            let config = one_session(graph, &target)?;
+            let discovery = block_on(sso.discover(&config, refresh))??;
+            report_discovery(&config, &discovery, sso.now());
+            let region = region.unwrap_or_else(|| config.region.clone());
+            let report = sync::sync_config_file(
+                &graph.paths,
+                &config,
+                &discovery.roles,
+                &template,
+                Some(&region),
+            )?;
+            let n = report.plan.profiles.len();
+            if report.written {
+                eprintln!(
+                    "rolecall: wrote {n} profile(s) for {} to {}",
+                    config.describe(),
+                    report.path.display()
+                );
+            } else {
+                eprintln!(
+                    "rolecall: {} is up to date ({n} profile(s) for {})",
+                    report.path.display(),
+                    config.describe()
+                );
+            }
+            for (role, profile) in &report.plan.skipped {
+                eprintln!(
+                    "rolecall: {} / {} already has profile '{profile}'; not added",
+                    role.account_id, role.role_name
+                );
+            }
+            Ok(())
+        }
+    }
+}
+
+/// The one SSO session `target` names, or the only one configured.
+fn one_session(graph: &ProfileGraph, target: &Target) -> Result<SsoSessionConfig> {
+    if let Some(name) = &target.sso_session {
+        return Ok(SsoSessionConfig::named(graph, name)?);
+    }
+    if let Some(profile) = &target.profile {
+        return Ok(SsoSessionConfig::for_profile(graph, profile)?);
+    }
+    let mut all = SsoSessionConfig::all(graph);
+    match all.len() {
+        1 => Ok(all.remove(0)),
+        0 => bail!(
+            "no SSO session is configured: add an [sso-session NAME] section with sso_start_url and sso_region to {}",
+            graph.paths.config.display()
+        ),
+        _ => {
+            let names: Vec<&str> = all.iter().map(|c| c.label()).collect();
+            bail!(
+                "several SSO sessions are configured ({}): choose one with --sso-session NAME or --profile PROFILE",
+                names.join(", ")
+            )
+        }
+    }
+}
+
+async fn login(sso: &Sso, config: &SsoSessionConfig, no_browser: bool) -> Result<()> {
+    let pending = sso.start_sign_in(config).await?;
+    let mut message = format!(
+        "rolecall: to sign in to IAM Identity Center ({}), open\n\n    {}\n\nand enter the code\n\n    {}\n",
+        config.describe(),
+        pending.verification_uri(),
+        pending.user_code()
+    );
+    if let Some(complete) = pending.verification_uri_complete() {
+        message.push_str(&format!(
+            "\n(or open {complete}, which has the code filled in)\n"
+        ));
+    }
+    eprintln!("{message}");
+    if !no_browser {
+        let url = pending
+            .verification_uri_complete()
+            .unwrap_or(pending.verification_uri());
+        match browser::open(url) {
+            Opened::Started(program) => eprintln!("rolecall: opened the page with {program}"),
+            Opened::NoDisplay => {
+                eprintln!("rolecall: no display to open a browser on; open the URL on any device")
+            }
+            Opened::Failed(why) => {
+                eprintln!("rolecall: could not open a browser ({why}); open the URL yourself")
+            }
+        }
+    }
+    eprintln!(
+        "rolecall: waiting for approval (the code expires at {})",
+        local_time(pending.expires_at())
+    );
+    let token = pending.finish().await?;
+    eprintln!(
+        "rolecall: signed in ({}); the token is valid until {} and cached in {}, where the AWS CLI and the SDKs use it too",
+        config.describe(),
+        local_time(token.expires_at),
+        sso.token_cache().token_path(config).display()
+    );
+    Ok(())
+}
+
+async fn logout(sso: &Sso, graph: &ProfileGraph, configs: &[SsoSessionConfig]) -> Result<()> {
+    let store = open_store();
+    let mut signed_out = 0;
+    for config in configs {
+        let report = sso.logout(config).await?;
+        let forgotten = sso_lib::forget_sessions(&store, graph, config)?;
+        if let Some(warning) = &report.portal_warning {
+            warn(&format!(
+                "Logout at the portal failed ({warning}); the local token is removed anyway"
+            ));
+        }
+        if report.token_removed {
+            signed_out += 1;
+            eprintln!(
+                "rolecall: signed out of {} (cached token removed, {forgotten} session(s) forgotten)",
+                config.describe()
+            );
+        } else if forgotten > 0 {
+            eprintln!(
+                "rolecall: {} was not signed in; forgot {forgotten} session(s) obtained with it",
+                config.describe()
+            );
+        } else if configs.len() == 1 {
+            eprintln!("rolecall: {} was not signed in", config.describe());
+        }
+    }
+    if configs.len() > 1 && signed_out == 0 {
+        eprintln!("rolecall: no SSO session was signed in");
+    }
+    Ok(())
+}
+
+fn report_discovery(config: &SsoSessionConfig, discovery: &sso_lib::Discovery, now: DateTime<Utc>) {
+    let accounts: std::collections::HashSet<&str> = discovery
+        .roles
+        .iter()
+        .map(|r| r.account_id.as_str())
+        .collect();
+    let age = if discovery.from_cache {
+        let minutes = (now - discovery.discovered_at).num_minutes().max(0);
+        format!(" (listed {minutes} min ago; --refresh asks the portal again)")
+    } else {
+        String::new()
+    };
+    eprintln!(
+        "rolecall: {} role(s) in {} account(s) through {}{age}",
+        discovery.roles.len(),
+        accounts.len(),
+        config.describe()
+    );
+}
+
+fn write_table(graph: &ProfileGraph, roles: &[DiscoveredRole], out: &mut dyn Write) -> Result<()> {
+    let profiles = pair_with_profiles(graph, roles);
+    let headers = ["ACCOUNT ID", "ACCOUNT NAME", "ROLE", "PROFILE"];
+    let rows: Vec<[&str; 4]> = roles
+        .iter()
+        .zip(&profiles)
+        .map(|(r, p)| {
+            [
+                r.account_id.as_str(),
+                r.account_name.as_str(),
+                r.role_name.as_str(),
+                p.unwrap_or("-"),
+            ]
+        })
+        .collect();
+    let mut widths = headers.map(|h| h.chars().count());
+    for row in &rows {
+        for (w, cell) in widths.iter_mut().zip(row) {
+            *w = (*w).max(cell.chars().count());
+        }
+    }
+    for row in std::iter::once(&headers).chain(&rows) {
+        let line: Vec<String> = row
+            .iter()
+            .zip(widths)
+            .map(|(cell, w)| format!("{cell:<w$}"))
+            .collect();
+        writeln!(out, "{}", line.join("  ").trim_end())?;
+    }
+    Ok(())
+}
+
+fn write_json(graph: &ProfileGraph, roles: &[DiscoveredRole], out: &mut dyn Write) -> Result<()> {
+    let profiles = pair_with_profiles(graph, roles);
+    let all: Vec<serde_json::Value> = roles
+        .iter()
+        .zip(profiles)
+        .map(|(r, profile)| {
+            serde_json::json!({
+                "account_id": r.account_id,
+                "account_name": r.account_name,
+                "role_name": r.role_name,
+                "profile": profile,
+            })
+        })
+        .collect();
+    serde_json::to_writer_pretty(&mut *out, &all)?;
+    writeln!(out)?;
+    Ok(())
+}
+
+fn local_time(t: DateTime<Utc>) -> String {
+    t.with_timezone(&Local)
+        .format("%Y-%m-%d %H:%M:%S %Z")
+        .to_string()
+}

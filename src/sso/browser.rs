@@ -1,0 +1,119 @@
+//! Opening the sign-in page in the person's browser, without ever waiting for it.
+//!
+//! `BROWSER` wins when set (a `:`-separated list as xdg-utils and Python read it; `%s` in
+//! an entry is the URL, else the URL is appended). Otherwise `open` on macOS and `xdg-open`
+//! elsewhere, but on Linux only with a display (`DISPLAY` or `WAYLAND_DISPLAY`): over SSH
+//! or in a container there is nothing to open and xdg-open could start a text browser on
+//! the terminal the code is shown on. The opener runs detached (its output discarded, its
+//! exit reaped on a thread), so a slow or missing browser never holds up the sign-in.
+
+use std::process::{Command, Stdio};
+
+/// What [`open`] did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Opened {
+    /// The opener was started (its program name).
+    Started(String),
+    /// Nothing to open with: no `BROWSER` and no display.
+    NoDisplay,
+    /// The opener could not be started.
+    Failed(String),
+}
+
+/// Opens `url` in the browser; see the module documentation.
+pub fn open(url: &str) -> Opened {
+    let Some((program, args)) = opener_command(
+        url,
+        &|name| std::env::var(name).ok(),
+        cfg!(target_os = "macos"),
+    ) else {
+        return Opened::NoDisplay;
+    };
+    let spawned = Command::new(&program)
+        .args(&args)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn();
+    match spawned {
+        Ok(mut child) => {
+            // Reap it whenever it exits; nobody waits for it.
+            std::thread::spawn(move || child.wait());
+            Opened::Started(program)
+        }
+        Err(e) => Opened::Failed(format!("cannot run {program}: {e}")),
+    }
+}
+
+/// The program and arguments that open `url`, from the variables `var` gives; `None` when
+/// there is nothing to open with.
+pub fn opener_command(
+    url: &str,
+    var: &dyn Fn(&str) -> Option<String>,
+    macos: bool,
+) -> Option<(String, Vec<String>)> {
+    let set = |name: &str| var(name).filter(|v| !v.trim().is_empty());
+    if let Some(browser) = set("BROWSER") {
+        let entry = browser.split(':').map(str::trim).find(|e| !e.is_empty())?;
+        let mut words = entry.split_whitespace().map(str::to_string);
+        let program = words.next()?;
+        let mut args: Vec<String> = words.collect();
+        if args.iter().any(|a| a.contains("%s")) {
+            for a in &mut args {
+                *a = a.replace("%s", url);
+            }
+        } else {
+            args.push(url.to_string());
+        }
+        return Some((program, args));
+    }
+    if macos {
+        return Some(("open".into(), vec![url.into()]));
+    }
+    if set("DISPLAY").is_none() && set("WAYLAND_DISPLAY").is_none() {
+        return None;
+    }
+    Some(("xdg-open".into(), vec![url.into()]))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env(pairs: &'static [(&'static str, &'static str)]) -> impl Fn(&str) -> Option<String> {
+        move |name| {
+            pairs
+                .iter()
+                .find(|(k, _)| *k == name)
+                .map(|(_, v)| v.to_string())
+        }
+    }
+
+    const URL: &str = "https://device.sso.eu-west-1.amazonaws.com/?user_code=ABCD-EFGH";
+
+    #[test]
+    fn browser_variable_wins() {
+        assert_eq!(
+            opener_command(URL, &env(&[("BROWSER", "firefox --new-tab")]), false),
+            Some(("firefox".into(), vec!["--new-tab".into(), URL.into()]))
+        );
+        assert_eq!(
+            opener_command(URL, &env(&[("BROWSER", ":w3m -o x=%s:lynx")]), false),
+            Some(("w3m".into(), vec!["-o".into(), format!("x={URL}")]))
+        );
+    }
+
+    #[test]
+    fn no_display_no_opener_on_linux() {
+        assert_eq!(opener_command(URL, &env(&[]), false), None);
+        assert_eq!(opener_command(URL, &env(&[("DISPLAY", " ")]), false), None);
+        assert_eq!(
+            opener_command(URL, &env(&[("WAYLAND_DISPLAY", "wayland-0")]), false),
+            Some(("xdg-open".into(), vec![URL.into()]))
+        );
+        assert_eq!(
+            opener_command(URL, &env(&[]), true),
+            Some(("open".into(), vec![URL.into()]))
+        );
+    }
+}

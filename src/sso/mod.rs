@@ -1,0 +1,326 @@
+//! IAM Identity Center (SSO): device sign-in (aws-sdk-ssooidc), the AWS CLI's token cache,
+//! role credentials and discovery of every account and role (aws-sdk-sso), and the config
+//! block `rolecall sso sync` writes.
+//!
+//! [`Sso`] is the one entry point: it knows where the token cache is (the AWS CLI's, so a
+//! sign-in by either tool serves both), where discovery is cached, which endpoints to call
+//! (`AWS_ENDPOINT_URL_SSO`, `AWS_ENDPOINT_URL_SSO_OIDC`, `AWS_ENDPOINT_URL`) and what time
+//! it is. The resolver calls [`Sso::token_for`] then [`Sso::role_credentials`]; the sign-in
+//! window calls [`Sso::start_sign_in`] then [`PendingSignIn::finish`]; the profile list
+//! calls [`Sso::discover`] (or [`Sso::cached_discovery`] when it must not touch the network)
+//! and [`pair_with_profiles`].
+
+pub mod browser;
+mod cache;
+mod config;
+mod discovery;
+mod error;
+mod oidc;
+mod portal;
+pub mod sync;
+
+pub use cache::{
+    parse_time, Registration, SsoToken, TokenCache, TokenRead, REGISTRATION_EXPIRY_WINDOW,
+    TOKEN_REFRESH_WINDOW,
+};
+pub use config::{profile_sso_label, SsoSessionConfig, DEFAULT_REGISTRATION_SCOPE};
+pub use discovery::{pair_with_profiles, DiscoveredRole, Discovery, DISCOVERY_MAX_AGE};
+pub use error::SsoError;
+pub use oidc::PendingSignIn;
+
+use crate::profile::ProfileGraph;
+use crate::session::{SessionStore, StoreError};
+use aws_smithy_runtime_api::client::http::SharedHttpClient;
+use chrono::{DateTime, Utc};
+use futures::future::BoxFuture;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// Time as the SSO layer sees it. Tests drive sign-in polling with a clock whose `sleep`
+/// returns at once and moves `now` on, so no test waits out a real interval.
+pub trait Clock: Send + Sync {
+    fn now(&self) -> DateTime<Utc>;
+    fn sleep(&self, duration: Duration) -> BoxFuture<'static, ()>;
+}
+
+/// The real clock and tokio's timer.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct SystemClock;
+
+impl Clock for SystemClock {
+    fn now(&self) -> DateTime<Utc> {
+        Utc::now()
+    }
+
+    fn sleep(&self, duration: Duration) -> BoxFuture<'static, ()> {
+        Box::pin(tokio::time::sleep(duration))
+    }
+}
+
+/// Where [`Sso`] keeps things and which endpoints it calls; [`SsoOptions::from_env`] is
+/// what the commands use.
+#[derive(Clone)]
+pub struct SsoOptions {
+    /// The AWS CLI's token cache (`~/.aws/sso/cache`).
+    pub token_cache_dir: PathBuf,
+    /// Where discovered accounts and roles are cached (rolecall's cache directory).
+    pub discovery_dir: PathBuf,
+    /// The OIDC endpoint override (`AWS_ENDPOINT_URL_SSO_OIDC`, `AWS_ENDPOINT_URL`).
+    pub oidc_endpoint: Option<String>,
+    /// The portal endpoint override (`AWS_ENDPOINT_URL_SSO`, `AWS_ENDPOINT_URL`).
+    pub portal_endpoint: Option<String>,
+    /// The HTTP client instead of [`crate::http::client`] (tests).
+    pub http: Option<SharedHttpClient>,
+    pub clock: Arc<dyn Clock>,
+}
+
+impl SsoOptions {
+    /// The user's caches and the environment's endpoint overrides.
+    pub fn from_env() -> Self {
+        SsoOptions {
+            token_cache_dir: TokenCache::default_dir(),
+            discovery_dir: SessionStore::default_dir(),
+            oidc_endpoint: crate::endpoint::from_env("SSO_OIDC"),
+            portal_endpoint: crate::endpoint::from_env("SSO"),
+            http: None,
+            clock: Arc::new(SystemClock),
+        }
+    }
+}
+
+impl std::fmt::Debug for SsoOptions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SsoOptions")
+            .field("token_cache_dir", &self.token_cache_dir)
+            .field("discovery_dir", &self.discovery_dir)
+            .field("oidc_endpoint", &self.oidc_endpoint)
+            .field("portal_endpoint", &self.portal_endpoint)
+            .finish_non_exhaustive()
+    }
+}
+
+/// IAM Identity Center for one process; cheap to clone. See the module documentation.
+#[derive(Clone, Debug)]
+pub struct Sso {
+    options: Arc<SsoOptions>,
+    token_cache: TokenCache,
+}
+
+/// What [`Sso::logout`] did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LogoutReport {
+    /// Whether a cached token was removed.
+    pub token_removed: bool,
+    /// Why the portal's Logout failed, when it did (the local token is removed anyway).
+    pub portal_warning: Option<String>,
+}
+
+impl Sso {
+    /// The user's caches and the environment's endpoints (see [`SsoOptions::from_env`]).
+    pub fn from_env() -> Self {
+        Self::new(SsoOptions::from_env())
+    }
+
+    pub fn new(options: SsoOptions) -> Self {
+        Sso {
+            token_cache: TokenCache::new(options.token_cache_dir.clone()),
+            options: Arc::new(options),
+        }
+    }
+
+    /// The AWS CLI's token cache this instance reads and writes.
+    pub fn token_cache(&self) -> &TokenCache {
+        &self.token_cache
+    }
+
+    pub fn now(&self) -> DateTime<Utc> {
+        self.options.clock.now()
+    }
+
+    fn sleep(&self, duration: Duration) -> BoxFuture<'static, ()> {
+        self.options.clock.sleep(duration)
+    }
+
+    /// The cached token of `config` as it is, without refreshing and without the network
+    /// (what a countdown shows). A corrupt file is set aside and counts as none.
+    pub fn cached_token(&self, config: &SsoSessionConfig) -> Result<Option<SsoToken>, SsoError> {
+        match self.token_cache.read(config, self.now())? {
+            TokenRead::Found(token) if token.start_url == config.start_url => Ok(Some(token)),
+            _ => Ok(None),
+        }
+    }
+
+    /// A token that works now: the cached one, refreshed with its refresh token when it
+    /// expires within [`TOKEN_REFRESH_WINDOW`] (`[sso-session]` profiles only, as the SDKs;
+    /// the new token is written back). Without a usable token the error says which
+    /// `rolecall sso login …` to run.
+    pub async fn token_for(&self, config: &SsoSessionConfig) -> Result<SsoToken, SsoError> {
+        let now = self.now();
+        let not_signed_in = |note: Option<String>| SsoError::NotSignedIn {
+            session: config.describe(),
+            command: config.login_command(),
+            note,
+        };
+        let token = match self.token_cache.read(config, now)? {
+            TokenRead::Found(token) => token,
+            TokenRead::Missing => return Err(not_signed_in(None)),
+            TokenRead::SetAside { path, aside } => {
+                return Err(not_signed_in(Some(format!(
+                    "the token cache file {} could not be read and was moved to {}",
+                    path.display(),
+                    aside.display()
+                ))))
+            }
+        };
+        if token.start_url != config.start_url {
+            return Err(not_signed_in(Some(format!(
+                "the cached token is for {}",
+                token.start_url
+            ))));
+        }
+        if !token.needs_refresh(now) {
+            return Ok(token);
+        }
+        let expired = |note: Option<String>| SsoError::Expired {
+            session: config.describe(),
+            command: config.login_command(),
+            note,
+        };
+        if config.refreshable() && token.can_refresh(now) {
+            match self.refresh(config, &token).await {
+                Ok(refreshed) => return Ok(refreshed),
+                // Still good for a few minutes: use it, as the SDKs do.
+                Err(_) if !token.is_expired(now) => return Ok(token),
+                Err(e @ SsoError::Unreachable { .. }) => return Err(e),
+                Err(SsoError::Oidc { error, .. }) => {
+                    return Err(expired(Some(format!("refreshing it failed: {error}"))))
+                }
+                Err(e) => return Err(expired(Some(format!("refreshing it failed: {e}")))),
+            }
+        }
+        if token.is_expired(now) {
+            return Err(expired(None));
+        }
+        Ok(token)
+    }
+
+    /// Signs `config` out: Logout at the portal (a failure there becomes a warning), then
+    /// removes the cached token and the cached discovery. Sessions obtained with the token
+    /// are forgotten by [`forget_sessions`].
+    pub async fn logout(&self, config: &SsoSessionConfig) -> Result<LogoutReport, SsoError> {
+        let now = self.now();
+        let mut portal_warning = None;
+        if let TokenRead::Found(token) = self.token_cache.read(config, now)? {
+            if !token.is_expired(now) {
+                if let Err(e) = self.portal_logout(config, &token).await {
+                    portal_warning = Some(e.to_string());
+                }
+            }
+        }
+        let token_removed = self.token_cache.remove(config)?;
+        self.forget_discovery(config)?;
+        Ok(LogoutReport {
+            token_removed,
+            portal_warning,
+        })
+    }
+
+    fn http(&self) -> SharedHttpClient {
+        self.options
+            .http
+            .clone()
+            .unwrap_or_else(crate::http::client)
+    }
+
+    fn oidc_client(&self, region: &str) -> aws_sdk_ssooidc::Client {
+        use aws_sdk_ssooidc::config::{BehaviorVersion, Region};
+        let mut conf = aws_sdk_ssooidc::Config::builder();
+        conf.set_endpoint_url(self.options.oidc_endpoint.clone());
+        let conf = conf
+            .behavior_version(BehaviorVersion::latest())
+            .http_client(self.http())
+            .region(Region::new(region.to_string()))
+            .retry_config(
+                aws_sdk_ssooidc::config::retry::RetryConfig::standard().with_max_attempts(2),
+            )
+            .timeout_config(timeouts())
+            .build();
+        aws_sdk_ssooidc::Client::from_conf(conf)
+    }
+
+    fn portal_client(&self, region: &str) -> aws_sdk_sso::Client {
+        use aws_sdk_sso::config::{BehaviorVersion, Region};
+        let mut conf = aws_sdk_sso::Config::builder();
+        conf.set_endpoint_url(self.options.portal_endpoint.clone());
+        let conf = conf
+            .behavior_version(BehaviorVersion::latest())
+            .http_client(self.http())
+            .region(Region::new(region.to_string()))
+            .timeout_config(timeouts())
+            .build();
+        aws_sdk_sso::Client::from_conf(conf)
+    }
+
+    /// Where OIDC calls for `region` go, for messages.
+    fn oidc_endpoint(&self, region: &str) -> String {
+        self.options
+            .oidc_endpoint
+            .clone()
+            .unwrap_or_else(|| format!("https://oidc.{region}.amazonaws.com"))
+    }
+
+    /// Where portal calls for `region` go, for messages.
+    fn portal_endpoint(&self, region: &str) -> String {
+        self.options
+            .portal_endpoint
+            .clone()
+            .unwrap_or_else(|| format!("https://portal.sso.{region}.amazonaws.com"))
+    }
+}
+
+fn timeouts() -> aws_smithy_types::timeout::TimeoutConfig {
+    aws_smithy_types::timeout::TimeoutConfig::builder()
+        .connect_timeout(Duration::from_secs(3))
+        .operation_attempt_timeout(Duration::from_secs(10))
+        .operation_timeout(Duration::from_secs(30))
+        .build()
+}
+
+/// Forgets the rolecall sessions obtained with `config`'s sign-in: those of its SSO
+/// profiles and of every profile whose chain starts at one. Returns how many.
+pub fn forget_sessions(
+    store: &SessionStore,
+    graph: &ProfileGraph,
+    config: &SsoSessionConfig,
+) -> Result<usize, StoreError> {
+    let mut removed = 0;
+    for profile in config.dependent_profiles(graph) {
+        removed += store.remove(Some(&profile.name))?;
+    }
+    Ok(removed)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Compiles only if the calls the TUI makes can run on its tasks (`Send + 'static` once
+    /// they own their inputs): sign-in, token, credentials, discovery, logout.
+    #[allow(dead_code)]
+    fn calls_can_move_to_a_task(sso: Sso, config: SsoSessionConfig, pending: PendingSignIn) {
+        fn task<F: std::future::Future + Send + 'static>(_: F) {}
+        let (s, c) = (sso.clone(), config.clone());
+        task(async move { s.start_sign_in(&c).await });
+        task(pending.finish());
+        let (s, c) = (sso.clone(), config.clone());
+        task(async move {
+            let token = s.token_for(&c).await?;
+            s.role_credentials(&c, &token, "111111111111", "Admin")
+                .await
+        });
+        let (s, c) = (sso.clone(), config.clone());
+        task(async move { s.discover(&c, false).await });
+        task(async move { sso.logout(&config).await });
+    }
+}

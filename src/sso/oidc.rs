@@ -1,0 +1,331 @@
+//! Signing in with the OAuth device authorization grant (aws-sdk-ssooidc): RegisterClient,
+//! StartDeviceAuthorization, then CreateToken polled until the person approves in a browser;
+//! and refreshing a token with its refresh token.
+//!
+//! Sign-in is two steps so the CLI and the TUI can each show the code their own way:
+//! [`Sso::start_sign_in`] returns a [`PendingSignIn`] holding the verification URL and the
+//! user code, and [`PendingSignIn::finish`] polls at the server's interval (RFC 8628:
+//! `slow_down` adds 5 seconds) until a token comes, the request expires, or the person
+//! denies it. Dropping the future cancels the sign-in.
+
+use super::cache::{Registration, SsoToken};
+use super::{Sso, SsoError, SsoSessionConfig};
+use crate::secret::Secret;
+use aws_sdk_ssooidc::error::{ProvideErrorMetadata, SdkError};
+use aws_sdk_ssooidc::operation::create_token::CreateTokenOutput;
+use chrono::{DateTime, SubsecRound, TimeDelta, Utc};
+use std::time::Duration;
+
+/// The device code grant's type (RFC 8628).
+const DEVICE_CODE_GRANT: &str = "urn:ietf:params:oauth:grant-type:device_code";
+/// RFC 8628's default polling interval, when the server names none.
+const DEFAULT_INTERVAL: Duration = Duration::from_secs(5);
+/// What `slow_down` adds to the interval (RFC 8628, section 3.5).
+const SLOW_DOWN_STEP: Duration = Duration::from_secs(5);
+
+/// A device sign-in waiting for the person to approve it in a browser.
+///
+/// Show [`PendingSignIn::verification_uri_complete`] (or the URI and the
+/// [`PendingSignIn::user_code`]), then await [`PendingSignIn::finish`].
+#[derive(Debug)]
+pub struct PendingSignIn {
+    sso: Sso,
+    config: SsoSessionConfig,
+    registration: Registration,
+    device_code: Secret,
+    user_code: String,
+    verification_uri: String,
+    verification_uri_complete: Option<String>,
+    expires_at: DateTime<Utc>,
+    interval: Duration,
+}
+
+impl PendingSignIn {
+    /// The page where the person enters the user code.
+    pub fn verification_uri(&self) -> &str {
+        &self.verification_uri
+    }
+
+    /// The same page with the code filled in (what the browser is opened on), when given.
+    pub fn verification_uri_complete(&self) -> Option<&str> {
+        self.verification_uri_complete.as_deref()
+    }
+
+    /// The code the person checks or types on the verification page (not a secret).
+    pub fn user_code(&self) -> &str {
+        &self.user_code
+    }
+
+    /// When the request stops being approvable.
+    pub fn expires_at(&self) -> DateTime<Utc> {
+        self.expires_at
+    }
+
+    /// The polling interval the server asked for.
+    pub fn interval(&self) -> Duration {
+        self.interval
+    }
+
+    /// The session being signed in.
+    pub fn session(&self) -> &SsoSessionConfig {
+        &self.config
+    }
+
+    /// Polls CreateToken until the sign-in is approved, then writes the token to the AWS
+    /// CLI's cache and returns it. `authorization_pending` waits another interval,
+    /// `slow_down` lengthens the interval by 5 s; the request's expiry, `expired_token` and
+    /// `access_denied` end it with an error.
+    pub async fn finish(self) -> Result<SsoToken, SsoError> {
+        let client = self.sso.oidc_client(&self.config.region);
+        let mut interval = self.interval;
+        loop {
+            if self.sso.now() >= self.expires_at {
+                return Err(SsoError::SignInTimedOut {
+                    session: self.config.describe(),
+                    command: self.config.login_command(),
+                });
+            }
+            let sent = client
+                .create_token()
+                .grant_type(DEVICE_CODE_GRANT)
+                .client_id(&self.registration.client_id)
+                .client_secret(self.registration.client_secret.expose())
+                .device_code(self.device_code.expose())
+                .send()
+                .await;
+            match sent {
+                Ok(out) => {
+                    let token = token_from(&self.config, &self.sso, out, None, &self.registration)?;
+                    self.sso.token_cache().write(&self.config, &token)?;
+                    return Ok(token);
+                }
+                Err(err) => match oauth_error(&err).as_deref() {
+                    Some("authorization_pending") => {}
+                    Some("slow_down") => interval += SLOW_DOWN_STEP,
+                    _ => return Err(classify(&self.sso, &self.config, "CreateToken", err)),
+                },
+            }
+            self.sso.sleep(interval).await;
+        }
+    }
+}
+
+impl Sso {
+    /// Starts a device sign-in for `config`: reuses the client registration the AWS CLI
+    /// or rolecall cached (or registers a new one and caches it), then starts the device
+    /// authorization. Nothing is written to the token cache until [`PendingSignIn::finish`].
+    pub async fn start_sign_in(
+        &self,
+        config: &SsoSessionConfig,
+    ) -> Result<PendingSignIn, SsoError> {
+        let client = self.oidc_client(&config.region);
+        let cached = self.token_cache().registration(config, self.now());
+        let reused = cached.is_some();
+        let mut registration = match cached {
+            Some(r) => r,
+            None => self.register(&client, config).await?,
+        };
+        let mut attempt = self
+            .start_device_authorization(&client, config, &registration)
+            .await;
+        // A cached registration the service no longer knows: register afresh, once.
+        if reused
+            && matches!(&attempt, Err(SsoError::Oidc { error, .. }) if error == "invalid_client")
+        {
+            self.token_cache().remove_registration(config);
+            registration = self.register(&client, config).await?;
+            attempt = self
+                .start_device_authorization(&client, config, &registration)
+                .await;
+        }
+        let started = attempt?;
+        let device_code = started
+            .device_code()
+            .ok_or_else(|| missing(config, "StartDeviceAuthorization", "deviceCode"))?;
+        let user_code = started
+            .user_code()
+            .ok_or_else(|| missing(config, "StartDeviceAuthorization", "userCode"))?;
+        let verification_uri = started
+            .verification_uri()
+            .ok_or_else(|| missing(config, "StartDeviceAuthorization", "verificationUri"))?;
+        let interval = match started.interval() {
+            n if n > 0 => Duration::from_secs(n as u64),
+            _ => DEFAULT_INTERVAL,
+        };
+        Ok(PendingSignIn {
+            sso: self.clone(),
+            config: config.clone(),
+            device_code: Secret::new(device_code),
+            user_code: user_code.to_string(),
+            verification_uri: verification_uri.to_string(),
+            verification_uri_complete: started.verification_uri_complete().map(str::to_string),
+            expires_at: self.now() + TimeDelta::seconds(started.expires_in().max(0) as i64),
+            interval,
+            registration,
+        })
+    }
+
+    async fn register(
+        &self,
+        client: &aws_sdk_ssooidc::Client,
+        config: &SsoSessionConfig,
+    ) -> Result<Registration, SsoError> {
+        let name = match &config.session_name {
+            Some(session) => format!("rolecall-{session}"),
+            None => "rolecall".to_string(),
+        };
+        let scopes = config.scopes_to_request();
+        let out = client
+            .register_client()
+            .client_name(name)
+            .client_type("public")
+            .set_scopes((!scopes.is_empty()).then_some(scopes))
+            .send()
+            .await
+            .map_err(|e| classify(self, config, "RegisterClient", e))?;
+        let registration = Registration {
+            client_id: out
+                .client_id()
+                .ok_or_else(|| missing(config, "RegisterClient", "clientId"))?
+                .to_string(),
+            client_secret: Secret::new(
+                out.client_secret()
+                    .ok_or_else(|| missing(config, "RegisterClient", "clientSecret"))?,
+            ),
+            expires_at: DateTime::from_timestamp(out.client_secret_expires_at(), 0)
+                .unwrap_or(DateTime::UNIX_EPOCH),
+        };
+        self.token_cache()
+            .write_registration(config, &registration)?;
+        Ok(registration)
+    }
+
+    async fn start_device_authorization(
+        &self,
+        client: &aws_sdk_ssooidc::Client,
+        config: &SsoSessionConfig,
+        registration: &Registration,
+    ) -> Result<
+        aws_sdk_ssooidc::operation::start_device_authorization::StartDeviceAuthorizationOutput,
+        SsoError,
+    > {
+        client
+            .start_device_authorization()
+            .client_id(&registration.client_id)
+            .client_secret(registration.client_secret.expose())
+            .start_url(&config.start_url)
+            .send()
+            .await
+            .map_err(|e| classify(self, config, "StartDeviceAuthorization", e))
+    }
+
+    /// Exchanges `token`'s refresh token for a new access token (CreateToken with
+    /// `grant_type=refresh_token`) and writes it back to the cache. The refresh token is
+    /// kept when the service returns no new one.
+    pub(crate) async fn refresh(
+        &self,
+        config: &SsoSessionConfig,
+        token: &SsoToken,
+    ) -> Result<SsoToken, SsoError> {
+        let (Some(refresh_token), Some(registration)) = (&token.refresh_token, &token.registration)
+        else {
+            return Err(missing(config, "CreateToken", "refreshToken"));
+        };
+        let out = self
+            .oidc_client(&config.region)
+            .create_token()
+            .grant_type("refresh_token")
+            .client_id(&registration.client_id)
+            .client_secret(registration.client_secret.expose())
+            .refresh_token(refresh_token.expose())
+            .send()
+            .await
+            .map_err(|e| classify(self, config, "CreateToken", e))?;
+        let refreshed = token_from(config, self, out, Some(refresh_token), registration)?;
+        self.token_cache().write(config, &refreshed)?;
+        Ok(refreshed)
+    }
+}
+
+fn token_from(
+    config: &SsoSessionConfig,
+    sso: &Sso,
+    out: CreateTokenOutput,
+    old_refresh_token: Option<&Secret>,
+    registration: &Registration,
+) -> Result<SsoToken, SsoError> {
+    let access_token = out
+        .access_token()
+        .ok_or_else(|| missing(config, "CreateToken", "accessToken"))?;
+    Ok(SsoToken {
+        start_url: config.start_url.clone(),
+        region: config.region.clone(),
+        access_token: Secret::new(access_token),
+        // Whole seconds, as the cache file keeps it: the token returned equals the one read back.
+        expires_at: (sso.now() + TimeDelta::seconds(out.expires_in().max(0) as i64))
+            .trunc_subsecs(0),
+        refresh_token: out
+            .refresh_token()
+            .map(Secret::new)
+            .or_else(|| old_refresh_token.cloned()),
+        registration: Some(registration.clone()),
+    })
+}
+
+fn missing(config: &SsoSessionConfig, operation: &'static str, field: &str) -> SsoError {
+    SsoError::incomplete_answer(config.describe(), operation, field)
+}
+
+/// The OAuth `error` code of an OIDC service error, from the exception the service named
+/// (`x-amzn-errortype`): each exception stands for exactly one code.
+fn oauth_error<E: ProvideErrorMetadata, R>(err: &SdkError<E, R>) -> Option<String> {
+    let SdkError::ServiceError(service) = err else {
+        return None;
+    };
+    let code = service.err().code()?;
+    let oauth = match code {
+        "AuthorizationPendingException" => "authorization_pending",
+        "SlowDownException" => "slow_down",
+        "ExpiredTokenException" => "expired_token",
+        "AccessDeniedException" => "access_denied",
+        "InvalidGrantException" => "invalid_grant",
+        "InvalidClientException" => "invalid_client",
+        "InvalidClientMetadataException" => "invalid_client_metadata",
+        "InvalidRequestException" => "invalid_request",
+        "InvalidRequestRegionException" => "invalid_request_region",
+        "InvalidScopeException" => "invalid_scope",
+        "InvalidRedirectUriException" => "invalid_redirect_uri",
+        "UnauthorizedClientException" => "unauthorized_client",
+        "UnsupportedGrantTypeException" => "unsupported_grant_type",
+        "InternalServerException" => "server_error",
+        other => other,
+    };
+    Some(oauth.to_string())
+}
+
+fn classify<E, R>(
+    sso: &Sso,
+    config: &SsoSessionConfig,
+    operation: &'static str,
+    err: SdkError<E, R>,
+) -> SsoError
+where
+    E: ProvideErrorMetadata + std::error::Error + 'static,
+    R: std::fmt::Debug,
+{
+    match &err {
+        SdkError::ServiceError(_) => SsoError::Oidc {
+            session: config.describe(),
+            command: config.login_command(),
+            operation,
+            error: oauth_error(&err).unwrap_or_else(|| "unknown".into()),
+        },
+        _ => SsoError::without_answer(
+            &err,
+            "the IAM Identity Center OIDC service",
+            sso.oidc_endpoint(&config.region),
+            config.describe(),
+            operation,
+        ),
+    }
+}

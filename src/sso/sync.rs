@@ -1,0 +1,509 @@
+//! `rolecall sso sync`: one profile per discovered role, written into the config file inside
+//! a marked block (one block per `[sso-session]`).
+//!
+//! Everything outside the block is kept byte for byte; the block is rebuilt from the
+//! discovery each time, so running sync again with nothing changed writes nothing. Names
+//! come from a template (default [`DEFAULT_TEMPLATE`]), are cut to the characters the
+//! config file format allows in profile names, and are made unique: a role that a profile
+//! outside the block already configures (same sso-session, account and role) is skipped,
+//! and a name taken by any other profile gets `-2`, `-3`, … The text work is pure (text in,
+//! text out); [`sync_config_file`] adds the reading and the atomic write.
+
+use super::{pair_with_profiles, DiscoveredRole, SsoError, SsoSessionConfig};
+use crate::fsutil;
+use crate::profile::{ConfigPaths, ProfileGraph};
+use std::collections::HashSet;
+use std::ops::Range;
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
+
+/// The default profile-name template.
+pub const DEFAULT_TEMPLATE: &str = "{account_name}.{role_name}";
+
+/// The placeholders a template may use.
+pub const PLACEHOLDERS: [&str; 4] = ["account_name", "account_id", "role_name", "sso_session"];
+
+/// A parsed profile-name template: literal text and `{placeholder}`s.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NameTemplate {
+    parts: Vec<Part>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Part {
+    Literal(String),
+    Placeholder(usize),
+}
+
+impl NameTemplate {
+    /// Parses `text`; an unknown placeholder or a lone brace is an error naming the
+    /// placeholders there are.
+    pub fn parse(text: &str) -> Result<Self, SsoError> {
+        let bad = |why: String| {
+            SsoError::Config(format!(
+                "template '{text}': {why} (placeholders: {})",
+                PLACEHOLDERS.map(|p| format!("{{{p}}}")).join(", ")
+            ))
+        };
+        let mut parts = Vec::new();
+        let mut rest = text;
+        while !rest.is_empty() {
+            match rest.find(['{', '}']) {
+                None => {
+                    parts.push(Part::Literal(rest.to_string()));
+                    break;
+                }
+                Some(i) if rest.as_bytes()[i] == b'}' => {
+                    return Err(bad("a '}' without '{'".into()))
+                }
+                Some(i) => {
+                    if i > 0 {
+                        parts.push(Part::Literal(rest[..i].to_string()));
+                    }
+                    let close = rest[i..]
+                        .find('}')
+                        .ok_or_else(|| bad("a '{' without '}'".into()))?;
+                    let name = &rest[i + 1..i + close];
+                    let index = PLACEHOLDERS
+                        .iter()
+                        .position(|p| *p == name)
+                        .ok_or_else(|| bad(format!("unknown placeholder {{{name}}}")))?;
+                    parts.push(Part::Placeholder(index));
+                    rest = &rest[i + close + 1..];
+                }
+            }
+        }
+        if !parts.iter().any(|p| matches!(p, Part::Placeholder(_))) {
+            return Err(bad(
+                "it has no placeholder, so every profile would get the same name".into(),
+            ));
+        }
+        Ok(NameTemplate { parts })
+    }
+
+    /// The name for `role`, before sanitising.
+    pub fn render(&self, role: &DiscoveredRole) -> String {
+        let mut out = String::new();
+        for part in &self.parts {
+            match part {
+                Part::Literal(text) => out.push_str(text),
+                Part::Placeholder(i) => out.push_str(match PLACEHOLDERS[*i] {
+                    "account_name" => &role.account_name,
+                    "account_id" => &role.account_id,
+                    "role_name" => &role.role_name,
+                    _ => &role.sso_session,
+                }),
+            }
+        }
+        out
+    }
+}
+
+/// Cuts `raw` to the characters profile names may hold (`A-Za-z0-9_-/.%@:+`): each run of
+/// other characters becomes one `-`, and `-` at either end is dropped.
+pub fn sanitize_profile_name(raw: &str) -> String {
+    let mut out = String::with_capacity(raw.len());
+    let mut replacing = false;
+    for c in raw.chars() {
+        if c.is_ascii_alphanumeric() || "_-/.%@:+".contains(c) {
+            out.push(c);
+            replacing = false;
+        } else if !replacing {
+            out.push('-');
+            replacing = true;
+        }
+    }
+    out.trim_matches('-').to_string()
+}
+
+/// A profile the block defines.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SyncedProfile {
+    pub name: String,
+    pub role: DiscoveredRole,
+}
+
+/// Which profiles a block defines, and which roles it leaves to profiles outside it.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct SyncPlan {
+    pub profiles: Vec<SyncedProfile>,
+    /// Roles already configured outside the block, with that profile's name.
+    pub skipped: Vec<(DiscoveredRole, String)>,
+}
+
+/// Names every role: `outside` is the configuration without the block (both files), whose
+/// profiles keep their names and whose SSO profiles make the same role unnecessary.
+pub fn plan(roles: &[DiscoveredRole], template: &NameTemplate, outside: &ProfileGraph) -> SyncPlan {
+    let mut sorted: Vec<&DiscoveredRole> = roles.iter().collect();
+    sorted.sort_by(|a, b| {
+        (&a.account_name, &a.account_id, &a.role_name).cmp(&(
+            &b.account_name,
+            &b.account_id,
+            &b.role_name,
+        ))
+    });
+    sorted.dedup();
+    let owned: Vec<DiscoveredRole> = sorted.iter().map(|r| (*r).clone()).collect();
+    let configured = pair_with_profiles(outside, &owned);
+    let mut taken: HashSet<String> = outside.profiles().iter().map(|p| p.name.clone()).collect();
+    // A generated `default` would silently become the profile every tool uses.
+    taken.insert("default".to_string());
+    let mut result = SyncPlan::default();
+    for (role, existing) in owned.into_iter().zip(configured) {
+        if let Some(existing) = existing {
+            result.skipped.push((role, existing.to_string()));
+            continue;
+        }
+        let mut base = sanitize_profile_name(&template.render(&role));
+        if !base.bytes().any(|b| b.is_ascii_alphanumeric()) {
+            base = sanitize_profile_name(&format!("{}.{}", role.account_id, role.role_name));
+        }
+        let mut name = base.clone();
+        let mut n = 2;
+        while taken.contains(&name) {
+            name = format!("{base}-{n}");
+            n += 1;
+        }
+        taken.insert(name.clone());
+        result.profiles.push(SyncedProfile { name, role });
+    }
+    result
+}
+
+/// The first line of `session`'s block (what identifies it is everything up to the `)`).
+pub fn begin_marker(session: &str) -> String {
+    format!("# BEGIN rolecall sso sync (sso-session {session})")
+}
+
+/// The last line of `session`'s block.
+pub fn end_marker(session: &str) -> String {
+    format!("# END rolecall sso sync (sso-session {session})")
+}
+
+/// The block's text, newline-terminated, in `newline` style (`\n` or `\r\n`).
+pub fn render_block(session: &str, region: Option<&str>, plan: &SyncPlan, newline: &str) -> String {
+    let mut out = format!(
+        "{} - managed by rolecall: `rolecall sso sync` rewrites everything up to the END line{newline}",
+        begin_marker(session)
+    );
+    for (i, p) in plan.profiles.iter().enumerate() {
+        if i > 0 {
+            out.push_str(newline);
+        }
+        out.push_str(&format!("[profile {}]{newline}", p.name));
+        out.push_str(&format!("sso_session = {session}{newline}"));
+        out.push_str(&format!("sso_account_id = {}{newline}", p.role.account_id));
+        out.push_str(&format!("sso_role_name = {}{newline}", p.role.role_name));
+        if let Some(region) = region {
+            out.push_str(&format!("region = {region}{newline}"));
+        }
+    }
+    out.push_str(&end_marker(session));
+    out.push_str(newline);
+    out
+}
+
+/// Where `session`'s block is in `text` (from its BEGIN line to the end of its END line),
+/// or `None`. A BEGIN without END, an END without BEGIN, or two blocks are errors: the
+/// file was edited by hand and guessing could lose lines.
+pub fn find_block(text: &str, session: &str) -> Result<Option<Range<usize>>, SsoError> {
+    let begin = begin_marker(session);
+    let end = end_marker(session);
+    let mut start: Option<usize> = None;
+    let mut found: Option<Range<usize>> = None;
+    let mut offset = 0;
+    let problem = |what: &str| {
+        SsoError::Config(format!(
+            "the config file has {what} for sso-session {session}; fix the '{begin}' / '{end}' lines by hand and run sync again"
+        ))
+    };
+    for line in text.split_inclusive('\n') {
+        let bare = line.trim_end_matches(['\n', '\r']);
+        let line_end = offset + line.len();
+        let is_begin = bare
+            .strip_prefix(begin.as_str())
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with(' '));
+        if is_begin {
+            if start.is_some() || found.is_some() {
+                return Err(problem("two BEGIN lines"));
+            }
+            start = Some(offset);
+        } else if bare == end {
+            match start.take() {
+                Some(s) => found = Some(s..line_end),
+                None => return Err(problem("an END line without its BEGIN line")),
+            }
+        }
+        offset = line_end;
+    }
+    if start.is_some() {
+        return Err(problem("a BEGIN line without its END line"));
+    }
+    Ok(found)
+}
+
+/// `text` with `session`'s block put in place of the old one, or appended after a blank
+/// line when there was none.
+pub fn replace_block(text: &str, session: &str, block: &str) -> Result<String, SsoError> {
+    Ok(match find_block(text, session)? {
+        Some(range) => format!("{}{block}{}", &text[..range.start], &text[range.end..]),
+        None => {
+            let newline = newline_of(text);
+            let mut out = text.to_string();
+            if !out.is_empty() {
+                if !out.ends_with('\n') {
+                    out.push_str(newline);
+                }
+                if !out.ends_with(&format!("{newline}{newline}")) {
+                    out.push_str(newline);
+                }
+            }
+            out.push_str(block);
+            out
+        }
+    })
+}
+
+/// `text` without `session`'s block: the configuration as the user wrote it.
+pub fn without_block(text: &str, session: &str) -> Result<String, SsoError> {
+    Ok(match find_block(text, session)? {
+        Some(range) => format!("{}{}", &text[..range.start], &text[range.end..]),
+        None => text.to_string(),
+    })
+}
+
+/// The line ending a file uses: `\r\n` when it has any, else `\n`.
+fn newline_of(text: &str) -> &'static str {
+    if text.contains("\r\n") {
+        "\r\n"
+    } else {
+        "\n"
+    }
+}
+
+/// What [`sync_config_file`] did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SyncReport {
+    /// The file written (a symbolic link's target).
+    pub path: PathBuf,
+    /// False when the file already held exactly this block.
+    pub written: bool,
+    pub plan: SyncPlan,
+}
+
+/// Writes `roles` of the `[sso-session]` `config` into the config file at `paths.config`.
+///
+/// The file keeps its mode and is replaced atomically; when it is a symbolic link (a
+/// dotfiles repository, say), the link's target is what gets replaced. Nothing is written
+/// when the result is the same text, or when the file changed while sync ran.
+pub fn sync_config_file(
+    paths: &ConfigPaths,
+    config: &SsoSessionConfig,
+    roles: &[DiscoveredRole],
+    template: &NameTemplate,
+    region: Option<&str>,
+) -> Result<SyncReport, SsoError> {
+    let Some(session) = config.session_name.as_deref() else {
+        return Err(SsoError::Config(format!(
+            "sync writes profiles that use an [sso-session] section; {} is a legacy profile's start URL: add [sso-session NAME] with sso_start_url and sso_region, and sync that",
+            config.start_url
+        )));
+    };
+    let target = resolve_link(&paths.config)?;
+    let original = read_text(&target)?;
+    let text = original.as_deref().unwrap_or("");
+    let outside_text = without_block(text, session)?;
+    let credentials = std::fs::read(&paths.credentials)
+        .map(|b| String::from_utf8_lossy(&b).into_owned())
+        .unwrap_or_default();
+    let outside = ProfileGraph::from_texts(paths.clone(), &outside_text, &credentials);
+    let plan = plan(roles, template, &outside);
+    let block = render_block(session, region, &plan, newline_of(text));
+    let updated = replace_block(text, session, &block)?;
+    if original.is_some() && updated == text {
+        return Ok(SyncReport {
+            path: target,
+            written: false,
+            plan,
+        });
+    }
+    if read_text(&target)? != original {
+        return Err(SsoError::Config(format!(
+            "{} changed while sync was running; nothing was written, run sync again",
+            target.display()
+        )));
+    }
+    let mode = std::fs::metadata(&target)
+        .map(|m| m.permissions().mode() & 0o7777)
+        .unwrap_or(fsutil::PRIVATE_FILE_MODE);
+    if let Some(dir) = target.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).map_err(|e| SsoError::io("create", dir, &e))?;
+    }
+    fsutil::write_atomic_with_mode(&target, updated.as_bytes(), mode)
+        .map_err(|e| SsoError::io("write", &target, &e))?;
+    Ok(SyncReport {
+        path: target,
+        written: true,
+        plan,
+    })
+}
+
+/// `path`, or the file it links to (followed to the end) when it is a symbolic link.
+fn resolve_link(path: &Path) -> Result<PathBuf, SsoError> {
+    match std::fs::symlink_metadata(path) {
+        Ok(meta) if meta.file_type().is_symlink() => {
+            std::fs::canonicalize(path).map_err(|e| SsoError::io("follow the link", path, &e))
+        }
+        _ => Ok(path.to_path_buf()),
+    }
+}
+
+fn read_text(path: &Path) -> Result<Option<String>, SsoError> {
+    match std::fs::read(path) {
+        Ok(bytes) => String::from_utf8(bytes).map(Some).map_err(|_| {
+            SsoError::Config(format!(
+                "{} is not valid UTF-8; rolecall does not rewrite it",
+                path.display()
+            ))
+        }),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(SsoError::io("read", path, &e)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn role(account_id: &str, account_name: &str, role_name: &str) -> DiscoveredRole {
+        DiscoveredRole {
+            account_id: account_id.into(),
+            account_name: account_name.into(),
+            role_name: role_name.into(),
+            sso_session: "corp".into(),
+        }
+    }
+
+    fn outside(config: &str) -> ProfileGraph {
+        ProfileGraph::from_texts(ConfigPaths::in_dir(Path::new("/nowhere")), config, "")
+    }
+
+    #[test]
+    fn templates_parse_and_render() {
+        let r = role("111111111111", "Prod", "Admin");
+        let t = NameTemplate::parse(DEFAULT_TEMPLATE).unwrap();
+        assert_eq!(t.render(&r), "Prod.Admin");
+        let t = NameTemplate::parse("{sso_session}/{account_id}-{role_name}").unwrap();
+        assert_eq!(t.render(&r), "corp/111111111111-Admin");
+        for bad in ["{account}", "{role_name", "x}", "plain"] {
+            let err = NameTemplate::parse(bad).unwrap_err().to_string();
+            assert!(err.contains("{account_name}"), "{bad}: {err}");
+        }
+    }
+
+    #[test]
+    fn names_are_sanitised() {
+        assert_eq!(
+            sanitize_profile_name("Prod Account.Admin"),
+            "Prod-Account.Admin"
+        );
+        assert_eq!(
+            sanitize_profile_name("Dev & Test (EU).ReadOnly"),
+            "Dev-Test-EU-.ReadOnly"
+        );
+        assert_eq!(sanitize_profile_name("ünï/c@de:+%_x"), "n-/c@de:+%_x");
+        assert_eq!(sanitize_profile_name("  "), "");
+    }
+
+    #[test]
+    fn names_are_unique_and_configured_roles_skipped() {
+        let roles = vec![
+            role("222222222222", "Prod", "Admin"),
+            role("111111111111", "Prod", "Admin"),
+            role("333333333333", "Dev", "ReadOnly"),
+            role("444444444444", "Hand", "Admin"),
+            role("555555555555", "!!", "??"),
+        ];
+        let graph = outside(
+            "[profile Dev.ReadOnly]\nregion = eu-west-1\n\
+             [profile mine]\nsso_session = corp\nsso_account_id = 444444444444\nsso_role_name = Admin\n",
+        );
+        let p = plan(
+            &roles,
+            &NameTemplate::parse(DEFAULT_TEMPLATE).unwrap(),
+            &graph,
+        );
+        let names: Vec<(&str, &str)> = p
+            .profiles
+            .iter()
+            .map(|s| (s.name.as_str(), s.role.account_id.as_str()))
+            .collect();
+        assert_eq!(
+            names,
+            vec![
+                ("555555555555.", "555555555555"),
+                ("Dev.ReadOnly-2", "333333333333"),
+                ("Prod.Admin", "111111111111"),
+                ("Prod.Admin-2", "222222222222"),
+            ]
+        );
+        assert_eq!(p.skipped.len(), 1);
+        assert_eq!(p.skipped[0].1, "mine");
+    }
+
+    #[test]
+    fn block_is_replaced_in_place_and_the_rest_kept() {
+        let p = plan(
+            &[role("111111111111", "Prod", "Admin")],
+            &NameTemplate::parse(DEFAULT_TEMPLATE).unwrap(),
+            &outside(""),
+        );
+        let block = render_block("corp", Some("eu-west-1"), &p, "\n");
+        assert_eq!(
+            block,
+            "# BEGIN rolecall sso sync (sso-session corp) - managed by rolecall: `rolecall sso sync` rewrites everything up to the END line\n\
+             [profile Prod.Admin]\nsso_session = corp\nsso_account_id = 111111111111\nsso_role_name = Admin\nregion = eu-west-1\n\
+             # END rolecall sso sync (sso-session corp)\n"
+        );
+        let hand = "[default]\nregion = x\n# a comment";
+        let first = replace_block(hand, "corp", &block).unwrap();
+        assert_eq!(first, format!("{hand}\n\n{block}"));
+        let edited = format!("{first}[profile after]\nregion = y\n");
+        let other = render_block("corp", None, &SyncPlan::default(), "\n");
+        let second = replace_block(&edited, "corp", &other).unwrap();
+        assert_eq!(
+            second,
+            format!("{hand}\n\n{other}[profile after]\nregion = y\n")
+        );
+        assert_eq!(
+            without_block(&second, "corp").unwrap(),
+            format!("{hand}\n\n[profile after]\nregion = y\n")
+        );
+        // Another session's block is another block.
+        assert_eq!(find_block(&second, "other").unwrap(), None);
+    }
+
+    #[test]
+    fn crlf_files_get_crlf_blocks() {
+        let block = render_block("corp", None, &SyncPlan::default(), newline_of("a\r\nb\r\n"));
+        assert!(block.ends_with(")\r\n") && !block.replace("\r\n", "").contains('\n'));
+        let out = replace_block("[default]\r\n", "corp", &block).unwrap();
+        assert_eq!(out, format!("[default]\r\n\r\n{block}"));
+    }
+
+    #[test]
+    fn broken_markers_are_errors() {
+        let begin = begin_marker("corp");
+        let end = end_marker("corp");
+        for text in [
+            format!("{begin}\n[profile x]\n"),
+            format!("{end}\n"),
+            format!("{begin}\n{end}\n{begin}\n{end}\n"),
+        ] {
+            assert!(find_block(&text, "corp").is_err(), "{text}");
+        }
+        // A longer session name sharing the prefix is not this block.
+        let other = format!("{}\n{}\n", begin_marker("corp2"), end_marker("corp2"));
+        assert_eq!(find_block(&other, "corp").unwrap(), None);
+    }
+}

@@ -1,0 +1,574 @@
+//! A loopback stand-in for IAM Identity Center: the OIDC service (`sso-oidc`) and the
+//! access portal (`sso`) on one port, speaking their restJson1 wire protocol.
+//!
+//! No emulator implements these two APIs (moto does not), so the tests and the discovery
+//! benchmark talk to this. It answers as the real services do: JSON bodies, the exception's
+//! name in `x-amzn-errortype`, HTTP 400 for OIDC's AuthorizationPending / SlowDown /
+//! ExpiredToken / AccessDenied / InvalidGrant / InvalidClient, 401 Unauthorized, 403
+//! Forbidden and 404 ResourceNotFound for the portal; the bearer token in
+//! `x-amz-sso_bearer_token`; `nextToken` paging capped at [`Behaviour::page_size`]. It
+//! records every request. Secrets it hands out carry recognisable prefixes
+//! ([`SECRET_MARKERS`]) so tests can check none reaches an output.
+
+use super::read_request;
+use std::collections::{HashMap, HashSet};
+use std::io::{BufReader, Write};
+use std::net::{TcpListener, TcpStream};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+/// Prefixes of every secret the stand-in issues.
+pub const SECRET_MARKERS: [&str; 5] = [
+    "SSO-ACCESS-TOKEN-",
+    "SSO-REFRESH-TOKEN-",
+    "SSO-CLIENT-SECRET-",
+    "SSO-DEVICE-CODE-",
+    "SSO-ROLE-SECRET-",
+];
+
+/// How a device sign-in ends once the pending rounds are over.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    Approve,
+    /// `access_denied`: the person refused in the browser.
+    Deny,
+    /// `expired_token`: the device code expired.
+    Expire,
+    /// Never approved: `authorization_pending` for ever.
+    Pending,
+}
+
+/// What the stand-in does; change it between steps with [`SsoStandin::behaviour`].
+#[derive(Clone, Debug)]
+pub struct Behaviour {
+    /// Accounts as (id, name), in the portal's order.
+    pub accounts: Vec<(String, String)>,
+    /// Role names of each account (by id); an account missing here has none.
+    pub roles: HashMap<String, Vec<String>>,
+    /// The most items one page holds, whatever `max_result` asks.
+    pub page_size: usize,
+    /// CreateToken polls answered `slow_down` first, then `authorization_pending`.
+    pub slow_down_rounds: usize,
+    pub pending_rounds: usize,
+    pub outcome: Outcome,
+    /// StartDeviceAuthorization's `interval` and `expiresIn`.
+    pub interval: i32,
+    pub device_expires_in: i32,
+    /// CreateToken's `expiresIn`.
+    pub token_expires_in: i32,
+    /// Whether CreateToken hands out refresh tokens (when the client registered scopes).
+    pub refresh_tokens: bool,
+    /// (account, role) pairs GetRoleCredentials refuses with 403 ForbiddenException.
+    pub forbidden: HashSet<(String, String)>,
+    /// Every portal call answers 401, whatever the token.
+    pub reject_all_tokens: bool,
+    /// Logout answers 500.
+    pub fail_logout: bool,
+}
+
+impl Default for Behaviour {
+    fn default() -> Self {
+        Behaviour {
+            accounts: Vec::new(),
+            roles: HashMap::new(),
+            page_size: 100,
+            slow_down_rounds: 0,
+            pending_rounds: 0,
+            outcome: Outcome::Approve,
+            interval: 1,
+            device_expires_in: 600,
+            token_expires_in: 8 * 3600,
+            refresh_tokens: true,
+            forbidden: HashSet::new(),
+            reject_all_tokens: false,
+            fail_logout: false,
+        }
+    }
+}
+
+impl Behaviour {
+    /// `n` accounts `000000000001…` named `Account 1…`, each with `roles`.
+    pub fn with_accounts(mut self, n: usize, roles: &[&str]) -> Self {
+        for i in 1..=n {
+            let id = format!("{i:012}");
+            self.roles
+                .insert(id.clone(), roles.iter().map(|r| r.to_string()).collect());
+            self.accounts.push((id, format!("Account {i}")));
+        }
+        self
+    }
+}
+
+/// One request as the stand-in saw it.
+#[derive(Clone, Debug)]
+pub struct SeenRequest {
+    pub method: String,
+    /// The path without the query.
+    pub path: String,
+    pub query: HashMap<String, String>,
+    pub headers: Vec<(String, String)>,
+    pub body: String,
+}
+
+impl SeenRequest {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.body).unwrap_or(serde_json::Value::Null)
+    }
+}
+
+#[derive(Default)]
+struct State {
+    behaviour: Behaviour,
+    requests: Vec<SeenRequest>,
+    counter: u64,
+    /// client id → (secret, registered scopes)
+    clients: HashMap<String, (String, Vec<String>)>,
+    /// device code → (client id, polls so far)
+    devices: HashMap<String, (String, usize)>,
+    access_tokens: HashSet<String>,
+    /// refresh token → client id
+    refresh_tokens: HashMap<String, String>,
+}
+
+/// The running stand-in; see the module documentation. Lives as long as the test.
+pub struct SsoStandin {
+    pub url: String,
+    state: Arc<Mutex<State>>,
+}
+
+type Reply = (u16, Option<&'static str>, serde_json::Value);
+
+impl SsoStandin {
+    pub fn start(behaviour: Behaviour) -> SsoStandin {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        let state = Arc::new(Mutex::new(State {
+            behaviour,
+            ..State::default()
+        }));
+        let shared = state.clone();
+        let base = url.clone();
+        std::thread::spawn(move || {
+            for stream in listener.incoming() {
+                let Ok(stream) = stream else { continue };
+                let state = shared.clone();
+                let base = base.clone();
+                std::thread::spawn(move || serve(stream, &state, &base));
+            }
+        });
+        SsoStandin { url, state }
+    }
+
+    fn lock(&self) -> MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Changes what the stand-in does from now on.
+    pub fn behaviour(&self, change: impl FnOnce(&mut Behaviour)) {
+        change(&mut self.lock().behaviour);
+    }
+
+    /// Accepts `token` as a valid access token (one "`aws sso login`" obtained).
+    pub fn accept_token(&self, token: &str) {
+        self.lock().access_tokens.insert(token.to_string());
+    }
+
+    /// Accepts `refresh_token` for `client_id` (with `client_secret`).
+    pub fn accept_refresh_token(&self, refresh_token: &str, client_id: &str, client_secret: &str) {
+        let mut state = self.lock();
+        state
+            .clients
+            .insert(client_id.into(), (client_secret.into(), Vec::new()));
+        state
+            .refresh_tokens
+            .insert(refresh_token.into(), client_id.into());
+    }
+
+    /// Whether `token` is still accepted (Logout revokes it).
+    pub fn token_is_valid(&self, token: &str) -> bool {
+        self.lock().access_tokens.contains(token)
+    }
+
+    /// Every request so far.
+    pub fn requests(&self) -> Vec<SeenRequest> {
+        self.lock().requests.clone()
+    }
+
+    /// The requests to `path` so far.
+    pub fn requests_to(&self, path: &str) -> Vec<SeenRequest> {
+        self.requests()
+            .into_iter()
+            .filter(|r| r.path == path)
+            .collect()
+    }
+}
+
+fn serve(stream: TcpStream, state: &Mutex<State>, base: &str) {
+    let _ = stream.set_read_timeout(Some(Duration::from_secs(30)));
+    let _ = stream.set_nodelay(true);
+    let Ok(write_half) = stream.try_clone() else {
+        return;
+    };
+    let mut writer = write_half;
+    let mut reader = BufReader::new(stream);
+    while let Some((request, close)) = next_request(&mut reader) {
+        let (status, error_type, body) = {
+            let mut state = state.lock().unwrap_or_else(|e| e.into_inner());
+            state.requests.push(request.clone());
+            handle(&mut state, &request, base)
+        };
+        let body = if body.is_null() {
+            String::new()
+        } else {
+            body.to_string()
+        };
+        let mut head = format!(
+            "HTTP/1.1 {status} {}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n",
+            reason(status),
+            body.len()
+        );
+        if let Some(t) = error_type {
+            head.push_str(&format!("x-amzn-errortype: {t}\r\n"));
+        }
+        if close {
+            head.push_str("Connection: close\r\n");
+        }
+        head.push_str("\r\n");
+        // One write: a head and a body sent apart wait out the peer's delayed ACK (Nagle).
+        head.push_str(&body);
+        if writer.write_all(head.as_bytes()).is_err() {
+            return;
+        }
+        let _ = writer.flush();
+        if close {
+            return;
+        }
+    }
+}
+
+fn reason(status: u16) -> &'static str {
+    match status {
+        200 => "OK",
+        400 => "Bad Request",
+        401 => "Unauthorized",
+        403 => "Forbidden",
+        404 => "Not Found",
+        _ => "Internal Server Error",
+    }
+}
+
+/// One HTTP/1.1 request and whether the client asked to close the connection after it.
+fn next_request(reader: &mut BufReader<TcpStream>) -> Option<(SeenRequest, bool)> {
+    let request = read_request(reader)?;
+    let close = request
+        .header("connection")
+        .is_some_and(|v| v.eq_ignore_ascii_case("close"));
+    let (path, query) = match request.path.split_once('?') {
+        Some((p, q)) => (p.to_string(), parse_query(q)),
+        None => (request.path.clone(), HashMap::new()),
+    };
+    let seen = SeenRequest {
+        method: request.method,
+        path,
+        query,
+        headers: request.headers,
+        body: request.body,
+    };
+    Some((seen, close))
+}
+
+fn parse_query(q: &str) -> HashMap<String, String> {
+    q.split('&')
+        .filter(|kv| !kv.is_empty())
+        .map(|kv| {
+            let (k, v) = kv.split_once('=').unwrap_or((kv, ""));
+            (percent_decode(k), percent_decode(v))
+        })
+        .collect()
+}
+
+fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'%' if i + 2 < bytes.len() => {
+                let hex = std::str::from_utf8(&bytes[i + 1..i + 3]).unwrap_or("");
+                match u8::from_str_radix(hex, 16) {
+                    Ok(b) => {
+                        out.push(b);
+                        i += 3;
+                    }
+                    Err(_) => {
+                        out.push(b'%');
+                        i += 1;
+                    }
+                }
+            }
+            b'+' => {
+                out.push(b' ');
+                i += 1;
+            }
+            b => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+fn now_secs() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64
+}
+
+fn oauth_error(exception: &'static str, code: &str) -> Reply {
+    (
+        400,
+        Some(exception),
+        serde_json::json!({"error": code, "error_description": format!("{code} (stand-in)")}),
+    )
+}
+
+fn portal_error(status: u16, exception: &'static str, message: &str) -> Reply {
+    (
+        status,
+        Some(exception),
+        serde_json::json!({"message": message}),
+    )
+}
+
+fn handle(state: &mut State, req: &SeenRequest, base: &str) -> Reply {
+    state.counter += 1;
+    let n = state.counter;
+    let body = req.json();
+    let field = |name: &str| body[name].as_str().unwrap_or("").to_string();
+    match (req.method.as_str(), req.path.as_str()) {
+        ("POST", "/client/register") => {
+            let id = format!("client-{n}");
+            let secret = format!("SSO-CLIENT-SECRET-{n}");
+            let scopes: Vec<String> = body["scopes"]
+                .as_array()
+                .map(|a| {
+                    a.iter()
+                        .filter_map(|s| s.as_str().map(str::to_string))
+                        .collect()
+                })
+                .unwrap_or_default();
+            state.clients.insert(id.clone(), (secret.clone(), scopes));
+            (
+                200,
+                None,
+                serde_json::json!({
+                    "clientId": id,
+                    "clientSecret": secret,
+                    "clientIdIssuedAt": now_secs(),
+                    "clientSecretExpiresAt": now_secs() + 90 * 86400,
+                }),
+            )
+        }
+        ("POST", "/device_authorization") => {
+            if !client_ok(state, &field("clientId"), &field("clientSecret")) {
+                return oauth_error("InvalidClientException", "invalid_client");
+            }
+            let code = format!("SSO-DEVICE-CODE-{n}");
+            state.devices.insert(code.clone(), (field("clientId"), 0));
+            let b = &state.behaviour;
+            (
+                200,
+                None,
+                serde_json::json!({
+                    "deviceCode": code,
+                    "userCode": "ABCD-EFGH",
+                    "verificationUri": format!("{base}/device"),
+                    "verificationUriComplete": format!("{base}/device?user_code=ABCD-EFGH"),
+                    "expiresIn": b.device_expires_in,
+                    "interval": b.interval,
+                }),
+            )
+        }
+        ("POST", "/token") => {
+            let client_id = field("clientId");
+            if !client_ok(state, &client_id, &field("clientSecret")) {
+                return oauth_error("InvalidClientException", "invalid_client");
+            }
+            match field("grantType").as_str() {
+                "urn:ietf:params:oauth:grant-type:device_code" => {
+                    device_token(state, &field("deviceCode"), n)
+                }
+                "refresh_token" => {
+                    let rt = field("refreshToken");
+                    if state.refresh_tokens.get(&rt) != Some(&client_id) {
+                        return oauth_error("InvalidGrantException", "invalid_grant");
+                    }
+                    state.refresh_tokens.remove(&rt);
+                    issue_token(state, &client_id, n, true)
+                }
+                _ => oauth_error("UnsupportedGrantTypeException", "unsupported_grant_type"),
+            }
+        }
+        (
+            _,
+            "/federation/credentials" | "/assignment/accounts" | "/assignment/roles" | "/logout",
+        ) => {
+            let token = req.header("x-amz-sso_bearer_token").unwrap_or("");
+            if state.behaviour.reject_all_tokens || !state.access_tokens.contains(token) {
+                return portal_error(
+                    401,
+                    "UnauthorizedException",
+                    "Session token not found or invalid",
+                );
+            }
+            portal(state, req, token, n)
+        }
+        _ => (
+            404,
+            Some("UnknownOperationException"),
+            serde_json::json!({"message": "no such operation"}),
+        ),
+    }
+}
+
+fn client_ok(state: &State, id: &str, secret: &str) -> bool {
+    state.clients.get(id).is_some_and(|(s, _)| s == secret)
+}
+
+fn device_token(state: &mut State, device_code: &str, n: u64) -> Reply {
+    let Some((client_id, polls)) = state.devices.get_mut(device_code) else {
+        return oauth_error("InvalidGrantException", "invalid_grant");
+    };
+    *polls += 1;
+    let polls = *polls;
+    let client_id = client_id.clone();
+    let b = &state.behaviour;
+    if polls <= b.slow_down_rounds {
+        return oauth_error("SlowDownException", "slow_down");
+    }
+    if polls <= b.slow_down_rounds + b.pending_rounds {
+        return oauth_error("AuthorizationPendingException", "authorization_pending");
+    }
+    match b.outcome {
+        Outcome::Approve => {
+            state.devices.remove(device_code);
+            let scoped = state
+                .clients
+                .get(&client_id)
+                .is_some_and(|(_, s)| !s.is_empty());
+            issue_token(state, &client_id, n, scoped)
+        }
+        Outcome::Deny => oauth_error("AccessDeniedException", "access_denied"),
+        Outcome::Expire => oauth_error("ExpiredTokenException", "expired_token"),
+        Outcome::Pending => oauth_error("AuthorizationPendingException", "authorization_pending"),
+    }
+}
+
+fn issue_token(state: &mut State, client_id: &str, n: u64, with_refresh: bool) -> Reply {
+    let access = format!("SSO-ACCESS-TOKEN-{n}");
+    state.access_tokens.insert(access.clone());
+    let mut out = serde_json::json!({
+        "accessToken": access,
+        "tokenType": "Bearer",
+        "expiresIn": state.behaviour.token_expires_in,
+    });
+    if with_refresh && state.behaviour.refresh_tokens {
+        let refresh = format!("SSO-REFRESH-TOKEN-{n}");
+        state
+            .refresh_tokens
+            .insert(refresh.clone(), client_id.to_string());
+        out["refreshToken"] = refresh.into();
+    }
+    (200, None, out)
+}
+
+/// One page of `items` from `next_token` (an offset), at most `max_result` and the
+/// behaviour's page size.
+fn page<T: Clone>(items: &[T], req: &SeenRequest, page_size: usize) -> (Vec<T>, Option<String>) {
+    let start: usize = req
+        .query
+        .get("next_token")
+        .and_then(|t| t.parse().ok())
+        .unwrap_or(0);
+    let asked: usize = req
+        .query
+        .get("max_result")
+        .and_then(|m| m.parse().ok())
+        .unwrap_or(page_size);
+    let size = asked.min(page_size).max(1);
+    let end = (start + size).min(items.len());
+    let slice = items.get(start..end).map(<[T]>::to_vec).unwrap_or_default();
+    (slice, (end < items.len()).then(|| end.to_string()))
+}
+
+fn portal(state: &mut State, req: &SeenRequest, token: &str, n: u64) -> Reply {
+    let b = &state.behaviour;
+    let q = |k: &str| req.query.get(k).cloned().unwrap_or_default();
+    match req.path.as_str() {
+        "/federation/credentials" => {
+            let (account, role) = (q("account_id"), q("role_name"));
+            if b.forbidden.contains(&(account.clone(), role.clone())) {
+                return portal_error(403, "ForbiddenException", "No access");
+            }
+            let known = b.roles.get(&account).is_some_and(|r| r.contains(&role));
+            if !known {
+                return portal_error(404, "ResourceNotFoundException", "Could not find the role");
+            }
+            let expiration = (now_secs() + 3600) * 1000;
+            (
+                200,
+                None,
+                serde_json::json!({"roleCredentials": {
+                    "accessKeyId": format!("ASIASTANDIN{n:09}"),
+                    "secretAccessKey": format!("SSO-ROLE-SECRET-{n}"),
+                    "sessionToken": format!("SSO-ROLE-SESSION-{n}"),
+                    "expiration": expiration,
+                }}),
+            )
+        }
+        "/assignment/accounts" => {
+            let (items, next) = page(&b.accounts, req, b.page_size);
+            let list: Vec<_> = items
+                .iter()
+                .map(|(id, name)| serde_json::json!({"accountId": id, "accountName": name, "emailAddress": format!("{id}@example.com")}))
+                .collect();
+            (
+                200,
+                None,
+                serde_json::json!({"accountList": list, "nextToken": next}),
+            )
+        }
+        "/assignment/roles" => {
+            let account = q("account_id");
+            let Some(roles) = b.roles.get(&account) else {
+                return portal_error(403, "ForbiddenException", "No access");
+            };
+            let (items, next) = page(roles, req, b.page_size);
+            let list: Vec<_> = items
+                .iter()
+                .map(|r| serde_json::json!({"roleName": r, "accountId": account}))
+                .collect();
+            (
+                200,
+                None,
+                serde_json::json!({"roleList": list, "nextToken": next}),
+            )
+        }
+        _ => {
+            if b.fail_logout {
+                return portal_error(500, "InternalServerException", "logout failed (stand-in)");
+            }
+            state.access_tokens.remove(token);
+            (200, None, serde_json::Value::Null)
+        }
+    }
+}

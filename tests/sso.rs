@@ -1,0 +1,956 @@
+//! IAM Identity Center end to end: `rolecall sso …` and the library against the loopback
+//! stand-in (tests/common/sso_standin.rs), the AWS CLI as the peer that shares the token
+//! cache, moto_server for STS, botocore reading what `sso sync` wrote.
+
+mod common;
+
+use chrono::{DateTime, TimeDelta, Utc};
+use common::sso_standin::{Behaviour, Outcome, SsoStandin, SECRET_MARKERS};
+use common::{failed, ok, Env};
+use futures::future::BoxFuture;
+use rolecall::sso::{Clock, Sso, SsoError, SsoOptions, SsoSessionConfig};
+use sha1::{Digest, Sha1};
+use std::os::unix::fs::{MetadataExt, PermissionsExt};
+use std::path::{Path, PathBuf};
+use std::process::Output;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+const START_URL: &str = "https://corp.awsapps.com/start";
+
+const CONFIG: &str = "\
+# hand-written: kept byte for byte
+[sso-session corp]
+sso_start_url = https://corp.awsapps.com/start
+sso_region = eu-west-1
+sso_registration_scopes = sso:account:access
+
+[profile dev]
+sso_session = corp
+sso_account_id = 000000000001
+sso_role_name = Dev
+region = eu-west-1
+";
+
+/// A legacy profile: its own start URL and region, no sso-session.
+const LEGACY: &str = "\
+[profile old]
+sso_start_url = https://old.awsapps.com/start
+sso_region = us-east-1
+sso_account_id = 000000000002
+sso_role_name = ReadOnly
+region = us-east-1
+";
+
+fn standin(behaviour: Behaviour) -> SsoStandin {
+    SsoStandin::start(behaviour.with_accounts(3, &["Dev", "ReadOnly"]))
+}
+
+/// An isolated environment whose SSO endpoints are the stand-in's.
+fn env_for(standin: &SsoStandin, config: &str) -> Env {
+    let mut env = Env::new(config, "");
+    env.set("AWS_ENDPOINT_URL_SSO", &standin.url)
+        .set("AWS_ENDPOINT_URL_SSO_OIDC", &standin.url);
+    env
+}
+
+fn sha1_hex(text: &str) -> String {
+    hex::encode(Sha1::digest(text.as_bytes()))
+}
+
+fn token_path(env: &Env, key: &str) -> PathBuf {
+    env.home()
+        .join(".aws/sso/cache")
+        .join(format!("{}.json", sha1_hex(key)))
+}
+
+fn read_json(path: &Path) -> serde_json::Value {
+    serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap()
+}
+
+/// No token, refresh token, client secret, device code or role secret in any output.
+fn assert_no_secrets(outputs: &[&Output]) {
+    for out in outputs {
+        for stream in [&out.stdout, &out.stderr] {
+            let text = String::from_utf8_lossy(stream);
+            for marker in SECRET_MARKERS {
+                assert!(!text.contains(marker), "{marker} leaked:\n{text}");
+            }
+        }
+    }
+}
+
+/// A token file as `aws sso login` writes it for an sso-session.
+fn write_cli_token(
+    env: &Env,
+    key: &str,
+    token: &str,
+    expires_at: DateTime<Utc>,
+    refresh: Option<(&str, &str, &str)>,
+) {
+    let path = token_path(env, key);
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    let mut blob = serde_json::json!({
+        "startUrl": if key == "corp" { START_URL } else { key },
+        "region": "eu-west-1",
+        "accessToken": token,
+        "expiresAt": expires_at.format("%Y-%m-%dT%H:%M:%SZ").to_string(),
+    });
+    if let Some((refresh_token, client_id, client_secret)) = refresh {
+        blob["refreshToken"] = refresh_token.into();
+        blob["clientId"] = client_id.into();
+        blob["clientSecret"] = client_secret.into();
+        blob["registrationExpiresAt"] = (Utc::now() + TimeDelta::days(30))
+            .format("%Y-%m-%dT%H:%M:%SZ")
+            .to_string()
+            .into();
+    }
+    std::fs::write(&path, blob.to_string()).unwrap();
+}
+
+/// A token the stand-in accepts, filed as `aws sso login --sso-session corp` files it.
+fn signed_in(standin: &SsoStandin, env: &Env, token: &str) {
+    standin.accept_token(token);
+    write_cli_token(env, "corp", token, Utc::now() + TimeDelta::hours(1), None);
+}
+
+#[test]
+fn login_polls_until_approved_and_writes_the_cli_token_cache() {
+    let standin = standin(Behaviour {
+        pending_rounds: 2,
+        ..Behaviour::default()
+    });
+    let env = env_for(&standin, CONFIG);
+    let out = env.rolecall(&["sso", "login", "--sso-session", "corp", "--no-browser"]);
+    let stdout = ok(&out);
+    assert_eq!(stdout, "");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains(&format!("{}/device", standin.url)),
+        "{stderr}"
+    );
+    assert!(stderr.contains("ABCD-EFGH"), "{stderr}");
+    assert!(!stderr.contains("opened the page"), "{stderr}");
+
+    let path = token_path(&env, "corp");
+    let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o600);
+    let token = read_json(&path);
+    let mut keys: Vec<&str> = token
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    keys.sort();
+    assert_eq!(
+        keys,
+        [
+            "accessToken",
+            "clientId",
+            "clientSecret",
+            "expiresAt",
+            "refreshToken",
+            "region",
+            "registrationExpiresAt",
+            "startUrl"
+        ]
+    );
+    assert_eq!(token["startUrl"], START_URL);
+    assert_eq!(token["region"], "eu-west-1");
+    let access = token["accessToken"].as_str().unwrap();
+    assert!(standin.token_is_valid(access));
+    let expires = token["expiresAt"].as_str().unwrap();
+    let expires_at = DateTime::parse_from_rfc3339(expires).unwrap();
+    assert_eq!(expires.len(), "2030-01-01T00:00:00Z".len(), "{expires}");
+    let left = expires_at.with_timezone(&Utc) - Utc::now();
+    assert!(
+        left > TimeDelta::hours(7) && left <= TimeDelta::hours(8),
+        "{left}"
+    );
+    assert!(token["refreshToken"]
+        .as_str()
+        .unwrap()
+        .starts_with("SSO-REFRESH-TOKEN-"));
+
+    let registers = standin.requests_to("/client/register");
+    assert_eq!(registers.len(), 1);
+    let register = registers[0].json();
+    assert_eq!(register["clientType"], "public");
+    assert_eq!(
+        register["scopes"],
+        serde_json::json!(["sso:account:access"])
+    );
+    let device = standin.requests_to("/device_authorization");
+    assert_eq!(device[0].json()["startUrl"], START_URL);
+    // Two `authorization_pending` answers, then the token.
+    let polls = standin.requests_to("/token");
+    assert_eq!(polls.len(), 3);
+    assert!(polls
+        .iter()
+        .all(|p| p.json()["grantType"] == "urn:ietf:params:oauth:grant-type:device_code"));
+
+    // The client registration is cached where the AWS CLI keeps it, and reused.
+    let registration_key = format!(
+        "{{\"region\": \"eu-west-1\", \"scopes\": [\"sso:account:access\"], \"session_name\": \"corp\", \"startUrl\": \"{START_URL}\", \"tool\": \"botocore\"}}"
+    );
+    let registration = read_json(&token_path(&env, &registration_key));
+    assert_eq!(registration["clientId"], token["clientId"]);
+    assert_eq!(
+        registration["scopes"],
+        serde_json::json!(["sso:account:access"])
+    );
+    let again = env.rolecall(&["sso", "login", "--no-browser"]);
+    ok(&again);
+    assert_eq!(standin.requests_to("/client/register").len(), 1);
+    assert_eq!(standin.requests_to("/device_authorization").len(), 2);
+    assert_no_secrets(&[&out, &again]);
+}
+
+#[test]
+fn denied_and_expired_sign_ins_say_what_to_run() {
+    for (outcome, code) in [
+        (Outcome::Deny, "access_denied"),
+        (Outcome::Expire, "expired_token"),
+    ] {
+        let standin = standin(Behaviour {
+            outcome,
+            ..Behaviour::default()
+        });
+        let env = env_for(&standin, CONFIG);
+        let out = env.rolecall(&["sso", "login", "--profile", "dev", "--no-browser"]);
+        let stderr = failed(&out);
+        assert!(stderr.contains(code), "{stderr}");
+        assert!(
+            stderr.contains("run `rolecall sso login --sso-session corp`"),
+            "{stderr}"
+        );
+        assert!(!token_path(&env, "corp").exists());
+        assert_no_secrets(&[&out]);
+    }
+}
+
+#[test]
+fn login_opens_the_browser_unless_told_not_to() {
+    let standin = standin(Behaviour::default());
+    let mut env = env_for(&standin, CONFIG);
+    let opened = env.dir.path().join("opened");
+    let script = env.dir.path().join("browser.sh");
+    std::fs::write(
+        &script,
+        format!(
+            "#!/bin/sh\necho \"$@\" > {}.tmp && mv {0}.tmp {0}\n",
+            opened.display()
+        ),
+    )
+    .unwrap();
+    std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
+    env.set("BROWSER", &script.display().to_string());
+
+    let quiet = env.rolecall(&["sso", "login", "--no-browser"]);
+    ok(&quiet);
+    assert!(!String::from_utf8_lossy(&quiet.stderr).contains("opened the page"));
+    assert!(!opened.exists());
+
+    let out = env.rolecall(&["sso", "login"]);
+    ok(&out);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("opened the page with"));
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !opened.exists() {
+        assert!(Instant::now() < deadline, "the browser was not started");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let args = std::fs::read_to_string(&opened).unwrap();
+    assert_eq!(
+        args.trim(),
+        format!("{}/device?user_code=ABCD-EFGH", standin.url)
+    );
+    assert!(!opened.with_extension("tmp").exists());
+    assert_no_secrets(&[&quiet, &out]);
+}
+
+#[test]
+fn the_aws_cli_uses_the_token_rolecall_signed_in_with() {
+    let moto = common::Moto::start();
+    let standin = standin(Behaviour::default());
+    let mut env = env_for(&standin, CONFIG);
+    env.set("AWS_ENDPOINT_URL_STS", &moto.url);
+    let login = env.rolecall(&["sso", "login", "--sso-session", "corp", "--no-browser"]);
+    ok(&login);
+    let access = read_json(&token_path(&env, "corp"))["accessToken"]
+        .as_str()
+        .unwrap()
+        .to_string();
+
+    let out = env
+        .command(common::venv_bin("aws"))
+        .args([
+            "sts",
+            "get-caller-identity",
+            "--profile",
+            "dev",
+            "--output",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    let identity: serde_json::Value = serde_json::from_str(&ok(&out)).unwrap();
+    assert!(identity["Arn"].as_str().is_some(), "{identity}");
+    let calls = standin.requests_to("/federation/credentials");
+    assert_eq!(calls.len(), 1, "{calls:?}");
+    assert_eq!(
+        calls[0].header("x-amz-sso_bearer_token"),
+        Some(access.as_str())
+    );
+    assert_eq!(calls[0].query["account_id"], "000000000001");
+    assert_eq!(calls[0].query["role_name"], "Dev");
+    // The AWS CLI signed in nowhere itself.
+    assert_eq!(standin.requests_to("/token").len(), 1);
+    assert_no_secrets(&[&login]);
+}
+
+#[test]
+fn a_token_from_aws_sso_login_needs_no_new_sign_in() {
+    let standin = standin(Behaviour::default());
+    let env = env_for(&standin, &format!("{CONFIG}{LEGACY}"));
+    let token = "SSO-ACCESS-TOKEN-from-the-cli";
+    signed_in(&standin, &env, token);
+
+    let out = env.rolecall(&["sso", "roles", "--sso-session", "corp", "--format", "json"]);
+    let rows: serde_json::Value = serde_json::from_str(&ok(&out)).unwrap();
+    let rows = rows.as_array().unwrap();
+    assert_eq!(rows.len(), 6);
+    for row in rows {
+        let mut keys: Vec<&str> = row
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(String::as_str)
+            .collect();
+        keys.sort();
+        assert_eq!(keys, ["account_id", "account_name", "profile", "role_name"]);
+    }
+    assert_eq!(
+        rows[0],
+        serde_json::json!({"account_id": "000000000001", "account_name": "Account 1", "role_name": "Dev", "profile": "dev"})
+    );
+    assert_eq!(rows[1]["profile"], serde_json::Value::Null);
+    assert!(standin.requests_to("/token").is_empty());
+    assert!(standin.requests_to("/client/register").is_empty());
+    for r in standin.requests() {
+        assert_eq!(r.header("x-amz-sso_bearer_token"), Some(token), "{r:?}");
+    }
+
+    // A legacy profile's token, filed under the start URL, works the same way.
+    let legacy = "SSO-ACCESS-TOKEN-legacy";
+    standin.accept_token(legacy);
+    write_cli_token(
+        &env,
+        "https://old.awsapps.com/start",
+        legacy,
+        Utc::now() + TimeDelta::hours(1),
+        None,
+    );
+    let table = env.rolecall(&["sso", "roles", "--profile", "old"]);
+    let text = ok(&table);
+    assert!(
+        text.starts_with("ACCOUNT ID    ACCOUNT NAME  ROLE      PROFILE\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("000000000002  Account 2     ReadOnly  old\n"),
+        "{text}"
+    );
+    assert_no_secrets(&[&out, &table]);
+}
+
+#[test]
+fn a_token_expiring_within_five_minutes_is_refreshed_and_written_back() {
+    let standin = standin(Behaviour::default());
+    let env = env_for(&standin, CONFIG);
+    let old = "SSO-ACCESS-TOKEN-old";
+    standin.accept_token(old);
+    standin.accept_refresh_token(
+        "SSO-REFRESH-TOKEN-old",
+        "client-seed",
+        "SSO-CLIENT-SECRET-seed",
+    );
+    write_cli_token(
+        &env,
+        "corp",
+        old,
+        Utc::now() + TimeDelta::minutes(4),
+        Some((
+            "SSO-REFRESH-TOKEN-old",
+            "client-seed",
+            "SSO-CLIENT-SECRET-seed",
+        )),
+    );
+
+    let out = env.rolecall(&["sso", "roles"]);
+    ok(&out);
+    let refresh = standin.requests_to("/token");
+    assert_eq!(refresh.len(), 1);
+    let body = refresh[0].json();
+    assert_eq!(body["grantType"], "refresh_token");
+    assert_eq!(body["refreshToken"], "SSO-REFRESH-TOKEN-old");
+    assert_eq!(body["clientId"], "client-seed");
+    let written = read_json(&token_path(&env, "corp"));
+    let new = written["accessToken"].as_str().unwrap();
+    assert_ne!(new, old);
+    assert!(standin.token_is_valid(new));
+    assert_ne!(written["refreshToken"], "SSO-REFRESH-TOKEN-old");
+    assert_eq!(written["clientId"], "client-seed");
+    let expires = DateTime::parse_from_rfc3339(written["expiresAt"].as_str().unwrap()).unwrap();
+    assert!(expires.with_timezone(&Utc) - Utc::now() > TimeDelta::hours(7));
+    let portal: Vec<_> = standin
+        .requests()
+        .into_iter()
+        .filter(|r| r.path.starts_with("/assignment"))
+        .collect();
+    assert!(!portal.is_empty());
+    assert!(portal
+        .iter()
+        .all(|r| r.header("x-amz-sso_bearer_token") == Some(new)));
+
+    // Six minutes left: no refresh.
+    write_cli_token(
+        &env,
+        "corp",
+        new,
+        Utc::now() + TimeDelta::minutes(6),
+        Some((
+            "SSO-REFRESH-TOKEN-x",
+            "client-seed",
+            "SSO-CLIENT-SECRET-seed",
+        )),
+    );
+    ok(&env.rolecall(&["sso", "roles", "--refresh"]));
+    assert_eq!(standin.requests_to("/token").len(), 1);
+    assert_no_secrets(&[&out]);
+}
+
+#[test]
+fn expired_tokens_without_refresh_name_the_login_command() {
+    let standin = standin(Behaviour::default());
+    let env = env_for(&standin, &format!("{CONFIG}{LEGACY}"));
+    write_cli_token(
+        &env,
+        "https://old.awsapps.com/start",
+        "SSO-ACCESS-TOKEN-gone",
+        Utc::now() - TimeDelta::minutes(1),
+        None,
+    );
+    let out = env.rolecall(&["sso", "roles", "--profile", "old"]);
+    let stderr = failed(&out);
+    assert!(stderr.contains("has expired"), "{stderr}");
+    assert!(
+        stderr.contains("run `rolecall sso login --profile old`"),
+        "{stderr}"
+    );
+    let none = env.rolecall(&["sso", "roles", "--sso-session", "corp"]);
+    let stderr = failed(&none);
+    assert!(
+        stderr.contains("not signed in to IAM Identity Center (sso-session corp): run `rolecall sso login --sso-session corp`"),
+        "{stderr}"
+    );
+    assert!(standin.requests().is_empty());
+
+    // Expired, and the service no longer takes its refresh token.
+    standin.accept_refresh_token("SSO-REFRESH-TOKEN-other", "client-x", "SSO-CLIENT-SECRET-x");
+    write_cli_token(
+        &env,
+        "corp",
+        "SSO-ACCESS-TOKEN-stale",
+        Utc::now() - TimeDelta::minutes(1),
+        Some((
+            "SSO-REFRESH-TOKEN-revoked",
+            "client-x",
+            "SSO-CLIENT-SECRET-x",
+        )),
+    );
+    let revoked = env.rolecall(&["sso", "roles", "--sso-session", "corp"]);
+    let stderr = failed(&revoked);
+    assert!(
+        stderr.contains("has expired (refreshing it failed: invalid_grant): run `rolecall sso login --sso-session corp`"),
+        "{stderr}"
+    );
+    assert_eq!(standin.requests_to("/token").len(), 1);
+    assert_no_secrets(&[&out, &none, &revoked]);
+}
+
+#[test]
+fn discovery_reads_every_page_of_both_apis_and_is_cached() {
+    let standin = SsoStandin::start(
+        Behaviour {
+            page_size: 2,
+            ..Behaviour::default()
+        }
+        .with_accounts(5, &["Admin", "Dev", "ReadOnly"]),
+    );
+    let env = env_for(&standin, CONFIG);
+    signed_in(&standin, &env, "SSO-ACCESS-TOKEN-pages");
+
+    let out = env.rolecall(&["sso", "roles", "--format", "json"]);
+    let rows: Vec<serde_json::Value> = serde_json::from_str(&ok(&out)).unwrap();
+    assert_eq!(rows.len(), 15);
+    let pairs: Vec<(String, String)> = rows
+        .iter()
+        .map(|r| {
+            (
+                r["account_id"].as_str().unwrap().into(),
+                r["role_name"].as_str().unwrap().into(),
+            )
+        })
+        .collect();
+    let mut expected = Vec::new();
+    for i in 1..=5 {
+        for role in ["Admin", "Dev", "ReadOnly"] {
+            expected.push((format!("{i:012}"), role.to_string()));
+        }
+    }
+    assert_eq!(pairs, expected);
+    let accounts = standin.requests_to("/assignment/accounts");
+    assert_eq!(accounts.len(), 3);
+    assert_eq!(accounts[1].query["next_token"], "2");
+    let roles = standin.requests_to("/assignment/roles");
+    assert_eq!(roles.len(), 10);
+    assert_eq!(
+        roles
+            .iter()
+            .filter(|r| r.query.contains_key("next_token"))
+            .count(),
+        5
+    );
+
+    // Cached: the second run asks nothing; --refresh asks again.
+    let before = standin.requests().len();
+    let cached = env.rolecall(&["sso", "roles", "--format", "json"]);
+    assert_eq!(ok(&cached), ok(&out));
+    assert_eq!(standin.requests().len(), before);
+    ok(&env.rolecall(&["sso", "roles", "--refresh"]));
+    assert_eq!(standin.requests_to("/assignment/accounts").len(), 6);
+    assert_no_secrets(&[&out, &cached]);
+}
+
+#[test]
+fn sync_writes_a_block_once_keeps_hand_written_lines_and_botocore_reads_it() {
+    let standin = standin(Behaviour::default());
+    // No trailing newline, a profile that already has a role, and one whose name a
+    // generated profile would take.
+    let hand =
+        format!("{CONFIG}\n[profile Account-2.Dev]\nregion = ap-south-1\n; the end, no newline");
+    let env = env_for(&standin, "");
+    let dotfiles = env.dir.path().join("dotfiles");
+    std::fs::create_dir_all(&dotfiles).unwrap();
+    let target = dotfiles.join("aws-config");
+    std::fs::write(&target, &hand).unwrap();
+    std::fs::set_permissions(&target, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let link = env.home().join(".aws/config");
+    std::fs::remove_file(&link).unwrap();
+    std::os::unix::fs::symlink(&target, &link).unwrap();
+    signed_in(&standin, &env, "SSO-ACCESS-TOKEN-sync");
+
+    let first = env.rolecall(&["sso", "sync"]);
+    ok(&first);
+    assert!(std::fs::symlink_metadata(&link)
+        .unwrap()
+        .file_type()
+        .is_symlink());
+    let written = std::fs::read_to_string(&target).unwrap();
+    assert!(
+        written.starts_with(&format!(
+            "{hand}\n\n# BEGIN rolecall sso sync (sso-session corp)"
+        )),
+        "{written}"
+    );
+    assert!(
+        written.ends_with("# END rolecall sso sync (sso-session corp)\n"),
+        "{written}"
+    );
+    assert_eq!(
+        std::fs::metadata(&target).unwrap().permissions().mode() & 0o777,
+        0o644
+    );
+    let block = &written[hand.len()..];
+    assert!(!block.contains("sso_role_name = Dev\nregion = eu-west-1\n\n[profile Account-1.Dev]"));
+    assert!(
+        !block.contains("[profile Account-1.Dev]"),
+        "dev already configures it:\n{block}"
+    );
+    assert!(block.contains("[profile Account-2.Dev-2]\nsso_session = corp\nsso_account_id = 000000000002\nsso_role_name = Dev\nregion = eu-west-1\n"), "{block}");
+    let stderr = String::from_utf8_lossy(&first.stderr);
+    assert!(
+        stderr.contains("000000000001 / Dev already has profile 'dev'"),
+        "{stderr}"
+    );
+
+    // Again: not a byte changed, not even rewritten.
+    let before = std::fs::metadata(&target).unwrap();
+    let second = env.rolecall(&["sso", "sync"]);
+    ok(&second);
+    assert_eq!(std::fs::read_to_string(&target).unwrap(), written);
+    let after = std::fs::metadata(&target).unwrap();
+    assert_eq!(
+        (before.ino(), before.mtime_nsec()),
+        (after.ino(), after.mtime_nsec())
+    );
+    assert!(String::from_utf8_lossy(&second.stderr).contains("is up to date"));
+
+    // Hand edits inside the block are replaced; lines after it are kept.
+    let edited = written.replace(
+        "sso_account_id = 000000000003",
+        "sso_account_id = 999999999999",
+    ) + "[profile later]\nregion = sa-east-1\n";
+    std::fs::write(&target, &edited).unwrap();
+    ok(&env.rolecall(&["sso", "sync"]));
+    assert_eq!(
+        std::fs::read_to_string(&target).unwrap(),
+        format!("{written}[profile later]\nregion = sa-east-1\n")
+    );
+
+    // botocore reads the synced profiles as SSO profiles of the session.
+    let script = "import botocore.session, json\n\
+                  s = botocore.session.Session()\n\
+                  c = s.full_config\n\
+                  print(json.dumps({'profiles': c['profiles'], 'sessions': c['sso_sessions']}))";
+    let out = env
+        .command(common::venv_bin("python"))
+        .args(["-c", script])
+        .output()
+        .unwrap();
+    let config: serde_json::Value = serde_json::from_str(&ok(&out)).unwrap();
+    let profiles = config["profiles"].as_object().unwrap();
+    let synced: Vec<&String> = profiles
+        .keys()
+        .filter(|name| block.contains(&format!("[profile {name}]")))
+        .collect();
+    assert_eq!(synced.len(), 5, "{synced:?}");
+    for name in synced {
+        let p = &profiles[name.as_str()];
+        assert_eq!(p["sso_session"], "corp", "{name}");
+        assert_eq!(p["region"], "eu-west-1", "{name}");
+        assert!(p["sso_account_id"].as_str().unwrap().len() == 12, "{name}");
+    }
+    assert_eq!(profiles["Account-2.Dev"]["region"], "ap-south-1");
+    assert_eq!(config["sessions"]["corp"]["sso_start_url"], START_URL);
+    assert_no_secrets(&[&first, &second]);
+}
+
+#[test]
+fn logout_revokes_the_token_removes_it_and_forgets_its_sessions() {
+    use rolecall::credentials::Credentials;
+    use rolecall::session::{Session, SessionKind, SessionStore};
+    for fail_logout in [false, true] {
+        let standin = standin(Behaviour {
+            fail_logout,
+            ..Behaviour::default()
+        });
+        let config = format!("{CONFIG}[profile deploy]\nrole_arn = arn:aws:iam::000000000001:role/Deploy\nsource_profile = dev\n[profile other]\nregion = eu-west-1\n");
+        let env = env_for(&standin, &config);
+        let token = "SSO-ACCESS-TOKEN-logout";
+        signed_in(&standin, &env, token);
+        ok(&env.rolecall(&["sso", "roles"]));
+        let cache_dir = env.dir.path().join("cache");
+        let store = SessionStore::open(&cache_dir).unwrap();
+        for profile in ["dev", "deploy", "other"] {
+            store
+                .save(&Session {
+                    profile: profile.into(),
+                    kind: SessionKind::Profile,
+                    credentials: Credentials {
+                        access_key_id: "ASIAEXAMPLE".into(),
+                        secret_access_key: rolecall::secret::Secret::new("s"),
+                        session_token: None,
+                        expiration: Some(Utc::now() + TimeDelta::hours(1)),
+                    },
+                    source: "test".into(),
+                    region: None,
+                    obtained: Utc::now(),
+                    fingerprint: "f".into(),
+                    mfa_serial: None,
+                })
+                .unwrap();
+        }
+        let discovery_files = || {
+            std::fs::read_dir(&cache_dir)
+                .unwrap()
+                .filter(|e| {
+                    e.as_ref()
+                        .unwrap()
+                        .file_name()
+                        .to_string_lossy()
+                        .starts_with("sso-roles-")
+                })
+                .count()
+        };
+        assert_eq!(discovery_files(), 1);
+
+        let out = env.rolecall(&["sso", "logout", "--sso-session", "corp"]);
+        ok(&out);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        let logouts = standin.requests_to("/logout");
+        // One call; a failing one is retried as the SDK retries a 500.
+        assert_eq!(logouts.len() == 1, !fail_logout, "{logouts:?}");
+        for call in &logouts {
+            assert_eq!(call.method, "POST");
+            assert_eq!(call.header("x-amz-sso_bearer_token"), Some(token));
+        }
+        assert_eq!(standin.token_is_valid(token), fail_logout);
+        assert_eq!(
+            stderr.contains("warning: Logout at the portal failed"),
+            fail_logout,
+            "{stderr}"
+        );
+        assert!(stderr.contains("2 session(s) forgotten"), "{stderr}");
+        assert!(!token_path(&env, "corp").exists());
+        assert_eq!(discovery_files(), 0);
+        let left: Vec<String> = store
+            .load()
+            .unwrap()
+            .sessions
+            .into_iter()
+            .map(|s| s.profile)
+            .collect();
+        assert_eq!(left, ["other"]);
+        let roles = env.rolecall(&["sso", "roles", "--sso-session", "corp"]);
+        assert!(failed(&roles).contains("not signed in"));
+        assert_no_secrets(&[&out, &roles]);
+    }
+}
+
+#[test]
+fn a_corrupt_token_file_is_set_aside_not_fatal() {
+    let standin = standin(Behaviour::default());
+    let env = env_for(&standin, CONFIG);
+    let path = token_path(&env, "corp");
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(&path, "{\"accessToken\": \"SSO-ACCESS-TOKEN-torn").unwrap();
+    let out = env.rolecall(&["sso", "roles"]);
+    let stderr = failed(&out);
+    assert!(
+        stderr.contains("could not be read and was moved to"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("run `rolecall sso login --sso-session corp`"),
+        "{stderr}"
+    );
+    assert!(!path.exists());
+    let aside: Vec<PathBuf> = std::fs::read_dir(path.parent().unwrap())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.to_string_lossy().contains(".corrupt-"))
+        .collect();
+    assert_eq!(aside.len(), 1);
+    assert_eq!(
+        std::fs::read_to_string(&aside[0]).unwrap(),
+        "{\"accessToken\": \"SSO-ACCESS-TOKEN-torn"
+    );
+    let login = env.rolecall(&["sso", "login", "--no-browser"]);
+    ok(&login);
+    ok(&env.rolecall(&["sso", "roles"]));
+    assert_no_secrets(&[&out, &login]);
+}
+
+// ---- The library, with a clock the test drives ----
+
+/// A clock whose sleeps return at once and move time on, recording each.
+#[derive(Clone)]
+struct FakeClock {
+    now: Arc<Mutex<DateTime<Utc>>>,
+    sleeps: Arc<Mutex<Vec<Duration>>>,
+}
+
+impl FakeClock {
+    fn new() -> Self {
+        FakeClock {
+            now: Arc::new(Mutex::new(Utc::now())),
+            sleeps: Arc::default(),
+        }
+    }
+
+    fn sleeps(&self) -> Vec<u64> {
+        self.sleeps
+            .lock()
+            .unwrap()
+            .iter()
+            .map(Duration::as_secs)
+            .collect()
+    }
+}
+
+impl Clock for FakeClock {
+    fn now(&self) -> DateTime<Utc> {
+        *self.now.lock().unwrap()
+    }
+
+    fn sleep(&self, duration: Duration) -> BoxFuture<'static, ()> {
+        *self.now.lock().unwrap() += TimeDelta::from_std(duration).unwrap();
+        self.sleeps.lock().unwrap().push(duration);
+        Box::pin(std::future::ready(()))
+    }
+}
+
+fn library(standin: &SsoStandin, dir: &Path, clock: Arc<dyn Clock>, portal: Option<String>) -> Sso {
+    Sso::new(SsoOptions {
+        token_cache_dir: dir.join("sso-cache"),
+        discovery_dir: dir.join("rolecall"),
+        oidc_endpoint: Some(standin.url.clone()),
+        portal_endpoint: Some(portal.unwrap_or_else(|| standin.url.clone())),
+        http: None,
+        clock,
+    })
+}
+
+fn corp() -> SsoSessionConfig {
+    SsoSessionConfig {
+        session_name: Some("corp".into()),
+        legacy_profile: None,
+        start_url: START_URL.into(),
+        region: "eu-west-1".into(),
+        registration_scopes: None,
+    }
+}
+
+#[tokio::test]
+async fn slow_down_adds_five_seconds_to_the_interval() {
+    let standin = standin(Behaviour {
+        slow_down_rounds: 2,
+        pending_rounds: 1,
+        ..Behaviour::default()
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let clock = FakeClock::new();
+    let sso = library(&standin, dir.path(), Arc::new(clock.clone()), None);
+    let pending = sso.start_sign_in(&corp()).await.unwrap();
+    assert_eq!(pending.user_code(), "ABCD-EFGH");
+    assert_eq!(pending.interval(), Duration::from_secs(1));
+    let token = pending.finish().await.unwrap();
+    // slow_down: 1 + 5; slow_down: + 5; pending: same interval; then approved.
+    assert_eq!(clock.sleeps(), [6, 11, 11]);
+    assert_eq!(standin.requests_to("/token").len(), 4);
+    assert_eq!(sso.token_for(&corp()).await.unwrap(), token);
+}
+
+#[tokio::test]
+async fn polling_stops_when_the_device_code_expires() {
+    let standin = standin(Behaviour {
+        outcome: Outcome::Pending,
+        interval: 5,
+        device_expires_in: 30,
+        ..Behaviour::default()
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let clock = FakeClock::new();
+    let sso = library(&standin, dir.path(), Arc::new(clock.clone()), None);
+    let err = sso
+        .start_sign_in(&corp())
+        .await
+        .unwrap()
+        .finish()
+        .await
+        .unwrap_err();
+    assert!(matches!(err, SsoError::SignInTimedOut { .. }), "{err:?}");
+    assert!(err
+        .to_string()
+        .contains("rolecall sso login --sso-session corp"));
+    // Polls at 0, 5, …, 25 seconds; at 30 the code has expired.
+    assert_eq!(standin.requests_to("/token").len(), 6);
+    assert!(!sso.token_cache().token_path(&corp()).exists());
+}
+
+#[tokio::test]
+async fn role_credentials_and_the_portal_errors() {
+    let standin = standin(Behaviour::default());
+    standin.behaviour(|b| {
+        b.forbidden
+            .insert(("000000000001".into(), "ReadOnly".into()));
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let sso = library(
+        &standin,
+        dir.path(),
+        Arc::new(rolecall::sso::SystemClock),
+        None,
+    );
+    let token = sso
+        .start_sign_in(&corp())
+        .await
+        .unwrap()
+        .finish()
+        .await
+        .unwrap();
+
+    let creds = sso
+        .role_credentials(&corp(), &token, "000000000001", "Dev")
+        .await
+        .unwrap();
+    assert!(creds.access_key_id.starts_with("ASIASTANDIN"));
+    let left = creds.expiration.unwrap() - Utc::now();
+    assert!(
+        left > TimeDelta::minutes(59) && left <= TimeDelta::hours(1),
+        "{left}"
+    );
+    let call = standin.requests_to("/federation/credentials").remove(0);
+    assert_eq!(
+        call.header("x-amz-sso_bearer_token"),
+        Some(token.access_token.expose())
+    );
+
+    let forbidden = sso
+        .role_credentials(&corp(), &token, "000000000001", "ReadOnly")
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(forbidden, SsoError::Forbidden { .. }),
+        "{forbidden:?}"
+    );
+    assert!(
+        forbidden
+            .to_string()
+            .contains("account 000000000001, role ReadOnly"),
+        "{forbidden}"
+    );
+    let missing = sso
+        .role_credentials(&corp(), &token, "000000000001", "Nope")
+        .await
+        .unwrap_err();
+    assert!(matches!(missing, SsoError::NotFound { .. }), "{missing:?}");
+
+    standin.behaviour(|b| b.reject_all_tokens = true);
+    let rejected = sso
+        .role_credentials(&corp(), &token, "000000000001", "Dev")
+        .await
+        .unwrap_err();
+    assert!(rejected.needs_sign_in(), "{rejected:?}");
+    assert!(rejected
+        .to_string()
+        .contains("run `rolecall sso login --sso-session corp`"));
+
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let nowhere = format!("http://{}", closed.local_addr().unwrap());
+    drop(closed);
+    let offline = library(
+        &standin,
+        dir.path(),
+        Arc::new(rolecall::sso::SystemClock),
+        Some(nowhere.clone()),
+    );
+    let unreachable = offline
+        .role_credentials(&corp(), &token, "000000000001", "Dev")
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(unreachable, SsoError::Unreachable { .. }),
+        "{unreachable:?}"
+    );
+    assert!(unreachable.to_string().contains(&nowhere), "{unreachable}");
+
+    for err in [&forbidden, &missing, &rejected, &unreachable] {
+        let shown = format!("{err} {err:?}");
+        for marker in SECRET_MARKERS {
+            assert!(!shown.contains(marker), "{shown}");
+        }
+    }
+}
