@@ -8,6 +8,7 @@ use crate::resolve::{
 };
 use crate::session::{ListedSession, SessionKey, SessionStore};
 use crate::source::MetadataConfig;
+use crate::sso::Sso;
 use crate::sts::{MfaCode, Sts};
 use crate::tui::backend::{AssumeFailure, Assumed, Backend};
 use futures::future::BoxFuture;
@@ -27,6 +28,7 @@ pub struct CoreBackend {
     graph: Arc<Mutex<Option<CachedGraph>>>,
     sts: Arc<Sts>,
     store: Arc<SessionStore>,
+    sso: Sso,
 }
 
 impl CoreBackend {
@@ -36,6 +38,19 @@ impl CoreBackend {
             graph: Arc::new(Mutex::new(None)),
             sts: Arc::new(sts),
             store: Arc::new(store),
+            sso: Sso::from_env(),
+        }
+    }
+
+    /// A resolver over `graph` with this backend's STS, store and IAM Identity Center.
+    fn resolver<'a>(&'a self, graph: &'a ProfileGraph, vars: &'a Vars<'a>) -> Resolver<'a> {
+        Resolver {
+            graph,
+            sts: &self.sts,
+            store: &self.store,
+            metadata: MetadataConfig::from_env(),
+            vars,
+            sso: &self.sso,
         }
     }
 
@@ -91,13 +106,7 @@ impl Backend for CoreBackend {
         Box::pin(async move {
             let graph = this.current_graph();
             let vars = Vars::process();
-            let resolver = Resolver {
-                graph: &graph,
-                sts: &this.sts,
-                store: &this.store,
-                metadata: MetadataConfig::from_env(),
-                vars: &vars,
-            };
+            let resolver = this.resolver(&graph, &vars);
             let options = ResolveOptions {
                 // A code typed after a failure must reach STS, not a cached session: it
                 // was asked for because the cached MFA session would not do.
@@ -126,13 +135,7 @@ impl Backend for CoreBackend {
         Box::pin(async move {
             let graph = this.current_graph();
             let vars = Vars::process();
-            let resolver = Resolver {
-                graph: &graph,
-                sts: &this.sts,
-                store: &this.store,
-                metadata: MetadataConfig::from_env(),
-                vars: &vars,
-            };
+            let resolver = this.resolver(&graph, &vars);
             let obtained = resolver
                 .renew_mfa_session(&profile, &serial, &code)
                 .await

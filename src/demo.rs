@@ -34,6 +34,12 @@ pub fn prepare_environment() {
     if std::env::var_os("AWS_ENDPOINT_URL_STS").is_none() {
         std::env::set_var("AWS_ENDPOINT_URL_STS", &local);
     }
+    // IAM Identity Center too: the demo's SSO profile must not reach AWS either.
+    for var in ["AWS_ENDPOINT_URL_SSO", "AWS_ENDPOINT_URL_SSO_OIDC"] {
+        if std::env::var_os(var).is_none() {
+            std::env::set_var(var, &local);
+        }
+    }
     if std::env::var_os("AWS_EC2_METADATA_SERVICE_ENDPOINT").is_none() {
         std::env::set_var("AWS_EC2_METADATA_SERVICE_ENDPOINT", format!("{local}/"));
     }

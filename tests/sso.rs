@@ -954,3 +954,116 @@ async fn role_credentials_and_the_portal_errors() {
         }
     }
 }
+
+// SSO as the source of sessions: role credentials, chains on SSO, discovered roles.
+
+const CHAINED: &str = "\
+[profile deploy]
+role_arn = arn:aws:iam::123456789012:role/Deploy
+source_profile = dev
+duration_seconds = 7200
+";
+
+#[test]
+fn an_sso_profile_s_credentials_are_cached_and_a_chain_on_it_is_assumed_through_sts() {
+    let moto = common::Moto::start();
+    let standin = standin(Behaviour::default());
+    let mut env = env_for(&standin, &format!("{CONFIG}{CHAINED}"));
+    env.set("AWS_ENDPOINT_URL_STS", &moto.url);
+    signed_in(&standin, &env, "TOKEN-SIGNED-IN");
+
+    let first = env.rolecall(&["export", "dev", "--format", "json"]);
+    let creds: serde_json::Value = serde_json::from_str(&ok(&first)).unwrap();
+    assert!(creds["AccessKeyId"]
+        .as_str()
+        .unwrap()
+        .starts_with("ASIASTANDIN"));
+    let again = env.rolecall(&["export", "dev", "--format", "json"]);
+    assert_eq!(ok(&again), ok(&first), "the cached session was not reused");
+    let calls = standin.requests_to("/federation/credentials");
+    assert_eq!(calls.len(), 1, "GetRoleCredentials called twice");
+    assert_eq!(
+        calls[0].header("x-amz-sso_bearer_token"),
+        Some("TOKEN-SIGNED-IN")
+    );
+    assert_eq!(calls[0].query["account_id"], "000000000001");
+    assert_eq!(calls[0].query["role_name"], "Dev");
+
+    // A role on the SSO profile: through STS, capped at an hour (it is role chaining).
+    let arn = env.caller_arn("deploy", &[]);
+    assert_eq!(arn, "arn:aws:sts::123456789012:assumed-role/Deploy/tester");
+    let sessions: serde_json::Value =
+        serde_json::from_str(&ok(&env.rolecall(&["sessions", "--format", "json"]))).unwrap();
+    let deploy = sessions
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["profile"] == "deploy")
+        .unwrap();
+    assert!(deploy["seconds_left"].as_i64().unwrap() <= 3600, "{deploy}");
+    assert!(
+        deploy["source"]
+            .as_str()
+            .unwrap()
+            .contains("sso (sso-session corp 000000000001/Dev)"),
+        "{deploy}"
+    );
+    let check = String::from_utf8(env.rolecall(&["check"]).stdout).unwrap();
+    assert!(
+        check.contains("IAM Identity Center role credentials"),
+        "{check}"
+    );
+    let stderr = String::from_utf8_lossy(&first.stderr);
+    assert!(!stderr.contains("SSO-ROLE-SECRET") && !stderr.contains("TOKEN-SIGNED-IN"));
+}
+
+#[test]
+fn an_sso_profile_without_a_token_names_the_sign_in_to_run() {
+    let standin = standin(Behaviour::default());
+    let env = env_for(&standin, &format!("{CONFIG}{CHAINED}{LEGACY}"));
+    let err = failed(&env.rolecall(&["export", "deploy"]));
+    assert!(
+        err.contains("profile 'deploy'")
+            && err.contains("run `rolecall sso login --sso-session corp`"),
+        "{err}"
+    );
+    let err = failed(&env.rolecall(&["export", "old"]));
+    assert!(err.contains("rolecall sso login --profile old"), "{err}");
+    // A role the portal refuses is named with the account and the role.
+    standin.behaviour(|b| {
+        b.forbidden.insert(("000000000001".into(), "Dev".into()));
+    });
+    signed_in(&standin, &env, "TOKEN-OK");
+    let err = failed(&env.rolecall(&["export", "dev"]));
+    assert!(
+        err.contains("no access to account 000000000001, role Dev"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_discovered_role_with_no_profile_is_usable_by_its_sync_name() {
+    let standin = standin(Behaviour::default());
+    let env = env_for(&standin, CONFIG);
+    signed_in(&standin, &env, "TOKEN-DISCOVER");
+    ok(&env.rolecall(&["sso", "roles", "--sso-session", "corp"]));
+    // Account 2's Dev role has no profile: it is `Account-2.Dev`, as `sso sync` names it.
+    let json = ok(&env.rolecall(&["export", "Account-2.Dev", "--format", "json"]));
+    assert!(json.contains("ASIASTANDIN"), "{json}");
+    let last = standin
+        .requests_to("/federation/credentials")
+        .pop()
+        .unwrap();
+    assert_eq!(
+        (
+            last.query["account_id"].as_str(),
+            last.query["role_name"].as_str()
+        ),
+        ("000000000002", "Dev")
+    );
+    let sessions = ok(&env.rolecall(&["sessions"]));
+    assert!(
+        sessions.contains("Account-2.Dev") && !sessions.contains("stale"),
+        "{sessions}"
+    );
+}

@@ -4,6 +4,7 @@ use crate::profile::{ConfigPaths, ProfileGraph};
 use crate::resolve::{FixedMfa, MfaMode, MfaPrompt, ResolveOptions, Resolver, Vars};
 use crate::session::{Session, SessionStore};
 use crate::source::MetadataConfig;
+use crate::sso::Sso;
 use crate::sts::{MfaCode, Sts};
 use anyhow::Result;
 use futures::future::BoxFuture;
@@ -98,13 +99,28 @@ pub async fn obtain(
 ) -> Result<Session> {
     // Loaded on the first STS call: a cached session needs none.
     let sts = Sts::new();
+    let sso = Sso::from_env();
     let vars = Vars::process();
+    // A name no file defines may be a role IAM Identity Center discovery found (its cache:
+    // no network), named as `rolecall sso sync` would name its profile.
+    let discovered;
+    let graph = match graph.get(profile) {
+        Some(_) => graph,
+        None => match crate::sso::with_discovered(graph, &sso) {
+            Some(with) => {
+                discovered = with;
+                &discovered
+            }
+            None => graph,
+        },
+    };
     let resolver = Resolver {
         graph,
         sts: &sts,
         store,
         metadata: MetadataConfig::from_env(),
         vars: &vars,
+        sso: &sso,
     };
     let options = ResolveOptions {
         force_refresh: args.refresh,

@@ -80,6 +80,8 @@ pub fn list(demo: bool, json: bool) -> Result<()> {
         warn(w);
     }
     let graph = load_graph(demo);
+    // Sessions of discovered IAM Identity Center roles are judged against discovery.
+    let graph = crate::sso::with_discovered(&graph, &crate::sso::Sso::from_env()).unwrap_or(graph);
     let vars = Vars::process();
     let planner = Planner {
         graph: &graph,

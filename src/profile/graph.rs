@@ -38,6 +38,7 @@ pub struct ProfileGraph {
 }
 
 /// Where the graph's texts came from, so static keys can be read again.
+#[derive(Clone)]
 enum Texts {
     /// The files at `paths`.
     Files,
@@ -128,6 +129,21 @@ impl ProfileGraph {
     /// All profiles, sorted by name.
     pub fn profiles(&self) -> &[Profile] {
         &self.profiles
+    }
+
+    /// This graph's files with `profiles` instead of its own (the caller's edit of them:
+    /// discovered IAM Identity Center roles added, account names set). Sorted by name; of
+    /// two with one name, the first is kept.
+    pub fn with_profiles(&self, mut profiles: Vec<Profile>) -> ProfileGraph {
+        profiles.sort_by(|a, b| a.name.cmp(&b.name));
+        profiles.dedup_by(|later, first| later.name == first.name);
+        ProfileGraph {
+            profiles,
+            file_diagnostics: self.file_diagnostics.clone(),
+            paths: self.paths.clone(),
+            texts: self.texts.clone(),
+            sso_sessions: self.sso_sessions.clone(),
+        }
     }
 
     /// The profiles, sorted by name, taken out of the graph.
@@ -916,5 +932,7 @@ fn classify(raw: &MergedSection<'_>, files: &Files<'_, '_>) -> Profile {
         mfa_in_chain: false,
         diagnostics,
         name,
+        account_name: None,
+        discovered: false,
     }
 }

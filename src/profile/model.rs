@@ -250,9 +250,60 @@ pub struct Profile {
     /// code (see [`crate::profile::ProfileGraph::chain_needs_mfa`]).
     pub mfa_in_chain: bool,
     pub diagnostics: Vec<Diagnostic>,
+    /// The account's name, when IAM Identity Center discovery told it.
+    pub account_name: Option<Box<str>>,
+    /// Not in the files: a role IAM Identity Center discovery found that no profile
+    /// configures, named as `rolecall sso sync` would name its profile.
+    pub discovered: bool,
 }
 
 impl Profile {
+    /// An IAM Identity Center role as a profile of its own: the SSO session it signs in
+    /// through (`sso_session`, or a legacy `sso_start_url` + `sso_region`), the account and
+    /// the role, and `region` for the session.
+    #[allow(clippy::too_many_arguments)]
+    pub fn sso_role(
+        name: String,
+        sso_session: Option<&str>,
+        sso_start_url: Option<&str>,
+        sso_region: Option<&str>,
+        account_id: &str,
+        account_name: &str,
+        role_name: &str,
+        region: Option<&str>,
+    ) -> Profile {
+        let own = |v: Option<&str>| v.map(Box::<str>::from);
+        Profile {
+            chain: vec![name.clone()],
+            name,
+            kind: ProfileKind::Sso,
+            role_arn: None,
+            role: None,
+            source_profile: None,
+            credential_source: None,
+            credential_process: None,
+            mfa_serial: None,
+            duration_seconds: None,
+            external_id: None,
+            role_session_name: None,
+            region: own(region),
+            sso_session: own(sso_session),
+            sso_start_url: own(sso_start_url),
+            sso_region: own(sso_region),
+            sso_account_id: Some(account_id.into()),
+            sso_role_name: Some(role_name.into()),
+            web_identity_token_file: None,
+            has_static_keys: false,
+            static_keys: None,
+            call_settings: None,
+            chain_complete: true,
+            mfa_in_chain: false,
+            diagnostics: Vec::new(),
+            account_name: Some(account_name.into()),
+            discovered: true,
+        }
+    }
+
     /// The account id shown in lists: the role's, else the SSO account.
     pub fn account(&self) -> Option<&str> {
         self.role

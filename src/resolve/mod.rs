@@ -14,7 +14,8 @@ pub use plan::{MfaMode, Plan, PlanError, Planner, Vars};
 use crate::credentials::Credentials;
 use crate::profile::{ProfileGraph, ROLE_CHAINING_LIMIT};
 use crate::session::{needs_refresh, Session, SessionKey, SessionKind, SessionStore};
-use crate::source::{self, BaseCredentials, MetadataConfig};
+use crate::source::{self, BaseCredentials, MetadataConfig, Origin};
+use crate::sso::{Sso, SsoError, SsoSessionConfig};
 use crate::sts::{AssumeRoleRequest, MfaCode, Sts, StsError};
 use chrono::Utc;
 use futures::future::BoxFuture;
@@ -81,12 +82,26 @@ pub enum ResolveErrorKind {
     },
     #[error("{0}")]
     Sts(#[from] StsError),
+    /// Boxed: IAM Identity Center errors are large and rare.
+    #[error("{0}")]
+    Sso(Box<SsoError>),
+}
+
+impl From<SsoError> for ResolveErrorKind {
+    fn from(e: SsoError) -> Self {
+        ResolveErrorKind::Sso(Box::new(e))
+    }
 }
 
 impl ResolveErrorKind {
     /// Whether re-asking for an MFA code could fix it.
     pub fn is_wrong_mfa(&self) -> bool {
         matches!(self, ResolveErrorKind::Sts(StsError::WrongMfa(_)))
+    }
+
+    /// Whether an IAM Identity Center sign-in would fix it (no token, or an expired one).
+    pub fn needs_sign_in(&self) -> bool {
+        matches!(self, ResolveErrorKind::Sso(e) if e.needs_sign_in())
     }
 }
 
@@ -106,6 +121,8 @@ pub struct Resolver<'a> {
     pub store: &'a SessionStore,
     pub metadata: MetadataConfig,
     pub vars: &'a Vars<'a>,
+    /// IAM Identity Center: the token cache and the portal, for SSO profiles.
+    pub sso: &'a Sso,
 }
 
 /// Numbers the steps of a chain for error messages: `step 2/3 (what): `.
@@ -461,10 +478,42 @@ impl Resolver<'_> {
             BaseSource::InstanceMetadata => Ok(source::imds_credentials(&self.metadata).await?),
             BaseSource::Container => Ok(source::container(&self.metadata).await?),
             BaseSource::Process { command } => Ok(source::credential_process(command).await?),
-            BaseSource::Sso => Err(ResolveErrorKind::Config(
-                "SSO profiles are listed but not signed in by rolecall yet; run `aws sso login` and use the AWS CLI for this profile".into(),
-            )),
+            BaseSource::Sso => self.sso_credentials(&plan.base).await,
         }
+    }
+}
+
+impl Resolver<'_> {
+    /// An SSO profile's role credentials: a token from the AWS CLI's cache (refreshed when
+    /// it is about to expire), then GetRoleCredentials.
+    async fn sso_credentials(&self, name: &str) -> Result<BaseCredentials, ResolveErrorKind> {
+        let config = SsoSessionConfig::for_profile(self.graph, name)?;
+        let profile = self
+            .graph
+            .get(name)
+            .ok_or(ResolveErrorKind::NoSuchProfile)?;
+        let (Some(account), Some(role)) = (
+            profile.sso_account_id.as_deref(),
+            profile.sso_role_name.as_deref(),
+        ) else {
+            return Err(ResolveErrorKind::Config(format!(
+                "'{name}' signs in to {} but names no sso_account_id and sso_role_name; \
+                 `rolecall sso roles` lists the roles you may use",
+                config.describe()
+            )));
+        };
+        let token = self.sso.token_for(&config).await?;
+        let credentials = self
+            .sso
+            .role_credentials(&config, &token, account, role)
+            .await?;
+        Ok(BaseCredentials {
+            credentials,
+            origin: Origin {
+                kind: "sso",
+                location: format!("{} {account}/{role}", config.describe()),
+            },
+        })
     }
 }
 

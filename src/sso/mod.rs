@@ -287,6 +287,65 @@ fn timeouts() -> aws_smithy_types::timeout::TimeoutConfig {
         .build()
 }
 
+/// `graph` with what IAM Identity Center discovery knows (from its cache: no network): each
+/// discovered role that no profile configures becomes a profile of its own, named as
+/// `rolecall sso sync` would name it and marked `discovered`, so it can be listed, filtered
+/// and assumed like any profile; and every SSO profile discovery knows gets its account's
+/// name. `None` when nothing was discovered.
+pub fn with_discovered(graph: &ProfileGraph, sso: &Sso) -> Option<ProfileGraph> {
+    let configs = SsoSessionConfig::all(graph);
+    let mut roles = Vec::new();
+    for config in &configs {
+        if let Some(discovery) = sso.cached_discovery(config) {
+            roles.extend(discovery.roles);
+        }
+    }
+    if roles.is_empty() {
+        return None;
+    }
+    let template =
+        sync::NameTemplate::parse(sync::DEFAULT_TEMPLATE).expect("the default template parses");
+    let named = sync::plan(&roles, &template, graph);
+    let account_names: std::collections::HashMap<(&str, &str), &str> = roles
+        .iter()
+        .map(|r| {
+            (
+                (r.sso_session.as_str(), r.account_id.as_str()),
+                r.account_name.as_str(),
+            )
+        })
+        .collect();
+    let mut profiles = graph.profiles().to_vec();
+    for p in &mut profiles {
+        let known = profile_sso_label(p)
+            .zip(p.sso_account_id.as_deref())
+            .and_then(|key| account_names.get(&key));
+        if let Some(name) = known {
+            p.account_name = Some((*name).into());
+        }
+    }
+    for synced in named.profiles {
+        let Some(config) = configs
+            .iter()
+            .find(|c| c.label() == synced.role.sso_session)
+        else {
+            continue;
+        };
+        let legacy = config.session_name.is_none();
+        profiles.push(crate::profile::Profile::sso_role(
+            synced.name,
+            config.session_name.as_deref(),
+            legacy.then_some(config.start_url.as_str()),
+            legacy.then_some(config.region.as_str()),
+            &synced.role.account_id,
+            &synced.role.account_name,
+            &synced.role.role_name,
+            Some(config.region.as_str()),
+        ));
+    }
+    Some(graph.with_profiles(profiles))
+}
+
 /// Forgets the rolecall sessions obtained with `config`'s sign-in: those of its SSO
 /// profiles and of every profile whose chain starts at one. Returns how many.
 pub fn forget_sessions(
