@@ -9,8 +9,9 @@ use crate::resolve::{
 use crate::session::{ListedSession, SessionKey, SessionStore};
 use crate::source::MetadataConfig;
 use crate::sso::Sso;
+use crate::sso::{SsoError, SsoSessionConfig};
 use crate::sts::{MfaCode, Sts};
-use crate::tui::backend::{AssumeFailure, Assumed, Backend};
+use crate::tui::backend::{AssumeFailure, Assumed, Backend, SignInPrompt, SignInStatus};
 use futures::future::BoxFuture;
 use std::sync::{Arc, Mutex};
 use std::time::SystemTime;
@@ -60,8 +61,9 @@ impl CoreBackend {
         self
     }
 
-    /// The profile graph as the files are now: loaded once, and again only when the config
-    /// or credentials file changed, so an assume does not re-parse thousands of profiles.
+    /// The profile graph as the files are now, with the roles discovery has cached: loaded
+    /// once, and again only when the config or credentials file changed, so an assume does
+    /// not re-parse thousands of profiles.
     fn current_graph(&self) -> Arc<ProfileGraph> {
         let mut slot = self.graph.lock().unwrap_or_else(|e| e.into_inner());
         if let Some((times, graph)) = slot.as_ref() {
@@ -69,9 +71,39 @@ impl CoreBackend {
                 return graph.clone();
             }
         }
-        let graph = Arc::new((self.load_graph)());
+        let graph = Arc::new(self.load());
         *slot = Some((file_times(&graph), graph.clone()));
         graph
+    }
+
+    /// The files' profiles and the cached discovery's.
+    fn load(&self) -> ProfileGraph {
+        let graph = (self.load_graph)();
+        crate::sso::with_discovered(&graph, &self.sso).unwrap_or(graph)
+    }
+
+    fn keep(&self, graph: ProfileGraph) -> Arc<ProfileGraph> {
+        let graph = Arc::new(graph);
+        *self.graph.lock().unwrap_or_else(|e| e.into_inner()) =
+            Some((file_times(&graph), graph.clone()));
+        graph
+    }
+
+    /// Discovers the roles of every IAM Identity Center session with a valid token (from the
+    /// cache when it is fresh, unless `refresh`); sessions not signed in are skipped.
+    async fn discover_signed_in(&self, graph: &ProfileGraph, refresh: bool) {
+        for config in SsoSessionConfig::all(graph) {
+            let signed_in = self
+                .sso
+                .cached_token(&config)
+                .ok()
+                .flatten()
+                .is_some_and(|t| !t.is_expired(self.sso.now()));
+            if signed_in {
+                // A failure leaves the cached discovery as it was; the list is still usable.
+                let _ = self.sso.discover(&config, refresh).await;
+            }
+        }
     }
 }
 
@@ -85,6 +117,14 @@ fn failure(e: ResolveError) -> AssumeFailure {
         ResolveErrorKind::MfaRequired { serial, reason } => {
             AssumeFailure::NeedsMfa { serial, reason }
         }
+        ResolveErrorKind::Sso(e) if e.needs_sign_in() => AssumeFailure::NeedsSignIn {
+            session: match *e {
+                SsoError::NotSignedIn { session, .. } | SsoError::Expired { session, .. } => {
+                    session
+                }
+                other => other.to_string(),
+            },
+        },
         kind if kind.is_wrong_mfa() => AssumeFailure::WrongMfa {
             message: kind.to_string(),
         },
@@ -173,6 +213,85 @@ impl Backend for CoreBackend {
                 .await
                 .map_err(|e| e.to_string())?
                 .map_err(|e| e.to_string())
+        })
+    }
+
+    fn sign_in(
+        &self,
+        profile: String,
+        prompt: tokio::sync::oneshot::Sender<SignInPrompt>,
+    ) -> BoxFuture<'static, Result<(), String>> {
+        let this = self.clone();
+        Box::pin(async move {
+            let graph = this.current_graph();
+            let config =
+                SsoSessionConfig::for_profile(&graph, &profile).map_err(|e| e.to_string())?;
+            let pending = this
+                .sso
+                .start_sign_in(&config)
+                .await
+                .map_err(|e| e.to_string())?;
+            let url = pending
+                .verification_uri_complete()
+                .unwrap_or(pending.verification_uri())
+                .to_string();
+            let browser = match crate::sso::browser::open(&url) {
+                crate::sso::browser::Opened::Started(program) => format!("opened with {program}"),
+                crate::sso::browser::Opened::NoDisplay => {
+                    "no display to open a browser on: open the URL yourself".into()
+                }
+                crate::sso::browser::Opened::Failed(why) => {
+                    format!("could not open a browser ({why}): open the URL yourself")
+                }
+            };
+            let _ = prompt.send(SignInPrompt {
+                session: config.describe(),
+                url,
+                user_code: pending.user_code().to_string(),
+                expires_at: pending.expires_at(),
+                browser,
+            });
+            pending.finish().await.map_err(|e| e.to_string())?;
+            Ok(())
+        })
+    }
+
+    fn sign_ins(&self) -> BoxFuture<'static, Vec<SignInStatus>> {
+        let this = self.clone();
+        Box::pin(async move {
+            let graph = this.current_graph();
+            SsoSessionConfig::all(&graph)
+                .into_iter()
+                .filter_map(|config| {
+                    let token = this.sso.cached_token(&config).ok().flatten()?;
+                    Some(SignInStatus {
+                        session: config.describe(),
+                        expires_at: token.expires_at,
+                    })
+                })
+                .collect()
+        })
+    }
+
+    fn reload(&self, rediscover: bool) -> BoxFuture<'static, Arc<ProfileGraph>> {
+        let this = self.clone();
+        Box::pin(async move {
+            let files = (this.load_graph)();
+            if rediscover {
+                this.discover_signed_in(&files, true).await;
+            }
+            let graph = crate::sso::with_discovered(&files, &this.sso).unwrap_or(files);
+            this.keep(graph)
+        })
+    }
+
+    fn discover(&self) -> BoxFuture<'static, Option<Arc<ProfileGraph>>> {
+        let this = self.clone();
+        Box::pin(async move {
+            let current = this.current_graph();
+            this.discover_signed_in(&current, false).await;
+            let graph = crate::sso::with_discovered(&current, &this.sso)?;
+            Some(this.keep(graph))
         })
     }
 

@@ -5,7 +5,7 @@
 //! and returns the [`Cmd`]s the runtime must carry out, so every behaviour of the UI can be
 //! tested by feeding messages and looking at the state.
 
-use super::backend::{AssumeFailure, Assumed};
+use super::backend::{AssumeFailure, Assumed, SignInPrompt, SignInStatus};
 use super::filter::{self, Haystack};
 use crate::profile::{Profile, ProfileGraph};
 use crate::session::{ListedSession, Session, SessionKey, SessionKind};
@@ -100,6 +100,13 @@ pub enum Modal {
         input: String,
         foreign: bool,
     },
+    /// IAM Identity Center sign-in: the code and the URL to approve it on (once the service
+    /// gave them), with a spinner; the profile is assumed once approved.
+    SignIn {
+        profile: String,
+        session: String,
+        prompt: Option<SignInPrompt>,
+    },
     /// A masked preview of the export lines and the command that prints the real ones.
     Export {
         session: Box<Session>,
@@ -172,6 +179,20 @@ pub enum Msg {
         result: Result<Option<i32>, String>,
     },
     ConfigReloaded(std::sync::Arc<ProfileGraph>),
+    /// The profiles with the roles IAM Identity Center discovery knows (swapped in quietly).
+    Discovered(std::sync::Arc<ProfileGraph>),
+    /// The sign-in window's code and URL.
+    SignInPrompt {
+        profile: String,
+        prompt: SignInPrompt,
+    },
+    /// The sign-in was approved (or failed).
+    SignedIn {
+        profile: String,
+        result: Result<(), String>,
+    },
+    /// The IAM Identity Center sign-ins and when they expire.
+    SignIns(Vec<SignInStatus>),
     Error(String),
 }
 
@@ -203,7 +224,18 @@ pub enum Cmd {
     /// Put `text` on the clipboard (an OSC 52 escape to the terminal).
     CopyToClipboard(crate::secret::Secret),
     LoadSessions,
-    ReloadConfig,
+    /// Load the files again (`rediscover`: and ask IAM Identity Center for the roles).
+    ReloadConfig {
+        rediscover: bool,
+    },
+    /// Add the roles IAM Identity Center discovery knows to the list.
+    Discover,
+    /// Sign in to the IAM Identity Center session `profile` uses.
+    SignIn {
+        profile: String,
+    },
+    /// Abort the running sign-in.
+    CancelSignIn,
     Quit,
 }
 
@@ -225,6 +257,8 @@ pub struct App {
     /// Index into `filtered`.
     pub selected: usize,
     pub sessions: Vec<ListedSession>,
+    /// IAM Identity Center sign-ins, shown under the sessions with their own time left.
+    pub sign_ins: Vec<SignInStatus>,
     /// Index into `sessions`.
     pub session_selected: usize,
     pub focus: Focus,
@@ -237,6 +271,8 @@ pub struct App {
     pub colors: bool,
     /// Rows PgUp/PgDn move, from the terminal height.
     pub page: usize,
+    /// Advances on every tick: the sign-in window's spinner.
+    pub spin: usize,
     /// The files the profiles came from (the first-run screen names them).
     pub paths: crate::profile::ConfigPaths,
     /// Running on the bundled demo: commands the TUI suggests carry `--demo`.
@@ -261,6 +297,7 @@ impl App {
             filtered: Vec::new(),
             selected: 0,
             sessions: Vec::new(),
+            sign_ins: Vec::new(),
             session_selected: 0,
             focus: Focus::Profiles,
             modal: None,
@@ -270,6 +307,7 @@ impl App {
             now,
             colors,
             page: 10,
+            spin: 0,
             paths,
             demo: false,
         }
@@ -311,9 +349,14 @@ impl App {
             .profiles()
             .iter()
             .map(|p| {
+                // The account field matches the id and, when discovery told it, the name.
+                let account = match (p.account(), p.account_name.as_deref()) {
+                    (Some(id), Some(name)) => format!("{id} {name}"),
+                    (id, _) => id.unwrap_or("").to_string(),
+                };
                 Haystack::new(
                     &p.name,
-                    p.account().unwrap_or(""),
+                    &account,
                     p.role_name().unwrap_or(""),
                     p.region.as_deref().unwrap_or(""),
                 )
@@ -343,9 +386,10 @@ impl App {
         self.sessions.get(self.session_selected).map(|l| &l.session)
     }
 
-    /// Whether an assume is running (the runtime then ticks faster for the spinner).
+    /// Whether an assume or a sign-in is running (the runtime then ticks faster for the
+    /// spinner).
     pub fn busy(&self) -> bool {
-        self.in_flight.is_some()
+        self.in_flight.is_some() || matches!(self.modal, Some(Modal::SignIn { .. }))
     }
 
     /// Shows `text` on the status line as information (not an error).
@@ -372,6 +416,7 @@ impl App {
                 if let Some(f) = &mut self.in_flight {
                     f.frame = f.frame.wrapping_add(1);
                 }
+                self.spin = self.spin.wrapping_add(1);
                 vec![]
             }
             Msg::Resize { height, .. } => {
@@ -430,6 +475,28 @@ impl App {
                 } else {
                     self.info(format!("reloaded {} profiles", self.profiles().len()));
                 }
+                vec![]
+            }
+            Msg::Discovered(graph) => {
+                self.set_graph(graph);
+                vec![]
+            }
+            Msg::SignInPrompt { profile, prompt } => {
+                if let Some(Modal::SignIn {
+                    profile: waiting,
+                    prompt: shown,
+                    ..
+                }) = &mut self.modal
+                {
+                    if *waiting == profile {
+                        *shown = Some(prompt);
+                    }
+                }
+                vec![]
+            }
+            Msg::SignedIn { profile, result } => self.on_signed_in(profile, result),
+            Msg::SignIns(sign_ins) => {
+                self.sign_ins = sign_ins;
                 vec![]
             }
             Msg::Error(e) => {
@@ -496,8 +563,45 @@ impl App {
                 });
                 vec![]
             }
+            Err(AssumeFailure::NeedsSignIn { session }) => {
+                self.info(format!(
+                    "{profile} needs an IAM Identity Center sign-in ({session})"
+                ));
+                self.modal = Some(Modal::SignIn {
+                    profile: profile.clone(),
+                    session,
+                    prompt: None,
+                });
+                vec![Cmd::SignIn { profile }]
+            }
             Err(AssumeFailure::Failed { message }) => {
                 self.error(format!("{profile}: {message}"));
+                vec![]
+            }
+        }
+    }
+
+    /// The sign-in ended: on approval, go on to the session it was for (and discover the
+    /// roles it opens); the window closes either way.
+    fn on_signed_in(&mut self, profile: String, result: Result<(), String>) -> Vec<Cmd> {
+        let Some(Modal::SignIn { session, .. }) = self.modal.take() else {
+            return vec![]; // cancelled meanwhile
+        };
+        match result {
+            Ok(()) => {
+                let mut cmds = vec![Cmd::Discover, Cmd::LoadSessions];
+                cmds.extend(
+                    self.start(InFlight::assume(profile), |profile| Cmd::Assume {
+                        profile,
+                        mfa_code: None,
+                        refresh: false,
+                    }),
+                );
+                self.info(format!("signed in to {session}"));
+                cmds
+            }
+            Err(e) => {
+                self.error(format!("sign-in failed: {e}"));
                 vec![]
             }
         }
@@ -597,7 +701,7 @@ impl App {
             }
             'R' => {
                 self.info("reloading configuration…");
-                vec![Cmd::ReloadConfig]
+                vec![Cmd::ReloadConfig { rediscover: true }]
             }
             '/' => {
                 self.focus = Focus::Profiles;
@@ -778,6 +882,15 @@ impl App {
         match modal {
             Modal::Help => {
                 // Any key closes help, and only closes it.
+                vec![]
+            }
+            Modal::SignIn { profile, .. } if key.code == KeyCode::Esc => {
+                self.info(format!("sign-in for {profile} cancelled"));
+                vec![Cmd::CancelSignIn]
+            }
+            // The window waits for the browser; other keys do nothing.
+            modal @ Modal::SignIn { .. } => {
+                self.modal = Some(modal);
                 vec![]
             }
             Modal::Mfa {

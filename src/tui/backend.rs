@@ -8,9 +8,13 @@
 //! tokio task; `assume` may be aborted (Esc) at any await point, so it must leave the store
 //! consistent if dropped mid-way (a `credential_process` child is killed then).
 
+use crate::profile::ProfileGraph;
 use crate::session::{ListedSession, Session, SessionKey};
 use crate::sts::MfaCode;
+use chrono::{DateTime, Utc};
 use futures::future::BoxFuture;
+use std::sync::Arc;
+use tokio::sync::oneshot;
 
 /// What the TUI asks of the core; the real implementation lives elsewhere, tests use a fake.
 pub trait Backend: Send + Sync + 'static {
@@ -33,10 +37,46 @@ pub trait Backend: Send + Sync + 'static {
     fn sessions(&self) -> BoxFuture<'static, Result<Vec<ListedSession>, String>>;
     /// Forget one stored session.
     fn forget(&self, key: SessionKey) -> BoxFuture<'static, Result<(), String>>;
+    /// Signs in to the IAM Identity Center session `profile` uses: sends what the sign-in
+    /// window shows on `prompt`, then waits for approval (dropping the future cancels it).
+    fn sign_in(
+        &self,
+        profile: String,
+        prompt: oneshot::Sender<SignInPrompt>,
+    ) -> BoxFuture<'static, Result<(), String>>;
+    /// The IAM Identity Center sign-ins and their time left (from the token cache).
+    fn sign_ins(&self) -> BoxFuture<'static, Vec<SignInStatus>>;
+    /// The profiles as the files are now, with the roles discovery knows (`rediscover`:
+    /// ask the portal again where signed in).
+    fn reload(&self, rediscover: bool) -> BoxFuture<'static, Arc<ProfileGraph>>;
+    /// The current profiles with the roles discovery finds (from its cache, or from the
+    /// portal where signed in and the cache is old); `None` when there is nothing to add.
+    fn discover(&self) -> BoxFuture<'static, Option<Arc<ProfileGraph>>>;
     /// Get slow one-time set-up out of the way; run once the first frame is on screen.
     fn prepare(&self) -> BoxFuture<'static, ()> {
         Box::pin(async {})
     }
+}
+
+/// What the sign-in window shows while IAM Identity Center waits for approval.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SignInPrompt {
+    /// `sso-session corp` or `start URL https://…`.
+    pub session: String,
+    /// The page to approve the sign-in on (with the code filled in when the service gives
+    /// such a URL).
+    pub url: String,
+    pub user_code: String,
+    pub expires_at: DateTime<Utc>,
+    /// Whether a browser was opened on it, or why not.
+    pub browser: String,
+}
+
+/// An IAM Identity Center sign-in and when it expires, for the sessions panel.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SignInStatus {
+    pub session: String,
+    pub expires_at: DateTime<Utc>,
 }
 
 /// A session the backend obtained, and what the user should be told about it.
@@ -59,6 +99,9 @@ pub enum AssumeFailure {
     },
     /// STS rejected the code: the UI re-opens the modal with STS's reason.
     WrongMfa { message: String },
+    /// IAM Identity Center has no valid sign-in for the profile: the UI opens the sign-in
+    /// window (`session` names it).
+    NeedsSignIn { session: String },
     /// Anything else (AccessDenied, endpoint unreachable…): shown on the status line.
     Failed { message: String },
 }

@@ -44,7 +44,6 @@ pub fn start(demo: bool) -> anyhow::Result<()> {
     let banner = store_warning.or_else(|| demo.then(crate::demo::banner));
     let opts = RunOptions {
         colors: std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
-        loader: loader.clone(),
         watch,
         banner,
         demo,

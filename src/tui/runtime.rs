@@ -28,12 +28,10 @@ use tokio::signal::unix::{signal, SignalKind};
 use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 
-/// How the runtime reloads the configuration, and whether to colour the screen.
+/// What the runtime watches, and how it draws.
 pub struct RunOptions {
     /// False when NO_COLOR is set.
     pub colors: bool,
-    /// Builds a fresh graph (on `R` and when a watched file changes).
-    pub loader: Arc<dyn Fn() -> ProfileGraph + Send + Sync>,
     /// Files whose modification time triggers a reload (empty for the demo).
     pub watch: Vec<PathBuf>,
     /// A first status line (the demo says where its STS emulator is expected).
@@ -70,7 +68,7 @@ pub async fn run(
         backend,
         tx,
         assume: None,
-        loader: opts.loader,
+        sign_in: None,
     };
     tasks.run(Cmd::LoadSessions);
 
@@ -87,6 +85,8 @@ pub async fn run(
     // the STS configuration and the assume's graph on other threads.
     terminal.draw(|f| view::draw(&app, f))?;
     tokio::spawn(tasks.backend.prepare());
+    // The roles IAM Identity Center discovery knows join the list when they are ready.
+    tasks.run(Cmd::Discover);
     app.prepare_search();
     loop {
         terminal.draw(|f| view::draw(&app, f))?;
@@ -102,7 +102,7 @@ pub async fn run(
                 let now = crate::fsutil::modification_times(&opts.watch);
                 if now != mtimes {
                     mtimes = now;
-                    tasks.run(Cmd::ReloadConfig);
+                    tasks.run(Cmd::ReloadConfig { rediscover: false });
                 }
                 Msg::Tick(Utc::now())
             }
@@ -142,7 +142,10 @@ pub async fn run(
             break;
         }
     }
-    if let Some(task) = tasks.assume.take() {
+    for task in [tasks.assume.take(), tasks.sign_in.take()]
+        .into_iter()
+        .flatten()
+    {
         task.abort();
     }
     Ok(())
@@ -154,7 +157,8 @@ struct Tasks {
     tx: mpsc::UnboundedSender<Msg>,
     /// The running assume, so Esc can abort it.
     assume: Option<JoinHandle<()>>,
-    loader: Arc<dyn Fn() -> ProfileGraph + Send + Sync>,
+    /// The running sign-in, so Esc can abort it (which stops the polling).
+    sign_in: Option<JoinHandle<()>>,
 }
 
 impl Tasks {
@@ -192,7 +196,39 @@ impl Tasks {
             Cmd::LoadSessions => {
                 tokio::spawn(async move {
                     let _ = tx.send(Msg::Sessions(backend.sessions().await));
+                    let _ = tx.send(Msg::SignIns(backend.sign_ins().await));
                 });
+            }
+            Cmd::Discover => {
+                tokio::spawn(async move {
+                    if let Some(graph) = backend.discover().await {
+                        let _ = tx.send(Msg::Discovered(graph));
+                    }
+                });
+            }
+            Cmd::SignIn { profile } => {
+                let (prompt_tx, prompt_rx) = tokio::sync::oneshot::channel();
+                let signing_in = backend.sign_in(profile.clone(), prompt_tx);
+                let task = tokio::spawn(async move {
+                    let shown = {
+                        let (tx, profile) = (tx.clone(), profile.clone());
+                        async move {
+                            if let Ok(prompt) = prompt_rx.await {
+                                let _ = tx.send(Msg::SignInPrompt { profile, prompt });
+                            }
+                        }
+                    };
+                    let ((), result) = tokio::join!(shown, signing_in);
+                    let _ = tx.send(Msg::SignedIn { profile, result });
+                });
+                if let Some(old) = self.sign_in.replace(task) {
+                    old.abort();
+                }
+            }
+            Cmd::CancelSignIn => {
+                if let Some(task) = self.sign_in.take() {
+                    task.abort();
+                }
             }
             Cmd::Forget(key) => {
                 tokio::spawn(async move {
@@ -201,10 +237,9 @@ impl Tasks {
                     let _ = tx.send(Msg::Forgot { profile, result });
                 });
             }
-            Cmd::ReloadConfig => {
-                let loader = self.loader.clone();
-                tokio::task::spawn_blocking(move || {
-                    let _ = tx.send(Msg::ConfigReloaded(Arc::new(loader())));
+            Cmd::ReloadConfig { rediscover } => {
+                tokio::spawn(async move {
+                    let _ = tx.send(Msg::ConfigReloaded(backend.reload(rediscover).await));
                 });
             }
             Cmd::WriteEnvFile {
@@ -329,7 +364,7 @@ mod tests {
             backend,
             tx,
             assume: None,
-            loader: Arc::new(crate::demo::graph),
+            sign_in: None,
         };
         (tasks, rx)
     }
@@ -431,8 +466,44 @@ mod tests {
                 "forget base mfa-source"
             ]
         );
-        tasks.run(Cmd::ReloadConfig);
+        tasks.run(Cmd::ReloadConfig { rediscover: true });
         assert!(matches!(rx.recv().await.unwrap(), Msg::ConfigReloaded(_)));
+        assert_eq!(fake.calls().last().unwrap(), "reload true");
+    }
+
+    #[tokio::test]
+    async fn a_sign_in_shows_its_prompt_then_its_end_and_esc_aborts_it() {
+        let fake = Arc::new(FakeBackend::default());
+        let (mut quick, mut rx) = tasks(fake.clone());
+        quick.run(Cmd::SignIn {
+            profile: "dev".into(),
+        });
+        match rx.recv().await.unwrap() {
+            Msg::SignInPrompt { profile, prompt } => {
+                assert_eq!(profile, "dev");
+                assert_eq!(prompt.user_code, "ABCD-EFGH");
+            }
+            other => panic!("unexpected {other:?}"),
+        }
+        assert!(matches!(
+            rx.recv().await.unwrap(),
+            Msg::SignedIn { result: Ok(()), .. }
+        ));
+        // A slow one is aborted by CancelSignIn: no SignedIn arrives, the next message is
+        // the one asked for after it.
+        let slow = Arc::new(FakeBackend {
+            delay: Duration::from_secs(30),
+            ..Default::default()
+        });
+        let (mut slow_tasks, mut rx) = tasks(slow);
+        slow_tasks.run(Cmd::SignIn {
+            profile: "dev".into(),
+        });
+        assert!(matches!(rx.recv().await.unwrap(), Msg::SignInPrompt { .. }));
+        slow_tasks.run(Cmd::CancelSignIn);
+        slow_tasks.run(Cmd::LoadSessions);
+        assert!(matches!(rx.recv().await.unwrap(), Msg::Sessions(_)));
+        assert!(slow_tasks.sign_in.is_none());
     }
 
     #[tokio::test]

@@ -1,8 +1,9 @@
 //! Builders shared by the TUI's state and view tests.
 
 use super::app::{App, Msg};
-use super::backend::{AssumeFailure, Assumed};
+use super::backend::{AssumeFailure, Assumed, SignInPrompt, SignInStatus};
 use crate::credentials::Credentials;
+use crate::profile::ProfileGraph;
 use crate::secret::Secret;
 use crate::session::{ListedSession, SessionKey};
 use crate::session::{Session, SessionKind};
@@ -10,6 +11,7 @@ use crate::sts::MfaCode;
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use futures::future::BoxFuture;
+use std::sync::Arc;
 
 /// A fixed clock, so countdowns are deterministic.
 pub fn t0() -> DateTime<Utc> {
@@ -145,6 +147,46 @@ impl super::backend::Backend for FakeBackend {
             .unwrap()
             .push(format!("forget {} {}", key.profile, key.kind.as_str()));
         Box::pin(async { Ok(()) })
+    }
+
+    fn sign_in(
+        &self,
+        profile: String,
+        prompt: tokio::sync::oneshot::Sender<SignInPrompt>,
+    ) -> BoxFuture<'static, Result<(), String>> {
+        self.calls
+            .lock()
+            .unwrap()
+            .push(format!("sign in {profile}"));
+        let _ = prompt.send(SignInPrompt {
+            session: "sso-session corp".into(),
+            url: "https://device.sso.eu-west-1.amazonaws.com/?user_code=ABCD-EFGH".into(),
+            user_code: "ABCD-EFGH".into(),
+            expires_at: t0() + Duration::seconds(600),
+            browser: "opened with true".into(),
+        });
+        let delay = self.delay;
+        Box::pin(async move {
+            tokio::time::sleep(delay).await;
+            Ok(())
+        })
+    }
+
+    fn sign_ins(&self) -> BoxFuture<'static, Vec<SignInStatus>> {
+        Box::pin(async { Vec::new() })
+    }
+
+    fn reload(&self, rediscover: bool) -> BoxFuture<'static, Arc<ProfileGraph>> {
+        self.calls
+            .lock()
+            .unwrap()
+            .push(format!("reload {rediscover}"));
+        Box::pin(async { Arc::new(crate::demo::graph()) })
+    }
+
+    fn discover(&self) -> BoxFuture<'static, Option<Arc<ProfileGraph>>> {
+        self.calls.lock().unwrap().push("discover".into());
+        Box::pin(async { None })
     }
 }
 

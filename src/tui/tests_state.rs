@@ -98,7 +98,10 @@ fn shortcuts_only_when_filter_unfocused() {
     assert_eq!(app.filter, "q?R");
     assert!(!app.quit && app.modal.is_none());
     app.update(key(KeyCode::Esc));
-    assert_eq!(app.update(ch('R')), vec![Cmd::ReloadConfig]);
+    assert_eq!(
+        app.update(ch('R')),
+        vec![Cmd::ReloadConfig { rediscover: true }]
+    );
     app.update(ch('?'));
     assert_eq!(app.modal, Some(Modal::Help));
     // Any key closes help and does nothing else.
@@ -521,4 +524,129 @@ fn y_in_the_export_window_copies_the_real_text_and_says_so_masked() {
         "{status}"
     );
     assert!(matches!(app.modal, Some(Modal::Export { format: 1, .. })));
+}
+
+#[test]
+fn an_sso_profile_without_a_sign_in_opens_the_window_and_goes_on_once_approved() {
+    use super::backend::SignInPrompt;
+    let mut app = demo_app();
+    assume(&mut app, "demo-sso");
+    let cmds = app.update(Msg::Assumed {
+        profile: "demo-sso".into(),
+        result: Err(AssumeFailure::NeedsSignIn {
+            session: "sso-session demo".into(),
+        }),
+    });
+    assert_eq!(
+        cmds,
+        vec![Cmd::SignIn {
+            profile: "demo-sso".into()
+        }]
+    );
+    assert!(matches!(
+        app.modal,
+        Some(Modal::SignIn { prompt: None, .. })
+    ));
+    assert!(app.busy(), "the window's spinner turns");
+    let prompt = SignInPrompt {
+        session: "sso-session demo".into(),
+        url: "https://device.sso.eu-west-2.amazonaws.com/?user_code=WXYZ-1234".into(),
+        user_code: "WXYZ-1234".into(),
+        expires_at: t0() + chrono::Duration::seconds(600),
+        browser: "opened with firefox".into(),
+    };
+    app.update(Msg::SignInPrompt {
+        profile: "demo-sso".into(),
+        prompt: prompt.clone(),
+    });
+    assert!(matches!(&app.modal, Some(Modal::SignIn { prompt: Some(p), .. }) if *p == prompt));
+    // Other keys do nothing while it waits.
+    assert!(app.update(ch('q')).is_empty());
+    assert!(!app.quit);
+    let cmds = app.update(Msg::SignedIn {
+        profile: "demo-sso".into(),
+        result: Ok(()),
+    });
+    assert_eq!(
+        cmds,
+        vec![
+            Cmd::Discover,
+            Cmd::LoadSessions,
+            Cmd::Assume {
+                profile: "demo-sso".into(),
+                mfa_code: None,
+                refresh: false
+            }
+        ]
+    );
+    assert!(app.modal.is_none() && app.busy());
+}
+
+#[test]
+fn esc_cancels_a_sign_in_and_a_failed_one_is_reported() {
+    let mut app = demo_app();
+    assume(&mut app, "demo-sso");
+    app.update(Msg::Assumed {
+        profile: "demo-sso".into(),
+        result: Err(AssumeFailure::NeedsSignIn {
+            session: "sso-session demo".into(),
+        }),
+    });
+    assert_eq!(app.update(key(KeyCode::Esc)), vec![Cmd::CancelSignIn]);
+    assert!(app.modal.is_none() && !app.busy());
+    // A late answer for the cancelled sign-in changes nothing.
+    assert!(app
+        .update(Msg::SignedIn {
+            profile: "demo-sso".into(),
+            result: Ok(()),
+        })
+        .is_empty());
+    // Enter again (the filter still selects demo-sso): the same window, and a failure.
+    app.update(key(KeyCode::Enter));
+    app.update(Msg::Assumed {
+        profile: "demo-sso".into(),
+        result: Err(AssumeFailure::NeedsSignIn {
+            session: "sso-session demo".into(),
+        }),
+    });
+    app.update(Msg::SignedIn {
+        profile: "demo-sso".into(),
+        result: Err("access_denied".into()),
+    });
+    let status = app.status.as_ref().unwrap();
+    assert_eq!(status.level, StatusLevel::Error);
+    assert!(status.text.contains("sign-in failed: access_denied"));
+}
+
+#[test]
+fn discovered_roles_join_the_list_and_account_names_are_searchable() {
+    let mut app = demo_app();
+    let graph = crate::demo::graph();
+    let mut profiles = graph.profiles().to_vec();
+    profiles.push(crate::profile::Profile::sso_role(
+        "Payments-Prod.Admin".into(),
+        Some("demo"),
+        None,
+        None,
+        "777777777777",
+        "Payments Prod",
+        "Admin",
+        Some("eu-west-2"),
+    ));
+    let before = app.profiles().len();
+    app.update(Msg::Discovered(std::sync::Arc::new(
+        graph.with_profiles(profiles),
+    )));
+    assert_eq!(app.profiles().len(), before + 1);
+    assert!(app.status.is_none(), "discovery is swapped in quietly");
+    type_str(&mut app, "payments prod");
+    assert_eq!(names(&app), ["Payments-Prod.Admin"]);
+    assert_eq!(
+        app.update(key(KeyCode::Enter)),
+        vec![Cmd::Assume {
+            profile: "Payments-Prod.Admin".into(),
+            mfa_code: None,
+            refresh: false
+        }]
+    );
 }

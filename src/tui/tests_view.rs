@@ -268,6 +268,15 @@ fn every_screen() -> Vec<(&'static str, App)> {
     env_path.update(ch('e'));
     let mut error = demo_app();
     error.update(Msg::Error("something went wrong".into()));
+    let mut sign_in = demo_app();
+    type_str(&mut sign_in, "demo-sso");
+    sign_in.update(key(KeyCode::Enter));
+    sign_in.update(Msg::Assumed {
+        profile: "demo-sso".into(),
+        result: Err(AssumeFailure::NeedsSignIn {
+            session: "sso-session demo".into(),
+        }),
+    });
     vec![
         ("list", plain),
         ("help", help),
@@ -276,6 +285,7 @@ fn every_screen() -> Vec<(&'static str, App)> {
         ("export", export),
         ("env path", env_path),
         ("error", error),
+        ("sign-in", sign_in),
     ]
 }
 
@@ -474,4 +484,86 @@ fn the_export_window_gives_the_exact_command_and_offers_a_copy() {
         "{screen}"
     );
     assert!(screen.contains("y copy"), "{screen}");
+}
+
+#[test]
+fn the_sign_in_window_shows_the_code_the_url_and_the_time_left() {
+    use super::backend::SignInPrompt;
+    let mut app = demo_app();
+    type_str(&mut app, "demo-sso");
+    app.update(key(KeyCode::Enter));
+    app.update(Msg::Assumed {
+        profile: "demo-sso".into(),
+        result: Err(AssumeFailure::NeedsSignIn {
+            session: "sso-session demo".into(),
+        }),
+    });
+    let waiting = text(&render(&app, 100, 30));
+    assert!(waiting.contains("starting the sign-in"), "{waiting}");
+    app.update(Msg::SignInPrompt {
+        profile: "demo-sso".into(),
+        prompt: SignInPrompt {
+            session: "sso-session demo".into(),
+            url: "https://device.sso.eu-west-2.amazonaws.com/?user_code=WXYZ-1234".into(),
+            user_code: "WXYZ-1234".into(),
+            expires_at: t0() + chrono::Duration::seconds(599),
+            browser: "no display to open a browser on: open the URL yourself".into(),
+        },
+    });
+    for (w, h) in [(80, 24), (100, 30), (160, 48)] {
+        let screen = text(&render(&app, w, h));
+        for expected in [
+            "IAM Identity Center sign-in",
+            "WXYZ-1234",
+            "user_code=WXYZ-1234",
+            "open the URL yourself",
+            "waiting for approval (09:59 left)",
+            "Esc cancel",
+        ] {
+            assert!(
+                screen.contains(expected),
+                "{w}x{h}: {expected} missing\n{screen}"
+            );
+        }
+    }
+}
+
+#[test]
+fn sign_ins_and_discovered_roles_show_as_such() {
+    let mut app = demo_app();
+    app.update(Msg::SignIns(vec![super::backend::SignInStatus {
+        session: "sso-session demo".into(),
+        expires_at: t0() + chrono::Duration::seconds(3 * 3600 + 60),
+    }]));
+    let graph = crate::demo::graph();
+    let mut profiles = graph.profiles().to_vec();
+    profiles.push(crate::profile::Profile::sso_role(
+        "Payments-Prod.Admin".into(),
+        Some("demo"),
+        None,
+        None,
+        "777777777777",
+        "Payments Prod",
+        "Admin",
+        Some("eu-west-2"),
+    ));
+    app.update(Msg::Discovered(std::sync::Arc::new(
+        graph.with_profiles(profiles),
+    )));
+    let buf = render(&app, 160, 48);
+    let screen = text(&buf);
+    assert!(screen.contains("sso-session demo"), "{screen}");
+    assert!(
+        screen.contains("3h01m") && screen.contains("SSO sign-in"),
+        "{screen}"
+    );
+    assert_eq!(fg_at(&buf, "3h01m"), Color::Green);
+    let row = lines(&buf)
+        .into_iter()
+        .find(|l| l.contains("Payments-Prod.Admin"))
+        .unwrap();
+    assert!(
+        row.contains("sso·new") && row.contains("777777777777"),
+        "{row}"
+    );
 }

@@ -65,6 +65,11 @@ pub fn draw(app: &App, frame: &mut Frame) {
             session,
         }) => draw_env_path(app, frame, &session.profile, input, *foreign),
         Some(Modal::Export { session, format }) => draw_export(app, frame, session, *format),
+        Some(Modal::SignIn {
+            profile,
+            session,
+            prompt,
+        }) => draw_sign_in(app, frame, profile, session, prompt.as_ref()),
     }
 }
 
@@ -103,6 +108,7 @@ fn kind_label(p: &Profile) -> &'static str {
             _ => "role/?",
         },
         ProfileKind::CredentialProcess => "process",
+        ProfileKind::Sso if p.discovered => "sso·new",
         ProfileKind::Sso => "sso",
         ProfileKind::WebIdentity => "web-id",
         ProfileKind::None => "-",
@@ -238,10 +244,24 @@ fn detail_line<'a>(app: &App, p: Option<&'a Profile>) -> Paragraph<'a> {
         };
         return Paragraph::new(Span::styled(text, fg(app, Color::DarkGray)));
     };
-    let mut spans = vec![
-        Span::styled("chain: ", fg(app, Color::DarkGray)),
-        Span::raw(p.chain_display().to_string()),
-    ];
+    let mut spans = if p.discovered {
+        vec![
+            Span::styled("discovered: ", fg(app, Color::DarkGray)),
+            Span::raw(format!(
+                "{} in {} through IAM Identity Center; not in your config (`rolecall sso sync` writes it)",
+                p.role_name().unwrap_or(""),
+                p.account_name.as_deref().unwrap_or(""),
+            )),
+        ]
+    } else {
+        vec![
+            Span::styled("chain: ", fg(app, Color::DarkGray)),
+            Span::raw(p.chain_display().to_string()),
+        ]
+    };
+    if let (false, Some(name)) = (p.discovered, p.account_name.as_deref()) {
+        spans.push(Span::styled(format!("  {name}"), fg(app, Color::DarkGray)));
+    }
     if let Some(region) = &p.region {
         spans.push(Span::styled(
             format!("  {region}"),
@@ -283,7 +303,7 @@ fn draw_sessions(app: &App, frame: &mut Frame, area: Rect) {
     let focused = app.focus == Focus::Sessions;
     let title = Line::from(format!(" Sessions {} ", app.sessions.len()));
     let block = panel(app, title, focused);
-    if app.sessions.is_empty() {
+    if app.sessions.is_empty() && app.sign_ins.is_empty() {
         let text = Paragraph::new(Span::styled(
             "no active session: Enter on a profile assumes it",
             fg(app, Color::DarkGray),
@@ -293,6 +313,16 @@ fn draw_sessions(app: &App, frame: &mut Frame, area: Rect) {
         frame.render_widget(text, area);
         return;
     }
+    // IAM Identity Center sign-ins come after the sessions, with their own time left
+    // (not selectable: the keys act on sessions).
+    let sign_ins = app.sign_ins.iter().map(|s| {
+        let left = Some((s.expires_at - app.now).num_seconds());
+        Row::new(vec![
+            Cell::from(s.session.clone()).style(fg(app, Color::Blue)),
+            Cell::from(countdown(left)).style(fg(app, countdown_color(left))),
+            Cell::from("SSO sign-in").style(fg(app, Color::DarkGray)),
+        ])
+    });
     let rows = app.sessions.iter().map(|l| {
         let s = &l.session;
         let left = s.seconds_left(app.now);
@@ -316,7 +346,7 @@ fn draw_sessions(app: &App, frame: &mut Frame, area: Rect) {
         ])
     });
     let table = Table::new(
-        rows,
+        rows.chain(sign_ins),
         [
             Constraint::Fill(1),
             Constraint::Length(7),
@@ -346,6 +376,66 @@ fn draw_sessions(app: &App, frame: &mut Frame, area: Rect) {
         .wrap(Wrap { trim: true });
         frame.render_widget(detail, detail_area);
     }
+}
+
+/// The IAM Identity Center sign-in window: the code to confirm and where, a spinner while
+/// the service waits for approval.
+fn draw_sign_in(
+    app: &App,
+    frame: &mut Frame,
+    profile: &str,
+    session: &str,
+    prompt: Option<&super::backend::SignInPrompt>,
+) {
+    let area = popup(frame, 76, 10);
+    let spinner = SPINNER[app.spin % SPINNER.len()];
+    let mut lines = vec![Line::from(format!(
+        "{profile} signs in through IAM Identity Center ({session})."
+    ))];
+    match prompt {
+        None => lines.push(Line::from(Span::styled(
+            format!("{spinner} starting the sign-in…"),
+            fg(app, Color::Cyan),
+        ))),
+        Some(p) => {
+            let left = (p.expires_at - app.now).num_seconds();
+            lines.push(Line::from(vec![
+                Span::raw("code: "),
+                Span::styled(
+                    p.user_code.clone(),
+                    fg(app, Color::Yellow).add_modifier(Modifier::BOLD),
+                ),
+            ]));
+            lines.push(Line::from(vec![
+                Span::raw("approve it at: "),
+                Span::styled(
+                    p.url.clone(),
+                    Style::default().add_modifier(Modifier::UNDERLINED),
+                ),
+            ]));
+            lines.push(Line::from(Span::styled(
+                p.browser.clone(),
+                fg(app, Color::DarkGray),
+            )));
+            lines.push(Line::from(Span::styled(
+                format!(
+                    "{spinner} waiting for approval ({} left)",
+                    countdown(Some(left))
+                ),
+                fg(app, Color::Cyan),
+            )));
+        }
+    }
+    let block = Block::bordered()
+        .title(" IAM Identity Center sign-in ")
+        .title_bottom(" Esc cancel ")
+        .border_style(fg(app, Color::Cyan));
+    frame.render_widget(
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
+            .block(block),
+        area,
+    );
 }
 
 /// Label of the selected session's source under the sessions table.

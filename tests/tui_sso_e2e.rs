@@ -1,0 +1,98 @@
+//! IAM Identity Center in the TUI, as a person uses it, in a real terminal (tmux): Enter on
+//! an SSO profile with no sign-in opens the sign-in window with the code and the URL (and
+//! the browser), the stand-in approves, the profile's session appears with its countdown,
+//! the sign-in shows its own time left, and the roles discovery found join the list.
+
+mod common;
+
+use common::sso_standin::{Behaviour, SsoStandin};
+use common::tmux::Tmux;
+use std::os::unix::fs::PermissionsExt;
+use std::time::Duration;
+
+const WAIT: Duration = Duration::from_secs(20);
+
+const CONFIG: &str = "\
+[sso-session corp]
+sso_start_url = https://corp.awsapps.com/start
+sso_region = eu-west-1
+
+[profile dev]
+sso_session = corp
+sso_account_id = 000000000001
+sso_role_name = Dev
+region = eu-west-1
+";
+
+#[test]
+fn enter_on_an_sso_profile_signs_in_then_shows_its_countdown_and_the_discovered_roles() {
+    assert!(Tmux::available(), "tmux is needed: run `bash .ci/setup`");
+    let standin = SsoStandin::start(Behaviour {
+        pending_rounds: 1,
+        ..Behaviour::default().with_accounts(2, &["Dev", "Admin"])
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let home = dir.path().join("home");
+    std::fs::create_dir_all(home.join(".aws")).unwrap();
+    std::fs::write(home.join(".aws/config"), CONFIG).unwrap();
+    // The "browser": records the URL it was asked to open.
+    let opened = dir.path().join("opened");
+    let opener = dir.path().join("opener.sh");
+    std::fs::write(
+        &opener,
+        format!("#!/bin/sh\necho \"$1\" > {}\n", opened.display()),
+    )
+    .unwrap();
+    std::fs::set_permissions(&opener, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let d = |p: &std::path::Path| p.display().to_string();
+    let t = Tmux::start(
+        "sso",
+        140,
+        40,
+        dir.path(),
+        &[
+            ("HOME", &d(&home)),
+            ("USER", "tester"),
+            ("ROLECALL_CACHE_DIR", &d(&dir.path().join("cache"))),
+            ("AWS_ENDPOINT_URL_SSO", &standin.url),
+            ("AWS_ENDPOINT_URL_SSO_OIDC", &standin.url),
+            ("BROWSER", &d(&opener)),
+        ],
+    );
+    t.run(env!("CARGO_BIN_EXE_rolecall"));
+    t.wait_for("Profiles 1/1", WAIT);
+    t.send_keys(&["Enter"]);
+    // The window: the code, the URL to approve it on, a spinner while it waits.
+    let screen = t.wait_for("ABCD-EFGH", WAIT);
+    assert!(screen.contains("IAM Identity Center sign-in"), "{screen}");
+    assert!(screen.contains("/device?user_code=ABCD-EFGH"), "{screen}");
+    // The stand-in approves on the second poll; the profile's session follows.
+    let screen = t.wait_for("Sessions 1", WAIT);
+    assert!(
+        screen.contains("59:") || screen.contains("1h00m"),
+        "no countdown:\n{screen}"
+    );
+    assert!(
+        screen.contains("sso-session corp"),
+        "the sign-in row:\n{screen}"
+    );
+    assert!(
+        std::fs::read_to_string(&opened)
+            .unwrap()
+            .contains("/device?user_code=ABCD-EFGH"),
+        "the browser was not opened on the URL"
+    );
+    // Discovery: account 2's roles and account 1's Admin have no profile; they join the
+    // list, marked as discovered.
+    let screen = t.wait_for("Profiles 4/4", WAIT);
+    assert!(screen.contains("Account-2.Admin"), "{screen}");
+    assert!(screen.contains("sso·new"), "{screen}");
+    // The sign-in went to the AWS CLI's token cache: rolecall sso roles needs no new one.
+    t.send_text("q");
+    t.wait_for_prompt(WAIT);
+    t.run(&format!(
+        "{} sso roles --format json | grep -c account_id",
+        env!("CARGO_BIN_EXE_rolecall")
+    ));
+    t.wait_for("\n4\n", WAIT);
+}
