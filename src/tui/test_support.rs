@@ -190,6 +190,24 @@ impl super::backend::Backend for FakeBackend {
     }
 }
 
+/// The demo's profiles plus one role IAM Identity Center discovery found:
+/// `Payments-Prod.Admin` (account 777777777777, "Payments Prod").
+pub fn demo_graph_with_a_discovered_role() -> Arc<ProfileGraph> {
+    let graph = crate::demo::graph();
+    let mut profiles = graph.profiles().to_vec();
+    profiles.push(crate::profile::Profile::sso_role(
+        "Payments-Prod.Admin".into(),
+        Some("demo"),
+        None,
+        None,
+        "777777777777",
+        "Payments Prod",
+        "Admin",
+        Some("eu-west-2"),
+    ));
+    Arc::new(graph.with_profiles(profiles))
+}
+
 /// A backend's answer carrying `session` and no warnings.
 pub fn assumed(session: Session) -> Assumed {
     Assumed {

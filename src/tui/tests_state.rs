@@ -621,22 +621,8 @@ fn esc_cancels_a_sign_in_and_a_failed_one_is_reported() {
 #[test]
 fn discovered_roles_join_the_list_and_account_names_are_searchable() {
     let mut app = demo_app();
-    let graph = crate::demo::graph();
-    let mut profiles = graph.profiles().to_vec();
-    profiles.push(crate::profile::Profile::sso_role(
-        "Payments-Prod.Admin".into(),
-        Some("demo"),
-        None,
-        None,
-        "777777777777",
-        "Payments Prod",
-        "Admin",
-        Some("eu-west-2"),
-    ));
     let before = app.profiles().len();
-    app.update(Msg::Discovered(std::sync::Arc::new(
-        graph.with_profiles(profiles),
-    )));
+    app.update(Msg::Discovered(demo_graph_with_a_discovered_role()));
     assert_eq!(app.profiles().len(), before + 1);
     assert!(app.status.is_none(), "discovery is swapped in quietly");
     type_str(&mut app, "payments prod");

@@ -535,21 +535,7 @@ fn sign_ins_and_discovered_roles_show_as_such() {
         session: "sso-session demo".into(),
         expires_at: t0() + chrono::Duration::seconds(3 * 3600 + 60),
     }]));
-    let graph = crate::demo::graph();
-    let mut profiles = graph.profiles().to_vec();
-    profiles.push(crate::profile::Profile::sso_role(
-        "Payments-Prod.Admin".into(),
-        Some("demo"),
-        None,
-        None,
-        "777777777777",
-        "Payments Prod",
-        "Admin",
-        Some("eu-west-2"),
-    ));
-    app.update(Msg::Discovered(std::sync::Arc::new(
-        graph.with_profiles(profiles),
-    )));
+    app.update(Msg::Discovered(demo_graph_with_a_discovered_role()));
     let buf = render(&app, 160, 48);
     let screen = text(&buf);
     assert!(screen.contains("sso-session demo"), "{screen}");
