@@ -1,4 +1,5 @@
-//! STS calls (AssumeRole, GetSessionToken) through aws-sdk-sts, with errors a person can act on.
+//! STS calls (AssumeRole, GetSessionToken, GetFederationToken) through aws-sdk-sts, with
+//! errors a person can act on.
 //!
 //! Every call is configured from what the caller resolved for that one call (an
 //! [`StsTarget`]: the region, an endpoint override, FIPS and dual-stack), never from the
@@ -233,6 +234,32 @@ impl Sts {
         out.credentials()
             .map(from_sts)
             .ok_or_else(|| StsError::Other("GetSessionToken returned no credentials".into()))
+    }
+
+    /// GetFederationToken with long-term keys: a federated user session named `name`
+    /// whose permissions are the keys' user's intersected with `policy` (an inline session
+    /// policy; without one the session could do nothing). The AWS console accepts this
+    /// session, where it refuses long-term keys and GetSessionToken's.
+    pub async fn get_federation_token(
+        &self,
+        keys: &Credentials,
+        target: &StsTarget,
+        name: &str,
+        policy: &str,
+        duration_seconds: Option<u32>,
+    ) -> Result<Credentials, StsError> {
+        let out = self
+            .client(keys, target, true)
+            .get_federation_token()
+            .name(name)
+            .policy(policy)
+            .set_duration_seconds(duration_seconds.map(|d| d as i32))
+            .send()
+            .await
+            .map_err(classify)?;
+        out.credentials()
+            .map(from_sts)
+            .ok_or_else(|| StsError::Other("GetFederationToken returned no credentials".into()))
     }
 }
 
