@@ -31,13 +31,12 @@ pub fn render(command: clap::Command, subcommand: Option<&str>) -> Result<Vec<u8
             let full = format!("{}-{}", command.get_name(), sub.get_name());
             // The synopsis reads `rolecall export …`; the page is rolecall-export(1).
             let usage = format!("{} {}", command.get_name(), sub.get_name());
-            sub.clone()
-                .display_name(full)
-                .bin_name(usage)
-                .version(env!("CARGO_PKG_VERSION"))
+            sub.clone().display_name(full).bin_name(usage)
         }
     };
     let mut page = Vec::new();
-    clap_mangen::Man::new(command).render(&mut page)?;
+    clap_mangen::Man::new(command)
+        .source(concat!("rolecall ", env!("CARGO_PKG_VERSION")))
+        .render(&mut page)?;
     Ok(page)
 }
