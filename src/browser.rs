@@ -1,153 +1,141 @@
-//! Opening a URL in the user's browser, the way the platform does it: `BROWSER` first
-//! (a `:`-separated list of commands, `%s` standing for the URL), else `open` on macOS and
-//! `xdg-open` elsewhere. Nothing here waits for the browser: the opener is started and
-//! reaped in the background, so neither the CLI nor the TUI ever blocks on it.
+//! Opening a URL in the person's browser (the SSO sign-in page, the console), without
+//! ever waiting for it.
 //!
-//! The URL becomes a process argument of the opener while it runs (other local users can
-//! read it from the process table then). For a URL that holds a secret, such as a console
-//! sign-in link, that is the same trade-off aws-vault and granted make; callers offer a
-//! `--print` alternative that keeps it off the process table.
+//! `BROWSER` wins when set (a `:`-separated list as xdg-utils and Python read it; `%s` in
+//! an entry is the URL, else the URL is appended). Otherwise `open` on macOS and `xdg-open`
+//! elsewhere, but on Linux only with a display (`DISPLAY` or `WAYLAND_DISPLAY`): over SSH
+//! or in a container there is nothing to open and xdg-open could start a text browser on
+//! the terminal the code is shown on. The opener runs detached (its output discarded, its
+//! exit reaped on a thread), so a slow or missing browser never holds up the sign-in.
+//!
+//! The URL is a command-line argument of the opener while it runs, readable by other local
+//! users from the process table for that moment. For a URL that is a secret (the console's
+//! sign-in link) that is the trade-off aws-vault and granted make too; `rolecall console
+//! --print` keeps it off the process table.
 
-use crate::secret::Secret;
 use std::process::{Command, Stdio};
 
-/// Why no browser was opened. The messages never hold the URL.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum BrowserError {
-    /// No graphical session to open a browser in (SSH, a console, a container).
-    #[error("no display to open a browser on (DISPLAY and WAYLAND_DISPLAY are unset, and BROWSER names no browser)")]
+/// What [`open`] did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Opened {
+    /// The opener was started (its program name).
+    Started(String),
+    /// Nothing to open with: no `BROWSER` and no display.
     NoDisplay,
-    /// None of the openers could be started.
-    #[error("could not start a browser: {0}")]
-    NotStarted(String),
+    /// The opener could not be started.
+    Failed(String),
 }
 
-/// Opens `url` in a browser with the process's environment; returns the command used.
-pub fn open(url: &Secret) -> Result<String, BrowserError> {
-    open_with(url, &|name| std::env::var(name).ok())
+/// Opens `url` in the browser; see the module documentation.
+pub fn open(url: &str) -> Opened {
+    open_with(
+        url,
+        &|name| std::env::var(name).ok(),
+        cfg!(target_os = "macos"),
+    )
 }
 
-/// [`open`] with the environment read through `var` (tests give their own).
-pub fn open_with(
-    url: &Secret,
-    var: &dyn Fn(&str) -> Option<String>,
-) -> Result<String, BrowserError> {
-    let candidates = openers(var)?;
-    let mut failures = Vec::new();
-    for argv in candidates {
-        let args = with_url(&argv[1..], url.expose());
-        match Command::new(&argv[0])
-            .args(&args)
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-        {
-            Ok(mut child) => {
-                // Reaped in the background: a browser started by the opener may run for
-                // hours, and a long-lived TUI must not collect zombies meanwhile.
-                std::thread::spawn(move || child.wait());
-                return Ok(argv[0].clone());
-            }
-            Err(e) => failures.push(format!("{}: {e}", argv[0])),
+/// [`open`] with the variables `var` gives (tests give their own).
+pub fn open_with(url: &str, var: &dyn Fn(&str) -> Option<String>, macos: bool) -> Opened {
+    let Some((program, args)) = opener_command(url, var, macos) else {
+        return Opened::NoDisplay;
+    };
+    let spawned = Command::new(&program)
+        .args(&args)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn();
+    match spawned {
+        Ok(mut child) => {
+            // Reap it whenever it exits; nobody waits for it.
+            std::thread::spawn(move || child.wait());
+            Opened::Started(program)
         }
+        Err(e) => Opened::Failed(format!("cannot run {program}: {e}")),
     }
-    Err(BrowserError::NotStarted(failures.join("; ")))
 }
 
-/// The commands to try, in order, each as program and arguments (without the URL).
-fn openers(var: &dyn Fn(&str) -> Option<String>) -> Result<Vec<Vec<String>>, BrowserError> {
+/// The program and arguments that open `url`, from the variables `var` gives; `None` when
+/// there is nothing to open with.
+pub fn opener_command(
+    url: &str,
+    var: &dyn Fn(&str) -> Option<String>,
+    macos: bool,
+) -> Option<(String, Vec<String>)> {
     let set = |name: &str| var(name).filter(|v| !v.trim().is_empty());
-    let from_browser: Vec<Vec<String>> = set("BROWSER")
-        .map(|list| {
-            list.split(':')
-                .map(|cmd| {
-                    cmd.split_whitespace()
-                        .map(str::to_string)
-                        .collect::<Vec<_>>()
-                })
-                .filter(|argv| !argv.is_empty())
-                .collect()
-        })
-        .unwrap_or_default();
-    if !from_browser.is_empty() {
-        return Ok(from_browser);
+    if let Some(browser) = set("BROWSER") {
+        let entry = browser.split(':').map(str::trim).find(|e| !e.is_empty())?;
+        let mut words = entry.split_whitespace().map(str::to_string);
+        let program = words.next()?;
+        let mut args: Vec<String> = words.collect();
+        if args.iter().any(|a| a.contains("%s")) {
+            for a in &mut args {
+                *a = a.replace("%s", url);
+            }
+        } else {
+            args.push(url.to_string());
+        }
+        return Some((program, args));
     }
-    if cfg!(target_os = "macos") {
-        return Ok(vec![vec!["open".into()]]);
+    if macos {
+        return Some(("open".into(), vec![url.into()]));
     }
     if set("DISPLAY").is_none() && set("WAYLAND_DISPLAY").is_none() {
-        return Err(BrowserError::NoDisplay);
+        return None;
     }
-    Ok(vec![vec!["xdg-open".into()]])
-}
-
-/// The arguments with `%s` replaced by the URL, or the URL appended when none has `%s`.
-fn with_url(args: &[String], url: &str) -> Vec<String> {
-    if args.iter().any(|a| a.contains("%s")) {
-        args.iter().map(|a| a.replace("%s", url)).collect()
-    } else {
-        let mut all = args.to_vec();
-        all.push(url.to_string());
-        all
-    }
+    Some(("xdg-open".into(), vec![url.into()]))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn env(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
-        let owned: Vec<(String, String)> = pairs
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect();
+    fn env(pairs: &'static [(&'static str, &'static str)]) -> impl Fn(&str) -> Option<String> {
         move |name| {
-            owned
+            pairs
                 .iter()
-                .find(|(k, _)| k == name)
-                .map(|(_, v)| v.clone())
+                .find(|(k, _)| *k == name)
+                .map(|(_, v)| v.to_string())
         }
     }
 
-    #[test]
-    fn browser_variable_comes_first() {
-        let list = openers(&env(&[
-            ("BROWSER", "firefox --new-tab:chromium"),
-            ("DISPLAY", ":0"),
-        ]))
-        .unwrap();
-        assert_eq!(
-            list,
-            vec![
-                vec!["firefox".to_string(), "--new-tab".into()],
-                vec!["chromium".into()]
-            ]
-        );
-    }
+    const URL: &str = "https://device.sso.eu-west-1.amazonaws.com/?user_code=ABCD-EFGH";
 
-    #[cfg(not(target_os = "macos"))]
     #[test]
-    fn without_a_display_nothing_is_tried() {
-        assert_eq!(openers(&env(&[])), Err(BrowserError::NoDisplay));
+    fn browser_variable_wins() {
         assert_eq!(
-            openers(&env(&[("WAYLAND_DISPLAY", "wayland-0")])).unwrap(),
-            vec![vec!["xdg-open".to_string()]]
+            opener_command(URL, &env(&[("BROWSER", "firefox --new-tab")]), false),
+            Some(("firefox".into(), vec!["--new-tab".into(), URL.into()]))
+        );
+        assert_eq!(
+            opener_command(URL, &env(&[("BROWSER", ":w3m -o x=%s:lynx")]), false),
+            Some(("w3m".into(), vec!["-o".into(), format!("x={URL}")]))
         );
     }
 
     #[test]
-    fn the_url_goes_where_percent_s_is() {
-        let args = ["--url=%s".to_string(), "-x".into()];
-        assert_eq!(with_url(&args, "U"), ["--url=U", "-x"]);
-        assert_eq!(with_url(&["-n".to_string()], "U"), ["-n", "U"]);
+    fn a_failure_does_not_repeat_the_url() {
+        let secret = "https://signin.example/federation?SigninToken=s3cr3t";
+        let opened = open_with(secret, &env(&[("BROWSER", "/nonexistent/browser")]), false);
+        let Opened::Failed(message) = opened else {
+            panic!("{opened:?}")
+        };
+        assert!(message.contains("/nonexistent/browser"), "{message}");
+        assert!(!message.contains("s3cr3t"), "{message}");
     }
 
     #[test]
-    fn a_missing_browser_is_an_error_without_the_url() {
-        let url = Secret::new("https://example.invalid/?SigninToken=s3cr3t");
-        let err = open_with(&url, &env(&[("BROWSER", "/nonexistent/browser")])).unwrap_err();
-        assert!(matches!(err, BrowserError::NotStarted(_)), "{err}");
-        assert!(!err.to_string().contains("s3cr3t"), "{err}");
+    fn no_display_no_opener_on_linux() {
+        assert_eq!(opener_command(URL, &env(&[]), false), None);
+        assert_eq!(opener_command(URL, &env(&[("DISPLAY", " ")]), false), None);
+        assert_eq!(
+            opener_command(URL, &env(&[("WAYLAND_DISPLAY", "wayland-0")]), false),
+            Some(("xdg-open".into(), vec![URL.into()]))
+        );
+        assert_eq!(
+            opener_command(URL, &env(&[]), true),
+            Some(("open".into(), vec![URL.into()]))
+        );
     }
 }

@@ -1067,3 +1067,44 @@ fn a_discovered_role_with_no_profile_is_usable_by_its_sync_name() {
         "{sessions}"
     );
 }
+
+#[test]
+fn completion_offers_sso_sessions_and_discovered_roles() {
+    let standin = standin(Behaviour::default());
+    let env = env_for(&standin, CONFIG);
+    let complete = |line: &str| -> Vec<String> {
+        let script = format!(
+            "{} completions fish | source; complete -C '{line}'",
+            env!("CARGO_BIN_EXE_rolecall")
+        );
+        let out = env
+            .command("fish")
+            .args(["--no-config", "-c", &script])
+            .output()
+            .expect("fish runs (bash .ci/setup installs it)");
+        assert!(out.stderr.is_empty(), "{out:?}");
+        String::from_utf8(out.stdout)
+            .unwrap()
+            .lines()
+            .map(|l| l.to_string())
+            .collect()
+    };
+    assert_eq!(
+        complete("rolecall sso login --sso-session "),
+        ["corp\thttps://corp.awsapps.com/start"]
+    );
+    assert!(complete("rolecall export Account-2").is_empty());
+    // Once discovery has run (its cache: completion never calls the portal), the roles no
+    // profile configures complete by the names `export` accepts.
+    signed_in(&standin, &env, "TOKEN-COMPLETE");
+    ok(&env.rolecall(&["sso", "roles", "--sso-session", "corp"]));
+    let before = standin.requests_to("/assignment/accounts").len();
+    assert_eq!(
+        complete("rolecall export Account-2"),
+        [
+            "Account-2.Dev\tsso (discovered) Dev in 000000000002",
+            "Account-2.ReadOnly\tsso (discovered) ReadOnly in 000000000002"
+        ]
+    );
+    assert_eq!(standin.requests_to("/assignment/accounts").len(), before);
+}

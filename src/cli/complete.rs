@@ -87,9 +87,11 @@ pub fn invoked_program() -> String {
 }
 
 /// Every profile name of the user's files (`AWS_CONFIG_FILE`, `AWS_SHARED_CREDENTIALS_FILE`
-/// or `~/.aws`), each with a short description for shells that show one.
+/// or `~/.aws`), and the roles IAM Identity Center discovery found (from its cache: no
+/// network), each with a short description for shells that show one.
 pub fn profile_candidates() -> Vec<CompletionCandidate> {
     let graph = ProfileGraph::load(&ConfigPaths::from_env());
+    let graph = crate::sso::with_discovered(&graph, &crate::sso::Sso::from_env()).unwrap_or(graph);
     graph
         .profiles()
         .iter()
@@ -97,18 +99,24 @@ pub fn profile_candidates() -> Vec<CompletionCandidate> {
         .collect()
 }
 
-/// The `[sso-session NAME]` names of the user's config, for `rolecall sso …` arguments.
-///
-/// The hook for SSO session completion: empty until the profile graph exposes its
-/// `[sso-session]` sections; attach it to an argument with
-/// `#[arg(add = ArgValueCandidates::new(cli::complete::sso_session_candidates))]`.
+/// The `[sso-session NAME]` names of the user's config, for `rolecall sso --sso-session`,
+/// each with its start URL.
 pub fn sso_session_candidates() -> Vec<CompletionCandidate> {
-    Vec::new()
+    let graph = ProfileGraph::load(&ConfigPaths::from_env());
+    graph
+        .sso_sessions()
+        .iter()
+        .map(|s| {
+            let help = s.sso_start_url.as_deref().map(|url| url.to_string().into());
+            CompletionCandidate::new(&s.name).help(help)
+        })
+        .collect()
 }
 
 /// `role Admin in 222222222222`, `static`, `sso ReadOnly in 333333333333`.
 fn describe(p: &Profile) -> String {
     let kind = match p.kind.as_str() {
+        _ if p.discovered => "sso (discovered)",
         "source_profile" | "credential_source" => "role",
         other => other,
     };

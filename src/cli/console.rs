@@ -4,6 +4,7 @@
 use super::context::{
     block_on, load_graph, mfa_prompt, open_store, resolve_options, warn, ObtainArgs, ResolverParts,
 };
+use crate::browser::{self, Opened};
 use crate::console::{sign_in, ConsoleRequest};
 use crate::secret::Secret;
 use anyhow::Result;
@@ -32,19 +33,23 @@ pub fn run(demo: bool, profile: &str, args: &ConsoleArgs, obtain: &ObtainArgs) -
     if args.print {
         return print_url(&signed_in.url);
     }
-    match crate::browser::open(&signed_in.url) {
-        Ok(opener) => {
+    let why = match browser::open(signed_in.url.expose()) {
+        Opened::Started(opener) => {
             eprintln!("rolecall: opening the AWS console for '{profile}' ({opener})");
-            Ok(())
+            return Ok(());
         }
-        Err(e) => {
-            warn(&format!(
-                "{e}; the sign-in URL follows instead: keep it to yourself, it signs anyone \
-                 in for 15 minutes"
-            ));
-            print_url(&signed_in.url)
+        Opened::NoDisplay => {
+            "no display to open a browser on (DISPLAY and WAYLAND_DISPLAY are unset, and \
+             BROWSER is not set)"
+                .to_string()
         }
-    }
+        Opened::Failed(reason) => reason,
+    };
+    warn(&format!(
+        "{why}; the sign-in URL follows instead: keep it to yourself, it signs anyone in \
+         for 15 minutes"
+    ));
+    print_url(&signed_in.url)
 }
 
 /// The URL on stdout, and only there.
