@@ -207,9 +207,7 @@ impl Sts {
             call = call.serial_number(serial).token_code(code.as_str());
         }
         let out = call.send().await.map_err(classify)?;
-        out.credentials()
-            .map(from_sts)
-            .ok_or_else(|| StsError::Other("AssumeRole returned no credentials".into()))
+        returned(out.credentials(), "AssumeRole")
     }
 
     /// GetSessionToken with MFA on long-term keys: the MFA-authenticated source session.
@@ -231,9 +229,7 @@ impl Sts {
             .send()
             .await
             .map_err(classify)?;
-        out.credentials()
-            .map(from_sts)
-            .ok_or_else(|| StsError::Other("GetSessionToken returned no credentials".into()))
+        returned(out.credentials(), "GetSessionToken")
     }
 
     /// GetFederationToken with long-term keys: a federated user session named `name`
@@ -257,10 +253,18 @@ impl Sts {
             .send()
             .await
             .map_err(classify)?;
-        out.credentials()
-            .map(from_sts)
-            .ok_or_else(|| StsError::Other("GetFederationToken returned no credentials".into()))
+        returned(out.credentials(), "GetFederationToken")
     }
+}
+
+/// The credentials an STS answer holds; an answer without any is an error.
+fn returned(
+    creds: Option<&aws_sdk_sts::types::Credentials>,
+    action: &str,
+) -> Result<Credentials, StsError> {
+    creds
+        .map(from_sts)
+        .ok_or_else(|| StsError::Other(format!("{action} returned no credentials")))
 }
 
 fn from_sts(c: &aws_sdk_sts::types::Credentials) -> Credentials {

@@ -93,8 +93,13 @@ fn url_query(q: &str) -> HashMap<String, String> {
 }
 
 fn env_for(moto: &Moto, federation: &Stub) -> Env {
+    env_with_sts(&moto.url, federation)
+}
+
+/// STS at `sts_url` (moto, or the scriptable stand-in), the federation endpoint's stand-in.
+fn env_with_sts(sts_url: &str, federation: &Stub) -> Env {
     let mut env = Env::new(CONFIG, &credentials());
-    env.set("AWS_ENDPOINT_URL_STS", &moto.url);
+    env.set("AWS_ENDPOINT_URL_STS", sts_url);
     env.set(
         "ROLECALL_FEDERATION_ENDPOINT",
         &format!("{}/federation", federation.url),
@@ -120,6 +125,13 @@ fn session_of(req: &Request) -> Value {
     let q = query(req);
     assert_eq!(q["Action"], "getSigninToken", "{q:?}");
     serde_json::from_str(&q["Session"]).unwrap()
+}
+
+/// That a Session JSON holds moto's GetFederationToken session (its fixed token), not
+/// long-term keys (which have no token) or GetSessionToken's.
+fn assert_federation_token(session: &Value) {
+    let token = session["sessionToken"].as_str().unwrap_or_default();
+    assert!(token.starts_with("AQoDYXdzEPT"), "{session}");
 }
 
 /// The printed login URL's endpoint and decoded query.
@@ -180,13 +192,7 @@ fn iam_user_keys_go_through_get_federation_token() {
     // moto's GetFederationToken answer, not the long-term keys (which have no token).
     assert_ne!(session["sessionId"], LONG_TERM_KEY);
     assert_ne!(session["sessionKey"], LONG_TERM_SECRET);
-    assert!(
-        session["sessionToken"]
-            .as_str()
-            .unwrap()
-            .starts_with("AQoDYXdzEPT"),
-        "{session}"
-    );
+    assert_federation_token(&session);
     let (_, login) = login_parts(&stdout);
     assert_eq!(
         login["Destination"],
@@ -205,13 +211,7 @@ fn an_mfa_user_signs_in_without_an_mfa_session() {
     let out = env.rolecall(&["console", "mfa-user", "--print"]);
     ok(&out);
     let session = session_of(&the_request(&federation));
-    assert!(
-        session["sessionToken"]
-            .as_str()
-            .unwrap()
-            .starts_with("AQoDYXdzEPT"),
-        "{session}"
-    );
+    assert_federation_token(&session);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("takes no MFA code"), "{stderr}");
 }
@@ -220,12 +220,7 @@ fn an_mfa_user_signs_in_without_an_mfa_session() {
 fn get_federation_token_carries_a_name_a_policy_and_the_duration() {
     let sts = common::sts_standin::StsStandIn::start(&[]);
     let federation = federation_standin();
-    let mut env = Env::new(CONFIG, &credentials());
-    env.set("AWS_ENDPOINT_URL_STS", &sts.url);
-    env.set(
-        "ROLECALL_FEDERATION_ENDPOINT",
-        &format!("{}/federation", federation.url),
-    );
+    let env = env_with_sts(&sts.url, &federation);
     ok(&env.rolecall(&["console", "user", "--print", "--duration", "7200"]));
     let bodies = sts.bodies();
     assert_eq!(bodies.len(), 1, "{bodies:?}");
