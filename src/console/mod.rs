@@ -343,3 +343,168 @@ async fn signin_token(
         endpoint: endpoint.to_string(),
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::profile::{ConfigPaths, ProfileGraph};
+    use crate::resolve::{FixedMfa, MfaMode, Vars};
+    use crate::session::SessionStore;
+    use crate::source::MetadataConfig;
+    use crate::sso::Sso;
+    use crate::sts::Sts;
+    use std::sync::Arc;
+
+    const CONFIG: &str = "\
+[profile ops]
+role_arn = arn:aws:iam::111111111111:role/Ops
+source_profile = base
+
+[profile admin]
+role_arn = arn:aws:iam::222222222222:role/Admin
+source_profile = ops
+
+[profile secure]
+role_arn = arn:aws:iam::333333333333:role/Secure
+source_profile = base
+mfa_serial = arn:aws:iam::123456789012:mfa/tester
+
+[profile gov]
+role_arn = arn:aws-us-gov:iam::444444444444:role/Gov
+source_profile = base
+region = us-gov-west-1
+
+[profile china]
+role_arn = arn:aws-cn:iam::555555555555:role/Reader
+source_profile = base
+";
+    const KEYS: &str = "[base]\naws_access_key_id = AKIAEXAMPLE\naws_secret_access_key = s\n";
+
+    fn plan(name: &str, mode: MfaMode) -> Plan {
+        let graph = ProfileGraph::from_texts(
+            ConfigPaths::in_dir(std::path::Path::new("/nonexistent")),
+            CONFIG,
+            KEYS,
+        );
+        let none = |_: &str| None;
+        let vars = Vars::new(&none);
+        Planner {
+            graph: &graph,
+            vars: &vars,
+            mfa_mode: mode,
+        }
+        .plan(name)
+        .unwrap()
+    }
+
+    #[test]
+    fn session_duration_only_for_a_role_assumed_with_long_term_keys() {
+        assert!(session_duration_allowed(&plan(
+            "ops",
+            MfaMode::SessionToken
+        )));
+        // Role chaining.
+        assert!(!session_duration_allowed(&plan(
+            "admin",
+            MfaMode::SessionToken
+        )));
+        // A role assumed with the cached MFA session, or with the code itself.
+        assert!(!session_duration_allowed(&plan(
+            "secure",
+            MfaMode::SessionToken
+        )));
+        assert!(session_duration_allowed(&plan(
+            "secure",
+            MfaMode::AssumeRole
+        )));
+    }
+
+    #[test]
+    fn long_term_keys_alone_go_through_get_federation_token() {
+        assert!(signs_in_with_long_term_keys(&plan(
+            "base",
+            MfaMode::SessionToken
+        )));
+        assert!(!signs_in_with_long_term_keys(&plan(
+            "ops",
+            MfaMode::SessionToken
+        )));
+    }
+
+    #[test]
+    fn the_partition_follows_the_region_then_the_role() {
+        assert_eq!(
+            partition_of(&plan("gov", MfaMode::SessionToken)),
+            "aws-us-gov"
+        );
+        assert_eq!(partition_of(&plan("ops", MfaMode::SessionToken)), "aws");
+        // No region anywhere: the role's partition.
+        assert_eq!(
+            partition_of(&plan("china", MfaMode::SessionToken)),
+            "aws-cn"
+        );
+    }
+
+    #[test]
+    fn federated_user_names_fit_get_federation_token() {
+        let long = "a".repeat(60);
+        let user = |name: &str| {
+            let name = name.to_string();
+            move |var: &str| (var == "USER").then(|| name.clone())
+        };
+        let graph = ProfileGraph::from_texts(
+            ConfigPaths::in_dir(std::path::Path::new("/nonexistent")),
+            "",
+            "",
+        );
+        let (sts, sso, store) = (Sts::new(), Sso::from_env(), SessionStore::memory());
+        for (given, expected) in [
+            ("jane doe", "jane-doe".to_string()),
+            (long.as_str(), "a".repeat(32)),
+        ] {
+            let lookup = user(given);
+            let vars = Vars::new(&lookup);
+            let resolver = Resolver {
+                graph: &graph,
+                sts: &sts,
+                store: &store,
+                metadata: MetadataConfig::from_env(),
+                vars: &vars,
+                sso: &sso,
+            };
+            assert_eq!(federation_user_name(&resolver), expected);
+        }
+    }
+
+    /// Compiles only if a sign-in can run on one of the TUI's tasks (`Send + 'static` once
+    /// it owns its inputs), as the TUI's assume does.
+    #[allow(dead_code)]
+    fn sign_in_can_move_to_a_task(
+        graph: Arc<ProfileGraph>,
+        store: SessionStore,
+        sts: Sts,
+        sso: Sso,
+    ) {
+        fn task<F: std::future::Future + Send + 'static>(_: F) {}
+        task(async move {
+            let vars = Vars::process();
+            let resolver = Resolver {
+                graph: &graph,
+                sts: &sts,
+                store: &store,
+                metadata: MetadataConfig::from_env(),
+                vars: &vars,
+                sso: &sso,
+            };
+            let request = ConsoleRequest::default();
+            sign_in(
+                &resolver,
+                "p",
+                &FixedMfa(None),
+                &ResolveOptions::default(),
+                &request,
+            )
+            .await
+        });
+    }
+}
