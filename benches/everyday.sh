@@ -23,5 +23,5 @@ hyperfine --warmup 20 --runs 300 -N --export-markdown "$out/everyday-prompt.md" 
   -n "true (process floor)" "true" \
   -n "rolecall prompt" "$bin prompt"
 hyperfine --warmup 3 --runs 30 -N --export-markdown "$out/everyday-$n.md" \
-  -n "Tab: subcommands" "env COMPLETE=fish $bin -- rolecall ex" \
-  -n "Tab: profile names ($n profiles)" "env COMPLETE=fish $bin -- rolecall export team0001"
+  -n "Tab: subcommands" "env ROLECALL_COMPLETE=fish $bin -- rolecall ex" \
+  -n "Tab: profile names ($n profiles)" "env ROLECALL_COMPLETE=fish $bin -- rolecall export team0001"

@@ -194,12 +194,20 @@ fn completion_never_prints_errors_into_the_shell() {
     // A request for a shell rolecall has no completer for: no output at all.
     let out = env
         .command(rolecall())
-        .env("COMPLETE", "tcsh")
+        .env("ROLECALL_COMPLETE", "tcsh")
         .args(["--", "rolecall", "ex"])
         .output()
         .unwrap();
     assert!(!out.status.success());
     assert!(out.stdout.is_empty() && out.stderr.is_empty(), "{out:?}");
+}
+
+#[test]
+fn a_complete_variable_of_another_tool_changes_nothing() {
+    let mut env = Env::new(CONFIG, CREDENTIALS);
+    env.set("COMPLETE", "fish");
+    let out = ok(&env.rolecall(&["list"]));
+    assert!(out.contains("prod-admin"), "{out}");
 }
 
 #[test]

@@ -18,8 +18,10 @@ use clap_complete::engine::CompletionCandidate;
 use clap_complete::env::{CompleteEnv, EnvCompleter};
 use std::ffi::OsString;
 
-/// The variable a registration script sets when it calls `rolecall` for candidates.
-pub const COMPLETE_VAR: &str = "COMPLETE";
+/// The variable a registration script sets when it calls `rolecall` for candidates. Not
+/// clap's default `COMPLETE`: a variable that common in a user's environment would turn
+/// every rolecall command into a completion request.
+pub const COMPLETE_VAR: &str = "ROLECALL_COMPLETE";
 
 /// The shells `rolecall completions` writes a script for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -41,7 +43,7 @@ impl Shell {
     }
 }
 
-/// Answers a completion request and exits when the shell made one (`COMPLETE` is set);
+/// Answers a completion request and exits when the shell made one ([`COMPLETE_VAR`] is set);
 /// returns otherwise. Call it first thing in `main`, before anything is printed.
 pub fn answer_if_asked(command: fn() -> clap::Command) {
     if std::env::var_os(COMPLETE_VAR).is_none_or(|v| v.is_empty() || v == "0") {
