@@ -1108,3 +1108,44 @@ fn completion_offers_sso_sessions_and_discovered_roles() {
     );
     assert_eq!(standin.requests_to("/assignment/accounts").len(), before);
 }
+
+#[test]
+fn an_sso_profile_signs_in_to_the_console_with_its_role_credentials() {
+    let standin = standin(Behaviour::default());
+    let mut env = env_for(&standin, CONFIG);
+    signed_in(&standin, &env, "TOKEN-CONSOLE");
+    let federation = common::Stub::start(|_| {
+        common::Reply::Status(200, r#"{"SigninToken":"console-token"}"#.into())
+    });
+    env.set(
+        "ROLECALL_FEDERATION_ENDPOINT",
+        &format!("{}/federation", federation.url),
+    );
+    let exported: serde_json::Value =
+        serde_json::from_str(&ok(&env.rolecall(&["export", "dev", "--format", "json"]))).unwrap();
+    let out = env.rolecall(&["console", "dev", "--print", "--duration", "7200"]);
+    assert!(ok(&out).contains("SigninToken=console-token"));
+    let request = federation
+        .requests
+        .recv_timeout(Duration::from_secs(10))
+        .expect("the federation endpoint was called");
+    let query = request.path.split_once('?').unwrap().1;
+    let param = |name: &str| {
+        query.split('&').find_map(|pair| {
+            let (k, v) = pair.split_once('=')?;
+            (k == name).then(|| {
+                percent_encoding::percent_decode_str(v)
+                    .decode_utf8()
+                    .unwrap()
+                    .into_owned()
+            })
+        })
+    };
+    let session: serde_json::Value = serde_json::from_str(&param("Session").unwrap()).unwrap();
+    assert_eq!(session["sessionId"], exported["AccessKeyId"]);
+    assert_eq!(session["sessionToken"], exported["SessionToken"]);
+    // IAM Identity Center's role session is not one assumed with long-term keys.
+    assert_eq!(param("SessionDuration"), None);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("not sent"));
+    assert_no_secrets(&[&out]);
+}
