@@ -399,36 +399,20 @@ source_profile = base
 
     #[test]
     fn session_duration_only_for_a_role_assumed_with_long_term_keys() {
-        assert!(session_duration_allowed(&plan(
-            "ops",
-            MfaMode::SessionToken
-        )));
+        let allowed = |name, mode| session_duration_allowed(&plan(name, mode));
+        assert!(allowed("ops", MfaMode::SessionToken));
         // Role chaining.
-        assert!(!session_duration_allowed(&plan(
-            "admin",
-            MfaMode::SessionToken
-        )));
+        assert!(!allowed("admin", MfaMode::SessionToken));
         // A role assumed with the cached MFA session, or with the code itself.
-        assert!(!session_duration_allowed(&plan(
-            "secure",
-            MfaMode::SessionToken
-        )));
-        assert!(session_duration_allowed(&plan(
-            "secure",
-            MfaMode::AssumeRole
-        )));
+        assert!(!allowed("secure", MfaMode::SessionToken));
+        assert!(allowed("secure", MfaMode::AssumeRole));
     }
 
     #[test]
     fn long_term_keys_alone_go_through_get_federation_token() {
-        assert!(signs_in_with_long_term_keys(&plan(
-            "base",
-            MfaMode::SessionToken
-        )));
-        assert!(!signs_in_with_long_term_keys(&plan(
-            "ops",
-            MfaMode::SessionToken
-        )));
+        let federated = |name| signs_in_with_long_term_keys(&plan(name, MfaMode::SessionToken));
+        assert!(federated("base"));
+        assert!(!federated("ops"));
     }
 
     #[test]
