@@ -24,7 +24,7 @@ pub use federation::{Destination, FEDERATION_ENDPOINT_VAR};
 use crate::credentials::Credentials;
 use crate::resolve::plan::partition_of_region;
 use crate::resolve::plan::{BaseSource, SourceSession};
-use crate::resolve::{MfaPrompt, Plan, Planner, ResolveError, ResolveOptions, Resolver};
+use crate::resolve::{MfaPrompt, Plan, Planner, ResolveError, ResolveOptions, Resolver, Vars};
 use crate::secret::Secret;
 use crate::sts::{sanitize_session_name, StsError};
 use std::time::Duration;
@@ -291,7 +291,7 @@ async fn federation_token(
         .get_federation_token(
             keys,
             &target,
-            &federation_user_name(resolver),
+            &federation_user_name(resolver.vars),
             FEDERATION_POLICY,
             duration,
         )
@@ -304,11 +304,10 @@ async fn federation_token(
 
 /// The federated user's name: the local user name (as role session names use it), cut
 /// to GetFederationToken's 32 characters.
-fn federation_user_name(resolver: &Resolver<'_>) -> String {
-    let user = resolver
-        .vars
+fn federation_user_name(vars: &Vars<'_>) -> String {
+    let user = vars
         .get("USER")
-        .or_else(|| resolver.vars.get("USERNAME"))
+        .or_else(|| vars.get("USERNAME"))
         .unwrap_or_default();
     sanitize_session_name(&user).chars().take(32).collect()
 }
@@ -431,32 +430,12 @@ source_profile = base
 
     #[test]
     fn federated_user_names_fit_get_federation_token() {
-        let long = "a".repeat(60);
-        let user = |name: &str| {
-            let name = name.to_string();
-            move |var: &str| (var == "USER").then(|| name.clone())
-        };
-        let graph = ProfileGraph::from_texts(
-            ConfigPaths::in_dir(std::path::Path::new("/nonexistent")),
-            "",
-            "",
-        );
-        let (sts, sso, store) = (Sts::new(), Sso::from_env(), SessionStore::memory());
         for (given, expected) in [
-            ("jane doe", "jane-doe".to_string()),
-            (long.as_str(), "a".repeat(32)),
+            ("jane doe".to_string(), "jane-doe".to_string()),
+            ("a".repeat(60), "a".repeat(32)),
         ] {
-            let lookup = user(given);
-            let vars = Vars::new(&lookup);
-            let resolver = Resolver {
-                graph: &graph,
-                sts: &sts,
-                store: &store,
-                metadata: MetadataConfig::from_env(),
-                vars: &vars,
-                sso: &sso,
-            };
-            assert_eq!(federation_user_name(&resolver), expected);
+            let lookup = move |var: &str| (var == "USER").then(|| given.clone());
+            assert_eq!(federation_user_name(&Vars::new(&lookup)), expected);
         }
     }
 
