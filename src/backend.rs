@@ -235,12 +235,12 @@ impl Backend for CoreBackend {
                 .verification_uri_complete()
                 .unwrap_or(pending.verification_uri())
                 .to_string();
-            let browser = match crate::sso::browser::open(&url) {
-                crate::sso::browser::Opened::Started(program) => format!("opened with {program}"),
-                crate::sso::browser::Opened::NoDisplay => {
+            let browser = match crate::browser::open(&url) {
+                crate::browser::Opened::Started(program) => format!("opened with {program}"),
+                crate::browser::Opened::NoDisplay => {
                     "no display to open a browser on: open the URL yourself".into()
                 }
-                crate::sso::browser::Opened::Failed(why) => {
+                crate::browser::Opened::Failed(why) => {
                     format!("could not open a browser ({why}): open the URL yourself")
                 }
             };

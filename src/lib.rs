@@ -6,7 +6,9 @@
 //! people paste.
 
 pub mod backend;
+pub mod browser;
 pub mod cli;
+pub mod console;
 pub mod credentials;
 pub mod demo;
 pub mod endpoint;

@@ -2,8 +2,10 @@
 //! `tui::`; no command logic lives here. No subcommand opens the TUI.
 
 use anyhow::Result;
-use clap::{Args as ClapArgs, Parser, Subcommand, ValueEnum};
-use rolecall::cli::{self, context::ObtainArgs};
+use clap::{Args as ClapArgs, CommandFactory, Parser, Subcommand, ValueEnum};
+use clap_complete::engine::ArgValueCandidates;
+use rolecall::cli::{self, complete::profile_candidates, context::ObtainArgs};
+use rolecall::console::{federation::is_service_name, ConsoleRequest, Destination};
 use rolecall::output::Format;
 use rolecall::resolve::MfaMode;
 use std::path::PathBuf;
@@ -30,15 +32,16 @@ enum Command {
     Check,
     /// Print a session's credentials in a format to paste or eval.
     Export {
+        #[arg(add = ArgValueCandidates::new(profile_candidates))]
         profile: String,
-        /// sh, fish, powershell, dotenv, json, credential-process, docker, redshift.
-        #[arg(long, short, default_value = "sh")]
-        format: String,
+        #[arg(long, short, value_enum, default_value_t = Format::Sh)]
+        format: Format,
         #[command(flatten)]
         obtain: ObtainFlags,
     },
     /// Run a command with a session's credentials in its environment.
     Exec {
+        #[arg(add = ArgValueCandidates::new(profile_candidates))]
         profile: String,
         /// Run even inside another rolecall session (ROLECALL_PROFILE set).
         #[arg(long)]
@@ -51,6 +54,7 @@ enum Command {
     },
     /// Write a session to a dotenv file (mode 0600; default ./.env).
     EnvFile {
+        #[arg(add = ArgValueCandidates::new(profile_candidates))]
         profile: String,
         path: Option<PathBuf>,
         /// Replace a file rolecall did not write.
@@ -71,12 +75,61 @@ enum Command {
         #[command(subcommand)]
         action: cli::sso::SsoCommand,
     },
+    /// Open the AWS console signed in with a profile's session (or print the URL).
+    Console {
+        #[arg(add = ArgValueCandidates::new(profile_candidates))]
+        profile: String,
+        /// Print the sign-in URL (a secret: it signs anyone in for 15 minutes) instead of
+        /// opening a browser.
+        #[arg(long)]
+        print: bool,
+        /// Open this service's page (ec2, s3, cloudformation…) in the profile's region.
+        #[arg(long, value_parser = service_name, conflicts_with = "destination")]
+        service: Option<String>,
+        /// Open this console URL.
+        #[arg(long)]
+        destination: Option<String>,
+        /// How long the console session lasts, in seconds: 900 to 43200 for a role
+        /// session assumed with long-term keys, up to 129600 for long-term keys alone.
+        #[arg(long, value_parser = clap::value_parser!(u32).range(900..=129600))]
+        duration: Option<u32>,
+        #[command(flatten)]
+        obtain: ObtainFlags,
+    },
+    /// Print the script that sets up completion in a shell (`source <(rolecall completions bash)`).
+    Completions {
+        #[arg(value_enum)]
+        shell: cli::complete::Shell,
+    },
+    /// Print the manual page (roff): `rolecall man | man -l -`.
+    Man {
+        /// A subcommand's page instead (rolecall-export(1) …).
+        subcommand: Option<String>,
+    },
+    /// Print the shell's rolecall session and its time left, for a shell prompt.
+    Prompt {
+        /// What to print: `{profile}` and `{left}` are replaced.
+        #[arg(long, default_value = cli::prompt::DEFAULT_TEMPLATE)]
+        format: String,
+    },
 }
 
 #[derive(Subcommand)]
 enum SessionsAction {
     /// Forget cached sessions: one profile's, or all.
-    Clear { profile: Option<String> },
+    Clear {
+        #[arg(add = ArgValueCandidates::new(profile_candidates))]
+        profile: Option<String>,
+    },
+}
+
+/// `--service`: a console path segment, nothing that could reshape the URL.
+fn service_name(value: &str) -> Result<String, String> {
+    if is_service_name(value) {
+        Ok(value.to_string())
+    } else {
+        Err("a service name is lower-case letters, digits and '-' (ec2, s3, cloudformation)".into())
+    }
 }
 
 #[derive(ClapArgs)]
@@ -114,6 +167,7 @@ enum ListFormat {
 }
 
 fn main() -> ExitCode {
+    cli::complete::answer_if_asked(Args::command);
     match run(Args::parse()) {
         Ok(code) => code,
         Err(e) => {
@@ -144,10 +198,7 @@ fn run(args: Args) -> Result<ExitCode> {
             profile,
             format,
             obtain,
-        }) => {
-            let format: Format = format.parse().map_err(anyhow::Error::msg)?;
-            cli::export::run(demo, &profile, format, &obtain.into())?
-        }
+        }) => cli::export::run(demo, &profile, format, &obtain.into())?,
         Some(Command::Exec {
             profile,
             nested,
@@ -171,6 +222,38 @@ fn run(args: Args) -> Result<ExitCode> {
             None => cli::sessions::list(demo, format == ListFormat::Json)?,
         },
         Some(Command::Sso { action }) => cli::sso::run(demo, action)?,
+        Some(Command::Console {
+            profile,
+            print,
+            service,
+            destination,
+            duration,
+            obtain,
+        }) => {
+            let destination = match (service, destination) {
+                (Some(service), _) => Destination::Service(service),
+                (None, Some(url)) => Destination::Url(url),
+                (None, None) => Destination::Home,
+            };
+            let args = cli::console::ConsoleArgs {
+                print,
+                request: ConsoleRequest {
+                    destination,
+                    duration_seconds: duration,
+                },
+            };
+            cli::console::run(demo, &profile, &args, &obtain.into())?
+        }
+        Some(Command::Completions { shell }) => {
+            let script = cli::complete::registration(
+                shell,
+                &Args::command(),
+                &cli::complete::invoked_program(),
+            );
+            std::io::Write::write_all(&mut std::io::stdout(), script.as_bytes())?
+        }
+        Some(Command::Man { subcommand }) => cli::man::run(Args::command(), subcommand.as_deref())?,
+        Some(Command::Prompt { format }) => cli::prompt::run(&format)?,
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -1,4 +1,5 @@
-//! STS calls (AssumeRole, GetSessionToken) through aws-sdk-sts, with errors a person can act on.
+//! STS calls (AssumeRole, GetSessionToken, GetFederationToken) through aws-sdk-sts, with
+//! errors a person can act on.
 //!
 //! Every call is configured from what the caller resolved for that one call (an
 //! [`StsTarget`]: the region, an endpoint override, FIPS and dual-stack), never from the
@@ -206,9 +207,7 @@ impl Sts {
             call = call.serial_number(serial).token_code(code.as_str());
         }
         let out = call.send().await.map_err(classify)?;
-        out.credentials()
-            .map(from_sts)
-            .ok_or_else(|| StsError::Other("AssumeRole returned no credentials".into()))
+        returned(out.credentials(), "AssumeRole")
     }
 
     /// GetSessionToken with MFA on long-term keys: the MFA-authenticated source session.
@@ -230,10 +229,42 @@ impl Sts {
             .send()
             .await
             .map_err(classify)?;
-        out.credentials()
-            .map(from_sts)
-            .ok_or_else(|| StsError::Other("GetSessionToken returned no credentials".into()))
+        returned(out.credentials(), "GetSessionToken")
     }
+
+    /// GetFederationToken with long-term keys: a federated user session named `name`
+    /// whose permissions are the keys' user's intersected with `policy` (an inline session
+    /// policy; without one the session could do nothing). The AWS console accepts this
+    /// session, where it refuses long-term keys and GetSessionToken's.
+    pub async fn get_federation_token(
+        &self,
+        keys: &Credentials,
+        target: &StsTarget,
+        name: &str,
+        policy: &str,
+        duration_seconds: Option<u32>,
+    ) -> Result<Credentials, StsError> {
+        let out = self
+            .client(keys, target, true)
+            .get_federation_token()
+            .name(name)
+            .policy(policy)
+            .set_duration_seconds(duration_seconds.map(|d| d as i32))
+            .send()
+            .await
+            .map_err(classify)?;
+        returned(out.credentials(), "GetFederationToken")
+    }
+}
+
+/// The credentials an STS answer holds; an answer without any is an error.
+fn returned(
+    creds: Option<&aws_sdk_sts::types::Credentials>,
+    action: &str,
+) -> Result<Credentials, StsError> {
+    creds
+        .map(from_sts)
+        .ok_or_else(|| StsError::Other(format!("{action} returned no credentials")))
 }
 
 fn from_sts(c: &aws_sdk_sts::types::Credentials) -> Credentials {

@@ -1067,3 +1067,85 @@ fn a_discovered_role_with_no_profile_is_usable_by_its_sync_name() {
         "{sessions}"
     );
 }
+
+#[test]
+fn completion_offers_sso_sessions_and_discovered_roles() {
+    let standin = standin(Behaviour::default());
+    let env = env_for(&standin, CONFIG);
+    let complete = |line: &str| -> Vec<String> {
+        let script = format!(
+            "{} completions fish | source; complete -C '{line}'",
+            env!("CARGO_BIN_EXE_rolecall")
+        );
+        let out = env
+            .command("fish")
+            .args(["--no-config", "-c", &script])
+            .output()
+            .expect("fish runs (bash .ci/setup installs it)");
+        assert!(out.stderr.is_empty(), "{out:?}");
+        String::from_utf8(out.stdout)
+            .unwrap()
+            .lines()
+            .map(|l| l.to_string())
+            .collect()
+    };
+    assert_eq!(
+        complete("rolecall sso login --sso-session "),
+        ["corp\thttps://corp.awsapps.com/start"]
+    );
+    assert!(complete("rolecall export Account-2").is_empty());
+    // Once discovery has run (its cache: completion never calls the portal), the roles no
+    // profile configures complete by the names `export` accepts.
+    signed_in(&standin, &env, "TOKEN-COMPLETE");
+    ok(&env.rolecall(&["sso", "roles", "--sso-session", "corp"]));
+    let before = standin.requests_to("/assignment/accounts").len();
+    assert_eq!(
+        complete("rolecall export Account-2"),
+        [
+            "Account-2.Dev\tsso (discovered) Dev in 000000000002",
+            "Account-2.ReadOnly\tsso (discovered) ReadOnly in 000000000002"
+        ]
+    );
+    assert_eq!(standin.requests_to("/assignment/accounts").len(), before);
+}
+
+#[test]
+fn an_sso_profile_signs_in_to_the_console_with_its_role_credentials() {
+    let standin = standin(Behaviour::default());
+    let mut env = env_for(&standin, CONFIG);
+    signed_in(&standin, &env, "TOKEN-CONSOLE");
+    let federation = common::Stub::start(|_| {
+        common::Reply::Status(200, r#"{"SigninToken":"console-token"}"#.into())
+    });
+    env.set(
+        "ROLECALL_FEDERATION_ENDPOINT",
+        &format!("{}/federation", federation.url),
+    );
+    let exported: serde_json::Value =
+        serde_json::from_str(&ok(&env.rolecall(&["export", "dev", "--format", "json"]))).unwrap();
+    let out = env.rolecall(&["console", "dev", "--print", "--duration", "7200"]);
+    assert!(ok(&out).contains("SigninToken=console-token"));
+    let request = federation
+        .requests
+        .recv_timeout(Duration::from_secs(10))
+        .expect("the federation endpoint was called");
+    let query = request.path.split_once('?').unwrap().1;
+    let param = |name: &str| {
+        query.split('&').find_map(|pair| {
+            let (k, v) = pair.split_once('=')?;
+            (k == name).then(|| {
+                percent_encoding::percent_decode_str(v)
+                    .decode_utf8()
+                    .unwrap()
+                    .into_owned()
+            })
+        })
+    };
+    let session: serde_json::Value = serde_json::from_str(&param("Session").unwrap()).unwrap();
+    assert_eq!(session["sessionId"], exported["AccessKeyId"]);
+    assert_eq!(session["sessionToken"], exported["SessionToken"]);
+    // IAM Identity Center's role session is not one assumed with long-term keys.
+    assert_eq!(param("SessionDuration"), None);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("not sent"));
+    assert_no_secrets(&[&out]);
+}

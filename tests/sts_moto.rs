@@ -299,5 +299,11 @@ fn every_export_format_carries_the_session() {
     .unwrap();
     assert_eq!(cp["Version"], 1);
     let err = failed(&env.rolecall(&["export", "ops", "--format", "yaml"]));
-    assert!(err.contains("yaml"), "{err}");
+    assert!(err.contains("invalid value 'yaml'"), "{err}");
+    assert!(
+        err.contains(
+            "[possible values: sh, fish, powershell, dotenv, json, credential-process, docker, redshift]"
+        ),
+        "{err}"
+    );
 }

@@ -97,48 +97,81 @@ pub async fn obtain(
     profile: &str,
     args: &ObtainArgs,
 ) -> Result<Session> {
-    // Loaded on the first STS call: a cached session needs none.
-    let sts = Sts::new();
-    let sso = Sso::from_env();
-    let vars = Vars::process();
-    // A name no file defines may be a role IAM Identity Center discovery found (its cache:
-    // no network), named as `rolecall sso sync` would name its profile.
-    let discovered;
-    let graph = match graph.get(profile) {
-        Some(_) => graph,
-        None => match crate::sso::with_discovered(graph, &sso) {
-            Some(with) => {
-                discovered = with;
-                &discovered
-            }
-            None => graph,
-        },
-    };
-    let resolver = Resolver {
-        graph,
-        sts: &sts,
-        store,
-        metadata: MetadataConfig::from_env(),
-        vars: &vars,
-        sso: &sso,
-    };
-    let options = ResolveOptions {
-        force_refresh: args.refresh,
-        // `--refresh` means everything afresh, the MFA session included.
-        renew_mfa: args.refresh,
-        mfa_mode: args.mfa_mode,
-    };
-    let obtained = match &args.mfa_code {
-        Some(code) => {
-            let code = MfaCode::parse(code).map_err(anyhow::Error::msg)?;
-            resolver
-                .obtain(profile, &FixedMfa(Some(code)), &options)
-                .await?
-        }
-        None => resolver.obtain(profile, &TerminalMfa, &options).await?,
-    };
+    let parts = ResolverParts::for_profile(graph, profile);
+    let resolver = parts.resolver(graph, store);
+    let mfa = mfa_prompt(args)?;
+    let obtained = resolver
+        .obtain(profile, &*mfa, &resolve_options(args))
+        .await?;
     for warning in &obtained.warnings {
         warn(warning);
     }
     Ok(obtained.session)
+}
+
+/// What a command's [`Resolver`] borrows besides the graph and the store: STS, IAM
+/// Identity Center, the process's environment, and the graph with discovered roles when
+/// the profile asked for is one of those.
+pub struct ResolverParts {
+    // Loaded on the first STS call: a cached session needs none.
+    sts: Sts,
+    sso: Sso,
+    vars: Vars<'static>,
+    discovered: Option<ProfileGraph>,
+}
+
+impl ResolverParts {
+    /// The parts for resolving `profile` over `graph`.
+    pub fn for_profile(graph: &ProfileGraph, profile: &str) -> Self {
+        let sso = Sso::from_env();
+        // A name no file defines may be a role IAM Identity Center discovery found (its
+        // cache: no network), named as `rolecall sso sync` would name its profile.
+        let discovered = match graph.get(profile) {
+            Some(_) => None,
+            None => crate::sso::with_discovered(graph, &sso),
+        };
+        ResolverParts {
+            sts: Sts::new(),
+            sso,
+            vars: Vars::process(),
+            discovered,
+        }
+    }
+
+    /// The resolver every command uses.
+    pub fn resolver<'a>(
+        &'a self,
+        graph: &'a ProfileGraph,
+        store: &'a SessionStore,
+    ) -> Resolver<'a> {
+        Resolver {
+            graph: self.discovered.as_ref().unwrap_or(graph),
+            sts: &self.sts,
+            store,
+            metadata: MetadataConfig::from_env(),
+            vars: &self.vars,
+            sso: &self.sso,
+        }
+    }
+}
+
+/// Where MFA codes come from: `--mfa-code` (checked here), else the terminal.
+pub fn mfa_prompt(args: &ObtainArgs) -> Result<Box<dyn MfaPrompt>> {
+    Ok(match &args.mfa_code {
+        Some(code) => {
+            let code = MfaCode::parse(code).map_err(anyhow::Error::msg)?;
+            Box::new(FixedMfa(Some(code)))
+        }
+        None => Box::new(TerminalMfa),
+    })
+}
+
+/// The resolution options the flags ask for.
+pub fn resolve_options(args: &ObtainArgs) -> ResolveOptions {
+    ResolveOptions {
+        force_refresh: args.refresh,
+        // `--refresh` means everything afresh, the MFA session included.
+        renew_mfa: args.refresh,
+        mfa_mode: args.mfa_mode,
+    }
 }

@@ -1,14 +1,16 @@
 //! `rolecall sso login|logout|roles|sync`: IAM Identity Center from the command line, a thin
 //! layer over [`crate::sso`].
 
+use super::complete::{profile_candidates, sso_session_candidates};
 use super::context::{block_on, load_graph, open_store, warn};
+use crate::browser::{self, Opened};
 use crate::profile::ProfileGraph;
-use crate::sso::browser::{self, Opened};
 use crate::sso::sync::{self, NameTemplate, DEFAULT_TEMPLATE};
 use crate::sso::{self as sso_lib, pair_with_profiles, DiscoveredRole, Sso, SsoSessionConfig};
 use anyhow::{bail, Result};
 use chrono::{DateTime, Local, Utc};
 use clap::{Args, Subcommand, ValueEnum};
+use clap_complete::engine::ArgValueCandidates;
 use std::io::Write;
 
 /// The `sso` subcommands.
@@ -61,10 +63,10 @@ pub enum SsoCommand {
 #[derive(Args, Debug, Default)]
 pub struct Target {
     /// The [sso-session NAME] to use.
-    #[arg(long, conflicts_with = "profile")]
+    #[arg(long, conflicts_with = "profile", add = ArgValueCandidates::new(sso_session_candidates))]
     sso_session: Option<String>,
     /// Use the SSO session of this profile (also a legacy profile with sso_start_url).
-    #[arg(long)]
+    #[arg(long, add = ArgValueCandidates::new(profile_candidates))]
     profile: Option<String>,
 }
 

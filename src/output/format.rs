@@ -1,5 +1,6 @@
 //! The names of the output formats, as the CLI accepts them.
 
+use clap::builder::PossibleValue;
 use std::fmt;
 use std::str::FromStr;
 
@@ -49,6 +50,32 @@ impl Format {
             Format::Docker => "docker",
             Format::Redshift => "redshift",
         }
+    }
+
+    /// One line on what the format is for (help text and completion descriptions).
+    pub fn summary(self) -> &'static str {
+        match self {
+            Format::Sh => "export lines for bash and zsh: eval \"$(rolecall export p)\"",
+            Format::Fish => "set -gx lines for fish: rolecall export p -f fish | source",
+            Format::PowerShell => "$Env: lines for PowerShell: … | Invoke-Expression",
+            Format::Dotenv => "KEY=value lines of a .env file",
+            Format::Json => "the credentials as JSON (AccessKeyId, SecretAccessKey, …)",
+            Format::CredentialProcess => "the JSON a credential_process prints (Version 1)",
+            Format::Docker => "-e KEY=value arguments for docker run",
+            Format::Redshift => "the CREDENTIALS string of Redshift COPY and UNLOAD",
+        }
+    }
+}
+
+/// clap reads `--format` through this, so a wrong name is answered with the valid ones
+/// (and completion scripts offer them) from the same names as [`Format::name`].
+impl clap::ValueEnum for Format {
+    fn value_variants<'a>() -> &'a [Self] {
+        &Format::ALL
+    }
+
+    fn to_possible_value(&self) -> Option<PossibleValue> {
+        Some(PossibleValue::new(self.name()).help(self.summary()))
     }
 }
 
@@ -106,6 +133,15 @@ mod tests {
             "unknown output format \"bash\"; valid formats are: sh, fish, powershell, dotenv, \
              json, credential-process, docker, redshift"
         );
+    }
+
+    #[test]
+    fn clap_accepts_exactly_the_names() {
+        use clap::ValueEnum;
+        for f in Format::ALL {
+            assert_eq!(<Format as ValueEnum>::from_str(f.name(), false), Ok(f));
+        }
+        assert!(<Format as ValueEnum>::from_str("yaml", false).is_err());
     }
 
     #[test]

@@ -24,6 +24,10 @@ pub const OVERRIDING_VARS: [&str; 2] = ["AWS_PROFILE", "AWS_DEFAULT_PROFILE"];
 /// The variable naming the profile of the session a shell runs in.
 pub const PROFILE_VAR: &str = "ROLECALL_PROFILE";
 
+/// Set to `1` in a shell whose credentials a local rolecall endpoint serves and refreshes
+/// (so it has no `AWS_CREDENTIAL_EXPIRATION`); `rolecall prompt` shows `served` then.
+pub const SERVED_VAR: &str = "ROLECALL_SERVED";
+
 /// The variables a session sets, in a stable order: keys, token (also as the old
 /// `AWS_SECURITY_TOKEN`), expiration (RFC 3339), region when known, and `ROLECALL_PROFILE`.
 pub fn session_env(

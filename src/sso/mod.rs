@@ -10,7 +10,6 @@
 //! calls [`Sso::discover`] (or [`Sso::cached_discovery`] when it must not touch the network)
 //! and [`pair_with_profiles`].
 
-pub mod browser;
 mod cache;
 mod config;
 mod discovery;

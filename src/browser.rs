@@ -1,4 +1,5 @@
-//! Opening the sign-in page in the person's browser, without ever waiting for it.
+//! Opening a URL in the person's browser (the SSO sign-in page, the console), without
+//! ever waiting for it.
 //!
 //! `BROWSER` wins when set (a `:`-separated list as xdg-utils and Python read it; `%s` in
 //! an entry is the URL, else the URL is appended). Otherwise `open` on macOS and `xdg-open`
@@ -6,6 +7,11 @@
 //! or in a container there is nothing to open and xdg-open could start a text browser on
 //! the terminal the code is shown on. The opener runs detached (its output discarded, its
 //! exit reaped on a thread), so a slow or missing browser never holds up the sign-in.
+//!
+//! The URL is a command-line argument of the opener while it runs, readable by other local
+//! users from the process table for that moment. For a URL that is a secret (the console's
+//! sign-in link) that is the trade-off aws-vault and granted make too; `rolecall console
+//! --print` keeps it off the process table.
 
 use std::process::{Command, Stdio};
 
@@ -22,11 +28,16 @@ pub enum Opened {
 
 /// Opens `url` in the browser; see the module documentation.
 pub fn open(url: &str) -> Opened {
-    let Some((program, args)) = opener_command(
+    open_with(
         url,
         &|name| std::env::var(name).ok(),
         cfg!(target_os = "macos"),
-    ) else {
+    )
+}
+
+/// [`open`] with the variables `var` gives (tests give their own).
+pub fn open_with(url: &str, var: &dyn Fn(&str) -> Option<String>, macos: bool) -> Opened {
+    let Some((program, args)) = opener_command(url, var, macos) else {
         return Opened::NoDisplay;
     };
     let spawned = Command::new(&program)
@@ -101,6 +112,17 @@ mod tests {
             opener_command(URL, &env(&[("BROWSER", ":w3m -o x=%s:lynx")]), false),
             Some(("w3m".into(), vec!["-o".into(), format!("x={URL}")]))
         );
+    }
+
+    #[test]
+    fn a_failure_does_not_repeat_the_url() {
+        let secret = "https://signin.example/federation?SigninToken=s3cr3t";
+        let opened = open_with(secret, &env(&[("BROWSER", "/nonexistent/browser")]), false);
+        let Opened::Failed(message) = opened else {
+            panic!("{opened:?}")
+        };
+        assert!(message.contains("/nonexistent/browser"), "{message}");
+        assert!(!message.contains("s3cr3t"), "{message}");
     }
 
     #[test]

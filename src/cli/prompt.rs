@@ -1,0 +1,170 @@
+//! `rolecall prompt`: the shell's rolecall session and its time left, for a shell prompt.
+//!
+//! A prompt runs this before every command line, so it reads the environment and nothing
+//! else: no profile file, no session store, no network. What it can know from there is
+//! what a session handed to the shell (see [`crate::session::env`]): the profile's name,
+//! the credentials' expiration, and whether a local endpoint serves them instead.
+
+use crate::session::env::{PROFILE_VAR, SERVED_VAR};
+use chrono::{DateTime, Utc};
+use std::io::Write;
+
+/// The template `rolecall prompt` prints by default.
+pub const DEFAULT_TEMPLATE: &str = "{profile} {left}";
+
+/// What the prompt shows of the session a shell runs in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PromptSession {
+    pub profile: String,
+    pub left: Left,
+}
+
+/// The session's time left as a prompt shows it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Left {
+    /// Seconds until `AWS_CREDENTIAL_EXPIRATION` (positive).
+    Seconds(i64),
+    /// The expiration has passed: commands will fail until the session is renewed.
+    Expired,
+    /// A local credential endpoint serves the session and refreshes it (no fixed end).
+    Served,
+    /// Long-term keys, or an expiration that cannot be read: nothing to count down.
+    Unknown,
+}
+
+impl Left {
+    /// `42m`, `1h05m`, `59s`, `expired`, `served`, or empty.
+    pub fn text(self) -> String {
+        match self {
+            Left::Seconds(s) if s >= 3600 => format!("{}h{:02}m", s / 3600, (s % 3600) / 60),
+            Left::Seconds(s) if s >= 60 => format!("{}m", s / 60),
+            Left::Seconds(s) => format!("{s}s"),
+            Left::Expired => "expired".into(),
+            Left::Served => "served".into(),
+            Left::Unknown => String::new(),
+        }
+    }
+}
+
+/// The session described by the variables `var` returns, at `now`; `None` outside one.
+pub fn read_session(
+    var: impl Fn(&str) -> Option<String>,
+    now: DateTime<Utc>,
+) -> Option<PromptSession> {
+    let set = |name: &str| var(name).filter(|v| !v.trim().is_empty());
+    let profile = set(PROFILE_VAR)?;
+    let expiration =
+        set("AWS_CREDENTIAL_EXPIRATION").and_then(|e| DateTime::parse_from_rfc3339(e.trim()).ok());
+    let left = match expiration {
+        Some(e) => match (e.with_timezone(&Utc) - now).num_seconds() {
+            s if s > 0 => Left::Seconds(s),
+            _ => Left::Expired,
+        },
+        None if set(SERVED_VAR).is_some_and(|v| v.trim() == "1") => Left::Served,
+        None => Left::Unknown,
+    };
+    Some(PromptSession { profile, left })
+}
+
+/// `template` with `{profile}` and `{left}` filled in, trailing spaces trimmed (an empty
+/// `{left}` leaves none).
+pub fn render(template: &str, session: &PromptSession) -> String {
+    template
+        .replace("{profile}", &session.profile)
+        .replace("{left}", &session.left.text())
+        .trim_end()
+        .to_string()
+}
+
+/// Prints the prompt text for the process's environment, or nothing outside a session.
+pub fn run(template: &str) -> anyhow::Result<()> {
+    let Some(session) = read_session(|name| std::env::var(name).ok(), Utc::now()) else {
+        return Ok(());
+    };
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "{}", render(template, &session))?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn vars(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
+        let owned: Vec<(String, String)> = pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        move |name| {
+            owned
+                .iter()
+                .find(|(k, _)| k == name)
+                .map(|(_, v)| v.clone())
+        }
+    }
+
+    fn now() -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339("2026-01-01T12:00:00Z")
+            .unwrap()
+            .with_timezone(&Utc)
+    }
+
+    #[test]
+    fn outside_a_session_there_is_nothing() {
+        assert_eq!(read_session(vars(&[]), now()), None);
+        assert_eq!(
+            read_session(vars(&[("ROLECALL_PROFILE", " ")]), now()),
+            None
+        );
+    }
+
+    #[test]
+    fn time_left_counts_down_to_expired() {
+        let at = |exp: &str| {
+            let pairs = [
+                ("ROLECALL_PROFILE", "prod-admin"),
+                ("AWS_CREDENTIAL_EXPIRATION", exp),
+            ];
+            let s = read_session(vars(&pairs), now()).unwrap();
+            render(DEFAULT_TEMPLATE, &s)
+        };
+        assert_eq!(at("2026-01-01T12:42:30Z"), "prod-admin 42m");
+        assert_eq!(at("2026-01-01T13:05:00Z"), "prod-admin 1h05m");
+        assert_eq!(at("2026-01-01T12:00:59Z"), "prod-admin 59s");
+        assert_eq!(at("2026-01-01T12:00:00Z"), "prod-admin expired");
+        assert_eq!(at("2026-01-01T11:00:00Z"), "prod-admin expired");
+        // Another offset is the same instant.
+        assert_eq!(at("2026-01-01T14:42:30+02:00"), "prod-admin 42m");
+    }
+
+    #[test]
+    fn served_and_long_term_sessions() {
+        let served = read_session(
+            vars(&[("ROLECALL_PROFILE", "ops"), ("ROLECALL_SERVED", "1")]),
+            now(),
+        )
+        .unwrap();
+        assert_eq!(render(DEFAULT_TEMPLATE, &served), "ops served");
+        let keys = read_session(vars(&[("ROLECALL_PROFILE", "ops")]), now()).unwrap();
+        assert_eq!(render(DEFAULT_TEMPLATE, &keys), "ops");
+        let garbled = read_session(
+            vars(&[
+                ("ROLECALL_PROFILE", "ops"),
+                ("AWS_CREDENTIAL_EXPIRATION", "soon"),
+            ]),
+            now(),
+        )
+        .unwrap();
+        assert_eq!(garbled.left, Left::Unknown);
+    }
+
+    #[test]
+    fn templates_place_the_parts() {
+        let s = PromptSession {
+            profile: "dev".into(),
+            left: Left::Seconds(600),
+        };
+        assert_eq!(render("aws:{profile}({left})", &s), "aws:dev(10m)");
+        assert_eq!(render("{profile}", &s), "dev");
+    }
+}
