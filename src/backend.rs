@@ -295,6 +295,40 @@ impl Backend for CoreBackend {
         })
     }
 
+    fn console(&self, profile: String) -> BoxFuture<'static, Result<String, String>> {
+        let this = self.clone();
+        Box::pin(async move {
+            let graph = this.current_graph();
+            let vars = Vars::process();
+            let resolver = this.resolver(&graph, &vars);
+            let signed_in = crate::console::sign_in(
+                &resolver,
+                &profile,
+                &FixedMfa(None),
+                &ResolveOptions::default(),
+                &crate::console::ConsoleRequest::default(),
+            )
+            .await
+            .map_err(|e| e.to_string())?;
+            let print = format!("`rolecall console {profile} --print` prints the URL");
+            let mut told = match crate::browser::open(signed_in.url.expose()) {
+                crate::browser::Opened::Started(program) => {
+                    format!("opened the AWS console for {profile} with {program}")
+                }
+                crate::browser::Opened::NoDisplay => {
+                    return Err(format!("no display to open a browser on; {print}"))
+                }
+                crate::browser::Opened::Failed(why) => {
+                    return Err(format!("could not open a browser ({why}); {print}"))
+                }
+            };
+            for note in &signed_in.notes {
+                told.push_str(&format!("; {note}"));
+            }
+            Ok(told)
+        })
+    }
+
     /// Loads the STS configuration and the profile graph the first assume will need.
     fn prepare(&self) -> BoxFuture<'static, ()> {
         let this = self.clone();

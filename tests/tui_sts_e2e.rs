@@ -6,7 +6,7 @@
 mod common;
 
 use common::tmux::Tmux;
-use common::{root, Moto};
+use common::{root, Moto, Reply, Stub};
 use std::os::unix::fs::PermissionsExt;
 use std::time::Duration;
 
@@ -20,6 +20,17 @@ fn assume_with_mfa_then_dotenv_and_subshell() {
     let d = |p: &str| dir.path().join(p).display().to_string();
     std::fs::create_dir_all(dir.path().join("home")).unwrap();
     let path = format!("{}:/usr/bin:/bin", root().join(".venv/bin").display());
+    // The console's federation endpoint, and a "browser" that records the URL it is given.
+    let federation =
+        Stub::start(|_| Reply::Status(200, r#"{"SigninToken":"TUI-SIGNIN-TOKEN-1"}"#.into()));
+    let opened = dir.path().join("opened");
+    let opener = dir.path().join("opener.sh");
+    std::fs::write(
+        &opener,
+        format!("#!/bin/sh\necho \"$1\" > {}\n", opened.display()),
+    )
+    .unwrap();
+    std::fs::set_permissions(&opener, std::fs::Permissions::from_mode(0o755)).unwrap();
     let t = Tmux::start(
         "sts",
         120,
@@ -32,6 +43,11 @@ fn assume_with_mfa_then_dotenv_and_subshell() {
             ("USER", "tester"),
             ("ROLECALL_CACHE_DIR", &d("cache")),
             ("AWS_ENDPOINT_URL_STS", &moto.url),
+            (
+                "ROLECALL_FEDERATION_ENDPOINT",
+                &format!("{}/federation", federation.url),
+            ),
+            ("BROWSER", &opener.display().to_string()),
         ],
     );
     // Programs may fill tmux's paste buffer with OSC 52 (the export window's `y`).
@@ -97,6 +113,19 @@ fn assume_with_mfa_then_dotenv_and_subshell() {
     let screen = t.capture();
     assert!(!screen.contains(&key_line[30..]), "the secret is on screen");
     t.send_keys(&["Escape"]);
+
+    // c: the AWS console, signed in with the session, in the browser (never on screen).
+    t.send_text("c");
+    let screen = t.wait_for("opened the AWS console for demo-admin-mfa", WAIT);
+    assert!(
+        !screen.contains("TUI-SIGNIN-TOKEN-1"),
+        "the sign-in token is on screen"
+    );
+    let url = std::fs::read_to_string(&opened).unwrap();
+    assert!(
+        url.contains("Action=login") && url.contains("SigninToken=TUI-SIGNIN-TOKEN-1"),
+        "{url}"
+    );
 
     // A subshell with the session: the AWS CLI sees the assumed role.
     t.send_text("s");

@@ -193,6 +193,8 @@ pub enum Msg {
     },
     /// The IAM Identity Center sign-ins and when they expire.
     SignIns(Vec<SignInStatus>),
+    /// The console was opened (what to say), or why not.
+    ConsoleOpened(Result<String, String>),
     Error(String),
 }
 
@@ -236,6 +238,8 @@ pub enum Cmd {
     },
     /// Abort the running sign-in.
     CancelSignIn,
+    /// Open the AWS console signed in with the profile's session.
+    OpenConsole(String),
     Quit,
 }
 
@@ -497,6 +501,14 @@ impl App {
             Msg::SignedIn { profile, result } => self.on_signed_in(profile, result),
             Msg::SignIns(sign_ins) => {
                 self.sign_ins = sign_ins;
+                vec![]
+            }
+            Msg::ConsoleOpened(Ok(told)) => {
+                self.info(told);
+                vec![]
+            }
+            Msg::ConsoleOpened(Err(why)) => {
+                self.error(format!("console: {why}"));
                 vec![]
             }
             Msg::Error(e) => {
@@ -871,6 +883,10 @@ impl App {
                 refresh: true,
             }),
             'd' => vec![Cmd::Forget(session.key())],
+            'c' => {
+                self.info(format!("opening the AWS console for {}…", session.profile));
+                vec![Cmd::OpenConsole(session.profile)]
+            }
             _ => vec![],
         }
     }

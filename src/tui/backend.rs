@@ -52,6 +52,9 @@ pub trait Backend: Send + Sync + 'static {
     /// The current profiles with the roles discovery finds (from its cache, or from the
     /// portal where signed in and the cache is old); `None` when there is nothing to add.
     fn discover(&self) -> BoxFuture<'static, Option<Arc<ProfileGraph>>>;
+    /// Opens the AWS console signed in with `profile`'s session (in the browser, never on
+    /// screen: the URL is a secret); the answer is what to tell the user.
+    fn console(&self, profile: String) -> BoxFuture<'static, Result<String, String>>;
     /// Get slow one-time set-up out of the way; run once the first frame is on screen.
     fn prepare(&self) -> BoxFuture<'static, ()> {
         Box::pin(async {})

@@ -225,6 +225,11 @@ impl Tasks {
                     old.abort();
                 }
             }
+            Cmd::OpenConsole(profile) => {
+                tokio::spawn(async move {
+                    let _ = tx.send(Msg::ConsoleOpened(backend.console(profile).await));
+                });
+            }
             Cmd::CancelSignIn => {
                 if let Some(task) = self.sign_in.take() {
                     task.abort();

@@ -172,6 +172,14 @@ impl super::backend::Backend for FakeBackend {
         })
     }
 
+    fn console(&self, profile: String) -> BoxFuture<'static, Result<String, String>> {
+        self.calls
+            .lock()
+            .unwrap()
+            .push(format!("console {profile}"));
+        Box::pin(async move { Ok(format!("opened the AWS console for {profile} with true")) })
+    }
+
     fn sign_ins(&self) -> BoxFuture<'static, Vec<SignInStatus>> {
         Box::pin(async { Vec::new() })
     }

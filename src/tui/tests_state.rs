@@ -636,3 +636,28 @@ fn discovered_roles_join_the_list_and_account_names_are_searchable() {
         }]
     );
 }
+
+#[test]
+fn c_on_a_session_opens_the_console_and_says_so() {
+    let mut app = with_session("demo-ops", 600);
+    assert_eq!(
+        app.update(ch('c')),
+        vec![Cmd::OpenConsole("demo-ops".into())]
+    );
+    app.update(Msg::ConsoleOpened(Ok(
+        "opened the AWS console for demo-ops with xdg-open".into(),
+    )));
+    assert!(app
+        .status
+        .as_ref()
+        .unwrap()
+        .text
+        .contains("opened the AWS console"));
+    app.update(Msg::ConsoleOpened(Err(
+        "no display to open a browser on; `rolecall console demo-ops --print` prints the URL"
+            .into(),
+    )));
+    let status = app.status.as_ref().unwrap();
+    assert_eq!(status.level, StatusLevel::Error);
+    assert!(status.text.contains("--print"));
+}

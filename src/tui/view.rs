@@ -455,7 +455,9 @@ fn draw_status(app: &App, frame: &mut Frame, area: Rect) {
         _ if app.in_flight.is_some() => "Esc cancel",
         (Focus::Profiles, true) => "type to filter · Enter assume · Esc clear · Tab sessions",
         (Focus::Profiles, false) => "/ filter · Enter assume · Tab sessions · ? help · q quit",
-        (Focus::Sessions, _) => "s shell · e .env · x export · r refresh · d forget · ? help",
+        (Focus::Sessions, _) => {
+            "s shell · e .env · x export · c console · r refresh · d forget · ? help"
+        }
     };
     let left = if let Some(f) = &app.in_flight {
         Span::styled(
@@ -528,7 +530,8 @@ const HELP: &[(&str, &str)] = &[
     ("Enter", "assume the selected profile"),
     ("s", "session: open a subshell with its variables"),
     ("e", "session: write a dotenv file (0600)"),
-    ("x", "session: export formats (masked preview)"),
+    ("x", "session: export formats (masked preview; y copies)"),
+    ("c", "session: open the AWS console signed in with it"),
     ("r / d", "session: refresh / forget"),
     ("R", "reload the AWS config files"),
     ("?", "this help"),
