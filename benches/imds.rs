@@ -1,6 +1,7 @@
 //! One IMDS credential fetch (token, role listing, credentials) against a loopback IMDS
-//! stand-in that keeps connections alive, as the real one does
-//! (`cargo bench --bench imds`). Prints the median and p90 of 2,000 fetches.
+//! stand-in (`cargo bench --bench imds`): once keeping connections alive, as the real
+//! one does, once closing each after its response (a new connection per request). Prints
+//! the median and p90 of 2,000 fetches each.
 //!
 //! Written against `MetadataConfig::from_env()` and `imds_credentials` only, so the same
 //! file measures an older client by copying it into an older tree.
@@ -33,7 +34,7 @@ async fn imds(req: Request<hyper::body::Incoming>) -> Result<Response<Full<Bytes
 }
 
 /// Serves the stand-in on a thread of its own; returns its URL.
-fn start_stub() -> String {
+fn start_stub(keep_alive: bool) -> String {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     listener.set_nonblocking(true).unwrap();
     let url = format!("http://{}/", listener.local_addr().unwrap());
@@ -48,6 +49,7 @@ fn start_stub() -> String {
                 let (stream, _) = listener.accept().await.unwrap();
                 tokio::spawn(async move {
                     let _ = hyper::server::conn::http1::Builder::new()
+                        .keep_alive(keep_alive)
                         .serve_connection(TokioIo::new(stream), service_fn(imds))
                         .await;
                 });
@@ -58,7 +60,13 @@ fn start_stub() -> String {
 }
 
 fn main() {
-    let url = start_stub();
+    for keep_alive in [true, false] {
+        measure(keep_alive);
+    }
+}
+
+fn measure(keep_alive: bool) {
+    let url = start_stub(keep_alive);
     std::env::set_var("AWS_EC2_METADATA_SERVICE_ENDPOINT", &url);
     let config = rolecall::source::MetadataConfig::from_env();
     let rt = tokio::runtime::Builder::new_current_thread()
@@ -79,7 +87,12 @@ fn main() {
     });
     runs.sort();
     println!(
-        "IMDS credential fetch on loopback: median {:?}, p90 {:?} ({} fetches)",
+        "IMDS credential fetch on loopback, stand-in {}: median {:?}, p90 {:?} ({} fetches)",
+        if keep_alive {
+            "keeping connections"
+        } else {
+            "closing each connection"
+        },
         runs[runs.len() / 2],
         runs[runs.len() * 9 / 10],
         runs.len()

@@ -1,16 +1,21 @@
-//! Plain-HTTP requests to the instance metadata service, on the hyper 1 client the
-//! binary already carries (hyper-util's legacy client, HTTP/1.1, one pooled connection),
-//! each request bounded by one timeout over connect, send and body.
+//! Plain-HTTP requests to the instance metadata service on the one HTTP stack the SDK
+//! clients use (`crate::http`: hyper-util's legacy client, HTTP/1.1 with keep-alive, here
+//! one pool per credential fetch), each request bounded by one timeout over connect,
+//! send and body.
 //!
-//! Not `crate::http::client()`: that is the SDK's HTTPS client, and the IMDSv1 fallback
-//! needs to tell a refused or dropped token request from an answer, which aws-config's
-//! IMDSv2-only client does not expose.
+//! The same connector type as `crate::http::client()` on purpose: a second instantiation
+//! of hyper-util's client over another connector or body type added 1.1 MB to the binary
+//! (docs: IMDS client). aws-config's own IMDS client is not used because it speaks
+//! IMDSv2 only and does not tell a refused or dropped token request from an answer.
 
+use aws_smithy_http_client::tls::{rustls_provider::CryptoMode, Provider};
+use aws_smithy_http_client::Connector;
+use aws_smithy_runtime_api::client::http::HttpConnector;
+use aws_smithy_types::body::SdkBody;
 use bytes::Bytes;
-use http_body_util::{BodyExt, Empty, Limited};
+use http_body_util::{BodyExt, Limited};
 use hyper::{Method, Request};
-use hyper_util::client::legacy::{connect::HttpConnector, Client};
-use hyper_util::rt::TokioExecutor;
+use std::sync::OnceLock;
 use std::time::Duration;
 
 /// IMDS documents are a few hundred bytes; a larger body is not IMDS.
@@ -34,17 +39,27 @@ pub enum HttpError {
     Unreachable { url: String, reason: String },
 }
 
-/// One client per credential fetch: its connection is reused by the token, listing and
-/// credentials requests, and closed when the fetch is done.
+/// The metadata requests of a fetch, each bounded by `timeout`.
 pub struct MetadataClient {
-    client: Client<HttpConnector, Empty<Bytes>>,
+    connector: &'static Connector,
     timeout: Duration,
+}
+
+/// One connector for the process (building one parses the TLS roots, 0.1 ms a fetch): its
+/// pool keeps the IMDS connection for the token, listing and credentials requests.
+fn connector() -> &'static Connector {
+    static CONNECTOR: OnceLock<Connector> = OnceLock::new();
+    CONNECTOR.get_or_init(|| {
+        Connector::builder()
+            .tls_provider(Provider::Rustls(CryptoMode::Ring))
+            .build()
+    })
 }
 
 impl MetadataClient {
     pub fn new(timeout: Duration) -> Self {
         MetadataClient {
-            client: Client::builder(TokioExecutor::new()).build_http(),
+            connector: connector(),
             timeout,
         }
     }
@@ -67,16 +82,18 @@ impl MetadataClient {
             request = request.header(*name, *value);
         }
         let request = request
-            .body(Empty::new())
-            .map_err(|_| HttpError::BadRequest(url.to_string()))?;
+            .body(SdkBody::empty())
+            .ok()
+            .and_then(|r| r.try_into().ok())
+            .ok_or_else(|| HttpError::BadRequest(url.to_string()))?;
         let unreachable = |e: &dyn std::error::Error| HttpError::Unreachable {
             url: url.to_string(),
             reason: error_chain(e),
         };
         let exchange = async {
             let response = self
-                .client
-                .request(request)
+                .connector
+                .call(request)
                 .await
                 .map_err(|e| unreachable(&e))?;
             let status = response.status().as_u16();
@@ -107,8 +124,15 @@ fn error_chain(error: &dyn std::error::Error) -> String {
         }
         next = e.source();
     }
-    if parts.len() > 1 && parts[0].starts_with("client error (") {
-        parts.remove(0);
-    }
-    parts.join(": ")
+    // The wrappers' own words ("io error", "client error (Connect)") say nothing the
+    // innermost cause does not.
+    let last = parts.len().saturating_sub(1);
+    let generic = |p: &str| p == "io error" || p.starts_with("client error (");
+    let kept: Vec<&str> = parts
+        .iter()
+        .enumerate()
+        .filter(|(i, p)| *i == last || !generic(p))
+        .map(|(_, p)| p.as_str())
+        .collect();
+    kept.join(": ")
 }
