@@ -43,11 +43,33 @@ fn imdsv2_through_moto_then_assume_role() {
     assert!(sessions.contains("iam-role"), "{sessions}");
 }
 
+/// How a stub IMDS answers the token request.
+#[derive(Clone, Copy)]
+enum TokenReply {
+    /// 200 with a token (IMDSv2).
+    Token,
+    /// 405, as an IMDS with tokens off.
+    Refused,
+    /// Reads the PUT and closes the connection without an answer.
+    Closed,
+}
+
 /// An IMDS stub; `v2` decides whether the token endpoint works. Records every request.
 fn imds_stub(v2: bool) -> (Stub, Arc<Mutex<Vec<String>>>) {
+    imds_stub_on(
+        "127.0.0.1:0",
+        if v2 {
+            TokenReply::Token
+        } else {
+            TokenReply::Refused
+        },
+    )
+}
+
+fn imds_stub_on(addr: &str, token_reply: TokenReply) -> (Stub, Arc<Mutex<Vec<String>>>) {
     let seen = Arc::new(Mutex::new(Vec::new()));
     let log = seen.clone();
-    let stub = Stub::start(move |req| {
+    let stub = Stub::start_on(addr, move |req| {
         let token = req
             .header("x-aws-ec2-metadata-token")
             .unwrap_or("-")
@@ -56,8 +78,11 @@ fn imds_stub(v2: bool) -> (Stub, Arc<Mutex<Vec<String>>>) {
             .unwrap()
             .push(format!("{} {} token={token}", req.method, req.path));
         match (req.method.as_str(), req.path.as_str()) {
-            ("PUT", "/latest/api/token") if v2 => Reply::Status(200, "TOKEN-123".into()),
-            ("PUT", "/latest/api/token") => Reply::Status(405, String::new()),
+            ("PUT", "/latest/api/token") => match token_reply {
+                TokenReply::Token => Reply::Status(200, "TOKEN-123".into()),
+                TokenReply::Refused => Reply::Status(405, String::new()),
+                TokenReply::Closed => Reply::Close,
+            },
             ("GET", "/latest/meta-data/iam/security-credentials/") => {
                 Reply::Status(200, "my-role\n".into())
             }
@@ -103,6 +128,137 @@ fn imdsv1_fallback_when_tokens_are_refused() {
     assert!(seen
         .iter()
         .any(|r| r.starts_with("GET /latest/meta-data/iam/security-credentials/my-role")));
+}
+
+#[test]
+fn imdsv1_fallback_when_the_token_connection_is_closed() {
+    let moto = Moto::start();
+    let (stub, seen) = imds_stub_on("127.0.0.1:0", TokenReply::Closed);
+    ok(&export_via_imds(&stub.url, &moto));
+    let seen = seen.lock().unwrap().clone();
+    assert_eq!(seen[0], "PUT /latest/api/token token=-");
+    assert!(seen[1..].iter().all(|r| r.ends_with("token=-")), "{seen:?}");
+    assert!(seen
+        .iter()
+        .any(|r| r.starts_with("GET /latest/meta-data/iam/security-credentials/my-role")));
+}
+
+#[test]
+fn v1_disabled_turns_a_failed_token_request_into_an_error() {
+    let moto = Moto::start();
+    for token in [TokenReply::Refused, TokenReply::Closed] {
+        let (stub, seen) = imds_stub_on("127.0.0.1:0", token);
+        let mut env = Env::new(CONFIG, "");
+        env.set("AWS_ENDPOINT_URL_STS", &moto.url);
+        env.set("AWS_EC2_METADATA_SERVICE_ENDPOINT", &stub.url);
+        env.set("AWS_EC2_METADATA_V1_DISABLED", "true");
+        let err = failed(&env.rolecall(&["export", "from-ec2"]));
+        assert!(
+            err.contains("instance metadata: the IMDSv2 token request failed")
+                && err.contains("IMDSv1 fallback is disabled by AWS_EC2_METADATA_V1_DISABLED"),
+            "{err}"
+        );
+        // Only the token request: no IMDSv1 read.
+        assert_eq!(
+            seen.lock().unwrap().clone(),
+            ["PUT /latest/api/token token=-"]
+        );
+    }
+    // IMDSv2 itself is unaffected.
+    let (stub, _) = imds_stub(true);
+    let mut env = Env::new(CONFIG, "");
+    env.set("AWS_ENDPOINT_URL_STS", &moto.url);
+    env.set("AWS_EC2_METADATA_SERVICE_ENDPOINT", &stub.url);
+    env.set("AWS_EC2_METADATA_V1_DISABLED", "true");
+    ok(&env.rolecall(&["export", "from-ec2"]));
+}
+
+#[test]
+fn disabled_imds_is_an_error_and_sends_nothing() {
+    let moto = Moto::start();
+    let (stub, seen) = imds_stub(true);
+    let mut env = Env::new(CONFIG, "");
+    env.set("AWS_ENDPOINT_URL_STS", &moto.url);
+    env.set("AWS_EC2_METADATA_SERVICE_ENDPOINT", &stub.url);
+    env.set("AWS_EC2_METADATA_DISABLED", "TRUE");
+    let err = failed(&env.rolecall(&["export", "from-ec2"]));
+    assert!(
+        err.contains("instance metadata: disabled by AWS_EC2_METADATA_DISABLED=true"),
+        "{err}"
+    );
+    assert!(seen.lock().unwrap().is_empty());
+    // The same stub serves as soon as the switch is off.
+    env.set("AWS_EC2_METADATA_DISABLED", "false");
+    ok(&env.rolecall(&["export", "from-ec2"]));
+    assert!(!seen.lock().unwrap().is_empty());
+}
+
+#[test]
+fn imds_on_an_ipv6_loopback_endpoint() {
+    let moto = Moto::start();
+    let (stub, seen) = imds_stub_on("[::1]:0", TokenReply::Token);
+    assert!(stub.url.starts_with("http://[::1]:"), "{}", stub.url);
+    ok(&export_via_imds(&format!("{}/", stub.url), &moto));
+    let seen = seen.lock().unwrap().clone();
+    assert!(seen
+        .iter()
+        .any(|r| r == "GET /latest/meta-data/iam/security-credentials/my-role token=TOKEN-123"));
+}
+
+/// The endpoint choice is asserted on the configuration only: a test never connects to
+/// the real IMDS addresses.
+#[test]
+fn explicit_endpoint_wins_over_the_endpoint_mode() {
+    use rolecall::source::{MetadataConfig, ProfileMetadataSettings};
+    let vars = |pairs: &'static [(&'static str, &'static str)]| {
+        move |name: &str| {
+            pairs
+                .iter()
+                .find(|(k, _)| *k == name)
+                .map(|(_, v)| v.to_string())
+        }
+    };
+    let url = |c: MetadataConfig| c.imds.expect("usable").url;
+    let mode_only = vars(&[("AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE", "IPv6")]);
+    assert_eq!(
+        url(MetadataConfig::resolve(&mode_only, &Default::default())),
+        "http://[fd00:ec2::254]/"
+    );
+    let both = vars(&[
+        ("AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE", "IPv6"),
+        ("AWS_EC2_METADATA_SERVICE_ENDPOINT", "http://[::1]:8999"),
+    ]);
+    assert_eq!(
+        url(MetadataConfig::resolve(&both, &Default::default())),
+        "http://[::1]:8999/"
+    );
+    let profile = ProfileMetadataSettings {
+        endpoint: Some("http://127.0.0.1:8998/".into()),
+        ..Default::default()
+    };
+    assert_eq!(
+        url(MetadataConfig::resolve(&mode_only, &profile)),
+        "http://127.0.0.1:8998/"
+    );
+}
+
+#[test]
+fn container_source_names_the_uri_the_sdk_uses() {
+    let both = |name: &str| match name {
+        "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI" => Some("/v2/credentials/abc".to_string()),
+        "AWS_CONTAINER_CREDENTIALS_FULL_URI" => Some("http://127.0.0.1:9/creds".to_string()),
+        _ => None,
+    };
+    assert_eq!(
+        rolecall::source::container_endpoint(&both).as_deref(),
+        Some("http://169.254.170.2/v2/credentials/abc")
+    );
+    let full = |name: &str| both(name).filter(|_| name.ends_with("FULL_URI"));
+    assert_eq!(
+        rolecall::source::container_endpoint(&full).as_deref(),
+        Some("http://127.0.0.1:9/creds")
+    );
+    assert_eq!(rolecall::source::container_endpoint(&|_| None), None);
 }
 
 #[test]

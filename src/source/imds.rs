@@ -1,51 +1,35 @@
-//! EC2 instance metadata credentials: IMDSv2 with a session token, IMDSv1 when the token
-//! request is refused — the AWS CLI's behaviour.
+//! EC2 instance metadata credentials: IMDSv2 with a session token, and IMDSv1 when the
+//! token request fails the way botocore falls back (the AWS CLI's behaviour; aws-config
+//! speaks IMDSv2 only).
+//!
+//! botocore 1.44 (`utils.py`, `IMDSFetcher._fetch_metadata_token` and `_get_request`):
+//! - the token is `PUT latest/api/token` with `x-aws-ec2-metadata-token-ttl-seconds: 21600`;
+//! - 200 → the token; 403, 404, 405 → IMDSv1 at once; 400 → an error (no credentials);
+//! - a read timeout → IMDSv1 at once; a connection error (refused, closed, connect
+//!   timeout) or any other status → the next attempt, and IMDSv1 after the last one;
+//! - with `ec2_metadata_v1_disabled` set, "IMDSv1 after all" becomes an error and no
+//!   IMDSv1 request is made; `AWS_EC2_METADATA_DISABLED=true` makes no request at all.
+//!
+//! rolecall does the same, with one timeout bounding a whole request (it cannot tell a
+//! connect timeout from a read timeout, and treats both as botocore's read timeout). The
+//! reads after the token are retried on 5xx and transport errors, as aws-config retries
+//! (botocore also retries any non-200 and empty bodies); 404 on the role listing means
+//! the instance has no role.
 
-use super::http::{request, HttpError};
-use super::{BaseCredentials, Origin, SourceError, DEFAULT_METADATA_TIMEOUT};
+mod client;
+mod config;
+
+use super::{BaseCredentials, Origin, SourceError};
 use crate::credentials::Credentials;
 use crate::secret::Secret;
+use client::{HttpError, MetadataClient, Reply};
+use hyper::Method;
 use serde::Deserialize;
-use std::time::Duration;
 
-/// Where the metadata services are and how long to wait for them.
-#[derive(Debug, Clone)]
-pub struct MetadataConfig {
-    /// The IMDS base URL, ending in `/`.
-    pub imds_endpoint: String,
-    /// Bound on each request.
-    pub timeout: Duration,
-    /// Attempts per request.
-    pub attempts: u32,
-}
-
-impl MetadataConfig {
-    /// `AWS_EC2_METADATA_SERVICE_ENDPOINT`, `AWS_METADATA_SERVICE_TIMEOUT` (seconds) and
-    /// `AWS_METADATA_SERVICE_NUM_ATTEMPTS`, with the AWS CLI's defaults.
-    pub fn from_env() -> Self {
-        let mut endpoint = std::env::var("AWS_EC2_METADATA_SERVICE_ENDPOINT")
-            .unwrap_or_else(|_| "http://169.254.169.254/".into());
-        if !endpoint.ends_with('/') {
-            endpoint.push('/');
-        }
-        let timeout = std::env::var("AWS_METADATA_SERVICE_TIMEOUT")
-            .ok()
-            .and_then(|s| s.parse::<f64>().ok())
-            .filter(|s| *s > 0.0 && *s < 600.0)
-            .map(Duration::from_secs_f64)
-            .unwrap_or(DEFAULT_METADATA_TIMEOUT);
-        let attempts = std::env::var("AWS_METADATA_SERVICE_NUM_ATTEMPTS")
-            .ok()
-            .and_then(|s| s.parse().ok())
-            .filter(|n| (1..=10).contains(n))
-            .unwrap_or(1);
-        MetadataConfig {
-            imds_endpoint: endpoint,
-            timeout,
-            attempts,
-        }
-    }
-}
+pub use config::{
+    ImdsEndpoint, MetadataConfig, ProfileMetadataSettings, DEFAULT_METADATA_TIMEOUT, IPV4_ENDPOINT,
+    IPV6_ENDPOINT,
+};
 
 #[derive(Deserialize)]
 #[serde(rename_all = "PascalCase")]
@@ -75,17 +59,19 @@ pub fn parse_credentials(body: &[u8]) -> Result<Credentials, String> {
     })
 }
 
-const TOKEN_HEADER: &str = "X-aws-ec2-metadata-token";
+const TOKEN_HEADER: &str = "x-aws-ec2-metadata-token";
+const TOKEN_TTL_HEADER: &str = "x-aws-ec2-metadata-token-ttl-seconds";
 
+/// A GET, retried on 5xx and transport errors up to the configured attempts.
 async fn get(
+    client: &MetadataClient,
     config: &MetadataConfig,
     url: &str,
-    method: &str,
-    headers: &[(&str, &str)],
-) -> Result<super::http::Response, HttpError> {
+    headers: &[(&'static str, &str)],
+) -> Result<Reply, HttpError> {
     let mut last = None;
     for _ in 0..config.attempts {
-        match request(method, url, headers, config.timeout).await {
+        match client.send(Method::GET, url, headers).await {
             Ok(r) if r.status >= 500 => last = Some(Ok(r)),
             Ok(r) => return Ok(r),
             Err(e) => last = Some(Err(e)),
@@ -94,40 +80,62 @@ async fn get(
     last.expect("at least one attempt")
 }
 
-/// The IMDSv2 token, or `None` when IMDS answers that tokens are not in use (v1 fallback).
-async fn token(config: &MetadataConfig) -> Result<Option<String>, SourceError> {
-    let url = format!("{}latest/api/token", config.imds_endpoint);
-    match get(
-        config,
-        &url,
-        "PUT",
-        &[("X-aws-ec2-metadata-token-ttl-seconds", "21600")],
-    )
-    .await
-    {
-        Ok(r) if r.status == 200 => Ok(Some(r.body.trim().to_string())),
-        Ok(r) if (403..=405).contains(&r.status) => Ok(None),
-        Ok(r) => Err(SourceError::Imds(format!(
-            "token request to {url} answered HTTP {}",
-            r.status
+/// The IMDSv2 token, or `None` to fall back to IMDSv1 (botocore's rule, above).
+async fn token(
+    client: &MetadataClient,
+    config: &MetadataConfig,
+    endpoint: &ImdsEndpoint,
+) -> Result<Option<Secret>, SourceError> {
+    let url = format!("{}latest/api/token", endpoint.url);
+    let fallback = |why: String| match &endpoint.v1_disabled_by {
+        None => Ok(None),
+        Some(by) => Err(SourceError::Imds(format!(
+            "the IMDSv2 token request failed ({why}) and the IMDSv1 fallback is disabled by \
+             {by}: check that IMDS is reachable, or allow IMDSv1"
         ))),
-        Err(HttpError::Timeout { .. }) => Ok(None),
-        Err(e) => Err(SourceError::Imds(e.to_string())),
+    };
+    let mut last = String::new();
+    for _ in 0..config.attempts {
+        match client
+            .send(Method::PUT, &url, &[(TOKEN_TTL_HEADER, "21600")])
+            .await
+        {
+            Ok(r) if r.status == 200 => {
+                let token = String::from_utf8_lossy(&r.body).trim().to_string();
+                return Ok(Some(Secret::new(token)));
+            }
+            Ok(r) if (403..=405).contains(&r.status) => {
+                return fallback(format!("{url} answered HTTP {}", r.status))
+            }
+            Ok(r) if r.status == 400 => {
+                return Err(SourceError::Imds(format!(
+                    "token request to {url} answered HTTP 400 (bad request)"
+                )))
+            }
+            Ok(r) => last = format!("{url} answered HTTP {}", r.status),
+            Err(e @ HttpError::Timeout { .. }) => return fallback(e.to_string()),
+            Err(e) => last = e.to_string(),
+        }
     }
+    fallback(last)
 }
 
 /// Credentials of the instance profile role.
 pub async fn imds_credentials(config: &MetadataConfig) -> Result<BaseCredentials, SourceError> {
-    let token = token(config).await?;
-    let headers: Vec<(&str, &str)> = token.iter().map(|t| (TOKEN_HEADER, t.as_str())).collect();
-    let base = format!(
-        "{}latest/meta-data/iam/security-credentials/",
-        config.imds_endpoint
-    );
+    let endpoint = config
+        .imds
+        .as_ref()
+        .map_err(|e| SourceError::Imds(e.clone()))?;
+    let client = MetadataClient::new(config.timeout);
+    let token = token(&client, config, endpoint).await?;
+    let headers: Vec<(&'static str, &str)> =
+        token.iter().map(|t| (TOKEN_HEADER, t.expose())).collect();
+    let base = format!("{}latest/meta-data/iam/security-credentials/", endpoint.url);
     let fetch = |url: String| {
         let headers = headers.clone();
+        let client = &client;
         async move {
-            match get(config, &url, "GET", &headers).await {
+            match get(client, config, &url, &headers).await {
                 Ok(r) if r.status == 200 => Ok(r.body),
                 Ok(r) if r.status == 404 => Err(SourceError::Imds(format!(
                     "{url} answered 404: this instance has no IAM role attached"
@@ -141,21 +149,21 @@ pub async fn imds_credentials(config: &MetadataConfig) -> Result<BaseCredentials
         }
     };
     let listing = fetch(base.clone()).await?;
-    let role = listing
+    let role = String::from_utf8_lossy(&listing)
         .lines()
         .map(str::trim)
         .find(|l| !l.is_empty())
         .ok_or_else(|| SourceError::Imds(format!("{base} lists no role")))?
         .to_string();
     let body = fetch(format!("{base}{role}")).await?;
-    let credentials = parse_credentials(body.as_bytes()).map_err(|e| {
+    let credentials = parse_credentials(&body).map_err(|e| {
         SourceError::Imds(format!("credentials for role '{role}' are not usable: {e}"))
     })?;
     Ok(BaseCredentials {
         credentials,
         origin: Origin {
             kind: "iam-role",
-            location: format!("{}{}", base, role),
+            location: format!("{base}{role}"),
         },
     })
 }

@@ -4,7 +4,6 @@
 //! `shared-credentials-file` or `iam-role`, and a location), so the TUI and `sessions`
 //! can say where a session came from.
 
-pub mod http;
 mod imds;
 pub mod process;
 
@@ -13,9 +12,11 @@ use crate::profile::CredentialSource;
 use crate::secret::Secret;
 use aws_credential_types::provider::ProvideCredentials;
 use aws_smithy_types::error::display::DisplayErrorContext;
-use std::time::Duration;
 
-pub use imds::{imds_credentials, MetadataConfig};
+pub use imds::{
+    imds_credentials, ImdsEndpoint, MetadataConfig, ProfileMetadataSettings,
+    DEFAULT_METADATA_TIMEOUT, IPV4_ENDPOINT, IPV6_ENDPOINT,
+};
 pub use process::credential_process;
 
 /// Base credentials and where they came from.
@@ -83,20 +84,25 @@ pub async fn environment() -> Result<BaseCredentials, SourceError> {
     })
 }
 
+/// The URL aws-config's ECS provider fetches container credentials from, for display
+/// (`lookup` reads the environment; tests pass a map). `RELATIVE_URI` wins over
+/// `FULL_URI` when both are set, in aws-config (`ecs.rs`, `Provider::uri`) and botocore
+/// (`ContainerProvider`) alike.
+pub fn container_endpoint(lookup: &dyn Fn(&str) -> Option<String>) -> Option<String> {
+    lookup("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI")
+        .map(|rel| format!("http://169.254.170.2{rel}"))
+        .or_else(|| lookup("AWS_CONTAINER_CREDENTIALS_FULL_URI"))
+}
+
 /// The container endpoint (ECS tasks, CloudShell): `AWS_CONTAINER_CREDENTIALS_RELATIVE_URI`
 /// or `AWS_CONTAINER_CREDENTIALS_FULL_URI` with `AWS_CONTAINER_AUTHORIZATION_TOKEN(_FILE)`,
 /// through aws-config's provider.
 pub async fn container(config: &MetadataConfig) -> Result<BaseCredentials, SourceError> {
-    let location = std::env::var("AWS_CONTAINER_CREDENTIALS_FULL_URI")
-        .or_else(|_| {
-            std::env::var("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI")
-                .map(|rel| format!("http://169.254.170.2{rel}"))
-        })
-        .map_err(|_| {
-            SourceError::Container(
-                "neither AWS_CONTAINER_CREDENTIALS_FULL_URI nor AWS_CONTAINER_CREDENTIALS_RELATIVE_URI is set".into(),
-            )
-        })?;
+    let location = container_endpoint(&|name| std::env::var(name).ok()).ok_or_else(|| {
+        SourceError::Container(
+            "neither AWS_CONTAINER_CREDENTIALS_RELATIVE_URI nor AWS_CONTAINER_CREDENTIALS_FULL_URI is set".into(),
+        )
+    })?;
     let provider = aws_config::ecs::EcsCredentialsProvider::builder()
         .configure(
             &aws_config::provider_config::ProviderConfig::without_region()
@@ -145,6 +151,3 @@ pub fn from_sdk(creds: &aws_credential_types::Credentials) -> Credentials {
         expiration: creds.expiry().map(chrono::DateTime::<chrono::Utc>::from),
     }
 }
-
-/// Default bound on one metadata request, as in the AWS CLI (`AWS_METADATA_SERVICE_TIMEOUT`).
-pub const DEFAULT_METADATA_TIMEOUT: Duration = Duration::from_secs(1);

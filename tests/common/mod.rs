@@ -85,10 +85,12 @@ impl Request {
     }
 }
 
-/// What a stub answers; `Hang` accepts and never answers (for timeouts).
+/// What a stub answers; `Hang` accepts and never answers (for timeouts); `Close` reads
+/// the request and closes the connection without a response.
 pub enum Reply {
     Status(u16, String),
     Hang,
+    Close,
 }
 
 /// A loopback HTTP stub answering every request with `handler`; lives as long as the test.
@@ -99,7 +101,12 @@ pub struct Stub {
 
 impl Stub {
     pub fn start(handler: impl Fn(&Request) -> Reply + Send + 'static) -> Stub {
-        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        Stub::start_on("127.0.0.1:0", handler)
+    }
+
+    /// A stub on another loopback address, e.g. `[::1]:0`.
+    pub fn start_on(addr: &str, handler: impl Fn(&Request) -> Reply + Send + 'static) -> Stub {
+        let listener = TcpListener::bind(addr).unwrap();
         let url = format!("http://{}", listener.local_addr().unwrap());
         let (tx, rx) = mpsc::channel();
         std::thread::spawn(move || {
@@ -112,6 +119,7 @@ impl Stub {
                 let _ = tx.send(req.clone());
                 match handler(&req) {
                     Reply::Hang => hung.push(stream),
+                    Reply::Close => drop(stream),
                     Reply::Status(code, body) => {
                         let _ = write!(
                             stream,
