@@ -223,13 +223,22 @@ async fn a_rust_program_on_the_default_chain_keeps_working_across_a_refresh() {
     };
     // Blocking here is fine: the test body runs on its own thread, the endpoint on the workers.
     let reply = ask("fetch");
-    assert_eq!(reply, format!("key={first} arn={}", arn("first-session")));
+    assert_eq!(
+        reply,
+        format!("key={first} ecs={first} arn={}", arn("first-session"))
+    );
 
     clock.advance(chrono::TimeDelta::minutes(11));
     let reply = ask("fetch");
-    assert_eq!(reply, format!("key={second} arn={}", arn("second-session")));
+    assert_eq!(
+        reply,
+        format!("key={second} ecs={second} arn={}", arn("second-session"))
+    );
     let reply = ask("fetch");
-    assert_eq!(reply, format!("key={second} arn={}", arn("second-session")));
+    assert_eq!(
+        reply,
+        format!("key={second} ecs={second} arn={}", arn("second-session"))
+    );
 
     drop(to_child);
     let status = child.wait().unwrap();
@@ -241,7 +250,8 @@ async fn a_rust_program_on_the_default_chain_keeps_working_across_a_refresh() {
 /// The child: a program that builds its configuration the way any Rust program does
 /// (`aws_config::defaults`, so the default credentials chain), with the identity cache off
 /// so every call goes to the chain, and, for each `fetch` line on stdin, prints the access
-/// key it got and the ARN STS reports for it.
+/// key the chain got, the one aws-config's `EcsCredentialsProvider` got, and the ARN STS
+/// reports for the chain's.
 async fn sdk_child() {
     use aws_credential_types::provider::ProvideCredentials;
     let config = aws_config::defaults(aws_config::BehaviorVersion::latest())
@@ -250,6 +260,13 @@ async fn sdk_child() {
         .load()
         .await;
     let chain = config.credentials_provider().expect("the default chain");
+    // The container provider alone too, as an application configuring it would.
+    let ecs = aws_config::ecs::EcsCredentialsProvider::builder()
+        .configure(
+            &aws_config::provider_config::ProviderConfig::without_region()
+                .with_http_client(rolecall::http::client()),
+        )
+        .build();
     let sts = aws_sdk_sts::Client::new(&config);
     let mut stdin = std::io::stdin().lock();
     let mut line = String::new();
@@ -259,14 +276,16 @@ async fn sdk_child() {
     } {
         assert_eq!(line.trim(), "fetch");
         let credentials = chain.provide_credentials().await.expect("credentials");
+        let from_ecs = ecs.provide_credentials().await.expect("ECS credentials");
         let identity = sts
             .get_caller_identity()
             .send()
             .await
             .expect("GetCallerIdentity");
         println!(
-            "CHILD key={} arn={}",
+            "CHILD key={} ecs={} arn={}",
             credentials.access_key_id(),
+            from_ecs.access_key_id(),
             identity.arn().unwrap()
         );
     }
