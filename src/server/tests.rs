@@ -648,3 +648,12 @@ async fn shutdown_and_drop_stop_the_endpoint() {
         tokio::time::sleep(Duration::from_millis(2)).await;
     }
 }
+
+#[test]
+fn the_handle_and_its_parts_can_move_between_tasks() {
+    fn send_sync<T: Send + Sync>() {}
+    send_sync::<Endpoint>();
+    send_sync::<ChildEnv>();
+    send_sync::<Status>();
+    send_sync::<FeedError>();
+}
