@@ -13,12 +13,14 @@
 //! - A `FULL_URI` over plain HTTP must name a loopback address (or the ECS/EKS link-local
 //!   hosts); 127.0.0.1 is accepted by both.
 //!
-//! So the child loses every one of those variables and `AWS_PROFILE`/`AWS_DEFAULT_PROFILE`.
+//! So the child loses every one of those variables and `AWS_PROFILE`/`AWS_DEFAULT_PROFILE`
+//! (the lists a session with fixed keys clears live in [`crate::session::env`]; this adds
+//! the container and web-identity variables only a served child must lose).
 //! What no variable can switch off: a `[default]` profile with credentials in the user's
 //! own files still wins over the endpoint in both chains (the profile provider runs first).
 
-use crate::credentials::REMOVED_VARS;
 use crate::secret::Secret;
+use crate::session::env::{CREDENTIAL_VARS, OVERRIDING_VARS, SERVED_VAR};
 use std::process::Command;
 
 /// The endpoint's URL, as the SDKs read it.
@@ -27,13 +29,9 @@ pub const FULL_URI_VAR: &str = "AWS_CONTAINER_CREDENTIALS_FULL_URI";
 /// The value the SDKs send in the `Authorization` header.
 pub const AUTHORIZATION_TOKEN_VAR: &str = "AWS_CONTAINER_AUTHORIZATION_TOKEN";
 
-/// Variables removed from a served child: each would win over, or conflict with, the endpoint.
+/// Variables removed from a served child besides [`CREDENTIAL_VARS`] and
+/// [`OVERRIDING_VARS`]: each would win over, or conflict with, the endpoint.
 pub const SHADOWING_VARS: &[&str] = &[
-    "AWS_ACCESS_KEY_ID",
-    "AWS_SECRET_ACCESS_KEY",
-    "AWS_SESSION_TOKEN",
-    "AWS_SECURITY_TOKEN",
-    "AWS_CREDENTIAL_EXPIRATION",
     "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
     "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE",
     "AWS_WEB_IDENTITY_TOKEN_FILE",
@@ -65,14 +63,24 @@ impl ChildEnv {
         &self.token
     }
 
-    /// Sets up `command`'s environment: removes [`SHADOWING_VARS`] and the profile
-    /// variables, then sets the endpoint's two. Region and `ROLECALL_PROFILE` are the
-    /// caller's, as for a session with fixed keys.
+    /// Every variable a served child must not inherit: [`CREDENTIAL_VARS`],
+    /// [`OVERRIDING_VARS`] and [`SHADOWING_VARS`].
+    pub fn removed_vars() -> impl Iterator<Item = &'static str> {
+        CREDENTIAL_VARS
+            .into_iter()
+            .chain(OVERRIDING_VARS)
+            .chain(SHADOWING_VARS.iter().copied())
+    }
+
+    /// Sets up `command`'s environment: removes [`ChildEnv::removed_vars`], then sets the
+    /// endpoint's two variables and [`SERVED_VAR`] (`1`, which `rolecall prompt` shows).
+    /// Region and `ROLECALL_PROFILE` are the caller's, as for a session with fixed keys.
     pub fn apply(&self, command: &mut Command) {
-        for var in SHADOWING_VARS.iter().chain(REMOVED_VARS) {
+        for var in Self::removed_vars() {
             command.env_remove(var);
         }
         command.env(FULL_URI_VAR, &self.full_uri);
         command.env(AUTHORIZATION_TOKEN_VAR, self.token.expose());
+        command.env(SERVED_VAR, "1");
     }
 }
