@@ -3,7 +3,8 @@
 //! The library core is shared by the CLI and the TUI: `profile` reads and validates the
 //! AWS config files, `source` and `sts` obtain credentials, `resolve` walks a profile's
 //! chain into a session, `session` keeps them, `output` renders them in the formats
-//! people paste.
+//! people paste, and `server` serves a session to child programs over the container
+//! credentials protocol, refreshing it before it expires.
 
 pub mod backend;
 pub mod browser;
@@ -20,6 +21,7 @@ pub mod parallel;
 pub mod profile;
 pub mod resolve;
 pub mod secret;
+pub mod server;
 pub mod session;
 pub mod source;
 pub mod sso;

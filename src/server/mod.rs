@@ -1,0 +1,197 @@
+//! The loopback credential endpoint: serves a session to child programs over the
+//! container credentials protocol (the one ECS tasks and CloudShell use), refreshing it
+//! before it expires.
+//!
+//! A child gets no keys, only [`FULL_URI_VAR`] (`http://127.0.0.1:PORT/`) and
+//! [`AUTHORIZATION_TOKEN_VAR`]; every AWS SDK and the AWS CLI then fetch credentials from
+//! here whenever theirs run low. The endpoint:
+//! - listens on 127.0.0.1 only, on a port the OS picks;
+//! - answers `GET /` carrying `Authorization: <token>` (a fresh 256-bit token, compared in
+//!   constant time) with `{"AccessKeyId","SecretAccessKey","Token","Expiration"}`; no
+//!   token → 401, a wrong one → 403, another path → 404, another method → 405 (`Allow: GET`),
+//!   all with a JSON `{"code","message"}` and no credentials;
+//! - serves its cached credentials while more than [`REFRESH_WINDOW`] is left; inside the
+//!   window (or after expiry) the first request starts one refresh from the
+//!   [`SessionFeed`] and every concurrent request waits for that one (at most
+//!   [`REFRESH_WAIT`] while the old credentials are still valid);
+//! - when a refresh fails, serves the last good credentials until they expire, never past
+//!   it, then answers 500 `{"code","message":"rolecall: …"}`; after a failure the feed is
+//!   not asked again for [`RETRY_BACKOFF`].
+
+mod cache;
+mod child_env;
+mod clock;
+mod feed;
+mod service;
+mod status;
+mod token;
+
+#[cfg(test)]
+mod tests;
+
+pub use child_env::{ChildEnv, AUTHORIZATION_TOKEN_VAR, FULL_URI_VAR, SHADOWING_VARS};
+pub use clock::{Clock, ManualClock, SystemClock};
+pub use feed::{FeedError, SessionFeed, UserAction};
+pub use service::CREDENTIALS_PATH;
+pub use status::Status;
+pub use token::constant_time_eq;
+
+use cache::{Cache, RefreshPolicy};
+use chrono::{DateTime, TimeDelta, Utc};
+use service::Handler;
+use std::net::{Ipv4Addr, SocketAddr};
+use std::sync::Arc;
+use std::time::Duration;
+use token::AuthToken;
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
+
+/// Refresh when less than this is left: 5 minutes, the session store's own margin
+/// ([`crate::session::REFRESH_MARGIN`]), so the resolver's cache and the endpoint agree
+/// on when a session is due.
+pub const REFRESH_WINDOW: TimeDelta = crate::session::REFRESH_MARGIN;
+
+/// After a failed refresh, the feed is not asked again for this long; requests meanwhile
+/// get the last good credentials (or the error once those have expired).
+pub const RETRY_BACKOFF: TimeDelta = TimeDelta::seconds(10);
+
+/// How long a request waits for a running refresh while the credentials it would
+/// otherwise get are still valid; past it, it gets those. (With none valid, it waits for
+/// the refresh's outcome.) Well under the SDKs' read timeouts (botocore 2 s, aws-config 5 s).
+pub const REFRESH_WAIT: Duration = Duration::from_secs(1);
+
+/// How an endpoint refreshes, and the clock it judges expirations by.
+#[derive(Clone)]
+pub struct EndpointConfig {
+    /// See [`REFRESH_WINDOW`].
+    pub refresh_window: TimeDelta,
+    /// See [`RETRY_BACKOFF`].
+    pub retry_backoff: TimeDelta,
+    /// See [`REFRESH_WAIT`].
+    pub refresh_wait: Duration,
+    /// [`SystemClock`] outside tests.
+    pub clock: Arc<dyn Clock>,
+}
+
+impl Default for EndpointConfig {
+    fn default() -> Self {
+        EndpointConfig {
+            refresh_window: REFRESH_WINDOW,
+            retry_backoff: RETRY_BACKOFF,
+            refresh_wait: REFRESH_WAIT,
+            clock: Arc::new(SystemClock),
+        }
+    }
+}
+
+/// Why an endpoint could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum ServerError {
+    #[error("cannot listen on 127.0.0.1 for the credential endpoint: {0}")]
+    Bind(#[source] std::io::Error),
+    #[error("cannot draw the credential endpoint's token from the operating system: {0}")]
+    Random(getrandom::Error),
+}
+
+/// A running endpoint. Dropping it (or [`Endpoint::shutdown`]) stops it: no new
+/// connections, and open ones close once the request they are answering is done.
+pub struct Endpoint {
+    addr: SocketAddr,
+    child_env: ChildEnv,
+    cache: Arc<Cache>,
+    stop: watch::Sender<bool>,
+    task: Option<JoinHandle<()>>,
+}
+
+impl std::fmt::Debug for Endpoint {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Endpoint")
+            .field("url", &self.child_env.full_uri())
+            .finish_non_exhaustive()
+    }
+}
+
+/// Starts an endpoint serving `feed` on 127.0.0.1, on a free port, on the current tokio
+/// runtime. Nothing is fetched until the first request (or [`Endpoint::refresh_now`]).
+pub async fn start(
+    feed: Arc<dyn SessionFeed>,
+    config: EndpointConfig,
+) -> Result<Endpoint, ServerError> {
+    let token = AuthToken::generate().map_err(ServerError::Random)?;
+    let listener = tokio::net::TcpListener::bind((Ipv4Addr::LOCALHOST, 0))
+        .await
+        .map_err(ServerError::Bind)?;
+    let addr = listener.local_addr().map_err(ServerError::Bind)?;
+    let policy = RefreshPolicy {
+        window: config.refresh_window,
+        backoff: config.retry_backoff,
+        wait: config.refresh_wait,
+    };
+    let cache = Arc::new(Cache::new(feed, config.clock, policy));
+    let child_env = ChildEnv::new(
+        format!("http://{addr}{CREDENTIALS_PATH}"),
+        token.secret().clone(),
+    );
+    let handler = Arc::new(Handler {
+        token,
+        cache: cache.clone(),
+    });
+    let (stop, stopped) = watch::channel(false);
+    let task = tokio::spawn(service::serve(listener, handler, stopped));
+    Ok(Endpoint {
+        addr,
+        child_env,
+        cache,
+        stop,
+        task: Some(task),
+    })
+}
+
+impl Endpoint {
+    /// The endpoint's URL, `http://127.0.0.1:PORT/`.
+    pub fn url(&self) -> &str {
+        self.child_env.full_uri()
+    }
+
+    /// The address it listens on (always 127.0.0.1).
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// The variables a child needs; see [`ChildEnv::apply`].
+    pub fn child_env(&self) -> &ChildEnv {
+        &self.child_env
+    }
+
+    /// The status now, with exact request counts.
+    pub fn status(&self) -> Status {
+        self.cache.board().snapshot()
+    }
+
+    /// Status updates: on every refresh event, and at most once a second while requests
+    /// arrive (request counts may lag by that second; [`Endpoint::status`] is exact).
+    pub fn subscribe(&self) -> watch::Receiver<Status> {
+        self.cache.board().subscribe()
+    }
+
+    /// Refreshes from the feed now, whatever the window and back-off say (or joins the
+    /// refresh already running), and returns the new expiration. For the TUI's refresh
+    /// action, after the user gave an MFA code, or to fetch once before starting a child.
+    pub async fn refresh_now(&self) -> Result<DateTime<Utc>, FeedError> {
+        self.cache.refresh_now().await
+    }
+
+    /// Stops the endpoint and waits until every connection has closed.
+    pub async fn shutdown(mut self) {
+        self.stop.send_replace(true);
+        if let Some(task) = self.task.take() {
+            let _ = task.await;
+        }
+    }
+}
+
+impl Drop for Endpoint {
+    fn drop(&mut self) {
+        self.stop.send_replace(true);
+    }
+}
