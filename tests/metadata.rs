@@ -390,3 +390,37 @@ fn failing_credential_process_names_the_program_only() {
     );
     assert!(!err.contains("VAULTTOKEN"), "{err}");
 }
+
+#[test]
+fn the_profile_s_own_metadata_settings_are_used_under_the_environment_s() {
+    let moto = Moto::start();
+    let (stub, seen) = imds_stub(false);
+    let config = format!(
+        "[profile from-profile]\nrole_arn = arn:aws:iam::123456789012:role/FromImds\n\
+         credential_source = Ec2InstanceMetadata\nregion = us-east-1\nec2_metadata_service_endpoint = {}/\n\n\
+         [profile v1-off]\nrole_arn = arn:aws:iam::123456789012:role/FromImds\n\
+         credential_source = Ec2InstanceMetadata\nec2_metadata_service_endpoint = {}/\n\
+         ec2_metadata_v1_disabled = true\n",
+        stub.url, stub.url
+    );
+    let mut env = Env::new(&config, "");
+    env.set("AWS_ENDPOINT_URL_STS", &moto.url);
+    // The endpoint comes from the profile (no AWS_EC2_METADATA_SERVICE_ENDPOINT set).
+    assert_eq!(
+        env.caller_arn("from-profile", &[]),
+        "arn:aws:sts::123456789012:assumed-role/FromImds/tester"
+    );
+    assert!(seen.lock().unwrap().iter().any(|r| r.starts_with("GET ")));
+    // The profile turns the IMDSv1 fallback off: the refused token is an error naming it.
+    seen.lock().unwrap().clear();
+    let err = failed(&env.rolecall(&["export", "v1-off"]));
+    assert!(err.contains("ec2_metadata_v1_disabled"), "{err}");
+    assert!(
+        seen.lock().unwrap().iter().all(|r| r.starts_with("PUT ")),
+        "an IMDSv1 request was sent: {:?}",
+        seen.lock().unwrap()
+    );
+    // The environment wins over the profile.
+    env.set("AWS_EC2_METADATA_V1_DISABLED", "false");
+    ok(&env.rolecall(&["export", "v1-off"]));
+}

@@ -638,6 +638,8 @@ fn call_settings(
         ec2_metadata_service_endpoint: own(keys.ec2_metadata_service_endpoint),
         ec2_metadata_service_endpoint_mode: own(keys.ec2_metadata_service_endpoint_mode),
         ec2_metadata_v1_disabled,
+        metadata_service_timeout: own(keys.metadata_service_timeout),
+        metadata_service_num_attempts: own(keys.metadata_service_num_attempts),
     };
     (settings != CallSettings::NONE).then(|| Box::new(settings))
 }
@@ -713,6 +715,8 @@ struct Keys<'a> {
     ec2_metadata_service_endpoint: Option<&'a str>,
     ec2_metadata_service_endpoint_mode: Option<&'a str>,
     ec2_metadata_v1_disabled: Option<&'a str>,
+    metadata_service_timeout: Option<&'a str>,
+    metadata_service_num_attempts: Option<&'a str>,
 }
 
 impl<'a> Keys<'a> {
@@ -750,6 +754,8 @@ impl<'a> Keys<'a> {
                     keys.ec2_metadata_service_endpoint_mode = value
                 }
                 "ec2_metadata_v1_disabled" => keys.ec2_metadata_v1_disabled = value,
+                "metadata_service_timeout" => keys.metadata_service_timeout = value,
+                "metadata_service_num_attempts" => keys.metadata_service_num_attempts = value,
                 _ => {}
             }
         }

@@ -180,6 +180,9 @@ pub struct CallSettings {
     pub ec2_metadata_service_endpoint: Option<Box<str>>,
     pub ec2_metadata_service_endpoint_mode: Option<Box<str>>,
     pub ec2_metadata_v1_disabled: Option<bool>,
+    /// `metadata_service_timeout` and `metadata_service_num_attempts`, as written.
+    pub metadata_service_timeout: Option<Box<str>>,
+    pub metadata_service_num_attempts: Option<Box<str>>,
 }
 
 impl CallSettings {
@@ -193,6 +196,8 @@ impl CallSettings {
         ec2_metadata_service_endpoint: None,
         ec2_metadata_service_endpoint_mode: None,
         ec2_metadata_v1_disabled: None,
+        metadata_service_timeout: None,
+        metadata_service_num_attempts: None,
     };
 }
 

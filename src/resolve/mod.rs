@@ -475,7 +475,11 @@ impl Resolver<'_> {
                 Ok(source::static_keys(&keys, &file.display().to_string()))
             }
             BaseSource::Environment => Ok(source::environment().await?),
-            BaseSource::InstanceMetadata => Ok(source::imds_credentials(&self.metadata).await?),
+            BaseSource::InstanceMetadata => {
+                // The base profile's own metadata settings, under the environment's.
+                let config = self.metadata_config(&plan.base);
+                Ok(source::imds_credentials(&config).await?)
+            }
             BaseSource::Container => Ok(source::container(&self.metadata).await?),
             BaseSource::Process { command } => Ok(source::credential_process(command).await?),
             BaseSource::Sso => self.sso_credentials(&plan.base).await,
@@ -484,6 +488,28 @@ impl Resolver<'_> {
 }
 
 impl Resolver<'_> {
+    /// Where and how the instance metadata service is read for the profile `name` (whose
+    /// `credential_source` is `Ec2InstanceMetadata`): the environment's variables, then
+    /// the profile's `ec2_metadata_service_endpoint(_mode)`, `ec2_metadata_v1_disabled`,
+    /// `metadata_service_timeout` and `metadata_service_num_attempts`.
+    fn metadata_config(&self, name: &str) -> MetadataConfig {
+        let settings = self.graph.get(name).map(|p| p.settings());
+        let text = |v: Option<&str>| v.map(str::to_string);
+        let profile = source::ProfileMetadataSettings {
+            profile: Some(name.to_string()),
+            endpoint: text(settings.and_then(|s| s.ec2_metadata_service_endpoint.as_deref())),
+            endpoint_mode: text(
+                settings.and_then(|s| s.ec2_metadata_service_endpoint_mode.as_deref()),
+            ),
+            v1_disabled: settings
+                .and_then(|s| s.ec2_metadata_v1_disabled)
+                .map(|b| b.to_string()),
+            timeout: text(settings.and_then(|s| s.metadata_service_timeout.as_deref())),
+            num_attempts: text(settings.and_then(|s| s.metadata_service_num_attempts.as_deref())),
+        };
+        MetadataConfig::resolve(&|var| self.vars.get(var), &profile)
+    }
+
     /// An SSO profile's role credentials: a token from the AWS CLI's cache (refreshed when
     /// it is about to expire), then GetRoleCredentials.
     async fn sso_credentials(&self, name: &str) -> Result<BaseCredentials, ResolveErrorKind> {
