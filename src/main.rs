@@ -46,6 +46,10 @@ enum Command {
         /// Run even inside another rolecall session (ROLECALL_PROFILE set).
         #[arg(long)]
         nested: bool,
+        /// Give the command a local credential endpoint instead of keys: every AWS SDK
+        /// and the AWS CLI fetch from it, and it refreshes the session before it expires.
+        #[arg(long)]
+        server: bool,
         #[command(flatten)]
         obtain: ObtainFlags,
         /// The command and its arguments (after `--`).
@@ -202,10 +206,11 @@ fn run(args: Args) -> Result<ExitCode> {
         Some(Command::Exec {
             profile,
             nested,
+            server,
             obtain,
             command,
         }) => {
-            let code = cli::exec::run(demo, &profile, nested, &obtain.into(), &command)?;
+            let code = cli::exec::run(demo, &profile, nested, server, &obtain.into(), &command)?;
             return Ok(ExitCode::from(code));
         }
         Some(Command::EnvFile {

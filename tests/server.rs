@@ -290,3 +290,167 @@ async fn sdk_child() {
         );
     }
 }
+
+// `rolecall exec --server`: the same clients, as children of rolecall itself.
+
+const EXEC_CONFIG: &str = "[profile base]\nregion = us-east-1\n\n[profile admin]\nrole_arn = arn:aws:iam::222222222222:role/Admin\nsource_profile = base\n";
+const EXEC_KEYS: &str = "[base]\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\naws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\n";
+
+/// rolecall's environment for `exec --server`: STS on `sts`, no instance metadata.
+fn exec_env(config: &str, sts: &str) -> Env {
+    let mut env = Env::new(config, EXEC_KEYS);
+    env.set("AWS_ENDPOINT_URL_STS", sts)
+        .set("AWS_EC2_METADATA_DISABLED", "true");
+    env
+}
+
+#[test]
+fn exec_server_gives_the_child_the_endpoint_and_no_keys() {
+    let moto = Moto::start();
+    let env = exec_env(EXEC_CONFIG, &moto.url);
+    // The child reports its environment, and rolecall's own command line (what `ps` shows).
+    let out = env.rolecall(&[
+        "exec",
+        "--server",
+        "admin",
+        "--",
+        "sh",
+        "-c",
+        "env | sort; echo CMDLINE=$(tr '\\0' ' ' < /proc/$PPID/cmdline); exit 7",
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(7),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let vars = String::from_utf8(out.stdout).unwrap();
+    let value = |name: &str| {
+        vars.lines()
+            .find_map(|l| l.strip_prefix(&format!("{name}=")))
+            .map(str::to_string)
+    };
+    for absent in [
+        "AWS_ACCESS_KEY_ID",
+        "AWS_SECRET_ACCESS_KEY",
+        "AWS_SESSION_TOKEN",
+        "AWS_CREDENTIAL_EXPIRATION",
+        "AWS_PROFILE",
+    ] {
+        assert_eq!(value(absent), None, "{absent} is set in the served child");
+    }
+    let url = value("AWS_CONTAINER_CREDENTIALS_FULL_URI").expect("the endpoint's URL");
+    assert!(url.starts_with("http://127.0.0.1:"), "{url}");
+    let token = value("AWS_CONTAINER_AUTHORIZATION_TOKEN").expect("the token");
+    assert!(token.len() >= 32, "a token of {} characters", token.len());
+    assert_eq!(value("ROLECALL_PROFILE").as_deref(), Some("admin"));
+    assert_eq!(value("ROLECALL_SERVED").as_deref(), Some("1"));
+    assert_eq!(value("AWS_REGION").as_deref(), Some("us-east-1"));
+    let cmdline = value("CMDLINE").unwrap();
+    assert!(
+        cmdline.contains("--server") && !cmdline.contains(&token),
+        "{cmdline}"
+    );
+}
+
+#[test]
+fn exec_server_serves_the_aws_cli_the_assumed_role() {
+    let moto = Moto::start();
+    let env = exec_env(EXEC_CONFIG, &moto.url);
+    let out = env.rolecall(&[
+        "exec",
+        "--server",
+        "admin",
+        "--",
+        "aws",
+        "sts",
+        "get-caller-identity",
+        "--output",
+        "json",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        arn_of(&String::from_utf8_lossy(&out.stdout)),
+        "arn:aws:sts::222222222222:assumed-role/Admin/tester"
+    );
+    // Long-term keys cannot be served: refused up front, with the way out.
+    let err = common::failed(&env.rolecall(&["exec", "--server", "base", "--", "true"]));
+    assert!(
+        err.contains("long-term keys") && err.contains("without --server"),
+        "{err}"
+    );
+}
+
+#[test]
+fn exec_server_serves_a_rust_program_on_the_default_chain() {
+    let moto = Moto::start();
+    let mut env = exec_env(EXEC_CONFIG, &moto.url);
+    env.set(SDK_CHILD, "1")
+        .set("AWS_DEFAULT_REGION", "us-east-1");
+    let exe = std::env::current_exe().unwrap();
+    let mut rolecall = env.command(env!("CARGO_BIN_EXE_rolecall"));
+    rolecall
+        .args(["exec", "--server", "admin", "--"])
+        .arg(&exe)
+        .args(["--exact", CHILD_TEST, "--nocapture", "--test-threads=1"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped());
+    let mut running = rolecall.spawn().expect("start rolecall");
+    let mut to_child = running.stdin.take().unwrap();
+    writeln!(to_child, "fetch").unwrap();
+    drop(to_child);
+    let out = running.wait_with_output().unwrap();
+    assert!(out.status.success(), "{out:?}");
+    let reply = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .find_map(|l| l.find("CHILD ").map(|at| l[at + 6..].to_string()))
+        .expect("the child's answer");
+    assert!(
+        reply.ends_with("arn=arn:aws:sts::222222222222:assumed-role/Admin/tester"),
+        "{reply}"
+    );
+}
+
+#[test]
+fn a_long_running_child_of_exec_server_keeps_working_across_a_refresh() {
+    use common::sts_standin::StsStandIn;
+    // Sessions of 301 s: one second after each is issued, it is inside the endpoint's
+    // five-minute window and the next fetch refreshes it.
+    let standin = StsStandIn::start(&[]);
+    let config = EXEC_CONFIG.replace(
+        "source_profile = base\n",
+        "source_profile = base\nduration_seconds = 301\n",
+    );
+    let mut env = exec_env(&config, &standin.url);
+    env.set("AWS_DEFAULT_REGION", "us-east-1");
+    let watch = "import botocore.session, sys, time\n\
+        creds = botocore.session.get_session().get_credentials()\n\
+        first = creds.get_frozen_credentials().access_key\n\
+        deadline = time.time() + 30\n\
+        while time.time() < deadline:\n\
+        \x20   now = creds.get_frozen_credentials().access_key\n\
+        \x20   if now != first:\n\
+        \x20       print('REFRESHED', first, now); sys.exit(0)\n\
+        \x20   time.sleep(0.2)\n\
+        print('NOT REFRESHED', first); sys.exit(1)\n";
+    let out = env.rolecall(&[
+        "exec",
+        "--server",
+        "admin",
+        "--",
+        venv_bin("python").to_str().unwrap(),
+        "-c",
+        watch,
+    ]);
+    let stdout = String::from_utf8_lossy(&out.stdout).to_string();
+    assert!(
+        out.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(stdout.starts_with("REFRESHED ASIASTANDIN"), "{stdout}");
+}

@@ -1,17 +1,26 @@
-//! `rolecall exec PROFILE -- CMD ARGS…`: run a program in a session's environment.
+//! `rolecall exec [--server] PROFILE -- CMD ARGS…`: run a program in a session's
+//! environment — with the session's keys, or (`--server`) with a local credential endpoint
+//! that keeps the session fresh for as long as the program runs.
 
 use super::context::{block_on, load_graph, obtain, open_store, warn, ObtainArgs};
-use crate::session::env::{command_with_env, current_session_profile};
-use crate::session::Session;
+use crate::profile::ProfileGraph;
+use crate::server::{self, CurrentGraph, EndpointConfig, ResolverFeed};
+use crate::session::env::{command_with_env, current_session_profile, PROFILE_VAR};
+use crate::session::{Session, SessionStore};
+use crate::sso::Sso;
+use crate::sts::Sts;
 use anyhow::{bail, Context as _, Result};
 use std::process::{Command, ExitStatus};
+use std::sync::Arc;
 
 /// Runs `command` with `profile`'s session; returns its exit code. Inside another
-/// rolecall session it refuses unless `nested`.
+/// rolecall session it refuses unless `nested`. With `served`, the program gets the local
+/// endpoint's variables instead of keys.
 pub fn run(
     demo: bool,
     profile: &str,
     nested: bool,
+    served: bool,
     args: &ObtainArgs,
     command: &[String],
 ) -> Result<u8> {
@@ -23,11 +32,85 @@ pub fn run(
     }
     let graph = load_graph(demo);
     let store = open_store();
+    if served {
+        return block_on(run_served(demo, &graph, store, profile, args, command))?;
+    }
     let session = block_on(obtain(&graph, &store, profile, args))??;
     let status = command_with_session(&command[0], &command[1..], &session)
         .status()
         .with_context(|| format!("cannot run `{}`", command[0]))?;
     Ok(exit_code(status))
+}
+
+/// `exec --server`: the session first (asking for an MFA code on the terminal now, not in
+/// the middle of the program's run), then an endpoint serving it on 127.0.0.1 for as long
+/// as the program runs, refreshing it before it expires.
+async fn run_served(
+    demo: bool,
+    graph: &ProfileGraph,
+    store: SessionStore,
+    profile: &str,
+    args: &ObtainArgs,
+    command: &[String],
+) -> Result<u8> {
+    let session = obtain(graph, &store, profile, args).await?;
+    if session.credentials.session_token.is_none() {
+        bail!(
+            "profile '{profile}' is long-term keys, which the credential endpoint cannot \
+             serve (SDKs accept only temporary credentials from it); run without --server"
+        );
+    }
+    let feed = ResolverFeed {
+        profile: profile.to_string(),
+        graph: current_graph(demo, profile),
+        sts: Sts::new(),
+        store,
+        sso: Sso::from_env(),
+        mfa_mode: args.mfa_mode,
+    };
+    let endpoint = server::start(Arc::new(feed), EndpointConfig::default()).await?;
+    // The first fetch now: a problem shows here, not in the program's first AWS call.
+    endpoint
+        .refresh_now()
+        .await
+        .map_err(|e| anyhow::anyhow!("rolecall: {e}"))?;
+    let mut child = Command::new(&command[0]);
+    child.args(&command[1..]);
+    endpoint.child_env().apply(&mut child);
+    child.env(PROFILE_VAR, profile);
+    if let Some(region) = &session.region {
+        child
+            .env("AWS_REGION", region)
+            .env("AWS_DEFAULT_REGION", region);
+    }
+    // Ctrl-C goes to the program (it is in the terminal's foreground group too); rolecall
+    // stays up for as long as the program does, so its credentials keep working.
+    let mut interrupts = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::interrupt())?;
+    let mut child = tokio::process::Command::from(child)
+        .spawn()
+        .with_context(|| format!("cannot run `{}`", command[0]))?;
+    let status = loop {
+        tokio::select! {
+            status = child.wait() => break status?,
+            _ = interrupts.recv() => {}
+        }
+    };
+    endpoint.shutdown().await;
+    Ok(exit_code(status))
+}
+
+/// The profiles as the files are now (and, for a name no file defines, the roles IAM
+/// Identity Center discovery knows): a refresh uses the files of its moment.
+fn current_graph(demo: bool, profile: &str) -> CurrentGraph {
+    let profile = profile.to_string();
+    Arc::new(move || {
+        let graph = load_graph(demo);
+        let graph = match graph.get(&profile) {
+            Some(_) => graph,
+            None => crate::sso::with_discovered(&graph, &Sso::from_env()).unwrap_or(graph),
+        };
+        Arc::new(graph)
+    })
 }
 
 /// A command set up to run with `session`'s environment.
