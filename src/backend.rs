@@ -295,6 +295,30 @@ impl Backend for CoreBackend {
         })
     }
 
+    fn serve(
+        &self,
+        profile: String,
+    ) -> BoxFuture<'static, Result<crate::server::Endpoint, String>> {
+        let this = self.clone();
+        Box::pin(async move {
+            let graph = this.clone();
+            let feed = crate::server::ResolverFeed {
+                profile,
+                graph: Arc::new(move || graph.current_graph()),
+                sts: (*this.sts).clone(),
+                store: (*this.store).clone(),
+                sso: this.sso.clone(),
+                mfa_mode: MfaMode::SessionToken,
+            };
+            let endpoint =
+                crate::server::start(Arc::new(feed), crate::server::EndpointConfig::default())
+                    .await
+                    .map_err(|e| e.to_string())?;
+            endpoint.refresh_now().await.map_err(|e| e.to_string())?;
+            Ok(endpoint)
+        })
+    }
+
     fn console(&self, profile: String) -> BoxFuture<'static, Result<String, String>> {
         let this = self.clone();
         Box::pin(async move {

@@ -127,13 +127,37 @@ fn assume_with_mfa_then_dotenv_and_subshell() {
         "{url}"
     );
 
-    // A subshell with the session: the AWS CLI sees the assumed role.
+    // s: a subshell on the local credential endpoint. No keys in it; the AWS CLI fetches
+    // the assumed role from the endpoint.
     t.send_text("s");
-    t.wait_for("exit to return to rolecall", WAIT);
+    t.wait_for("served by a local credential endpoint", WAIT);
+    t.run(&format!(
+        "echo \"url=$AWS_CONTAINER_CREDENTIALS_FULL_URI key=${{AWS_ACCESS_KEY_ID:-none}} $({} prompt)\"",
+        env!("CARGO_BIN_EXE_rolecall")
+    ));
+    let screen = t.wait_for("key=none", WAIT);
+    assert!(screen.contains("url=http://127.0.0.1:"), "{screen}");
+    assert!(
+        screen.contains("demo-admin-mfa served"),
+        "the prompt: {screen}"
+    );
     t.run("aws sts get-caller-identity --query Arn --output text");
     t.wait_for("arn:aws:sts::222222222222:assumed-role/Admin/tester", WAIT);
     t.run("exit");
-    t.wait_for("Sessions 2", WAIT);
+    let screen = t.wait_for(
+        "back from demo-admin-mfa's subshell; the endpoint served",
+        WAIT,
+    );
+    assert!(screen.contains("Sessions 2"), "{screen}");
+
+    // S: a subshell with the session's keys.
+    t.send_text("S");
+    t.wait_for("its keys, expiring in", WAIT);
+    t.run("echo \"key=$AWS_ACCESS_KEY_ID url=${AWS_CONTAINER_CREDENTIALS_FULL_URI:-none}\"");
+    t.wait_for("url=none", WAIT);
+    assert!(t.capture().contains("key=ASIA"), "{}", t.capture());
+    t.run("exit");
+    t.wait_for("back from demo-admin-mfa's subshell", WAIT);
 
     // Quit: the shell is back and the terminal is in cooked mode with echo.
     t.send_text("q");

@@ -177,6 +177,8 @@ pub enum Msg {
     SubshellExited {
         profile: String,
         result: Result<Option<i32>, String>,
+        /// What the subshell's credential endpoint did, when it ran on one.
+        served: Option<crate::server::Status>,
     },
     ConfigReloaded(std::sync::Arc<ProfileGraph>),
     /// The profiles with the roles IAM Identity Center discovery knows (swapped in quietly).
@@ -216,7 +218,12 @@ pub enum Cmd {
     },
     /// Abort the running assume task; its answer, if any, is ignored.
     CancelAssume,
-    OpenSubshell(Session),
+    /// `$SHELL` with the session: on a local credential endpoint (`served`: the shell gets
+    /// no keys, every AWS SDK fetches fresh credentials from it) or with its keys.
+    OpenSubshell {
+        session: Session,
+        served: bool,
+    },
     WriteEnvFile {
         path: PathBuf,
         session: Session,
@@ -263,6 +270,8 @@ pub struct App {
     pub sessions: Vec<ListedSession>,
     /// IAM Identity Center sign-ins, shown under the sessions with their own time left.
     pub sign_ins: Vec<SignInStatus>,
+    /// What the credential endpoint of each profile's last served subshell did.
+    pub served: std::collections::HashMap<String, crate::server::Status>,
     /// Index into `sessions`.
     pub session_selected: usize,
     pub focus: Focus,
@@ -302,6 +311,7 @@ impl App {
             selected: 0,
             sessions: Vec::new(),
             sign_ins: Vec::new(),
+            served: std::collections::HashMap::new(),
             session_selected: 0,
             focus: Focus::Profiles,
             modal: None,
@@ -458,16 +468,11 @@ impl App {
                 self.info(format!("wrote {} (mode 0600)", path.display()));
                 vec![]
             }
-            Msg::SubshellExited { profile, result } => {
-                match result {
-                    Ok(Some(code)) if code != 0 => {
-                        self.info(format!("subshell for {profile} exited with {code}"))
-                    }
-                    Ok(_) => self.info(format!("back from {profile}'s subshell")),
-                    Err(e) => self.error(format!("could not start a subshell: {e}")),
-                }
-                vec![]
-            }
+            Msg::SubshellExited {
+                profile,
+                result,
+                served,
+            } => self.on_subshell_exited(profile, result, served),
             Msg::ConfigReloaded(graph) => {
                 let problems = graph.all_diagnostics().count();
                 self.set_graph(graph);
@@ -591,6 +596,62 @@ impl App {
                 vec![]
             }
         }
+    }
+
+    /// Back from a subshell: say how it went (and what its endpoint served), and when the
+    /// endpoint could not refresh without the person (a new MFA code, an SSO sign-in), ask
+    /// for it now.
+    fn on_subshell_exited(
+        &mut self,
+        profile: String,
+        result: Result<Option<i32>, String>,
+        served: Option<crate::server::Status>,
+    ) -> Vec<Cmd> {
+        let served_note = served.as_ref().map_or(String::new(), |s| {
+            format!(
+                "; the endpoint served {} request(s) and refreshed the session {} time(s)",
+                s.requests_served,
+                s.refreshes.saturating_sub(1)
+            )
+        });
+        match result {
+            Ok(Some(code)) if code != 0 => self.info(format!(
+                "subshell for {profile} exited with {code}{served_note}"
+            )),
+            Ok(_) => self.info(format!("back from {profile}'s subshell{served_note}")),
+            Err(e) => self.error(format!("could not start a subshell: {e}")),
+        }
+        let Some(status) = served else {
+            return vec![];
+        };
+        let needs = status.needs_user();
+        self.served.insert(profile.clone(), status);
+        // Refreshes went to the store: show the sessions as they are now.
+        let mut cmds = vec![Cmd::LoadSessions];
+        match needs {
+            Some(crate::server::UserAction::MfaCode) => {
+                self.modal = Some(Modal::Mfa {
+                    profile,
+                    serial: None,
+                    input: CodeInput::default(),
+                    error: Some(
+                        "the subshell's session could not be refreshed without a new MFA code"
+                            .into(),
+                    ),
+                    purpose: MfaPurpose::Assume,
+                });
+            }
+            Some(crate::server::UserAction::SsoSignIn) => {
+                self.modal = Some(Modal::SignIn {
+                    profile: profile.clone(),
+                    session: "the subshell's IAM Identity Center sign-in expired".into(),
+                    prompt: None,
+                });
+                cmds.push(Cmd::SignIn { profile });
+            }
+            None => {}
+        }
+        cmds
     }
 
     /// The sign-in ended: on approval, go on to the session it was for (and discover the
@@ -848,7 +909,15 @@ impl App {
             return vec![];
         };
         match c {
-            's' => vec![Cmd::OpenSubshell(session)],
+            // On the endpoint (temporary credentials only: an endpoint cannot serve keys).
+            's' => {
+                let served = session.credentials.session_token.is_some();
+                vec![Cmd::OpenSubshell { session, served }]
+            }
+            'S' => vec![Cmd::OpenSubshell {
+                session,
+                served: false,
+            }],
             'e' => {
                 self.modal = Some(Modal::EnvFilePath {
                     session: Box::new(session),

@@ -52,6 +52,10 @@ pub trait Backend: Send + Sync + 'static {
     /// The current profiles with the roles discovery finds (from its cache, or from the
     /// portal where signed in and the cache is old); `None` when there is nothing to add.
     fn discover(&self) -> BoxFuture<'static, Option<Arc<ProfileGraph>>>;
+    /// Starts a local credential endpoint serving `profile`'s session (for a subshell),
+    /// having fetched once; it stops when dropped.
+    fn serve(&self, profile: String)
+        -> BoxFuture<'static, Result<crate::server::Endpoint, String>>;
     /// Opens the AWS console signed in with `profile`'s session (in the browser, never on
     /// screen: the URL is a secret); the answer is what to tell the user.
     fn console(&self, profile: String) -> BoxFuture<'static, Result<String, String>>;

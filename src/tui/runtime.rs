@@ -123,16 +123,42 @@ pub async fn run(
                         app.update(Msg::Error(format!("could not copy: {e}")));
                     }
                 }
-                Cmd::OpenSubshell(session) => {
+                Cmd::OpenSubshell { session, served } => {
+                    // On the endpoint: started (and fetched from once) before the terminal
+                    // is handed over, so a failure shows here, in the TUI.
+                    let endpoint = if served {
+                        match tasks.backend.serve(session.profile.clone()).await {
+                            Ok(endpoint) => Some(endpoint),
+                            Err(e) => {
+                                app.update(Msg::Error(format!(
+                                    "cannot serve {}'s session: {e} (S opens a subshell with its keys)",
+                                    session.profile
+                                )));
+                                continue;
+                            }
+                        }
+                    } else {
+                        None
+                    };
                     // The event stream's reader thread would steal the shell's input.
                     drop(events);
-                    let result = subshell(&mut terminal, &session).await;
+                    let result = subshell(&mut terminal, &session, endpoint.as_ref()).await;
                     events = EventStream::new();
                     // A Ctrl-C typed in the subshell must not quit the TUI afterwards.
                     sigint = signal(SignalKind::interrupt()).context("cannot watch SIGINT")?;
-                    app.update(Msg::SubshellExited {
+                    let served = match endpoint {
+                        Some(endpoint) => {
+                            let status = endpoint.status();
+                            endpoint.shutdown().await;
+                            Some(status)
+                        }
+                        None => None,
+                    };
+                    // Through the channel, so the commands it leads to run as any do.
+                    let _ = tasks.tx.send(Msg::SubshellExited {
                         profile: session.profile.clone(),
                         result: result.map_err(|e| format!("{e:#}")),
+                        served,
                     });
                 }
                 other => tasks.run(other),
@@ -262,7 +288,7 @@ impl Tasks {
                 });
             }
             // Handled by the loop itself.
-            Cmd::OpenSubshell(_) | Cmd::CopyToClipboard(_) | Cmd::Quit => {}
+            Cmd::OpenSubshell { .. } | Cmd::CopyToClipboard(_) | Cmd::Quit => {}
         }
     }
 
@@ -322,8 +348,13 @@ fn install_panic_hook() {
     }));
 }
 
-/// Leaves the TUI, runs `$SHELL` with the session's variables, and comes back.
-async fn subshell(terminal: &mut Tty, session: &Session) -> Result<Option<i32>> {
+/// Leaves the TUI, runs `$SHELL` with the session (its keys, or `endpoint`'s variables),
+/// and comes back.
+async fn subshell(
+    terminal: &mut Tty,
+    session: &Session,
+    endpoint: Option<&crate::server::Endpoint>,
+) -> Result<Option<i32>> {
     leave_tui();
     let shell = std::env::var("SHELL")
         .ok()
@@ -336,18 +367,34 @@ async fn subshell(terminal: &mut Tty, session: &Session) -> Result<Option<i32>> 
             "rolecall: warning: already inside a rolecall subshell for {outer}"
         );
     }
+    let how = match (endpoint, session.seconds_left(Utc::now())) {
+        (Some(_), _) => "served by a local credential endpoint that refreshes it before it \
+                         expires"
+            .to_string(),
+        (None, Some(s)) => format!("its keys, expiring in {}", view::countdown(Some(s))),
+        (None, None) => "its long-term keys".into(),
+    };
     let _ = writeln!(
         stdout,
-        "rolecall: {shell} with {}'s credentials ({}); exit to return to rolecall",
+        "rolecall: {shell} with {}'s session, {how}; exit to return to rolecall",
         session.profile,
-        match session.seconds_left(Utc::now()) {
-            Some(s) => format!("expires in {}", view::countdown(Some(s))),
-            None => "long-term keys".into(),
-        }
     );
     let _ = stdout.flush();
-    let mut command: tokio::process::Command =
-        crate::session::env::command_with_env(&shell, &[], &session.env()).into();
+    let mut command: tokio::process::Command = match endpoint {
+        Some(endpoint) => {
+            let mut command = std::process::Command::new(&shell);
+            endpoint.child_env().apply(&mut command);
+            command.env(crate::session::env::PROFILE_VAR, &session.profile);
+            if let Some(region) = &session.region {
+                command
+                    .env("AWS_REGION", region)
+                    .env("AWS_DEFAULT_REGION", region);
+            }
+            command
+        }
+        None => crate::session::env::command_with_env(&shell, &[], &session.env()),
+    }
+    .into();
     let status = command.status().await;
     enter_tui().context("cannot restore the terminal")?;
     terminal.clear()?;

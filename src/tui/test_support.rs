@@ -172,6 +172,20 @@ impl super::backend::Backend for FakeBackend {
         })
     }
 
+    fn serve(
+        &self,
+        profile: String,
+    ) -> BoxFuture<'static, Result<crate::server::Endpoint, String>> {
+        self.calls.lock().unwrap().push(format!("serve {profile}"));
+        Box::pin(async move {
+            let feed: Arc<dyn crate::server::SessionFeed> =
+                Arc::new(FixedFeed(session(&profile, 3600)));
+            crate::server::start(feed, crate::server::EndpointConfig::default())
+                .await
+                .map_err(|e| e.to_string())
+        })
+    }
+
     fn console(&self, profile: String) -> BoxFuture<'static, Result<String, String>> {
         self.calls
             .lock()
@@ -221,6 +235,21 @@ pub fn assumed(session: Session) -> Assumed {
     Assumed {
         session: Box::new(session),
         warnings: vec![],
+    }
+}
+
+/// A feed serving one session's credentials, always.
+struct FixedFeed(Session);
+
+impl crate::server::SessionFeed for FixedFeed {
+    fn obtain(
+        &self,
+        _: bool,
+    ) -> BoxFuture<'static, Result<crate::credentials::Credentials, crate::server::FeedError>> {
+        let mut credentials = self.0.credentials.clone();
+        // Served credentials must not be expired by the real clock.
+        credentials.expiration = Some(Utc::now() + Duration::hours(1));
+        Box::pin(async move { Ok(credentials) })
     }
 }
 

@@ -272,10 +272,25 @@ fn mfa_flow_digits_only_masked_and_retry() {
 fn subshell_refresh_forget_on_a_session() {
     let mut app = with_session("demo-ops", 600);
     let s = session("demo-ops", 600);
-    assert_eq!(app.update(ch('s')), vec![Cmd::OpenSubshell(s.clone())]);
+    // s: on the endpoint (the session is temporary); S: with its keys.
+    assert_eq!(
+        app.update(ch('s')),
+        vec![Cmd::OpenSubshell {
+            session: s.clone(),
+            served: true
+        }]
+    );
+    assert_eq!(
+        app.update(ch('S')),
+        vec![Cmd::OpenSubshell {
+            session: s.clone(),
+            served: false
+        }]
+    );
     app.update(Msg::SubshellExited {
         profile: "demo-ops".into(),
         result: Ok(Some(0)),
+        served: None,
     });
     assert!(app.status.as_ref().unwrap().text.contains("back from"));
     assert_eq!(
@@ -319,6 +334,7 @@ fn session_errors_are_reported() {
     app.update(Msg::SubshellExited {
         profile: "demo-ops".into(),
         result: Err("no such shell".into()),
+        served: None,
     });
     assert_eq!(app.status.as_ref().unwrap().level, StatusLevel::Error);
 }
@@ -660,4 +676,56 @@ fn c_on_a_session_opens_the_console_and_says_so() {
     let status = app.status.as_ref().unwrap();
     assert_eq!(status.level, StatusLevel::Error);
     assert!(status.text.contains("--print"));
+}
+
+#[test]
+fn back_from_a_served_subshell_it_says_what_was_served_and_asks_for_what_a_refresh_lacked() {
+    let mut app = with_session("demo-admin-mfa", 600);
+    let served = crate::server::Status {
+        requests_served: 12,
+        refreshes: 3,
+        ..Default::default()
+    };
+    let cmds = app.update(Msg::SubshellExited {
+        profile: "demo-admin-mfa".into(),
+        result: Ok(Some(0)),
+        served: Some(served.clone()),
+    });
+    assert_eq!(cmds, vec![Cmd::LoadSessions]);
+    let text = &app.status.as_ref().unwrap().text;
+    assert!(
+        text.contains("served 12 request(s) and refreshed the session 2 time(s)"),
+        "{text}"
+    );
+    assert_eq!(app.served.get("demo-admin-mfa"), Some(&served));
+    // A refresh that needed a new MFA code: the code is asked for now.
+    let needs_code = crate::server::Status {
+        last_error: Some(crate::server::FeedError::needs_user(
+            crate::server::UserAction::MfaCode,
+            "needs a new code",
+        )),
+        ..Default::default()
+    };
+    app.update(Msg::SubshellExited {
+        profile: "demo-admin-mfa".into(),
+        result: Ok(Some(0)),
+        served: Some(needs_code),
+    });
+    assert!(matches!(
+        &app.modal,
+        Some(Modal::Mfa { profile, purpose: MfaPurpose::Assume, .. }) if profile == "demo-admin-mfa"
+    ));
+    // A long-term-keys session cannot be served: s gives its keys.
+    let mut keys = demo_app();
+    let mut static_keys = session("demo-base", 600);
+    static_keys.credentials.session_token = None;
+    keys.update(Msg::Sessions(Ok(vec![listed(static_keys.clone())])));
+    keys.focus = Focus::Sessions;
+    assert_eq!(
+        keys.update(ch('s')),
+        vec![Cmd::OpenSubshell {
+            session: static_keys,
+            served: false
+        }]
+    );
 }

@@ -371,7 +371,7 @@ fn draw_sessions(app: &App, frame: &mut Frame, area: Rect) {
     if let Some(selected) = app.selected_session().filter(|_| detail_rows > 0) {
         let detail = Paragraph::new(Line::from(vec![
             Span::styled(LABEL, fg(app, Color::DarkGray)),
-            Span::raw(selected.source.as_str()),
+            Span::raw(session_detail(app, selected)),
         ]))
         .wrap(Wrap { trim: true });
         frame.render_widget(detail, detail_area);
@@ -441,11 +441,34 @@ fn draw_sign_in(
 /// Label of the selected session's source under the sessions table.
 const LABEL: &str = "source: ";
 
-/// Rows the selected session's source needs at `width` columns (wrapping at word
+/// What the detail line says of `session`: its whole source, and what the credential
+/// endpoint of its last served subshell did.
+fn session_detail(app: &App, session: &crate::session::Session) -> String {
+    match app.served.get(&session.profile) {
+        None => session.source.clone(),
+        Some(served) => format!(
+            "{} · served {} request(s), refreshed {} time(s){}{}",
+            session.source,
+            served.requests_served,
+            served.refreshes.saturating_sub(1),
+            served
+                .last_refresh
+                .map(|t| format!(", last fetched {}", t.format("%H:%M:%S")))
+                .unwrap_or_default(),
+            served
+                .last_error
+                .as_ref()
+                .map(|e| format!(" · last refresh failed: {e}"))
+                .unwrap_or_default()
+        ),
+    }
+}
+
+/// Rows the selected session's detail needs at `width` columns (wrapping at word
 /// boundaries can take a row more than the plain division).
 fn source_rows(app: &App, width: u16) -> u16 {
     app.selected_session().map_or(0, |s| {
-        let chars = (LABEL.len() + s.source.chars().count()) as u16;
+        let chars = (LABEL.len() + session_detail(app, s).chars().count()) as u16;
         chars.div_ceil(width.max(1)) + 1
     })
 }
@@ -456,7 +479,7 @@ fn draw_status(app: &App, frame: &mut Frame, area: Rect) {
         (Focus::Profiles, true) => "type to filter · Enter assume · Esc clear · Tab sessions",
         (Focus::Profiles, false) => "/ filter · Enter assume · Tab sessions · ? help · q quit",
         (Focus::Sessions, _) => {
-            "s shell · e .env · x export · c console · r refresh · d forget · ? help"
+            "s shell · S shell with keys · e .env · x export · c console · r refresh · d forget"
         }
     };
     let left = if let Some(f) = &app.in_flight {
@@ -528,7 +551,10 @@ const HELP: &[(&str, &str)] = &[
     ("↑ ↓ PgUp PgDn", "move; Home/End: first/last"),
     ("Tab", "switch between profiles and sessions"),
     ("Enter", "assume the selected profile"),
-    ("s", "session: open a subshell with its variables"),
+    (
+        "s / S",
+        "session: subshell on a self-refreshing endpoint / with its keys",
+    ),
     ("e", "session: write a dotenv file (0600)"),
     ("x", "session: export formats (masked preview; y copies)"),
     ("c", "session: open the AWS console signed in with it"),
