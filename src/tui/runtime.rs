@@ -339,11 +339,17 @@ fn leave_tui() {
     let _ = execute!(io::stdout(), terminal::LeaveAlternateScreen, cursor::Show);
 }
 
-/// Restores the terminal before the panic message prints, so it is readable.
+/// Restores the terminal before the panic message prints, so it is readable — when the
+/// panic is the UI's own (the thread that installs the hook runs the UI loop). A panic in
+/// a background task ends only that task (tokio catches it) while the TUI goes on, so the
+/// terminal is left as the TUI needs it.
 fn install_panic_hook() {
+    let ui = std::thread::current().id();
     let previous = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
-        leave_tui();
+        if std::thread::current().id() == ui {
+            leave_tui();
+        }
         previous(info);
     }));
 }
