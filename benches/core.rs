@@ -96,4 +96,48 @@ fn main() {
             "{n:>6} profiles: load {load:?} (from text {build:?}), table {table:?}, json {json:?}, TUI App::new (copying the profiles) {app:?}"
         );
     }
+    configured_and_discovered();
+}
+
+/// 10,000 rows as an IAM Identity Center user has them: 5,000 configured profiles and 5,000
+/// roles discovery found (with account names, which the filter matches too), one filter
+/// keystroke to the drawn frame.
+fn configured_and_discovered() {
+    let configured = ProfileGraph::load(&ConfigPaths::in_dir(&generated(5_000)));
+    let mut profiles = configured.profiles().to_vec();
+    for i in 0..5_000 {
+        let account = format!("{:012}", 900_000_000_000u64 + i / 3);
+        let role = ["Admin", "ReadOnly", "Deploy"][i as usize % 3];
+        profiles.push(rolecall::profile::Profile::sso_role(
+            format!("Business-Unit-{:04}.{role}", i / 3),
+            Some("corp"),
+            None,
+            None,
+            &account,
+            &format!("Business Unit {:04}", i / 3),
+            role,
+            Some("eu-west-1"),
+        ));
+    }
+    let graph = std::sync::Arc::new(configured.with_profiles(profiles));
+    let mut tui = rolecall::tui::App::new(graph, chrono::Utc::now(), true);
+    tui.prepare_search();
+    let mut terminal = Terminal::new(TestBackend::new(160, 48)).unwrap();
+    let mut keys = "business unit 0042 admin".chars().cycle();
+    let keystroke = time(101, || {
+        let c = keys.next().unwrap();
+        tui.update(Msg::Key(KeyEvent::new(
+            KeyCode::Char(c),
+            KeyModifiers::NONE,
+        )));
+        if tui.filter.len() >= 24 {
+            tui.update(Msg::Key(KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE)));
+        }
+        terminal
+            .draw(|f| rolecall::tui::view::draw(&tui, f))
+            .unwrap();
+    });
+    println!(
+        "10,000 rows (5,000 configured + 5,000 discovered, account names): filter keystroke to frame {keystroke:?}"
+    );
 }
