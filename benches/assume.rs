@@ -24,7 +24,6 @@ use common::generated;
 use rolecall::profile::{ConfigPaths, ProfileGraph};
 use rolecall::resolve::{FixedMfa, ResolveOptions, Resolver, Vars};
 use rolecall::session::SessionStore;
-use rolecall::source::MetadataConfig;
 use rolecall::sso::Sso;
 use rolecall::sts::Sts;
 use std::time::{Duration, Instant};
@@ -92,14 +91,7 @@ fn main() {
     };
     let assume = |graph: &ProfileGraph| {
         let vars = Vars::process();
-        let resolver = Resolver {
-            graph,
-            sts: &sts,
-            store: &store,
-            metadata: MetadataConfig::from_env(),
-            vars: &vars,
-            sso: &sso,
-        };
+        let resolver = Resolver::new(graph, &sts, &store, &vars, &sso);
         runtime
             .block_on(resolver.obtain(&profile, &FixedMfa(None), &options))
             .expect("the assume works")

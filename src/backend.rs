@@ -7,7 +7,6 @@ use crate::resolve::{
     Resolver, Vars,
 };
 use crate::session::{ListedSession, SessionKey, SessionStore};
-use crate::source::MetadataConfig;
 use crate::sso::Sso;
 use crate::sso::{SsoError, SsoSessionConfig};
 use crate::sts::{MfaCode, Sts};
@@ -45,14 +44,7 @@ impl CoreBackend {
 
     /// A resolver over `graph` with this backend's STS, store and IAM Identity Center.
     fn resolver<'a>(&'a self, graph: &'a ProfileGraph, vars: &'a Vars<'a>) -> Resolver<'a> {
-        Resolver {
-            graph,
-            sts: &self.sts,
-            store: &self.store,
-            metadata: MetadataConfig::from_env(),
-            vars,
-            sso: &self.sso,
-        }
+        Resolver::new(graph, &self.sts, &self.store, vars, &self.sso)
     }
 
     /// The backend with `graph` (just loaded by the caller) as its current one.

@@ -3,7 +3,6 @@
 use crate::profile::{ConfigPaths, ProfileGraph};
 use crate::resolve::{FixedMfa, MfaMode, MfaPrompt, ResolveOptions, Resolver, Vars};
 use crate::session::{Session, SessionStore};
-use crate::source::MetadataConfig;
 use crate::sso::Sso;
 use crate::sts::{MfaCode, Sts};
 use anyhow::Result;
@@ -144,14 +143,13 @@ impl ResolverParts {
         graph: &'a ProfileGraph,
         store: &'a SessionStore,
     ) -> Resolver<'a> {
-        Resolver {
-            graph: self.discovered.as_ref().unwrap_or(graph),
-            sts: &self.sts,
+        Resolver::new(
+            self.discovered.as_ref().unwrap_or(graph),
+            &self.sts,
             store,
-            metadata: MetadataConfig::from_env(),
-            vars: &self.vars,
-            sso: &self.sso,
-        }
+            &self.vars,
+            &self.sso,
+        )
     }
 }
 

@@ -349,7 +349,6 @@ mod tests {
     use crate::profile::{ConfigPaths, ProfileGraph};
     use crate::resolve::{FixedMfa, MfaMode, Vars};
     use crate::session::SessionStore;
-    use crate::source::MetadataConfig;
     use crate::sso::Sso;
     use crate::sts::Sts;
     use std::sync::Arc;
@@ -451,14 +450,7 @@ source_profile = base
         fn task<F: std::future::Future + Send + 'static>(_: F) {}
         task(async move {
             let vars = Vars::process();
-            let resolver = Resolver {
-                graph: &graph,
-                sts: &sts,
-                store: &store,
-                metadata: MetadataConfig::from_env(),
-                vars: &vars,
-                sso: &sso,
-            };
+            let resolver = Resolver::new(&graph, &sts, &store, &vars, &sso);
             let request = ConsoleRequest::default();
             sign_in(
                 &resolver,

@@ -141,6 +141,26 @@ impl Steps {
     }
 }
 
+impl<'a> Resolver<'a> {
+    /// A resolver over `graph` with the process's metadata settings (the environment's).
+    pub fn new(
+        graph: &'a ProfileGraph,
+        sts: &'a Sts,
+        store: &'a SessionStore,
+        vars: &'a Vars<'a>,
+        sso: &'a Sso,
+    ) -> Self {
+        Resolver {
+            graph,
+            sts,
+            store,
+            metadata: MetadataConfig::from_env(),
+            vars,
+            sso,
+        }
+    }
+}
+
 impl Resolver<'_> {
     fn planner(&self, mode: MfaMode) -> Planner<'_, '_> {
         Planner {

@@ -11,7 +11,6 @@ use crate::credentials::Credentials;
 use crate::profile::ProfileGraph;
 use crate::resolve::{FixedMfa, MfaMode, ResolveErrorKind, ResolveOptions, Resolver, Vars};
 use crate::session::SessionStore;
-use crate::source::MetadataConfig;
 use crate::sso::{Sso, SsoSessionConfig};
 use crate::sts::Sts;
 use futures::future::BoxFuture;
@@ -42,14 +41,7 @@ impl SessionFeed for ResolverFeed {
         );
         Box::pin(async move {
             let vars = Vars::process();
-            let resolver = Resolver {
-                graph: &graph,
-                sts: &sts,
-                store: &store,
-                metadata: MetadataConfig::from_env(),
-                vars: &vars,
-                sso: &sso,
-            };
+            let resolver = Resolver::new(&graph, &sts, &store, &vars, &sso);
             let options = ResolveOptions {
                 force_refresh,
                 renew_mfa: false,
