@@ -5,7 +5,7 @@
 //! can say where a session came from.
 
 pub mod http;
-mod imds;
+pub mod imds;
 pub mod process;
 
 use crate::credentials::Credentials;
