@@ -1,0 +1,90 @@
+//! What the fuzz targets check beyond "no panic": that an error never quotes the input
+//! it failed on. The files and bodies these parsers read hold secrets (keys, tokens), so
+//! a message that echoes a piece of a JSON string is a leak waiting for a real secret.
+
+use std::collections::HashSet;
+
+/// A quoted piece shorter than this is not counted: short runs ("line", digits) occur
+/// in every message by chance.
+pub const QUOTE_WINDOW: usize = 8;
+
+/// The contents of every JSON string literal in `input`, read lexically (so invalid JSON
+/// counts too, and an unterminated string runs to the end): raw bytes, escapes as written.
+pub fn string_literals(input: &[u8]) -> Vec<&[u8]> {
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < input.len() {
+        if input[i] != b'"' {
+            i += 1;
+            continue;
+        }
+        let start = i + 1;
+        let mut end = start;
+        while end < input.len() && input[end] != b'"' {
+            end += if input[end] == b'\\' { 2 } else { 1 };
+        }
+        let end = end.min(input.len());
+        out.push(&input[start..end]);
+        i = end + 1;
+    }
+    out
+}
+
+/// A piece of one of `input`'s JSON strings, at least [`QUOTE_WINDOW`] bytes long, that
+/// `message` repeats; `None` when it repeats none.
+///
+/// `vocabulary` is the fixed text of the messages the parser can produce (wording, field
+/// names), and numbers are its positions and counts: both are cut out of the message
+/// first, so only what is left could have come from the input. (The check must not
+/// compare the whole message with the input: libFuzzer learns the bytes a harness
+/// compares, and would soon write the message's own words into a string.)
+pub fn quoted_piece<'a>(input: &'a [u8], message: &str, vocabulary: &[&str]) -> Option<&'a [u8]> {
+    let mut phrases = vocabulary.to_vec();
+    phrases.sort_by_key(|p| std::cmp::Reverse(p.len()));
+    // What is left of the message, in pieces: a quote lies within one.
+    let mut pieces = vec![message];
+    for phrase in phrases {
+        pieces = pieces.iter().flat_map(|p| p.split(phrase)).collect();
+    }
+    let said: HashSet<&[u8]> = pieces
+        .iter()
+        .flat_map(|p| p.split(|c: char| c.is_ascii_digit()))
+        .flat_map(|p| p.as_bytes().windows(QUOTE_WINDOW))
+        .collect();
+    string_literals(input)
+        .into_iter()
+        .flat_map(|s| s.windows(QUOTE_WINDOW))
+        .find(|w| said.contains(w))
+}
+
+/// Panics when `message` quotes a piece of one of `input`'s JSON strings.
+pub fn assert_not_quoted(input: &[u8], message: &str, vocabulary: &[&str]) {
+    if let Some(piece) = quoted_piece(input, message, vocabulary) {
+        panic!(
+            "the error quotes the input ({:?}): {message}",
+            String::from_utf8_lossy(piece)
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_strings_and_quotes() {
+        let input = br#"{"a":"SECRETSECRET","b":"x\"y" , "open"#;
+        let strings: Vec<&[u8]> = string_literals(input);
+        assert_eq!(
+            strings,
+            [&b"a"[..], b"SECRETSECRET", b"b", br#"x\"y"#, b"open"]
+        );
+        let words = ["bad value ", " at line "];
+        assert!(quoted_piece(input, "bad value SECRETSECRET", &words).is_some());
+        assert!(quoted_piece(input, "bad value at line 1", &words).is_none());
+        let named = br#"{"AccessKeyId":"no AccessKeyId at line 12"}"#;
+        let message = "no AccessKeyId at line 12";
+        assert!(quoted_piece(named, message, &["no AccessKeyId", " at line "]).is_none());
+        assert!(quoted_piece(named, message, &[" at line "]).is_some());
+    }
+}
