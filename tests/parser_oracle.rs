@@ -255,3 +255,16 @@ fn generated_files() {
     assert!(profiles > 3000, "only {profiles} profiles generated");
     assert!(errors > 1000, "only {errors} bad lines generated");
 }
+
+/// aws-config merges the sections of one file in hash order when their headers are spelled
+/// differently, so a key both set takes either value from run to run (rolecall takes the
+/// later). The oracle accepts either there and nothing else: a fuzzer finds such files at
+/// once, and each run of aws-config hashes with new keys.
+#[test]
+fn differently_spelled_headers_of_one_section() {
+    let config = "[profile a]\nx = 1\ny = 1\n[profile  a]\nx = 2\n[sso-session s]\nk = 1\n[sso-session\ts]\nk = 2\n";
+    let credentials = "[b]\nx = 1\n[ b ]\nx = 2\n[a]\ny = 3\n";
+    for _ in 0..32 {
+        compare("hash-ordered merge", config, credentials);
+    }
+}
