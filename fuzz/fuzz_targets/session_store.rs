@@ -1,10 +1,11 @@
 //! `sessions.json` as rolecall reads it (`rolecall::session::parse`): never a panic; an
 //! error never repeats a piece of the file's strings (they hold keys and tokens); what
-//! parses is written back and reads the same.
+//! parses is written back and reads the same, and each session can be handed on
+//! (`rolecall_fuzz::assert_exportable`).
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use rolecall_fuzz::assert_not_quoted;
+use rolecall_fuzz::{assert_exportable, assert_not_quoted};
 
 /// The fixed words of `session::parse`'s messages.
 const VOCABULARY: &[&str] = &[
@@ -31,6 +32,9 @@ fuzz_target!(|data: &[u8]| {
                 rolecall::session::parse(&again).expect("what was read reads again"),
                 sessions
             );
+            for session in &sessions {
+                assert_exportable(&session.credentials);
+            }
         }
         Err(message) => assert_not_quoted(data, &message, VOCABULARY),
     }

@@ -19,6 +19,7 @@ use libfuzzer_sys::fuzz_target;
 use rolecall::credentials::Credentials;
 use rolecall::secret::Secret;
 use rolecall::sts::{AssumeRoleRequest, MfaCode, Sts, StsError, StsTarget};
+use rolecall_fuzz::assert_exportable;
 use std::sync::{Mutex, OnceLock};
 
 const ACCESS_KEY_ID: &str = "AKIAFUZZSOURCEKEY000";
@@ -130,6 +131,7 @@ fuzz_target!(|data: &[u8]| {
                 credentials.access_key_id != ACCESS_KEY_ID || text.contains(ACCESS_KEY_ID),
                 "the source key came back as the new one"
             );
+            assert_exportable(&credentials);
         }
         Err(error) => {
             let shown = format!("{error} {error:?}");

@@ -2,6 +2,9 @@
 //! it failed on. The files and bodies these parsers read hold secrets (keys, tokens), so
 //! a message that echoes a piece of a JSON string is a leak waiting for a real secret.
 
+use rolecall::credentials::{session_env, Credentials};
+use rolecall::output::{render, Format};
+use rolecall::source::process::parse_output;
 use std::collections::HashSet;
 
 /// A quoted piece shorter than this is not counted: short runs ("line", digits) occur
@@ -65,6 +68,41 @@ pub fn assert_not_quoted(input: &[u8], message: &str, vocabulary: &[&str]) {
             String::from_utf8_lossy(piece)
         );
     }
+}
+
+/// Panics unless credentials rolecall accepted can be handed on: its `credential-process`
+/// output reads back as the same credentials (the expiration to the second, the precision
+/// that format prints), and `AWS_CREDENTIAL_EXPIRATION` is RFC 3339, which is what the SDKs
+/// and the AWS CLI parse. (Keys are checked only when both are there: a session file may
+/// hold anything, and `parse_output` rightly refuses empty keys.)
+pub fn assert_exportable(credentials: &Credentials) {
+    let seconds = credentials
+        .expiration
+        .map(|t| t - chrono::TimeDelta::nanoseconds(i64::from(t.timestamp_subsec_nanos())));
+    for (name, value) in session_env(credentials, None, "fuzz") {
+        if name == "AWS_CREDENTIAL_EXPIRATION" {
+            let parsed = chrono::DateTime::parse_from_rfc3339(&value).unwrap_or_else(|e| {
+                panic!("AWS_CREDENTIAL_EXPIRATION={value} is not RFC 3339: {e}")
+            });
+            assert_eq!(Some(parsed.to_utc()), seconds, "{value}");
+        }
+    }
+    if credentials.access_key_id.is_empty() || credentials.secret_access_key.expose().is_empty() {
+        return;
+    }
+    let printed = render(Format::CredentialProcess, credentials, &[]);
+    let again = parse_output(printed.as_bytes())
+        .unwrap_or_else(|e| panic!("rolecall's own credential-process output does not parse: {e}"));
+    let mut expected = credentials.clone();
+    expected.expiration = seconds;
+    if expected
+        .session_token
+        .as_ref()
+        .is_some_and(|t| t.expose().is_empty())
+    {
+        expected.session_token = None; // `parse_output` reads an empty token as none
+    }
+    assert_eq!(again, expected);
 }
 
 #[cfg(test)]
