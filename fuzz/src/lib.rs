@@ -104,25 +104,3 @@ pub fn assert_exportable(credentials: &Credentials) {
     }
     assert_eq!(again, expected);
 }
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn finds_strings_and_quotes() {
-        let input = br#"{"a":"SECRETSECRET","b":"x\"y" , "open"#;
-        let strings: Vec<&[u8]> = string_literals(input);
-        assert_eq!(
-            strings,
-            [&b"a"[..], b"SECRETSECRET", b"b", br#"x\"y"#, b"open"]
-        );
-        let words = ["bad value ", " at line "];
-        assert!(quoted_piece(input, "bad value SECRETSECRET", &words).is_some());
-        assert!(quoted_piece(input, "bad value at line 1", &words).is_none());
-        let named = br#"{"AccessKeyId":"no AccessKeyId at line 12"}"#;
-        let message = "no AccessKeyId at line 12";
-        assert!(quoted_piece(named, message, &["no AccessKeyId", " at line "]).is_none());
-        assert!(quoted_piece(named, message, &[" at line "]).is_some());
-    }
-}
