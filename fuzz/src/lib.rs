@@ -2,7 +2,7 @@
 //! it failed on. The files and bodies these parsers read hold secrets (keys, tokens), so
 //! a message that echoes a piece of a JSON string is a leak waiting for a real secret.
 
-use rolecall::credentials::{session_env, Credentials};
+use rolecall::credentials::Credentials;
 use rolecall::output::{render, Format};
 use rolecall::source::process::parse_output;
 use std::collections::HashSet;
@@ -70,22 +70,22 @@ pub fn assert_not_quoted(input: &[u8], message: &str, vocabulary: &[&str]) {
     }
 }
 
-/// Panics unless credentials rolecall accepted can be handed on: its `credential-process`
-/// output reads back as the same credentials (the expiration to the second, the precision
-/// that format prints), and `AWS_CREDENTIAL_EXPIRATION` is RFC 3339, which is what the SDKs
-/// and the AWS CLI parse. (Keys are checked only when both are there: a session file may
-/// hold anything, and `parse_output` rightly refuses empty keys.)
+/// Panics unless credentials rolecall accepted can be handed on: the expiration its `json`
+/// format prints (as `AWS_CREDENTIAL_EXPIRATION` and `credential-process` do) is RFC 3339,
+/// which the SDKs and the AWS CLI parse, and its `credential-process` output reads back as
+/// the same credentials (the expiration to the second, the precision those formats print).
+/// Keys are checked only when both are there: a session file may hold anything, and
+/// `parse_output` rightly refuses empty keys.
 pub fn assert_exportable(credentials: &Credentials) {
     let seconds = credentials
         .expiration
         .map(|t| t - chrono::TimeDelta::nanoseconds(i64::from(t.timestamp_subsec_nanos())));
-    for (name, value) in session_env(credentials, None, "fuzz") {
-        if name == "AWS_CREDENTIAL_EXPIRATION" {
-            let parsed = chrono::DateTime::parse_from_rfc3339(&value).unwrap_or_else(|e| {
-                panic!("AWS_CREDENTIAL_EXPIRATION={value} is not RFC 3339: {e}")
-            });
-            assert_eq!(Some(parsed.to_utc()), seconds, "{value}");
-        }
+    let json: serde_json::Value = serde_json::from_str(&render(Format::Json, credentials, &[]))
+        .expect("rolecall's json format is JSON");
+    if let Some(printed) = json["Expiration"].as_str() {
+        let parsed = chrono::DateTime::parse_from_rfc3339(printed)
+            .unwrap_or_else(|e| panic!("the printed expiration {printed} is not RFC 3339: {e}"));
+        assert_eq!(Some(parsed.to_utc()), seconds, "{printed}");
     }
     if credentials.access_key_id.is_empty() || credentials.secret_access_key.expose().is_empty() {
         return;
