@@ -2,8 +2,8 @@
 //! built in [`crate::session::env`].
 
 use crate::secret::{mask, Secret};
-use chrono::{DateTime, Utc};
-use serde::{Deserialize, Serialize};
+use chrono::{DateTime, Datelike, Utc};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// AWS credentials: an access key pair, the session token of temporary credentials, and when they expire.
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -11,7 +11,34 @@ pub struct Credentials {
     pub access_key_id: String,
     pub secret_access_key: Secret,
     pub session_token: Option<Secret>,
+    #[serde(default, deserialize_with = "deserialize_expiration")]
     pub expiration: Option<DateTime<Utc>>,
+}
+
+/// Reads an expiration as sources and the session file give it: RFC 3339 with any offset,
+/// for a time whose UTC year has four digits. Only such a time can be handed on: every
+/// format rolecall prints (`AWS_CREDENTIAL_EXPIRATION`, `credential-process`, `json`)
+/// writes it in RFC 3339, in UTC, and `9999-12-31T23:59:59-23:59` would come out as
+/// `+10000-01-01T23:58:59Z`, which no AWS tool reads.
+pub fn parse_expiration(text: &str) -> Option<DateTime<Utc>> {
+    let time = DateTime::parse_from_rfc3339(text).ok()?.to_utc();
+    (0..=9999).contains(&time.year()).then_some(time)
+}
+
+/// serde's reading of an optional expiration, by [`parse_expiration`]. The error names
+/// no value (the session file it reads holds secrets).
+pub fn deserialize_expiration<'de, D: Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Option<DateTime<Utc>>, D::Error> {
+    let text: Option<std::borrow::Cow<'de, str>> = Option::deserialize(deserializer)?;
+    text.map(|text| {
+        parse_expiration(&text).ok_or_else(|| {
+            serde::de::Error::custom(
+                "an expiration is not an RFC 3339 time with a four-digit year in UTC",
+            )
+        })
+    })
+    .transpose()
 }
 
 impl std::fmt::Debug for Credentials {
@@ -22,5 +49,30 @@ impl std::fmt::Debug for Credentials {
             .field("session_token", &self.session_token)
             .field("expiration", &self.expiration)
             .finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn expirations_are_rfc_3339_with_a_four_digit_utc_year() {
+        let at = |s: &str| parse_expiration(s).map(|t| t.to_rfc3339());
+        assert_eq!(
+            at("2030-01-02T03:04:05Z").as_deref(),
+            Some("2030-01-02T03:04:05+00:00")
+        );
+        assert_eq!(
+            at("2030-01-02T05:04:05.5+02:00").as_deref(),
+            Some("2030-01-02T03:04:05.500+00:00")
+        );
+        assert!(at("9999-12-31T23:59:59Z").is_some());
+        // Found by fuzzing (fuzz/session_store): in UTC these are the years 10000 and -1,
+        // which RFC 3339 cannot write, so no export format could hand them on.
+        assert_eq!(at("9999-12-31T23:59:59-23:59"), None);
+        assert_eq!(at("0000-01-01T00:00:00+00:01"), None);
+        assert_eq!(at("+10000-01-01T00:00:00Z"), None);
+        assert_eq!(at("soon"), None);
     }
 }

@@ -7,184 +7,16 @@
 //!   and sub-properties, duplicate sections and keys, `[default]` next to
 //!   `[profile default]`, invalid names and keys, and lines the spec rejects.
 //!
-//! aws-config stops at a file's first bad line; rolecall reports it and goes on. The oracle
-//! side of that is: parse with aws-config, blank the line it names (a broken header becomes
-//! a header the spec ignores), and parse again until the file passes. rolecall must report
-//! the same lines with the same messages and end with the same profiles, keys and values.
+//! The comparison itself lives in `profile_oracle/`, which the differential fuzz target
+//! (`fuzz/fuzz_targets/profile_parser.rs`) shares.
 
-use aws_config::profile::{Profile as SdkProfile, ProfileSet, Property};
-use aws_runtime::env_config::file::{EnvConfigFileKind, EnvConfigFiles};
-use aws_types::os_shim_internal::{Env, Fs};
-use rolecall::profile::parse::{parse_file, parse_file_in_parts, ProfileTable};
+mod profile_oracle;
+
+use profile_oracle::compare;
+use rolecall::profile::parse::{parse_file, ProfileTable};
 use rolecall::profile::FileKind;
 use serde_json::Value;
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-
-/// aws-config's parse of the two texts; on failure, the line and message it reports.
-fn sdk_parse(config: &str, credentials: &str) -> Result<ProfileSet, (usize, String)> {
-    let files = EnvConfigFiles::builder()
-        .with_contents(EnvConfigFileKind::Config, config)
-        .with_contents(EnvConfigFileKind::Credentials, credentials)
-        .build();
-    let (fs, env) = (Fs::from_slice(&[]), Env::from_slice(&[]));
-    futures::executor::block_on(aws_config::profile::load(&fs, &env, &files, None)).map_err(|e| {
-        let parse = std::error::Error::source(&e)
-            .and_then(|s| s.downcast_ref::<aws_config::profile::ProfileParseError>())
-            .unwrap_or_else(|| panic!("aws-config failed without a parse error: {e}"));
-        // "error parsing <path> on line N:\n  <message>"
-        let text = parse.to_string();
-        let (head, message) = text.split_once(":\n").expect("aws-config's message shape");
-        let line = head
-            .rsplit("on line ")
-            .next()
-            .and_then(|n| n.parse().ok())
-            .expect("aws-config names the line");
-        (line, message.trim().to_string())
-    })
-}
-
-/// aws-config's errors for one file, one at a time, and the text with those lines blanked.
-fn sdk_errors(kind: FileKind, text: &str) -> (Vec<(usize, String)>, String) {
-    let mut text = text.to_string();
-    let mut errors = Vec::new();
-    loop {
-        let result = match kind {
-            FileKind::Config => sdk_parse(&text, ""),
-            FileKind::Credentials => sdk_parse("", &text),
-        };
-        let Err((line, message)) = result else {
-            return (errors, text);
-        };
-        assert!(
-            errors.len() <= text.lines().count(),
-            "aws-config keeps failing on {text:?}"
-        );
-        errors.push((line, message));
-        text = text
-            .split_inclusive('\n')
-            .enumerate()
-            .map(|(i, l)| {
-                if i + 1 != line {
-                    return l.to_string();
-                }
-                let blank = if l.starts_with('[') {
-                    "[rolecall ignored]"
-                } else {
-                    ""
-                };
-                let end = if l.ends_with('\n') { "\n" } else { "" };
-                format!("{blank}{end}")
-            })
-            .collect();
-    }
-}
-
-/// What `compare` checked, so a caller can tell that a case exercised something.
-#[derive(Default)]
-struct Seen {
-    profiles: usize,
-    errors: usize,
-}
-
-/// Parses with both and fails on any difference.
-fn compare(label: &str, config: &str, credentials: &str) -> Seen {
-    // Parsing in parts (as large files are) gives what parsing whole does.
-    for (kind, text) in [
-        (FileKind::Config, config),
-        (FileKind::Credentials, credentials),
-    ] {
-        assert_eq!(
-            parse_file_in_parts(kind, text, 3),
-            parse_file(kind, text),
-            "{label}"
-        );
-    }
-    let mut ours_config = parse_file(FileKind::Config, config);
-    let mut ours_credentials = parse_file(FileKind::Credentials, credentials);
-    let (config_errors, clean_config) = sdk_errors(FileKind::Config, config);
-    let (credentials_errors, clean_credentials) = sdk_errors(FileKind::Credentials, credentials);
-    let lines = |errors: &[rolecall::profile::parse::ParseError]| -> Vec<(usize, String)> {
-        errors.iter().map(|e| (e.line, e.message.clone())).collect()
-    };
-    let context = || format!("{label}\n--- config:\n{config}\n--- credentials:\n{credentials}");
-    assert_eq!(
-        lines(&ours_config.errors),
-        config_errors,
-        "config errors differ: {}",
-        context()
-    );
-    assert_eq!(
-        lines(&ours_credentials.errors),
-        credentials_errors,
-        "credentials errors differ: {}",
-        context()
-    );
-    let sdk = sdk_parse(&clean_config, &clean_credentials).unwrap_or_else(|e| {
-        panic!(
-            "aws-config rejects the cleaned files ({e:?}): {}",
-            context()
-        )
-    });
-    let table = ProfileTable::merge([&mut ours_config, &mut ours_credentials]);
-
-    let sorted = |names: &mut dyn Iterator<Item = &str>| -> Vec<String> {
-        let mut all: Vec<String> = names.map(str::to_string).collect();
-        all.sort_unstable();
-        all
-    };
-    assert_eq!(
-        sorted(&mut table.profiles.iter().map(|p| p.name)),
-        sorted(&mut sdk.profiles()),
-        "profile names differ: {}",
-        context()
-    );
-    for profile in &table.profiles {
-        let properties: HashMap<String, Property> = profile
-            .properties
-            .iter()
-            .map(|p| {
-                let key = p.key.to_string();
-                (key.clone(), Property::new(key, p.value.to_string()))
-            })
-            .collect();
-        let expected = SdkProfile::new(profile.name, properties);
-        assert_eq!(
-            Some(&expected),
-            sdk.get_profile(profile.name),
-            "profile '{}' differs: {}",
-            profile.name,
-            context()
-        );
-    }
-
-    assert_eq!(
-        sorted(&mut table.sso_sessions.iter().map(|s| s.name)),
-        sorted(&mut sdk.sso_sessions()),
-        "sso-session names differ: {}",
-        context()
-    );
-    for session in &table.sso_sessions {
-        let sdk_session = sdk.sso_session(session.name).unwrap();
-        for p in &session.properties {
-            assert_eq!(
-                sdk_session.get(&p.key),
-                Some(p.value.as_ref()),
-                "sso-session '{}' key '{}' differs: {}",
-                session.name,
-                p.key,
-                context()
-            );
-        }
-        // SsoSession has no key iterator: count its properties in its Debug form.
-        let count = format!("{sdk_session:?}").matches("Property {").count();
-        assert_eq!(count, session.properties.len(), "{}", context());
-    }
-    Seen {
-        profiles: table.profiles.len(),
-        errors: config_errors.len() + credentials_errors.len(),
-    }
-}
 
 /// The directory of a package in the build's dependency graph (`cargo metadata`).
 fn package_dir(name: &str) -> PathBuf {
@@ -422,4 +254,17 @@ fn generated_files() {
     // The generator must reach both sides of the parser, or this test proves little.
     assert!(profiles > 3000, "only {profiles} profiles generated");
     assert!(errors > 1000, "only {errors} bad lines generated");
+}
+
+/// aws-config merges the sections of one file in hash order when their headers are spelled
+/// differently, so a key both set takes either value from run to run (rolecall takes the
+/// later). The oracle accepts either there and nothing else: a fuzzer finds such files at
+/// once, and each run of aws-config hashes with new keys.
+#[test]
+fn differently_spelled_headers_of_one_section() {
+    let config = "[profile a]\nx = 1\ny = 1\n[profile  a]\nx = 2\n[sso-session s]\nk = 1\n[sso-session\ts]\nk = 2\n";
+    let credentials = "[b]\nx = 1\n[ b ]\nx = 2\n[a]\ny = 3\n";
+    for _ in 0..32 {
+        compare("hash-ordered merge", config, credentials);
+    }
 }

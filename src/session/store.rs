@@ -752,4 +752,23 @@ mod tests {
         let mode = std::fs::metadata(dir.path()).unwrap().permissions().mode() & 0o777;
         assert_eq!(mode, 0o700);
     }
+
+    #[test]
+    fn an_expiration_rfc_3339_cannot_write_makes_the_file_invalid() {
+        // Found by fuzzing (fuzz/session_store): year 10000 in UTC, which every export format
+        // would print as `+10000-…`, a time no AWS tool reads.
+        let file = |expiration: &str| {
+            format!(
+                r#"{{"version":1,"sessions":[{{"profile":"p","kind":"profile","credentials":{{"access_key_id":"A","secret_access_key":"S","session_token":null,"expiration":"{expiration}"}},"source":"s","region":null,"obtained":"2030-01-01T00:00:00Z"}}]}}"#
+            )
+        };
+        assert_eq!(
+            parse(file("2030-01-02T03:04:05Z").as_bytes())
+                .unwrap()
+                .len(),
+            1
+        );
+        let err = parse(file("9999-12-31T23:59:59-23:59").as_bytes()).unwrap_err();
+        assert!(err.starts_with("invalid data"), "{err}");
+    }
 }

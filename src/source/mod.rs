@@ -4,7 +4,7 @@
 //! `shared-credentials-file` or `iam-role`, and a location), so the TUI and `sessions`
 //! can say where a session came from.
 
-mod imds;
+pub mod imds;
 pub mod process;
 
 use crate::credentials::Credentials;

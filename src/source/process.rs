@@ -150,9 +150,8 @@ pub fn parse_output(bytes: &[u8]) -> Result<Credentials, String> {
         .ok_or("its output has no SecretAccessKey")?;
     let expiration = text("Expiration")?
         .map(|e| {
-            chrono::DateTime::parse_from_rfc3339(e)
-                .map(|t| t.with_timezone(&chrono::Utc))
-                .map_err(|_| "its output's Expiration is not an RFC 3339 time".to_string())
+            crate::credentials::parse_expiration(e)
+                .ok_or_else(|| "its output's Expiration is not an RFC 3339 time".to_string())
         })
         .transpose()?;
     Ok(Credentials {
@@ -214,6 +213,20 @@ mod tests {
             let err = parse_output(bytes).unwrap_err();
             assert!(err.contains(want), "{err}");
             assert!(!err.contains("SECRETSECRET"), "{err}");
+        }
+    }
+
+    #[test]
+    fn an_expiration_rfc_3339_cannot_write_is_refused() {
+        // Found by fuzzing (fuzz/session_store; the same times reach here): in UTC the years
+        // 10000 and -1, which rolecall's own credential-process output would print as
+        // `+10000-…` / `-0001-…`.
+        for expiration in ["9999-12-31T23:59:59-23:59", "0000-01-01T00:00:00+00:01"] {
+            let out = format!(
+                r#"{{"Version":1,"AccessKeyId":"A","SecretAccessKey":"S","Expiration":"{expiration}"}}"#
+            );
+            let err = parse_output(out.as_bytes()).unwrap_err();
+            assert!(err.contains("Expiration is not an RFC 3339 time"), "{err}");
         }
     }
 
