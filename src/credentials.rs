@@ -2,7 +2,7 @@
 //! built in [`crate::session::env`].
 
 use crate::secret::{mask, Secret};
-use chrono::{DateTime, Datelike, Utc};
+use chrono::{DateTime, Datelike, Timelike, Utc};
 use serde::{Deserialize, Deserializer, Serialize};
 
 /// AWS credentials: an access key pair, the session token of temporary credentials, and when they expire.
@@ -15,13 +15,17 @@ pub struct Credentials {
     pub expiration: Option<DateTime<Utc>>,
 }
 
-/// Reads an expiration as sources and the session file give it: RFC 3339 with any offset,
-/// for a time whose UTC year has four digits. Only such a time can be handed on: every
-/// format rolecall prints (`AWS_CREDENTIAL_EXPIRATION`, `credential-process`, `json`)
-/// writes it in RFC 3339, in UTC, and `9999-12-31T23:59:59-23:59` would come out as
-/// `+10000-01-01T23:58:59Z`, which no AWS tool reads.
+/// Reads an expiration as sources, the session file and the SSO token cache give it:
+/// RFC 3339 with any offset, for a time whose UTC year has four digits. Only such a time
+/// can be handed on: every format rolecall prints (`AWS_CREDENTIAL_EXPIRATION`,
+/// `credential-process`, `json`) writes it in RFC 3339, in UTC, and
+/// `9999-12-31T23:59:59-23:59` would come out as `+10000-01-01T23:58:59Z`, which no AWS
+/// tool reads. A leap second (`23:59:60`) is read as the second before it, which ends no
+/// later: Python's datetime, and so botocore and the AWS CLI, refuse a second of 60.
 pub fn parse_expiration(text: &str) -> Option<DateTime<Utc>> {
     let time = DateTime::parse_from_rfc3339(text).ok()?.to_utc();
+    // chrono marks a leap second with a fraction of one second or more.
+    let time = time.with_nanosecond(time.nanosecond() % 1_000_000_000)?;
     (0..=9999).contains(&time.year()).then_some(time)
 }
 
@@ -74,5 +78,16 @@ mod tests {
         assert_eq!(at("0000-01-01T00:00:00+00:01"), None);
         assert_eq!(at("+10000-01-01T00:00:00Z"), None);
         assert_eq!(at("soon"), None);
+        // Found by fuzzing (fuzz/session_store): a leap second. chrono keeps it, and would
+        // print `23:59:60Z`, which Python's datetime (botocore, the AWS CLI) refuses; it is
+        // read as the second before, which ends no later than the time given.
+        assert_eq!(
+            at("2030-06-30T23:59:60.5Z").as_deref(),
+            Some("2030-06-30T23:59:59.500+00:00")
+        );
+        assert_eq!(
+            at("2030-07-01T01:59:60+02:00").as_deref(),
+            Some("2030-06-30T23:59:59+00:00")
+        );
     }
 }

@@ -274,11 +274,13 @@ pub fn format_time(t: DateTime<Utc>) -> String {
     t.to_rfc3339_opts(SecondsFormat::Secs, true)
 }
 
-/// Reads RFC 3339 (what the CLI and SDKs write today) and the older `…T04:05:45UTC`.
+/// Reads RFC 3339 (what the CLI and SDKs write today; by
+/// [`crate::credentials::parse_expiration`], so it can be written back) and the older
+/// `…T04:05:45UTC`.
 pub fn parse_time(text: &str) -> Option<DateTime<Utc>> {
     let text = text.trim();
-    if let Ok(t) = DateTime::parse_from_rfc3339(text) {
-        return Some(t.with_timezone(&Utc));
+    if let Some(t) = crate::credentials::parse_expiration(text) {
+        return Some(t);
     }
     let naive = text.strip_suffix("UTC")?;
     NaiveDateTime::parse_from_str(naive, "%Y-%m-%dT%H:%M:%S")
