@@ -376,25 +376,4 @@ mod tests {
         let h = hay(&["ab", "abc", "b"]);
         assert_eq!(rank_among(&h, "abc", [0, 1]), vec![1]);
     }
-
-    /// Run with `cargo test --release --lib filter -- --ignored --nocapture`.
-    #[test]
-    #[ignore]
-    fn ten_thousand_profiles_per_keystroke() {
-        let h: Vec<Haystack> = (0..10_000)
-            .map(|i| {
-                Haystack::new(
-                    &format!("team{}-service{}-env{}", i % 97, i % 31, i % 5),
-                    &format!("{:012}", i * 7919),
-                    &format!("Role{}", i % 13),
-                    "eu-west-1",
-                )
-            })
-            .collect();
-        for q in ["t", "te", "tea", "team1", "team1 svc", "xyz"] {
-            let t = std::time::Instant::now();
-            let n = rank(&h, q).len();
-            println!("{q:>10}: {n:>5} matches in {:?}", t.elapsed());
-        }
-    }
 }
