@@ -316,7 +316,9 @@ fn exec_server_gives_the_child_the_endpoint_and_no_keys() {
         "--",
         "sh",
         "-c",
-        "env | sort; echo CMDLINE=$(tr '\\0' ' ' < /proc/$PPID/cmdline); exit 7",
+        "env | sort; echo CMDLINE=$(tr '\\0' ' ' < /proc/$PPID/cmdline); \
+         echo PARENT_ENV=$(tr '\\0' ' ' < /proc/$PPID/environ); \
+         echo ENVIRON_MODE=$(stat -L -c '%a %u' /proc/$$/environ); echo UID=$(id -u); exit 7",
     ]);
     assert_eq!(
         out.status.code(),
@@ -351,6 +353,12 @@ fn exec_server_gives_the_child_the_endpoint_and_no_keys() {
         cmdline.contains("--server") && !cmdline.contains(&token),
         "{cmdline}"
     );
+    // The token lives only in the child's environment: not in rolecall's own, and the
+    // kernel lets only the child's owner read that one.
+    let parent_env = value("PARENT_ENV").unwrap();
+    assert!(parent_env.contains("AWS_ENDPOINT_URL_STS=") && !parent_env.contains(&token));
+    let owner = value("UID").unwrap();
+    assert_eq!(value("ENVIRON_MODE"), Some(format!("400 {owner}")));
 }
 
 #[test]
