@@ -90,15 +90,7 @@ pub fn opener_command(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn env(pairs: &'static [(&'static str, &'static str)]) -> impl Fn(&str) -> Option<String> {
-        move |name| {
-            pairs
-                .iter()
-                .find(|(k, _)| *k == name)
-                .map(|(_, v)| v.to_string())
-        }
-    }
+    use crate::testing::env;
 
     const URL: &str = "https://device.sso.eu-west-1.amazonaws.com/?user_code=ABCD-EFGH";
 

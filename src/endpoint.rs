@@ -29,15 +29,7 @@ pub fn is_true(value: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn lookup(pairs: &'static [(&'static str, &'static str)]) -> impl Fn(&str) -> Option<String> {
-        move |name| {
-            pairs
-                .iter()
-                .find(|(k, _)| *k == name)
-                .map(|(_, v)| v.to_string())
-        }
-    }
+    use crate::testing::env as lookup;
 
     #[test]
     fn service_variable_wins_over_the_general_one() {

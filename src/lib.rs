@@ -26,4 +26,6 @@ pub mod session;
 pub mod source;
 pub mod sso;
 pub mod sts;
+#[cfg(test)]
+mod testing;
 pub mod tui;

@@ -201,15 +201,7 @@ fn choose_endpoint(endpoint: Option<Setting>, mode: Option<Setting>) -> Result<S
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn env(pairs: &'static [(&'static str, &'static str)]) -> impl Fn(&str) -> Option<String> {
-        move |name| {
-            pairs
-                .iter()
-                .find(|(k, _)| *k == name)
-                .map(|(_, v)| v.to_string())
-        }
-    }
+    use crate::testing::env;
 
     fn url(config: &MetadataConfig) -> &str {
         &config.imds.as_ref().expect("IMDS usable").url

@@ -1,0 +1,12 @@
+//! Helpers for the unit tests of several modules.
+
+/// An environment made of `pairs`, for code that reads variables through a lookup function
+/// rather than the process's environment.
+pub fn env(pairs: &'static [(&'static str, &'static str)]) -> impl Fn(&str) -> Option<String> {
+    move |name| {
+        pairs
+            .iter()
+            .find(|(k, _)| *k == name)
+            .map(|(_, v)| v.to_string())
+    }
+}
