@@ -33,7 +33,7 @@ use std::time::{Duration, Instant};
 struct InstantSts;
 
 const ANSWER: &str = "<AssumeRoleResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\">\
-<AssumeRoleResult><Credentials><AccessKeyId>ASIABENCHBENCHBENCH1</AccessKeyId>\
+<AssumeRoleResult><Credentials><AccessKeyId>ASIABENCH0000EXAMPLE</AccessKeyId>\
 <SecretAccessKey>benchSecretAccessKeybenchSecretAccessKey</SecretAccessKey>\
 <SessionToken>benchSessionToken</SessionToken><Expiration>2099-01-01T00:00:00Z</Expiration>\
 </Credentials><AssumedRoleUser><AssumedRoleId>AROABENCH:s</AssumedRoleId>\

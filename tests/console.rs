@@ -238,7 +238,7 @@ fn get_federation_token_carries_a_name_a_policy_and_the_duration() {
     assert!(!q.contains_key("SessionDuration"), "{q:?}");
     assert_eq!(
         serde_json::from_str::<Value>(&q["Session"]).unwrap()["sessionId"],
-        "ASIASTANDIN000000001"
+        "ASIASTANDIN01EXAMPLE"
     );
 }
 

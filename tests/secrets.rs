@@ -14,7 +14,7 @@ use rolecall::session::{ListedSession, Session, SessionKind};
 use rolecall::sts::MfaCode;
 use std::process::Output;
 
-const KEY_ID: &str = "AKIAPLANTEDKEYID0001";
+const KEY_ID: &str = "AKIAPLANTED00EXAMPLE";
 const SECRET_KEY: &str = "PLANTEDsecretACCESSkey0000000000000000001";
 const CODE: &str = "482915";
 const ARG_TOKEN: &str = "PLANTEDargTOKEN7";

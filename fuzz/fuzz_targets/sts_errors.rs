@@ -22,7 +22,7 @@ use rolecall::sts::{AssumeRoleRequest, MfaCode, Sts, StsError, StsTarget};
 use rolecall_fuzz::assert_exportable;
 use std::sync::{Mutex, OnceLock};
 
-const ACCESS_KEY_ID: &str = "AKIAFUZZSOURCEKEY000";
+const ACCESS_KEY_ID: &str = "AKIAFUZZSOURCEXAMPLE";
 const SECRET_ACCESS_KEY: &str = "fuzzSourceSecretAccessKeyQ7zQ7zQ7zQ7zQ7z";
 const SESSION_TOKEN: &str = "fuzzSourceSessionTokenW3xW3xW3xW3xW3x";
 const MFA_CODE: &str = "907135";

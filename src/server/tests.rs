@@ -28,7 +28,7 @@ fn minutes(m: i64) -> TimeDelta {
 
 fn creds(n: u32, expiration: DateTime<Utc>) -> Credentials {
     Credentials {
-        access_key_id: format!("ASIATESTKEY{n:09}"),
+        access_key_id: key(n),
         secret_access_key: Secret::new(format!("secret-access-key-number-{n}")),
         session_token: Some(Secret::new(format!("session-token-number-{n}"))),
         expiration: Some(expiration),
@@ -169,7 +169,7 @@ impl Fixture {
 }
 
 fn key(n: u32) -> String {
-    format!("ASIATESTKEY{n:09}")
+    format!("ASIATESTKEY{n:02}EXAMPLE")
 }
 
 fn assert_no_credentials(reply: &Reply) {

@@ -467,7 +467,7 @@ fn an_mfa_session_is_listed_refreshed_with_a_new_code_and_forgotten_on_its_own()
         }]
     );
     let mut renewed = mfa.clone();
-    renewed.credentials.access_key_id = "ASIARENEWED000000000".into();
+    renewed.credentials.access_key_id = "ASIARENEWED00EXAMPLE".into();
     app.update(Msg::Assumed {
         profile: "demo-base".into(),
         result: Ok(assumed(renewed)),

@@ -528,7 +528,7 @@ fn portal(state: &mut State, req: &SeenRequest, token: &str, n: u64) -> Reply {
                 200,
                 None,
                 serde_json::json!({"roleCredentials": {
-                    "accessKeyId": format!("ASIASTANDIN{n:09}"),
+                    "accessKeyId": format!("ASIASTANDIN{n:02}EXAMPLE"),
                     "secretAccessKey": format!("SSO-ROLE-SECRET-{n}"),
                     "sessionToken": format!("SSO-ROLE-SESSION-{n}"),
                     "expiration": expiration,

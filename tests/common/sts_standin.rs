@@ -83,7 +83,7 @@ fn success_body(body: &str, n: u32) -> String {
         .format("%Y-%m-%dT%H:%M:%SZ")
         .to_string();
     let credentials = format!(
-        "<Credentials><AccessKeyId>ASIASTANDIN{n:09}</AccessKeyId>\
+        "<Credentials><AccessKeyId>ASIASTANDIN{n:02}EXAMPLE</AccessKeyId>\
          <SecretAccessKey>standin-secret-{n}</SecretAccessKey>\
          <SessionToken>standin-token-{n}</SessionToken>\
          <Expiration>{expiration}</Expiration></Credentials>"
