@@ -8,6 +8,7 @@
 pub mod app;
 pub mod backend;
 pub mod filter;
+mod frame;
 pub mod runtime;
 pub mod view;
 

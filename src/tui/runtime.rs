@@ -8,6 +8,7 @@
 
 use super::app::{App, Cmd, Msg};
 use super::backend::Backend;
+use super::frame::FrameWriter;
 use super::view;
 
 use crate::envfile::{write_env_file, EnvFileError};
@@ -40,7 +41,7 @@ pub struct RunOptions {
     pub demo: bool,
 }
 
-type Tty = Terminal<CrosstermBackend<Stdout>>;
+type Tty = Terminal<CrosstermBackend<FrameWriter<Stdout>>>;
 
 /// Runs the TUI until the user quits or a signal arrives.
 pub async fn run(
@@ -55,7 +56,7 @@ pub async fn run(
     }
     install_panic_hook();
     let _guard = TerminalGuard::enter()?;
-    let mut terminal = Terminal::new(CrosstermBackend::new(io::stdout()))?;
+    let mut terminal = Terminal::new(CrosstermBackend::new(FrameWriter::new(io::stdout())))?;
     terminal.clear()?;
     let size = terminal.size()?;
     app.update(Msg::Resize {
