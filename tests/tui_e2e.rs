@@ -29,18 +29,23 @@ fn demo_list_filter_help_quit_restores_terminal() {
     );
     t.run(&format!("{} --demo", env!("CARGO_BIN_EXE_rolecall")));
 
-    // The demo says where it expects STS and how to start the emulator (on the status line,
-    // the last row drawn, so the whole first frame is on screen once it shows).
-    let screen = t.wait_for("run `bash assets/demo/run.sh`", WAIT);
-    assert!(screen.contains("Profiles 8/8"), "{screen}");
-    for name in ["demo-admin-mfa", "demo-readonly", "demo-sso"] {
-        assert!(screen.contains(name), "{name} missing:\n{screen}");
-    }
+    // The demo's profiles, and on the status line where it expects STS and how to start
+    // the emulator.
+    t.wait_for_all(
+        &[
+            "Profiles 8/8",
+            "demo-admin-mfa",
+            "demo-readonly",
+            "demo-sso",
+            "run `bash assets/demo/run.sh`",
+        ],
+        WAIT,
+    );
 
     t.send_text("/ops");
-    let screen = t.wait_for("Profiles 2/8", WAIT);
-    assert!(screen.contains("demo-ops-deploy"), "{screen}");
-    assert!(!screen.contains("demo-readonly"), "{screen}");
+    t.wait_until("the list filtered to ops", WAIT, |s| {
+        s.contains("Profiles 2/8") && s.contains("demo-ops-deploy") && !s.contains("demo-readonly")
+    });
 
     t.send_keys(&["Escape"]);
     t.wait_for("Profiles 8/8", WAIT);

@@ -63,19 +63,22 @@ fn enter_on_an_sso_profile_signs_in_then_shows_its_countdown_and_the_discovered_
     t.wait_for("Profiles 1/1", WAIT);
     t.send_keys(&["Enter"]);
     // The window: the code, the URL to approve it on, a spinner while it waits.
-    let screen = t.wait_for("ABCD-EFGH", WAIT);
-    assert!(screen.contains("IAM Identity Center sign-in"), "{screen}");
-    assert!(screen.contains("/device?user_code=ABCD-EFGH"), "{screen}");
-    // The stand-in approves on the second poll; the profile's session follows.
-    let screen = t.wait_for("Sessions 1", WAIT);
-    assert!(
-        screen.contains("59:") || screen.contains("1h00m"),
-        "no countdown:\n{screen}"
+    t.wait_for_all(
+        &[
+            "IAM Identity Center sign-in",
+            "ABCD-EFGH",
+            "/device?user_code=ABCD-EFGH",
+        ],
+        WAIT,
     );
-    assert!(
-        screen.contains("sso-session corp"),
-        "the sign-in row:\n{screen}"
-    );
+    // The stand-in approves on the second poll; the profile's session follows with its
+    // countdown, and the sign-in with its own time left.
+    t.wait_until("the session and the sign-in", WAIT, |s| {
+        s.contains("Sessions 1")
+            && (s.contains("59:") || s.contains("1h00m"))
+            && s.contains("SSO sign-in")
+            && s.contains("sso-session corp")
+    });
     assert!(
         std::fs::read_to_string(&opened)
             .unwrap()
@@ -84,9 +87,7 @@ fn enter_on_an_sso_profile_signs_in_then_shows_its_countdown_and_the_discovered_
     );
     // Discovery: account 2's roles and account 1's Admin have no profile; they join the
     // list, marked as discovered.
-    let screen = t.wait_for("Profiles 4/4", WAIT);
-    assert!(screen.contains("Account-2.Admin"), "{screen}");
-    assert!(screen.contains("sso·new"), "{screen}");
+    t.wait_for_all(&["Profiles 4/4", "Account-2.Admin", "sso·new"], WAIT);
     // The sign-in went to the AWS CLI's token cache: rolecall sso roles needs no new one.
     t.send_text("q");
     t.wait_for_prompt(WAIT);

@@ -57,21 +57,19 @@ fn assume_with_mfa_then_dotenv_and_subshell() {
 
     // Typing filters; Enter assumes; the MFA modal asks for the code.
     t.send_text("admin-mfa");
-    let screen = t.wait_for("Profiles 1/8", WAIT);
-    assert!(screen.contains("demo-admin-mfa"), "{screen}");
+    t.wait_for_all(&["Profiles 1/8", "demo-admin-mfa"], WAIT);
     t.send_keys(&["Enter"]);
     t.wait_for("MFA code for demo-admin-mfa", WAIT);
     t.send_text("123456");
     t.send_keys(&["Enter"]);
     // The role's session and the MFA session it was assumed from, each with a countdown.
-    let screen = t.wait_for("Sessions 2", WAIT);
-    assert!(screen.contains("demo-base (mfa)"), "{screen}");
-    assert!(screen.contains("assumed demo-admin-mfa"), "{screen}");
     // The countdown: an hour's session (duration_seconds = 3600) shows 1h00m or 59:xx.
-    assert!(
-        screen.contains("1h00m") || screen.contains("59:"),
-        "{screen}"
-    );
+    let screen = t.wait_until("both sessions with their countdowns", WAIT, |s| {
+        s.contains("Sessions 2")
+            && s.contains("demo-base (mfa)")
+            && s.contains("assumed demo-admin-mfa")
+            && (s.contains("1h00m") || s.contains("59:"))
+    });
     let secret_free = !screen.contains("wJalrXUtnFEMI");
     assert!(secret_free, "a secret is on screen:\n{screen}");
 
@@ -144,11 +142,13 @@ fn assume_with_mfa_then_dotenv_and_subshell() {
     t.run("aws sts get-caller-identity --query Arn --output text");
     t.wait_for("arn:aws:sts::222222222222:assumed-role/Admin/tester", WAIT);
     t.run("exit");
-    let screen = t.wait_for(
-        "back from demo-admin-mfa's subshell; the endpoint served",
+    t.wait_for_all(
+        &[
+            "back from demo-admin-mfa's subshell; the endpoint served",
+            "Sessions 2",
+        ],
         WAIT,
     );
-    assert!(screen.contains("Sessions 2"), "{screen}");
 
     // S: a subshell with the session's keys.
     t.send_text("S");

@@ -137,6 +137,14 @@ impl Tmux {
         self.wait_until(&format!("{text:?}"), timeout, |s| s.contains(text))
     }
 
+    /// Polls until every one of `texts` is on screen at once: what one frame shows is
+    /// checked on a capture that has all of it, never on one taken mid-frame.
+    pub fn wait_for_all(&self, texts: &[&str], timeout: Duration) -> String {
+        self.wait_until(&format!("all of {texts:?}"), timeout, |s| {
+            texts.iter().all(|t| s.contains(t))
+        })
+    }
+
     /// Polls until the shell's prompt is the last line again (the program has exited and
     /// the shell has printed its prompt; the text above it is returned for checks).
     pub fn wait_for_prompt(&self, timeout: Duration) -> String {
