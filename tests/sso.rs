@@ -234,17 +234,7 @@ fn denied_and_expired_sign_ins_say_what_to_run() {
 fn login_opens_the_browser_unless_told_not_to() {
     let standin = standin(Behaviour::default());
     let mut env = env_for(&standin, CONFIG);
-    let opened = env.dir.path().join("opened");
-    let script = env.dir.path().join("browser.sh");
-    std::fs::write(
-        &script,
-        format!(
-            "#!/bin/sh\necho \"$@\" > {}.tmp && mv {0}.tmp {0}\n",
-            opened.display()
-        ),
-    )
-    .unwrap();
-    std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let (script, opened) = common::recording_browser(env.dir.path());
     env.set("BROWSER", &script.display().to_string());
 
     let quiet = env.rolecall(&["sso", "login", "--no-browser"]);

@@ -7,7 +7,6 @@ mod common;
 
 use common::sso_standin::{Behaviour, SsoStandin};
 use common::tmux::Tmux;
-use std::os::unix::fs::PermissionsExt;
 use std::time::Duration;
 
 const WAIT: Duration = Duration::from_secs(20);
@@ -35,15 +34,7 @@ fn enter_on_an_sso_profile_signs_in_then_shows_its_countdown_and_the_discovered_
     let home = dir.path().join("home");
     std::fs::create_dir_all(home.join(".aws")).unwrap();
     std::fs::write(home.join(".aws/config"), CONFIG).unwrap();
-    // The "browser": records the URL it was asked to open.
-    let opened = dir.path().join("opened");
-    let opener = dir.path().join("opener.sh");
-    std::fs::write(
-        &opener,
-        format!("#!/bin/sh\necho \"$1\" > {}\n", opened.display()),
-    )
-    .unwrap();
-    std::fs::set_permissions(&opener, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let (opener, opened) = common::recording_browser(dir.path());
     let d = |p: &std::path::Path| p.display().to_string();
     let t = Tmux::start(
         "sso",

@@ -23,14 +23,7 @@ fn assume_with_mfa_then_dotenv_and_subshell() {
     // The console's federation endpoint, and a "browser" that records the URL it is given.
     let federation =
         Stub::start(|_| Reply::Status(200, r#"{"SigninToken":"TUI-SIGNIN-TOKEN-1"}"#.into()));
-    let opened = dir.path().join("opened");
-    let opener = dir.path().join("opener.sh");
-    std::fs::write(
-        &opener,
-        format!("#!/bin/sh\necho \"$1\" > {}\n", opened.display()),
-    )
-    .unwrap();
-    std::fs::set_permissions(&opener, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let (opener, opened) = common::recording_browser(dir.path());
     let t = Tmux::start(
         "sts",
         120,

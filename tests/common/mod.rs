@@ -18,6 +18,25 @@ pub fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
+/// A "browser" to name in `BROWSER`: a script in `dir` that writes the URL it is asked to
+/// open into a file, whole (written aside, then renamed: a reader never sees half of it).
+/// Returns the script and the file.
+pub fn recording_browser(dir: &Path) -> (PathBuf, PathBuf) {
+    use std::os::unix::fs::PermissionsExt;
+    let opened = dir.join("opened");
+    let script = dir.join("browser.sh");
+    std::fs::write(
+        &script,
+        format!(
+            "#!/bin/sh\necho \"$1\" > {0}.tmp && mv {0}.tmp {0}\n",
+            opened.display()
+        ),
+    )
+    .unwrap();
+    std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
+    (script, opened)
+}
+
 /// A tool from the project's venv (.ci/setup creates it).
 pub fn venv_bin(name: &str) -> PathBuf {
     let p = root().join(".venv/bin").join(name);
