@@ -8,11 +8,9 @@
 //! terminal that knows the mode shows the frame only when it is complete, and one that
 //! does not ignores the marks.
 
+use crossterm::queue;
+use crossterm::terminal::{BeginSynchronizedUpdate, EndSynchronizedUpdate};
 use std::io::{self, Write};
-
-/// Starts a synchronized update (`CSI ? 2026 h`) and ends it (`CSI ? 2026 l`).
-const BEGIN: &[u8] = b"\x1b[?2026h";
-const END: &[u8] = b"\x1b[?2026l";
 
 /// Buffers a frame; `flush` hands it to `inner` in one `write_all`.
 pub struct FrameWriter<W: Write> {
@@ -34,7 +32,7 @@ impl<W: Write> FrameWriter<W> {
 impl<W: Write> Write for FrameWriter<W> {
     fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
         if self.frame.is_empty() && !bytes.is_empty() {
-            self.frame.extend_from_slice(BEGIN);
+            queue!(self.frame, BeginSynchronizedUpdate)?;
         }
         self.frame.extend_from_slice(bytes);
         Ok(bytes.len())
@@ -42,7 +40,7 @@ impl<W: Write> Write for FrameWriter<W> {
 
     fn flush(&mut self) -> io::Result<()> {
         if !self.frame.is_empty() {
-            self.frame.extend_from_slice(END);
+            queue!(self.frame, EndSynchronizedUpdate)?;
             // Cleared whether or not the write went through: a frame half sent is not
             // sent again in front of the next one.
             let sent = self.inner.write_all(&self.frame);
@@ -75,6 +73,9 @@ mod tests {
             Ok(())
         }
     }
+
+    const BEGIN: &[u8] = b"\x1b[?2026h";
+    const END: &[u8] = b"\x1b[?2026l";
 
     #[test]
     fn each_frame_reaches_the_terminal_in_one_write_marked_as_one_update() {
