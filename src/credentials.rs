@@ -15,6 +15,14 @@ pub struct Credentials {
     pub expiration: Option<DateTime<Utc>>,
 }
 
+impl Credentials {
+    /// Whether these are temporary credentials, with a session token and an expiration:
+    /// the only kind the container credentials protocol (the local endpoint) can serve.
+    pub fn is_temporary(&self) -> bool {
+        self.session_token.is_some() && self.expiration.is_some()
+    }
+}
+
 /// Reads an expiration as sources, the session file and the SSO token cache give it:
 /// RFC 3339 with any offset, for a time whose UTC year has four digits. Only such a time
 /// can be handed on: every format rolecall prints (`AWS_CREDENTIAL_EXPIRATION`,

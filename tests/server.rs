@@ -378,6 +378,26 @@ fn exec_server_serves_the_aws_cli_the_assumed_role() {
 }
 
 #[test]
+fn exec_server_refuses_a_token_without_an_expiration_up_front() {
+    // The protocol needs Token and Expiration; a credential_process may give a token alone.
+    let config = "[profile tokenonly]\nregion = us-east-1\ncredential_process = sh -c 'echo \
+        \\{\\\"Version\\\":1,\\\"AccessKeyId\\\":\\\"ASIATESTKEY01EXAMPLE\\\",\
+        \\\"SecretAccessKey\\\":\\\"s\\\",\\\"SessionToken\\\":\\\"t\\\"\\}'\n";
+    let env = exec_env(config, "http://127.0.0.1:9");
+    assert!(
+        common::ok(&env.rolecall(&["export", "tokenonly", "--format", "json"]))
+            .contains("ASIATESTKEY01EXAMPLE"),
+        "the profile itself works"
+    );
+    let err = common::failed(&env.rolecall(&["exec", "--server", "tokenonly", "--", "true"]));
+    assert!(
+        err.starts_with("rolecall: profile 'tokenonly'") && err.contains("without --server"),
+        "{err}"
+    );
+    assert_eq!(err.matches("rolecall:").count(), 1, "{err}");
+}
+
+#[test]
 fn exec_server_serves_a_rust_program_on_the_default_chain() {
     let moto = Moto::start();
     let mut env = exec_env(EXEC_CONFIG, &moto.url);

@@ -5,7 +5,7 @@
 use super::context::{block_on, load_graph, obtain, open_store, warn, ObtainArgs};
 use crate::profile::ProfileGraph;
 use crate::server::{self, CurrentGraph, EndpointConfig, ResolverFeed};
-use crate::session::env::{command_with_env, current_session_profile, PROFILE_VAR};
+use crate::session::env::{command_with_env, current_session_profile};
 use crate::session::{Session, SessionStore};
 use crate::sso::Sso;
 use crate::sts::Sts;
@@ -54,10 +54,11 @@ async fn run_served(
     command: &[String],
 ) -> Result<u8> {
     let session = obtain(graph, &store, profile, args).await?;
-    if session.credentials.session_token.is_none() {
+    if !session.credentials.is_temporary() {
         bail!(
-            "profile '{profile}' is long-term keys, which the credential endpoint cannot \
-             serve (SDKs accept only temporary credentials from it); run without --server"
+            "profile '{profile}' gives long-term keys (or a session token without an \
+             expiration), which the credential endpoint cannot serve (SDKs accept only \
+             temporary credentials from it); run without --server"
         );
     }
     let feed = ResolverFeed {
@@ -70,19 +71,10 @@ async fn run_served(
     };
     let endpoint = server::start(Arc::new(feed), EndpointConfig::default()).await?;
     // The first fetch now: a problem shows here, not in the program's first AWS call.
-    endpoint
-        .refresh_now()
-        .await
-        .map_err(|e| anyhow::anyhow!("rolecall: {e}"))?;
+    endpoint.refresh_now().await?;
     let mut child = Command::new(&command[0]);
     child.args(&command[1..]);
-    endpoint.child_env().apply(&mut child);
-    child.env(PROFILE_VAR, profile);
-    if let Some(region) = &session.region {
-        child
-            .env("AWS_REGION", region)
-            .env("AWS_DEFAULT_REGION", region);
-    }
+    endpoint.child_env().apply_for(&mut child, &session);
     // Ctrl-C goes to the program (it is in the terminal's foreground group too); rolecall
     // stays up for as long as the program does, so its credentials keep working.
     let mut interrupts = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::interrupt())?;

@@ -20,7 +20,8 @@
 //! own files still wins over the endpoint in both chains (the profile provider runs first).
 
 use crate::secret::Secret;
-use crate::session::env::{CREDENTIAL_VARS, OVERRIDING_VARS, SERVED_VAR};
+use crate::session::env::{scope_env, CREDENTIAL_VARS, OVERRIDING_VARS, SERVED_VAR};
+use crate::session::Session;
 use std::process::Command;
 
 /// The endpoint's URL, as the SDKs read it.
@@ -82,5 +83,12 @@ impl ChildEnv {
         command.env(FULL_URI_VAR, &self.full_uri);
         command.env(AUTHORIZATION_TOKEN_VAR, self.token.expose());
         command.env(SERVED_VAR, "1");
+    }
+
+    /// [`ChildEnv::apply`], plus `session`'s region and `ROLECALL_PROFILE`, as a session
+    /// with fixed keys sets them: the program `exec --server` or the TUI's subshell runs.
+    pub fn apply_for(&self, command: &mut Command, session: &Session) {
+        self.apply(command);
+        command.envs(scope_env(session.region.as_deref(), &session.profile));
     }
 }

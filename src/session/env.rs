@@ -52,6 +52,14 @@ pub fn session_env(
             exp.to_rfc3339_opts(SecondsFormat::Secs, true),
         ));
     }
+    env.extend(scope_env(region, profile));
+    env
+}
+
+/// The variables that say which session a program runs in, whether it holds the keys or
+/// fetches them from an endpoint: the region when known, and `ROLECALL_PROFILE`.
+pub fn scope_env(region: Option<&str>, profile: &str) -> Vec<(String, String)> {
+    let mut env = Vec::with_capacity(3);
     if let Some(region) = region {
         env.push(("AWS_REGION".into(), region.to_string()));
         env.push(("AWS_DEFAULT_REGION".into(), region.to_string()));

@@ -911,7 +911,7 @@ impl App {
         match c {
             // On the endpoint (temporary credentials only: an endpoint cannot serve keys).
             's' => {
-                let served = session.credentials.session_token.is_some();
+                let served = session.credentials.is_temporary();
                 vec![Cmd::OpenSubshell { session, served }]
             }
             'S' => vec![Cmd::OpenSubshell {

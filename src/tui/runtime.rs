@@ -390,13 +390,7 @@ async fn subshell(
     let mut command: tokio::process::Command = match endpoint {
         Some(endpoint) => {
             let mut command = std::process::Command::new(&shell);
-            endpoint.child_env().apply(&mut command);
-            command.env(crate::session::env::PROFILE_VAR, &session.profile);
-            if let Some(region) = &session.region {
-                command
-                    .env("AWS_REGION", region)
-                    .env("AWS_DEFAULT_REGION", region);
-            }
+            endpoint.child_env().apply_for(&mut command, session);
             command
         }
         None => crate::session::env::command_with_env(&shell, &[], &session.env()),

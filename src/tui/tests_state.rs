@@ -269,6 +269,24 @@ fn mfa_flow_digits_only_masked_and_retry() {
 }
 
 #[test]
+fn s_opens_a_subshell_with_the_keys_when_the_endpoint_cannot_serve_them() {
+    // A token without an expiration (a credential_process may give one): the protocol
+    // needs both, so `s` falls back to the keys as it does for long-term keys.
+    let mut token_only = session("demo-ops", 600);
+    token_only.credentials.expiration = None;
+    let mut app = demo_app();
+    app.update(Msg::Sessions(Ok(vec![listed(token_only.clone())])));
+    app.focus = Focus::Sessions;
+    assert_eq!(
+        app.update(ch('s')),
+        vec![Cmd::OpenSubshell {
+            session: token_only,
+            served: false
+        }]
+    );
+}
+
+#[test]
 fn subshell_refresh_forget_on_a_session() {
     let mut app = with_session("demo-ops", 600);
     let s = session("demo-ops", 600);
