@@ -1139,3 +1139,36 @@ fn an_sso_profile_signs_in_to_the_console_with_its_role_credentials() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("not sent"));
     assert_no_secrets(&[&out]);
 }
+
+#[test]
+fn discovery_applied_again_drops_the_roles_the_portal_no_longer_gives() {
+    let standin = standin(Behaviour::default());
+    let env = env_for(&standin, CONFIG);
+    signed_in(&standin, &env, "TOKEN-REDISCOVER");
+    ok(&env.rolecall(&["sso", "roles", "--refresh"]));
+    let sso = Sso::new(SsoOptions {
+        token_cache_dir: env.home().join(".aws/sso/cache"),
+        discovery_dir: env.dir.path().join("cache"),
+        oidc_endpoint: Some(standin.url.clone()),
+        portal_endpoint: Some(standin.url.clone()),
+        http: None,
+        clock: Arc::new(rolecall::sso::SystemClock),
+    });
+    let files = rolecall::profile::ProfileGraph::load(&rolecall::profile::ConfigPaths {
+        config: env.home().join(".aws/config"),
+        credentials: env.home().join(".aws/credentials"),
+    });
+    let names = |g: &rolecall::profile::ProfileGraph| -> Vec<String> {
+        g.profiles().iter().map(|p| p.name.clone()).collect()
+    };
+    let first = rolecall::sso::with_discovered(&files, &sso).unwrap();
+    assert!(names(&first).contains(&"Account-3.Dev".to_string()));
+    // Account 3 goes; the TUI applies the new discovery to the graph it shows, which holds
+    // the first discovery's roles.
+    standin.behaviour(|b| b.accounts.retain(|(id, _)| id != "000000000003"));
+    ok(&env.rolecall(&["sso", "roles", "--refresh"]));
+    let again = rolecall::sso::with_discovered(&first, &sso).unwrap();
+    let fresh = rolecall::sso::with_discovered(&files, &sso).unwrap();
+    assert!(!names(&fresh).contains(&"Account-3.Dev".to_string()));
+    assert_eq!(names(&again), names(&fresh));
+}

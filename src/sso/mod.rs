@@ -290,8 +290,17 @@ fn timeouts() -> aws_smithy_types::timeout::TimeoutConfig {
 /// discovered role that no profile configures becomes a profile of its own, named as
 /// `rolecall sso sync` would name it and marked `discovered`, so it can be listed, filtered
 /// and assumed like any profile; and every SSO profile discovery knows gets its account's
-/// name. `None` when nothing was discovered.
+/// name. `None` when nothing was discovered and `graph` holds no discovered role.
+///
+/// `graph` may already hold an earlier discovery's roles (the TUI's graph, when discovery
+/// runs again after a sign-in): they are replaced, never taken for configured profiles, so
+/// a role the portal no longer gives leaves the list.
 pub fn with_discovered(graph: &ProfileGraph, sso: &Sso) -> Option<ProfileGraph> {
+    let files_only = graph.profiles().iter().any(|p| p.discovered).then(|| {
+        let configured = graph.profiles().iter().filter(|p| !p.discovered).cloned();
+        graph.with_profiles(configured.collect())
+    });
+    let graph = files_only.as_ref().unwrap_or(graph);
     let configs = SsoSessionConfig::all(graph);
     let mut roles = Vec::new();
     for config in &configs {
@@ -300,7 +309,7 @@ pub fn with_discovered(graph: &ProfileGraph, sso: &Sso) -> Option<ProfileGraph> 
         }
     }
     if roles.is_empty() {
-        return None;
+        return files_only;
     }
     let template =
         sync::NameTemplate::parse(sync::DEFAULT_TEMPLATE).expect("the default template parses");
