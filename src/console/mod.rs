@@ -57,19 +57,8 @@ pub struct ConsoleRequest {
 pub struct SignIn {
     /// The login URL: a secret (see the module documentation).
     pub url: Secret,
-    /// How the session reached the console.
-    pub via: Via,
     /// One line each: a duration not sent, a session not cached.
     pub notes: Vec<String>,
-}
-
-/// The session a sign-in was made with.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Via {
-    /// The profile's own temporary session; `session_duration` as sent.
-    Session { session_duration: Option<u32> },
-    /// A GetFederationToken session of long-term keys.
-    FederationToken,
 }
 
 /// Why no sign-in URL could be made. No variant holds a key, token or URL with either.
@@ -125,7 +114,9 @@ pub async fn sign_in(
         })?;
     let mut notes = Vec::new();
 
-    let (credentials, via) = if signs_in_with_long_term_keys(&plan) {
+    // The session to sign in with, and the `SessionDuration` to send with it (never for a
+    // GetFederationToken session: its duration was set when it was made).
+    let (credentials, session_duration) = if signs_in_with_long_term_keys(&plan) {
         let keys = resolver
             .graph
             .load_static_keys(&plan.base)
@@ -138,7 +129,7 @@ pub async fn sign_in(
             })?;
         let session =
             federation_token(resolver, profile, &plan, &keys, request, &mut notes).await?;
-        (session, Via::FederationToken)
+        (session, None)
     } else {
         let obtained = resolver.obtain(profile, mfa, options).await?;
         notes.extend(obtained.warnings);
@@ -146,7 +137,7 @@ pub async fn sign_in(
         if creds.session_token.is_none() {
             let session =
                 federation_token(resolver, profile, &plan, &creds, request, &mut notes).await?;
-            (session, Via::FederationToken)
+            (session, None)
         } else if plan.hops.is_empty() && plan.mfa_session.is_some() {
             return Err(config(
                 "its session is an MFA session (GetSessionToken), which the console does not \
@@ -154,19 +145,13 @@ pub async fn sign_in(
                     .into(),
             ));
         } else {
-            let session_duration = session_duration(&plan, request, &mut notes)?;
-            (creds, Via::Session { session_duration })
+            (creds, session_duration(&plan, request, &mut notes)?)
         }
     };
 
-    let session_duration = match via {
-        Via::Session { session_duration } => session_duration,
-        Via::FederationToken => None,
-    };
     let token = signin_token(profile, &endpoint, &credentials, session_duration).await?;
     Ok(SignIn {
         url: federation::login_url(&endpoint, &destination, &token),
-        via,
         notes,
     })
 }
