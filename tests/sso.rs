@@ -14,7 +14,7 @@ use std::os::unix::fs::{MetadataExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 use std::process::Output;
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 const START_URL: &str = "https://corp.awsapps.com/start";
 
@@ -234,28 +234,21 @@ fn denied_and_expired_sign_ins_say_what_to_run() {
 fn login_opens_the_browser_unless_told_not_to() {
     let standin = standin(Behaviour::default());
     let mut env = env_for(&standin, CONFIG);
-    let (script, opened) = common::recording_browser(env.dir.path());
-    env.set("BROWSER", &script.display().to_string());
+    let browser = common::RecordingBrowser::new(env.dir.path());
+    env.set("BROWSER", &browser.var());
 
     let quiet = env.rolecall(&["sso", "login", "--no-browser"]);
     ok(&quiet);
     assert!(!String::from_utf8_lossy(&quiet.stderr).contains("opened the page"));
-    assert!(!opened.exists());
+    assert!(!browser.was_opened());
 
     let out = env.rolecall(&["sso", "login"]);
     ok(&out);
     assert!(String::from_utf8_lossy(&out.stderr).contains("opened the page with"));
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while !opened.exists() {
-        assert!(Instant::now() < deadline, "the browser was not started");
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    let args = std::fs::read_to_string(&opened).unwrap();
     assert_eq!(
-        args.trim(),
+        browser.url(),
         format!("{}/device?user_code=ABCD-EFGH", standin.url)
     );
-    assert!(!opened.with_extension("tmp").exists());
     assert_no_secrets(&[&quiet, &out]);
 }
 

@@ -34,7 +34,7 @@ fn enter_on_an_sso_profile_signs_in_then_shows_its_countdown_and_the_discovered_
     let home = dir.path().join("home");
     std::fs::create_dir_all(home.join(".aws")).unwrap();
     std::fs::write(home.join(".aws/config"), CONFIG).unwrap();
-    let (opener, opened) = common::recording_browser(dir.path());
+    let browser = common::RecordingBrowser::new(dir.path());
     let d = |p: &std::path::Path| p.display().to_string();
     let t = Tmux::start(
         "sso",
@@ -47,7 +47,7 @@ fn enter_on_an_sso_profile_signs_in_then_shows_its_countdown_and_the_discovered_
             ("ROLECALL_CACHE_DIR", &d(&dir.path().join("cache"))),
             ("AWS_ENDPOINT_URL_SSO", &standin.url),
             ("AWS_ENDPOINT_URL_SSO_OIDC", &standin.url),
-            ("BROWSER", &d(&opener)),
+            ("BROWSER", &browser.var()),
         ],
     );
     t.run(env!("CARGO_BIN_EXE_rolecall"));
@@ -71,9 +71,7 @@ fn enter_on_an_sso_profile_signs_in_then_shows_its_countdown_and_the_discovered_
             && s.contains("sso-session corp")
     });
     assert!(
-        std::fs::read_to_string(&opened)
-            .unwrap()
-            .contains("/device?user_code=ABCD-EFGH"),
+        browser.url().contains("/device?user_code=ABCD-EFGH"),
         "the browser was not opened on the URL"
     );
     // Discovery: account 2's roles and account 1's Admin have no profile; they join the

@@ -23,7 +23,7 @@ fn assume_with_mfa_then_dotenv_and_subshell() {
     // The console's federation endpoint, and a "browser" that records the URL it is given.
     let federation =
         Stub::start(|_| Reply::Status(200, r#"{"SigninToken":"TUI-SIGNIN-TOKEN-1"}"#.into()));
-    let (opener, opened) = common::recording_browser(dir.path());
+    let browser = common::RecordingBrowser::new(dir.path());
     let t = Tmux::start(
         "sts",
         120,
@@ -40,7 +40,7 @@ fn assume_with_mfa_then_dotenv_and_subshell() {
                 "ROLECALL_FEDERATION_ENDPOINT",
                 &format!("{}/federation", federation.url),
             ),
-            ("BROWSER", &opener.display().to_string()),
+            ("BROWSER", &browser.var()),
         ],
     );
     // Programs may fill tmux's paste buffer with OSC 52 (the export window's `y`).
@@ -112,7 +112,7 @@ fn assume_with_mfa_then_dotenv_and_subshell() {
         !screen.contains("TUI-SIGNIN-TOKEN-1"),
         "the sign-in token is on screen"
     );
-    let url = std::fs::read_to_string(&opened).unwrap();
+    let url = browser.url();
     assert!(
         url.contains("Action=login") && url.contains("SigninToken=TUI-SIGNIN-TOKEN-1"),
         "{url}"

@@ -18,23 +18,59 @@ pub fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// A "browser" to name in `BROWSER`: a script in `dir` that writes the URL it is asked to
-/// open into a file, whole (written aside, then renamed: a reader never sees half of it).
-/// Returns the script and the file.
-pub fn recording_browser(dir: &Path) -> (PathBuf, PathBuf) {
-    use std::os::unix::fs::PermissionsExt;
-    let opened = dir.join("opened");
-    let script = dir.join("browser.sh");
-    std::fs::write(
-        &script,
-        format!(
-            "#!/bin/sh\necho \"$1\" > {0}.tmp && mv {0}.tmp {0}\n",
-            opened.display()
-        ),
-    )
-    .unwrap();
-    std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
-    (script, opened)
+/// A "browser" to name in `BROWSER`: a script that writes the URL it is asked to open
+/// into a file, whole (written aside, then renamed: a reader never sees half of it).
+pub struct RecordingBrowser {
+    /// The script, for `BROWSER`.
+    pub script: PathBuf,
+    opened: PathBuf,
+}
+
+impl RecordingBrowser {
+    /// The script and its file, in `dir`.
+    pub fn new(dir: &Path) -> Self {
+        use std::os::unix::fs::PermissionsExt;
+        let opened = dir.join("opened");
+        let script = dir.join("browser.sh");
+        std::fs::write(
+            &script,
+            format!(
+                "#!/bin/sh\necho \"$1\" > {0}.tmp && mv {0}.tmp {0}\n",
+                opened.display()
+            ),
+        )
+        .unwrap();
+        std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
+        RecordingBrowser { script, opened }
+    }
+
+    /// `BROWSER`'s value.
+    pub fn var(&self) -> String {
+        self.script.display().to_string()
+    }
+
+    /// Whether it has recorded a URL.
+    pub fn was_opened(&self) -> bool {
+        self.opened.exists()
+    }
+
+    /// The URL it was asked to open. rolecall starts a browser without waiting for it, so
+    /// this polls until the file is there (at most 10 s) and fails if it never comes.
+    pub fn url(&self) -> String {
+        let deadline = std::time::Instant::now() + Duration::from_secs(10);
+        while !self.opened.exists() {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "the browser was not started"
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        assert!(!self.opened.with_extension("tmp").exists());
+        std::fs::read_to_string(&self.opened)
+            .unwrap()
+            .trim()
+            .to_string()
+    }
 }
 
 /// A tool from the project's venv (.ci/setup creates it).
