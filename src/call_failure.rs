@@ -68,7 +68,7 @@ pub fn root_cause(err: &(dyn Error + 'static)) -> String {
 }
 
 /// Whether the chain holds the answer-size limit of [`crate::http::client`].
-fn too_large(err: &(dyn Error + 'static)) -> bool {
+pub fn too_large(err: &(dyn Error + 'static)) -> bool {
     let mut next = Some(err);
     while let Some(e) = next {
         if e.is::<http_body_util::LengthLimitError>() {

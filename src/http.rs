@@ -6,6 +6,7 @@
 //! client share one connection pool. Building it is cheap: the TLS roots are read when
 //! the first connection is made.
 
+use crate::call_failure::{root_cause, too_large};
 use aws_smithy_http_client::tls::{rustls_provider::CryptoMode, Provider};
 use aws_smithy_runtime_api::client::connector_metadata::ConnectorMetadata;
 use aws_smithy_runtime_api::client::http::{
@@ -15,7 +16,6 @@ use aws_smithy_runtime_api::client::http::{
 use aws_smithy_runtime_api::client::orchestrator::HttpRequest;
 use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
 use aws_smithy_types::body::SdkBody;
-use aws_smithy_types::error::display::DisplayErrorContext;
 use std::sync::OnceLock;
 
 /// The most bytes of one answer an SDK call reads. STS and IAM Identity Center answer in
@@ -84,11 +84,14 @@ pub enum GetError {
     Timeout(std::time::Duration),
     #[error("{0}")]
     Connection(String),
+    #[error("an answer larger than {} KiB", MAX_ANSWER_BYTES >> 10)]
+    TooLarge,
 }
 
 /// A plain GET of `url` over the same HTTPS stack (hyper 1, rustls on ring) as the AWS
 /// calls, for the endpoints no SDK client covers (the console's federation endpoint).
-/// Returns the status and the whole body; `timeout` bounds the whole exchange.
+/// Returns the status and the whole body (at most [`MAX_ANSWER_BYTES`]); `timeout` bounds
+/// the whole exchange.
 pub async fn get(url: &str, timeout: std::time::Duration) -> Result<(u16, Vec<u8>), GetError> {
     use aws_smithy_types::byte_stream::ByteStream;
 
@@ -108,12 +111,19 @@ pub async fn get(url: &str, timeout: std::time::Duration) -> Result<(u16, Vec<u8
         let response = connector
             .call(request)
             .await
-            .map_err(|e| GetError::Connection(DisplayErrorContext(&e).to_string()))?;
+            .map_err(|e| GetError::Connection(root_cause(&e)))?;
         let status = response.status().as_u16();
-        let body = ByteStream::new(response.into_body())
+        let limited = http_body_util::Limited::new(response.into_body(), MAX_ANSWER_BYTES);
+        let body = ByteStream::new(SdkBody::from_body_1_x(limited))
             .collect()
             .await
-            .map_err(|e| GetError::Connection(DisplayErrorContext(&e).to_string()))?;
+            .map_err(|e| {
+                if too_large(&e) {
+                    GetError::TooLarge
+                } else {
+                    GetError::Connection(root_cause(&e))
+                }
+            })?;
         Ok((status, body.into_bytes().to_vec()))
     };
     tokio::time::timeout(timeout, exchange)

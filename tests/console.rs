@@ -310,9 +310,13 @@ fn a_refusal_or_an_unreachable_endpoint_is_reported_without_secrets() {
     );
     let out = env.rolecall(&["console", "ops", "--print"]);
     let err2 = failed(&out);
-    assert!(
-        err2.contains("cannot reach the console federation endpoint"),
-        "{err2}"
+    assert_eq!(
+        err2,
+        format!(
+            "rolecall: cannot reach the console federation endpoint \
+             http://127.0.0.1:{closed}/federation (Connection refused (os error 111)): check the \
+             network, and ROLECALL_FEDERATION_ENDPOINT when it is set\n"
+        )
     );
     for text in [&err, &err2] {
         for secret in &secrets {

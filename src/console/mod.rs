@@ -76,7 +76,7 @@ pub enum ConsoleError {
     },
     #[error("profile '{profile}': the AWS console has no public sign-in in partition {partition}")]
     NoConsole { profile: String, partition: String },
-    #[error("cannot reach the console federation endpoint {endpoint}: {message}")]
+    #[error("cannot reach the console federation endpoint {endpoint} ({message}): check the network, and ROLECALL_FEDERATION_ENDPOINT when it is set")]
     Unreachable { endpoint: String, message: String },
     #[error("the console federation endpoint {endpoint} refused the session of '{profile}' (HTTP {status}){hint}")]
     Refused {
