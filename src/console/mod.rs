@@ -68,12 +68,9 @@ pub enum ConsoleError {
     Resolve(#[from] ResolveError),
     #[error("profile '{profile}': {message}")]
     Config { profile: String, message: String },
-    #[error("profile '{profile}': GetFederationToken (the console needs a temporary session for long-term keys): {source}")]
-    FederationToken {
-        profile: String,
-        #[source]
-        source: StsError,
-    },
+    /// The cause is part of the message, not a `source`: a chain printer must not repeat it.
+    #[error("profile '{profile}': GetFederationToken (the console needs a temporary session for long-term keys): {error}")]
+    FederationToken { profile: String, error: StsError },
     #[error("profile '{profile}': the AWS console has no public sign-in in partition {partition}")]
     NoConsole { profile: String, partition: String },
     #[error("cannot reach the console federation endpoint {endpoint} ({message}): check the network, and ROLECALL_FEDERATION_ENDPOINT when it is set")]
@@ -281,9 +278,9 @@ async fn federation_token(
             duration,
         )
         .await
-        .map_err(|source| ConsoleError::FederationToken {
+        .map_err(|error| ConsoleError::FederationToken {
             profile: profile.to_string(),
-            source,
+            error,
         })
 }
 
