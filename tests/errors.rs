@@ -95,3 +95,26 @@ fn an_unreadable_config_file_is_named_in_export_and_list() {
         "a device",
     );
 }
+
+#[test]
+fn a_byte_order_mark_is_named_where_the_first_section_is_lost() {
+    let env = Env::new(
+        "\u{feff}[profile a]\nregion = eu-west-1\n\n[profile b]\nregion = us-east-1\n",
+        "",
+    );
+    let out = env.rolecall(&["check"]);
+    let check = String::from_utf8(out.stdout).unwrap();
+    let config = env.home().join(".aws/config");
+    assert_eq!(
+        check.lines().next(),
+        Some(
+            format!(
+                "{}:1: Expected a profile definition; ignored this line (the file starts with a \
+                 UTF-8 byte order mark, U+FEFF, which the AWS CLI and SDKs do not accept either: \
+                 save it as UTF-8 without a BOM)",
+                config.display()
+            )
+            .as_str()
+        )
+    );
+}

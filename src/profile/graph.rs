@@ -553,7 +553,10 @@ impl Files<'_, '_> {
                 (
                     file.kind,
                     e.line,
-                    format!("{}; ignored this line", e.message),
+                    match e.hint {
+                        Some(hint) => format!("{}; ignored this line ({hint})", e.message),
+                        None => format!("{}; ignored this line", e.message),
+                    },
                 )
             }));
             found.extend(
