@@ -4,6 +4,7 @@
 
 use crate::profile::{ConfigPaths, ProfileGraph};
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 /// The demo config file's text.
 pub const CONFIG: &str = include_str!("../assets/demo/config");
@@ -26,32 +27,113 @@ pub fn graph() -> ProfileGraph {
 /// Where the demo expects its STS emulator (`assets/demo/run.sh` starts moto_server there).
 pub const DEMO_PORT: u16 = 4599;
 
+/// The variables that say where the demo's calls go: each is set to the local emulator
+/// unless the caller set it, and then it must be loopback too.
+const ENDPOINT_VARS: [&str; 4] = [
+    "AWS_ENDPOINT_URL_STS",
+    "AWS_ENDPOINT_URL_SSO",
+    "AWS_ENDPOINT_URL_SSO_OIDC",
+    "AWS_EC2_METADATA_SERVICE_ENDPOINT",
+];
+
+/// Set once [`prepare_environment`] ran: this process is the demo.
+static ACTIVE: AtomicBool = AtomicBool::new(false);
+
+/// Whether this process runs the demo (`--demo`). Whatever would leave the machine checks
+/// it: the console's federation endpoint (see [`crate::console`]).
+pub fn is_active() -> bool {
+    ACTIVE.load(Ordering::Relaxed)
+}
+
 /// Points the demo at a local emulator and its own session cache, unless the caller already
 /// chose: the demo's fake keys must never be sent anywhere else, and its sessions must not
-/// mix with the user's real ones.
-pub fn prepare_environment() {
+/// mix with the user's real ones. A choice that leaves the machine (an endpoint that is not
+/// loopback, `AWS_IGNORE_CONFIGURED_ENDPOINT_URLS`) is refused with what to do.
+pub fn prepare_environment() -> Result<(), String> {
     let local = format!("http://127.0.0.1:{DEMO_PORT}");
-    if std::env::var_os("AWS_ENDPOINT_URL_STS").is_none() {
-        std::env::set_var("AWS_ENDPOINT_URL_STS", &local);
+    if std::env::var("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS")
+        .is_ok_and(|v| v.trim().eq_ignore_ascii_case("true"))
+    {
+        return Err(format!(
+            "{NOTHING_BUT_THIS_MACHINE}, and AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=true would send \
+             it to AWS: unset it to run the demo"
+        ));
     }
-    // IAM Identity Center too: the demo's SSO profile must not reach AWS either.
-    for var in ["AWS_ENDPOINT_URL_SSO", "AWS_ENDPOINT_URL_SSO_OIDC"] {
-        if std::env::var_os(var).is_none() {
-            std::env::set_var(var, &local);
+    for var in ENDPOINT_VARS {
+        match std::env::var(var) {
+            Ok(url) if !is_loopback_url(&url) => {
+                return Err(format!(
+                    "{NOTHING_BUT_THIS_MACHINE}, and {var}={url} is not a loopback address: \
+                     unset it, or point it at 127.0.0.1, to run the demo"
+                ))
+            }
+            Ok(_) => {}
+            Err(_) if var == "AWS_EC2_METADATA_SERVICE_ENDPOINT" => {
+                std::env::set_var(var, format!("{local}/"))
+            }
+            Err(_) => std::env::set_var(var, &local),
         }
-    }
-    if std::env::var_os("AWS_EC2_METADATA_SERVICE_ENDPOINT").is_none() {
-        std::env::set_var("AWS_EC2_METADATA_SERVICE_ENDPOINT", format!("{local}/"));
     }
     if std::env::var_os("ROLECALL_CACHE_DIR").is_none() {
         let mut dir = crate::session::SessionStore::default_dir().into_os_string();
         dir.push("-demo");
         std::env::set_var("ROLECALL_CACHE_DIR", dir);
     }
+    ACTIVE.store(true, Ordering::Relaxed);
+    Ok(())
+}
+
+/// How the demo's refusals begin.
+const NOTHING_BUT_THIS_MACHINE: &str = "the demo talks to nothing but this machine";
+
+/// Whether `url`'s host is a loopback address (`127.0.0.0/8`, `::1`) or `localhost`.
+pub fn is_loopback_url(url: &str) -> bool {
+    let rest = url.trim();
+    let rest = rest.split_once("://").map_or(rest, |(_, r)| r);
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
+    let host_port = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
+    let host = match host_port.strip_prefix('[') {
+        Some(v6) => v6.split(']').next().unwrap_or(""),
+        None => host_port.split(':').next().unwrap_or(""),
+    };
+    host.eq_ignore_ascii_case("localhost")
+        || host
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
 }
 
 /// The line the TUI shows in demo mode, saying where STS is and how to start it.
 pub fn banner() -> String {
     let endpoint = std::env::var("AWS_ENDPOINT_URL_STS").unwrap_or_default();
     format!("demo: STS at {endpoint}; no emulator there? run `bash assets/demo/run.sh`")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn loopback_urls() {
+        for url in [
+            "http://127.0.0.1:4599",
+            "http://127.1.2.3/x",
+            "http://[::1]:9/federation",
+            "http://localhost",
+            "HTTP://LOCALHOST:1/",
+            "http://user@127.0.0.1:1",
+        ] {
+            assert!(is_loopback_url(url), "{url}");
+        }
+        for url in [
+            "https://signin.aws.amazon.com/federation",
+            "http://169.254.169.254/",
+            "http://127.0.0.1.evil.example/",
+            "http://localhost.evil.example",
+            "http://evil.example/@127.0.0.1",
+            "http://127.0.0.1@evil.example",
+            "",
+        ] {
+            assert!(!is_loopback_url(url), "{url}");
+        }
+    }
 }

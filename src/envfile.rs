@@ -30,12 +30,13 @@ pub enum Ownership {
 pub enum EnvFileError {
     #[error("{0} exists and was not written by rolecall; pass --force to replace it")]
     NotOurs(String),
-    #[error("cannot write {path}: {source}")]
-    Io {
-        path: String,
-        #[source]
-        source: std::io::Error,
-    },
+    /// A symbolic link is where the file should be: never followed.
+    #[error("refusing to write {0}: it is a symbolic link; remove it and try again")]
+    Symlink(String),
+    /// The cause is part of the message (the TUI shows one level) and not a `source`, so
+    /// a chain printer does not repeat it.
+    #[error("cannot write {path}: {error}")]
+    Io { path: String, error: std::io::Error },
 }
 
 /// The file's contents: the marker line, then the dotenv lines.
@@ -54,7 +55,7 @@ pub fn env_file_text(session: &Session) -> String {
 
 /// Whose file is at `path` (a symbolic link there is an error: it is never followed).
 pub fn ownership(path: &Path) -> Result<Ownership, EnvFileError> {
-    let existing = read_no_follow(path).map_err(|source| io_error(path, source))?;
+    let existing = read_no_follow(path).map_err(|error| io_error(path, error))?;
     Ok(match existing {
         None => Ownership::Absent,
         Some(bytes) if bytes.starts_with(MARKER.as_bytes()) => Ownership::Ours,
@@ -73,12 +74,15 @@ pub fn write_env_file(
         return Err(EnvFileError::NotOurs(path.display().to_string()));
     }
     write_private_atomic(path, env_file_text(session).as_bytes())
-        .map_err(|source| io_error(path, source))
+        .map_err(|error| io_error(path, error))
 }
 
-fn io_error(path: &Path, source: std::io::Error) -> EnvFileError {
-    EnvFileError::Io {
-        path: path.display().to_string(),
-        source,
+/// `error` about `path`; [`crate::fsutil`] refuses a symbolic link with `InvalidInput`.
+fn io_error(path: &Path, error: std::io::Error) -> EnvFileError {
+    let path = path.display().to_string();
+    if error.kind() == std::io::ErrorKind::InvalidInput {
+        EnvFileError::Symlink(path)
+    } else {
+        EnvFileError::Io { path, error }
     }
 }

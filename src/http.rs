@@ -6,21 +6,71 @@
 //! client share one connection pool. Building it is cheap: the TLS roots are read when
 //! the first connection is made.
 
+use crate::call_failure::{root_cause, too_large};
 use aws_smithy_http_client::tls::{rustls_provider::CryptoMode, Provider};
-use aws_smithy_runtime_api::client::http::SharedHttpClient;
-use aws_smithy_types::error::display::DisplayErrorContext;
+use aws_smithy_runtime_api::client::connector_metadata::ConnectorMetadata;
+use aws_smithy_runtime_api::client::http::{
+    HttpClient, HttpConnector, HttpConnectorFuture, HttpConnectorSettings, SharedHttpClient,
+    SharedHttpConnector,
+};
+use aws_smithy_runtime_api::client::orchestrator::HttpRequest;
+use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
+use aws_smithy_types::body::SdkBody;
 use std::sync::OnceLock;
 
-/// The process's HTTPS client (plain HTTP works too, for loopback endpoints).
+/// The most bytes of one answer an SDK call reads. STS and IAM Identity Center answer in
+/// a few KiB (a page of 100 accounts is about 10 KiB); a larger body is not theirs, and
+/// reading it whole would cost memory in proportion to whatever a wrong endpoint sends.
+pub const MAX_ANSWER_BYTES: usize = 1 << 20;
+
+/// The process's HTTPS client (plain HTTP works too, for loopback endpoints). Answers are
+/// read up to [`MAX_ANSWER_BYTES`]; beyond that, the call fails with
+/// [`http_body_util::LengthLimitError`] in its chain.
 pub fn client() -> SharedHttpClient {
     static CLIENT: OnceLock<SharedHttpClient> = OnceLock::new();
     CLIENT
         .get_or_init(|| {
-            aws_smithy_http_client::Builder::new()
-                .tls_provider(Provider::Rustls(CryptoMode::Ring))
-                .build_https()
+            SharedHttpClient::new(Bounded(
+                aws_smithy_http_client::Builder::new()
+                    .tls_provider(Provider::Rustls(CryptoMode::Ring))
+                    .build_https(),
+            ))
         })
         .clone()
+}
+
+/// An HTTP client whose answers' bodies stop at [`MAX_ANSWER_BYTES`].
+#[derive(Debug)]
+struct Bounded(SharedHttpClient);
+
+impl HttpClient for Bounded {
+    fn http_connector(
+        &self,
+        settings: &HttpConnectorSettings,
+        components: &RuntimeComponents,
+    ) -> SharedHttpConnector {
+        SharedHttpConnector::new(BoundedConnector(
+            self.0.http_connector(settings, components),
+        ))
+    }
+
+    fn connector_metadata(&self) -> Option<ConnectorMetadata> {
+        self.0.connector_metadata()
+    }
+}
+
+#[derive(Debug)]
+struct BoundedConnector(SharedHttpConnector);
+
+impl HttpConnector for BoundedConnector {
+    fn call(&self, request: HttpRequest) -> HttpConnectorFuture {
+        let answer = self.0.call(request);
+        HttpConnectorFuture::new(async move {
+            Ok(answer.await?.map(|body| {
+                SdkBody::from_body_1_x(http_body_util::Limited::new(body, MAX_ANSWER_BYTES))
+            }))
+        })
+    }
 }
 
 /// Why a [`get`] failed. It never holds the URL: a URL can carry a secret (the console
@@ -34,15 +84,15 @@ pub enum GetError {
     Timeout(std::time::Duration),
     #[error("{0}")]
     Connection(String),
+    #[error("an answer larger than {} KiB", MAX_ANSWER_BYTES >> 10)]
+    TooLarge,
 }
 
 /// A plain GET of `url` over the same HTTPS stack (hyper 1, rustls on ring) as the AWS
 /// calls, for the endpoints no SDK client covers (the console's federation endpoint).
-/// Returns the status and the whole body; `timeout` bounds the whole exchange.
+/// Returns the status and the whole body (at most [`MAX_ANSWER_BYTES`]); `timeout` bounds
+/// the whole exchange.
 pub async fn get(url: &str, timeout: std::time::Duration) -> Result<(u16, Vec<u8>), GetError> {
-    use aws_smithy_runtime_api::client::http::HttpConnector;
-    use aws_smithy_runtime_api::client::orchestrator::HttpRequest;
-    use aws_smithy_types::body::SdkBody;
     use aws_smithy_types::byte_stream::ByteStream;
 
     static CONNECTOR: OnceLock<aws_smithy_http_client::Connector> = OnceLock::new();
@@ -61,12 +111,19 @@ pub async fn get(url: &str, timeout: std::time::Duration) -> Result<(u16, Vec<u8
         let response = connector
             .call(request)
             .await
-            .map_err(|e| GetError::Connection(DisplayErrorContext(&e).to_string()))?;
+            .map_err(|e| GetError::Connection(root_cause(&e)))?;
         let status = response.status().as_u16();
-        let body = ByteStream::new(response.into_body())
+        let limited = http_body_util::Limited::new(response.into_body(), MAX_ANSWER_BYTES);
+        let body = ByteStream::new(SdkBody::from_body_1_x(limited))
             .collect()
             .await
-            .map_err(|e| GetError::Connection(DisplayErrorContext(&e).to_string()))?;
+            .map_err(|e| {
+                if too_large(&e) {
+                    GetError::TooLarge
+                } else {
+                    GetError::Connection(root_cause(&e))
+                }
+            })?;
         Ok((status, body.into_bytes().to_vec()))
     };
     tokio::time::timeout(timeout, exchange)

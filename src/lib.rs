@@ -8,6 +8,7 @@
 
 pub mod backend;
 pub mod browser;
+pub mod call_failure;
 pub mod cli;
 pub mod console;
 pub mod credentials;

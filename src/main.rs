@@ -184,7 +184,7 @@ fn main() -> ExitCode {
 fn run(args: Args) -> Result<ExitCode> {
     let demo = args.demo;
     if demo {
-        rolecall::demo::prepare_environment();
+        rolecall::demo::prepare_environment().map_err(anyhow::Error::msg)?;
     }
     match args.command {
         // Piped or redirected: a full-screen UI makes no sense, print the table instead.

@@ -7,6 +7,7 @@
 //! long-term keys are sent. A call that carries an MFA code is never retried, so a
 //! one-time code cannot be sent twice.
 
+use crate::call_failure::{examine, CallFailure};
 use crate::credentials::Credentials;
 use crate::secret::Secret;
 use aws_config::retry::RetryConfig;
@@ -14,7 +15,7 @@ use aws_config::timeout::TimeoutConfig;
 use aws_config::{BehaviorVersion, Region};
 use aws_sdk_sts::error::{ProvideErrorMetadata, SdkError};
 use aws_smithy_runtime_api::client::http::SharedHttpClient;
-use aws_smithy_types::error::display::DisplayErrorContext;
+use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
@@ -102,8 +103,12 @@ pub enum StsError {
     #[error("{code}: {message}")]
     Service { code: String, message: String },
     /// STS could not be reached or did not answer in time.
-    #[error("cannot reach STS: {0}")]
-    Unreachable(String),
+    #[error("could not reach STS at {endpoint} ({cause}): check the endpoint (AWS_ENDPOINT_URL_STS, the profile's endpoint_url) and the network")]
+    Unreachable { endpoint: String, cause: String },
+    /// Something answered that is not STS: garbage, an answer cut short, an HTML error
+    /// page, a body too large to be STS's.
+    #[error("STS at {endpoint} answered {answer}; check the endpoint (AWS_ENDPOINT_URL_STS, the profile's endpoint_url), or try again later")]
+    Unreadable { endpoint: String, answer: String },
     /// Anything else the SDK reported.
     #[error("{0}")]
     Other(String),
@@ -206,7 +211,7 @@ impl Sts {
         if let Some((serial, code)) = &req.mfa {
             call = call.serial_number(serial).token_code(code.as_str());
         }
-        let out = call.send().await.map_err(classify)?;
+        let out = call.send().await.map_err(|e| classify(e, target))?;
         returned(out.credentials(), "AssumeRole")
     }
 
@@ -228,7 +233,7 @@ impl Sts {
             .set_duration_seconds(duration_seconds.map(|d| d as i32))
             .send()
             .await
-            .map_err(classify)?;
+            .map_err(|e| classify(e, target))?;
         returned(out.credentials(), "GetSessionToken")
     }
 
@@ -252,7 +257,7 @@ impl Sts {
             .set_duration_seconds(duration_seconds.map(|d| d as i32))
             .send()
             .await
-            .map_err(classify)?;
+            .map_err(|e| classify(e, target))?;
         returned(out.credentials(), "GetFederationToken")
     }
 }
@@ -278,16 +283,13 @@ fn from_sts(c: &aws_sdk_sts::types::Credentials) -> Credentials {
 }
 
 /// Sorts an SDK error into what a person can act on. STS messages name no secret.
-fn classify<E, R>(err: SdkError<E, R>) -> StsError
+fn classify<E>(err: SdkError<E, HttpResponse>, target: &StsTarget) -> StsError
 where
     E: ProvideErrorMetadata + std::error::Error + 'static,
-    R: std::fmt::Debug,
 {
-    match &err {
-        SdkError::ServiceError(service) => {
-            let e = service.err();
-            let code = e.code().unwrap_or("Unknown").to_string();
-            let message = e.message().unwrap_or("").to_string();
+    let endpoint = target.to_string();
+    match examine(&err, "STS") {
+        CallFailure::Service { code, message } => {
             if message.contains("MultiFactorAuthentication") {
                 StsError::WrongMfa(message)
             } else if code == "ExpiredToken" || code == "ExpiredTokenException" {
@@ -296,10 +298,11 @@ where
                 StsError::Service { code, message }
             }
         }
-        SdkError::DispatchFailure(_) | SdkError::TimeoutError(_) => {
-            StsError::Unreachable(DisplayErrorContext(&err).to_string())
-        }
-        _ => StsError::Other(DisplayErrorContext(&err).to_string()),
+        CallFailure::Unreachable(cause) => StsError::Unreachable { endpoint, cause },
+        CallFailure::Unreadable(answer) => StsError::Unreadable { endpoint, answer },
+        CallFailure::NotSent(cause) => StsError::Other(format!(
+            "the request to STS at {endpoint} was not sent: {cause}"
+        )),
     }
 }
 

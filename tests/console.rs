@@ -310,9 +310,13 @@ fn a_refusal_or_an_unreachable_endpoint_is_reported_without_secrets() {
     );
     let out = env.rolecall(&["console", "ops", "--print"]);
     let err2 = failed(&out);
-    assert!(
-        err2.contains("cannot reach the console federation endpoint"),
-        "{err2}"
+    assert_eq!(
+        err2,
+        format!(
+            "rolecall: cannot reach the console federation endpoint \
+             http://127.0.0.1:{closed}/federation (Connection refused (os error 111)): check the \
+             network, and ROLECALL_FEDERATION_ENDPOINT when it is set\n"
+        )
     );
     for text in [&err, &err2] {
         for secret in &secrets {
@@ -374,4 +378,76 @@ fn without_a_display_the_url_is_printed_and_the_reason_given() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("no display"), "{stderr}");
     assert!(!stderr.contains("standin-signin-token"), "{stderr}");
+}
+
+/// The demo's console message: it has none, and says where `c` does work.
+const DEMO_HAS_NO_CONSOLE: &str = "rolecall: the demo has no AWS console: it talks to \
+     nothing but this machine, and the console would not take its emulator's sessions; \
+     `c` and `rolecall console` open the console for your own profiles\n";
+
+#[test]
+fn the_demo_never_sends_its_session_to_the_real_console() {
+    let sts = common::sts_standin::StsStandIn::start(&[]);
+    let mut env = Env::new("", "");
+    let browser = common::RecordingBrowser::new(env.dir.path());
+    env.set("AWS_ENDPOINT_URL_STS", &sts.url)
+        .set("BROWSER", &browser.var());
+    for args in [
+        &["--demo", "console", "demo-readonly"][..],
+        &["--demo", "console", "demo-base", "--print"],
+    ] {
+        let out = env.rolecall(args);
+        assert_eq!(failed(&out), DEMO_HAS_NO_CONSOLE, "{args:?}");
+        assert!(out.stdout.is_empty());
+    }
+    // Not even when told to: the federation endpoint must be a loopback stand-in.
+    env.set(
+        "ROLECALL_FEDERATION_ENDPOINT",
+        "https://signin.aws.amazon.com/federation",
+    );
+    assert_eq!(
+        failed(&env.rolecall(&["--demo", "console", "demo-readonly"])),
+        DEMO_HAS_NO_CONSOLE
+    );
+    assert!(!browser.was_opened());
+    // Refused before any session was made: STS was not asked either.
+    assert!(sts.requests().is_empty());
+}
+
+#[test]
+fn the_demo_refuses_endpoints_that_leave_loopback() {
+    let mut env = Env::new("", "");
+    for (var, value) in [
+        ("AWS_ENDPOINT_URL_STS", "https://sts.amazonaws.com"),
+        (
+            "AWS_ENDPOINT_URL_SSO",
+            "https://portal.sso.eu-west-2.amazonaws.com",
+        ),
+        (
+            "AWS_EC2_METADATA_SERVICE_ENDPOINT",
+            "http://169.254.169.254/",
+        ),
+        ("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "true"),
+    ] {
+        env.set(var, value);
+        let err = failed(&env.rolecall(&["--demo", "export", "demo-readonly"]));
+        let expected = if var == "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS" {
+            "rolecall: the demo talks to nothing but this machine, and \
+             AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=true would send it to AWS: unset it to run the demo\n"
+                .to_string()
+        } else {
+            format!(
+                "rolecall: the demo talks to nothing but this machine, and {var}={value} is not \
+                 a loopback address: unset it, or point it at 127.0.0.1, to run the demo\n"
+            )
+        };
+        assert_eq!(err, expected);
+        env.vars.retain(|(k, _)| k != var);
+    }
+    // Loopback is fine, IPv6 and `localhost` included.
+    for value in ["http://127.0.0.1:9", "http://[::1]:9", "http://localhost:9"] {
+        env.set("AWS_ENDPOINT_URL_STS", value);
+        let err = failed(&env.rolecall(&["--demo", "export", "demo-readonly"]));
+        assert!(err.contains("could not reach STS at"), "{value}: {err}");
+    }
 }

@@ -268,3 +268,17 @@ fn differently_spelled_headers_of_one_section() {
         compare("hash-ordered merge", config, credentials);
     }
 }
+
+/// A file that starts with a UTF-8 byte order mark: aws-config does not skip it, so the
+/// first line is not a section header, and neither is what follows until the next header.
+/// rolecall does the same (and says why, in `check`).
+#[test]
+fn a_byte_order_mark_is_what_aws_config_makes_of_it() {
+    let seen = compare(
+        "BOM",
+        "\u{feff}[profile a]\nregion = eu-west-1\n\n[profile b]\nregion = us-east-1\n",
+        "\u{feff}[base]\naws_access_key_id = AKIDEXAMPLE\n\n[other]\naws_access_key_id = AKIDOTHER\n",
+    );
+    assert_eq!(seen.errors, 4);
+    assert_eq!(seen.profiles, 2);
+}

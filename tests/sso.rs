@@ -1165,3 +1165,91 @@ fn discovery_applied_again_drops_the_roles_the_portal_no_longer_gives() {
     assert!(!names(&fresh).contains(&"Account-3.Dev".to_string()));
     assert_eq!(names(&again), names(&fresh));
 }
+
+/// What `export dev` (GetRoleCredentials) and `sso login` (RegisterClient) say when every
+/// answer is `status` with `body`; both are one line, with no secret.
+fn sso_failures(status: u16, body: &str) -> (String, String, String) {
+    let standin = standin(Behaviour {
+        raw_answer: Some((status, body.to_string())),
+        ..Behaviour::default()
+    });
+    let env = env_for(&standin, CONFIG);
+    signed_in(&standin, &env, "TOKEN-OK");
+    let export = env.rolecall(&["export", "dev"]);
+    let login = env.rolecall(&["sso", "login", "--sso-session", "corp", "--no-browser"]);
+    assert_no_secrets(&[&export, &login]);
+    let (export, login) = (failed(&export), failed(&login));
+    for err in [&export, &login] {
+        assert_eq!(err.lines().count(), 1, "one line: {err}");
+        assert!(!err.contains("TOKEN-OK"), "{err}");
+    }
+    (export, login, standin.url.clone())
+}
+
+const CHECK_SSO: &str =
+    "check sso_region and AWS_ENDPOINT_URL_SSO / AWS_ENDPOINT_URL_SSO_OIDC, or try again later";
+
+#[test]
+fn an_html_error_page_from_the_portal_and_the_oidc_service_is_quoted_short() {
+    let (export, login, url) = sso_failures(
+        503,
+        "<html>\r\n<body>\x1b]0;pwned\x07Service Unavailable</body></html>",
+    );
+    let page = "HTTP 503 with a body that is not an error of";
+    let quoted =
+        "(first bytes: \"<html> <body>\\u{1b}]0;pwned\\u{7}Service Unavailable</body></html>\")";
+    assert_eq!(
+        export,
+        format!(
+            "rolecall: profile 'dev': the AWS access portal at {url} answered {page} the AWS \
+             access portal {quoted} (GetRoleCredentials for sso-session corp); {CHECK_SSO}\n"
+        )
+    );
+    assert_eq!(
+        login,
+        format!(
+            "rolecall: the IAM Identity Center OIDC service at {url} answered {page} the IAM \
+             Identity Center OIDC service {quoted} (RegisterClient for sso-session corp); {CHECK_SSO}\n"
+        )
+    );
+}
+
+#[test]
+fn garbage_and_huge_answers_from_the_portal_are_described_not_echoed() {
+    let (export, _, url) = sso_failures(200, "{\"roleCredentials\": {\"accessKeyId\": \"ASIA");
+    assert_eq!(
+        export,
+        format!(
+            "rolecall: profile 'dev': the AWS access portal at {url} answered HTTP 200 with 41 \
+             bytes that are not a complete answer of the AWS access portal (cut short, or not \
+             the AWS access portal at all) (GetRoleCredentials for sso-session corp); {CHECK_SSO}\n"
+        )
+    );
+    let (export, _, url) = sso_failures(503, &"x".repeat(20 << 20));
+    assert_eq!(
+        export,
+        format!(
+            "rolecall: profile 'dev': the AWS access portal at {url} answered HTTP 503 with a \
+             body larger than 1024 KiB, which is not an answer of the AWS access portal \
+             (GetRoleCredentials for sso-session corp); {CHECK_SSO}\n"
+        )
+    );
+}
+
+#[test]
+fn an_unreachable_portal_gives_the_cause_not_a_debug_struct() {
+    let standin = standin(Behaviour::default());
+    let mut env = env_for(&standin, CONFIG);
+    signed_in(&standin, &env, "TOKEN-OK");
+    let closed = common::sts_standin::closed_port_url();
+    env.set("AWS_ENDPOINT_URL_SSO", &closed);
+    let err = failed(&env.rolecall(&["export", "dev"]));
+    assert_eq!(
+        err,
+        format!(
+            "rolecall: profile 'dev': cannot reach the AWS access portal at {closed}: Connection \
+             refused (os error 111) (check the network, sso_region, and AWS_ENDPOINT_URL_SSO / \
+             AWS_ENDPOINT_URL_SSO_OIDC)\n"
+        )
+    );
+}

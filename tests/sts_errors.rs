@@ -3,6 +3,7 @@
 
 mod common;
 
+use common::sts_standin::{closed_port_url, Answer, StsStandIn};
 use common::{failed, Env, Reply, Stub};
 
 const CREDENTIALS: &str = "[base]\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\naws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\n";
@@ -94,20 +95,89 @@ fn throttling_is_reported_after_bounded_retries() {
     assert!((1..=2).contains(&attempts), "{attempts} attempts");
 }
 
-#[test]
-fn unreachable_endpoint_is_named() {
-    // A port nothing listens on: bind one, then close it.
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+/// What `export denied` with the code on AssumeRole (never retried) says when the STS
+/// stand-in answers `answer`, and the stand-in's URL.
+fn failure_from(answer: Answer) -> (String, String) {
+    let standin = StsStandIn::start(&[answer.clone(), answer]);
     let err = run(
-        &format!("http://127.0.0.1:{port}"),
+        &standin.url,
         &["export", "denied", "--mfa-per-role", "--mfa-code", "123456"],
     );
+    assert_no_secret(&err);
+    assert_eq!(err.lines().count(), 1, "one line: {err}");
+    (err, standin.url)
+}
+
+const STEP: &str = "step 2/2 (assume arn:aws:iam::123456789012:role/Denied from 'base'): ";
+const CHECK_ENDPOINT: &str =
+    "check the endpoint (AWS_ENDPOINT_URL_STS, the profile's endpoint_url), or try again later";
+
+#[test]
+fn an_answer_that_is_not_xml_says_what_came_back() {
+    let (err, url) = failure_from(Answer::Garbage);
+    assert_eq!(
+        err,
+        format!(
+            "rolecall: profile 'denied': {STEP}STS at {url} (us-east-1) answered HTTP 200 with 22 bytes \
+             that are not a complete answer of STS (cut short, or not STS at all); {CHECK_ENDPOINT}\n"
+        )
+    );
+}
+
+#[test]
+fn an_answer_cut_short_is_not_quoted() {
+    let (err, url) = failure_from(Answer::Truncated);
     assert!(
-        err.contains("profile 'denied'") && err.contains("cannot reach STS"),
+        err.starts_with(&format!(
+            "rolecall: profile 'denied': {STEP}STS at {url} (us-east-1) answered HTTP 200 with "
+        )),
         "{err}"
+    );
+    assert!(err.contains("not a complete answer of STS"), "{err}");
+    // The half it got may hold the new keys: none of it is quoted.
+    for part in ["ASIASTANDIN", "standin-", "Credentials"] {
+        assert!(!err.contains(part), "{err}");
+    }
+}
+
+#[test]
+fn an_html_error_page_is_quoted_short_and_visible() {
+    let (err, url) = failure_from(Answer::Html503);
+    assert_eq!(
+        err,
+        format!(
+            "rolecall: profile 'denied': {STEP}STS at {url} (us-east-1) answered HTTP 503 with a body \
+             that is not an error of STS (first bytes: \"<html> <body>\\u{{1b}}]0;pwned\\u{{7}}Service \
+             Unavailable</body></html>\"); {CHECK_ENDPOINT}\n"
+        )
+    );
+}
+
+#[test]
+fn a_huge_answer_is_neither_read_whole_nor_echoed() {
+    let (err, url) = failure_from(Answer::Huge(20 << 20));
+    assert_eq!(
+        err,
+        format!(
+            "rolecall: profile 'denied': {STEP}STS at {url} (us-east-1) answered HTTP 503 with a body \
+             larger than 1024 KiB, which is not an answer of STS; {CHECK_ENDPOINT}\n"
+        )
+    );
+}
+
+#[test]
+fn unreachable_endpoint_is_named() {
+    let url = closed_port_url();
+    let err = run(
+        &url,
+        &["export", "denied", "--mfa-per-role", "--mfa-code", "123456"],
+    );
+    assert_eq!(
+        err,
+        format!(
+            "rolecall: profile 'denied': {STEP}could not reach STS at {url} (us-east-1) (Connection \
+             refused (os error 111)): check the endpoint (AWS_ENDPOINT_URL_STS, the profile's \
+             endpoint_url) and the network\n"
+        )
     );
 }

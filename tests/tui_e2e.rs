@@ -88,3 +88,39 @@ fn ctrl_c_while_filtering_quits_and_restores_terminal() {
     t.run("echo restored-$((1+1))");
     t.wait_for("restored-2", WAIT);
 }
+
+#[test]
+fn c_in_the_demo_says_it_has_no_console_and_opens_no_browser() {
+    assert!(Tmux::available(), "tmux is needed: run `bash .ci/setup`");
+    let moto = common::Moto::start();
+    let dir = tempfile::tempdir().unwrap();
+    let d = |p: &str| dir.path().join(p).display().to_string();
+    std::fs::create_dir_all(dir.path().join("home")).unwrap();
+    let browser = common::RecordingBrowser::new(dir.path());
+    let vars = [
+        ("HOME", d("home")),
+        ("PATH", "/usr/bin:/bin".to_string()),
+        ("USER", "tester".to_string()),
+        ("ROLECALL_CACHE_DIR", d("cache")),
+        ("AWS_ENDPOINT_URL_STS", moto.url.clone()),
+        ("BROWSER", browser.var()),
+    ];
+    // A cached demo session to press `c` on.
+    let export = std::process::Command::new(env!("CARGO_BIN_EXE_rolecall"))
+        .args(["--demo", "export", "demo-readonly"])
+        .env_clear()
+        .envs(vars.iter().map(|(k, v)| (*k, v.as_str())))
+        .output()
+        .unwrap();
+    assert!(export.status.success(), "{export:?}");
+    let env: Vec<(&str, &str)> = vars.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let t = Tmux::start("democonsole", 200, 40, dir.path(), &env);
+    t.run(&format!("{} --demo", env!("CARGO_BIN_EXE_rolecall")));
+    t.wait_for_all(&["Profiles 8/8", "Sessions 1"], WAIT);
+    t.send_keys(&["Tab"]);
+    t.send_text("c");
+    t.wait_for("the demo has no AWS console", WAIT);
+    t.send_text("q");
+    t.wait_for_prompt(WAIT);
+    assert!(!browser.was_opened());
+}

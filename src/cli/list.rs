@@ -71,6 +71,10 @@ pub fn write_table(graph: &ProfileGraph, out: &mut impl Write) -> io::Result<()>
         write_cells(out, cells(p), &widths)?;
         writeln!(out, "{}", p.chain_display())?;
     }
+    // A file that could not be read explains an empty or short table: say it here.
+    if let Some(unread) = graph.unread_files() {
+        writeln!(out, "\n{unread}")?;
+    }
     let problems = graph.all_diagnostics().count();
     if problems > 0 {
         writeln!(

@@ -68,15 +68,12 @@ pub enum ConsoleError {
     Resolve(#[from] ResolveError),
     #[error("profile '{profile}': {message}")]
     Config { profile: String, message: String },
-    #[error("profile '{profile}': GetFederationToken (the console needs a temporary session for long-term keys): {source}")]
-    FederationToken {
-        profile: String,
-        #[source]
-        source: StsError,
-    },
+    /// The cause is part of the message, not a `source`: a chain printer must not repeat it.
+    #[error("profile '{profile}': GetFederationToken (the console needs a temporary session for long-term keys): {error}")]
+    FederationToken { profile: String, error: StsError },
     #[error("profile '{profile}': the AWS console has no public sign-in in partition {partition}")]
     NoConsole { profile: String, partition: String },
-    #[error("cannot reach the console federation endpoint {endpoint}: {message}")]
+    #[error("cannot reach the console federation endpoint {endpoint} ({message}): check the network, and ROLECALL_FEDERATION_ENDPOINT when it is set")]
     Unreachable { endpoint: String, message: String },
     #[error("the console federation endpoint {endpoint} refused the session of '{profile}' (HTTP {status}){hint}")]
     Refused {
@@ -85,6 +82,9 @@ pub enum ConsoleError {
         status: u16,
         hint: &'static str,
     },
+    /// `--demo`: the federation endpoint is not loopback (the demo never leaves the machine).
+    #[error("the demo has no AWS console: it talks to nothing but this machine, and the console would not take its emulator's sessions; `c` and `rolecall console` open the console for your own profiles")]
+    Demo,
     #[error("the console federation endpoint {endpoint} answered without a sign-in token")]
     NoToken { endpoint: String },
 }
@@ -166,21 +166,26 @@ fn partition_of(plan: &Plan) -> &'static str {
         .map_or("aws", |hop| partition_of_region(&hop.sts.region))
 }
 
-/// `ROLECALL_FEDERATION_ENDPOINT`, else the partition's endpoint.
+/// `ROLECALL_FEDERATION_ENDPOINT`, else the partition's endpoint. The demo takes only a
+/// loopback one (a stand-in): its session must not leave the machine.
 fn endpoint(
     resolver: &Resolver<'_>,
     profile: &str,
     partition: &str,
 ) -> Result<String, ConsoleError> {
-    if let Some(url) = resolver.vars.get(FEDERATION_ENDPOINT_VAR) {
-        return Ok(url.trim().to_string());
+    let url = match resolver.vars.get(FEDERATION_ENDPOINT_VAR) {
+        Some(url) => url.trim().to_string(),
+        None => federation::endpoint_of(partition)
+            .map(str::to_string)
+            .ok_or_else(|| ConsoleError::NoConsole {
+                profile: profile.to_string(),
+                partition: partition.to_string(),
+            })?,
+    };
+    if crate::demo::is_active() && !crate::demo::is_loopback_url(&url) {
+        return Err(ConsoleError::Demo);
     }
-    federation::endpoint_of(partition)
-        .map(str::to_string)
-        .ok_or_else(|| ConsoleError::NoConsole {
-            profile: profile.to_string(),
-            partition: partition.to_string(),
-        })
+    Ok(url)
 }
 
 /// Whether the profile's session would be its base's long-term keys (or an MFA session of
@@ -281,9 +286,9 @@ async fn federation_token(
             duration,
         )
         .await
-        .map_err(|source| ConsoleError::FederationToken {
+        .map_err(|error| ConsoleError::FederationToken {
             profile: profile.to_string(),
-            source,
+            error,
         })
 }
 

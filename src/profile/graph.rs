@@ -413,6 +413,23 @@ pub const MAX_FILE_BYTES: u64 = 64 << 20;
 /// or a FIFO would otherwise hang or exhaust memory. The file is opened without blocking
 /// (a FIFO would block `open` itself) and checked after opening, so it cannot be swapped
 /// for something else in between.
+/// How the diagnostic of a file that could not be read at all begins.
+const CANNOT_READ: &str = "cannot read file: ";
+
+impl ProfileGraph {
+    /// The files that could not be read at all, with why, joined by `; `: what a
+    /// profile that is not in the graph may be missing for. `None` when every file was read.
+    pub fn unread_files(&self) -> Option<String> {
+        let unread: Vec<String> = self
+            .file_diagnostics
+            .iter()
+            .filter(|d| d.message.starts_with(CANNOT_READ))
+            .map(|d| d.to_string())
+            .collect();
+        (!unread.is_empty()).then(|| unread.join("; "))
+    }
+}
+
 fn read_text(path: &Path, diagnostics: &mut Vec<Diagnostic>) -> String {
     match read_regular_file(path) {
         Ok(bytes) => match String::from_utf8(bytes) {
@@ -428,7 +445,7 @@ fn read_text(path: &Path, diagnostics: &mut Vec<Diagnostic>) -> String {
         },
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
         Err(e) => {
-            diagnostics.push(file_diagnostic(path, 0, &format!("cannot read file: {e}")));
+            diagnostics.push(file_diagnostic(path, 0, &format!("{CANNOT_READ}{e}")));
             String::new()
         }
     }
@@ -536,7 +553,10 @@ impl Files<'_, '_> {
                 (
                     file.kind,
                     e.line,
-                    format!("{}; ignored this line", e.message),
+                    match e.hint {
+                        Some(hint) => format!("{}; ignored this line ({hint})", e.message),
+                        None => format!("{}; ignored this line", e.message),
+                    },
                 )
             }));
             found.extend(
@@ -808,10 +828,7 @@ fn classify(raw: &MergedSection<'_>, files: &Files<'_, '_>) -> Profile {
         && credential_source.is_none()
         && keys.web_identity_token_file.is_none()
     {
-        report(
-            "role_arn",
-            "role_arn is set but neither source_profile nor credential_source says where its source credentials come from".to_string(),
-        );
+        report("role_arn", super::ROLE_WITHOUT_SOURCE.to_string());
     }
     if role_arn.is_none() && (source_profile.is_some() || credential_source.is_some()) {
         let key = if source_profile.is_some() {

@@ -10,3 +10,7 @@ pub use graph::{
     ROLE_CHAINING_LIMIT,
 };
 pub use model::*;
+
+/// Why a profile with `role_arn` but no `source_profile` or `credential_source` cannot be
+/// assumed: `check` lists it, and resolving the profile fails with it.
+pub const ROLE_WITHOUT_SOURCE: &str = "role_arn is set but neither source_profile nor credential_source says where its source credentials come from";

@@ -68,7 +68,15 @@ pub struct ParseError {
     pub line: usize,
     /// aws-config's wording, e.g. "Expected an '=' sign defining a property".
     pub message: String,
+    /// Why, when aws-config's wording cannot show it (an invisible byte order mark).
+    pub hint: Option<&'static str>,
 }
+
+/// The hint of an error on a first line that starts with a byte order mark. aws-config
+/// does not skip one (nor does botocore), so the line is no section header for them either:
+/// rolecall reads it as they do and says why.
+pub const BOM_HINT: &str = "the file starts with a UTF-8 byte order mark, U+FEFF, which the \
+     AWS CLI and SDKs do not accept either: save it as UTF-8 without a BOM";
 
 /// One file, parsed.
 #[derive(Debug, PartialEq, Eq)]
@@ -178,6 +186,7 @@ fn parse_lines(kind: FileKind, text: &str, first_line: usize) -> ParsedFile<'_> 
             errors.push(ParseError {
                 line: number,
                 message,
+                hint: (number == 1 && line.starts_with('\u{feff}')).then_some(BOM_HINT),
             })
         };
         if is_blank(line) || line.starts_with(COMMENT) {

@@ -68,8 +68,9 @@ pub struct ResolveError {
 /// The cause of a [`ResolveError`].
 #[derive(Debug, thiserror::Error)]
 pub enum ResolveErrorKind {
-    #[error("no such profile (see `rolecall list`)")]
-    NoSuchProfile,
+    /// With the files that could not be read, when some could not.
+    #[error("no such profile{}", plan::missing_because(.0))]
+    NoSuchProfile(Option<String>),
     #[error("{0}")]
     Config(String),
     #[error("{0}")]
@@ -108,7 +109,7 @@ impl ResolveErrorKind {
 impl From<PlanError> for ResolveErrorKind {
     fn from(e: PlanError) -> Self {
         match e {
-            PlanError::NoSuchProfile => ResolveErrorKind::NoSuchProfile,
+            PlanError::NoSuchProfile(unread) => ResolveErrorKind::NoSuchProfile(unread),
             PlanError::Config(m) => ResolveErrorKind::Config(m),
         }
     }
@@ -431,7 +432,7 @@ impl Resolver<'_> {
         let profile = self
             .graph
             .get(base)
-            .ok_or_else(|| fail(ResolveErrorKind::NoSuchProfile))?;
+            .ok_or_else(|| fail(ResolveErrorKind::NoSuchProfile(self.graph.unread_files())))?;
         let keys = self
             .graph
             .load_static_keys(base)
@@ -537,7 +538,7 @@ impl Resolver<'_> {
         let profile = self
             .graph
             .get(name)
-            .ok_or(ResolveErrorKind::NoSuchProfile)?;
+            .ok_or_else(|| ResolveErrorKind::NoSuchProfile(self.graph.unread_files()))?;
         let (Some(account), Some(role)) = (
             profile.sso_account_id.as_deref(),
             profile.sso_role_name.as_deref(),

@@ -18,7 +18,9 @@
 //! - the session's region is the profile's own, else the nearest down its chain, else
 //!   `[default]`'s (in the role's partition), else none.
 
-use crate::profile::{CredentialSource, Profile, ProfileGraph, ProfileKind, ROLE_CHAINING_LIMIT};
+use crate::profile::{
+    CredentialSource, Profile, ProfileGraph, ProfileKind, ROLE_CHAINING_LIMIT, ROLE_WITHOUT_SOURCE,
+};
 use crate::sts::{sanitize_session_name, StsTarget};
 use sha2::{Digest, Sha256};
 
@@ -153,10 +155,20 @@ pub struct Plan {
 /// Why a profile has no plan. The message names the profile or key at fault.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum PlanError {
-    #[error("no such profile (see `rolecall list`)")]
-    NoSuchProfile,
+    /// With the files that could not be read, when some could not.
+    #[error("no such profile{}", missing_because(.0))]
+    NoSuchProfile(Option<String>),
     #[error("{0}")]
     Config(String),
+}
+
+/// What follows "no such profile": the files that could not be read (the profile may be
+/// in one of them), else where to look.
+pub fn missing_because(unread_files: &Option<String>) -> String {
+    match unread_files {
+        Some(files) => format!(": {files}"),
+        None => " (see `rolecall list`)".into(),
+    }
 }
 
 /// How a role with `mfa_serial` gets its MFA.
@@ -180,7 +192,10 @@ pub struct Planner<'g, 'v> {
 impl Planner<'_, '_> {
     /// The plan of profile `name`.
     pub fn plan(&self, name: &str) -> Result<Plan, PlanError> {
-        let profile = self.graph.get(name).ok_or(PlanError::NoSuchProfile)?;
+        let profile = self
+            .graph
+            .get(name)
+            .ok_or_else(|| PlanError::NoSuchProfile(self.graph.unread_files()))?;
         if !profile.chain_complete {
             let reason = profile
                 .diagnostics
@@ -310,6 +325,7 @@ impl Planner<'_, '_> {
                 "'{}' points at itself as source_profile but holds no static keys",
                 base.name
             ))),
+            _ if base.role_arn.is_some() => Err(PlanError::Config(ROLE_WITHOUT_SOURCE.into())),
             _ => Err(PlanError::Config(format!(
                 "'{}' has no credentials: no static keys, role, credential_process or SSO",
                 base.name

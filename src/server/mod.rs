@@ -90,7 +90,7 @@ impl Default for EndpointConfig {
 #[derive(Debug, thiserror::Error)]
 pub enum ServerError {
     #[error("cannot listen on 127.0.0.1 for the credential endpoint: {0}")]
-    Bind(#[source] std::io::Error),
+    Bind(std::io::Error),
     #[error("cannot draw the credential endpoint's token from the operating system: {0}")]
     Random(getrandom::Error),
 }

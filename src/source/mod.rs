@@ -7,11 +7,11 @@
 pub mod imds;
 pub mod process;
 
+use crate::call_failure::root_cause;
 use crate::credentials::Credentials;
 use crate::profile::CredentialSource;
 use crate::secret::Secret;
 use aws_credential_types::provider::ProvideCredentials;
-use aws_smithy_types::error::display::DisplayErrorContext;
 
 pub use imds::{
     imds_credentials, ImdsEndpoint, MetadataConfig, ProfileMetadataSettings,
@@ -74,7 +74,7 @@ pub async fn environment() -> Result<BaseCredentials, SourceError> {
     let creds = provider
         .provide_credentials()
         .await
-        .map_err(|e| SourceError::Environment(DisplayErrorContext(&e).to_string()))?;
+        .map_err(|e| SourceError::Environment(root_cause(&e)))?;
     Ok(BaseCredentials {
         credentials: from_sdk(&creds),
         origin: Origin {
@@ -120,7 +120,7 @@ pub async fn container(config: &MetadataConfig) -> Result<BaseCredentials, Sourc
                 config.timeout * 3
             ))
         })?
-        .map_err(|e| SourceError::Container(format!("{location}: {}", DisplayErrorContext(&e))))?;
+        .map_err(|e| SourceError::Container(format!("{location}: {}", root_cause(&e))))?;
     Ok(BaseCredentials {
         credentials: from_sdk(&creds),
         origin: Origin {

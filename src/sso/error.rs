@@ -5,6 +5,7 @@
 //! token, a refresh token, a client secret or a device code: the variants hold only names,
 //! paths, endpoints and the services' error codes.
 
+use crate::call_failure::CallFailure;
 use std::path::Path;
 use thiserror::Error;
 
@@ -58,6 +59,16 @@ pub enum SsoError {
         operation: &'static str,
         /// The OAuth `error` code.
         error: String,
+    },
+    /// Something answered that is not the portal or the OIDC service: garbage, an answer
+    /// cut short, an HTML error page, a body too large to be theirs.
+    #[error("{service} at {endpoint} answered {answer} ({operation} for {session}); check sso_region and AWS_ENDPOINT_URL_SSO / AWS_ENDPOINT_URL_SSO_OIDC, or try again later")]
+    Unreadable {
+        service: &'static str,
+        endpoint: String,
+        session: String,
+        operation: &'static str,
+        answer: String,
     },
     /// Nobody approved the sign-in before its code expired (the device authorization's `expiresIn`).
     #[error(
@@ -123,32 +134,39 @@ impl SsoError {
         }
     }
 
-    /// An SDK call that got no service answer: unreachable (connect failure, timeout) or
-    /// an answer that could not be read.
-    pub(crate) fn without_answer<E, R>(
-        err: &aws_smithy_runtime_api::client::result::SdkError<E, R>,
+    /// A failed call that is not one of the service's own errors (see [`CallFailure`]):
+    /// unreachable, an answer that is not the service's, or a request never sent.
+    pub(crate) fn without_answer(
+        failure: CallFailure,
         service: &'static str,
         endpoint: String,
         session: String,
         operation: &'static str,
-    ) -> Self
-    where
-        E: std::error::Error + 'static,
-        R: std::fmt::Debug,
-    {
-        use aws_smithy_runtime_api::client::result::SdkError;
-        let detail = aws_smithy_types::error::display::DisplayErrorContext(err).to_string();
-        match err {
-            SdkError::DispatchFailure(_) | SdkError::TimeoutError(_) => SsoError::Unreachable {
+    ) -> Self {
+        match failure {
+            CallFailure::Unreachable(detail) => SsoError::Unreachable {
                 service,
                 endpoint,
                 detail,
             },
-            _ => SsoError::Service {
+            CallFailure::Unreadable(answer) => SsoError::Unreadable {
+                service,
+                endpoint,
                 session,
                 operation,
-                code: "Unknown".into(),
-                message: detail,
+                answer,
+            },
+            CallFailure::Service { code, message } => SsoError::Service {
+                session,
+                operation,
+                code,
+                message,
+            },
+            CallFailure::NotSent(cause) => SsoError::Service {
+                session,
+                operation,
+                code: "NotSent".into(),
+                message: format!("the request to {service} at {endpoint} was not sent: {cause}"),
             },
         }
     }

@@ -10,9 +10,11 @@
 
 use super::cache::{Registration, SsoToken};
 use super::{Sso, SsoError, SsoSessionConfig};
+use crate::call_failure::{examine, CallFailure};
 use crate::secret::Secret;
 use aws_sdk_ssooidc::error::{ProvideErrorMetadata, SdkError};
 use aws_sdk_ssooidc::operation::create_token::CreateTokenOutput;
+use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
 use chrono::{DateTime, SubsecRound, TimeDelta, Utc};
 use std::time::Duration;
 
@@ -303,26 +305,26 @@ fn oauth_error<E: ProvideErrorMetadata, R>(err: &SdkError<E, R>) -> Option<Strin
     Some(oauth.to_string())
 }
 
-fn classify<E, R>(
+fn classify<E>(
     sso: &Sso,
     config: &SsoSessionConfig,
     operation: &'static str,
-    err: SdkError<E, R>,
+    err: SdkError<E, HttpResponse>,
 ) -> SsoError
 where
     E: ProvideErrorMetadata + std::error::Error + 'static,
-    R: std::fmt::Debug,
 {
-    match &err {
-        SdkError::ServiceError(_) => SsoError::Oidc {
+    let service = "the IAM Identity Center OIDC service";
+    match examine(&err, service) {
+        CallFailure::Service { .. } => SsoError::Oidc {
             session: config.describe(),
             command: config.login_command(),
             operation,
             error: oauth_error(&err).unwrap_or_else(|| "unknown".into()),
         },
-        _ => SsoError::without_answer(
-            &err,
-            "the IAM Identity Center OIDC service",
+        failure => SsoError::without_answer(
+            failure,
+            service,
             sso.oidc_endpoint(&config.region),
             config.describe(),
             operation,

@@ -3,9 +3,11 @@
 
 use super::cache::SsoToken;
 use super::{Sso, SsoError, SsoSessionConfig};
+use crate::call_failure::{examine, CallFailure};
 use crate::credentials::Credentials;
 use crate::secret::Secret;
 use aws_sdk_sso::error::{ProvideErrorMetadata, SdkError};
+use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
 
 /// The portal's page size for ListAccounts and ListAccountRoles (its maximum).
 const PAGE_SIZE: i32 = 100;
@@ -149,51 +151,46 @@ impl Sso {
     }
 
     /// Sorts a portal error into what a person can act on.
-    fn classify<E, R>(
+    fn classify<E>(
         &self,
         config: &SsoSessionConfig,
         subject: Subject<'_>,
-        err: SdkError<E, R>,
+        err: SdkError<E, HttpResponse>,
     ) -> SsoError
     where
         E: ProvideErrorMetadata + std::error::Error + 'static,
-        R: std::fmt::Debug,
     {
-        match &err {
-            SdkError::ServiceError(service) => {
-                let e = service.err();
-                let code = e.code().unwrap_or("Unknown").to_string();
-                let message = e.message().unwrap_or("").to_string();
-                match code.as_str() {
-                    "UnauthorizedException" => SsoError::Expired {
-                        session: config.describe(),
-                        command: config.login_command(),
-                        note: Some(format!(
-                            "the portal rejected the token in {}",
-                            subject.operation
-                        )),
-                    },
-                    "ForbiddenException" | "AccessDeniedException" => SsoError::Forbidden {
-                        session: config.describe(),
-                        what: subject.what(),
-                        message,
-                    },
-                    "ResourceNotFoundException" => SsoError::NotFound {
-                        session: config.describe(),
-                        what: subject.what(),
-                        message,
-                    },
-                    _ => SsoError::Service {
-                        session: config.describe(),
-                        operation: subject.operation,
-                        code,
-                        message,
-                    },
-                }
-            }
-            _ => SsoError::without_answer(
-                &err,
-                "the AWS access portal",
+        let service = "the AWS access portal";
+        match examine(&err, service) {
+            CallFailure::Service { code, message } => match code.as_str() {
+                "UnauthorizedException" => SsoError::Expired {
+                    session: config.describe(),
+                    command: config.login_command(),
+                    note: Some(format!(
+                        "the portal rejected the token in {}",
+                        subject.operation
+                    )),
+                },
+                "ForbiddenException" | "AccessDeniedException" => SsoError::Forbidden {
+                    session: config.describe(),
+                    what: subject.what(),
+                    message,
+                },
+                "ResourceNotFoundException" => SsoError::NotFound {
+                    session: config.describe(),
+                    what: subject.what(),
+                    message,
+                },
+                _ => SsoError::Service {
+                    session: config.describe(),
+                    operation: subject.operation,
+                    code,
+                    message,
+                },
+            },
+            failure => SsoError::without_answer(
+                failure,
+                service,
                 self.portal_endpoint(&config.region),
                 config.describe(),
                 subject.operation,

@@ -260,6 +260,9 @@ pub struct App {
     haystacks: Vec<Haystack>,
     /// Problems with the files themselves (not tied to a profile).
     pub file_problems: usize,
+    /// The files that could not be read at all, and why (shown rather than a count: they
+    /// explain a list that is empty or short).
+    pub unread_files: Option<String>,
     pub filter: String,
     /// Whether printable keys edit the filter rather than act as shortcuts.
     pub filter_focus: bool,
@@ -305,6 +308,7 @@ impl App {
             graph: std::sync::Arc::new(ProfileGraph::from_texts(paths.clone(), "", "")),
             haystacks: Vec::new(),
             file_problems: 0,
+            unread_files: None,
             filter: String::new(),
             filter_focus: false,
             filtered: Vec::new(),
@@ -335,6 +339,7 @@ impl App {
     fn set_graph(&mut self, graph: std::sync::Arc<ProfileGraph>) {
         let keep = self.selected_profile().map(|p| p.name.clone());
         self.file_problems = graph.file_diagnostics.len();
+        self.unread_files = graph.unread_files();
         self.paths = graph.paths.clone();
         self.graph = graph;
         self.haystacks.clear();
@@ -476,7 +481,12 @@ impl App {
             Msg::ConfigReloaded(graph) => {
                 let problems = graph.all_diagnostics().count();
                 self.set_graph(graph);
-                if problems > 0 {
+                if let Some(unread) = self.unread_files.clone() {
+                    self.error(format!(
+                        "reloaded {} profiles; {unread}",
+                        self.profiles().len()
+                    ));
+                } else if problems > 0 {
                     self.info(format!(
                         "reloaded {} profiles; {problems} problem(s), run `rolecall check`",
                         self.profiles().len()

@@ -553,3 +553,23 @@ fn sign_ins_and_discovered_roles_show_as_such() {
         "{row}"
     );
 }
+
+#[test]
+fn an_unreadable_config_file_is_named_on_the_status_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let paths = crate::profile::ConfigPaths::in_dir(dir.path());
+    std::fs::create_dir(&paths.config).unwrap();
+    let graph = std::sync::Arc::new(crate::profile::ProfileGraph::load(&paths));
+    let mut app = App::new(graph.clone(), t0(), true);
+    let expected = format!(
+        "{}: cannot read file: it is not a regular file (a directory)",
+        paths.config.display()
+    );
+    let screen = text(&render(&app, 160, 48));
+    assert!(screen.contains(&expected), "{screen}");
+    // A reload says it too, not only a count.
+    app.update(Msg::ConfigReloaded(graph));
+    let screen = text(&render(&app, 160, 48));
+    assert!(screen.contains(&expected), "{screen}");
+    assert!(!screen.contains("problem(s)"), "{screen}");
+}

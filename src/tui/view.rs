@@ -497,6 +497,8 @@ fn draw_status(app: &App, frame: &mut Frame, area: Rect) {
             StatusLevel::Error => fg(app, Color::Red).add_modifier(Modifier::BOLD),
         };
         Span::styled(s.text.as_str(), style)
+    } else if let Some(unread) = &app.unread_files {
+        Span::styled(unread.as_str(), fg(app, Color::Red))
     } else if app.file_problems > 0 {
         Span::styled(
             format!(

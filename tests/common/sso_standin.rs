@@ -64,6 +64,9 @@ pub struct Behaviour {
     pub reject_all_tokens: bool,
     /// Logout answers 500.
     pub fail_logout: bool,
+    /// Every request is answered with this status and body instead, which is not the
+    /// services' JSON: garbage, an answer cut short, an HTML error page, a huge body.
+    pub raw_answer: Option<(u16, String)>,
 }
 
 impl Default for Behaviour {
@@ -82,6 +85,7 @@ impl Default for Behaviour {
             forbidden: HashSet::new(),
             reject_all_tokens: false,
             fail_logout: false,
+            raw_answer: None,
         }
     }
 }
@@ -222,12 +226,18 @@ fn serve(stream: TcpStream, state: &Mutex<State>, base: &str) {
         let (status, error_type, body) = {
             let mut state = state.lock().unwrap_or_else(|e| e.into_inner());
             state.requests.push(request.clone());
-            handle(&mut state, &request, base)
-        };
-        let body = if body.is_null() {
-            String::new()
-        } else {
-            body.to_string()
+            match state.behaviour.raw_answer.clone() {
+                Some((status, body)) => (status, None, body),
+                None => {
+                    let (status, error_type, body) = handle(&mut state, &request, base);
+                    let body = if body.is_null() {
+                        String::new()
+                    } else {
+                        body.to_string()
+                    };
+                    (status, error_type, body)
+                }
+            }
         };
         let mut head = format!(
             "HTTP/1.1 {status} {}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n",

@@ -13,6 +13,27 @@ pub enum Answer {
     Ok,
     /// HTTP status and a fixture name under tests/fixtures/sts.
     Error(u16, &'static str),
+    /// HTTP 200 with a body that is not XML.
+    Garbage,
+    /// HTTP 200 with the first half of a success body (credentials cut off mid-way).
+    Truncated,
+    /// HTTP 503 with an HTML page, as a proxy or load balancer sends.
+    Html503,
+    /// HTTP 503 with a body of this many bytes.
+    Huge(usize),
+}
+
+/// The HTML page [`Answer::Html503`] sends.
+pub const HTML_503: &str = "<html>\r\n<body>\x1b]0;pwned\x07Service Unavailable</body></html>";
+
+/// The URL of a loopback port nothing listens on (bound, then closed).
+pub fn closed_port_url() -> String {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    format!("http://127.0.0.1:{port}")
 }
 
 /// A running stand-in; `requests` are the recorded bodies (form-encoded STS queries).
@@ -35,6 +56,13 @@ impl StsStandIn {
             match answer {
                 Answer::Ok => Reply::Status(200, success_body(&req.body, *n)),
                 Answer::Error(status, fixture) => Reply::Status(status, error_body(fixture)),
+                Answer::Garbage => Reply::Status(200, "this is not STS at all".into()),
+                Answer::Truncated => {
+                    let body = success_body(&req.body, *n);
+                    Reply::Status(200, body[..body.len() / 2].to_string())
+                }
+                Answer::Html503 => Reply::Status(503, HTML_503.into()),
+                Answer::Huge(len) => Reply::Status(503, "x".repeat(len)),
             }
         });
         StsStandIn {
