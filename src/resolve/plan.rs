@@ -181,12 +181,7 @@ impl Planner<'_, '_> {
     /// The plan of profile `name`.
     pub fn plan(&self, name: &str) -> Result<Plan, PlanError> {
         let profile = self.graph.get(name).ok_or(PlanError::NoSuchProfile)?;
-        if !profile.chain_complete {
-            let reason = profile
-                .diagnostics
-                .last()
-                .map(|d| d.message.clone())
-                .unwrap_or_else(|| "its chain is broken (see `rolecall check`)".into());
+        if let Some(reason) = self.graph.chain_problem(profile) {
             return Err(PlanError::Config(reason));
         }
         let chain: Vec<&Profile> = profile
