@@ -153,10 +153,7 @@ impl ProfileGraph {
 
     /// The profile called `name`.
     pub fn get(&self, name: &str) -> Option<&Profile> {
-        self.profiles
-            .binary_search_by(|p| p.name.as_str().cmp(name))
-            .ok()
-            .map(|i| &self.profiles[i])
+        self.index_of(name).map(|i| &self.profiles[i])
     }
 
     /// Reads the static keys profile `name` holds, from the files as they are now (only
@@ -289,35 +286,13 @@ impl ProfileGraph {
     /// and the profiles whose chains run into it, have an incomplete chain and no message of
     /// their own ([`ProfileGraph::chain_problem`] explains any one of them).
     fn chain_problem_of(&self, i: usize, walked: &Walked) -> Option<(usize, String)> {
-        let name = |i: usize| self.profiles[i].name.as_str();
         match walked.end {
             ChainEnd::Base(base) => {
                 let p = &self.profiles[base];
-                (walked.chain.len() > 1 && !p.has_static_keys && p.kind == ProfileKind::None).then(
-                    || {
-                        (
-                            base,
-                            format!(
-                                "chain ends at '{}', which has no credentials (no keys, role, \
-                                 credential_process or SSO)",
-                                p.name
-                            ),
-                        )
-                    },
-                )
+                (walked.chain.len() > 1 && !p.has_static_keys && p.kind == ProfileKind::None)
+                    .then(|| (base, self.no_credentials_message(base)))
             }
-            ChainEnd::Missing(at) => {
-                let missing = self.profiles[at].source_profile.as_deref().unwrap_or("");
-                let message = if at == i {
-                    format!("source_profile '{missing}' does not exist")
-                } else {
-                    format!(
-                        "chain broken at '{}': source_profile '{missing}' does not exist",
-                        name(at)
-                    )
-                };
-                Some((at, message))
-            }
+            ChainEnd::Missing(at) => Some((at, self.missing_message(at, at == i))),
             ChainEnd::Cycle { first, closing } if first == i => {
                 Some((closing, self.cycle_message(&walked.chain, i)))
             }
@@ -351,16 +326,7 @@ impl ProfileGraph {
             seen.insert(current);
             match self.step(current, current == start) {
                 Step::End => break,
-                Step::Missing(missing) => {
-                    return Some(if current == start {
-                        format!("source_profile '{missing}' does not exist")
-                    } else {
-                        format!(
-                            "chain broken at '{}': source_profile '{missing}' does not exist",
-                            self.profiles[current].name
-                        )
-                    });
-                }
+                Step::Missing => return Some(self.missing_message(current, current == start)),
                 Step::Next(next) if seen.contains(&next) => {
                     let names: Vec<&str> = path
                         .iter()
@@ -378,11 +344,30 @@ impl ProfileGraph {
                 }
             }
         }
-        let base = &self.profiles[current];
-        Some(format!(
+        Some(self.no_credentials_message(current))
+    }
+
+    /// Profile `at`'s `source_profile` names no profile; `first`: `at` is where the chain
+    /// starts.
+    fn missing_message(&self, at: usize, first: bool) -> String {
+        let p = &self.profiles[at];
+        let missing = p.source_profile.as_deref().unwrap_or_default();
+        if first {
+            format!("source_profile '{missing}' does not exist")
+        } else {
+            format!(
+                "chain broken at '{}': source_profile '{missing}' does not exist",
+                p.name
+            )
+        }
+    }
+
+    /// A chain ends at profile `base`, which holds no credentials.
+    fn no_credentials_message(&self, base: usize) -> String {
+        format!(
             "chain ends at '{}', which has no credentials (no keys, role, credential_process or SSO)",
-            base.name
-        ))
+            self.profiles[base].name
+        )
     }
 
     /// The index of the profile called `name`.
@@ -396,7 +381,7 @@ impl ProfileGraph {
     /// the `source_profile` of a role profile, unless the profile gets its credentials some
     /// other way (`credential_source`, web identity, a source profile that is itself) or,
     /// further down than the first profile (`first` false), holds static keys of its own.
-    fn step(&self, i: usize, first: bool) -> Step<'_> {
+    fn step(&self, i: usize, first: bool) -> Step {
         let p = &self.profiles[i];
         if (!first && p.has_static_keys)
             || p.role_arn.is_none()
@@ -408,7 +393,7 @@ impl ProfileGraph {
         match p.source_profile.as_deref() {
             None => Step::End,
             Some(next) if next == p.name => Step::End, // its own static keys are the source
-            Some(next) => self.index_of(next).map_or(Step::Missing(next), Step::Next),
+            Some(next) => self.index_of(next).map_or(Step::Missing, Step::Next),
         }
     }
 
@@ -456,13 +441,13 @@ impl ProfileGraph {
 }
 
 /// One step of a chain: [`ProfileGraph::step`].
-enum Step<'g> {
+enum Step {
     /// The chain ends here: this profile holds the base credentials.
     End,
     /// It goes on to this profile.
     Next(usize),
     /// Its `source_profile` names no profile.
-    Missing(&'g str),
+    Missing,
 }
 
 /// Where following `source_profile` from one profile led.
@@ -517,7 +502,7 @@ fn walk_all(graph: &ProfileGraph) -> Vec<Walked> {
                         end: rest.end,
                     }
                 }
-                (true, Step::Missing(_)) => Walked {
+                (true, Step::Missing) => Walked {
                     chain: Chain::single(&p.name),
                     mfa: p.mfa_serial.is_some(),
                     end: ChainEnd::Missing(i),
@@ -588,7 +573,7 @@ fn walk_below(
                     chain: Chain::single(&own.name),
                     mfa: own.mfa_serial.is_some(),
                     end: match end {
-                        Step::Missing(_) => ChainEnd::Missing(current),
+                        Step::Missing => ChainEnd::Missing(current),
                         _ => ChainEnd::Base(current),
                     },
                 });
