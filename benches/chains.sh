@@ -36,7 +36,8 @@ for shape in chain cycle; do
     export AWS_CONFIG_FILE="$out/$shape-$n.config" AWS_SHARED_CREDENTIALS_FILE="$out/$shape-$n.credentials"
     walls=() rss=()
     for _ in $(seq "$runs"); do
-      stats=$( { /usr/bin/time -f '%e %M' timeout 300 "$bin" "$cmd" >/dev/null 2>/dev/null; } 2>&1 | tail -n 1)
+      /usr/bin/time -o "$out/time" -f '%e %M' timeout 300 "$bin" "$cmd" >/dev/null 2>&1 || true
+      stats=$(tail -n 1 "$out/time")
       walls+=("${stats% *}") rss+=("${stats#* }")
     done
     median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
