@@ -64,9 +64,8 @@ fn documented_differences(mut botocore: Value, graph: &ProfileGraph) -> Value {
         profiles.retain(|name, _| valid(name));
         for (name, p) in profiles.iter_mut() {
             let ends_in_web_identity = graph.get(name).is_some_and(|g| {
-                g.chain
-                    .last()
-                    .and_then(|base| graph.get(base))
+                graph
+                    .get(g.chain.base())
                     .is_some_and(|base| base.kind == ProfileKind::WebIdentity)
             });
             if ends_in_web_identity {

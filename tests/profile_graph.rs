@@ -359,3 +359,102 @@ fn sections_and_keys_in_the_wrong_place_are_reported_with_their_lines() {
     assert_eq!(g.get("default").unwrap().region.as_deref(), Some("c"));
     assert!(g.get("ops").is_none() && g.get("dev").is_none());
 }
+
+/// `[profile p0]` … `[profile p{n-1}]`, each a role whose source profile is the next, the
+/// last one's `last_source` (none: it is no role, and holds the static keys in the
+/// credentials file).
+fn long_chain(n: usize, last_source: Option<&str>) -> ProfileGraph {
+    let mut config = String::new();
+    for i in 0..n {
+        config.push_str(&format!("[profile p{i}]\n"));
+        if i + 1 < n || last_source.is_some() {
+            config.push_str(&format!("role_arn = arn:aws:iam::123456789012:role/R{i}\n"));
+        }
+        match (i + 1 < n, last_source) {
+            (true, _) => config.push_str(&format!("source_profile = p{}\n", i + 1)),
+            (false, Some(last)) => config.push_str(&format!("source_profile = {last}\n")),
+            (false, None) => {}
+        }
+    }
+    let credentials = match last_source {
+        None => BASE.replace("[base]", &format!("[p{}]", n - 1)),
+        Some(_) => String::new(),
+    };
+    graph(&config, &credentials)
+}
+
+#[test]
+fn a_chain_of_ten_thousand_hops_gives_every_profile_its_whole_chain() {
+    let g = long_chain(10_000, None);
+    for (i, name) in [(0, "p0"), (1, "p1"), (9_998, "p9998"), (9_999, "p9999")] {
+        let p = g.get(name).unwrap();
+        assert!(p.chain_complete, "{name}");
+        assert!(p.diagnostics.is_empty(), "{name}: {:?}", p.diagnostics);
+        assert_eq!(p.chain.len(), 10_000 - i, "{name}");
+        assert_eq!(p.chain.iter().next(), Some(name));
+        assert_eq!(p.chain.iter().last(), Some("p9999"));
+    }
+    assert_eq!(g.all_diagnostics().count(), 0);
+}
+
+#[test]
+fn a_cycle_is_reported_once_on_its_first_profile_however_long() {
+    let g = long_chain(300, Some("p0"));
+    let all: Vec<String> = g.all_diagnostics().map(|d| d.to_string()).collect();
+    assert_eq!(all.len(), 1, "{:?}", &all[..all.len().min(3)]);
+    let cycle = &diags(&g, "p0")[0];
+    assert!(
+        cycle.starts_with("/cfg/config:")
+            && cycle.contains("profile 'p0': source_profile cycle: p0 → p1 → p2 → p3 → "),
+        "{cycle}"
+    );
+    assert!(cycle.ends_with(" → p298 → p299 → p0"), "{cycle}");
+    assert!(g.profiles().iter().all(|p| !p.chain_complete));
+    // Another profile of the cycle has no message of its own, but says why when asked.
+    let p150 = g.get("p150").unwrap();
+    assert!(p150.diagnostics.is_empty());
+    let why = g.chain_problem(p150).unwrap();
+    assert!(
+        why.starts_with("source_profile cycle: p150 → p151 → "),
+        "{why}"
+    );
+    assert!(why.ends_with(" → p148 → p149 → p150"), "{why}");
+}
+
+#[test]
+fn a_chain_into_a_cycle_is_incomplete_and_says_so_when_asked() {
+    let g = graph(
+        "[profile t]\nrole_arn = arn:aws:iam::123456789012:role/T\nsource_profile = a\n\
+         [profile a]\nrole_arn = arn:aws:iam::123456789012:role/A\nsource_profile = b\n\
+         [profile b]\nrole_arn = arn:aws:iam::123456789012:role/B\nsource_profile = a\n",
+        "",
+    );
+    let t = g.get("t").unwrap();
+    assert!(!t.chain_complete);
+    assert!(t.diagnostics.is_empty(), "{:?}", t.diagnostics);
+    assert_eq!(
+        g.chain_problem(t).as_deref(),
+        Some("source_profile cycle: t → a → b → a")
+    );
+    assert_eq!(g.all_diagnostics().count(), 1);
+}
+
+#[test]
+fn keys_that_lead_back_to_themselves_are_a_cycle_of_their_own() {
+    // `k` holds keys and a role: its chain goes on to `r`, whose chain ends at `k`'s keys.
+    let g = graph(
+        "[profile k]\nrole_arn = arn:aws:iam::123456789012:role/K\nsource_profile = r\n\
+         [profile r]\nrole_arn = arn:aws:iam::123456789012:role/R\nsource_profile = k\n",
+        &BASE.replace("[base]", "[k]"),
+    );
+    let k = g.get("k").unwrap();
+    assert!(!k.chain_complete);
+    assert_eq!(
+        diags(&g, "k"),
+        ["/cfg/config:6: profile 'k': source_profile cycle: k → r → k"]
+    );
+    let r = g.get("r").unwrap();
+    assert!(r.chain_complete);
+    assert_eq!(r.chain, ["r", "k"]);
+    assert!(diags(&g, "r").is_empty());
+}

@@ -1,6 +1,6 @@
 //! `rolecall list` and `rolecall check`: the profile graph as a table, JSON, or diagnostics.
 
-use crate::profile::{Profile, ProfileGraph};
+use crate::profile::{Chain, Profile, ProfileGraph};
 use serde::Serialize;
 use std::io::{self, Write};
 
@@ -21,7 +21,7 @@ pub struct ProfileJson<'a> {
     role_session_name: Option<&'a str>,
     source_profile: Option<&'a str>,
     credential_source: Option<&'a str>,
-    chain: &'a [String],
+    chain: &'a Chain,
     diagnostics: Vec<String>,
 }
 

@@ -3,7 +3,7 @@
 use super::files::{ConfigPaths, FileKind};
 use super::parse::{parse_file_in_parts, MergedSection, NameHasher, ParsedFile, ProfileTable};
 use super::{
-    CallSettings, CredentialSource, Diagnostic, Location, Profile, ProfileKind, RoleArn,
+    CallSettings, Chain, CredentialSource, Diagnostic, Location, Profile, ProfileKind, RoleArn,
     SsoSessionSection, StaticKeys,
 };
 use crate::credentials::Credentials;
@@ -122,7 +122,7 @@ impl ProfileGraph {
             paths: paths.clone(),
             texts,
         };
-        graph.resolve_chains(&files, threads);
+        graph.resolve_chains(&files);
         graph
     }
 
@@ -153,10 +153,7 @@ impl ProfileGraph {
 
     /// The profile called `name`.
     pub fn get(&self, name: &str) -> Option<&Profile> {
-        self.profiles
-            .binary_search_by(|p| p.name.as_str().cmp(name))
-            .ok()
-            .map(|i| &self.profiles[i])
+        self.index_of(name).map(|i| &self.profiles[i])
     }
 
     /// Reads the static keys profile `name` holds, from the files as they are now (only
@@ -234,26 +231,27 @@ impl ProfileGraph {
     /// Follows `source_profile` links: the AWS CLI's rule is that a role profile's chain
     /// continues through its source profile until one holds static keys (which win over a
     /// `role_arn` there), uses `credential_source`, points at itself, or has no role.
-    fn resolve_chains(&mut self, files: &Files<'_, '_>, threads: usize) {
-        let resolved = map_in_parts(self.profiles.len(), threads, |i| {
-            let walk = self.walk_chain(i);
-            let start = &self.profiles[i].name;
-            let extra: Vec<Diagnostic> = walk
-                .problem
-                .into_iter()
-                .map(|(at, message)| Diagnostic {
-                    profile: Some(start.clone()),
-                    location: files.key_location(&at, "source_profile"),
+    ///
+    /// Linear in the number of profiles whatever the shape: every profile is walked once
+    /// ([`walk_all`]), chains that meet share their tail, and a cycle is reported once, on
+    /// its first profile by name.
+    fn resolve_chains(&mut self, files: &Files<'_, '_>) {
+        let walked = walk_all(self);
+        for (i, w) in walked.into_iter().enumerate() {
+            let problem = self.chain_problem_of(i, &w);
+            let p = &mut self.profiles[i];
+            p.chain = w.chain;
+            p.mfa_in_chain = w.mfa;
+            p.chain_complete = matches!(w.end, ChainEnd::Base(_)) && problem.is_none();
+            if let Some((at, message)) = problem {
+                let location = files.key_location(&self.profiles[at].name, "source_profile");
+                let p = &mut self.profiles[i];
+                p.diagnostics.push(Diagnostic {
+                    profile: Some(p.name.clone()),
+                    location,
                     message,
-                })
-                .collect();
-            (walk.chain, extra, walk.mfa)
-        });
-        for (p, (chain, extra, mfa_in_chain)) in self.profiles.iter_mut().zip(resolved) {
-            p.mfa_in_chain = mfa_in_chain;
-            p.chain = chain;
-            p.chain_complete = extra.is_empty();
-            p.diagnostics.extend(extra);
+                });
+            }
         }
         // STS's one-hour limit on role chaining: only the rare long durations are checked.
         let too_long: Vec<(usize, Diagnostic)> = self
@@ -283,15 +281,133 @@ impl ProfileGraph {
         }
     }
 
+    /// What `check` reports of profile `i`'s walk: (the profile whose `source_profile` is at
+    /// fault, the message). A cycle is reported only on its first profile; the others on it,
+    /// and the profiles whose chains run into it, have an incomplete chain and no message of
+    /// their own ([`ProfileGraph::chain_problem`] explains any one of them).
+    fn chain_problem_of(&self, i: usize, walked: &Walked) -> Option<(usize, String)> {
+        match walked.end {
+            ChainEnd::Base(base) => {
+                let p = &self.profiles[base];
+                (walked.chain.len() > 1 && !p.has_static_keys && p.kind == ProfileKind::None)
+                    .then(|| (base, self.no_credentials_message(base)))
+            }
+            ChainEnd::Missing(at) => Some((at, self.missing_message(at, at == i))),
+            ChainEnd::Cycle { first, closing } if first == i => {
+                Some((closing, self.cycle_message(&walked.chain, i)))
+            }
+            ChainEnd::Cycle { .. } => None,
+        }
+    }
+
+    /// `source_profile cycle: a → b → a`, for a chain that comes back to `start`.
+    fn cycle_message(&self, chain: &Chain, start: usize) -> String {
+        let mut path = String::from("source_profile cycle: ");
+        for name in chain.iter() {
+            path.push_str(name);
+            path.push_str(" → ");
+        }
+        path.push_str(&self.profiles[start].name);
+        path
+    }
+
+    /// Why `profile`'s chain is broken (`None` when it is complete), as its own walk finds
+    /// it: a missing source profile, a base with no credentials, or a cycle, with the path
+    /// from `profile` into it. Walks this one chain only.
+    pub fn chain_problem(&self, profile: &Profile) -> Option<String> {
+        if profile.chain_complete {
+            return None;
+        }
+        let start = self.index_of(&profile.name)?;
+        let mut seen = std::collections::HashSet::new();
+        let mut path = vec![start];
+        let mut current = start;
+        loop {
+            seen.insert(current);
+            match self.step(current, current == start) {
+                Step::End => break,
+                Step::Missing => return Some(self.missing_message(current, current == start)),
+                Step::Next(next) if seen.contains(&next) => {
+                    let names: Vec<&str> = path
+                        .iter()
+                        .map(|&i| self.profiles[i].name.as_str())
+                        .collect();
+                    let next = &self.profiles[next].name;
+                    return Some(format!(
+                        "source_profile cycle: {} → {next}",
+                        names.join(" → ")
+                    ));
+                }
+                Step::Next(next) => {
+                    path.push(next);
+                    current = next;
+                }
+            }
+        }
+        Some(self.no_credentials_message(current))
+    }
+
+    /// Profile `at`'s `source_profile` names no profile; `first`: `at` is where the chain
+    /// starts.
+    fn missing_message(&self, at: usize, first: bool) -> String {
+        let p = &self.profiles[at];
+        let missing = p.source_profile.as_deref().unwrap_or_default();
+        if first {
+            format!("source_profile '{missing}' does not exist")
+        } else {
+            format!(
+                "chain broken at '{}': source_profile '{missing}' does not exist",
+                p.name
+            )
+        }
+    }
+
+    /// A chain ends at profile `base`, which holds no credentials.
+    fn no_credentials_message(&self, base: usize) -> String {
+        format!(
+            "chain ends at '{}', which has no credentials (no keys, role, credential_process or SSO)",
+            self.profiles[base].name
+        )
+    }
+
+    /// The index of the profile called `name`.
+    fn index_of(&self, name: &str) -> Option<usize> {
+        self.profiles
+            .binary_search_by(|p| p.name.as_str().cmp(name))
+            .ok()
+    }
+
+    /// One step down a chain from profile `i`, by the AWS CLI's rule: the chain goes on to
+    /// the `source_profile` of a role profile, unless the profile gets its credentials some
+    /// other way (`credential_source`, web identity, a source profile that is itself) or,
+    /// further down than the first profile (`first` false), holds static keys of its own.
+    fn step(&self, i: usize, first: bool) -> Step {
+        let p = &self.profiles[i];
+        if (!first && p.has_static_keys)
+            || p.role_arn.is_none()
+            || p.credential_source.is_some()
+            || p.web_identity_token_file.is_some()
+        {
+            return Step::End;
+        }
+        match p.source_profile.as_deref() {
+            None => Step::End,
+            Some(next) if next == p.name => Step::End, // its own static keys are the source
+            Some(next) => self.index_of(next).map_or(Step::Missing, Step::Next),
+        }
+    }
+
     /// Why the credentials `profile`'s role is assumed with are a role session, when the
     /// configuration alone says so (the previous role of the chain, an instance or
     /// container role, SSO); `None` for long-term keys and for what only the credentials
     /// themselves can tell (a `credential_process`, keys with a session token).
     pub fn role_session_source(&self, profile: &Profile) -> Option<String> {
         profile.role_arn.as_ref()?;
-        let chain: Vec<&Profile> = profile.chain.iter().filter_map(|n| self.get(n)).collect();
-        match chain.as_slice() {
-            [only] if only.assumes_own_role(true) => {
+        // Only the first three links matter: a chain walks no further than it must.
+        let mut chain = profile.chain.iter().map(|n| self.get(n));
+        let (only, next, more) = (chain.next()??, chain.next(), chain.next().is_some());
+        match next {
+            None if only.assumes_own_role(true) => {
                 match only
                     .credential_source
                     .as_deref()
@@ -306,8 +422,8 @@ impl ProfileGraph {
                     _ => None,
                 }
             }
-            [_, next, rest @ ..] => {
-                if !rest.is_empty() || next.assumes_own_role(false) {
+            Some(Some(next)) => {
+                if more || next.assumes_own_role(false) {
                     Some(format!("the role session of '{}'", next.name))
                 } else {
                     match next.kind {
@@ -322,76 +438,207 @@ impl ProfileGraph {
             _ => None,
         }
     }
+}
 
-    fn walk_chain(&self, start: usize) -> ChainWalk {
-        let mut current = &self.profiles[start];
-        let mut walk = ChainWalk {
-            chain: vec![current.name.clone()],
-            problem: None,
-            mfa: current.mfa_serial.is_some(),
-        };
-        loop {
-            let first = walk.chain.len() == 1;
-            if !first && current.has_static_keys {
-                break;
-            }
-            if current.role_arn.is_none()
-                || current.credential_source.is_some()
-                || current.web_identity_token_file.is_some()
-            {
-                break;
-            }
-            let Some(next) = current.source_profile.as_deref() else {
-                break;
-            };
-            if next == current.name {
-                break; // self-reference: the profile's own static keys are the source
-            }
-            let Some(next_profile) = self.get(next) else {
-                let message = if first {
-                    format!("source_profile '{next}' does not exist")
-                } else {
-                    format!(
-                        "chain broken at '{}': source_profile '{next}' does not exist",
-                        current.name
-                    )
-                };
-                walk.problem = Some((current.name.clone(), message));
-                return walk;
-            };
-            // Chains are short: the chain itself is the set of profiles seen.
-            if walk.chain.iter().any(|n| n == next) {
-                let path = format!("{} → {next}", walk.chain.join(" → "));
-                walk.problem = Some((
-                    current.name.clone(),
-                    format!("source_profile cycle: {path}"),
-                ));
-                return walk;
-            }
-            walk.chain.push(next_profile.name.clone());
-            walk.mfa |= next_profile.mfa_serial.is_some();
-            current = next_profile;
-        }
-        // The chain must end somewhere that yields credentials.
-        if walk.chain.len() > 1 && !current.has_static_keys && current.kind == ProfileKind::None {
-            let message = format!(
-                "chain ends at '{}', which has no credentials (no keys, role, credential_process or SSO)",
-                current.name
-            );
-            walk.problem = Some((current.name.clone(), message));
-        }
-        walk
-    }
+/// One step of a chain: [`ProfileGraph::step`].
+enum Step {
+    /// The chain ends here: this profile holds the base credentials.
+    End,
+    /// It goes on to this profile.
+    Next(usize),
+    /// Its `source_profile` names no profile.
+    Missing,
 }
 
 /// Where following `source_profile` from one profile led.
-struct ChainWalk {
+#[derive(Clone)]
+struct Walked {
     /// Profile names from the start down to the base credentials (or as far as it goes).
-    chain: Vec<String>,
-    /// Where the chain broke, and why: (profile, message).
-    problem: Option<(String, String)>,
+    chain: Chain,
     /// Whether some profile on the way has an `mfa_serial`.
     mfa: bool,
+    end: ChainEnd,
+}
+
+/// How a walk ended.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum ChainEnd {
+    /// At this profile, which holds the base credentials (or should: see
+    /// [`ProfileGraph::chain_problem_of`]).
+    Base(usize),
+    /// At this profile, whose `source_profile` names no profile.
+    Missing(usize),
+    /// In a cycle, whose first profile by name is `first` and whose `source_profile` back
+    /// to `first` is `closing`'s.
+    Cycle { first: usize, closing: usize },
+}
+
+/// Walks every profile's chain, each profile once: linear time and memory in the number of
+/// profiles, whatever the shape (one chain of thousands of hops, a cycle of thousands).
+///
+/// Below its first profile a chain follows one rule for everyone ([`ProfileGraph::step`]
+/// with `first` false), so a profile's walk there is the same from whichever start: it is
+/// computed once, memoised, and shared (its [`Chain`] is the tail of every chain through
+/// it). Only a start with keys of its own steps differently, and only on its first step.
+fn walk_all(graph: &ProfileGraph) -> Vec<Walked> {
+    let n = graph.profiles.len();
+    let mut below: Vec<Option<Walked>> = (0..n).map(|_| None).collect();
+    let mut on_path = vec![false; n];
+    for start in 0..n {
+        walk_below(graph, start, &mut below, &mut on_path);
+    }
+    (0..n)
+        .map(|i| {
+            let p = &graph.profiles[i];
+            match (p.has_static_keys, graph.step(i, true)) {
+                (true, Step::Next(next)) => {
+                    let rest = below[next].as_ref().expect("every profile was walked");
+                    if rest.end == ChainEnd::Base(i) {
+                        return own_cycle(graph, i, &rest.chain);
+                    }
+                    Walked {
+                        chain: Chain::then(&p.name, &rest.chain),
+                        mfa: p.mfa_serial.is_some() || rest.mfa,
+                        end: rest.end,
+                    }
+                }
+                (true, Step::Missing) => Walked {
+                    chain: Chain::single(&p.name),
+                    mfa: p.mfa_serial.is_some(),
+                    end: ChainEnd::Missing(i),
+                },
+                _ => below[i].clone().expect("every profile was walked"),
+            }
+        })
+        .collect()
+}
+
+/// The walk of a start `i` with keys of its own whose chain, `i` then `rest`, comes back
+/// to `i`: a cycle of its own (no other start walks it), reported as `i → … → i`. Its chain
+/// stops before `i` comes round again.
+fn own_cycle(graph: &ProfileGraph, i: usize, rest: &Chain) -> Walked {
+    let names: Vec<&str> = rest.iter().take(rest.len() - 1).collect();
+    let closing = names
+        .last()
+        .and_then(|name| graph.index_of(name))
+        .unwrap_or(i);
+    let own = &graph.profiles[i];
+    let chain = names
+        .iter()
+        .rev()
+        .fold(None, |below: Option<Chain>, name| {
+            Some(match below {
+                Some(chain) => Chain::then(name, &chain),
+                None => Chain::single(name),
+            })
+        })
+        .map_or_else(
+            || Chain::single(&own.name),
+            |chain| Chain::then(&own.name, &chain),
+        );
+    let mfa = chain
+        .iter()
+        .filter_map(|name| graph.get(name))
+        .any(|p| p.mfa_serial.is_some());
+    Walked {
+        chain,
+        mfa,
+        end: ChainEnd::Cycle { first: i, closing },
+    }
+}
+
+/// The walk below `start` (and below every profile on its way), unless already known: a
+/// loop down the chain, then the links built back up from where it ended.
+fn walk_below(
+    graph: &ProfileGraph,
+    start: usize,
+    below: &mut [Option<Walked>],
+    on_path: &mut [bool],
+) {
+    let mut path = Vec::new();
+    let mut current = start;
+    // Down the chain until a profile whose walk is known, a cycle, or the end.
+    while below[current].is_none() {
+        if on_path[current] {
+            close_cycle(graph, &path, current, below);
+            break;
+        }
+        on_path[current] = true;
+        path.push(current);
+        match graph.step(current, false) {
+            Step::Next(next) => current = next,
+            end => {
+                let own = &graph.profiles[current];
+                below[current] = Some(Walked {
+                    chain: Chain::single(&own.name),
+                    mfa: own.mfa_serial.is_some(),
+                    end: match end {
+                        Step::Missing => ChainEnd::Missing(current),
+                        _ => ChainEnd::Base(current),
+                    },
+                });
+            }
+        }
+    }
+    // Build the links back up, each on the one below it.
+    for pair in (0..path.len()).rev() {
+        let i = path[pair];
+        on_path[i] = false;
+        if below[i].is_some() {
+            continue; // the end found above, or a member of the cycle closed above
+        }
+        let next = match graph.step(i, false) {
+            Step::Next(next) => next,
+            _ => unreachable!("only a profile that goes on is left to link"),
+        };
+        let rest = below[next]
+            .as_ref()
+            .expect("the walk below was built first");
+        let own = &graph.profiles[i];
+        below[i] = Some(Walked {
+            chain: Chain::then(&own.name, &rest.chain),
+            mfa: own.mfa_serial.is_some() || rest.mfa,
+            end: rest.end,
+        });
+    }
+}
+
+/// Links the profiles of a cycle found on `path` (from `entry`, where it came back round):
+/// each chain runs round the cycle as far as the profile whose `source_profile` goes back
+/// to the cycle's first profile by name.
+fn close_cycle(graph: &ProfileGraph, path: &[usize], entry: usize, below: &mut [Option<Walked>]) {
+    let from = path
+        .iter()
+        .position(|&i| i == entry)
+        .expect("entry is on the path");
+    let members = &path[from..];
+    let at = (0..members.len())
+        .min_by_key(|&k| members[k])
+        .expect("a cycle has a member");
+    let first = members[at];
+    // Round the cycle from `first`: the last of them closes it.
+    let round: Vec<usize> = members[at..]
+        .iter()
+        .chain(&members[..at])
+        .copied()
+        .collect();
+    let closing = *round.last().expect("a cycle has a member");
+    let end = ChainEnd::Cycle { first, closing };
+    let mut rest: Option<(Chain, bool)> = None;
+    for &i in round.iter().rev() {
+        let own = &graph.profiles[i];
+        let mfa = own.mfa_serial.is_some() || rest.as_ref().is_some_and(|(_, m)| *m);
+        let chain = match &rest {
+            Some((chain, _)) => Chain::then(&own.name, chain),
+            None => Chain::single(&own.name),
+        };
+        below[i] = Some(Walked {
+            chain: chain.clone(),
+            mfa,
+            end,
+        });
+        rest = Some((chain, mfa));
+    }
 }
 
 /// How many threads loading `bytes` of files is worth: one for the few hundred profiles
@@ -950,7 +1197,7 @@ fn classify(raw: &MergedSection<'_>, files: &Files<'_, '_>) -> Profile {
         has_static_keys,
         static_keys,
         call_settings,
-        chain: vec![name.clone()],
+        chain: Chain::single(&name),
         chain_complete: true,
         mfa_in_chain: false,
         diagnostics,

@@ -1,9 +1,11 @@
 //! Loading, modelling and validating the AWS config and credentials files.
 
+mod chain;
 mod files;
 mod graph;
 mod model;
 pub mod parse;
+pub use chain::{Chain, ChainDisplay};
 pub use files::{ConfigPaths, FileKind};
 pub use graph::{
     ProfileGraph, StaticKeysError, DURATION_RANGE, MAX_FILE_BYTES, MFA_SESSION_DURATION_RANGE,

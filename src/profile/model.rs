@@ -1,6 +1,7 @@
 //! The profile graph: every profile of the AWS config files, what kind of credentials it
 //! has, and the chain it resolves through.
 
+use super::chain::{Chain, ChainDisplay};
 use serde::Serialize;
 use std::path::PathBuf;
 
@@ -247,7 +248,7 @@ pub struct Profile {
     pub call_settings: Option<Box<CallSettings>>,
     /// Profile names from this one down to the one holding the base credentials; where the
     /// chain is broken, as far as it goes.
-    pub chain: Vec<String>,
+    pub chain: Chain,
     /// False when the chain is broken (a cycle, a missing source profile, or a source with no
     /// credentials): the reason is among `diagnostics`.
     pub chain_complete: bool,
@@ -279,7 +280,7 @@ impl Profile {
     ) -> Profile {
         let own = |v: Option<&str>| v.map(Box::<str>::from);
         Profile {
-            chain: vec![name.clone()],
+            chain: Chain::single(&name),
             name,
             kind: ProfileKind::Sso,
             role_arn: None,
@@ -346,7 +347,7 @@ impl Profile {
     /// The chain as people read it, base first: `base → ops → admin` (written straight
     /// to a formatter, so a table of thousands of rows needs no string per row).
     pub fn chain_display(&self) -> ChainDisplay<'_> {
-        ChainDisplay(&self.chain)
+        self.chain.display()
     }
 }
 
@@ -361,21 +362,6 @@ pub struct SsoSessionSection {
     pub sso_registration_scopes: Option<Box<str>>,
     /// Where the section starts in the config file.
     pub location: Location,
-}
-
-/// [`Profile::chain_display`]: a chain, base first, joined by ` → `.
-pub struct ChainDisplay<'a>(&'a [String]);
-
-impl std::fmt::Display for ChainDisplay<'_> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        for (i, name) in self.0.iter().rev().enumerate() {
-            if i > 0 {
-                f.write_str(" → ")?;
-            }
-            f.write_str(name)?;
-        }
-        Ok(())
-    }
 }
 
 #[cfg(test)]

@@ -196,12 +196,7 @@ impl Planner<'_, '_> {
             .graph
             .get(name)
             .ok_or_else(|| PlanError::NoSuchProfile(self.graph.unread_files()))?;
-        if !profile.chain_complete {
-            let reason = profile
-                .diagnostics
-                .last()
-                .map(|d| d.message.clone())
-                .unwrap_or_else(|| "its chain is broken (see `rolecall check`)".into());
+        if let Some(reason) = self.graph.chain_problem(profile) {
             return Err(PlanError::Config(reason));
         }
         let chain: Vec<&Profile> = profile

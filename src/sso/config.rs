@@ -224,9 +224,8 @@ impl SsoSessionConfig {
             .profiles()
             .iter()
             .filter(|p| {
-                p.chain
-                    .last()
-                    .and_then(|base| graph.get(base))
+                graph
+                    .get(p.chain.base())
                     .is_some_and(|base| self.is_used_by(base))
             })
             .collect()
