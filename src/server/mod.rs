@@ -16,11 +16,15 @@
 //!   [`REFRESH_WAIT`] while the old credentials are still valid);
 //! - when a refresh fails, serves the last good credentials until they expire, never past
 //!   it, then answers 500 `{"code","message":"rolecall: …"}`; after a failure the feed is
-//!   not asked again for [`RETRY_BACKOFF`].
+//!   not asked again for [`RETRY_BACKOFF`];
+//! - bounds what any local process can make it hold: [`MAX_CONNECTIONS`] (a newcomer at
+//!   the limit closes the oldest connection still without a complete request),
+//!   [`HEADER_READ_TIMEOUT`] and [`MAX_REQUEST_HEAD`].
 
 mod cache;
 mod child_env;
 mod clock;
+mod connections;
 mod feed;
 mod resolver_feed;
 mod service;
@@ -62,7 +66,21 @@ pub const RETRY_BACKOFF: TimeDelta = TimeDelta::seconds(10);
 /// the refresh's outcome.) Well under the SDKs' read timeouts (botocore 2 s, aws-config 5 s).
 pub const REFRESH_WAIT: Duration = Duration::from_secs(1);
 
-/// How an endpoint refreshes, and the clock it judges expirations by.
+/// At most this many connections are open at once. A connection beyond it closes the
+/// oldest one that has not yet sent a complete request (else the oldest idle one), so a
+/// flood of connections that never send a request neither grows memory past the bound
+/// nor keeps a real client out; with every connection inside a request, it is closed.
+pub const MAX_CONNECTIONS: usize = 1024;
+
+/// How long a connection may take to send a request's headers, counted from when it
+/// opens and again after each answer: idle and half-sent connections close after it.
+pub const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// A request's head (request line and headers) longer than this is answered 431 and the
+/// connection closed: an SDK's is under 1 KiB. (8 KiB is hyper's smallest read buffer.)
+pub const MAX_REQUEST_HEAD: usize = 8192;
+
+/// How an endpoint refreshes, the clock it judges expirations by, and its connection bounds.
 #[derive(Clone)]
 pub struct EndpointConfig {
     /// See [`REFRESH_WINDOW`].
@@ -73,6 +91,10 @@ pub struct EndpointConfig {
     pub refresh_wait: Duration,
     /// [`SystemClock`] outside tests.
     pub clock: Arc<dyn Clock>,
+    /// See [`MAX_CONNECTIONS`].
+    pub max_connections: usize,
+    /// See [`HEADER_READ_TIMEOUT`].
+    pub header_read_timeout: Duration,
 }
 
 impl Default for EndpointConfig {
@@ -82,6 +104,8 @@ impl Default for EndpointConfig {
             retry_backoff: RETRY_BACKOFF,
             refresh_wait: REFRESH_WAIT,
             clock: Arc::new(SystemClock),
+            max_connections: MAX_CONNECTIONS,
+            header_read_timeout: HEADER_READ_TIMEOUT,
         }
     }
 }
@@ -139,7 +163,11 @@ pub async fn start(
         cache: cache.clone(),
     });
     let (stop, stopped) = watch::channel(false);
-    let task = tokio::spawn(service::serve(listener, handler, stopped));
+    let limits = service::Limits {
+        max_connections: config.max_connections.max(1),
+        header_read_timeout: config.header_read_timeout,
+    };
+    let task = tokio::spawn(service::serve(listener, handler, limits, stopped));
     Ok(Endpoint {
         addr,
         child_env,
