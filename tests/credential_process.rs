@@ -1,12 +1,14 @@
-//! A `credential_process` that never finishes, run by the real binary: whatever ends
-//! rolecall (SIGTERM, SIGHUP, SIGINT) ends the command's whole process group with it, even
-//! a program that ignores those signals.
+//! `credential_process` run by the real binary: whatever ends rolecall (SIGTERM, SIGHUP,
+//! SIGINT) ends the command's whole process group with it, even a program that ignores
+//! those signals; and in its own group the command can still prompt on the terminal.
 
 mod common;
 
 use common::Env;
+use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
+use std::os::unix::process::CommandExt;
 use std::path::Path;
-use std::process::{Child, ExitStatus};
+use std::process::{Child, ExitStatus, Stdio};
 use std::time::{Duration, Instant};
 
 #[test]
@@ -39,6 +41,98 @@ fn a_signal_that_ends_rolecall_ends_everything_the_command_started() {
                 "signal {signal}: process {pid} of the credential_process is still running"
             );
         }
+    }
+}
+
+#[test]
+fn from_the_cli_the_command_can_prompt_on_the_terminal() {
+    // Reading /dev/tty from a background process group would stop the command (SIGTTIN)
+    // and hang rolecall: the command must get the terminal's foreground while it runs.
+    let config = "[profile proc]\ncredential_process = read -r key < /dev/tty; \
+                  printf '{\"Version\":1,\"AccessKeyId\":\"%s\",\"SecretAccessKey\":\"s\"}' \"$key\"\n";
+    let env = Env::new(config, "");
+    let (master, slave) = pty();
+    let mut command = env.command(env!("CARGO_BIN_EXE_rolecall"));
+    command
+        .args(["export", "proc", "--format", "json"])
+        .stdin(Stdio::from(slave.try_clone().unwrap()))
+        .stdout(Stdio::from(slave.try_clone().unwrap()))
+        .stderr(Stdio::from(slave.try_clone().unwrap()));
+    // SAFETY: setsid and ioctl are async-signal-safe; stdin is the pty's slave by now.
+    unsafe {
+        command.pre_exec(|| {
+            if libc::setsid() < 0 || libc::ioctl(0, libc::TIOCSCTTY, 0) != 0 {
+                return Err(std::io::Error::last_os_error());
+            }
+            Ok(())
+        });
+    }
+    let mut rolecall = command.spawn().expect("run rolecall");
+    // Only rolecall and its children may hold the slave, so its end shows as EIO here.
+    drop((command, slave));
+    // Typed ahead: the terminal keeps it until the command reads.
+    write_all(&master, b"AKIATYPEDONTHETTY\n");
+    let shown = read_until_closed(&master);
+    let status = wait_for(&mut rolecall).expect("rolecall did not end");
+    assert!(status.success(), "{status:?}: {shown}");
+    assert!(
+        shown.contains("\"AccessKeyId\": \"AKIATYPEDONTHETTY\""),
+        "{shown}"
+    );
+}
+
+/// A new pseudo-terminal: (master, slave).
+fn pty() -> (OwnedFd, OwnedFd) {
+    let (mut master, mut slave) = (0, 0);
+    // SAFETY: openpty writes two new descriptors, which the OwnedFds then own.
+    let rc = unsafe {
+        libc::openpty(
+            &mut master,
+            &mut slave,
+            std::ptr::null_mut(),
+            std::ptr::null(),
+            std::ptr::null(),
+        )
+    };
+    assert_eq!(rc, 0, "openpty: {}", std::io::Error::last_os_error());
+    unsafe { (OwnedFd::from_raw_fd(master), OwnedFd::from_raw_fd(slave)) }
+}
+
+fn write_all(fd: &OwnedFd, bytes: &[u8]) {
+    // SAFETY: writes from a live buffer of the given length.
+    let n = unsafe { libc::write(fd.as_raw_fd(), bytes.as_ptr().cast(), bytes.len()) };
+    assert_eq!(n, bytes.len() as isize);
+}
+
+/// What the terminal shows until every process has closed it, for at most ten seconds.
+fn read_until_closed(master: &OwnedFd) -> String {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let mut shown = Vec::new();
+    let mut buf = [0u8; 4096];
+    loop {
+        let left = deadline.saturating_duration_since(Instant::now());
+        assert!(
+            !left.is_zero(),
+            "hung; the terminal shows: {}",
+            String::from_utf8_lossy(&shown)
+        );
+        let mut poll = libc::pollfd {
+            fd: master.as_raw_fd(),
+            events: libc::POLLIN,
+            revents: 0,
+        };
+        // SAFETY: one pollfd, read into a live buffer of its length.
+        let n = unsafe {
+            if libc::poll(&mut poll, 1, left.as_millis() as i32) <= 0 {
+                continue;
+            }
+            libc::read(master.as_raw_fd(), buf.as_mut_ptr().cast(), buf.len())
+        };
+        if n <= 0 {
+            // EIO: the last process holding the slave has closed it.
+            return String::from_utf8_lossy(&shown).into_owned();
+        }
+        shown.extend_from_slice(&buf[..n as usize]);
     }
 }
 
