@@ -51,7 +51,12 @@ pub(super) fn spawn(command: &mut Command, terminal: ChildTerminal) -> io::Resul
     // Registered before the fork, so a signal that ends rolecall meanwhile finds the
     // handler in place; the group is filled in once its id is known.
     let on_signal = signals::Registration::new();
-    let child = command.spawn()?;
+    let child = command.spawn().inspect_err(|_| {
+        // The child may have taken the terminal before its exec failed.
+        if let Some(tty) = &foreground {
+            take_back(tty);
+        }
+    })?;
     let pgid = child.id().map_or(0, |id| id as libc::pid_t);
     on_signal.set(pgid);
     Ok((
@@ -84,13 +89,17 @@ impl Group {
 
     fn take_back_terminal(&mut self) {
         if let Some(tty) = self.terminal.take() {
-            // SAFETY: getpgrp takes no arguments.
-            let own = unsafe { libc::getpgrp() };
-            // rolecall is in a background group now: without SIGTTOU blocked the call
-            // would stop it.
-            with_sigttou_blocked(|| unsafe { libc::tcsetpgrp(tty.as_raw_fd(), own) });
+            take_back(&tty);
         }
     }
+}
+
+/// Makes rolecall's own group the terminal's foreground again.
+fn take_back(tty: &OwnedFd) {
+    // SAFETY: getpgrp and tcsetpgrp take no pointers. rolecall is in a background group
+    // now: without SIGTTOU blocked the call would stop it.
+    let own = unsafe { libc::getpgrp() };
+    with_sigttou_blocked(|| unsafe { libc::tcsetpgrp(tty.as_raw_fd(), own) });
 }
 
 impl Drop for Group {
