@@ -8,7 +8,8 @@
 # Needs: python3. Usage: bash benches/endpoint_flood.sh [CONNECTIONS] [HOLD] [HEAD_BYTES]
 # (defaults: 9000 of each kind, held 15 s, half-open heads of 4096 bytes)
 # ENDPOINT_SERVER=PATH runs that build of the example instead of a fresh release build
-# (to compare two builds).
+# (to compare two builds); SERVER_FILES=N gives the server a soft limit of N open files
+# (default: the hard limit; 1024 is common on desktops).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 count=${1:-9000}
@@ -22,9 +23,11 @@ work=$(mktemp -d)
 server=""
 trap 'exec 3>&- 2>/dev/null || true; [ -n "$server" ] && kill "$server" 2>/dev/null; rm -rf "$work"' EXIT
 mkfifo "$work/stdin"
-# The server may hold as many connections as the flood opens (without a bound, it does).
+# The flood needs the hard limit; the server gets SERVER_FILES if set.
 ulimit -n "$(ulimit -Hn)"
-"$server_bin" <"$work/stdin" >"$work/out" &
+server_files=${SERVER_FILES:-$(ulimit -Hn)}
+echo "server's open-file limit: $server_files"
+(ulimit -n "$server_files" && exec "$server_bin") <"$work/stdin" >"$work/out" &
 server=$!
 exec 3>"$work/stdin" # the server's stdin: closing it stops the server
 for _ in $(seq 200); do [ -s "$work/out" ] && break; sleep 0.05; done

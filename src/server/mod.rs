@@ -66,7 +66,8 @@ pub const RETRY_BACKOFF: TimeDelta = TimeDelta::seconds(10);
 /// the refresh's outcome.) Well under the SDKs' read timeouts (botocore 2 s, aws-config 5 s).
 pub const REFRESH_WAIT: Duration = Duration::from_secs(1);
 
-/// At most this many connections are open at once. A connection beyond it closes the
+/// At most this many connections are open at once (fewer where the process may open fewer
+/// than twice as many files: half that limit). A connection beyond it closes the
 /// oldest one that has not yet sent a complete request (else the oldest idle one), so a
 /// flood of connections that never send a request neither grows memory past the bound
 /// nor keeps a real client out; with every connection inside a request, it is closed.
@@ -164,7 +165,7 @@ pub async fn start(
     });
     let (stop, stopped) = watch::channel(false);
     let limits = service::Limits {
-        max_connections: config.max_connections.max(1),
+        max_connections: connection_limit(config.max_connections, open_file_limit()),
         header_read_timeout: config.header_read_timeout,
     };
     let task = tokio::spawn(service::serve(listener, handler, limits, stopped));
@@ -175,6 +176,26 @@ pub async fn start(
         stop,
         task: Some(task),
     })
+}
+
+/// The connection limit in force: the configured one, but at most half the process's
+/// file descriptor limit, so that a flood reaches the limit (and closes its own oldest
+/// connections) before `accept` runs out of descriptors, and the rest of rolecall keeps
+/// the ones it needs. (A soft limit of 1,024, common on desktops, allows 512.)
+fn connection_limit(configured: usize, open_files: Option<u64>) -> usize {
+    let budget = open_files.map_or(usize::MAX, |n| usize::try_from(n / 2).unwrap_or(usize::MAX));
+    configured.min(budget).max(1)
+}
+
+/// The process's soft limit on open file descriptors, if it has one.
+fn open_file_limit() -> Option<u64> {
+    let mut limit = libc::rlimit {
+        rlim_cur: 0,
+        rlim_max: 0,
+    };
+    // SAFETY: getrlimit writes one rlimit into the struct it is given.
+    let ok = unsafe { libc::getrlimit(libc::RLIMIT_NOFILE, &mut limit) } == 0;
+    (ok && limit.rlim_cur != libc::RLIM_INFINITY).then_some(limit.rlim_cur)
 }
 
 impl Endpoint {

@@ -766,3 +766,14 @@ async fn a_request_head_past_the_bound_is_refused_and_its_connection_closed() {
     );
     assert!(!answer.contains("AccessKeyId"));
 }
+
+#[test]
+fn the_connection_limit_leaves_half_the_file_descriptors_to_the_rest() {
+    assert_eq!(connection_limit(MAX_CONNECTIONS, Some(1024)), 512);
+    assert_eq!(
+        connection_limit(MAX_CONNECTIONS, Some(1 << 20)),
+        MAX_CONNECTIONS
+    );
+    assert_eq!(connection_limit(MAX_CONNECTIONS, None), MAX_CONNECTIONS);
+    assert_eq!(connection_limit(0, Some(1024)), 1);
+}
