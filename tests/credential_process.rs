@@ -45,10 +45,11 @@ fn a_signal_that_ends_rolecall_ends_everything_the_command_started() {
 }
 
 #[test]
-fn from_the_cli_the_command_can_prompt_on_the_terminal() {
+fn from_the_cli_the_command_can_prompt_on_the_terminal_and_ctrl_z_does_not_stop_it() {
     // Reading /dev/tty from a background process group would stop the command (SIGTTIN)
     // and hang rolecall: the command must get the terminal's foreground while it runs.
-    let config = "[profile proc]\ncredential_process = read -r key < /dev/tty; \
+    let config = "[profile proc]\ncredential_process = echo 'key?' > /dev/tty; \
+                  read -r key < /dev/tty; \
                   printf '{\"Version\":1,\"AccessKeyId\":\"%s\",\"SecretAccessKey\":\"s\"}' \"$key\"\n";
     let env = Env::new(config, "");
     let (master, slave) = pty();
@@ -67,18 +68,29 @@ fn from_the_cli_the_command_can_prompt_on_the_terminal() {
             Ok(())
         });
     }
-    let mut rolecall = command.spawn().expect("run rolecall");
+    let mut rolecall = Running(command.spawn().expect("run rolecall"));
     // Only rolecall and its children may hold the slave, so its end shows as EIO here.
     drop((command, slave));
-    // Typed ahead: the terminal keeps it until the command reads.
-    write_all(&master, b"AKIATYPEDONTHETTY\n");
-    let shown = read_until_closed(&master);
-    let status = wait_for(&mut rolecall).expect("rolecall did not end");
+    let mut shown = read_until(&master, Some("key?"));
+    // Ctrl-Z, then the answer: the prompt must not stop (SIGTSTP) while rolecall waits.
+    write_all(&master, b"\x1aAKIATYPEDONTHETTY\n");
+    shown += &read_until(&master, None);
+    let status = wait_for(&mut rolecall.0).expect("rolecall did not end");
     assert!(status.success(), "{status:?}: {shown}");
     assert!(
         shown.contains("\"AccessKeyId\": \"AKIATYPEDONTHETTY\""),
         "{shown}"
     );
+}
+
+/// A child killed when the test ends, passed or failed.
+struct Running(Child);
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
 }
 
 /// A new pseudo-terminal: (master, slave).
@@ -104,8 +116,9 @@ fn write_all(fd: &OwnedFd, bytes: &[u8]) {
     assert_eq!(n, bytes.len() as isize);
 }
 
-/// What the terminal shows until every process has closed it, for at most ten seconds.
-fn read_until_closed(master: &OwnedFd) -> String {
+/// What the terminal shows until it shows `wanted` (or, with `None`, until every process
+/// has closed it), for at most ten seconds.
+fn read_until(master: &OwnedFd, wanted: Option<&str>) -> String {
     let deadline = Instant::now() + Duration::from_secs(10);
     let mut shown = Vec::new();
     let mut buf = [0u8; 4096];
@@ -133,6 +146,9 @@ fn read_until_closed(master: &OwnedFd) -> String {
             return String::from_utf8_lossy(&shown).into_owned();
         }
         shown.extend_from_slice(&buf[..n as usize]);
+        if wanted.is_some_and(|w| String::from_utf8_lossy(&shown).contains(w)) {
+            return String::from_utf8_lossy(&shown).into_owned();
+        }
     }
 }
 

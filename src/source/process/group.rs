@@ -45,7 +45,7 @@ pub(super) fn spawn(command: &mut Command, terminal: ChildTerminal) -> io::Resul
         ChildTerminal::None => Stdio::null(),
     });
     let tty = foreground.as_ref().map(AsRawFd::as_raw_fd);
-    // SAFETY: `enter_group` makes only async-signal-safe calls (setsid, setpgid,
+    // SAFETY: `enter_group` makes only async-signal-safe calls (setsid, setpgid, signal,
     // sigprocmask, tcsetpgrp) and allocates nothing.
     unsafe { command.pre_exec(move || enter_group(tty)) };
     // Registered before the fork, so a signal that ends rolecall meanwhile finds the
@@ -130,6 +130,10 @@ fn enter_group(tty: Option<RawFd>) -> io::Result<()> {
     let failed = unsafe {
         match tty {
             Some(fd) => {
+                // Ctrl-Z would stop the command while rolecall waits for it to exit, with
+                // the terminal its: nobody could continue it. (An ignored signal stays
+                // ignored across exec.)
+                libc::signal(libc::SIGTSTP, libc::SIG_IGN);
                 libc::setpgid(0, 0) != 0
                     || with_sigttou_blocked(|| libc::tcsetpgrp(fd, libc::getpid())) != 0
             }
