@@ -7,6 +7,7 @@ use crate::resolve::{
     Resolver, Vars,
 };
 use crate::session::{ListedSession, SessionKey, SessionStore};
+use crate::source::ChildTerminal;
 use crate::sso::Sso;
 use crate::sso::{SsoError, SsoSessionConfig};
 use crate::sts::{MfaCode, Sts};
@@ -145,6 +146,8 @@ impl Backend for CoreBackend {
                 force_refresh: refresh || mfa_code.is_some(),
                 renew_mfa: mfa_code.is_some(),
                 mfa_mode: MfaMode::SessionToken,
+                // The TUI reads the keys itself: a prompt could not be answered.
+                process_terminal: ChildTerminal::None,
             };
             let obtained = resolver
                 .obtain(&profile, &FixedMfa(mfa_code), &options)

@@ -3,6 +3,7 @@
 use crate::profile::{ConfigPaths, ProfileGraph};
 use crate::resolve::{FixedMfa, MfaMode, MfaPrompt, ResolveOptions, Resolver, Vars};
 use crate::session::{Session, SessionStore};
+use crate::source::ChildTerminal;
 use crate::sso::Sso;
 use crate::sts::{MfaCode, Sts};
 use anyhow::Result;
@@ -171,5 +172,7 @@ pub fn resolve_options(args: &ObtainArgs) -> ResolveOptions {
         // `--refresh` means everything afresh, the MFA session included.
         renew_mfa: args.refresh,
         mfa_mode: args.mfa_mode,
+        // A `credential_process` may prompt on the terminal, as under the AWS CLI.
+        process_terminal: ChildTerminal::Shared,
     }
 }

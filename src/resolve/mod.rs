@@ -14,7 +14,7 @@ pub use plan::{MfaMode, Plan, PlanError, Planner, Vars};
 use crate::credentials::Credentials;
 use crate::profile::{ProfileGraph, ROLE_CHAINING_LIMIT};
 use crate::session::{needs_refresh, Session, SessionKey, SessionKind, SessionStore};
-use crate::source::{self, BaseCredentials, MetadataConfig, Origin};
+use crate::source::{self, BaseCredentials, ChildTerminal, MetadataConfig, Origin};
 use crate::sso::{Sso, SsoError, SsoSessionConfig};
 use crate::sts::{AssumeRoleRequest, MfaCode, Sts, StsError};
 use chrono::Utc;
@@ -45,6 +45,9 @@ pub struct ResolveOptions {
     /// Make a new MFA session instead of using the cached one (asks for a code).
     pub renew_mfa: bool,
     pub mfa_mode: MfaMode,
+    /// Whether a `credential_process` may prompt on the terminal: the CLI's commands let
+    /// it; the TUI and the endpoint's refreshes do not (the default), as nobody could answer.
+    pub process_terminal: ChildTerminal,
 }
 
 /// A session, and what the user should be told about how it was obtained.
@@ -211,7 +214,7 @@ impl Resolver<'_> {
         let steps = Steps {
             total: plan.hops.len() + 1,
         };
-        let base = self.base_credentials(&plan).await.map_err(|k| {
+        let base = self.base_credentials(&plan, options).await.map_err(|k| {
             fail(
                 steps.label(1, || format!("source credentials of '{}'", plan.base)),
                 k,
@@ -471,7 +474,11 @@ impl Resolver<'_> {
         Ok(Obtained { session, warnings })
     }
 
-    async fn base_credentials(&self, plan: &Plan) -> Result<BaseCredentials, ResolveErrorKind> {
+    async fn base_credentials(
+        &self,
+        plan: &Plan,
+        options: &ResolveOptions,
+    ) -> Result<BaseCredentials, ResolveErrorKind> {
         match &plan.source {
             BaseSource::StaticKeys { .. } => {
                 let keys = self
@@ -502,7 +509,9 @@ impl Resolver<'_> {
                 Ok(source::imds_credentials(&config).await?)
             }
             BaseSource::Container => Ok(source::container(&self.metadata).await?),
-            BaseSource::Process { command } => Ok(source::credential_process(command).await?),
+            BaseSource::Process { command } => {
+                Ok(source::credential_process(command, options.process_terminal).await?)
+            }
             BaseSource::Sso => self.sso_credentials(&plan.base).await,
         }
     }

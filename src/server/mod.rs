@@ -16,11 +16,15 @@
 //!   [`REFRESH_WAIT`] while the old credentials are still valid);
 //! - when a refresh fails, serves the last good credentials until they expire, never past
 //!   it, then answers 500 `{"code","message":"rolecall: …"}`; after a failure the feed is
-//!   not asked again for [`RETRY_BACKOFF`].
+//!   not asked again for [`RETRY_BACKOFF`];
+//! - bounds what any local process can make it hold: [`MAX_CONNECTIONS`] (a newcomer at
+//!   the limit closes the oldest connection still without a complete request),
+//!   [`HEADER_READ_TIMEOUT`] and [`MAX_REQUEST_HEAD`].
 
 mod cache;
 mod child_env;
 mod clock;
+mod connections;
 mod feed;
 mod resolver_feed;
 mod service;
@@ -62,7 +66,22 @@ pub const RETRY_BACKOFF: TimeDelta = TimeDelta::seconds(10);
 /// the refresh's outcome.) Well under the SDKs' read timeouts (botocore 2 s, aws-config 5 s).
 pub const REFRESH_WAIT: Duration = Duration::from_secs(1);
 
-/// How an endpoint refreshes, and the clock it judges expirations by.
+/// At most this many connections are open at once (fewer where the process may open fewer
+/// than twice as many files: half that limit). A connection beyond it closes the
+/// oldest one that has not yet sent a complete request (else the oldest idle one), so a
+/// flood of connections that never send a request neither grows memory past the bound
+/// nor keeps a real client out; with every connection inside a request, it is closed.
+pub const MAX_CONNECTIONS: usize = 1024;
+
+/// How long a connection may take to send a request's headers, counted from when it
+/// opens and again after each answer: idle and half-sent connections close after it.
+pub const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// A request's head (request line and headers) longer than this is answered 431 and the
+/// connection closed: an SDK's is under 1 KiB. (8 KiB is hyper's smallest read buffer.)
+pub const MAX_REQUEST_HEAD: usize = 8192;
+
+/// How an endpoint refreshes, the clock it judges expirations by, and its connection bounds.
 #[derive(Clone)]
 pub struct EndpointConfig {
     /// See [`REFRESH_WINDOW`].
@@ -73,6 +92,10 @@ pub struct EndpointConfig {
     pub refresh_wait: Duration,
     /// [`SystemClock`] outside tests.
     pub clock: Arc<dyn Clock>,
+    /// See [`MAX_CONNECTIONS`].
+    pub max_connections: usize,
+    /// See [`HEADER_READ_TIMEOUT`].
+    pub header_read_timeout: Duration,
 }
 
 impl Default for EndpointConfig {
@@ -82,6 +105,8 @@ impl Default for EndpointConfig {
             retry_backoff: RETRY_BACKOFF,
             refresh_wait: REFRESH_WAIT,
             clock: Arc::new(SystemClock),
+            max_connections: MAX_CONNECTIONS,
+            header_read_timeout: HEADER_READ_TIMEOUT,
         }
     }
 }
@@ -139,7 +164,11 @@ pub async fn start(
         cache: cache.clone(),
     });
     let (stop, stopped) = watch::channel(false);
-    let task = tokio::spawn(service::serve(listener, handler, stopped));
+    let limits = service::Limits {
+        max_connections: connection_limit(config.max_connections, open_file_limit()),
+        header_read_timeout: config.header_read_timeout,
+    };
+    let task = tokio::spawn(service::serve(listener, handler, limits, stopped));
     Ok(Endpoint {
         addr,
         child_env,
@@ -147,6 +176,26 @@ pub async fn start(
         stop,
         task: Some(task),
     })
+}
+
+/// The connection limit in force: the configured one, but at most half the process's
+/// file descriptor limit, so that a flood reaches the limit (and closes its own oldest
+/// connections) before `accept` runs out of descriptors, and the rest of rolecall keeps
+/// the ones it needs. (A soft limit of 1,024, common on desktops, allows 512.)
+fn connection_limit(configured: usize, open_files: Option<u64>) -> usize {
+    let budget = open_files.map_or(usize::MAX, |n| usize::try_from(n / 2).unwrap_or(usize::MAX));
+    configured.min(budget).max(1)
+}
+
+/// The process's soft limit on open file descriptors, if it has one.
+fn open_file_limit() -> Option<u64> {
+    let mut limit = libc::rlimit {
+        rlim_cur: 0,
+        rlim_max: 0,
+    };
+    // SAFETY: getrlimit writes one rlimit into the struct it is given.
+    let ok = unsafe { libc::getrlimit(libc::RLIMIT_NOFILE, &mut limit) } == 0;
+    (ok && limit.rlim_cur != libc::RLIM_INFINITY).then_some(limit.rlim_cur)
 }
 
 impl Endpoint {

@@ -11,6 +11,7 @@ use crate::credentials::Credentials;
 use crate::profile::ProfileGraph;
 use crate::resolve::{FixedMfa, MfaMode, ResolveErrorKind, ResolveOptions, Resolver, Vars};
 use crate::session::SessionStore;
+use crate::source::ChildTerminal;
 use crate::sso::{Sso, SsoSessionConfig};
 use crate::sts::Sts;
 use futures::future::BoxFuture;
@@ -46,6 +47,8 @@ impl SessionFeed for ResolverFeed {
                 force_refresh,
                 renew_mfa: false,
                 mfa_mode,
+                // A refresh never prompts, and the terminal is the served program's.
+                process_terminal: ChildTerminal::None,
             };
             match resolver.obtain(&profile, &FixedMfa(None), &options).await {
                 Ok(obtained) => Ok(obtained.session.credentials),

@@ -1,7 +1,9 @@
 //! The HTTP side: hyper answers on 127.0.0.1, this module decides each answer.
 
 use super::cache::{error_body, Answer, Cache};
+use super::connections::{Connection, Connections};
 use super::token::AuthToken;
+use super::MAX_REQUEST_HEAD;
 use bytes::Bytes;
 use http_body_util::Full;
 use hyper::header::{HeaderValue, ALLOW, AUTHORIZATION, CONTENT_TYPE};
@@ -19,11 +21,15 @@ use tokio::task::JoinSet;
 /// The one path that serves credentials; any other is a 404.
 pub const CREDENTIALS_PATH: &str = "/";
 
-/// How long a client may take to send a request's headers before the connection closes.
-const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
-
 /// A pause after a failed `accept` (out of file descriptors), so the loop does not spin.
 const ACCEPT_ERROR_PAUSE: Duration = Duration::from_millis(50);
+
+/// The bounds on connections: see [`super::MAX_CONNECTIONS`] and [`super::HEADER_READ_TIMEOUT`].
+#[derive(Clone, Copy)]
+pub(crate) struct Limits {
+    pub(crate) max_connections: usize,
+    pub(crate) header_read_timeout: Duration,
+}
 
 /// Decides the answer to each request: the token first, then path and method, then the cache.
 pub(crate) struct Handler {
@@ -94,16 +100,23 @@ fn json(status: StatusCode, body: Bytes) -> Response<Full<Bytes>> {
 pub(crate) async fn serve(
     listener: TcpListener,
     handler: Arc<Handler>,
+    limits: Limits,
     mut shutdown: watch::Receiver<bool>,
 ) {
     let mut connections = JoinSet::new();
+    let mut open = Connections::new(limits.max_connections);
     loop {
         tokio::select! {
             _ = stopped(&mut shutdown) => break,
             accepted = listener.accept() => match accepted {
-                Ok((stream, _)) => {
-                    connections.spawn(serve_connection(stream, handler.clone(), shutdown.clone()));
-                }
+                // With every connection inside a request, the newcomer is closed (dropped).
+                Ok((stream, _)) => if let Some((connection, ended)) = open.admit() {
+                    let serve = serve_connection(stream, handler.clone(), connection, limits, shutdown.clone());
+                    connections.spawn(async move {
+                        let _ended = ended;
+                        serve.await;
+                    });
+                },
                 Err(_) => tokio::time::sleep(ACCEPT_ERROR_PAUSE).await,
             },
             Some(_) = connections.join_next(), if !connections.is_empty() => {}
@@ -113,23 +126,37 @@ pub(crate) async fn serve(
     while connections.join_next().await.is_some() {}
 }
 
+/// Serves one connection until the client closes it, it idles past the header timeout,
+/// the accept loop closes it to make room (dropping it closes the socket), or the
+/// endpoint stops.
 async fn serve_connection(
     stream: TcpStream,
     handler: Arc<Handler>,
+    tracked: Arc<Connection>,
+    limits: Limits,
     mut shutdown: watch::Receiver<bool>,
 ) {
     let _ = stream.set_nodelay(true);
+    let phases = tracked.clone();
     let service = service_fn(move |request| {
         let handler = handler.clone();
-        async move { Ok::<_, Infallible>(handler.handle(request).await) }
+        let phases = phases.clone();
+        async move {
+            phases.answering();
+            let response = handler.handle(request).await;
+            phases.answered();
+            Ok::<_, Infallible>(response)
+        }
     });
     let connection = http1::Builder::new()
         .timer(TokioTimer::new())
-        .header_read_timeout(HEADER_READ_TIMEOUT)
+        .header_read_timeout(limits.header_read_timeout)
+        .max_buf_size(MAX_REQUEST_HEAD)
         .serve_connection(TokioIo::new(stream), service);
     tokio::pin!(connection);
     tokio::select! {
         _ = connection.as_mut() => {}
+        _ = tracked.closed() => {}
         _ = stopped(&mut shutdown) => {
             connection.as_mut().graceful_shutdown();
             let _ = connection.await;

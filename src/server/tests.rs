@@ -670,3 +670,110 @@ fn the_handle_and_its_parts_can_move_between_tasks() {
     send_sync::<Status>();
     send_sync::<FeedError>();
 }
+
+/// The start of a request whose head never ends, as a slowloris sends it.
+const PARTIAL_HEAD: &[u8] = b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Pad: aaaa";
+
+/// Opens `n` connections in order; every other one sends [`PARTIAL_HEAD`], the rest nothing.
+async fn flood(addr: std::net::SocketAddr, n: usize) -> Vec<tokio::net::TcpStream> {
+    use tokio::io::AsyncWriteExt;
+    let mut streams = Vec::new();
+    for i in 0..n {
+        let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
+        if i % 2 == 0 {
+            stream.write_all(PARTIAL_HEAD).await.unwrap();
+        }
+        streams.push(stream);
+    }
+    streams
+}
+
+/// Waits until the server closes `stream` (end of file or a reset); returns what it sent
+/// before. Fails after 10 s.
+async fn closed_by_server(stream: &mut tokio::net::TcpStream) -> Vec<u8> {
+    use tokio::io::AsyncReadExt;
+    let mut received = Vec::new();
+    let read = tokio::time::timeout(Duration::from_secs(10), async {
+        let mut chunk = [0u8; 1024];
+        loop {
+            match stream.read(&mut chunk).await {
+                Ok(0) | Err(_) => break,
+                Ok(n) => received.extend_from_slice(&chunk[..n]),
+            }
+        }
+    })
+    .await;
+    assert!(read.is_ok(), "the server did not close the connection");
+    received
+}
+
+#[tokio::test]
+async fn past_the_connection_limit_the_oldest_waiting_connections_close_and_a_client_is_served() {
+    let feed = ScriptFeed::new(vec![Ok(creds(1, t0() + minutes(60)))]);
+    let fx = serve_with(&feed, |config| {
+        config.max_connections = 4;
+        // Only the limit can close them here.
+        config.header_read_timeout = Duration::from_secs(3600);
+    })
+    .await;
+    let mut streams = flood(fx.endpoint.addr(), 4 + 3).await;
+    for stream in &mut streams[..3] {
+        assert_eq!(
+            closed_by_server(stream).await,
+            b"",
+            "closed without an answer"
+        );
+    }
+    // A real client arriving at a full endpoint is served.
+    assert_eq!(fx.key().await, key(1));
+    assert_eq!(fx.key().await, key(1));
+}
+
+#[tokio::test]
+async fn idle_and_half_sent_connections_close_after_the_header_timeout() {
+    let feed = ScriptFeed::new(vec![Ok(creds(1, t0() + minutes(60)))]);
+    let fx = serve_with(&feed, |config| {
+        config.header_read_timeout = Duration::from_millis(200);
+    })
+    .await;
+    for mut stream in flood(fx.endpoint.addr(), 2).await {
+        closed_by_server(&mut stream).await;
+    }
+    assert_eq!(fx.key().await, key(1));
+}
+
+#[tokio::test]
+async fn a_request_head_past_the_bound_is_refused_and_its_connection_closed() {
+    use tokio::io::AsyncWriteExt;
+    let feed = ScriptFeed::new(vec![Ok(creds(1, t0() + minutes(60)))]);
+    let fx = serve(&feed).await;
+    let mut stream = tokio::net::TcpStream::connect(fx.endpoint.addr())
+        .await
+        .unwrap();
+    let head = format!(
+        "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: {}\r\nX-Pad: {}\r\n\r\n",
+        fx.token(),
+        "a".repeat(2 * MAX_REQUEST_HEAD)
+    );
+    // The server may close before it has read everything; what it answered is what counts.
+    let _ = stream.write_all(head.as_bytes()).await;
+    let answer = closed_by_server(&mut stream).await;
+    let answer = String::from_utf8_lossy(&answer);
+    assert!(
+        answer.starts_with("HTTP/1.1 431"),
+        "{}",
+        answer.lines().next().unwrap_or("nothing")
+    );
+    assert!(!answer.contains("AccessKeyId"));
+}
+
+#[test]
+fn the_connection_limit_leaves_half_the_file_descriptors_to_the_rest() {
+    assert_eq!(connection_limit(MAX_CONNECTIONS, Some(1024)), 512);
+    assert_eq!(
+        connection_limit(MAX_CONNECTIONS, Some(1 << 20)),
+        MAX_CONNECTIONS
+    );
+    assert_eq!(connection_limit(MAX_CONNECTIONS, None), MAX_CONNECTIONS);
+    assert_eq!(connection_limit(0, Some(1024)), 1);
+}

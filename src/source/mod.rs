@@ -17,7 +17,7 @@ pub use imds::{
     imds_credentials, ImdsEndpoint, MetadataConfig, ProfileMetadataSettings,
     DEFAULT_METADATA_TIMEOUT, IPV4_ENDPOINT, IPV6_ENDPOINT,
 };
-pub use process::credential_process;
+pub use process::{credential_process, ChildTerminal};
 
 /// Base credentials and where they came from.
 #[derive(Debug, Clone)]

@@ -1,28 +1,40 @@
 //! `credential_process`: run the configured command and read the `Version: 1` JSON it prints.
 //!
 //! rolecall runs it itself rather than through aws-config's provider for three reasons the
-//! provider does not cover: the child is killed when the request is dropped (Esc in the
-//! TUI, Ctrl-C), the command line (which often carries a vault path or a token) never
-//! reaches an error message — only the program's name does, as aws-config's own log lines
-//! redact it — and only a bounded tail of the child's stderr is quoted.
+//! provider does not cover: the child and everything it starts are killed when the request
+//! is dropped (Esc in the TUI) or rolecall is ended by a signal, the command line (which
+//! often carries a vault path or a token) never reaches an error message — only the
+//! program's name does, as aws-config's own log lines redact it — and its output is
+//! bounded: at most [`STDOUT_LIMIT`] of stdout is read (a child printing more is stopped),
+//! and stderr is drained as it comes, keeping only a tail of it to quote.
 //!
 //! The semantics are the AWS CLI's: the command runs through `sh -c`, with the caller's
 //! environment, and must exit 0 and print one JSON object with `Version` 1,
 //! `AccessKeyId`, `SecretAccessKey`, and optionally `SessionToken` and `Expiration`
 //! (RFC 3339); key names are matched without regard to case, as aws-config does.
 
+mod group;
+mod signals;
+
+pub use group::ChildTerminal;
+
 use super::{BaseCredentials, Origin, SourceError};
 use crate::credentials::Credentials;
 use crate::secret::Secret;
 use std::process::Stdio;
-use tokio::io::AsyncReadExt;
+use tokio::io::{AsyncRead, AsyncReadExt};
 use zeroize::Zeroize;
 
 /// At most this much of the child's stderr is quoted in an error (its last lines).
 pub const STDERR_QUOTE_LIMIT: usize = 512;
 
-/// At most this much of the child's stdout is read: a credentials object is well under 8 KiB.
-const STDOUT_LIMIT: u64 = 1 << 20;
+/// At most this much of the child's stdout is read: a credentials object is well under
+/// 8 KiB. A child that prints more is stopped, with everything it started.
+pub const STDOUT_LIMIT: usize = 1 << 20;
+
+/// How much of stderr's end is kept while it is drained: enough for
+/// [`STDERR_QUOTE_LIMIT`] after trailing blank lines are trimmed.
+const STDERR_TAIL: usize = 4 * STDERR_QUOTE_LIMIT;
 
 /// The program a command line runs, for messages: the first word, without its directory.
 ///
@@ -38,42 +50,51 @@ pub fn program_name(command: &str) -> &str {
 
 /// Runs `command` and returns the credentials it printed.
 ///
-/// Dropping the returned future kills the child.
-pub async fn credential_process(command: &str) -> Result<BaseCredentials, SourceError> {
+/// The command leads a process group of its own; dropping the returned future kills the
+/// whole group, and so does a SIGINT, SIGTERM or SIGHUP that ends rolecall meanwhile.
+pub async fn credential_process(
+    command: &str,
+    terminal: ChildTerminal,
+) -> Result<BaseCredentials, SourceError> {
     let program = program_name(command).to_string();
     let fail = |message: String| SourceError::Process {
         program: program.clone(),
         message,
     };
-    let mut child = tokio::process::Command::new("sh")
-        .arg("-c")
+    let mut sh = tokio::process::Command::new("sh");
+    sh.arg("-c")
         .arg(command)
-        .stdin(Stdio::inherit())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
-        .kill_on_drop(true)
-        .spawn()
-        .map_err(|e| fail(format!("cannot start it: {e}")))?;
-    let mut stdout = child
-        .stdout
-        .take()
-        .expect("stdout is piped")
-        .take(STDOUT_LIMIT);
-    let mut stderr = child
-        .stderr
-        .take()
-        .expect("stderr is piped")
-        .take(STDOUT_LIMIT);
+        .kill_on_drop(true);
+    let (mut child, mut group) =
+        group::spawn(&mut sh, terminal).map_err(|e| fail(format!("cannot start it: {e}")))?;
+    let stdout = child.stdout.take().expect("stdout is piped");
+    let stderr = child.stderr.take().expect("stderr is piped");
     let mut out = Vec::new();
-    let mut err = Vec::new();
-    let (read_out, read_err, status) = tokio::join!(
-        stdout.read_to_end(&mut out),
-        stderr.read_to_end(&mut err),
-        child.wait(),
+    let (read_out, err) = tokio::join!(
+        async {
+            let read = read_up_to_limit(stdout, &mut out).await;
+            if read.as_ref().is_ok_and(|&over| over) {
+                group.kill();
+            }
+            read
+        },
+        tail_of(stderr),
     );
+    // Reaped only after both pipes are done, so the group is still ours to kill until then.
+    let status = child.wait().await;
+    group.reaped();
     let status = status.map_err(|e| fail(format!("cannot wait for it: {e}")))?;
-    read_out.map_err(|e| fail(format!("cannot read its output: {e}")))?;
-    let _ = read_err;
+    let over_limit = read_out.map_err(|e| fail(format!("cannot read its output: {e}")))?;
+    if over_limit {
+        out.zeroize();
+        return Err(fail(format!(
+            "it printed more than {} MiB, far more than any credentials, and was stopped \
+             (with everything it started)",
+            STDOUT_LIMIT >> 20
+        )));
+    }
     if !status.success() {
         out.zeroize();
         let code = status
@@ -93,6 +114,33 @@ pub async fn credential_process(command: &str) -> Result<BaseCredentials, Source
             location: program,
         },
     })
+}
+
+/// Reads `stdout` to its end into `out`, or until it passes [`STDOUT_LIMIT`]; says
+/// whether it did.
+async fn read_up_to_limit(
+    stdout: impl AsyncRead + Unpin,
+    out: &mut Vec<u8>,
+) -> std::io::Result<bool> {
+    stdout
+        .take(STDOUT_LIMIT as u64 + 1)
+        .read_to_end(out)
+        .await?;
+    Ok(out.len() > STDOUT_LIMIT)
+}
+
+/// Reads `stderr` to its end, so the child never blocks on it, and keeps its last
+/// [`STDERR_TAIL`] bytes.
+async fn tail_of(mut stderr: impl AsyncRead + Unpin) -> Vec<u8> {
+    let mut tail = Vec::with_capacity(2 * STDERR_TAIL);
+    let mut chunk = [0u8; 4096];
+    while let Ok(n @ 1..) = stderr.read(&mut chunk).await {
+        tail.extend_from_slice(&chunk[..n]);
+        if tail.len() > STDERR_TAIL {
+            tail.drain(..tail.len() - STDERR_TAIL);
+        }
+    }
+    tail
 }
 
 /// `: <the last lines of stderr>`, bounded by [`STDERR_QUOTE_LIMIT`], or nothing.
@@ -245,14 +293,12 @@ mod tests {
 
     #[tokio::test]
     async fn runs_the_command_and_names_only_the_program_on_failure() {
-        let ok = credential_process(
-            r#"printf '{"Version":1,"AccessKeyId":"AKIAX","SecretAccessKey":"s"}'"#,
-        )
-        .await
-        .unwrap();
+        let ok = run(r#"printf '{"Version":1,"AccessKeyId":"AKIAX","SecretAccessKey":"s"}'"#)
+            .await
+            .unwrap();
         assert_eq!(ok.credentials.access_key_id, "AKIAX");
         assert_eq!(ok.origin.location, "printf");
-        let err = credential_process("sh -c 'echo nope >&2; exit 3' --token=TOPSECRET")
+        let err = run("sh -c 'echo nope >&2; exit 3' --token=TOPSECRET")
             .await
             .unwrap_err()
             .to_string();
@@ -264,27 +310,99 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn dropping_the_request_kills_the_child() {
+    async fn dropping_the_request_kills_everything_the_command_started() {
         let dir = tempfile::tempdir().unwrap();
-        let pid_file = dir.path().join("pid");
-        let command = format!("echo $$ > {}; exec sleep 600", pid_file.display());
-        let running = tokio::spawn(async move { credential_process(&command).await });
-        let pid = poll(|| {
-            std::fs::read_to_string(&pid_file)
-                .ok()
-                .and_then(|t| t.trim().parse::<i32>().ok())
-        })
-        .await
-        .expect("the child never wrote its pid");
+        let pids = dir.path().join("pids");
+        // `sh` and a grandchild that ignores SIGTERM.
+        let command = format!("trap '' TERM; {}; wait", write_pids(&pids, "sleep 600"));
+        let running = tokio::spawn(async move { run(&command).await });
+        let started = poll(|| read_pids(&pids))
+            .await
+            .expect("the command never wrote its pids");
         running.abort();
         let _ = running.await;
-        // SAFETY: kill with signal 0 only checks whether the process exists.
-        let gone = || unsafe { libc::kill(pid, 0) } != 0;
-        let reaped = poll(|| (gone() || zombie(pid)).then_some(())).await;
+        assert_all_end(&started).await;
+    }
+
+    #[tokio::test]
+    async fn a_flood_on_stdout_is_cut_off_at_the_limit_and_everything_is_ended() {
+        let err = within_a_minute(run("head -c 10000000 /dev/zero"))
+            .await
+            .unwrap_err()
+            .to_string();
         assert!(
-            reaped.is_some(),
-            "credential_process child {pid} still running"
+            err.contains("`head`") && err.contains("more than 1 MiB"),
+            "{err}"
         );
+        // One that never stops, with a grandchild: both are ended.
+        let dir = tempfile::tempdir().unwrap();
+        let pids = dir.path().join("pids");
+        let command = format!("{}; yes SECRETSECRET", write_pids(&pids, "sleep 600"));
+        let err = within_a_minute(run(&command))
+            .await
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("more than 1 MiB"), "{err}");
+        assert!(
+            !err.contains("SECRETSECRET") && !err.contains("600"),
+            "{err}"
+        );
+        assert_all_end(&read_pids(&pids).expect("the pids were written")).await;
+    }
+
+    #[tokio::test]
+    async fn a_flood_on_stderr_never_blocks_the_child_and_only_its_tail_is_quoted() {
+        let ok = within_a_minute(run(
+            r#"head -c 10000000 /dev/zero >&2; printf '{"Version":1,"AccessKeyId":"AKIAX","SecretAccessKey":"s"}'"#,
+        ))
+        .await
+        .unwrap();
+        assert_eq!(ok.credentials.access_key_id, "AKIAX");
+        let err = within_a_minute(run(
+            "yes denied | head -c 10000000 >&2; echo last words >&2; exit 4",
+        ))
+        .await
+        .unwrap_err()
+        .to_string();
+        assert!(
+            err.contains("code 4") && err.ends_with("last words"),
+            "{err}"
+        );
+        assert!(err.len() < STDERR_QUOTE_LIMIT + 200, "{}", err.len());
+    }
+
+    /// Runs `command` as the TUI and the endpoint do.
+    async fn run(command: &str) -> Result<BaseCredentials, SourceError> {
+        credential_process(command, ChildTerminal::None).await
+    }
+
+    /// A shell snippet that starts `background` and then writes `$$` (the `sh` rolecall
+    /// started) and the background job's pid to `file`, atomically.
+    fn write_pids(file: &std::path::Path, background: &str) -> String {
+        let file = file.display();
+        format!("{background} & echo \"$$ $!\" > {file}.tmp; mv {file}.tmp {file}")
+    }
+
+    fn read_pids(file: &std::path::Path) -> Option<Vec<i32>> {
+        let text = std::fs::read_to_string(file).ok()?;
+        text.split_whitespace().map(|p| p.parse().ok()).collect()
+    }
+
+    /// Fails unless every process in `pids` ends (or waits to be reaped) within ten seconds.
+    async fn assert_all_end(pids: &[i32]) {
+        for &pid in pids {
+            // SAFETY: kill with signal 0 only checks whether the process exists.
+            let gone = || unsafe { libc::kill(pid, 0) } != 0;
+            let ended = poll(|| (gone() || zombie(pid)).then_some(())).await;
+            assert!(ended.is_some(), "process {pid} is still running");
+        }
+    }
+
+    /// A hang (the defect these tests catch) as a failure rather than a stuck test run.
+    async fn within_a_minute<T>(future: impl std::future::Future<Output = T>) -> T {
+        tokio::time::timeout(std::time::Duration::from_secs(60), future)
+            .await
+            .expect("credential_process hung")
     }
 
     /// Polls `check` until it gives a value, for at most ten seconds.
