@@ -19,7 +19,7 @@ pub enum Format {
     Json,
     /// The JSON an AWS `credential_process` prints (`"Version": 1`).
     CredentialProcess,
-    /// `-e KEY=value` arguments to paste into `docker run`.
+    /// `--env=KEY=value` words for `docker run $(rolecall export p --format docker)`.
     Docker,
     /// The `CREDENTIALS` string of Redshift `COPY` and `UNLOAD`.
     Redshift,
@@ -61,7 +61,7 @@ impl Format {
             Format::Dotenv => "KEY=value lines of a .env file",
             Format::Json => "the credentials as JSON (AccessKeyId, SecretAccessKey, …)",
             Format::CredentialProcess => "the JSON a credential_process prints (Version 1)",
-            Format::Docker => "-e KEY=value arguments for docker run",
+            Format::Docker => "--env=KEY=value words for docker run $(…), one a line",
             Format::Redshift => "the CREDENTIALS string of Redshift COPY and UNLOAD",
         }
     }
