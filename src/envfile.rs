@@ -6,7 +6,7 @@
 //! TUI); a symbolic link is never followed. Files are 0600 and written atomically.
 
 use crate::fsutil::{read_no_follow, write_private_atomic};
-use crate::output::{render, Format};
+use crate::output::dotenv_lines;
 use crate::session::Session;
 use chrono::SecondsFormat;
 use std::path::Path;
@@ -49,7 +49,7 @@ pub fn env_file_text(session: &Session) -> String {
     format!(
         "{MARKER} for profile {}{expires}\n{}",
         session.profile,
-        render(Format::Dotenv, &session.credentials, &env)
+        dotenv_lines(&env)
     )
 }
 

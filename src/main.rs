@@ -34,8 +34,10 @@ enum Command {
     Export {
         #[arg(add = ArgValueCandidates::new(profile_candidates))]
         profile: String,
-        #[arg(long, short, value_enum, default_value_t = Format::Sh)]
-        format: Format,
+        /// The output format [default: that of the shell running rolecall (fish,
+        /// powershell or sh), else that of $SHELL, else sh].
+        #[arg(long, short, value_enum)]
+        format: Option<Format>,
         #[command(flatten)]
         obtain: ObtainFlags,
     },

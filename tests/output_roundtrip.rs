@@ -124,7 +124,7 @@ fn assert_same(got: &[u8], want: &[u8], what: &str) {
 /// `eval "$rendered"` in `shell`, then a child sh reports what it inherited.
 fn sh_round_trip(shell: &str) {
     let env = nasty_env();
-    let rendered = render(Format::Sh, &nasty(), &env);
+    let rendered = render(Format::Sh, &nasty(), &env).unwrap();
     let mut cmd = command(shell);
     cmd.args([
         "-c",
@@ -142,20 +142,17 @@ fn sh_eval_round_trip() {
 }
 
 #[test]
-fn bash_and_zsh_eval_round_trip() {
-    for shell in ["bash", "zsh"] {
-        if on_path(shell) {
-            sh_round_trip(shell);
-        } else {
-            println!("{shell} not on PATH: skipped");
-        }
+fn dash_bash_and_zsh_eval_round_trip() {
+    for shell in ["dash", "bash", "zsh"] {
+        require(shell);
+        sh_round_trip(shell);
     }
 }
 
 /// Writes `env` as a .env file and reads it back with `set -a; . file`.
 fn source_dotenv(dir: &Path, env: &[(String, String)]) -> Vec<u8> {
     let path = dir.join(".env");
-    std::fs::write(&path, render(Format::Dotenv, &nasty(), env)).expect("write .env");
+    std::fs::write(&path, render(Format::Dotenv, &nasty(), env).unwrap()).expect("write .env");
     let mut cmd = command("sh");
     cmd.arg("-c")
         .arg(r#"set -a; . "$1"; exec sh -c "$2""#)
@@ -214,7 +211,7 @@ fn dotenv_read_by_python_dotenv() {
         .map(|(i, v)| (format!("V{i}"), v.to_string()))
         .collect();
     let path = dir.path().join(".env");
-    std::fs::write(&path, render(Format::Dotenv, &nasty(), &env)).expect("write .env");
+    std::fs::write(&path, render(Format::Dotenv, &nasty(), &env).unwrap()).expect("write .env");
     let mut cmd = command("python3");
     cmd.args([
         "-c",
@@ -227,33 +224,12 @@ fn dotenv_read_by_python_dotenv() {
 }
 
 #[test]
-fn docker_args_split_by_sh() {
-    let env = nasty_env();
-    let rendered = render(Format::Docker, &nasty(), &env);
-    let mut cmd = command("sh");
-    cmd.args([
-        "-c",
-        r#"eval "set -- $1"; for a; do printf "%s\0" "$a"; done"#,
-        "sh",
-        &rendered,
-    ]);
-    let mut want = Vec::new();
-    for (k, v) in &env {
-        want.extend_from_slice(format!("-e\0{k}={v}\0").as_bytes());
-    }
-    assert_same(&stdout_of(cmd), &want, "docker");
-}
-
-#[test]
 fn fish_source_round_trip() {
-    if !on_path("fish") {
-        println!("fish not on PATH: fish round trip skipped");
-        return;
-    }
+    require("fish");
     let dir = tempfile::tempdir().expect("tempdir");
     let env = nasty_env();
     let path = dir.path().join("session.fish");
-    std::fs::write(&path, render(Format::Fish, &nasty(), &env)).expect("write");
+    std::fs::write(&path, render(Format::Fish, &nasty(), &env).unwrap()).expect("write");
     let mut cmd = command("fish");
     cmd.args(["-c", "source $RC_FILE; exec sh -c $RC_CHECK"])
         .env("RC_FILE", &path)
@@ -265,4 +241,91 @@ fn fish_source_round_trip() {
         &expected(&env, &cleared_vars(&env)),
         "fish",
     );
+}
+
+/// Fails (rather than skips) when a shell the tests need is missing.
+fn require(program: &str) {
+    assert!(
+        on_path(program),
+        "{program} is not on PATH: run `bash .ci/setup` first"
+    );
+}
+
+/// A session with keys only, in `region` or none.
+fn session(key: &str, region: Option<&str>, profile: &str) -> Vec<(String, String)> {
+    let creds = Credentials {
+        access_key_id: key.into(),
+        secret_access_key: Secret::new("secret"),
+        session_token: None,
+        expiration: None,
+    };
+    session_env(&creds, region, profile)
+}
+
+/// The region variables after `shell` evaluates session A (eu-west-1), runs `between`,
+/// then evaluates session B (no region), as `NAME=value` or `NAME!` lines.
+fn regions_after_a_then_b(shell: &str, between: &str) -> Vec<u8> {
+    let a = session("AKIAAEXAMPLE", Some("eu-west-1"), "a");
+    let b = session("AKIABEXAMPLE", None, "b");
+    let creds = nasty();
+    let format = if shell == "fish" {
+        Format::Fish
+    } else {
+        Format::Sh
+    };
+    let (a, b) = (
+        render(format, &creds, &a).unwrap(),
+        render(format, &creds, &b).unwrap(),
+    );
+    let check = checker(&[
+        "AWS_ACCESS_KEY_ID".into(),
+        "AWS_REGION".into(),
+        "AWS_DEFAULT_REGION".into(),
+        "ROLECALL_REGION".into(),
+    ]);
+    let script = if shell == "fish" {
+        format!("eval $RC_A; {between}; eval $RC_B; exec sh -c $RC_CHECK")
+    } else {
+        format!(r#"eval "$RC_A"; {between}; eval "$RC_B"; exec sh -c "$RC_CHECK""#)
+    };
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut cmd = command(shell);
+    cmd.args(["-c", &script])
+        .env("RC_A", a)
+        .env("RC_B", b)
+        .env("RC_CHECK", check)
+        .env("XDG_CONFIG_HOME", dir.path())
+        .env("XDG_DATA_HOME", dir.path());
+    stdout_of(cmd)
+}
+
+const SHELLS: [&str; 4] = ["dash", "bash", "zsh", "fish"];
+
+#[test]
+fn a_session_without_a_region_drops_the_region_rolecall_set() {
+    for shell in SHELLS {
+        require(shell);
+        assert_same(
+            &regions_after_a_then_b(shell, "true"),
+            b"AWS_ACCESS_KEY_ID=AKIABEXAMPLE\0AWS_REGION!\0AWS_DEFAULT_REGION!\0ROLECALL_REGION!\0",
+            shell,
+        );
+    }
+}
+
+#[test]
+fn a_session_without_a_region_keeps_the_region_the_user_set() {
+    for shell in SHELLS {
+        require(shell);
+        let between = if shell == "fish" {
+            "set -gx AWS_REGION us-east-2"
+        } else {
+            "export AWS_REGION=us-east-2"
+        };
+        assert_same(
+            &regions_after_a_then_b(shell, between),
+            b"AWS_ACCESS_KEY_ID=AKIABEXAMPLE\0AWS_REGION=us-east-2\0AWS_DEFAULT_REGION!\0ROLECALL_REGION!\0",
+            shell,
+        );
+    }
 }

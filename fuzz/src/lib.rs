@@ -80,8 +80,10 @@ pub fn assert_exportable(credentials: &Credentials) {
     let seconds = credentials
         .expiration
         .map(|t| t - chrono::TimeDelta::nanoseconds(i64::from(t.timestamp_subsec_nanos())));
-    let json: serde_json::Value = serde_json::from_str(&render(Format::Json, credentials, &[]))
-        .expect("rolecall's json format is JSON");
+    let json: serde_json::Value = serde_json::from_str(
+        &render(Format::Json, credentials, &[]).expect("the json format refuses nothing"),
+    )
+    .expect("rolecall's json format is JSON");
     if let Some(printed) = json["Expiration"].as_str() {
         let parsed = chrono::DateTime::parse_from_rfc3339(printed)
             .unwrap_or_else(|e| panic!("the printed expiration {printed} is not RFC 3339: {e}"));
@@ -90,7 +92,8 @@ pub fn assert_exportable(credentials: &Credentials) {
     if credentials.access_key_id.is_empty() || credentials.secret_access_key.expose().is_empty() {
         return;
     }
-    let printed = render(Format::CredentialProcess, credentials, &[]);
+    let printed = render(Format::CredentialProcess, credentials, &[])
+        .expect("the credential-process format refuses nothing");
     let again = parse_output(printed.as_bytes())
         .unwrap_or_else(|e| panic!("rolecall's own credential-process output does not parse: {e}"));
     let mut expected = credentials.clone();

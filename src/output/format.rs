@@ -9,7 +9,7 @@ use std::str::FromStr;
 pub enum Format {
     /// POSIX shell: `export KEY='value'`, for `eval "$(rolecall export p)"`.
     Sh,
-    /// fish: `set -gx KEY 'value';`, for `rolecall export -f fish p | source`.
+    /// fish: `set -gx KEY 'value';`, for `rolecall export p | source`.
     Fish,
     /// PowerShell: `$Env:KEY = 'value'`, for `… | Invoke-Expression`.
     PowerShell,
@@ -19,7 +19,7 @@ pub enum Format {
     Json,
     /// The JSON an AWS `credential_process` prints (`"Version": 1`).
     CredentialProcess,
-    /// `-e KEY=value` arguments to paste into `docker run`.
+    /// `--env=KEY=value` words for `docker run $(rolecall export p --format docker)`.
     Docker,
     /// The `CREDENTIALS` string of Redshift `COPY` and `UNLOAD`.
     Redshift,
@@ -52,16 +52,40 @@ impl Format {
         }
     }
 
+    /// The format a shell evaluates, from its program name (`fish`, `/usr/bin/zsh`, or a
+    /// login shell's `-bash`); `None` for a program that is not a shell rolecall knows.
+    pub fn of_shell(program: &str) -> Option<Format> {
+        let name = program.rsplit('/').next().unwrap_or(program);
+        match name.trim_start_matches('-') {
+            "fish" => Some(Format::Fish),
+            "pwsh" | "pwsh-preview" | "powershell" => Some(Format::PowerShell),
+            "sh" | "bash" | "zsh" | "dash" | "ash" | "busybox" | "ksh" | "ksh93" | "mksh"
+            | "lksh" | "oksh" | "pdksh" | "yash" | "posh" => Some(Format::Sh),
+            _ => None,
+        }
+    }
+
+    /// The format `export` prints when none is asked for: that of the shell running
+    /// rolecall (`parent`: `eval "$(rolecall export p)"` and `rolecall export p | source`
+    /// run it as the shell's child), else that of the login shell (`shell`: `$SHELL`),
+    /// else sh.
+    pub fn default_for(parent: Option<&str>, shell: Option<&str>) -> Format {
+        parent
+            .and_then(Format::of_shell)
+            .or_else(|| shell.and_then(Format::of_shell))
+            .unwrap_or(Format::Sh)
+    }
+
     /// One line on what the format is for (help text and completion descriptions).
     pub fn summary(self) -> &'static str {
         match self {
-            Format::Sh => "export lines for bash and zsh: eval \"$(rolecall export p)\"",
-            Format::Fish => "set -gx lines for fish: rolecall export p -f fish | source",
+            Format::Sh => "export lines for sh, bash and zsh: eval \"$(rolecall export p)\"",
+            Format::Fish => "set -gx lines for fish: rolecall export p | source",
             Format::PowerShell => "$Env: lines for PowerShell: … | Invoke-Expression",
             Format::Dotenv => "KEY=value lines of a .env file",
             Format::Json => "the credentials as JSON (AccessKeyId, SecretAccessKey, …)",
             Format::CredentialProcess => "the JSON a credential_process prints (Version 1)",
-            Format::Docker => "-e KEY=value arguments for docker run",
+            Format::Docker => "--env=KEY=value words for docker run $(…), one a line",
             Format::Redshift => "the CREDENTIALS string of Redshift COPY and UNLOAD",
         }
     }
@@ -142,6 +166,24 @@ mod tests {
             assert_eq!(<Format as ValueEnum>::from_str(f.name(), false), Ok(f));
         }
         assert!(<Format as ValueEnum>::from_str("yaml", false).is_err());
+    }
+
+    #[test]
+    fn the_default_follows_the_parent_shell_then_shell_then_sh() {
+        let fish = Some("fish");
+        assert_eq!(Format::default_for(fish, Some("/bin/bash")), Format::Fish);
+        assert_eq!(Format::default_for(Some("-bash"), fish), Format::Sh);
+        assert_eq!(Format::default_for(Some("dash"), fish), Format::Sh);
+        assert_eq!(Format::default_for(Some("pwsh"), None), Format::PowerShell);
+        assert_eq!(Format::default_for(Some("make"), fish), Format::Fish);
+        let pwsh = Some("/opt/microsoft/powershell/7/pwsh");
+        assert_eq!(Format::default_for(None, pwsh), Format::PowerShell);
+        assert_eq!(
+            Format::default_for(Some("python3"), Some("/bin/tcsh")),
+            Format::Sh
+        );
+        assert_eq!(Format::default_for(None, None), Format::Sh);
+        assert_eq!(Format::default_for(Some(""), Some("")), Format::Sh);
     }
 
     #[test]

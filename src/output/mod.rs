@@ -5,30 +5,43 @@
 //! the [`Credentials`] directly, because their shape is fixed by someone else's contract.
 //! Every rendering ends with exactly one newline, so callers can `print!` it.
 
+mod docker;
 mod dotenv;
 mod format;
 mod json;
 mod redshift;
 mod shell;
 
+pub use docker::NotAPlainWord;
 pub use format::{Format, UnknownFormat};
 pub use shell::shell_quote;
 
 use crate::credentials::Credentials;
 
 /// Renders a session in `format`. `env` is what [`crate::session::env::session_env`]
-/// returned for `creds`: the variables to set, in order.
-pub fn render(format: Format, creds: &Credentials, env: &[(String, String)]) -> String {
-    match format {
+/// returned for `creds`: the variables to set, in order. Only the docker format can
+/// refuse a session: it quotes nothing (see [`NotAPlainWord`]).
+pub fn render(
+    format: Format,
+    creds: &Credentials,
+    env: &[(String, String)],
+) -> Result<String, NotAPlainWord> {
+    Ok(match format {
         Format::Sh => shell::sh(env),
         Format::Fish => shell::fish(env),
         Format::PowerShell => shell::powershell(env),
         Format::Dotenv => dotenv::dotenv(env),
         Format::Json => json::json(creds),
         Format::CredentialProcess => json::credential_process(creds),
-        Format::Docker => shell::docker(env),
+        Format::Docker => docker::docker(env)?,
         Format::Redshift => redshift::redshift(creds),
-    }
+    })
+}
+
+/// `KEY=value` lines of a `.env` file: the dotenv format, which quotes whatever it must
+/// and so never refuses a session.
+pub fn dotenv_lines(env: &[(String, String)]) -> String {
+    dotenv::dotenv(env)
 }
 
 #[cfg(test)]

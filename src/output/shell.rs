@@ -1,9 +1,16 @@
-//! The shell formats: sh, fish, PowerShell and `docker run` arguments.
+//! The shell formats: sh, fish and PowerShell.
 //!
 //! Each quotes every value in its shell's single quotes, the one quoting that expands
 //! nothing, so a secret containing `$`, backticks or newlines arrives byte for byte.
+//!
+//! A session without a region first removes the region variables that still hold the
+//! region rolecall recorded in `ROLECALL_REGION` (see [`stale_region_vars`]). Only the
+//! shell knows its variables, so each format writes that rule as a test the shell runs
+//! when it evaluates the output.
 
-use crate::session::env::cleared_vars;
+#[cfg(doc)]
+use crate::session::env::stale_region_vars;
+use crate::session::env::{cleared_vars, sets_region, REGION_MARK_VAR, REGION_VARS};
 
 /// Quotes `s` as one POSIX shell word: wrapped in single quotes, each `'` written
 /// `'\''`. The result is always quoted (even when `s` needs no quoting, and `''` for
@@ -22,10 +29,26 @@ pub fn shell_quote(s: &str) -> String {
     out
 }
 
-/// `unset` of the variables the session clears, then one `export KEY='value'` line per
-/// variable.
+/// The region variables `env` may have to remove: all of them when it sets no region.
+fn region_vars_to_check(env: &[(String, String)]) -> &'static [&'static str] {
+    if sets_region(env) {
+        &[]
+    } else {
+        &REGION_VARS
+    }
+}
+
+/// For a session without a region, one test per region variable, then `unset` of the
+/// variables the session clears, then one `export KEY='value'` line per variable.
 pub(super) fn sh(env: &[(String, String)]) -> String {
-    let mut out = format!("unset {}\n", cleared_vars(env).join(" "));
+    let mut out = String::new();
+    for var in region_vars_to_check(env) {
+        out.push_str(&format!(
+            "if [ -n \"${{{REGION_MARK_VAR}+set}}\" ] && [ \"${{{var}-}}\" = \"${REGION_MARK_VAR}\" ]; \
+             then unset {var}; fi\n"
+        ));
+    }
+    out.push_str(&format!("unset {}\n", cleared_vars(env).join(" ")));
     for (key, value) in env {
         out.push_str(&format!("export {key}={}\n", shell_quote(value)));
     }
@@ -46,11 +69,22 @@ fn fish_quote(s: &str) -> String {
     out
 }
 
-/// One `set -e` of the variables the session clears, then `set -gx KEY 'value';` per
-/// variable. Erasing a variable that is not set fails, and fish's `set` keeps that status,
-/// so the erase ends in `or true`: `… | source; and aws …` must not fail on it.
+/// For a session without a region, one test per region variable, then one `set -e` of the
+/// variables the session clears, then `set -gx KEY 'value';` per variable. Erasing a
+/// variable that is not set fails, and fish's `set` keeps that status, so the erase ends
+/// in `or true`: `… | source; and aws …` must not fail on it.
 pub(super) fn fish(env: &[(String, String)]) -> String {
-    let mut out = format!("set -e {}; or true;\n", cleared_vars(env).join(" "));
+    let mut out = String::new();
+    for var in region_vars_to_check(env) {
+        out.push_str(&format!(
+            "if set -q {REGION_MARK_VAR}; and test \"${var}\" = \"${REGION_MARK_VAR}\"; \
+             set -e {var}; end;\n"
+        ));
+    }
+    out.push_str(&format!(
+        "set -e {}; or true;\n",
+        cleared_vars(env).join(" ")
+    ));
     for (key, value) in env {
         out.push_str(&format!("set -gx {key} {};\n", fish_quote(value)));
     }
@@ -77,10 +111,17 @@ fn powershell_quote(s: &str) -> String {
     out
 }
 
-/// `Remove-Item` of the variables the session clears, then `$Env:KEY = 'value'` per
-/// variable.
+/// For a session without a region, one test per region variable (`-ceq`: PowerShell's
+/// `-eq` ignores case), then `Remove-Item` of the variables the session clears, then
+/// `$Env:KEY = 'value'` per variable.
 pub(super) fn powershell(env: &[(String, String)]) -> String {
     let mut out = String::new();
+    for var in region_vars_to_check(env) {
+        out.push_str(&format!(
+            "if ((Test-Path Env:{REGION_MARK_VAR}) -and ($Env:{var} -ceq $Env:{REGION_MARK_VAR})) \
+             {{ Remove-Item Env:{var} -ErrorAction SilentlyContinue }}\n"
+        ));
+    }
     for key in cleared_vars(env) {
         out.push_str(&format!(
             "Remove-Item Env:{key} -ErrorAction SilentlyContinue\n"
@@ -89,18 +130,6 @@ pub(super) fn powershell(env: &[(String, String)]) -> String {
     for (key, value) in env {
         out.push_str(&format!("$Env:{key} = {}\n", powershell_quote(value)));
     }
-    out
-}
-
-/// `-e 'KEY=value'` per variable on one line. A container starts with an empty
-/// environment, so nothing needs removing.
-pub(super) fn docker(env: &[(String, String)]) -> String {
-    let args: Vec<String> = env
-        .iter()
-        .map(|(key, value)| format!("-e {}", shell_quote(&format!("{key}={value}"))))
-        .collect();
-    let mut out = args.join(" ");
-    out.push('\n');
     out
 }
 
@@ -126,29 +155,37 @@ mod tests {
 
     #[test]
     fn sh_shape() {
-        let out = sh(&env(&[("A", "x"), ("B", "it's")]));
+        let out = sh(&env(&[("A", "x"), ("B", "it's"), (REGION_MARK_VAR, "r")]));
         assert_eq!(
             out,
             "unset AWS_PROFILE AWS_DEFAULT_PROFILE AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY \
              AWS_SESSION_TOKEN AWS_SECURITY_TOKEN AWS_CREDENTIAL_EXPIRATION\n\
-             export A='x'\nexport B='it'\\''s'\n"
+             export A='x'\nexport B='it'\\''s'\nexport ROLECALL_REGION='r'\n"
         );
     }
 
     #[test]
     fn fish_shape() {
-        let out = fish(&env(&[("A", "x"), ("B", r"it's a \ back")]));
+        let out = fish(&env(&[
+            ("A", "x"),
+            ("B", r"it's a \ back"),
+            (REGION_MARK_VAR, "r"),
+        ]));
         assert_eq!(
             out,
             "set -e AWS_PROFILE AWS_DEFAULT_PROFILE AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY \
              AWS_SESSION_TOKEN AWS_SECURITY_TOKEN AWS_CREDENTIAL_EXPIRATION; or true;\n\
-             set -gx A 'x';\nset -gx B 'it\\'s a \\\\ back';\n"
+             set -gx A 'x';\nset -gx B 'it\\'s a \\\\ back';\nset -gx ROLECALL_REGION 'r';\n"
         );
     }
 
     #[test]
     fn powershell_shape() {
-        let out = powershell(&env(&[("A", "x"), ("B", "it's \u{2019}q\u{2019} $x")]));
+        let out = powershell(&env(&[
+            ("A", "x"),
+            ("B", "it's \u{2019}q\u{2019} $x"),
+            (REGION_MARK_VAR, "r"),
+        ]));
         assert_eq!(
             out,
             "Remove-Item Env:AWS_PROFILE -ErrorAction SilentlyContinue\n\
@@ -159,14 +196,8 @@ mod tests {
              Remove-Item Env:AWS_SECURITY_TOKEN -ErrorAction SilentlyContinue\n\
              Remove-Item Env:AWS_CREDENTIAL_EXPIRATION -ErrorAction SilentlyContinue\n\
              $Env:A = 'x'\n\
-             $Env:B = 'it''s \u{2019}\u{2019}q\u{2019}\u{2019} $x'\n"
+             $Env:B = 'it''s \u{2019}\u{2019}q\u{2019}\u{2019} $x'\n\
+             $Env:ROLECALL_REGION = 'r'\n"
         );
-    }
-
-    #[test]
-    fn docker_shape() {
-        let out = docker(&env(&[("A", "x"), ("B", "it's")]));
-        assert_eq!(out, "-e 'A=x' -e 'B=it'\\''s'\n");
-        assert_eq!(docker(&[]), "\n");
     }
 }

@@ -24,7 +24,7 @@ fn long_term() -> Credentials {
 }
 
 fn out(format: Format, creds: &Credentials) -> String {
-    render(format, creds, &session_env(creds, Some("eu-west-1"), "dev"))
+    render(format, creds, &session_env(creds, Some("eu-west-1"), "dev")).unwrap()
 }
 
 #[test]
@@ -39,6 +39,7 @@ fn sh() {
          export AWS_CREDENTIAL_EXPIRATION='2024-05-06T07:08:09Z'\n\
          export AWS_REGION='eu-west-1'\n\
          export AWS_DEFAULT_REGION='eu-west-1'\n\
+         export ROLECALL_REGION='eu-west-1'\n\
          export ROLECALL_PROFILE='dev'\n"
     );
 }
@@ -53,6 +54,7 @@ fn fish() {
          set -gx AWS_SECRET_ACCESS_KEY 'secret';\n\
          set -gx AWS_REGION 'eu-west-1';\n\
          set -gx AWS_DEFAULT_REGION 'eu-west-1';\n\
+         set -gx ROLECALL_REGION 'eu-west-1';\n\
          set -gx ROLECALL_PROFILE 'dev';\n"
     );
 }
@@ -70,8 +72,72 @@ fn powershell() {
          $Env:AWS_SECRET_ACCESS_KEY = 'secret'\n\
          $Env:AWS_REGION = 'eu-west-1'\n\
          $Env:AWS_DEFAULT_REGION = 'eu-west-1'\n\
+         $Env:ROLECALL_REGION = 'eu-west-1'\n\
          $Env:ROLECALL_PROFILE = 'dev'\n"
     );
+}
+
+/// The region rule as each shell format writes it, for a session without a region.
+fn without_region(format: Format) -> String {
+    let creds = long_term();
+    render(format, &creds, &session_env(&creds, None, "dev")).unwrap()
+}
+
+#[test]
+fn sh_without_a_region_drops_only_the_region_rolecall_set() {
+    assert_eq!(
+        without_region(Format::Sh),
+        "if [ -n \"${ROLECALL_REGION+set}\" ] && [ \"${AWS_REGION-}\" = \"$ROLECALL_REGION\" ]; \
+         then unset AWS_REGION; fi\n\
+         if [ -n \"${ROLECALL_REGION+set}\" ] && [ \"${AWS_DEFAULT_REGION-}\" = \"$ROLECALL_REGION\" ]; \
+         then unset AWS_DEFAULT_REGION; fi\n\
+         unset AWS_PROFILE AWS_DEFAULT_PROFILE AWS_SESSION_TOKEN AWS_SECURITY_TOKEN \
+         AWS_CREDENTIAL_EXPIRATION ROLECALL_REGION\n\
+         export AWS_ACCESS_KEY_ID='AKIAEXAMPLE'\n\
+         export AWS_SECRET_ACCESS_KEY='secret'\n\
+         export ROLECALL_PROFILE='dev'\n"
+    );
+}
+
+#[test]
+fn fish_without_a_region_drops_only_the_region_rolecall_set() {
+    assert_eq!(
+        without_region(Format::Fish),
+        "if set -q ROLECALL_REGION; and test \"$AWS_REGION\" = \"$ROLECALL_REGION\"; \
+         set -e AWS_REGION; end;\n\
+         if set -q ROLECALL_REGION; and test \"$AWS_DEFAULT_REGION\" = \"$ROLECALL_REGION\"; \
+         set -e AWS_DEFAULT_REGION; end;\n\
+         set -e AWS_PROFILE AWS_DEFAULT_PROFILE AWS_SESSION_TOKEN AWS_SECURITY_TOKEN \
+         AWS_CREDENTIAL_EXPIRATION ROLECALL_REGION; or true;\n\
+         set -gx AWS_ACCESS_KEY_ID 'AKIAEXAMPLE';\n\
+         set -gx AWS_SECRET_ACCESS_KEY 'secret';\n\
+         set -gx ROLECALL_PROFILE 'dev';\n"
+    );
+}
+
+#[test]
+fn powershell_without_a_region_drops_only_the_region_rolecall_set() {
+    let out = without_region(Format::PowerShell);
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(
+        lines[..2],
+        [
+            "if ((Test-Path Env:ROLECALL_REGION) -and ($Env:AWS_REGION -ceq $Env:ROLECALL_REGION)) \
+             { Remove-Item Env:AWS_REGION -ErrorAction SilentlyContinue }",
+            "if ((Test-Path Env:ROLECALL_REGION) -and ($Env:AWS_DEFAULT_REGION -ceq \
+             $Env:ROLECALL_REGION)) { Remove-Item Env:AWS_DEFAULT_REGION -ErrorAction \
+             SilentlyContinue }",
+        ]
+    );
+    assert!(lines.contains(&"Remove-Item Env:ROLECALL_REGION -ErrorAction SilentlyContinue"));
+}
+
+#[test]
+fn docker_refuses_a_region_a_shell_would_split() {
+    let creds = long_term();
+    let env = session_env(&creds, Some("eu west 1"), "dev");
+    let err = render(Format::Docker, &creds, &env).unwrap_err();
+    assert_eq!(err.var, "AWS_REGION");
 }
 
 #[test]
@@ -85,6 +151,7 @@ fn dotenv() {
          AWS_CREDENTIAL_EXPIRATION=2024-05-06T07:08:09Z\n\
          AWS_REGION=eu-west-1\n\
          AWS_DEFAULT_REGION=eu-west-1\n\
+         ROLECALL_REGION=eu-west-1\n\
          ROLECALL_PROFILE=dev\n"
     );
 }
@@ -157,9 +224,12 @@ fn credential_process_long_term_omits() {
 fn docker() {
     assert_eq!(
         out(Format::Docker, &long_term()),
-        "-e 'AWS_ACCESS_KEY_ID=AKIAEXAMPLE' -e 'AWS_SECRET_ACCESS_KEY=secret' \
-         -e 'AWS_REGION=eu-west-1' -e 'AWS_DEFAULT_REGION=eu-west-1' \
-         -e 'ROLECALL_PROFILE=dev'\n"
+        "--env=AWS_ACCESS_KEY_ID=AKIAEXAMPLE\n\
+         --env=AWS_SECRET_ACCESS_KEY=secret\n\
+         --env=AWS_REGION=eu-west-1\n\
+         --env=AWS_DEFAULT_REGION=eu-west-1\n\
+         --env=ROLECALL_REGION=eu-west-1\n\
+         --env=ROLECALL_PROFILE=dev\n"
     );
 }
 

@@ -20,7 +20,7 @@
 //! own files still wins over the endpoint in both chains (the profile provider runs first).
 
 use crate::secret::Secret;
-use crate::session::env::{scope_env, CREDENTIAL_VARS, OVERRIDING_VARS, SERVED_VAR};
+use crate::session::env::{apply_env, scope_env, CREDENTIAL_VARS, OVERRIDING_VARS, SERVED_VAR};
 use crate::session::Session;
 use std::process::Command;
 
@@ -85,10 +85,14 @@ impl ChildEnv {
         command.env(SERVED_VAR, "1");
     }
 
-    /// [`ChildEnv::apply`], plus `session`'s region and `ROLECALL_PROFILE`, as a session
-    /// with fixed keys sets them: the program `exec --server` or the TUI's subshell runs.
+    /// [`ChildEnv::apply`], plus `session`'s region and `ROLECALL_PROFILE` by the rules of
+    /// a session with fixed keys (a region rolecall set before is dropped when the session
+    /// has none): the program `exec --server` or the TUI's subshell runs.
     pub fn apply_for(&self, command: &mut Command, session: &Session) {
         self.apply(command);
-        command.envs(scope_env(session.region.as_deref(), &session.profile));
+        apply_env(
+            command,
+            &scope_env(session.region.as_deref(), &session.profile),
+        );
     }
 }

@@ -4,6 +4,7 @@
 
 use crate::credentials::Credentials;
 use chrono::SecondsFormat;
+use std::ffi::OsString;
 use std::process::Command;
 
 /// The variables that carry credentials. A session sets the ones it has a value for and
@@ -23,6 +24,15 @@ pub const OVERRIDING_VARS: [&str; 2] = ["AWS_PROFILE", "AWS_DEFAULT_PROFILE"];
 
 /// The variable naming the profile of the session a shell runs in.
 pub const PROFILE_VAR: &str = "ROLECALL_PROFILE";
+
+/// The variables that carry a session's region.
+pub const REGION_VARS: [&str; 2] = ["AWS_REGION", "AWS_DEFAULT_REGION"];
+
+/// The region rolecall set, recorded beside [`REGION_VARS`] whenever it sets them. A later
+/// session without a region removes a region variable only while it still holds this
+/// value: the previous account's region must not follow the user into the next session,
+/// but a region the user chose since then is theirs to keep.
+pub const REGION_MARK_VAR: &str = "ROLECALL_REGION";
 
 /// Set to `1` in a shell whose credentials a local rolecall endpoint serves and refreshes
 /// (so it has no `AWS_CREDENTIAL_EXPIRATION`); `rolecall prompt` shows `served` then.
@@ -57,20 +67,30 @@ pub fn session_env(
 }
 
 /// The variables that say which session a program runs in, whether it holds the keys or
-/// fetches them from an endpoint: the region when known, and `ROLECALL_PROFILE`.
+/// fetches them from an endpoint: the region when known (with [`REGION_MARK_VAR`]), and
+/// `ROLECALL_PROFILE`.
 pub fn scope_env(region: Option<&str>, profile: &str) -> Vec<(String, String)> {
-    let mut env = Vec::with_capacity(3);
+    let mut env = Vec::with_capacity(4);
     if let Some(region) = region {
-        env.push(("AWS_REGION".into(), region.to_string()));
-        env.push(("AWS_DEFAULT_REGION".into(), region.to_string()));
+        for var in REGION_VARS.into_iter().chain([REGION_MARK_VAR]) {
+            env.push((var.into(), region.to_string()));
+        }
     }
     env.push((PROFILE_VAR.into(), profile.to_string()));
     env
 }
 
-/// What applying `env` removes first: the profile-selecting variables and every credential
-/// variable `env` does not set.
+/// Whether `env` sets a region (and so replaces whatever region was there).
+pub fn sets_region(env: &[(String, String)]) -> bool {
+    env.iter().any(|(k, _)| k == REGION_MARK_VAR)
+}
+
+/// What applying `env` removes first: the profile-selecting variables, every credential
+/// variable `env` does not set, and [`REGION_MARK_VAR`] when `env` sets no region. The
+/// region variables themselves are removed only by the rule of [`stale_region_vars`],
+/// which each shell format writes as a test run when it is evaluated.
 pub fn cleared_vars(env: &[(String, String)]) -> Vec<&'static str> {
+    let mark = (!sets_region(env)).then_some(REGION_MARK_VAR);
     OVERRIDING_VARS
         .into_iter()
         .chain(
@@ -78,19 +98,47 @@ pub fn cleared_vars(env: &[(String, String)]) -> Vec<&'static str> {
                 .into_iter()
                 .filter(|var| !env.iter().any(|(k, _)| k == var)),
         )
+        .chain(mark)
         .collect()
+}
+
+/// The region variables that applying `env` over the environment `current` reads removes:
+/// none when `env` sets a region; otherwise each of [`REGION_VARS`] that still holds the
+/// value [`REGION_MARK_VAR`] records, i.e. the region rolecall set for the previous
+/// session and nobody changed since.
+pub fn stale_region_vars(
+    env: &[(String, String)],
+    current: impl Fn(&str) -> Option<OsString>,
+) -> Vec<&'static str> {
+    if sets_region(env) {
+        return Vec::new();
+    }
+    let Some(mark) = current(REGION_MARK_VAR) else {
+        return Vec::new();
+    };
+    REGION_VARS
+        .into_iter()
+        .filter(|var| current(var).as_ref() == Some(&mark))
+        .collect()
+}
+
+/// Applies `env` to `cmd` over rolecall's own environment, which the child inherits:
+/// removes the stale region ([`stale_region_vars`]) and [`cleared_vars`], then sets `env`.
+pub fn apply_env(cmd: &mut Command, env: &[(String, String)]) {
+    for var in stale_region_vars(env, |var| std::env::var_os(var)) {
+        cmd.env_remove(var);
+    }
+    for var in cleared_vars(env) {
+        cmd.env_remove(var);
+    }
+    cmd.envs(env.iter().map(|(k, v)| (k, v)));
 }
 
 /// `program ARGS` set up to run with `env` applied over the current environment.
 pub fn command_with_env(program: &str, args: &[String], env: &[(String, String)]) -> Command {
     let mut cmd = Command::new(program);
     cmd.args(args);
-    for var in cleared_vars(env) {
-        cmd.env_remove(var);
-    }
-    for (k, v) in env {
-        cmd.env(k, v);
-    }
+    apply_env(&mut cmd, env);
     cmd
 }
 
@@ -123,9 +171,63 @@ mod tests {
                 "AWS_DEFAULT_PROFILE",
                 "AWS_SESSION_TOKEN",
                 "AWS_SECURITY_TOKEN",
-                "AWS_CREDENTIAL_EXPIRATION"
+                "AWS_CREDENTIAL_EXPIRATION",
+                "ROLECALL_REGION"
             ]
         );
+    }
+
+    /// An environment lookup over `pairs`.
+    fn lookup<'a>(pairs: &'a [(&'a str, &'a str)]) -> impl Fn(&str) -> Option<OsString> + 'a {
+        move |var| {
+            pairs
+                .iter()
+                .find(|(k, _)| *k == var)
+                .map(|(_, v)| OsString::from(v))
+        }
+    }
+
+    #[test]
+    fn a_region_is_recorded_beside_the_region_variables() {
+        let env = scope_env(Some("eu-west-1"), "p");
+        assert_eq!(
+            env,
+            [
+                ("AWS_REGION".to_string(), "eu-west-1".to_string()),
+                ("AWS_DEFAULT_REGION".into(), "eu-west-1".into()),
+                ("ROLECALL_REGION".into(), "eu-west-1".into()),
+                ("ROLECALL_PROFILE".into(), "p".into()),
+            ]
+        );
+        assert!(!cleared_vars(&env).contains(&REGION_MARK_VAR));
+        assert!(cleared_vars(&scope_env(None, "p")).contains(&REGION_MARK_VAR));
+    }
+
+    #[test]
+    fn only_the_region_rolecall_set_is_stale() {
+        let none = scope_env(None, "p");
+        let ours = [
+            ("AWS_REGION", "eu-west-1"),
+            ("AWS_DEFAULT_REGION", "eu-west-1"),
+            ("ROLECALL_REGION", "eu-west-1"),
+        ];
+        assert_eq!(
+            stale_region_vars(&none, lookup(&ours)),
+            ["AWS_REGION", "AWS_DEFAULT_REGION"]
+        );
+        let changed = [
+            ("AWS_REGION", "us-east-2"),
+            ("AWS_DEFAULT_REGION", "eu-west-1"),
+            ("ROLECALL_REGION", "eu-west-1"),
+        ];
+        assert_eq!(
+            stale_region_vars(&none, lookup(&changed)),
+            ["AWS_DEFAULT_REGION"]
+        );
+        let users_own = [("AWS_REGION", "eu-west-1"), ("AWS_DEFAULT_REGION", "")];
+        assert!(stale_region_vars(&none, lookup(&users_own)).is_empty());
+        let west = scope_env(Some("us-west-2"), "p");
+        assert!(stale_region_vars(&west, lookup(&ours)).is_empty());
     }
 
     #[test]

@@ -1087,13 +1087,25 @@ impl App {
                         let chosen = EXPORT_FORMATS[format % n];
                         let text =
                             crate::output::render(chosen, &session.credentials, &session.env());
-                        self.info(format!(
-                            "copied the {chosen} export of {} (key {}) to the clipboard",
-                            session.profile,
-                            crate::secret::mask(&session.credentials.access_key_id)
-                        ));
+                        let cmds = match text {
+                            Ok(text) => {
+                                self.info(format!(
+                                    "copied the {chosen} export of {} (key {}) to the clipboard",
+                                    session.profile,
+                                    crate::secret::mask(&session.credentials.access_key_id)
+                                ));
+                                vec![Cmd::CopyToClipboard(crate::secret::Secret::new(text))]
+                            }
+                            Err(e) => {
+                                self.error(format!(
+                                    "nothing copied: the {chosen} export of {}: {e}",
+                                    session.profile
+                                ));
+                                vec![]
+                            }
+                        };
                         self.modal = Some(Modal::Export { session, format });
-                        return vec![Cmd::CopyToClipboard(crate::secret::Secret::new(text))];
+                        return cmds;
                     }
                     KeyCode::Right | KeyCode::Tab | KeyCode::Char('x') | KeyCode::Down => {
                         format = (format + 1) % n

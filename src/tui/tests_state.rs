@@ -543,7 +543,8 @@ fn y_in_the_export_window_copies_the_real_text_and_says_so_masked() {
     app.update(key(KeyCode::Right)); // fish
     let cmds = app.update(ch('y'));
     let s = session("demo-ops", 600);
-    let expected = crate::output::render(crate::output::Format::Fish, &s.credentials, &s.env());
+    let expected =
+        crate::output::render(crate::output::Format::Fish, &s.credentials, &s.env()).unwrap();
     assert_eq!(
         cmds,
         vec![Cmd::CopyToClipboard(crate::secret::Secret::new(expected))]
@@ -558,6 +559,32 @@ fn y_in_the_export_window_copies_the_real_text_and_says_so_masked() {
         "{status}"
     );
     assert!(matches!(app.modal, Some(Modal::Export { format: 1, .. })));
+}
+
+#[test]
+fn y_on_docker_flags_that_a_shell_would_split_copies_nothing_and_says_why() {
+    let mut spaced = session("demo-ops", 600);
+    spaced.region = Some("eu west 1".into());
+    let mut app = demo_app();
+    app.update(Msg::Sessions(Ok(vec![listed(spaced)])));
+    app.focus = Focus::Sessions;
+    app.update(ch('x'));
+    let docker = EXPORT_FORMATS
+        .iter()
+        .position(|f| *f == crate::output::Format::Docker)
+        .unwrap();
+    for _ in 0..docker {
+        app.update(key(KeyCode::Right));
+    }
+    assert!(app.update(ch('y')).is_empty(), "nothing to copy");
+    let status = app.status.as_ref().unwrap();
+    assert_eq!(status.level, StatusLevel::Error);
+    assert!(
+        status.text.contains("docker") && status.text.contains("AWS_REGION"),
+        "{}",
+        status.text
+    );
+    assert!(matches!(app.modal, Some(Modal::Export { .. })));
 }
 
 #[test]
