@@ -57,7 +57,6 @@ fn files_are_private() {
     store.save(&session("p")).unwrap();
     assert_eq!(mode(&dir), 0o700);
     assert_eq!(mode(&store.file_path()), 0o600);
-    assert_eq!(mode(&store.lock_path()), 0o600);
 }
 
 #[test]
@@ -72,7 +71,7 @@ fn save_replaces_the_file_atomically() {
         first, second,
         "the file was rewritten in place, not replaced"
     );
-    assert_eq!(names(tmp.path()), vec!["sessions.json", "sessions.lock"]);
+    assert_eq!(names(tmp.path()), vec!["sessions.json"]);
     assert_eq!(store.load().unwrap().sessions.len(), 2);
 }
 
@@ -101,7 +100,7 @@ fn symlinked_file_is_refused_and_its_target_untouched() {
         .unwrap()
         .file_type()
         .is_symlink());
-    assert_eq!(names(tmp.path()), vec!["sessions.json", "sessions.lock"]);
+    assert_eq!(names(tmp.path()), vec!["sessions.json"]);
 }
 
 #[test]
@@ -177,7 +176,7 @@ fn concurrent_processes_lose_nothing() {
     want.sort();
     assert_eq!(got.len(), want.len(), "sessions were lost");
     assert_eq!(got, want);
-    assert_eq!(names(tmp.path()), vec!["sessions.json", "sessions.lock"]);
+    assert_eq!(names(tmp.path()), vec!["sessions.json"]);
 }
 
 #[test]
@@ -228,5 +227,5 @@ fn corrupt_file_found_by_save_does_not_fail_it() {
     fs::write(store.file_path(), b"not json").unwrap();
     store.save(&session("p")).unwrap();
     assert_eq!(store.load().unwrap().sessions.len(), 1);
-    assert_eq!(names(tmp.path()).len(), 3);
+    assert_eq!(names(tmp.path()).len(), 2);
 }

@@ -1,10 +1,11 @@
 //! The session cache on disk: `sessions.json` in a private directory.
 //!
 //! Sessions outlive the process that obtained them so that the next `rolecall` run (or the
-//! other terminal) does not ask for another MFA code. Every read-modify-write holds an
-//! exclusive `flock` on `sessions.lock`, so two processes saving at once both keep their
-//! session; the file itself is replaced atomically, so readers never need the lock. A file
-//! that cannot be parsed is a cache miss, not a failure: it is renamed aside and reported.
+//! other terminal) does not ask for another MFA code. Every read-modify-write is an
+//! [`fsutil::Rewrite`] (the directory locked, the file re-checked before it is replaced), so
+//! two processes saving at once both keep their session; the file itself is replaced
+//! atomically, so readers never need the lock. A file that cannot be parsed is a cache miss,
+//! not a failure: it is renamed aside and reported.
 //!
 //! A session is stored under its profile, kind and fingerprint (what determined it), so a
 //! changed profile never finds its old session, which stays listed (as stale) until it
@@ -17,9 +18,7 @@ use crate::fsutil;
 use chrono::{DateTime, TimeDelta, Utc};
 use serde::{Deserialize, Serialize};
 use std::ffi::OsString;
-use std::fs::File;
 use std::io;
-use std::os::unix::io::AsRawFd;
 use std::path::{Path, PathBuf};
 use thiserror::Error;
 use zeroize::Zeroize;
@@ -36,7 +35,6 @@ pub const PRUNE_AFTER: TimeDelta = TimeDelta::seconds(3600);
 pub const FORMAT_VERSION: u32 = 2;
 
 const FILE_NAME: &str = "sessions.json";
-const LOCK_NAME: &str = "sessions.lock";
 
 /// True when `session` has expired or expires within [`REFRESH_MARGIN`] of `now`;
 /// false for sessions that never expire.
@@ -62,8 +60,6 @@ pub enum StoreError {
          (check that the directory is yours, writable and not full)"
     )]
     Write { path: PathBuf, source: io::Error },
-    #[error("cannot lock session cache {path}: {source} (check that the directory is writable)")]
-    Lock { path: PathBuf, source: io::Error },
     #[error(
         "session cache {path} is corrupt and could not be moved aside to {aside}: {source} \
          (delete {path})"
@@ -107,11 +103,6 @@ struct FileOut<'a> {
 struct FileIn {
     version: u32,
     sessions: Vec<Session>,
-}
-
-/// Holds the exclusive lock until dropped (closing the descriptor releases the `flock`).
-struct LockGuard {
-    _file: File,
 }
 
 impl SessionStore {
@@ -175,11 +166,6 @@ impl SessionStore {
         self.disk_dir().join(FILE_NAME)
     }
 
-    /// The path of the lock file serialising writers.
-    pub fn lock_path(&self) -> PathBuf {
-        self.disk_dir().join(LOCK_NAME)
-    }
-
     /// Every cached session, sorted by profile. A missing file is an empty cache; a corrupt
     /// one is renamed to `sessions.json.corrupt-<unix-seconds>` and reported in `warnings`;
     /// one that cannot be read at all is reported there too. Sessions kept in memory
@@ -213,8 +199,8 @@ impl SessionStore {
         }
         // Corrupt: decide again under the lock, so we never set aside a good file that
         // another process wrote since our read.
-        let _lock = self.lock()?;
-        self.load_locked()
+        let mut rewrite = self.begin()?;
+        self.load_locked(&mut rewrite)
     }
 
     /// The cached session with `key`, if any (expired ones included; see
@@ -240,13 +226,13 @@ impl SessionStore {
             return Ok(());
         }
         let written = (|| {
-            let _lock = self.lock()?;
-            let mut sessions = self.load_locked()?.sessions;
+            let mut rewrite = self.begin()?;
+            let mut sessions = self.load_locked(&mut rewrite)?.sessions;
             sessions.retain(|s| {
                 !s.has_key(&key) && s.expiration().is_none_or(|exp| now - exp <= PRUNE_AFTER)
             });
             sessions.push(session.clone());
-            self.write(&mut sessions)
+            self.write(rewrite, &mut sessions)
         })();
         if written.is_err() {
             unsaved.push(session.clone());
@@ -275,34 +261,22 @@ impl SessionStore {
         if self.dir.is_none() {
             return Ok(removed);
         }
-        let _lock = self.lock()?;
-        let mut sessions = self.load_locked()?.sessions;
+        let mut rewrite = self.begin()?;
+        let mut sessions = self.load_locked(&mut rewrite)?.sessions;
         let before = sessions.len();
         sessions.retain(|s| !doomed(s));
         let from_disk = before - sessions.len();
         if from_disk > 0 {
-            self.write(&mut sessions)?;
+            self.write(rewrite, &mut sessions)?;
         }
         removed += from_disk;
         Ok(removed)
     }
 
-    fn lock(&self) -> Result<LockGuard, StoreError> {
-        let path = self.lock_path();
-        let file = fsutil::open_private_no_follow(&path).map_err(|source| StoreError::Lock {
-            path: path.clone(),
-            source,
-        })?;
-        loop {
-            // SAFETY: the descriptor is open and owned by `file` for the duration of the call.
-            if unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX) } == 0 {
-                return Ok(LockGuard { _file: file });
-            }
-            let err = io::Error::last_os_error();
-            if err.kind() != io::ErrorKind::Interrupted {
-                return Err(StoreError::Lock { path, source: err });
-            }
-        }
+    /// Starts a read–modify–write of `sessions.json` (the directory locked).
+    fn begin(&self) -> Result<fsutil::Rewrite, StoreError> {
+        let path = self.file_path();
+        fsutil::Rewrite::begin(&path).map_err(|source| StoreError::Read { path, source })
     }
 
     /// Reads and parses the file: `Ok(None)` when it is corrupt.
@@ -318,25 +292,19 @@ impl SessionStore {
         Ok(parsed.ok().map(sorted))
     }
 
-    /// Loads, setting a corrupt file aside. The caller holds the lock.
-    fn load_locked(&self) -> Result<Loaded, StoreError> {
+    /// The sessions `rewrite` read, setting a corrupt file aside.
+    fn load_locked(&self, rewrite: &mut fsutil::Rewrite) -> Result<Loaded, StoreError> {
         let path = self.file_path();
-        let Some(mut bytes) = fsutil::read_no_follow(&path).map_err(|source| StoreError::Read {
-            path: path.clone(),
-            source,
-        })?
-        else {
+        let Some(bytes) = rewrite.current() else {
             return Ok(Loaded::default());
         };
-        let parsed = parse(&bytes);
-        bytes.zeroize();
-        match parsed {
+        match parse(bytes) {
             Ok(sessions) => Ok(Loaded {
                 sessions: sorted(sessions),
                 warnings: Vec::new(),
             }),
             Err(why) => {
-                let aside = self.set_aside(&path)?;
+                let aside = self.set_aside(rewrite, &path)?;
                 Ok(Loaded {
                     sessions: Vec::new(),
                     warnings: vec![format!(
@@ -350,7 +318,7 @@ impl SessionStore {
         }
     }
 
-    fn set_aside(&self, path: &Path) -> Result<PathBuf, StoreError> {
+    fn set_aside(&self, rewrite: &mut fsutil::Rewrite, path: &Path) -> Result<PathBuf, StoreError> {
         let secs = Utc::now().timestamp();
         let base = format!("{FILE_NAME}.corrupt-{secs}");
         let dir = self.disk_dir();
@@ -360,17 +328,18 @@ impl SessionStore {
             aside = dir.join(format!("{base}-{n}"));
             n += 1;
         }
-        std::fs::rename(path, &aside).map_err(|source| StoreError::SetAside {
-            path: path.to_path_buf(),
-            aside: aside.clone(),
-            source,
-        })?;
+        rewrite
+            .move_aside(&aside)
+            .map_err(|source| StoreError::SetAside {
+                path: path.to_path_buf(),
+                aside: aside.clone(),
+                source,
+            })?;
         Ok(aside)
     }
 
-    fn write(&self, sessions: &mut [Session]) -> Result<(), StoreError> {
+    fn write(&self, rewrite: fsutil::Rewrite, sessions: &mut [Session]) -> Result<(), StoreError> {
         let path = self.file_path();
-        self.remove_stale_temps();
         sort(sessions);
         let file = FileOut {
             version: FORMAT_VERSION,
@@ -381,23 +350,9 @@ impl SessionStore {
             source,
         })?;
         bytes.push(b'\n');
-        let written = fsutil::write_private_atomic(&path, &bytes);
+        let written = rewrite.commit(&bytes, fsutil::Mode::Private);
         bytes.zeroize();
         written.map_err(|source| StoreError::Write { path, source })
-    }
-
-    /// Deletes temporary files a crashed writer left behind: they hold secrets. Only writers
-    /// holding the lock create them, and the caller holds it, so none is in use.
-    fn remove_stale_temps(&self) {
-        let prefix = format!(".{FILE_NAME}.tmp-");
-        let Ok(entries) = std::fs::read_dir(self.disk_dir()) else {
-            return;
-        };
-        for entry in entries.flatten() {
-            if entry.file_name().to_string_lossy().starts_with(&prefix) {
-                let _ = std::fs::remove_file(entry.path());
-            }
-        }
     }
 }
 
