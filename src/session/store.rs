@@ -5,7 +5,9 @@
 //! [`fsutil::Rewrite`] (the directory locked, the file re-checked before it is replaced), so
 //! two processes saving at once both keep their session; the file itself is replaced
 //! atomically, so readers never need the lock. A file that cannot be parsed is a cache miss,
-//! not a failure: it is renamed aside and reported.
+//! not a failure: it is renamed aside and reported, and `sessions clear` removes those copies
+//! too. A file written by a newer rolecall (a higher format version) is never touched: this
+//! one keeps its sessions in memory and says to upgrade.
 //!
 //! A session is stored under its profile, kind and fingerprint (what determined it), so a
 //! changed profile never finds its old session, which stays listed (as stale) until it
@@ -60,6 +62,11 @@ pub enum StoreError {
          (check that the directory is yours, writable and not full)"
     )]
     Write { path: PathBuf, source: io::Error },
+    #[error(
+        "session cache {path} was written by a newer rolecall (format version {version}; this \
+         one reads up to {FORMAT_VERSION}), so it is left as it is: upgrade rolecall to use it"
+    )]
+    Newer { path: PathBuf, version: u32 },
     #[error(
         "session cache {path} is corrupt and could not be moved aside to {aside}: {source} \
          (delete {path})"
@@ -118,12 +125,21 @@ impl SessionStore {
     }
 
     /// Opens the cache in `dir`, creating it 0700 (or tightening it to 0700) if needed.
+    /// A `sessions.json` written by a newer rolecall is an error ([`StoreError::Newer`]).
     pub fn open(dir: impl Into<PathBuf>) -> Result<Self, StoreError> {
         let dir = dir.into();
         fsutil::ensure_private_dir(&dir).map_err(|source| StoreError::Dir {
             path: dir.clone(),
             source,
         })?;
+        let path = dir.join(FILE_NAME);
+        if let Ok(Some(mut bytes)) = fsutil::read_no_follow(&path) {
+            let version = newer_version(&bytes);
+            bytes.zeroize();
+            if let Some(version) = version {
+                return Err(StoreError::Newer { path, version });
+            }
+        }
         Ok(SessionStore {
             dir: Some(dir),
             unsaved: Default::default(),
@@ -273,6 +289,28 @@ impl SessionStore {
         Ok(removed)
     }
 
+    /// Removes the copies of `sessions.json` that were set aside as corrupt (they may hold
+    /// secrets); returns how many there were. What `sessions clear` does besides forgetting.
+    pub fn remove_set_aside(&self) -> Result<usize, StoreError> {
+        let Some(dir) = self.dir.as_deref() else {
+            return Ok(0);
+        };
+        let entries = std::fs::read_dir(dir).map_err(|source| StoreError::Read {
+            path: dir.to_path_buf(),
+            source,
+        })?;
+        let prefix = format!("{FILE_NAME}.corrupt-");
+        let mut removed = 0;
+        for entry in entries.flatten() {
+            if entry.file_name().to_string_lossy().starts_with(&prefix) {
+                let path = entry.path();
+                std::fs::remove_file(&path).map_err(|source| StoreError::Write { path, source })?;
+                removed += 1;
+            }
+        }
+        Ok(removed)
+    }
+
     /// Starts a read–modify–write of `sessions.json` (the directory locked).
     fn begin(&self) -> Result<fsutil::Rewrite, StoreError> {
         let path = self.file_path();
@@ -282,34 +320,41 @@ impl SessionStore {
     /// Reads and parses the file: `Ok(None)` when it is corrupt.
     fn read(&self) -> Result<Option<Vec<Session>>, StoreError> {
         let path = self.file_path();
-        let Some(mut bytes) =
-            fsutil::read_no_follow(&path).map_err(|source| StoreError::Read { path, source })?
+        let Some(mut bytes) = fsutil::read_no_follow(&path).map_err(|source| StoreError::Read {
+            path: path.clone(),
+            source,
+        })?
         else {
             return Ok(Some(Vec::new()));
         };
-        let parsed = parse(&bytes);
+        let parsed = classify(&bytes);
         bytes.zeroize();
-        Ok(parsed.ok().map(sorted))
+        match parsed {
+            Parsed::Sessions(sessions) => Ok(Some(sorted(sessions))),
+            Parsed::Newer(version) => Err(StoreError::Newer { path, version }),
+            Parsed::Corrupt(_) => Ok(None),
+        }
     }
 
-    /// The sessions `rewrite` read, setting a corrupt file aside.
+    /// The sessions `rewrite` read, setting a corrupt file aside; a newer one is an error.
     fn load_locked(&self, rewrite: &mut fsutil::Rewrite) -> Result<Loaded, StoreError> {
         let path = self.file_path();
         let Some(bytes) = rewrite.current() else {
             return Ok(Loaded::default());
         };
-        match parse(bytes) {
-            Ok(sessions) => Ok(Loaded {
+        match classify(bytes) {
+            Parsed::Sessions(sessions) => Ok(Loaded {
                 sessions: sorted(sessions),
                 warnings: Vec::new(),
             }),
-            Err(why) => {
+            Parsed::Newer(version) => Err(StoreError::Newer { path, version }),
+            Parsed::Corrupt(why) => {
                 let aside = self.set_aside(rewrite, &path)?;
                 Ok(Loaded {
                     sessions: Vec::new(),
                     warnings: vec![format!(
                         "session cache {} was unreadable ({why}); moved it to {} and started \
-                         an empty cache",
+                         an empty cache (`rolecall sessions clear` removes it)",
                         path.display(),
                         aside.display()
                     )],
@@ -354,6 +399,36 @@ impl SessionStore {
         bytes.zeroize();
         written.map_err(|source| StoreError::Write { path, source })
     }
+}
+
+/// What a `sessions.json` holds, as far as this rolecall can tell.
+enum Parsed {
+    Sessions(Vec<Session>),
+    /// Written by a newer rolecall, in this format version: not ours to touch.
+    Newer(u32),
+    /// Not a file this or any rolecall wrote; why, without quoting it.
+    Corrupt(String),
+}
+
+fn classify(bytes: &[u8]) -> Parsed {
+    if let Some(version) = newer_version(bytes) {
+        return Parsed::Newer(version);
+    }
+    match parse(bytes) {
+        Ok(sessions) => Parsed::Sessions(sessions),
+        Err(why) => Parsed::Corrupt(why),
+    }
+}
+
+/// The format version of a file whose `version` is higher than [`FORMAT_VERSION`]: its
+/// other fields may be anything, so only the version is read.
+fn newer_version(bytes: &[u8]) -> Option<u32> {
+    #[derive(Deserialize)]
+    struct Version {
+        version: u32,
+    }
+    let file: Version = serde_json::from_slice(bytes).ok()?;
+    (file.version > FORMAT_VERSION).then_some(file.version)
 }
 
 /// Parses a `sessions.json`; the error says where it went wrong but never quotes the
@@ -665,16 +740,32 @@ mod tests {
     }
 
     #[test]
-    fn unknown_version_is_set_aside() {
+    fn a_newer_version_is_left_alone_and_an_unknown_older_one_set_aside() {
         let dir = tempfile::tempdir().unwrap();
         let store = SessionStore::open(dir.path()).unwrap();
-        std::fs::write(store.file_path(), br#"{"version":3,"sessions":[]}"#).unwrap();
+        let newer = br#"{"version":3,"sessions":"a shape this rolecall does not know"}"#;
+        std::fs::write(store.file_path(), newer).unwrap();
         let loaded = store.load().unwrap();
         assert!(
-            loaded.warnings[0].contains("version 3"),
+            loaded.warnings[0].contains("version 3") && loaded.warnings[0].contains("upgrade"),
             "{:?}",
             loaded.warnings
         );
+        assert_eq!(
+            store.remove(None).unwrap_err().to_string(),
+            loaded.warnings[0]
+        );
+        assert_eq!(std::fs::read(store.file_path()).unwrap(), newer);
+
+        std::fs::write(store.file_path(), br#"{"version":0,"sessions":[]}"#).unwrap();
+        let loaded = store.load().unwrap();
+        assert!(
+            loaded.warnings[0].contains("version 0") && loaded.warnings[0].contains(".corrupt-"),
+            "{:?}",
+            loaded.warnings
+        );
+        assert_eq!(store.remove_set_aside().unwrap(), 1);
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
     }
 
     #[test]
