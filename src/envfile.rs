@@ -5,7 +5,7 @@
 //! explicit confirmation that says so (`--force` on the command line, a prompt in the
 //! TUI); a symbolic link is never followed. Files are 0600 and written atomically.
 
-use crate::fsutil::{read_no_follow, write_private_atomic};
+use crate::fsutil::{read_no_follow, Mode, Rewrite};
 use crate::output::dotenv_lines;
 use crate::session::Session;
 use chrono::SecondsFormat;
@@ -56,24 +56,32 @@ pub fn env_file_text(session: &Session) -> String {
 /// Whose file is at `path` (a symbolic link there is an error: it is never followed).
 pub fn ownership(path: &Path) -> Result<Ownership, EnvFileError> {
     let existing = read_no_follow(path).map_err(|error| io_error(path, error))?;
-    Ok(match existing {
+    Ok(ownership_of(existing.as_deref()))
+}
+
+fn ownership_of(existing: Option<&[u8]>) -> Ownership {
+    match existing {
         None => Ownership::Absent,
         Some(bytes) if bytes.starts_with(MARKER.as_bytes()) => Ownership::Ours,
         Some(_) => Ownership::Foreign,
-    })
+    }
 }
 
-/// Writes the dotenv file (mode 0600, atomic, never through a symlink). A file rolecall
-/// did not write is replaced only with `replace_foreign`.
+/// Writes the dotenv file (mode 0600, atomic, never through a symlink): one
+/// [`Rewrite`], so whose file it is is decided on what the write replaces, and a file
+/// saved by someone else meanwhile is kept. A file rolecall did not write is replaced only
+/// with `replace_foreign`.
 pub fn write_env_file(
     session: &Session,
     path: &Path,
     replace_foreign: bool,
 ) -> Result<(), EnvFileError> {
-    if !replace_foreign && ownership(path)? == Ownership::Foreign {
+    let rewrite = Rewrite::begin(path).map_err(|error| io_error(path, error))?;
+    if !replace_foreign && ownership_of(rewrite.current()) == Ownership::Foreign {
         return Err(EnvFileError::NotOurs(path.display().to_string()));
     }
-    write_private_atomic(path, env_file_text(session).as_bytes())
+    rewrite
+        .commit(env_file_text(session).as_bytes(), Mode::Private)
         .map_err(|error| io_error(path, error))
 }
 

@@ -1,6 +1,8 @@
 //! The session store as other processes and attackers see it: permissions, atomic
 //! replacement, symlinks, concurrent writers and corrupt files.
 
+mod common;
+
 use chrono::{TimeDelta, Utc};
 use rolecall::credentials::Credentials;
 use rolecall::secret::Secret;
@@ -57,7 +59,6 @@ fn files_are_private() {
     store.save(&session("p")).unwrap();
     assert_eq!(mode(&dir), 0o700);
     assert_eq!(mode(&store.file_path()), 0o600);
-    assert_eq!(mode(&store.lock_path()), 0o600);
 }
 
 #[test]
@@ -72,7 +73,7 @@ fn save_replaces_the_file_atomically() {
         first, second,
         "the file was rewritten in place, not replaced"
     );
-    assert_eq!(names(tmp.path()), vec!["sessions.json", "sessions.lock"]);
+    assert_eq!(names(tmp.path()), vec!["sessions.json"]);
     assert_eq!(store.load().unwrap().sessions.len(), 2);
 }
 
@@ -101,7 +102,7 @@ fn symlinked_file_is_refused_and_its_target_untouched() {
         .unwrap()
         .file_type()
         .is_symlink());
-    assert_eq!(names(tmp.path()), vec!["sessions.json", "sessions.lock"]);
+    assert_eq!(names(tmp.path()), vec!["sessions.json"]);
 }
 
 #[test]
@@ -177,7 +178,7 @@ fn concurrent_processes_lose_nothing() {
     want.sort();
     assert_eq!(got.len(), want.len(), "sessions were lost");
     assert_eq!(got, want);
-    assert_eq!(names(tmp.path()), vec!["sessions.json", "sessions.lock"]);
+    assert_eq!(names(tmp.path()), vec!["sessions.json"]);
 }
 
 #[test]
@@ -228,5 +229,90 @@ fn corrupt_file_found_by_save_does_not_fail_it() {
     fs::write(store.file_path(), b"not json").unwrap();
     store.save(&session("p")).unwrap();
     assert_eq!(store.load().unwrap().sessions.len(), 1);
-    assert_eq!(names(tmp.path()).len(), 3);
+    assert_eq!(names(tmp.path()).len(), 2);
+}
+
+/// A store whose sessions hold the secret key of [`session`].
+fn store_bytes(version: u32) -> Vec<u8> {
+    let file = serde_json::json!({"version": version, "sessions": [session("p")], "from_the_future": true});
+    serde_json::to_vec(&file).unwrap()
+}
+
+fn cache_names(env: &common::Env) -> Vec<String> {
+    names(&env.dir.path().join("cache"))
+}
+
+#[test]
+fn sessions_clear_forgets_the_set_aside_copies_too() {
+    let env = common::Env::new("", "");
+    let cache = env.dir.path().join("cache");
+    fs::create_dir_all(&cache).unwrap();
+    // Valid JSON in a shape this rolecall cannot read, with a secret inside: set aside.
+    let mut corrupt = store_bytes(2);
+    corrupt.splice(0..0, b"[".iter().copied());
+    corrupt.push(b']');
+    fs::write(cache.join("sessions.json"), &corrupt).unwrap();
+    common::ok(&env.rolecall(&["sessions"]));
+    assert!(
+        cache_names(&env)
+            .iter()
+            .any(|n| n.starts_with("sessions.json.corrupt-")),
+        "{:?}",
+        cache_names(&env)
+    );
+
+    let out = env.rolecall(&["sessions", "clear"]);
+    common::ok(&out);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("1 set-aside copy"), "{stderr}");
+    assert!(
+        !cache_names(&env).iter().any(|n| n.contains("corrupt")),
+        "{:?}",
+        cache_names(&env)
+    );
+}
+
+#[test]
+fn a_store_from_a_newer_rolecall_is_left_untouched_and_named() {
+    let env = common::Env::new(
+        "",
+        "[base]\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\naws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\n",
+    );
+    let cache = env.dir.path().join("cache");
+    fs::create_dir_all(&cache).unwrap();
+    let file = cache.join("sessions.json");
+    let newer = store_bytes(99);
+    fs::write(&file, &newer).unwrap();
+
+    let listed = env.rolecall(&["sessions"]);
+    common::ok(&listed);
+    let stderr = String::from_utf8_lossy(&listed.stderr);
+    assert!(stderr.contains(&file.display().to_string()), "{stderr}");
+    assert!(stderr.contains("version 99"), "{stderr}");
+    assert!(stderr.contains("upgrade rolecall"), "{stderr}");
+    assert!(!stderr.contains("wJalr"), "{stderr}");
+    common::ok(&env.rolecall(&["sessions", "clear"]));
+    assert_eq!(fs::read(&file).unwrap(), newer);
+    assert!(
+        !cache_names(&env).iter().any(|n| n.contains("corrupt")),
+        "{:?}",
+        cache_names(&env)
+    );
+
+    let (store, warning) = SessionStore::open_or_memory(&cache);
+    assert!(store.dir().is_none(), "a newer store is not used");
+    assert!(warning.unwrap().contains("version 99"));
+    assert_eq!(fs::read(&file).unwrap(), newer);
+
+    // A store opened before a newer rolecall wrote the file never overwrites it either.
+    fs::remove_file(&file).unwrap();
+    let store = SessionStore::open(&cache).unwrap();
+    fs::write(&file, &newer).unwrap();
+    let err = store.save(&session("q")).unwrap_err().to_string();
+    assert!(err.contains("version 99"), "{err}");
+    assert_eq!(
+        store.get(&session("q").key()).unwrap().unwrap().profile,
+        "q"
+    );
+    assert_eq!(fs::read(&file).unwrap(), newer);
 }

@@ -106,10 +106,22 @@ pub fn list(demo: bool, json: bool) -> Result<()> {
     Ok(())
 }
 
-/// Forgets one profile's sessions, or all.
+/// Forgets one profile's sessions, or all; clearing all also removes the copies of the
+/// cache that were set aside as corrupt, since they may hold keys too.
 pub fn clear(profile: Option<&str>) -> Result<()> {
-    let n = open_store().remove(profile)?;
-    eprintln!("rolecall: forgot {n} session(s)");
+    let store = open_store();
+    let n = store.remove(profile)?;
+    if profile.is_some() {
+        eprintln!("rolecall: forgot {n} session(s)");
+        return Ok(());
+    }
+    match store.remove_set_aside()? {
+        0 => eprintln!("rolecall: forgot {n} session(s)"),
+        1 => eprintln!("rolecall: forgot {n} session(s) and removed 1 set-aside copy of the cache"),
+        copies => eprintln!(
+            "rolecall: forgot {n} session(s) and removed {copies} set-aside copies of the cache"
+        ),
+    }
     Ok(())
 }
 

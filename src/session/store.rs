@@ -1,10 +1,13 @@
 //! The session cache on disk: `sessions.json` in a private directory.
 //!
 //! Sessions outlive the process that obtained them so that the next `rolecall` run (or the
-//! other terminal) does not ask for another MFA code. Every read-modify-write holds an
-//! exclusive `flock` on `sessions.lock`, so two processes saving at once both keep their
-//! session; the file itself is replaced atomically, so readers never need the lock. A file
-//! that cannot be parsed is a cache miss, not a failure: it is renamed aside and reported.
+//! other terminal) does not ask for another MFA code. Every read-modify-write is an
+//! [`fsutil::Rewrite`] (the directory locked, the file re-checked before it is replaced), so
+//! two processes saving at once both keep their session; the file itself is replaced
+//! atomically, so readers never need the lock. A file that cannot be parsed is a cache miss,
+//! not a failure: it is renamed aside and reported, and `sessions clear` removes those copies
+//! too. A file written by a newer rolecall (a higher format version) is never touched: this
+//! one keeps its sessions in memory and says to upgrade.
 //!
 //! A session is stored under its profile, kind and fingerprint (what determined it), so a
 //! changed profile never finds its old session, which stays listed (as stale) until it
@@ -17,9 +20,7 @@ use crate::fsutil;
 use chrono::{DateTime, TimeDelta, Utc};
 use serde::{Deserialize, Serialize};
 use std::ffi::OsString;
-use std::fs::File;
 use std::io;
-use std::os::unix::io::AsRawFd;
 use std::path::{Path, PathBuf};
 use thiserror::Error;
 use zeroize::Zeroize;
@@ -36,7 +37,6 @@ pub const PRUNE_AFTER: TimeDelta = TimeDelta::seconds(3600);
 pub const FORMAT_VERSION: u32 = 2;
 
 const FILE_NAME: &str = "sessions.json";
-const LOCK_NAME: &str = "sessions.lock";
 
 /// True when `session` has expired or expires within [`REFRESH_MARGIN`] of `now`;
 /// false for sessions that never expire.
@@ -62,8 +62,11 @@ pub enum StoreError {
          (check that the directory is yours, writable and not full)"
     )]
     Write { path: PathBuf, source: io::Error },
-    #[error("cannot lock session cache {path}: {source} (check that the directory is writable)")]
-    Lock { path: PathBuf, source: io::Error },
+    #[error(
+        "session cache {path} was written by a newer rolecall (format version {version}; this \
+         one reads up to {FORMAT_VERSION}), so it is left as it is: upgrade rolecall to use it"
+    )]
+    Newer { path: PathBuf, version: u32 },
     #[error(
         "session cache {path} is corrupt and could not be moved aside to {aside}: {source} \
          (delete {path})"
@@ -109,11 +112,6 @@ struct FileIn {
     sessions: Vec<Session>,
 }
 
-/// Holds the exclusive lock until dropped (closing the descriptor releases the `flock`).
-struct LockGuard {
-    _file: File,
-}
-
 impl SessionStore {
     /// Where the cache lives unless told otherwise: `$ROLECALL_CACHE_DIR`, else
     /// `$XDG_CACHE_HOME/rolecall`, else `$HOME/.cache/rolecall`. Empty values count as unset
@@ -127,12 +125,21 @@ impl SessionStore {
     }
 
     /// Opens the cache in `dir`, creating it 0700 (or tightening it to 0700) if needed.
+    /// A `sessions.json` written by a newer rolecall is an error ([`StoreError::Newer`]).
     pub fn open(dir: impl Into<PathBuf>) -> Result<Self, StoreError> {
         let dir = dir.into();
         fsutil::ensure_private_dir(&dir).map_err(|source| StoreError::Dir {
             path: dir.clone(),
             source,
         })?;
+        let path = dir.join(FILE_NAME);
+        if let Ok(Some(mut bytes)) = fsutil::read_no_follow(&path) {
+            let version = newer_version(&bytes);
+            bytes.zeroize();
+            if let Some(version) = version {
+                return Err(StoreError::Newer { path, version });
+            }
+        }
         Ok(SessionStore {
             dir: Some(dir),
             unsaved: Default::default(),
@@ -175,11 +182,6 @@ impl SessionStore {
         self.disk_dir().join(FILE_NAME)
     }
 
-    /// The path of the lock file serialising writers.
-    pub fn lock_path(&self) -> PathBuf {
-        self.disk_dir().join(LOCK_NAME)
-    }
-
     /// Every cached session, sorted by profile. A missing file is an empty cache; a corrupt
     /// one is renamed to `sessions.json.corrupt-<unix-seconds>` and reported in `warnings`;
     /// one that cannot be read at all is reported there too. Sessions kept in memory
@@ -213,8 +215,8 @@ impl SessionStore {
         }
         // Corrupt: decide again under the lock, so we never set aside a good file that
         // another process wrote since our read.
-        let _lock = self.lock()?;
-        self.load_locked()
+        let mut rewrite = self.begin()?;
+        self.load_locked(&mut rewrite)
     }
 
     /// The cached session with `key`, if any (expired ones included; see
@@ -240,13 +242,13 @@ impl SessionStore {
             return Ok(());
         }
         let written = (|| {
-            let _lock = self.lock()?;
-            let mut sessions = self.load_locked()?.sessions;
+            let mut rewrite = self.begin()?;
+            let mut sessions = self.load_locked(&mut rewrite)?.sessions;
             sessions.retain(|s| {
                 !s.has_key(&key) && s.expiration().is_none_or(|exp| now - exp <= PRUNE_AFTER)
             });
             sessions.push(session.clone());
-            self.write(&mut sessions)
+            self.write(rewrite, &mut sessions)
         })();
         if written.is_err() {
             unsaved.push(session.clone());
@@ -275,73 +277,84 @@ impl SessionStore {
         if self.dir.is_none() {
             return Ok(removed);
         }
-        let _lock = self.lock()?;
-        let mut sessions = self.load_locked()?.sessions;
+        let mut rewrite = self.begin()?;
+        let mut sessions = self.load_locked(&mut rewrite)?.sessions;
         let before = sessions.len();
         sessions.retain(|s| !doomed(s));
         let from_disk = before - sessions.len();
         if from_disk > 0 {
-            self.write(&mut sessions)?;
+            self.write(rewrite, &mut sessions)?;
         }
         removed += from_disk;
         Ok(removed)
     }
 
-    fn lock(&self) -> Result<LockGuard, StoreError> {
-        let path = self.lock_path();
-        let file = fsutil::open_private_no_follow(&path).map_err(|source| StoreError::Lock {
-            path: path.clone(),
+    /// Removes the copies of `sessions.json` that were set aside as corrupt (they may hold
+    /// secrets); returns how many there were. What `sessions clear` does besides forgetting.
+    pub fn remove_set_aside(&self) -> Result<usize, StoreError> {
+        let Some(dir) = self.dir.as_deref() else {
+            return Ok(0);
+        };
+        let entries = std::fs::read_dir(dir).map_err(|source| StoreError::Read {
+            path: dir.to_path_buf(),
             source,
         })?;
-        loop {
-            // SAFETY: the descriptor is open and owned by `file` for the duration of the call.
-            if unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX) } == 0 {
-                return Ok(LockGuard { _file: file });
-            }
-            let err = io::Error::last_os_error();
-            if err.kind() != io::ErrorKind::Interrupted {
-                return Err(StoreError::Lock { path, source: err });
+        let prefix = format!("{FILE_NAME}.corrupt-");
+        let mut removed = 0;
+        for entry in entries.flatten() {
+            if entry.file_name().to_string_lossy().starts_with(&prefix) {
+                let path = entry.path();
+                std::fs::remove_file(&path).map_err(|source| StoreError::Write { path, source })?;
+                removed += 1;
             }
         }
+        Ok(removed)
+    }
+
+    /// Starts a read–modify–write of `sessions.json` (the directory locked).
+    fn begin(&self) -> Result<fsutil::Rewrite, StoreError> {
+        let path = self.file_path();
+        fsutil::Rewrite::begin(&path).map_err(|source| StoreError::Read { path, source })
     }
 
     /// Reads and parses the file: `Ok(None)` when it is corrupt.
     fn read(&self) -> Result<Option<Vec<Session>>, StoreError> {
-        let path = self.file_path();
-        let Some(mut bytes) =
-            fsutil::read_no_follow(&path).map_err(|source| StoreError::Read { path, source })?
-        else {
-            return Ok(Some(Vec::new()));
-        };
-        let parsed = parse(&bytes);
-        bytes.zeroize();
-        Ok(parsed.ok().map(sorted))
-    }
-
-    /// Loads, setting a corrupt file aside. The caller holds the lock.
-    fn load_locked(&self) -> Result<Loaded, StoreError> {
         let path = self.file_path();
         let Some(mut bytes) = fsutil::read_no_follow(&path).map_err(|source| StoreError::Read {
             path: path.clone(),
             source,
         })?
         else {
-            return Ok(Loaded::default());
+            return Ok(Some(Vec::new()));
         };
-        let parsed = parse(&bytes);
+        let parsed = classify(&bytes);
         bytes.zeroize();
         match parsed {
-            Ok(sessions) => Ok(Loaded {
+            Parsed::Sessions(sessions) => Ok(Some(sorted(sessions))),
+            Parsed::Newer(version) => Err(StoreError::Newer { path, version }),
+            Parsed::Corrupt(_) => Ok(None),
+        }
+    }
+
+    /// The sessions `rewrite` read, setting a corrupt file aside; a newer one is an error.
+    fn load_locked(&self, rewrite: &mut fsutil::Rewrite) -> Result<Loaded, StoreError> {
+        let path = self.file_path();
+        let Some(bytes) = rewrite.current() else {
+            return Ok(Loaded::default());
+        };
+        match classify(bytes) {
+            Parsed::Sessions(sessions) => Ok(Loaded {
                 sessions: sorted(sessions),
                 warnings: Vec::new(),
             }),
-            Err(why) => {
-                let aside = self.set_aside(&path)?;
+            Parsed::Newer(version) => Err(StoreError::Newer { path, version }),
+            Parsed::Corrupt(why) => {
+                let aside = self.set_aside(rewrite, &path)?;
                 Ok(Loaded {
                     sessions: Vec::new(),
                     warnings: vec![format!(
                         "session cache {} was unreadable ({why}); moved it to {} and started \
-                         an empty cache",
+                         an empty cache (`rolecall sessions clear` removes it)",
                         path.display(),
                         aside.display()
                     )],
@@ -350,7 +363,7 @@ impl SessionStore {
         }
     }
 
-    fn set_aside(&self, path: &Path) -> Result<PathBuf, StoreError> {
+    fn set_aside(&self, rewrite: &mut fsutil::Rewrite, path: &Path) -> Result<PathBuf, StoreError> {
         let secs = Utc::now().timestamp();
         let base = format!("{FILE_NAME}.corrupt-{secs}");
         let dir = self.disk_dir();
@@ -360,17 +373,18 @@ impl SessionStore {
             aside = dir.join(format!("{base}-{n}"));
             n += 1;
         }
-        std::fs::rename(path, &aside).map_err(|source| StoreError::SetAside {
-            path: path.to_path_buf(),
-            aside: aside.clone(),
-            source,
-        })?;
+        rewrite
+            .move_aside(&aside)
+            .map_err(|source| StoreError::SetAside {
+                path: path.to_path_buf(),
+                aside: aside.clone(),
+                source,
+            })?;
         Ok(aside)
     }
 
-    fn write(&self, sessions: &mut [Session]) -> Result<(), StoreError> {
+    fn write(&self, rewrite: fsutil::Rewrite, sessions: &mut [Session]) -> Result<(), StoreError> {
         let path = self.file_path();
-        self.remove_stale_temps();
         sort(sessions);
         let file = FileOut {
             version: FORMAT_VERSION,
@@ -381,24 +395,40 @@ impl SessionStore {
             source,
         })?;
         bytes.push(b'\n');
-        let written = fsutil::write_private_atomic(&path, &bytes);
+        let written = rewrite.commit(&bytes, fsutil::Mode::Private);
         bytes.zeroize();
         written.map_err(|source| StoreError::Write { path, source })
     }
+}
 
-    /// Deletes temporary files a crashed writer left behind: they hold secrets. Only writers
-    /// holding the lock create them, and the caller holds it, so none is in use.
-    fn remove_stale_temps(&self) {
-        let prefix = format!(".{FILE_NAME}.tmp-");
-        let Ok(entries) = std::fs::read_dir(self.disk_dir()) else {
-            return;
-        };
-        for entry in entries.flatten() {
-            if entry.file_name().to_string_lossy().starts_with(&prefix) {
-                let _ = std::fs::remove_file(entry.path());
-            }
-        }
+/// What a `sessions.json` holds, as far as this rolecall can tell.
+enum Parsed {
+    Sessions(Vec<Session>),
+    /// Written by a newer rolecall, in this format version: not ours to touch.
+    Newer(u32),
+    /// Not a file this or any rolecall wrote; why, without quoting it.
+    Corrupt(String),
+}
+
+fn classify(bytes: &[u8]) -> Parsed {
+    if let Some(version) = newer_version(bytes) {
+        return Parsed::Newer(version);
     }
+    match parse(bytes) {
+        Ok(sessions) => Parsed::Sessions(sessions),
+        Err(why) => Parsed::Corrupt(why),
+    }
+}
+
+/// The format version of a file whose `version` is higher than [`FORMAT_VERSION`]: its
+/// other fields may be anything, so only the version is read.
+fn newer_version(bytes: &[u8]) -> Option<u32> {
+    #[derive(Deserialize)]
+    struct Version {
+        version: u32,
+    }
+    let file: Version = serde_json::from_slice(bytes).ok()?;
+    (file.version > FORMAT_VERSION).then_some(file.version)
 }
 
 /// Parses a `sessions.json`; the error says where it went wrong but never quotes the
@@ -710,16 +740,32 @@ mod tests {
     }
 
     #[test]
-    fn unknown_version_is_set_aside() {
+    fn a_newer_version_is_left_alone_and_an_unknown_older_one_set_aside() {
         let dir = tempfile::tempdir().unwrap();
         let store = SessionStore::open(dir.path()).unwrap();
-        std::fs::write(store.file_path(), br#"{"version":3,"sessions":[]}"#).unwrap();
+        let newer = br#"{"version":3,"sessions":"a shape this rolecall does not know"}"#;
+        std::fs::write(store.file_path(), newer).unwrap();
         let loaded = store.load().unwrap();
         assert!(
-            loaded.warnings[0].contains("version 3"),
+            loaded.warnings[0].contains("version 3") && loaded.warnings[0].contains("upgrade"),
             "{:?}",
             loaded.warnings
         );
+        assert_eq!(
+            store.remove(None).unwrap_err().to_string(),
+            loaded.warnings[0]
+        );
+        assert_eq!(std::fs::read(store.file_path()).unwrap(), newer);
+
+        std::fs::write(store.file_path(), br#"{"version":0,"sessions":[]}"#).unwrap();
+        let loaded = store.load().unwrap();
+        assert!(
+            loaded.warnings[0].contains("version 0") && loaded.warnings[0].contains(".corrupt-"),
+            "{:?}",
+            loaded.warnings
+        );
+        assert_eq!(store.remove_set_aside().unwrap(), 1);
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
     }
 
     #[test]

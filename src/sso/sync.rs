@@ -14,7 +14,6 @@ use crate::fsutil;
 use crate::profile::{ConfigPaths, ProfileGraph};
 use std::collections::HashSet;
 use std::ops::Range;
-use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 
 /// The default profile-name template.
@@ -293,9 +292,11 @@ pub struct SyncReport {
 
 /// Writes `roles` of the `[sso-session]` `config` into the config file at `paths.config`.
 ///
-/// The file keeps its mode and is replaced atomically; when it is a symbolic link (a
-/// dotfiles repository, say), the link's target is what gets replaced. Nothing is written
-/// when the result is the same text, or when the file changed while sync ran.
+/// One [`fsutil::Rewrite`]: the block is computed from the file as read under the lock, the
+/// file keeps its owner and mode and is replaced atomically, and nothing is written when the
+/// result is the same text or when the file changed between the read and the rename (an
+/// editor saved it): that is an error saying to run sync again. When the file is a symbolic
+/// link (a dotfiles repository, say), the link's target is what gets replaced.
 pub fn sync_config_file(
     paths: &ConfigPaths,
     config: &SsoSessionConfig,
@@ -310,8 +311,12 @@ pub fn sync_config_file(
         )));
     };
     let target = resolve_link(&paths.config)?;
-    let original = read_text(&target)?;
-    let text = original.as_deref().unwrap_or("");
+    if let Some(dir) = target.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).map_err(|e| SsoError::io("create", dir, &e))?;
+    }
+    let rewrite = fsutil::Rewrite::begin(&target).map_err(|e| SsoError::io("read", &target, &e))?;
+    let original = rewrite.current().map(|b| utf8(b, &target)).transpose()?;
+    let text = original.unwrap_or("");
     let outside_text = without_block(text, session)?;
     let credentials = std::fs::read(&paths.credentials)
         .map(|b| String::from_utf8_lossy(&b).into_owned())
@@ -320,30 +325,18 @@ pub fn sync_config_file(
     let plan = plan(roles, template, &outside);
     let block = render_block(session, region, &plan, newline_of(text));
     let updated = replace_block(text, session, &block)?;
-    if original.is_some() && updated == text {
-        return Ok(SyncReport {
-            path: target,
-            written: false,
-            plan,
-        });
+    let written = original.is_none() || updated != text;
+    if written {
+        rewrite
+            .commit(
+                updated.as_bytes(),
+                fsutil::Mode::KeepOr(fsutil::PRIVATE_FILE_MODE),
+            )
+            .map_err(|e| SsoError::io("write", &target, &e))?;
     }
-    if read_text(&target)? != original {
-        return Err(SsoError::Config(format!(
-            "{} changed while sync was running; nothing was written, run sync again",
-            target.display()
-        )));
-    }
-    let mode = std::fs::metadata(&target)
-        .map(|m| m.permissions().mode() & 0o7777)
-        .unwrap_or(fsutil::PRIVATE_FILE_MODE);
-    if let Some(dir) = target.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir).map_err(|e| SsoError::io("create", dir, &e))?;
-    }
-    fsutil::write_atomic_with_mode(&target, updated.as_bytes(), mode)
-        .map_err(|e| SsoError::io("write", &target, &e))?;
     Ok(SyncReport {
         path: target,
-        written: true,
+        written,
         plan,
     })
 }
@@ -358,17 +351,13 @@ fn resolve_link(path: &Path) -> Result<PathBuf, SsoError> {
     }
 }
 
-fn read_text(path: &Path) -> Result<Option<String>, SsoError> {
-    match std::fs::read(path) {
-        Ok(bytes) => String::from_utf8(bytes).map(Some).map_err(|_| {
-            SsoError::Config(format!(
-                "{} is not valid UTF-8; rolecall does not rewrite it",
-                path.display()
-            ))
-        }),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-        Err(e) => Err(SsoError::io("read", path, &e)),
-    }
+fn utf8<'a>(bytes: &'a [u8], path: &Path) -> Result<&'a str, SsoError> {
+    std::str::from_utf8(bytes).map_err(|_| {
+        SsoError::Config(format!(
+            "{} is not valid UTF-8; rolecall does not rewrite it",
+            path.display()
+        ))
+    })
 }
 
 #[cfg(test)]

@@ -331,3 +331,37 @@ pub fn failed(out: &Output) -> String {
     );
     String::from_utf8(out.stderr.clone()).unwrap()
 }
+
+/// Waits until `child` stops itself at rolecall's write hook (`ROLECALL_TEST_WRITE_HOOK`
+/// with `stop-…`); fails if it exits instead.
+pub fn wait_until_stopped(child: &Child) {
+    let pid = child.id() as libc::pid_t;
+    let mut status = 0;
+    // SAFETY: waits for our own child; WUNTRACED reports a stop without reaping it.
+    let waited = unsafe { libc::waitpid(pid, &mut status, libc::WUNTRACED) };
+    assert_eq!(waited, pid, "waitpid: {}", std::io::Error::last_os_error());
+    assert!(
+        libc::WIFSTOPPED(status),
+        "rolecall ended (wait status {status:#x}) instead of stopping at the write hook"
+    );
+}
+
+/// Lets a child stopped by [`wait_until_stopped`] go on.
+pub fn resume(child: &Child) {
+    // SAFETY: signals our own child.
+    assert_eq!(
+        unsafe { libc::kill(child.id() as libc::pid_t, libc::SIGCONT) },
+        0
+    );
+}
+
+/// The names in `dir` that look like a writer's temporary file (`.NAME.tmp-…`).
+pub fn temp_files(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains(".tmp-"))
+        .collect();
+    names.sort();
+    names
+}
