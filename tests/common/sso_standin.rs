@@ -64,6 +64,10 @@ pub struct Behaviour {
     pub reject_all_tokens: bool,
     /// Logout answers 500.
     pub fail_logout: bool,
+    /// StartDeviceAuthorization's `userCode`.
+    pub user_code: String,
+    /// StartDeviceAuthorization's `verificationUri` (default: the stand-in's `/device`).
+    pub verification_uri: Option<String>,
 }
 
 impl Default for Behaviour {
@@ -82,6 +86,8 @@ impl Default for Behaviour {
             forbidden: HashSet::new(),
             reject_all_tokens: false,
             fail_logout: false,
+            user_code: "ABCD-EFGH".into(),
+            verification_uri: None,
         }
     }
 }
@@ -385,14 +391,18 @@ fn handle(state: &mut State, req: &SeenRequest, base: &str) -> Reply {
             let code = format!("SSO-DEVICE-CODE-{n}");
             state.devices.insert(code.clone(), (field("clientId"), 0));
             let b = &state.behaviour;
+            let uri = b
+                .verification_uri
+                .clone()
+                .unwrap_or_else(|| format!("{base}/device"));
             (
                 200,
                 None,
                 serde_json::json!({
                     "deviceCode": code,
-                    "userCode": "ABCD-EFGH",
-                    "verificationUri": format!("{base}/device"),
-                    "verificationUriComplete": format!("{base}/device?user_code=ABCD-EFGH"),
+                    "userCode": b.user_code,
+                    "verificationUriComplete": format!("{uri}?user_code={}", b.user_code),
+                    "verificationUri": uri,
                     "expiresIn": b.device_expires_in,
                     "interval": b.interval,
                 }),
