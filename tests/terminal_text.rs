@@ -222,7 +222,7 @@ fn an_sts_error_message_is_shown_escaped_on_the_error_line() {
     // CSI, OSC and ST (a window title), a right-to-left override and DEL.
     assert_shown(
         &out,
-        r"is not authorized\u{9b}2J\u{9d}0;pwned-title\u{9c}\u{202e}\x7f",
+        r"AccessDenied: Denied\u{9b}2J\u{9d}0;pwned-title\u{9c}\u{202e}\x7f",
         "export (STS error)",
     );
 }
