@@ -123,6 +123,11 @@ impl<W: Write> Visible<W> {
         }
     }
 
+    /// The inner writer; a character still cut is dropped (`flush` first to show it).
+    pub fn into_inner(self) -> W {
+        self.inner
+    }
+
     fn write_text(&mut self, text: &str) -> io::Result<()> {
         self.inner.write_all(visible_lines(text).as_bytes())
     }
