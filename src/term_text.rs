@@ -83,6 +83,13 @@ fn must_escape(c: char, newlines: Newlines) -> bool {
 /// Where the first character to escape is. Printable ASCII (nearly every name) is
 /// settled by a scan of its bytes; only text with other bytes is decoded.
 fn first_to_escape(text: &str, newlines: Newlines) -> Option<usize> {
+    // Whole-string test without an early exit, so that it compiles to a vector loop.
+    let printable_ascii = text
+        .bytes()
+        .fold(true, |all, b| all & (b.wrapping_sub(0x20) < 0x5f));
+    if printable_ascii {
+        return None;
+    }
     let kept = |b: u8| (0x20..0x7f).contains(&b) || (b == b'\n' && newlines == Newlines::Keep);
     let start = text.bytes().position(|b| !kept(b))?;
     text[start..]

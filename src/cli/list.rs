@@ -63,7 +63,6 @@ pub fn write_json(graph: &ProfileGraph, out: &mut impl Write) -> io::Result<()> 
 /// costs little more than reading them.
 pub fn write_table(graph: &ProfileGraph, out: &mut impl Write) -> io::Result<()> {
     const HEADERS: [&str; 6] = ["NAME", "KIND", "ACCOUNT", "ROLE", "REGION", "MFA"];
-    let out = &mut Visible::new(out);
     let mut widths = HEADERS.map(display_width);
     for p in graph.profiles() {
         for (w, cell) in widths.iter_mut().zip(cells(p)) {
@@ -74,7 +73,7 @@ pub fn write_table(graph: &ProfileGraph, out: &mut impl Write) -> io::Result<()>
     out.write_all(b"CHAIN\n")?;
     for p in graph.profiles() {
         write_cells(out, cells(p), &widths)?;
-        writeln!(out, "{}", p.chain_display())?;
+        write_chain(out, p)?;
     }
     let problems = graph.all_diagnostics().count();
     if problems > 0 {
@@ -83,7 +82,18 @@ pub fn write_table(graph: &ProfileGraph, out: &mut impl Write) -> io::Result<()>
             "\n{problems} problem(s) in the configuration; run `rolecall check` for details"
         )?;
     }
-    out.flush()
+    Ok(())
+}
+
+/// The chain, base first, as [`Profile::chain_display`] reads, and a line break.
+fn write_chain(out: &mut impl Write, p: &Profile) -> io::Result<()> {
+    for (i, name) in p.chain.iter().rev().enumerate() {
+        if i > 0 {
+            out.write_all(" → ".as_bytes())?;
+        }
+        out.write_all(visible(name).as_bytes())?;
+    }
+    out.write_all(b"\n")
 }
 
 /// A row's cells before the chain, as a terminal shows them.
@@ -146,7 +156,9 @@ pub fn write_check(graph: &ProfileGraph, out: &mut impl Write) -> io::Result<usi
 /// `rolecall list`: every profile as a table or JSON on stdout.
 pub fn run(demo: bool, json: bool) -> io::Result<()> {
     let graph = super::context::load_graph(demo);
-    let mut out = io::BufWriter::new(io::stdout().lock());
+    // The table's values are escaped already; `Visible` is the stream's own guard, behind
+    // the buffer so that it sees a few large writes, not one per cell.
+    let mut out = io::BufWriter::new(Visible::new(io::stdout().lock()));
     if json {
         write_json(&graph, &mut out)?;
     } else {
@@ -163,7 +175,7 @@ pub fn run(demo: bool, json: bool) -> io::Result<()> {
 /// `rolecall check`: the diagnostics on stdout; whether there were any.
 pub fn check(demo: bool) -> io::Result<bool> {
     let graph = super::context::load_graph(demo);
-    let mut out = Visible::new(io::BufWriter::new(io::stdout().lock()));
+    let mut out = io::BufWriter::new(Visible::new(io::stdout().lock()));
     let problems = write_check(&graph, &mut out)?;
     out.flush()?;
     Ok(problems > 0)
