@@ -62,7 +62,7 @@ fn main() {
         .await
         .expect("wait for stdin to close");
         let status = endpoint.status();
-        eprintln!(
+        rolecall::term_eprintln!(
             "endpoint_server: {} requests served, {} refused, {} failed, {} refresh(es)",
             status.requests_served,
             status.requests_refused,

@@ -27,6 +27,7 @@ pub mod session;
 pub mod source;
 pub mod sso;
 pub mod sts;
+pub mod term_text;
 #[cfg(test)]
 mod testing;
 pub mod tui;

@@ -177,7 +177,9 @@ fn main() -> ExitCode {
     match run(Args::parse()) {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("rolecall: {e:#}");
+            // One line, whatever the error quotes (a server's message, a process's stderr).
+            let line = format!("{e:#}");
+            rolecall::term_eprintln!("rolecall: {}", rolecall::term_text::visible(&line));
             ExitCode::from(1)
         }
     }

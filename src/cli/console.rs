@@ -35,7 +35,7 @@ pub fn run(demo: bool, profile: &str, args: &ConsoleArgs, obtain: &ObtainArgs) -
     }
     let why = match browser::open(signed_in.url.expose()) {
         Opened::Started(opener) => {
-            eprintln!("rolecall: opening the AWS console for '{profile}' ({opener})");
+            crate::term_eprintln!("rolecall: opening the AWS console for '{profile}' ({opener})");
             return Ok(());
         }
         Opened::NoDisplay => {

@@ -6,6 +6,7 @@ use crate::session::{Session, SessionStore};
 use crate::source::ChildTerminal;
 use crate::sso::Sso;
 use crate::sts::{MfaCode, Sts};
+use crate::term_text::visible;
 use anyhow::Result;
 use futures::future::BoxFuture;
 use std::io::{BufRead, Write};
@@ -37,9 +38,9 @@ pub fn open_store() -> SessionStore {
     store
 }
 
-/// Prints a warning the way every command does.
+/// Prints a warning the way every command does: one line, whatever the text quotes.
 pub fn warn(text: &str) {
-    eprintln!("rolecall: warning: {text}");
+    crate::term_eprintln!("rolecall: warning: {}", visible(text));
 }
 
 /// Runs `future` to completion on a fresh single-threaded runtime.
@@ -57,7 +58,11 @@ struct TerminalMfa;
 impl MfaPrompt for TerminalMfa {
     fn code<'a>(&'a self, profile: &'a str, serial: &'a str) -> BoxFuture<'a, Option<MfaCode>> {
         Box::pin(async move {
-            let prompt = format!("MFA code for {serial} (profile '{profile}'): ");
+            let prompt = format!(
+                "MFA code for {} (profile '{}'): ",
+                visible(serial),
+                visible(profile)
+            );
             tokio::task::spawn_blocking(move || read_code_from_tty(&prompt))
                 .await
                 .ok()

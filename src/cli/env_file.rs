@@ -15,7 +15,7 @@ pub fn run(demo: bool, profile: &str, path: &Path, force: bool, args: &ObtainArg
     let store = open_store();
     let session = block_on(obtain(&graph, &store, profile, args))??;
     write_env_file(&session, path, force)?;
-    eprintln!(
+    crate::term_eprintln!(
         "rolecall: wrote {} (mode 0600) for profile '{profile}'",
         path.display()
     );

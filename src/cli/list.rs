@@ -1,7 +1,9 @@
 //! `rolecall list` and `rolecall check`: the profile graph as a table, JSON, or diagnostics.
 
 use crate::profile::{Chain, Profile, ProfileGraph};
+use crate::term_text::{visible, write_json_pretty, Visible};
 use serde::Serialize;
+use std::borrow::Cow;
 use std::io::{self, Write};
 
 /// The `list --format json` object of one profile: exactly the documented keys, null where
@@ -46,30 +48,32 @@ impl<'a> From<&'a Profile> for ProfileJson<'a> {
     }
 }
 
-/// Writes every profile as one JSON array, sorted by name.
+/// Writes every profile as one JSON array, sorted by name (exact, and safe on a
+/// terminal: see [`write_json_pretty`]).
 pub fn write_json(graph: &ProfileGraph, out: &mut impl Write) -> io::Result<()> {
     let all: Vec<ProfileJson> = graph.profiles().iter().map(ProfileJson::from).collect();
-    serde_json::to_writer_pretty(&mut *out, &all)?;
-    writeln!(out)
+    write_json_pretty(out, &all)
 }
 
-/// Writes the human table: one row a profile, columns sized to their content.
+/// Writes the human table: one row a profile, columns sized to their content, every
+/// value as a terminal shows it safely ([`visible`]).
 ///
-/// Cells are borrowed from the graph and written straight out (no string per cell), so
-/// listing thousands of profiles costs little more than reading them.
+/// Cells are borrowed from the graph and written straight out (no string per cell, but
+/// for the rare one with a control character in it), so listing thousands of profiles
+/// costs little more than reading them.
 pub fn write_table(graph: &ProfileGraph, out: &mut impl Write) -> io::Result<()> {
     const HEADERS: [&str; 6] = ["NAME", "KIND", "ACCOUNT", "ROLE", "REGION", "MFA"];
     let mut widths = HEADERS.map(display_width);
     for p in graph.profiles() {
         for (w, cell) in widths.iter_mut().zip(cells(p)) {
-            *w = (*w).max(display_width(cell));
+            *w = (*w).max(display_width(&cell));
         }
     }
-    write_cells(out, HEADERS, &widths)?;
+    write_cells(out, HEADERS.map(Cow::Borrowed), &widths)?;
     out.write_all(b"CHAIN\n")?;
     for p in graph.profiles() {
         write_cells(out, cells(p), &widths)?;
-        writeln!(out, "{}", p.chain_display())?;
+        write_chain(out, p)?;
     }
     // A file that could not be read explains an empty or short table: say it here.
     if let Some(unread) = graph.unread_files() {
@@ -85,23 +89,35 @@ pub fn write_table(graph: &ProfileGraph, out: &mut impl Write) -> io::Result<()>
     Ok(())
 }
 
-/// A row's cells before the chain.
-fn cells(p: &Profile) -> [&str; 6] {
+/// The chain, base first, as [`Profile::chain_display`] reads, and a line break.
+fn write_chain(out: &mut impl Write, p: &Profile) -> io::Result<()> {
+    let chain = p.chain_display().to_string();
+    out.write_all(visible(&chain).as_bytes())?;
+    out.write_all(b"\n")
+}
+
+/// A row's cells before the chain, as a terminal shows them.
+fn cells(p: &Profile) -> [Cow<'_, str>; 6] {
     [
-        &p.name,
+        p.name.as_str(),
         p.kind.as_str(),
         p.account().unwrap_or("-"),
         p.role_name().unwrap_or("-"),
         p.region.as_deref().unwrap_or("-"),
         if p.mfa_in_chain { "yes" } else { "-" },
     ]
+    .map(visible)
 }
 
 /// Each cell, padded to its column's width and two spaces.
-fn write_cells(out: &mut impl Write, row: [&str; 6], widths: &[usize; 6]) -> io::Result<()> {
+fn write_cells(
+    out: &mut impl Write,
+    row: [Cow<'_, str>; 6],
+    widths: &[usize; 6],
+) -> io::Result<()> {
     for (cell, width) in row.into_iter().zip(widths) {
         out.write_all(cell.as_bytes())?;
-        pad(out, width - display_width(cell) + 2)?;
+        pad(out, width - display_width(&cell) + 2)?;
     }
     Ok(())
 }
@@ -126,11 +142,12 @@ fn pad(out: &mut impl Write, n: usize) -> io::Result<()> {
     Ok(())
 }
 
-/// Writes every diagnostic, one a line; returns how many there were.
+/// Writes every diagnostic, one a line (the names and values it quotes as a terminal
+/// shows them safely); returns how many there were.
 pub fn write_check(graph: &ProfileGraph, out: &mut impl Write) -> io::Result<usize> {
     let mut count = 0;
     for d in graph.all_diagnostics() {
-        writeln!(out, "{d}")?;
+        writeln!(out, "{}", visible(&d.to_string()))?;
         count += 1;
     }
     Ok(count)
@@ -139,7 +156,9 @@ pub fn write_check(graph: &ProfileGraph, out: &mut impl Write) -> io::Result<usi
 /// `rolecall list`: every profile as a table or JSON on stdout.
 pub fn run(demo: bool, json: bool) -> io::Result<()> {
     let graph = super::context::load_graph(demo);
-    let mut out = io::BufWriter::new(io::stdout().lock());
+    // The table's values are escaped already; `Visible` is the stream's own guard, behind
+    // the buffer so that it sees a few large writes, not one per cell.
+    let mut out = io::BufWriter::new(Visible::new(io::stdout().lock()));
     if json {
         write_json(&graph, &mut out)?;
     } else {
@@ -156,7 +175,7 @@ pub fn run(demo: bool, json: bool) -> io::Result<()> {
 /// `rolecall check`: the diagnostics on stdout; whether there were any.
 pub fn check(demo: bool) -> io::Result<bool> {
     let graph = super::context::load_graph(demo);
-    let mut out = io::BufWriter::new(io::stdout().lock());
+    let mut out = io::BufWriter::new(Visible::new(io::stdout().lock()));
     let problems = write_check(&graph, &mut out)?;
     out.flush()?;
     Ok(problems > 0)

@@ -67,10 +67,11 @@ pub fn read_session(
 }
 
 /// `template` with `{profile}` and `{left}` filled in, trailing spaces trimmed (an empty
-/// `{left}` leaves none).
+/// `{left}` leaves none). The profile comes from the environment, so it is shown as a
+/// terminal shows it safely; the template is the user's own, kept as it is.
 pub fn render(template: &str, session: &PromptSession) -> String {
     template
-        .replace("{profile}", &session.profile)
+        .replace("{profile}", &crate::term_text::visible(&session.profile))
         .replace("{left}", &session.left.text())
         .trim_end()
         .to_string()

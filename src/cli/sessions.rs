@@ -4,6 +4,7 @@
 use super::context::{load_graph, open_store, warn};
 use crate::resolve::{list_sessions, MfaMode, Planner, Vars};
 use crate::session::ListedSession as Listed;
+use crate::term_text::{visible, write_json_pretty, Visible};
 use anyhow::Result;
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde_json::{json, Value};
@@ -32,18 +33,18 @@ pub fn session_json(listed: &Listed, now: DateTime<Utc>) -> Value {
     })
 }
 
-/// The table `sessions` prints.
+/// The table `sessions` prints, names and sources as a terminal shows them safely.
 pub fn sessions_table(sessions: &[Listed], now: DateTime<Utc>) -> String {
     let rows: Vec<[String; 5]> = sessions
         .iter()
         .map(|l| {
             let s = &l.session;
             [
-                s.profile.clone(),
+                visible(&s.profile).into_owned(),
                 s.kind.as_str().into(),
                 time_left(s.seconds_left(now)),
                 if l.stale { "stale" } else { "current" }.into(),
-                s.source.clone(),
+                visible(&s.source).into_owned(),
             ]
         })
         .collect();
@@ -98,10 +99,11 @@ pub fn list(demo: bool, json: bool) -> Result<()> {
     let mut out = std::io::stdout().lock();
     if json {
         let all: Vec<_> = listed.iter().map(|l| session_json(l, now)).collect();
-        serde_json::to_writer_pretty(&mut out, &all)?;
-        writeln!(out)?;
+        write_json_pretty(&mut out, &all)?;
     } else {
+        let mut out = Visible::new(out);
         out.write_all(sessions_table(&listed, now).as_bytes())?;
+        out.flush()?;
     }
     Ok(())
 }
@@ -112,13 +114,15 @@ pub fn clear(profile: Option<&str>) -> Result<()> {
     let store = open_store();
     let n = store.remove(profile)?;
     if profile.is_some() {
-        eprintln!("rolecall: forgot {n} session(s)");
+        crate::term_eprintln!("rolecall: forgot {n} session(s)");
         return Ok(());
     }
     match store.remove_set_aside()? {
-        0 => eprintln!("rolecall: forgot {n} session(s)"),
-        1 => eprintln!("rolecall: forgot {n} session(s) and removed 1 set-aside copy of the cache"),
-        copies => eprintln!(
+        0 => crate::term_eprintln!("rolecall: forgot {n} session(s)"),
+        1 => crate::term_eprintln!(
+            "rolecall: forgot {n} session(s) and removed 1 set-aside copy of the cache"
+        ),
+        copies => crate::term_eprintln!(
             "rolecall: forgot {n} session(s) and removed {copies} set-aside copies of the cache"
         ),
     }

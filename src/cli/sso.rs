@@ -7,10 +7,12 @@ use crate::browser::{self, Opened};
 use crate::profile::ProfileGraph;
 use crate::sso::sync::{self, NameTemplate, DEFAULT_TEMPLATE};
 use crate::sso::{self as sso_lib, pair_with_profiles, DiscoveredRole, Sso, SsoSessionConfig};
+use crate::term_text::{visible, write_json_pretty, Visible};
 use anyhow::{bail, Result};
 use chrono::{DateTime, Local, Utc};
 use clap::{Args, Subcommand, ValueEnum};
 use clap_complete::engine::ArgValueCandidates;
+use std::borrow::Cow;
 use std::io::Write;
 
 /// The `sso` subcommands.
@@ -132,22 +134,24 @@ pub fn run(demo: bool, command: SsoCommand) -> Result<()> {
             )?;
             let n = report.plan.profiles.len();
             if report.written {
-                eprintln!(
+                crate::term_eprintln!(
                     "rolecall: wrote {n} profile(s) for {} to {}",
                     config.describe(),
                     report.path.display()
                 );
             } else {
-                eprintln!(
+                crate::term_eprintln!(
                     "rolecall: {} is up to date ({n} profile(s) for {})",
                     report.path.display(),
                     config.describe()
                 );
             }
             for (role, profile) in &report.plan.skipped {
-                eprintln!(
-                    "rolecall: {} / {} already has profile '{profile}'; not added",
-                    role.account_id, role.role_name
+                crate::term_eprintln!(
+                    "rolecall: {} / {} already has profile '{}'; not added",
+                    visible(&role.account_id),
+                    visible(&role.role_name),
+                    visible(profile)
                 );
             }
             Ok(())
@@ -182,38 +186,47 @@ fn one_session(graph: &ProfileGraph, target: &Target) -> Result<SsoSessionConfig
 
 async fn login(sso: &Sso, config: &SsoSessionConfig, no_browser: bool) -> Result<()> {
     let pending = sso.start_sign_in(config).await?;
+    // The service's code and URL, each on a line of its own: a line break in them is
+    // shown too, so neither can pass for a line of rolecall's.
     let mut message = format!(
         "rolecall: to sign in to IAM Identity Center ({}), open\n\n    {}\n\nand enter the code\n\n    {}\n",
         config.describe(),
-        pending.verification_uri(),
-        pending.user_code()
+        visible(pending.verification_uri()),
+        visible(pending.user_code())
     );
     if let Some(complete) = pending.verification_uri_complete() {
         message.push_str(&format!(
-            "\n(or open {complete}, which has the code filled in)\n"
+            "\n(or open {}, which has the code filled in)\n",
+            visible(complete)
         ));
     }
-    eprintln!("{message}");
+    crate::term_eprintln!("{message}");
     if !no_browser {
         let url = pending
             .verification_uri_complete()
             .unwrap_or(pending.verification_uri());
         match browser::open(url) {
-            Opened::Started(program) => eprintln!("rolecall: opened the page with {program}"),
+            Opened::Started(program) => {
+                crate::term_eprintln!("rolecall: opened the page with {program}")
+            }
             Opened::NoDisplay => {
-                eprintln!("rolecall: no display to open a browser on; open the URL on any device")
+                crate::term_eprintln!(
+                    "rolecall: no display to open a browser on; open the URL on any device"
+                )
             }
             Opened::Failed(why) => {
-                eprintln!("rolecall: could not open a browser ({why}); open the URL yourself")
+                crate::term_eprintln!(
+                    "rolecall: could not open a browser ({why}); open the URL yourself"
+                )
             }
         }
     }
-    eprintln!(
+    crate::term_eprintln!(
         "rolecall: waiting for approval (the code expires at {})",
         local_time(pending.expires_at())
     );
     let token = pending.finish().await?;
-    eprintln!(
+    crate::term_eprintln!(
         "rolecall: signed in ({}); the token is valid until {} and cached in {}, where the AWS CLI and the SDKs use it too",
         config.describe(),
         local_time(token.expires_at),
@@ -235,21 +248,21 @@ async fn logout(sso: &Sso, graph: &ProfileGraph, configs: &[SsoSessionConfig]) -
         }
         if report.token_removed {
             signed_out += 1;
-            eprintln!(
+            crate::term_eprintln!(
                 "rolecall: signed out of {} (cached token removed, {forgotten} session(s) forgotten)",
                 config.describe()
             );
         } else if forgotten > 0 {
-            eprintln!(
+            crate::term_eprintln!(
                 "rolecall: {} was not signed in; forgot {forgotten} session(s) obtained with it",
                 config.describe()
             );
         } else if configs.len() == 1 {
-            eprintln!("rolecall: {} was not signed in", config.describe());
+            crate::term_eprintln!("rolecall: {} was not signed in", config.describe());
         }
     }
     if configs.len() > 1 && signed_out == 0 {
-        eprintln!("rolecall: no SSO session was signed in");
+        crate::term_eprintln!("rolecall: no SSO session was signed in");
     }
     Ok(())
 }
@@ -266,7 +279,7 @@ fn report_discovery(config: &SsoSessionConfig, discovery: &sso_lib::Discovery, n
     } else {
         String::new()
     };
-    eprintln!(
+    crate::term_eprintln!(
         "rolecall: {} role(s) in {} account(s) through {}{age}",
         discovery.roles.len(),
         accounts.len(),
@@ -274,10 +287,11 @@ fn report_discovery(config: &SsoSessionConfig, discovery: &sso_lib::Discovery, n
     );
 }
 
+/// The roles as a table, the portal's names as a terminal shows them safely.
 fn write_table(graph: &ProfileGraph, roles: &[DiscoveredRole], out: &mut dyn Write) -> Result<()> {
     let profiles = pair_with_profiles(graph, roles);
-    let headers = ["ACCOUNT ID", "ACCOUNT NAME", "ROLE", "PROFILE"];
-    let rows: Vec<[&str; 4]> = roles
+    let headers = ["ACCOUNT ID", "ACCOUNT NAME", "ROLE", "PROFILE"].map(Cow::Borrowed);
+    let rows: Vec<[Cow<str>; 4]> = roles
         .iter()
         .zip(&profiles)
         .map(|(r, p)| {
@@ -287,9 +301,11 @@ fn write_table(graph: &ProfileGraph, roles: &[DiscoveredRole], out: &mut dyn Wri
                 r.role_name.as_str(),
                 p.unwrap_or("-"),
             ]
+            .map(visible)
         })
         .collect();
-    let mut widths = headers.map(|h| h.chars().count());
+    let mut out = Visible::new(out);
+    let mut widths = headers.each_ref().map(|h| h.chars().count());
     for row in &rows {
         for (w, cell) in widths.iter_mut().zip(row) {
             *w = (*w).max(cell.chars().count());
@@ -303,6 +319,7 @@ fn write_table(graph: &ProfileGraph, roles: &[DiscoveredRole], out: &mut dyn Wri
             .collect();
         writeln!(out, "{}", line.join("  ").trim_end())?;
     }
+    out.flush()?;
     Ok(())
 }
 
@@ -320,8 +337,7 @@ fn write_json(graph: &ProfileGraph, roles: &[DiscoveredRole], out: &mut dyn Writ
             })
         })
         .collect();
-    serde_json::to_writer_pretty(&mut *out, &all)?;
-    writeln!(out)?;
+    write_json_pretty(out, &all)?;
     Ok(())
 }
 

@@ -61,6 +61,8 @@ pub fn start(demo: bool) -> anyhow::Result<()> {
 #[cfg(test)]
 mod test_support;
 #[cfg(test)]
+mod tests_hostile;
+#[cfg(test)]
 mod tests_state;
 #[cfg(test)]
 mod tests_view;

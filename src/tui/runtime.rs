@@ -14,6 +14,7 @@ use super::view;
 use crate::envfile::{write_env_file, EnvFileError};
 use crate::profile::ProfileGraph;
 use crate::session::Session;
+use crate::term_text::visible;
 use anyhow::{Context, Result};
 use chrono::Utc;
 use crossterm::event::{Event, EventStream, KeyEventKind};
@@ -367,11 +368,13 @@ async fn subshell(
         .ok()
         .filter(|s| !s.is_empty())
         .unwrap_or_else(|| "/bin/sh".into());
-    let mut stdout = io::stdout();
+    // Plain lines on the terminal: the names in them are shown, not obeyed.
+    let mut stdout = crate::term_text::Visible::new(io::stdout());
     if let Ok(outer) = std::env::var("ROLECALL_PROFILE") {
         let _ = writeln!(
             stdout,
-            "rolecall: warning: already inside a rolecall subshell for {outer}"
+            "rolecall: warning: already inside a rolecall subshell for {}",
+            visible(&outer)
         );
     }
     let how = match (endpoint, session.seconds_left(Utc::now())) {
@@ -383,8 +386,9 @@ async fn subshell(
     };
     let _ = writeln!(
         stdout,
-        "rolecall: {shell} with {}'s session, {how}; exit to return to rolecall",
-        session.profile,
+        "rolecall: {} with {}'s session, {how}; exit to return to rolecall",
+        visible(&shell),
+        visible(&session.profile),
     );
     let _ = stdout.flush();
     let mut command: tokio::process::Command = match endpoint {

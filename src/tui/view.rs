@@ -3,16 +3,23 @@
 //!
 //! Secrets never reach the screen: the export overlay shows masked values and the command
 //! that prints the real ones.
+//!
+//! Outside text (profile names and values, portal names, a sign-in's code and URL, server
+//! and process messages, sessions read back from the store) becomes cells only through
+//! [`shown`], so a control character in it is drawn (`\x1b`), never sent to the terminal;
+//! [`draw`] ends by checking every cell for one that slipped through.
 
 use super::app::{App, CodeInput, Focus, MfaPurpose, Modal, StatusLevel, EXPORT_FORMATS};
 use crate::profile::{Profile, ProfileKind};
 use crate::secret::mask;
 use crate::session::{Session, SessionKind};
+use crate::term_text;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Cell, Clear, Paragraph, Row, Table, TableState, Wrap};
 use ratatui::Frame;
+use std::borrow::Cow;
 
 const SPINNER: &[&str] = &["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
 
@@ -71,6 +78,24 @@ pub fn draw(app: &App, frame: &mut Frame) {
             prompt,
         }) => draw_sign_in(app, frame, profile, session, prompt.as_ref()),
     }
+    scrub(frame);
+}
+
+/// Outside text as a cell shows it: control, C1 and bidirectional characters escaped
+/// (see [`term_text`]), clean text borrowed. Every string that did not come from rolecall
+/// itself goes through here on its way to the screen.
+fn shown(text: &str) -> Cow<'_, str> {
+    term_text::visible(text)
+}
+
+/// The last guard: a cell holding a character a terminal would obey (from a draw path
+/// that forgot [`shown`]) shows U+FFFD instead, so it is never written to the terminal.
+pub(super) fn scrub(frame: &mut Frame) {
+    for cell in &mut frame.buffer_mut().content {
+        if cell.symbol().chars().any(term_text::needs_escape) {
+            cell.set_symbol("\u{fffd}");
+        }
+    }
 }
 
 /// `fg` in colour, or nothing under NO_COLOR.
@@ -91,8 +116,9 @@ fn panel<'a>(app: &App, title: Line<'a>, focused: bool) -> Block<'a> {
     Block::bordered().title(title).border_style(border)
 }
 
-fn dash(v: Option<&str>) -> &str {
-    v.unwrap_or("-")
+/// An outside value, or `-`.
+fn dash(v: Option<&str>) -> Cow<'_, str> {
+    shown(v.unwrap_or("-"))
 }
 
 /// The profile kinds as the table shows them: short enough to leave room for the names
@@ -125,7 +151,7 @@ fn draw_profiles(app: &App, frame: &mut Frame, area: Rect, show_region: bool) {
     if app.filter_focus || !app.filter.is_empty() {
         let cursor = if app.filter_focus { "▏" } else { "" };
         title.push(Span::styled(
-            format!("/{}{cursor} ", app.filter),
+            format!("/{}{cursor} ", shown(&app.filter)),
             fg(app, Color::Yellow).add_modifier(Modifier::BOLD),
         ));
     }
@@ -165,7 +191,7 @@ fn draw_profiles(app: &App, frame: &mut Frame, area: Rect, show_region: bool) {
     let rows = window.iter().map(|&i| {
         let p = &app.profiles()[i];
         let mut cells = vec![
-            Cell::from(p.name.as_str()),
+            Cell::from(shown(&p.name)),
             Cell::from(kind_label(p)).style(fg(app, Color::Blue)),
             Cell::from(dash(p.account())),
             Cell::from(dash(p.role_name())),
@@ -213,8 +239,8 @@ fn draw_first_run(app: &App, frame: &mut Frame, area: Rect) {
         Line::from("No AWS profiles yet."),
         Line::from(dim(format!(
             "rolecall read {} and {} (AWS_CONFIG_FILE and AWS_SHARED_CREDENTIALS_FILE choose others).",
-            app.paths.config.display(),
-            app.paths.credentials.display()
+            shown(&app.paths.config.display().to_string()),
+            shown(&app.paths.credentials.display().to_string())
         ))),
         Line::from(""),
         Line::from(vec![Span::raw("  Try it on the bundled demo:       "), command("rolecall --demo")]),
@@ -249,22 +275,25 @@ fn detail_line<'a>(app: &App, p: Option<&'a Profile>) -> Paragraph<'a> {
             Span::styled("discovered: ", fg(app, Color::DarkGray)),
             Span::raw(format!(
                 "{} in {} through IAM Identity Center; not in your config (`rolecall sso sync` writes it)",
-                p.role_name().unwrap_or(""),
-                p.account_name.as_deref().unwrap_or(""),
+                shown(p.role_name().unwrap_or("")),
+                shown(p.account_name.as_deref().unwrap_or("")),
             )),
         ]
     } else {
         vec![
             Span::styled("chain: ", fg(app, Color::DarkGray)),
-            Span::raw(p.chain_display().to_string()),
+            Span::raw(shown(&p.chain_display().to_string()).into_owned()),
         ]
     };
     if let (false, Some(name)) = (p.discovered, p.account_name.as_deref()) {
-        spans.push(Span::styled(format!("  {name}"), fg(app, Color::DarkGray)));
+        spans.push(Span::styled(
+            format!("  {}", shown(name)),
+            fg(app, Color::DarkGray),
+        ));
     }
     if let Some(region) = &p.region {
         spans.push(Span::styled(
-            format!("  {region}"),
+            format!("  {}", shown(region)),
             fg(app, Color::DarkGray),
         ));
     }
@@ -274,7 +303,10 @@ fn detail_line<'a>(app: &App, p: Option<&'a Profile>) -> Paragraph<'a> {
         } else {
             String::new()
         };
-        spans.push(Span::styled(format!("  ⚠ {d}{more}"), fg(app, Color::Red)));
+        spans.push(Span::styled(
+            format!("  ⚠ {}{more}", shown(&d.to_string())),
+            fg(app, Color::Red),
+        ));
     }
     Paragraph::new(Line::from(spans))
 }
@@ -318,7 +350,7 @@ fn draw_sessions(app: &App, frame: &mut Frame, area: Rect) {
     let sign_ins = app.sign_ins.iter().map(|s| {
         let left = Some((s.expires_at - app.now).num_seconds());
         Row::new(vec![
-            Cell::from(s.session.clone()).style(fg(app, Color::Blue)),
+            Cell::from(shown(&s.session)).style(fg(app, Color::Blue)),
             Cell::from(countdown(left)).style(fg(app, countdown_color(left))),
             Cell::from("SSO sign-in").style(fg(app, Color::DarkGray)),
         ])
@@ -327,8 +359,8 @@ fn draw_sessions(app: &App, frame: &mut Frame, area: Rect) {
         let s = &l.session;
         let left = s.seconds_left(app.now);
         let mut name = match s.kind {
-            SessionKind::Profile => s.profile.clone(),
-            SessionKind::MfaSource => format!("{} (mfa)", s.profile),
+            SessionKind::Profile => shown(&s.profile).into_owned(),
+            SessionKind::MfaSource => format!("{} (mfa)", shown(&s.profile)),
         };
         if l.stale {
             // Its profile changed since: it is never reused, only shown until it expires.
@@ -342,7 +374,7 @@ fn draw_sessions(app: &App, frame: &mut Frame, area: Rect) {
         Row::new(vec![
             Cell::from(name).style(name_style),
             Cell::from(countdown(left)).style(fg(app, countdown_color(left))),
-            Cell::from(s.source.as_str()).style(fg(app, Color::DarkGray)),
+            Cell::from(shown(&s.source)).style(fg(app, Color::DarkGray)),
         ])
     });
     let table = Table::new(
@@ -390,7 +422,9 @@ fn draw_sign_in(
     let area = popup(frame, 76, 10);
     let spinner = SPINNER[app.spin % SPINNER.len()];
     let mut lines = vec![Line::from(format!(
-        "{profile} signs in through IAM Identity Center ({session})."
+        "{} signs in through IAM Identity Center ({}).",
+        shown(profile),
+        shown(session)
     ))];
     match prompt {
         None => lines.push(Line::from(Span::styled(
@@ -402,19 +436,19 @@ fn draw_sign_in(
             lines.push(Line::from(vec![
                 Span::raw("code: "),
                 Span::styled(
-                    p.user_code.clone(),
+                    shown(&p.user_code),
                     fg(app, Color::Yellow).add_modifier(Modifier::BOLD),
                 ),
             ]));
             lines.push(Line::from(vec![
                 Span::raw("approve it at: "),
                 Span::styled(
-                    p.url.clone(),
+                    shown(&p.url),
                     Style::default().add_modifier(Modifier::UNDERLINED),
                 ),
             ]));
             lines.push(Line::from(Span::styled(
-                p.browser.clone(),
+                shown(&p.browser),
                 fg(app, Color::DarkGray),
             )));
             lines.push(Line::from(Span::styled(
@@ -442,9 +476,9 @@ fn draw_sign_in(
 const LABEL: &str = "source: ";
 
 /// What the detail line says of `session`: its whole source, and what the credential
-/// endpoint of its last served subshell did.
+/// endpoint of its last served subshell did (as [`shown`]).
 fn session_detail(app: &App, session: &crate::session::Session) -> String {
-    match app.served.get(&session.profile) {
+    let detail = match app.served.get(&session.profile) {
         None => session.source.clone(),
         Some(served) => format!(
             "{} · served {} request(s), refreshed {} time(s){}{}",
@@ -461,7 +495,8 @@ fn session_detail(app: &App, session: &crate::session::Session) -> String {
                 .map(|e| format!(" · last refresh failed: {e}"))
                 .unwrap_or_default()
         ),
-    }
+    };
+    shown(&detail).into_owned()
 }
 
 /// Rows the selected session's detail needs at `width` columns (wrapping at word
@@ -487,7 +522,7 @@ fn draw_status(app: &App, frame: &mut Frame, area: Rect) {
             format!(
                 "{} assuming {}…",
                 SPINNER[f.frame % SPINNER.len()],
-                f.profile
+                shown(&f.profile)
             ),
             fg(app, Color::Cyan),
         )
@@ -496,9 +531,9 @@ fn draw_status(app: &App, frame: &mut Frame, area: Rect) {
             StatusLevel::Info => Style::default(),
             StatusLevel::Error => fg(app, Color::Red).add_modifier(Modifier::BOLD),
         };
-        Span::styled(s.text.as_str(), style)
+        Span::styled(shown(&s.text), style)
     } else if let Some(unread) = &app.unread_files {
-        Span::styled(unread.as_str(), fg(app, Color::Red))
+        Span::styled(shown(unread), fg(app, Color::Red))
     } else if app.file_problems > 0 {
         Span::styled(
             format!(
@@ -599,20 +634,24 @@ fn draw_mfa(
     let area = popup(frame, 60, 8);
     let typed = input.len();
     let masked = format!("{}{}", "•".repeat(typed), "_".repeat(6 - typed.min(6)));
+    let profile = shown(profile);
     let title = match purpose {
         MfaPurpose::Assume => format!("MFA code for {profile}"),
         MfaPurpose::RenewSession => format!("MFA code to renew the MFA session of {profile}"),
     };
     let mut lines = vec![
         Line::from(title),
-        Line::from(Span::styled(serial.unwrap_or(""), fg(app, Color::DarkGray))),
+        Line::from(Span::styled(
+            shown(serial.unwrap_or("")),
+            fg(app, Color::DarkGray),
+        )),
         Line::from(vec![
             Span::raw("code: "),
             Span::styled(masked, Style::default().add_modifier(Modifier::BOLD)),
         ]),
     ];
     if let Some(e) = error {
-        lines.push(Line::from(Span::styled(e.to_string(), fg(app, Color::Red))));
+        lines.push(Line::from(Span::styled(shown(e), fg(app, Color::Red))));
     }
     let block = Block::bordered()
         .title(" MFA ")
@@ -626,6 +665,7 @@ fn draw_mfa(
 
 fn draw_env_path(app: &App, frame: &mut Frame, profile: &str, input: &str, foreign: bool) {
     let area = popup(frame, 64, 7);
+    let (profile, input) = (shown(profile), shown(input));
     let lines = if foreign {
         vec![
             Line::from(format!("{input} exists and was not written by rolecall")),
@@ -673,12 +713,12 @@ fn draw_export(app: &App, frame: &mut Frame, session: &Session, format: usize) {
         Span::styled("  (←/→ to change)", fg(app, Color::DarkGray)),
     ])];
     for (key, value) in &env {
-        let shown = if PLAIN_VARS.contains(&key.as_str()) {
-            value.clone()
+        let value = if PLAIN_VARS.contains(&key.as_str()) {
+            shown(value).into_owned()
         } else {
             mask(value)
         };
-        lines.push(Line::from(format!("export {key}={shown}")));
+        lines.push(Line::from(format!("export {key}={value}")));
     }
     lines.push(Line::from(""));
     let demo = if app.demo { "--demo " } else { "" };
@@ -686,7 +726,10 @@ fn draw_export(app: &App, frame: &mut Frame, session: &Session, format: usize) {
         Span::styled("real output: ", fg(app, Color::DarkGray)),
         Span::styled(
             // Profile names are spec identifiers (A-Za-z0-9_-/.%@:+): nothing to quote.
-            format!("rolecall {demo}export {} --format {name}", session.profile),
+            format!(
+                "rolecall {demo}export {} --format {name}",
+                shown(&session.profile)
+            ),
             Style::default().add_modifier(Modifier::BOLD),
         ),
     ]));

@@ -67,6 +67,10 @@ pub struct Behaviour {
     /// Every request is answered with this status and body instead, which is not the
     /// services' JSON: garbage, an answer cut short, an HTML error page, a huge body.
     pub raw_answer: Option<(u16, String)>,
+    /// StartDeviceAuthorization's `userCode`.
+    pub user_code: String,
+    /// StartDeviceAuthorization's `verificationUri` (default: the stand-in's `/device`).
+    pub verification_uri: Option<String>,
 }
 
 impl Default for Behaviour {
@@ -86,6 +90,8 @@ impl Default for Behaviour {
             reject_all_tokens: false,
             fail_logout: false,
             raw_answer: None,
+            user_code: "ABCD-EFGH".into(),
+            verification_uri: None,
         }
     }
 }
@@ -395,14 +401,18 @@ fn handle(state: &mut State, req: &SeenRequest, base: &str) -> Reply {
             let code = format!("SSO-DEVICE-CODE-{n}");
             state.devices.insert(code.clone(), (field("clientId"), 0));
             let b = &state.behaviour;
+            let uri = b
+                .verification_uri
+                .clone()
+                .unwrap_or_else(|| format!("{base}/device"));
             (
                 200,
                 None,
                 serde_json::json!({
                     "deviceCode": code,
-                    "userCode": "ABCD-EFGH",
-                    "verificationUri": format!("{base}/device"),
-                    "verificationUriComplete": format!("{base}/device?user_code=ABCD-EFGH"),
+                    "userCode": b.user_code,
+                    "verificationUriComplete": format!("{uri}?user_code={}", b.user_code),
+                    "verificationUri": uri,
                     "expiresIn": b.device_expires_in,
                     "interval": b.interval,
                 }),

@@ -85,6 +85,19 @@ impl Tmux {
         );
     }
 
+    /// From now on, appends every byte the pane's programs write to the terminal to
+    /// `path` (`pipe-pane`): the raw stream, escape sequences and all, before tmux
+    /// interprets any of it.
+    pub fn pipe_to(&self, path: &Path) {
+        let command = format!("cat >> '{}'", path.display());
+        let out = self.tmux(&["pipe-pane", "-o", "-t", &self.session, &command]);
+        assert!(
+            out.status.success(),
+            "tmux pipe-pane failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+
     /// The newest paste buffer's contents (what OSC 52 put there), or "" when none.
     pub fn show_buffer(&self) -> String {
         let out = self.tmux(&["show-buffer"]);

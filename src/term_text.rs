@@ -1,0 +1,386 @@
+//! Outside text on its way to a terminal: every control character shown, none obeyed.
+//!
+//! Profile names and config values, a portal's account and role names, a sign-in's code
+//! and URL, the messages of STS and the portal, a `credential_process`'s stderr and the
+//! names read back from `sessions.json` all come from outside rolecall. A terminal obeys
+//! the control characters in them: one crafted value clears the screen (`ESC [ 2 J`),
+//! retitles the window (`ESC ] 0 ; … BEL`), writes the clipboard (OSC 52), or does the
+//! same through a C1 control (U+009B is CSI). Bidirectional overrides (U+202E…) do not
+//! reach the terminal's parser, but they reorder what the user reads.
+//!
+//! So every piece of outside text passes through here before a terminal sees it: the
+//! TUI's cells (`tui::view`), the CLI's human output ([`Visible`], [`term_eprintln!`]),
+//! and its JSON ([`write_json_pretty`], which keeps the data exact). Such characters are
+//! shown, not dropped, in the form a Rust or C string would write them: `\x1b` for C0
+//! controls and DEL, `\n`, `\t` and `\r` by name, `\u{9b}` for C1 controls and
+//! `\u{202e}` for bidirectional controls. A backslash already in the text is left as it
+//! is: the form is for reading, not for parsing back. Text without such characters (all
+//! but a hostile few) passes through borrowed, without a copy.
+//!
+//! The terminal is taken to be a UTF-8 one, where bytes 0x80–0x9F occur only inside a
+//! multi-byte character (`…` is E2 80 A6) and a C1 control is the two bytes C2 80–C2 9F;
+//! invalid UTF-8 is decoded lossily (U+FFFD) before it gets here or by [`Visible`].
+
+use serde::Serialize;
+use std::borrow::Cow;
+use std::fmt::Write as _;
+use std::io::{self, Write};
+
+/// Whether a terminal would obey `c` or it would reorder the text around it: C0
+/// controls, DEL, C1 controls (`char::is_control`), and the bidirectional formatting
+/// characters (the embeddings, overrides and isolates, and the LRM, RLM and ALM marks).
+pub fn needs_escape(c: char) -> bool {
+    c.is_control() || is_bidi_control(c)
+}
+
+fn is_bidi_control(c: char) -> bool {
+    matches!(
+        c,
+        '\u{061c}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}'
+    )
+}
+
+/// `text` as one line a terminal shows as it is: every character of [`needs_escape`],
+/// line breaks and tabs included, in its escaped form. For a cell, a name, a value, a
+/// message quoted inside a line of rolecall's own.
+pub fn visible(text: &str) -> Cow<'_, str> {
+    escape(text, Newlines::Escape)
+}
+
+/// `text` with its line breaks kept and every other character of [`needs_escape`]
+/// escaped: for text whose lines rolecall composed itself (a message, a table), where
+/// outside parts were already made [`visible`] or can only spoil the layout.
+pub fn visible_lines(text: &str) -> Cow<'_, str> {
+    escape(text, Newlines::Keep)
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Newlines {
+    Escape,
+    Keep,
+}
+
+fn escape(text: &str, newlines: Newlines) -> Cow<'_, str> {
+    let Some(first) = first_to_escape(text, newlines) else {
+        return Cow::Borrowed(text);
+    };
+    let mut out = String::with_capacity(text.len() + 8);
+    out.push_str(&text[..first]);
+    for c in text[first..].chars() {
+        if must_escape(c, newlines) {
+            push_escaped(&mut out, c);
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
+fn must_escape(c: char, newlines: Newlines) -> bool {
+    needs_escape(c) && !(c == '\n' && newlines == Newlines::Keep)
+}
+
+/// Where the first character to escape is. Printable ASCII (nearly every name) is
+/// settled by a scan of its bytes; only text with other bytes is decoded.
+fn first_to_escape(text: &str, newlines: Newlines) -> Option<usize> {
+    // Whole-string test without an early exit, so that it compiles to a vector loop.
+    let printable_ascii = text
+        .bytes()
+        .fold(true, |all, b| all & (b.wrapping_sub(0x20) < 0x5f));
+    if printable_ascii {
+        return None;
+    }
+    let kept = |b: u8| (0x20..0x7f).contains(&b) || (b == b'\n' && newlines == Newlines::Keep);
+    let start = text.bytes().position(|b| !kept(b))?;
+    text[start..]
+        .char_indices()
+        .find(|&(_, c)| must_escape(c, newlines))
+        .map(|(i, _)| start + i)
+}
+
+fn push_escaped(out: &mut String, c: char) {
+    match c {
+        '\n' => out.push_str("\\n"),
+        '\t' => out.push_str("\\t"),
+        '\r' => out.push_str("\\r"),
+        c if u32::from(c) < 0x80 => {
+            let _ = write!(out, "\\x{:02x}", u32::from(c));
+        }
+        c => {
+            let _ = write!(out, "\\u{{{:x}}}", u32::from(c));
+        }
+    }
+}
+
+/// A writer for human output: what goes through it reaches `inner` as
+/// [`visible_lines`] would show it, so the lines a command writes stay lines and
+/// nothing in them is obeyed. Bytes that are not UTF-8 show as U+FFFD; a character
+/// split across two writes is put back together first.
+pub struct Visible<W: Write> {
+    inner: W,
+    /// The start of a character the last write cut (at most three bytes).
+    pending: Vec<u8>,
+}
+
+impl<W: Write> Visible<W> {
+    pub fn new(inner: W) -> Self {
+        Visible {
+            inner,
+            pending: Vec::new(),
+        }
+    }
+
+    /// The inner writer; a character still cut is dropped (`flush` first to show it).
+    pub fn into_inner(self) -> W {
+        self.inner
+    }
+
+    fn write_text(&mut self, text: &str) -> io::Result<()> {
+        self.inner.write_all(visible_lines(text).as_bytes())
+    }
+}
+
+impl<W: Write> Write for Visible<W> {
+    fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
+        let joined;
+        let mut rest = if self.pending.is_empty() {
+            bytes
+        } else {
+            joined = [std::mem::take(&mut self.pending).as_slice(), bytes].concat();
+            joined.as_slice()
+        };
+        loop {
+            match std::str::from_utf8(rest) {
+                Ok(text) => {
+                    self.write_text(text)?;
+                    break;
+                }
+                Err(e) => {
+                    let (valid, after) = rest.split_at(e.valid_up_to());
+                    if let Ok(text) = std::str::from_utf8(valid) {
+                        self.write_text(text)?;
+                    }
+                    match e.error_len() {
+                        // Cut at the end: wait for the rest of the character.
+                        None => {
+                            self.pending = after.to_vec();
+                            break;
+                        }
+                        Some(bad) => {
+                            self.inner.write_all("\u{fffd}".as_bytes())?;
+                            rest = &after[bad..];
+                        }
+                    }
+                }
+            }
+        }
+        Ok(bytes.len())
+    }
+
+    /// Ends the text so far: a character still cut shows as U+FFFD.
+    fn flush(&mut self) -> io::Result<()> {
+        if !self.pending.is_empty() {
+            self.pending.clear();
+            self.inner.write_all("\u{fffd}".as_bytes())?;
+        }
+        self.inner.flush()
+    }
+}
+
+/// Writes one line to stderr through [`Visible`]; what [`term_eprintln!`] calls.
+pub fn eprint_line(args: std::fmt::Arguments<'_>) {
+    let mut err = Visible::new(io::stderr().lock());
+    // As eprintln!, minus its panic: a closed stderr loses the message, not the command.
+    let _ = writeln!(err, "{args}");
+    let _ = err.flush();
+}
+
+/// `eprintln!` for a terminal: the line is written through [`Visible`], so nothing
+/// outside text puts in it is obeyed. The CLI's messages and warnings use it (clippy
+/// refuses `eprintln!` itself: see clippy.toml).
+#[macro_export]
+macro_rules! term_eprintln {
+    ($($arg:tt)*) => {
+        $crate::term_text::eprint_line(::std::format_args!($($arg)*))
+    };
+}
+
+/// Writes `value` as pretty JSON, then a newline. The data stays exact (a JSON parser
+/// reads back the same strings), but DEL, C1 and bidirectional controls are written as
+/// `\u` escapes too: serde_json escapes only what JSON requires (below U+0020), and
+/// JSON on a terminal is still text on a terminal.
+pub fn write_json_pretty<W: Write + ?Sized, T: Serialize + ?Sized>(
+    out: &mut W,
+    value: &T,
+) -> io::Result<()> {
+    let formatter = JsonFormatter(serde_json::ser::PrettyFormatter::new());
+    let mut serializer = serde_json::Serializer::with_formatter(&mut *out, formatter);
+    value.serialize(&mut serializer).map_err(io::Error::other)?;
+    writeln!(out)
+}
+
+/// serde_json's pretty formatter, with the string fragments it writes unescaped
+/// escaped when a terminal would obey them.
+struct JsonFormatter(serde_json::ser::PrettyFormatter<'static>);
+
+impl serde_json::ser::Formatter for JsonFormatter {
+    fn write_string_fragment<W: ?Sized + Write>(
+        &mut self,
+        writer: &mut W,
+        fragment: &str,
+    ) -> io::Result<()> {
+        let mut rest = fragment;
+        while let Some(at) = first_to_escape(rest, Newlines::Escape) {
+            writer.write_all(&rest.as_bytes()[..at])?;
+            let c = rest[at..].chars().next().unwrap_or_default();
+            // Every character of needs_escape is in the Basic Multilingual Plane.
+            write!(writer, "\\u{:04x}", u32::from(c))?;
+            rest = &rest[at + c.len_utf8()..];
+        }
+        writer.write_all(rest.as_bytes())
+    }
+
+    fn begin_array<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.0.begin_array(w)
+    }
+    fn end_array<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.0.end_array(w)
+    }
+    fn begin_array_value<W: ?Sized + Write>(&mut self, w: &mut W, first: bool) -> io::Result<()> {
+        self.0.begin_array_value(w, first)
+    }
+    fn end_array_value<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.0.end_array_value(w)
+    }
+    fn begin_object<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.0.begin_object(w)
+    }
+    fn end_object<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.0.end_object(w)
+    }
+    fn begin_object_key<W: ?Sized + Write>(&mut self, w: &mut W, first: bool) -> io::Result<()> {
+        self.0.begin_object_key(w, first)
+    }
+    fn begin_object_value<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.0.begin_object_value(w)
+    }
+    fn end_object_value<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.0.end_object_value(w)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn clean_text_is_borrowed_unchanged() {
+        for text in [
+            "",
+            "prod-admin",
+            "arn:aws:iam::123456789012:role/A",
+            "Zürich · 東京 …",
+            "a\\x1b",
+        ] {
+            assert!(
+                matches!(visible(text), Cow::Borrowed(t) if t == text),
+                "{text}"
+            );
+            assert!(
+                matches!(visible_lines(text), Cow::Borrowed(t) if t == text),
+                "{text}"
+            );
+        }
+        assert!(matches!(visible_lines("two\nlines"), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn controls_show_escaped() {
+        assert_eq!(visible("\x1b]0;pwned\x07"), "\\x1b]0;pwned\\x07");
+        assert_eq!(visible("\x1b[2J"), "\\x1b[2J");
+        assert_eq!(
+            visible("\x1b]52;c;ZWNobyBwd25lZA==\x07"),
+            "\\x1b]52;c;ZWNobyBwd25lZA==\\x07"
+        );
+        assert_eq!(visible("a\u{9b}2Jb"), "a\\u{9b}2Jb");
+        assert_eq!(visible("\0\x08\x7f"), "\\x00\\x08\\x7f");
+        assert_eq!(visible("a\tb\r\nc"), "a\\tb\\r\\nc");
+        assert_eq!(visible_lines("a\tb\r\nc"), "a\\tb\\r\nc");
+        assert_eq!(visible("admin\u{202e}nimda"), "admin\\u{202e}nimda");
+        assert_eq!(
+            visible("\u{2066}x\u{2069}\u{200f}\u{61c}"),
+            "\\u{2066}x\\u{2069}\\u{200f}\\u{61c}"
+        );
+        assert_eq!(visible("é\u{85}ü"), "é\\u{85}ü");
+    }
+
+    #[test]
+    fn escaping_twice_changes_nothing_more() {
+        let once = visible("\x1b[2J\u{9b}\u{202e}").into_owned();
+        assert!(matches!(visible(&once), Cow::Borrowed(_)));
+    }
+
+    /// Writes `parts` one write each, then flushes.
+    fn through_visible(parts: &[&[u8]]) -> Vec<u8> {
+        let mut out = Visible::new(Vec::new());
+        for part in parts {
+            out.write_all(part).unwrap();
+        }
+        out.flush().unwrap();
+        out.inner
+    }
+
+    #[test]
+    fn the_writer_keeps_lines_and_escapes_the_rest() {
+        assert_eq!(
+            through_visible(&[b"NAME  \x1b]0;t\x07\n", b"ok \xc2\x9b2J\n"]),
+            b"NAME  \\x1b]0;t\\x07\nok \\u{9b}2J\n"
+        );
+    }
+
+    #[test]
+    fn the_writer_joins_a_character_cut_between_writes() {
+        // U+009B (C2 9B) and an ellipsis (E2 80 A6), each cut in two.
+        assert_eq!(
+            through_visible(&[b"a\xc2", b"\x9bb\xe2\x80", b"\xa6"]),
+            "a\\u{9b}b…".as_bytes()
+        );
+    }
+
+    #[test]
+    fn the_writer_shows_bytes_that_are_not_utf8_as_replacement_characters() {
+        // A lone 0x9b is CSI to an 8-bit terminal.
+        assert_eq!(through_visible(&[b"a\x9b[2J"]), "a\u{fffd}[2J".as_bytes());
+        // Cut and never finished.
+        assert_eq!(through_visible(&[b"a\xe2\x80"]), "a\u{fffd}".as_bytes());
+    }
+
+    #[test]
+    fn json_stays_exact_and_escapes_what_a_terminal_would_obey() {
+        let value = serde_json::json!({
+            "name": "\x1b]0;t\x07 \u{9b}2J \u{7f} \u{202e} é…",
+            "list": ["a", "b\nc"],
+        });
+        let mut out = Vec::new();
+        write_json_pretty(&mut out, &value).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        assert!(text.ends_with("}\n"));
+        for c in text.chars() {
+            assert!(c == '\n' || !needs_escape(c), "{c:?} in {text}");
+        }
+        assert!(
+            text.contains(r#""\u001b]0;t\u0007 \u009b2J \u007f \u202e é…""#),
+            "{text}"
+        );
+        let back: serde_json::Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(back, value);
+        // The same layout as serde_json's own pretty printer.
+        let clean = serde_json::json!({"a": [1, {"b": null}], "c": "d"});
+        let mut ours = Vec::new();
+        write_json_pretty(&mut ours, &clean).unwrap();
+        assert_eq!(
+            String::from_utf8(ours).unwrap(),
+            serde_json::to_string_pretty(&clean).unwrap() + "\n"
+        );
+    }
+}
