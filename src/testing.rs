@@ -10,3 +10,11 @@ pub fn env(pairs: &'static [(&'static str, &'static str)]) -> impl Fn(&str) -> O
             .map(|(_, v)| v.to_string())
     }
 }
+
+/// `pairs` as the owned name/value list a session's environment is.
+pub fn env_list(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+    pairs
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
+}

@@ -6,18 +6,12 @@
 mod common;
 
 use chrono::{TimeDelta, Utc};
+use common::hostile::{plant_session, PAYLOAD};
 use common::sso_standin::{Behaviour, Outcome, SsoStandin};
 use common::{failed, ok, Env, Reply, Stub};
-use rolecall::credentials::Credentials;
-use rolecall::secret::Secret;
-use rolecall::session::{Session, SessionKind, SessionStore};
 use serde_json::Value;
 use sha1::{Digest, Sha1};
 use std::process::Output;
-
-/// A window title (OSC 0), a clipboard write (OSC 52), a screen clear (CSI 2 J), the same
-/// through C1's CSI (U+009B), and a right-to-left override.
-const PAYLOAD: &str = "\x1b]0;pwned-title\x07\x1b]52;c;cHduZWQ=\x07\x1b[2J\u{9b}2J\u{202e}";
 
 /// What a section name can hold of it (a `]` would end the name): a screen clear, a
 /// bell, C1's CSI and a right-to-left override.
@@ -104,24 +98,7 @@ fn check_shows_hostile_names_escaped() {
 /// A stored session whose profile name and source carry the payload, as a hand-edited
 /// or planted sessions.json would.
 fn planted_session(env: &Env) {
-    let store = SessionStore::open(env.dir.path().join("cache")).unwrap();
-    store
-        .save(&Session {
-            profile: format!("ghost{PAYLOAD}"),
-            kind: SessionKind::Profile,
-            credentials: Credentials {
-                access_key_id: "ASIAEXAMPLEEXAMPLE01".into(),
-                secret_access_key: Secret::new("wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"),
-                session_token: Some(Secret::new("FwoGZXIvYXdzEXAMPLETOKEN")),
-                expiration: Some(Utc::now() + TimeDelta::hours(1)),
-            },
-            source: format!("assume-role via base{PAYLOAD}"),
-            region: None,
-            obtained: Utc::now(),
-            fingerprint: "f".into(),
-            mfa_serial: None,
-        })
-        .unwrap();
+    plant_session(&env.dir.path().join("cache"));
 }
 
 #[test]

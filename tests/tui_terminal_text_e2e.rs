@@ -6,19 +6,12 @@
 
 mod common;
 
-use chrono::{TimeDelta, Utc};
+use common::hostile::{plant_session, PAYLOAD};
 use common::tmux::Tmux;
 use common::{root, Reply, Stub};
-use rolecall::credentials::Credentials;
-use rolecall::secret::Secret;
-use rolecall::session::{Session, SessionKind, SessionStore};
 use std::time::Duration;
 
 const WAIT: Duration = Duration::from_secs(15);
-
-/// A window title (OSC 0), a clipboard write (OSC 52), a screen clear (CSI 2 J), the same
-/// through C1's CSI (U+009B), and a right-to-left override.
-const PAYLOAD: &str = "\x1b]0;pwned-title\x07\x1b]52;c;cHduZWQ=\x07\x1b[2J\u{9b}2J\u{202e}";
 
 /// The payload's pieces a terminal would obey, as bytes; and STS's (C1 only: XML 1.0 has
 /// no C0 controls), see tests/fixtures/sts/hostile_message.xml.
@@ -56,24 +49,7 @@ fn hostile_text_is_drawn_escaped_and_never_reaches_the_terminal_raw() {
     )
     .unwrap();
     // A planted session: its name and source come back from sessions.json.
-    SessionStore::open(dir.path().join("cache"))
-        .unwrap()
-        .save(&Session {
-            profile: format!("ghost{PAYLOAD}"),
-            kind: SessionKind::Profile,
-            credentials: Credentials {
-                access_key_id: "ASIAEXAMPLEEXAMPLE01".into(),
-                secret_access_key: Secret::new("wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"),
-                session_token: Some(Secret::new("FwoGZXIvYXdzEXAMPLETOKEN")),
-                expiration: Some(Utc::now() + TimeDelta::hours(1)),
-            },
-            source: format!("assume-role via base{PAYLOAD}"),
-            region: None,
-            obtained: Utc::now(),
-            fingerprint: "f".into(),
-            mfa_serial: None,
-        })
-        .unwrap();
+    plant_session(&dir.path().join("cache"));
     let body =
         std::fs::read_to_string(root().join("tests/fixtures/sts/hostile_message.xml")).unwrap();
     let sts = Stub::start(move |_| Reply::Status(403, body.clone()));

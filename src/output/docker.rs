@@ -47,12 +47,7 @@ pub(super) fn docker(env: &[(String, String)]) -> Result<String, NotAPlainWord> 
 mod tests {
     use super::*;
 
-    fn env(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
-        pairs
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect()
-    }
+    use crate::testing::env_list as env;
 
     #[test]
     fn one_plain_word_per_line() {

@@ -137,12 +137,7 @@ pub(super) fn powershell(env: &[(String, String)]) -> String {
 mod tests {
     use super::*;
 
-    fn env(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
-        pairs
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect()
-    }
+    use crate::testing::env_list as env;
 
     #[test]
     fn shell_quote_shapes() {

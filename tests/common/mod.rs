@@ -2,6 +2,7 @@
 //! isolated environment for running the real `rolecall` binary and the AWS CLI.
 #![allow(dead_code)]
 
+pub mod hostile;
 pub mod sso_standin;
 pub mod sts_standin;
 pub mod tmux;
