@@ -4,6 +4,7 @@ mod files;
 mod graph;
 mod model;
 pub mod parse;
+pub mod writable;
 pub use files::{ConfigPaths, FileKind};
 pub use graph::{
     ProfileGraph, StaticKeysError, DURATION_RANGE, MAX_FILE_BYTES, MFA_SESSION_DURATION_RANGE,
