@@ -169,12 +169,13 @@ pub fn run(demo: bool, command: SsoCommand) -> Result<()> {
 fn sync_region(config: &SsoSessionConfig, flag: Option<String>) -> Result<String> {
     match flag {
         Some(region) => {
-            sync::check_region(&region, "--region")?;
+            sync::check_region(&region, "--region", "give a region such as eu-west-1")?;
             Ok(region)
         }
         None => {
             let source = format!("sso_region of {}", config.describe());
-            sync::check_region(&config.region, &source)?;
+            let remedy = "correct it in the config file, or give --region REGION";
+            sync::check_region(&config.region, &source, remedy)?;
             Ok(config.region.clone())
         }
     }

@@ -263,11 +263,11 @@ pub fn check_session_name(session: &str) -> Result<(), SsoError> {
 }
 
 /// Refuses a region the block cannot write as one line; `source` says where it came from
-/// (`--region`, or the sso-session's `sso_region`).
-pub fn check_region(region: &str, source: &str) -> Result<(), SsoError> {
+/// (`--region`, or the sso-session's `sso_region`) and `remedy` what to do.
+pub fn check_region(region: &str, source: &str, remedy: &str) -> Result<(), SsoError> {
     check_value(region).map_err(|why| {
         SsoError::Config(format!(
-            "{source} {} cannot be written into the config file ({why}); nothing was written: give a region such as eu-west-1",
+            "{source} {} cannot be written into the config file ({why}); nothing was written: {remedy}",
             shown(region)
         ))
     })
@@ -283,7 +283,7 @@ pub fn render_block(
 ) -> Result<String, SsoError> {
     check_session_name(session)?;
     if let Some(region) = region {
-        check_region(region, "the region")?;
+        check_region(region, "the region", "give a region such as eu-west-1")?;
     }
     let mut out = format!(
         "{} - managed by rolecall: `rolecall sso sync` rewrites everything up to the END line{newline}",
