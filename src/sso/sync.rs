@@ -198,6 +198,16 @@ fn base_name(role: &DiscoveredRole, template: &NameTemplate) -> Result<String, R
 /// Names every role: `outside` is the configuration without the block (both files), whose
 /// profiles keep their names and whose SSO profiles make the same role unnecessary.
 pub fn plan(roles: &[DiscoveredRole], template: &NameTemplate, outside: &ProfileGraph) -> SyncPlan {
+    plan_reserving(roles, template, outside, &HashSet::new())
+}
+
+/// [`plan`], where no generated name is one of `reserved` either.
+fn plan_reserving(
+    roles: &[DiscoveredRole],
+    template: &NameTemplate,
+    outside: &ProfileGraph,
+    reserved: &HashSet<String>,
+) -> SyncPlan {
     let mut sorted: Vec<&DiscoveredRole> = roles.iter().collect();
     sorted.sort_by(|a, b| {
         (&a.account_name, &a.account_id, &a.role_name).cmp(&(
@@ -210,6 +220,7 @@ pub fn plan(roles: &[DiscoveredRole], template: &NameTemplate, outside: &Profile
     let owned: Vec<DiscoveredRole> = sorted.iter().map(|r| (*r).clone()).collect();
     let configured = pair_with_profiles(outside, &owned);
     let mut taken: HashSet<String> = outside.profiles().iter().map(|p| p.name.clone()).collect();
+    taken.extend(reserved.iter().cloned());
     // A generated `default` would silently become the profile every tool uses.
     taken.insert("default".to_string());
     let mut result = SyncPlan::default();
@@ -487,9 +498,24 @@ pub fn updated_text(
 ) -> Result<(String, SyncPlan), SsoError> {
     let outside_text = without_block(text, session)?;
     let outside = ProfileGraph::from_texts(paths.clone(), &outside_text, credentials);
-    let plan = plan(roles, template, &outside);
+    let reserved = botocore_profile_sections(&outside_text);
+    let plan = plan_reserving(roles, template, &outside, &reserved);
     let block = render_block(session, region, &plan, newline_of(text))?;
     Ok((replace_block(text, session, &block)?, plan))
+}
+
+/// The names of the `[profile NAME]` sections botocore reads in `text`, among them some the
+/// SDKs ignore: Python's `configparser` takes a header's text from its first `[` to its
+/// last `]` (`[profile a] x` is `profile a` to it), breaks lines at a bare CR too, and
+/// refuses a whole file that has one section twice, so the block must not repeat any.
+fn botocore_profile_sections(text: &str) -> HashSet<String> {
+    text.split(['\n', '\r'])
+        .filter_map(|line| {
+            let inner = line.trim().strip_prefix('[')?;
+            let inner = &inner[..inner.rfind(']')?];
+            inner.strip_prefix("profile ").map(str::to_string)
+        })
+        .collect()
 }
 
 /// `path`, or the file it links to (followed to the end) when it is a symbolic link.
@@ -635,6 +661,19 @@ mod tests {
         );
         let block = render_block("corp", Some("eu-west-1"), &p, "\n").unwrap();
         assert_eq!(block.matches('[').count(), 2, "{block}");
+    }
+
+    #[test]
+    fn a_header_only_botocore_reads_keeps_its_name_from_the_block() {
+        // The SDKs ignore `[profile Prod.Admin] x` (text after the `]`); botocore reads it as
+        // the section `profile Prod.Admin` and refuses a file that has that section twice.
+        let config = "[profile Prod.Admin] x\nregion = us-east-1\n";
+        let template = NameTemplate::parse(DEFAULT_TEMPLATE).unwrap();
+        let paths = ConfigPaths::in_dir(Path::new("/nowhere"));
+        let roles = [role("111111111111", "Prod", "Admin")];
+        let (written, plan) =
+            updated_text(&paths, config, "", "corp", &roles, &template, None).unwrap();
+        assert_eq!(plan.profiles[0].name, "Prod.Admin-2", "{written}");
     }
 
     #[test]
