@@ -6,7 +6,9 @@
 //! the input's sections and keys plus the intended block: each planned profile with its
 //! `sso_session`, `sso_account_id`, `sso_role_name` (and `region`) and the values meant, no
 //! other section, no other key, no new rejected line, no planned name that merges into a
-//! profile of the input. Only a refused sso-session name or region may stop the sync.
+//! profile of the input. Only a refused sso-session name or region may stop the sync. For
+//! botocore, which also ends a line at a bare CR, no line sync appends holds a control
+//! character.
 //!
 //! Input: bytes read by `arbitrary::Unstructured` (no derive: the choices below say what
 //! each byte does, and mostly pick well-formed names so the block gets written).
@@ -184,7 +186,28 @@ fuzz_target!(|data: &[u8]| {
     check_plan(&case, &plan);
     check_ours(&case, &plan, &written);
     check_aws_config(&case, &plan, &written);
+    check_line_ends(&case, &written);
 });
+
+/// botocore (Python's `configparser`, on a file read with universal newlines) also ends a
+/// line at a bare `\r`, where rolecall's parser and aws-config's do not: what sync appended
+/// holds no line end but the file's own, and no other control character or line separator.
+fn check_line_ends(case: &Case, written: &str) {
+    let appended = &written[case.config.len()..];
+    let newline = if case.config.contains("\r\n") {
+        "\r\n"
+    } else {
+        "\n"
+    };
+    for line in appended.split(newline) {
+        assert!(
+            !line
+                .chars()
+                .any(|c| c.is_control() || matches!(c, '\u{2028}' | '\u{2029}')),
+            "a line of the block breaks or holds a control character: {line:?}"
+        );
+    }
+}
 
 /// The keys and values each planned profile must have, and nothing else.
 fn intended(case: &Case, plan: &SyncPlan) -> Vec<(String, BTreeMap<String, String>)> {
