@@ -5,11 +5,17 @@
 mod common;
 
 use chrono::{DateTime, TimeDelta, Utc};
-use common::sso_standin::{Behaviour, Outcome, SsoStandin, SECRET_MARKERS};
+use common::sso_standin::{
+    hostile_account_id, Behaviour, Outcome, SsoStandin, HOSTILE_ACCOUNT, ODD_BUT_WRITABLE_ROLES,
+    SECRET_MARKERS, UNWRITABLE_ROLES,
+};
 use common::{failed, ok, Env};
 use futures::future::BoxFuture;
+use rolecall::profile::parse::{parse_file, SectionKind};
+use rolecall::profile::FileKind;
 use rolecall::sso::{Clock, Sso, SsoError, SsoOptions, SsoSessionConfig};
 use sha1::{Digest, Sha1};
+use std::collections::BTreeMap;
 use std::os::unix::fs::{MetadataExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 use std::process::Output;
@@ -564,7 +570,7 @@ fn sync_writes_a_block_once_keeps_hand_written_lines_and_botocore_reads_it() {
     assert!(block.contains("[profile Account-2.Dev-2]\nsso_session = corp\nsso_account_id = 000000000002\nsso_role_name = Dev\nregion = eu-west-1\n"), "{block}");
     let stderr = String::from_utf8_lossy(&first.stderr);
     assert!(
-        stderr.contains("000000000001 / Dev already has profile 'dev'"),
+        stderr.contains(r#""000000000001" / "Dev" already has profile "dev""#),
         "{stderr}"
     );
 
@@ -618,6 +624,156 @@ fn sync_writes_a_block_once_keeps_hand_written_lines_and_botocore_reads_it() {
     assert_eq!(profiles["Account-2.Dev"]["region"], "ap-south-1");
     assert_eq!(config["sessions"]["corp"]["sso_start_url"], START_URL);
     assert_no_secrets(&[&first, &second]);
+}
+
+/// Every profile of a config file as (name, keys and values): rolecall's parser and
+/// botocore's, which must agree; any line either rejects fails.
+fn profiles_as_both_read(env: &Env, text: &str) -> BTreeMap<String, BTreeMap<String, String>> {
+    let parsed = parse_file(FileKind::Config, text);
+    assert_eq!(parsed.errors, vec![], "rolecall rejects lines of:\n{text}");
+    let mut ours: BTreeMap<String, BTreeMap<String, String>> = BTreeMap::new();
+    for section in parsed
+        .sections
+        .iter()
+        .filter(|s| s.kind == SectionKind::Profile)
+    {
+        let profile = ours.entry(section.name.to_string()).or_default();
+        for p in &section.properties {
+            profile.insert(p.key.to_string(), p.value.to_string());
+        }
+    }
+    let script = "import botocore.session, json\n\
+                  print(json.dumps(botocore.session.Session().full_config['profiles']))";
+    let out = env
+        .command(common::venv_bin("python"))
+        .args(["-c", script])
+        .output()
+        .unwrap();
+    let theirs: BTreeMap<String, BTreeMap<String, String>> =
+        serde_json::from_str(&ok(&out)).unwrap();
+    assert_eq!(
+        ours, theirs,
+        "rolecall and botocore read the config differently"
+    );
+    ours
+}
+
+#[test]
+fn sync_refuses_portal_names_that_would_become_config_lines_and_writes_the_rest() {
+    let pwned = "/nonexistent/rolecall-pwned";
+    let standin = SsoStandin::start(
+        Behaviour::default()
+            .with_accounts(2, &["Dev"])
+            .with_hostile_accounts(pwned),
+    );
+    let hand = format!("[default]\nregion = us-east-1\n\n{CONFIG}");
+    let env = env_for(&standin, &hand);
+    signed_in(&standin, &env, "SSO-ACCESS-TOKEN-hostile");
+    let config_path = env.home().join(".aws/config");
+    let before = profiles_as_both_read(&env, &hand);
+
+    let out = env.rolecall(&["sso", "sync"]);
+    ok(&out);
+    let written = std::fs::read_to_string(&config_path).unwrap();
+    assert!(written.starts_with(&hand), "{written}");
+    let after = profiles_as_both_read(&env, &written);
+
+    // The hand-written profiles read exactly as before: nothing merged into [default].
+    for (name, keys) in &before {
+        assert_eq!(after.get(name), Some(keys), "{name}:\n{written}");
+    }
+    // Every other profile is a synced one with the four keys it should have, for a role
+    // the portal gave, and no other.
+    let expected_keys = ["region", "sso_account_id", "sso_role_name", "sso_session"];
+    let mut synced: Vec<(String, String)> = Vec::new();
+    for (name, keys) in after.iter().filter(|(n, _)| !before.contains_key(*n)) {
+        assert_eq!(
+            keys.keys().map(String::as_str).collect::<Vec<_>>(),
+            expected_keys,
+            "{name}:\n{written}"
+        );
+        assert_eq!(keys["sso_session"], "corp");
+        assert_eq!(keys["region"], "eu-west-1");
+        synced.push((
+            keys["sso_account_id"].clone(),
+            keys["sso_role_name"].clone(),
+        ));
+    }
+    synced.sort();
+    let mut wanted: Vec<(String, String)> = vec![
+        ("000000000002".into(), "Dev".into()),
+        ("000000000011".into(), "Ops".into()),
+    ];
+    for role in ODD_BUT_WRITABLE_ROLES {
+        wanted.push((HOSTILE_ACCOUNT.into(), role.replace("PWNED", pwned)));
+    }
+    wanted.push((HOSTILE_ACCOUNT.into(), "L".repeat(5000)));
+    wanted.sort();
+    assert_eq!(synced, wanted, "{written}");
+
+    // Each refused role is named once, escaped: no raw control character reaches stderr.
+    let stderr = String::from_utf8(out.stderr.clone()).unwrap();
+    assert!(
+        !stderr
+            .chars()
+            .any(|c| c != '\n' && (c.is_control() || c == '\u{2028}')),
+        "{stderr:?}"
+    );
+    let refusals: Vec<&str> = stderr
+        .lines()
+        .filter(|l| l.contains("not synced"))
+        .collect();
+    assert_eq!(refusals.len(), UNWRITABLE_ROLES.len() + 1, "{stderr}");
+    for role in UNWRITABLE_ROLES {
+        let shown = role.replace("PWNED", pwned).escape_debug().to_string();
+        assert!(
+            refusals
+                .iter()
+                .any(|l| l.contains(HOSTILE_ACCOUNT) && l.contains(&format!("\"{shown}\""))),
+            "{shown}: {stderr}"
+        );
+    }
+    let bad_id = hostile_account_id(pwned).escape_debug().to_string();
+    assert!(
+        refusals.iter().any(|l| l.contains(&bad_id)),
+        "{bad_id}: {stderr}"
+    );
+    assert!(
+        stderr.contains(&format!("wrote {} profile(s)", wanted.len())),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn sync_refuses_a_region_that_is_not_one_line_and_writes_nothing() {
+    let standin = standin(Behaviour::default());
+    let env = env_for(&standin, CONFIG);
+    signed_in(&standin, &env, "SSO-ACCESS-TOKEN-region");
+    let config_path = env.home().join(".aws/config");
+    for region in [
+        "eu-west-1\n[profile x]\ncredential_process = touch /nonexistent/p",
+        "eu-west-1\r[default]",
+        " eu-west-1",
+        "eu-west-1 # c",
+        "",
+    ] {
+        let err = failed(&env.rolecall(&["sso", "sync", "--region", region]));
+        assert!(err.contains("--region"), "{region:?}: {err}");
+        assert!(
+            !err.trim_end().contains('\r') && err.trim_end().lines().count() == 1,
+            "{err:?}"
+        );
+        assert_eq!(std::fs::read_to_string(&config_path).unwrap(), CONFIG);
+    }
+    // sso_region reaches the block too when --region is not given.
+    let continued = CONFIG.replace(
+        "sso_region = eu-west-1\n",
+        "sso_region = eu-west-1\n  [profile x]\n",
+    );
+    std::fs::write(&config_path, &continued).unwrap();
+    let err = failed(&env.rolecall(&["sso", "sync"]));
+    assert!(err.contains("sso_region"), "{err}");
+    assert_eq!(std::fs::read_to_string(&config_path).unwrap(), continued);
 }
 
 #[test]

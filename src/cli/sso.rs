@@ -4,6 +4,7 @@
 use super::complete::{profile_candidates, sso_session_candidates};
 use super::context::{block_on, load_graph, open_store, warn};
 use crate::browser::{self, Opened};
+use crate::profile::writable::shown;
 use crate::profile::ProfileGraph;
 use crate::sso::sync::{self, NameTemplate, DEFAULT_TEMPLATE};
 use crate::sso::{self as sso_lib, pair_with_profiles, DiscoveredRole, Sso, SsoSessionConfig};
@@ -122,9 +123,12 @@ pub fn run(demo: bool, command: SsoCommand) -> Result<()> {
         } => {
             let template = NameTemplate::parse(&template)?;
             let config = one_session(graph, &target)?;
+            let region = sync_region(&config, region)?;
+            if let Some(session) = &config.session_name {
+                sync::check_session_name(session)?;
+            }
             let discovery = block_on(sso.discover(&config, refresh))??;
             report_discovery(&config, &discovery, sso.now());
-            let region = region.unwrap_or_else(|| config.region.clone());
             let report = sync::sync_config_file(
                 &graph.paths,
                 &config,
@@ -148,13 +152,33 @@ pub fn run(demo: bool, command: SsoCommand) -> Result<()> {
             }
             for (role, profile) in &report.plan.skipped {
                 crate::term_eprintln!(
-                    "rolecall: {} / {} already has profile '{}'; not added",
-                    visible(&role.account_id),
-                    visible(&role.role_name),
-                    visible(profile)
+                    "rolecall: {} / {} already has profile {}; not added",
+                    shown(&role.account_id),
+                    shown(&role.role_name),
+                    shown(profile)
                 );
             }
+            for refusal in &report.plan.refused {
+                warn(&refusal.warning());
+            }
             Ok(())
+        }
+    }
+}
+
+/// The region `sso sync` writes: `--region`, else the sso-session's `sso_region`; refused
+/// before anything is asked or written when it is not one safe line.
+fn sync_region(config: &SsoSessionConfig, flag: Option<String>) -> Result<String> {
+    match flag {
+        Some(region) => {
+            sync::check_region(&region, "--region", "give a region such as eu-west-1")?;
+            Ok(region)
+        }
+        None => {
+            let source = format!("sso_region of {}", config.describe());
+            let remedy = "correct it in the config file, or give --region REGION";
+            sync::check_region(&config.region, &source, remedy)?;
+            Ok(config.region.clone())
         }
     }
 }

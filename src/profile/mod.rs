@@ -5,6 +5,7 @@ mod files;
 mod graph;
 mod model;
 pub mod parse;
+pub mod writable;
 pub use chain::{Chain, ChainDisplay};
 pub use files::{ConfigPaths, FileKind};
 pub use graph::{

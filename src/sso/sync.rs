@@ -7,10 +7,17 @@
 //! config file format allows in profile names, and are made unique: a role that a profile
 //! outside the block already configures (same sso-session, account and role) is skipped,
 //! and a name taken by any other profile gets `-2`, `-3`, … The text work is pure (text in,
-//! text out); [`sync_config_file`] adds the reading and the atomic write.
+//! text out: [`updated_text`]); [`sync_config_file`] adds the reading and the atomic write.
+//!
+//! The portal's names are outside text: every line of the block is built by
+//! [`crate::profile::writable`], which refuses what cannot be written as one safe line. A
+//! role whose account id, role name or profile name is refused is left out (and listed in
+//! [`SyncPlan::refused`]); the rest of the sync goes on. An sso-session name or a region that
+//! is refused stops the sync before anything is written.
 
 use super::{pair_with_profiles, DiscoveredRole, SsoError, SsoSessionConfig};
 use crate::fsutil;
+use crate::profile::writable::{self, check_profile_name, check_value, shown, Unwritable};
 use crate::profile::{ConfigPaths, ProfileGraph};
 use std::collections::HashSet;
 use std::ops::Range;
@@ -122,17 +129,84 @@ pub struct SyncedProfile {
     pub role: DiscoveredRole,
 }
 
-/// Which profiles a block defines, and which roles it leaves to profiles outside it.
+/// Which profiles a block defines, and which roles it leaves out.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct SyncPlan {
     pub profiles: Vec<SyncedProfile>,
     /// Roles already configured outside the block, with that profile's name.
     pub skipped: Vec<(DiscoveredRole, String)>,
+    /// Roles whose names cannot be written into the config file.
+    pub refused: Vec<Refusal>,
+}
+
+/// A role left out of the block because something it would write is not one safe line.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Refusal {
+    pub role: DiscoveredRole,
+    /// What could not be written: `account id`, `role name` or `profile name`.
+    pub field: &'static str,
+    pub why: Unwritable,
+}
+
+impl Refusal {
+    /// The warning for the user: the account and role (escaped and cut, as they may hold
+    /// anything), what was refused and why.
+    pub fn warning(&self) -> String {
+        format!(
+            "account {} role {} not synced: its {} cannot be written into the config file ({})",
+            shown(&self.role.account_id),
+            shown(&self.role.role_name),
+            self.field,
+            self.why
+        )
+    }
+}
+
+/// The role's values the block writes, each checked: the first that is refused.
+fn refusal(role: &DiscoveredRole) -> Option<Refusal> {
+    [
+        ("account id", &role.account_id),
+        ("role name", &role.role_name),
+    ]
+    .into_iter()
+    .find_map(|(field, value)| {
+        check_value(value).err().map(|why| Refusal {
+            role: role.clone(),
+            field,
+            why,
+        })
+    })
+}
+
+/// The profile name for `role` before it is made unique: the template's, or
+/// `ACCOUNT_ID.ROLE_NAME` when the template's has no letter or digit left; refused when
+/// that is no usable name either.
+fn base_name(role: &DiscoveredRole, template: &NameTemplate) -> Result<String, Refusal> {
+    let mut base = sanitize_profile_name(&template.render(role));
+    if !base.bytes().any(|b| b.is_ascii_alphanumeric()) {
+        base = sanitize_profile_name(&format!("{}.{}", role.account_id, role.role_name));
+    }
+    check_profile_name(&base).map_err(|why| Refusal {
+        role: role.clone(),
+        field: "profile name",
+        why,
+    })?;
+    Ok(base)
 }
 
 /// Names every role: `outside` is the configuration without the block (both files), whose
 /// profiles keep their names and whose SSO profiles make the same role unnecessary.
 pub fn plan(roles: &[DiscoveredRole], template: &NameTemplate, outside: &ProfileGraph) -> SyncPlan {
+    plan_reserving(roles, template, outside, &HashSet::new())
+}
+
+/// [`plan`], where no generated name is one of `reserved` either.
+fn plan_reserving(
+    roles: &[DiscoveredRole],
+    template: &NameTemplate,
+    outside: &ProfileGraph,
+    reserved: &HashSet<String>,
+) -> SyncPlan {
     let mut sorted: Vec<&DiscoveredRole> = roles.iter().collect();
     sorted.sort_by(|a, b| {
         (&a.account_name, &a.account_id, &a.role_name).cmp(&(
@@ -145,6 +219,7 @@ pub fn plan(roles: &[DiscoveredRole], template: &NameTemplate, outside: &Profile
     let owned: Vec<DiscoveredRole> = sorted.iter().map(|r| (*r).clone()).collect();
     let configured = pair_with_profiles(outside, &owned);
     let mut taken: HashSet<String> = outside.profiles().iter().map(|p| p.name.clone()).collect();
+    taken.extend(reserved.iter().cloned());
     // A generated `default` would silently become the profile every tool uses.
     taken.insert("default".to_string());
     let mut result = SyncPlan::default();
@@ -153,10 +228,17 @@ pub fn plan(roles: &[DiscoveredRole], template: &NameTemplate, outside: &Profile
             result.skipped.push((role, existing.to_string()));
             continue;
         }
-        let mut base = sanitize_profile_name(&template.render(&role));
-        if !base.bytes().any(|b| b.is_ascii_alphanumeric()) {
-            base = sanitize_profile_name(&format!("{}.{}", role.account_id, role.role_name));
+        if let Some(refused) = refusal(&role) {
+            result.refused.push(refused);
+            continue;
         }
+        let base = match base_name(&role, template) {
+            Ok(base) => base,
+            Err(refused) => {
+                result.refused.push(refused);
+                continue;
+            }
+        };
         let mut name = base.clone();
         let mut n = 2;
         while taken.contains(&name) {
@@ -179,8 +261,40 @@ pub fn end_marker(session: &str) -> String {
     format!("# END rolecall sso sync (sso-session {session})")
 }
 
-/// The block's text, newline-terminated, in `newline` style (`\n` or `\r\n`).
-pub fn render_block(session: &str, region: Option<&str>, plan: &SyncPlan, newline: &str) -> String {
+/// Refuses an sso-session name the block cannot write (in its markers and in every
+/// profile's `sso_session`): it must be a profile-name identifier, as aws-config reads them.
+pub fn check_session_name(session: &str) -> Result<(), SsoError> {
+    check_profile_name(session).map_err(|why| {
+        SsoError::Config(format!(
+            "sso-session {} cannot be written into the config file ({why}); rename the [sso-session] section and the sso_session lines that use it",
+            shown(session)
+        ))
+    })
+}
+
+/// Refuses a region the block cannot write as one line; `source` says where it came from
+/// (`--region`, or the sso-session's `sso_region`) and `remedy` what to do.
+pub fn check_region(region: &str, source: &str, remedy: &str) -> Result<(), SsoError> {
+    check_value(region).map_err(|why| {
+        SsoError::Config(format!(
+            "{source} {} cannot be written into the config file ({why}); nothing was written: {remedy}",
+            shown(region)
+        ))
+    })
+}
+
+/// The block's text, newline-terminated, in `newline` style (`\n` or `\r\n`). Every line
+/// is built by [`writable`]; a session name or region it refuses is an error.
+pub fn render_block(
+    session: &str,
+    region: Option<&str>,
+    plan: &SyncPlan,
+    newline: &str,
+) -> Result<String, SsoError> {
+    check_session_name(session)?;
+    if let Some(region) = region {
+        check_region(region, "the region", "give a region such as eu-west-1")?;
+    }
     let mut out = format!(
         "{} - managed by rolecall: `rolecall sso sync` rewrites everything up to the END line{newline}",
         begin_marker(session)
@@ -189,17 +303,42 @@ pub fn render_block(session: &str, region: Option<&str>, plan: &SyncPlan, newlin
         if i > 0 {
             out.push_str(newline);
         }
-        out.push_str(&format!("[profile {}]{newline}", p.name));
-        out.push_str(&format!("sso_session = {session}{newline}"));
-        out.push_str(&format!("sso_account_id = {}{newline}", p.role.account_id));
-        out.push_str(&format!("sso_role_name = {}{newline}", p.role.role_name));
-        if let Some(region) = region {
-            out.push_str(&format!("region = {region}{newline}"));
-        }
+        let lines = profile_lines(session, region, p, newline).map_err(|why| {
+            SsoError::Config(format!(
+                "profile {} cannot be written into the config file ({why}); nothing was written",
+                shown(&p.name)
+            ))
+        })?;
+        out.push_str(&lines);
     }
     out.push_str(&end_marker(session));
     out.push_str(newline);
-    out
+    Ok(out)
+}
+
+/// One synced profile's section.
+fn profile_lines(
+    session: &str,
+    region: Option<&str>,
+    p: &SyncedProfile,
+    newline: &str,
+) -> Result<String, Unwritable> {
+    let mut out = writable::profile_header(&p.name, newline)?;
+    out.push_str(&writable::property_line("sso_session", session, newline)?);
+    out.push_str(&writable::property_line(
+        "sso_account_id",
+        &p.role.account_id,
+        newline,
+    )?);
+    out.push_str(&writable::property_line(
+        "sso_role_name",
+        &p.role.role_name,
+        newline,
+    )?);
+    if let Some(region) = region {
+        out.push_str(&writable::property_line("region", region, newline)?);
+    }
+    Ok(out)
 }
 
 /// Where `session`'s block is in `text` (from its BEGIN line to the end of its END line),
@@ -317,14 +456,11 @@ pub fn sync_config_file(
     let rewrite = fsutil::Rewrite::begin(&target).map_err(|e| SsoError::io("read", &target, &e))?;
     let original = rewrite.current().map(|b| utf8(b, &target)).transpose()?;
     let text = original.unwrap_or("");
-    let outside_text = without_block(text, session)?;
     let credentials = std::fs::read(&paths.credentials)
         .map(|b| String::from_utf8_lossy(&b).into_owned())
         .unwrap_or_default();
-    let outside = ProfileGraph::from_texts(paths.clone(), &outside_text, &credentials);
-    let plan = plan(roles, template, &outside);
-    let block = render_block(session, region, &plan, newline_of(text));
-    let updated = replace_block(text, session, &block)?;
+    let (updated, plan) =
+        updated_text(paths, text, &credentials, session, roles, template, region)?;
     let written = original.is_none() || updated != text;
     if written {
         rewrite
@@ -339,6 +475,40 @@ pub fn sync_config_file(
         written,
         plan,
     })
+}
+
+/// The config file's `text` with `session`'s block rebuilt for `roles`, and the plan it
+/// follows; `credentials` is the credentials file's text (its profiles' names are taken).
+/// Pure: what [`sync_config_file`] writes, and what the `sso_sync_writer` fuzz target checks.
+pub fn updated_text(
+    paths: &ConfigPaths,
+    text: &str,
+    credentials: &str,
+    session: &str,
+    roles: &[DiscoveredRole],
+    template: &NameTemplate,
+    region: Option<&str>,
+) -> Result<(String, SyncPlan), SsoError> {
+    let outside_text = without_block(text, session)?;
+    let outside = ProfileGraph::from_texts(paths.clone(), &outside_text, credentials);
+    let reserved = botocore_profile_sections(&outside_text);
+    let plan = plan_reserving(roles, template, &outside, &reserved);
+    let block = render_block(session, region, &plan, newline_of(text))?;
+    Ok((replace_block(text, session, &block)?, plan))
+}
+
+/// The names of the `[profile NAME]` sections botocore reads in `text`, among them some the
+/// SDKs ignore: Python's `configparser` takes a header's text from its first `[` to its
+/// last `]` (`[profile a] x` is `profile a` to it), breaks lines at a bare CR too, and
+/// refuses a whole file that has one section twice, so the block must not repeat any.
+fn botocore_profile_sections(text: &str) -> HashSet<String> {
+    text.split(['\n', '\r'])
+        .filter_map(|line| {
+            let inner = line.trim().strip_prefix('[')?;
+            let inner = &inner[..inner.rfind(']')?];
+            inner.strip_prefix("profile ").map(str::to_string)
+        })
+        .collect()
 }
 
 /// `path`, or the file it links to (followed to the end) when it is a symbolic link.
@@ -441,13 +611,84 @@ mod tests {
     }
 
     #[test]
+    fn roles_that_cannot_be_written_are_refused_and_the_rest_planned() {
+        let roles = vec![
+            role(
+                "111111111111",
+                "Prod",
+                "Admin\n[profile x]\ncredential_process = x",
+            ),
+            role("111111111111\n[default]", "Prod", "Dev"),
+            role("!!", "", "??"),
+            role("222222222222", "Dev\n[profile y]", "Ops"),
+        ];
+        let template = NameTemplate::parse(DEFAULT_TEMPLATE).unwrap();
+        let p = plan(&roles, &template, &outside(""));
+        let names: Vec<&str> = p.profiles.iter().map(|s| s.name.as_str()).collect();
+        // Nothing but the dot is left of "!!.??": an odd name, but one both parsers read.
+        assert_eq!(names, vec![".", "Dev-profile-y-.Ops"]);
+        let refused: Vec<(&str, &str, Unwritable)> = p
+            .refused
+            .iter()
+            .map(|r| (r.role.role_name.as_str(), r.field, r.why.clone()))
+            .collect();
+        assert_eq!(
+            refused,
+            vec![
+                (
+                    "Admin\n[profile x]\ncredential_process = x",
+                    "role name",
+                    Unwritable::Control('\n')
+                ),
+                ("Dev", "account id", Unwritable::Control('\n')),
+            ]
+        );
+        let warning = p.refused[0].warning();
+        assert!(
+            warning.starts_with(r#"account "111111111111" role "Admin\n[profile x]\ncredential_process = x" not synced: its role name"#),
+            "{warning}"
+        );
+        let block = render_block("corp", Some("eu-west-1"), &p, "\n").unwrap();
+        assert_eq!(block.matches('[').count(), 2, "{block}");
+    }
+
+    #[test]
+    fn a_header_only_botocore_reads_keeps_its_name_from_the_block() {
+        // The SDKs ignore `[profile Prod.Admin] x` (text after the `]`); botocore reads it as
+        // the section `profile Prod.Admin` and refuses a file that has that section twice.
+        let config = "[profile Prod.Admin] x\nregion = us-east-1\n";
+        let template = NameTemplate::parse(DEFAULT_TEMPLATE).unwrap();
+        let paths = ConfigPaths::in_dir(Path::new("/nowhere"));
+        let roles = [role("111111111111", "Prod", "Admin")];
+        let (written, plan) =
+            updated_text(&paths, config, "", "corp", &roles, &template, None).unwrap();
+        assert_eq!(plan.profiles[0].name, "Prod.Admin-2", "{written}");
+    }
+
+    #[test]
+    fn a_session_or_region_that_is_not_one_line_writes_no_block() {
+        let p = SyncPlan::default();
+        for (session, region) in [
+            ("corp]\n[profile x", None),
+            ("", None),
+            ("corp", Some("eu-west-1\n[profile x]")),
+            ("corp", Some("eu-west-1 ;x")),
+        ] {
+            let err = render_block(session, region, &p, "\n")
+                .unwrap_err()
+                .to_string();
+            assert!(!err.contains('\n'), "{err}");
+        }
+    }
+
+    #[test]
     fn block_is_replaced_in_place_and_the_rest_kept() {
         let p = plan(
             &[role("111111111111", "Prod", "Admin")],
             &NameTemplate::parse(DEFAULT_TEMPLATE).unwrap(),
             &outside(""),
         );
-        let block = render_block("corp", Some("eu-west-1"), &p, "\n");
+        let block = render_block("corp", Some("eu-west-1"), &p, "\n").unwrap();
         assert_eq!(
             block,
             "# BEGIN rolecall sso sync (sso-session corp) - managed by rolecall: `rolecall sso sync` rewrites everything up to the END line\n\
@@ -458,7 +699,7 @@ mod tests {
         let first = replace_block(hand, "corp", &block).unwrap();
         assert_eq!(first, format!("{hand}\n\n{block}"));
         let edited = format!("{first}[profile after]\nregion = y\n");
-        let other = render_block("corp", None, &SyncPlan::default(), "\n");
+        let other = render_block("corp", None, &SyncPlan::default(), "\n").unwrap();
         let second = replace_block(&edited, "corp", &other).unwrap();
         assert_eq!(
             second,
@@ -474,7 +715,8 @@ mod tests {
 
     #[test]
     fn crlf_files_get_crlf_blocks() {
-        let block = render_block("corp", None, &SyncPlan::default(), newline_of("a\r\nb\r\n"));
+        let block =
+            render_block("corp", None, &SyncPlan::default(), newline_of("a\r\nb\r\n")).unwrap();
         assert!(block.ends_with(")\r\n") && !block.replace("\r\n", "").contains('\n'));
         let out = replace_block("[default]\r\n", "corp", &block).unwrap();
         assert_eq!(out, format!("[default]\r\n\r\n{block}"));

@@ -109,6 +109,73 @@ impl Behaviour {
     }
 }
 
+/// The account a hostile (or misdirected) portal gives: its role names try to become lines
+/// of the config file, escape sequences and comments; it has one ordinary role, `Good`.
+pub const HOSTILE_ACCOUNT: &str = "000000000009";
+
+/// Role names of [`HOSTILE_ACCOUNT`] that cannot be written as one line of the config file
+/// (`PWNED` stands for a path the test chooses).
+pub const UNWRITABLE_ROLES: [&str; 13] = [
+    "Admin\n[profile x]\ncredential_process = touch PWNED",
+    "Admin\n[default]\ncredential_process = touch PWNED",
+    "Admin\r[profile x]\rcredential_process = touch PWNED",
+    "Admin\r\n  continued = yes",
+    "Admin\0NUL",
+    "Admin\u{1b}]52;c;cHduZWQ=\u{7}",
+    "Admin\u{9b}31m",
+    "Admin\u{2028}[profile x]",
+    " Admin",
+    "Admin\t",
+    "Admin #comment",
+    "; Admin",
+    "",
+];
+
+/// Role names of [`HOSTILE_ACCOUNT`] that look odd but are one safe line each: written
+/// as they are (their profile names are cut to the allowed characters).
+pub const ODD_BUT_WRITABLE_ROLES: [&str; 5] = [
+    "Admin=[profile x]",
+    "quotes\"'and#hash;semi",
+    "$(touch PWNED)",
+    "Ünïcødé",
+    "Good",
+];
+
+impl Behaviour {
+    /// [`HOSTILE_ACCOUNT`] with [`UNWRITABLE_ROLES`], [`ODD_BUT_WRITABLE_ROLES`] and a role
+    /// with a 5,000-character name; an account whose id is a config-file payload (role
+    /// `Dev`); and an account whose name is one (role `Ops`, written: account names only
+    /// reach the config through a profile name, cut to the allowed characters).
+    pub fn with_hostile_accounts(mut self, pwned: &str) -> Self {
+        let long = "L".repeat(5000);
+        let roles = UNWRITABLE_ROLES
+            .iter()
+            .chain(&ODD_BUT_WRITABLE_ROLES)
+            .map(|r| r.replace("PWNED", pwned))
+            .chain([long])
+            .collect();
+        self.roles.insert(HOSTILE_ACCOUNT.into(), roles);
+        self.accounts.push((
+            HOSTILE_ACCOUNT.into(),
+            "Hostile\n[profile h]\ncredential_process = touch PWNED".replace("PWNED", pwned),
+        ));
+        let bad_id = hostile_account_id(pwned);
+        self.roles.insert(bad_id.clone(), vec!["Dev".into()]);
+        self.accounts.push((bad_id, "Bad id".into()));
+        self.roles.insert("000000000011".into(), vec!["Ops".into()]);
+        self.accounts.push((
+            "000000000011".into(),
+            "Evil\u{1b}[2J\n[default]\ncredential_process = x".into(),
+        ));
+        self
+    }
+}
+
+/// The account id [`Behaviour::with_hostile_accounts`] gives an account.
+pub fn hostile_account_id(pwned: &str) -> String {
+    format!("000000000010\n[profile y]\ncredential_process = touch {pwned}")
+}
+
 /// One request as the stand-in saw it.
 #[derive(Clone, Debug)]
 pub struct SeenRequest {
