@@ -7,6 +7,9 @@
 
 use super::backend::{AssumeFailure, Assumed, SignInPrompt, SignInStatus};
 use super::filter::{self, Haystack};
+use super::modal::{
+    EnvFileModal, ExportModal, MfaModal, MfaPurpose, Modal, Outcome, SignInModal, Then,
+};
 use crate::profile::{Profile, ProfileGraph};
 use crate::session::{ListedSession, Session, SessionKey, SessionKind};
 use crate::sts::MfaCode;
@@ -21,99 +24,6 @@ pub enum Focus {
     Sessions,
 }
 
-/// The export formats the overlay cycles through: the ones `rolecall export --format` takes.
-pub const EXPORT_FORMATS: &[crate::output::Format] = &crate::output::Format::ALL;
-
-/// The dotenv path offered first.
-pub const DEFAULT_ENV_PATH: &str = "./.env";
-
-/// The digits typed into the MFA window. They never reach the screen, `Debug` output or a
-/// log (the window shows dots), and are zeroised when dropped.
-#[derive(Clone, Default, PartialEq, Eq)]
-pub struct CodeInput(String);
-
-impl CodeInput {
-    /// Adds a digit; anything else, or a seventh digit, is ignored.
-    pub fn push(&mut self, c: char) {
-        if c.is_ascii_digit() && self.0.len() < 6 {
-            self.0.push(c);
-        }
-    }
-
-    pub fn pop(&mut self) {
-        self.0.pop();
-    }
-
-    /// How many digits were typed.
-    pub fn len(&self) -> usize {
-        self.0.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
-    }
-
-    /// The code, once six digits are typed.
-    pub fn code(&self) -> Option<MfaCode> {
-        MfaCode::parse(&self.0).ok()
-    }
-}
-
-impl Drop for CodeInput {
-    fn drop(&mut self) {
-        zeroize::Zeroize::zeroize(&mut self.0);
-    }
-}
-
-impl std::fmt::Debug for CodeInput {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "CodeInput({} digits)", self.0.len())
-    }
-}
-
-/// What a code typed into the MFA window is for.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum MfaPurpose {
-    /// Assume the profile (its chain needs a code).
-    Assume,
-    /// Renew the MFA session of the profile's keys.
-    RenewSession,
-}
-
-/// What is drawn over the panels and takes the keys while open.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Modal {
-    Help,
-    /// Asks for a six-digit MFA code; `error` is STS's reason after a wrong code (or why
-    /// the cached MFA session would not do).
-    Mfa {
-        profile: String,
-        serial: Option<String>,
-        input: CodeInput,
-        error: Option<String>,
-        purpose: MfaPurpose,
-    },
-    /// Asks where to write the dotenv file; `foreign` once the runtime said a file rolecall
-    /// did not write is there (replacing it needs an explicit yes).
-    EnvFilePath {
-        session: Box<Session>,
-        input: String,
-        foreign: bool,
-    },
-    /// IAM Identity Center sign-in: the code and the URL to approve it on (once the service
-    /// gave them), with a spinner; the profile is assumed once approved.
-    SignIn {
-        profile: String,
-        session: String,
-        prompt: Option<SignInPrompt>,
-    },
-    /// A masked preview of the export lines and the command that prints the real ones.
-    Export {
-        session: Box<Session>,
-        format: usize,
-    },
-}
-
 /// Whether the status line reports progress or a problem.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum StatusLevel {
@@ -123,9 +33,27 @@ pub enum StatusLevel {
 
 /// The line at the bottom saying what just happened.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Status {
+pub struct StatusLine {
     pub text: String,
     pub level: StatusLevel,
+}
+
+impl StatusLine {
+    /// Progress or a result, as information.
+    pub fn info(text: impl Into<String>) -> Self {
+        StatusLine {
+            text: text.into(),
+            level: StatusLevel::Info,
+        }
+    }
+
+    /// A problem.
+    pub fn error(text: impl Into<String>) -> Self {
+        StatusLine {
+            text: text.into(),
+            level: StatusLevel::Error,
+        }
+    }
 }
 
 /// An assume the runtime is running for us; the spinner advances on every tick.
@@ -279,7 +207,7 @@ pub struct App {
     pub session_selected: usize,
     pub focus: Focus,
     pub modal: Option<Modal>,
-    pub status: Option<Status>,
+    pub status: Option<StatusLine>,
     pub in_flight: Option<InFlight>,
     pub quit: bool,
     pub now: DateTime<Utc>,
@@ -408,135 +336,145 @@ impl App {
     /// Whether an assume or a sign-in is running (the runtime then ticks faster for the
     /// spinner).
     pub fn busy(&self) -> bool {
-        self.in_flight.is_some() || matches!(self.modal, Some(Modal::SignIn { .. }))
+        self.in_flight.is_some() || matches!(self.modal, Some(Modal::SignIn(_)))
     }
 
     /// Shows `text` on the status line as information (not an error).
     pub fn info(&mut self, text: impl Into<String>) {
-        self.status = Some(Status {
-            text: text.into(),
-            level: StatusLevel::Info,
-        });
+        self.status = Some(StatusLine::info(text));
     }
 
     fn error(&mut self, text: impl Into<String>) {
-        self.status = Some(Status {
-            text: text.into(),
-            level: StatusLevel::Error,
-        });
+        self.status = Some(StatusLine::error(text));
     }
 
-    /// Applies `msg`; returns what the runtime must do next.
+    /// Applies `msg`; returns what the runtime must do next. Only routes: each message has
+    /// its handler.
     pub fn update(&mut self, msg: Msg) -> Vec<Cmd> {
         match msg {
             Msg::Key(key) => self.on_key(key),
-            Msg::Tick(now) => {
-                self.now = now;
-                if let Some(f) = &mut self.in_flight {
-                    f.frame = f.frame.wrapping_add(1);
-                }
-                self.spin = self.spin.wrapping_add(1);
-                vec![]
-            }
-            Msg::Resize { height, .. } => {
-                self.page = usize::from(height).saturating_sub(10).max(1);
-                vec![]
-            }
+            Msg::Tick(now) => self.on_tick(now),
+            Msg::Resize { height, .. } => self.on_resize(height),
             Msg::Assumed { profile, result } => self.on_assumed(profile, result),
-            Msg::Sessions(Ok(sessions)) => {
-                self.set_sessions(sessions, None);
-                vec![]
-            }
-            Msg::Sessions(Err(e)) => {
-                self.error(format!("could not read sessions: {e}"));
-                vec![]
-            }
-            Msg::Forgot { profile, result } => match result {
-                Ok(()) => {
-                    self.info(format!("forgot {profile}'s sessions"));
-                    vec![Cmd::LoadSessions]
-                }
-                Err(e) => {
-                    self.error(format!("could not forget {profile}: {e}"));
-                    vec![]
-                }
-            },
-            Msg::EnvFileForeign(path) => {
-                if let Some(Modal::EnvFilePath { input, foreign, .. }) = &mut self.modal {
-                    *input = path.display().to_string();
-                    *foreign = true;
-                }
-                vec![]
-            }
-            Msg::EnvFileWritten(path) => {
-                self.close_env_modal();
-                self.info(format!("wrote {} (mode 0600)", path.display()));
-                vec![]
-            }
+            Msg::Sessions(result) => self.on_sessions(result),
+            Msg::Forgot { profile, result } => self.on_forgot(profile, result),
+            Msg::EnvFileForeign(path) => self.on_env_file_foreign(&path),
+            Msg::EnvFileWritten(path) => self.on_env_file_written(&path),
             Msg::SubshellExited {
                 profile,
                 result,
                 served,
             } => self.on_subshell_exited(profile, result, served),
-            Msg::ConfigReloaded(graph) => {
-                let problems = graph.all_diagnostics().count();
-                self.set_graph(graph);
-                if let Some(unread) = self.unread_files.clone() {
-                    self.error(format!(
-                        "reloaded {} profiles; {unread}",
-                        self.profiles().len()
-                    ));
-                } else if problems > 0 {
-                    self.info(format!(
-                        "reloaded {} profiles; {problems} problem(s), run `rolecall check`",
-                        self.profiles().len()
-                    ));
-                } else {
-                    self.info(format!("reloaded {} profiles", self.profiles().len()));
-                }
-                vec![]
-            }
+            Msg::ConfigReloaded(graph) => self.on_config_reloaded(graph),
             Msg::Discovered(graph) => {
                 self.set_graph(graph);
                 vec![]
             }
-            Msg::SignInPrompt { profile, prompt } => {
-                if let Some(Modal::SignIn {
-                    profile: waiting,
-                    prompt: shown,
-                    ..
-                }) = &mut self.modal
-                {
-                    if *waiting == profile {
-                        *shown = Some(prompt);
-                    }
-                }
-                vec![]
-            }
+            Msg::SignInPrompt { profile, prompt } => self.on_sign_in_prompt(&profile, prompt),
             Msg::SignedIn { profile, result } => self.on_signed_in(profile, result),
             Msg::SignIns(sign_ins) => {
                 self.sign_ins = sign_ins;
                 vec![]
             }
-            Msg::ConsoleOpened(Ok(told)) => {
-                self.info(told);
-                vec![]
+            Msg::ConsoleOpened(result) => self.on_console_opened(result),
+            Msg::Error(e) => self.on_error(e),
+        }
+    }
+
+    /// The clock moved: countdowns follow it, spinners turn.
+    fn on_tick(&mut self, now: DateTime<Utc>) -> Vec<Cmd> {
+        self.now = now;
+        if let Some(f) = &mut self.in_flight {
+            f.frame = f.frame.wrapping_add(1);
+        }
+        self.spin = self.spin.wrapping_add(1);
+        vec![]
+    }
+
+    /// PgUp/PgDn move by what fits on the screen.
+    fn on_resize(&mut self, height: u16) -> Vec<Cmd> {
+        self.page = usize::from(height).saturating_sub(10).max(1);
+        vec![]
+    }
+
+    fn on_sessions(&mut self, result: Result<Vec<ListedSession>, String>) -> Vec<Cmd> {
+        match result {
+            Ok(sessions) => self.set_sessions(sessions, None),
+            Err(e) => self.error(format!("could not read sessions: {e}")),
+        }
+        vec![]
+    }
+
+    fn on_forgot(&mut self, profile: String, result: Result<(), String>) -> Vec<Cmd> {
+        match result {
+            Ok(()) => {
+                self.info(format!("forgot {profile}'s sessions"));
+                vec![Cmd::LoadSessions]
             }
-            Msg::ConsoleOpened(Err(why)) => {
-                self.error(format!("console: {why}"));
-                vec![]
-            }
-            Msg::Error(e) => {
-                self.close_env_modal();
-                self.error(e);
+            Err(e) => {
+                self.error(format!("could not forget {profile}: {e}"));
                 vec![]
             }
         }
     }
 
+    fn on_env_file_foreign(&mut self, path: &std::path::Path) -> Vec<Cmd> {
+        if let Some(Modal::EnvFile(modal)) = &mut self.modal {
+            modal.found_foreign(path);
+        }
+        vec![]
+    }
+
+    fn on_env_file_written(&mut self, path: &std::path::Path) -> Vec<Cmd> {
+        self.close_env_modal();
+        self.info(format!("wrote {} (mode 0600)", path.display()));
+        vec![]
+    }
+
+    /// The files changed (or `R`): the new profiles, and how many, on the status line.
+    fn on_config_reloaded(&mut self, graph: std::sync::Arc<ProfileGraph>) -> Vec<Cmd> {
+        let problems = graph.all_diagnostics().count();
+        self.set_graph(graph);
+        if let Some(unread) = self.unread_files.clone() {
+            self.error(format!(
+                "reloaded {} profiles; {unread}",
+                self.profiles().len()
+            ));
+        } else if problems > 0 {
+            self.info(format!(
+                "reloaded {} profiles; {problems} problem(s), run `rolecall check`",
+                self.profiles().len()
+            ));
+        } else {
+            self.info(format!("reloaded {} profiles", self.profiles().len()));
+        }
+        vec![]
+    }
+
+    fn on_sign_in_prompt(&mut self, profile: &str, prompt: SignInPrompt) -> Vec<Cmd> {
+        if let Some(Modal::SignIn(modal)) = &mut self.modal {
+            modal.show_prompt(profile, prompt);
+        }
+        vec![]
+    }
+
+    fn on_console_opened(&mut self, result: Result<String, String>) -> Vec<Cmd> {
+        match result {
+            Ok(told) => self.info(told),
+            Err(why) => self.error(format!("console: {why}")),
+        }
+        vec![]
+    }
+
+    fn on_error(&mut self, e: String) -> Vec<Cmd> {
+        self.close_env_modal();
+        self.error(e);
+        vec![]
+    }
+
     /// A dotenv write finished (or failed): the path prompt has done its job.
     fn close_env_modal(&mut self) {
-        if matches!(self.modal, Some(Modal::EnvFilePath { .. })) {
+        if matches!(self.modal, Some(Modal::EnvFile(_))) {
             self.modal = None;
         }
     }
@@ -571,34 +509,28 @@ impl App {
                 vec![Cmd::LoadSessions]
             }
             Err(AssumeFailure::NeedsMfa { serial, reason }) => {
-                self.modal = Some(Modal::Mfa {
+                self.modal = Some(Modal::Mfa(MfaModal::new(
                     profile,
-                    serial: Some(serial),
-                    input: CodeInput::default(),
-                    error: reason,
-                    purpose: flight.purpose,
-                });
+                    Some(serial),
+                    reason,
+                    flight.purpose,
+                )));
                 vec![]
             }
             Err(AssumeFailure::WrongMfa { message }) => {
-                self.modal = Some(Modal::Mfa {
+                self.modal = Some(Modal::Mfa(MfaModal::new(
                     profile,
-                    serial: flight.serial,
-                    input: CodeInput::default(),
-                    error: Some(message),
-                    purpose: flight.purpose,
-                });
+                    flight.serial,
+                    Some(message),
+                    flight.purpose,
+                )));
                 vec![]
             }
             Err(AssumeFailure::NeedsSignIn { session }) => {
                 self.info(format!(
                     "{profile} needs an IAM Identity Center sign-in ({session})"
                 ));
-                self.modal = Some(Modal::SignIn {
-                    profile: profile.clone(),
-                    session,
-                    prompt: None,
-                });
+                self.modal = Some(Modal::SignIn(SignInModal::new(profile.clone(), session)));
                 vec![Cmd::SignIn { profile }]
             }
             Err(AssumeFailure::Failed { message }) => {
@@ -640,23 +572,21 @@ impl App {
         let mut cmds = vec![Cmd::LoadSessions];
         match needs {
             Some(crate::server::UserAction::MfaCode) => {
-                self.modal = Some(Modal::Mfa {
+                self.modal = Some(Modal::Mfa(MfaModal::new(
                     profile,
-                    serial: None,
-                    input: CodeInput::default(),
-                    error: Some(
+                    None,
+                    Some(
                         "the subshell's session could not be refreshed without a new MFA code"
                             .into(),
                     ),
-                    purpose: MfaPurpose::Assume,
-                });
+                    MfaPurpose::Assume,
+                )));
             }
             Some(crate::server::UserAction::SsoSignIn) => {
-                self.modal = Some(Modal::SignIn {
-                    profile: profile.clone(),
-                    session: "the subshell's IAM Identity Center sign-in expired".into(),
-                    prompt: None,
-                });
+                self.modal = Some(Modal::SignIn(SignInModal::new(
+                    profile.clone(),
+                    "the subshell's IAM Identity Center sign-in expired".into(),
+                )));
                 cmds.push(Cmd::SignIn { profile });
             }
             None => {}
@@ -667,7 +597,7 @@ impl App {
     /// The sign-in ended: on approval, go on to the session it was for (and discover the
     /// roles it opens); the window closes either way.
     fn on_signed_in(&mut self, profile: String, result: Result<(), String>) -> Vec<Cmd> {
-        let Some(Modal::SignIn { session, .. }) = self.modal.take() else {
+        let Some(Modal::SignIn(SignInModal { session, .. })) = self.modal.take() else {
             return vec![]; // cancelled meanwhile
         };
         match result {
@@ -879,40 +809,6 @@ impl App {
         vec![cmd(profile)]
     }
 
-    /// A complete code was typed into the MFA window: assume with it, or renew.
-    fn submit_code(
-        &mut self,
-        profile: String,
-        serial: Option<String>,
-        purpose: MfaPurpose,
-        code: MfaCode,
-    ) -> Vec<Cmd> {
-        let flight = InFlight {
-            profile,
-            frame: 0,
-            purpose: purpose.clone(),
-            serial: serial.clone(),
-        };
-        match (purpose, serial) {
-            (MfaPurpose::RenewSession, Some(serial)) => {
-                self.start(flight, |profile| Cmd::RenewMfa {
-                    profile,
-                    serial,
-                    code,
-                })
-            }
-            (MfaPurpose::RenewSession, None) => {
-                self.error("this MFA session does not say which device made it; forget it (d) and assume a profile instead");
-                vec![]
-            }
-            (MfaPurpose::Assume, _) => self.start(flight, |profile| Cmd::Assume {
-                profile,
-                mfa_code: Some(code),
-                refresh: true,
-            }),
-        }
-    }
-
     fn on_session_key(&mut self, c: char) -> Vec<Cmd> {
         let Some(session) = self.selected_session().cloned() else {
             self.error("no session selected: Enter on a profile assumes it");
@@ -929,29 +825,21 @@ impl App {
                 served: false,
             }],
             'e' => {
-                self.modal = Some(Modal::EnvFilePath {
-                    session: Box::new(session),
-                    input: DEFAULT_ENV_PATH.into(),
-                    foreign: false,
-                });
+                self.modal = Some(Modal::EnvFile(EnvFileModal::new(session)));
                 vec![]
             }
             'x' => {
-                self.modal = Some(Modal::Export {
-                    session: Box::new(session),
-                    format: 0,
-                });
+                self.modal = Some(Modal::Export(ExportModal::new(session)));
                 vec![]
             }
             'r' if session.kind == SessionKind::MfaSource => {
                 // An MFA session is renewed with a new code: ask for it first.
-                self.modal = Some(Modal::Mfa {
-                    profile: session.profile.clone(),
-                    serial: session.mfa_serial.clone(),
-                    input: CodeInput::default(),
-                    error: None,
-                    purpose: MfaPurpose::RenewSession,
-                });
+                self.modal = Some(Modal::Mfa(MfaModal::new(
+                    session.profile.clone(),
+                    session.mfa_serial.clone(),
+                    None,
+                    MfaPurpose::RenewSession,
+                )));
                 vec![]
             }
             // The cached session stays until the new one arrives: a refresh that fails
@@ -970,152 +858,29 @@ impl App {
         }
     }
 
+    /// The open modal takes the key; what it asks for is carried out here.
     fn on_modal_key(&mut self, key: KeyEvent) -> Vec<Cmd> {
-        let Some(modal) = self.modal.take() else {
-            return vec![];
-        };
-        match modal {
-            Modal::Help => {
-                // Any key closes help, and only closes it.
-                vec![]
+        match &mut self.modal {
+            Some(modal) => {
+                let outcome = modal.on_key(key);
+                self.carry_out(outcome)
             }
-            Modal::SignIn { profile, .. } if key.code == KeyCode::Esc => {
-                self.info(format!("sign-in for {profile} cancelled"));
-                vec![Cmd::CancelSignIn]
-            }
-            // The window waits for the browser; other keys do nothing.
-            modal @ Modal::SignIn { .. } => {
-                self.modal = Some(modal);
-                vec![]
-            }
-            Modal::Mfa {
-                profile,
-                serial,
-                mut input,
-                mut error,
-                purpose,
-            } => {
-                match key.code {
-                    KeyCode::Esc => {
-                        self.info(format!("MFA cancelled for {profile}"));
-                        return vec![];
-                    }
-                    KeyCode::Enter => match input.code() {
-                        Some(code) => return self.submit_code(profile, serial, purpose, code),
-                        None => error = Some("the code has six digits".into()),
-                    },
-                    KeyCode::Char(c) => input.push(c),
-                    KeyCode::Backspace => input.pop(),
-                    _ => {}
-                }
-                self.modal = Some(Modal::Mfa {
-                    profile,
-                    serial,
-                    input,
-                    error,
-                    purpose,
-                });
-                vec![]
-            }
-            Modal::EnvFilePath {
-                session,
-                mut input,
-                foreign,
-            } => {
-                if foreign {
-                    return match key.code {
-                        KeyCode::Char('y') | KeyCode::Char('Y') => vec![Cmd::WriteEnvFile {
-                            path: PathBuf::from(input),
-                            session: *session,
-                            replace_foreign: true,
-                        }],
-                        KeyCode::Esc => {
-                            self.info("dotenv file not written");
-                            vec![]
-                        }
-                        _ => {
-                            // Anything else: back to editing the path.
-                            self.modal = Some(Modal::EnvFilePath {
-                                session,
-                                input,
-                                foreign: false,
-                            });
-                            vec![]
-                        }
-                    };
-                }
-                match key.code {
-                    KeyCode::Esc => return vec![],
-                    KeyCode::Enter if !input.trim().is_empty() => {
-                        let path = PathBuf::from(input.trim());
-                        let cmd = Cmd::WriteEnvFile {
-                            path,
-                            session: (*session).clone(),
-                            replace_foreign: false,
-                        };
-                        // Stays open: the runtime may answer EnvFileForeign.
-                        self.modal = Some(Modal::EnvFilePath {
-                            session,
-                            input: input.trim().to_string(),
-                            foreign: false,
-                        });
-                        return vec![cmd];
-                    }
-                    KeyCode::Char(c) if !key.modifiers.contains(KeyModifiers::CONTROL) => {
-                        input.push(c)
-                    }
-                    KeyCode::Backspace => {
-                        input.pop();
-                    }
-                    _ => {}
-                }
-                self.modal = Some(Modal::EnvFilePath {
-                    session,
-                    input,
-                    foreign,
-                });
-                vec![]
-            }
-            Modal::Export {
-                session,
-                mut format,
-            } => {
-                let n = EXPORT_FORMATS.len();
-                match key.code {
-                    KeyCode::Esc | KeyCode::Char('q') => return vec![],
-                    KeyCode::Char('y') => {
-                        let chosen = EXPORT_FORMATS[format % n];
-                        let text =
-                            crate::output::render(chosen, &session.credentials, &session.env());
-                        let cmds = match text {
-                            Ok(text) => {
-                                self.info(format!(
-                                    "copied the {chosen} export of {} (key {}) to the clipboard",
-                                    session.profile,
-                                    crate::secret::mask(&session.credentials.access_key_id)
-                                ));
-                                vec![Cmd::CopyToClipboard(crate::secret::Secret::new(text))]
-                            }
-                            Err(e) => {
-                                self.error(format!(
-                                    "nothing copied: the {chosen} export of {}: {e}",
-                                    session.profile
-                                ));
-                                vec![]
-                            }
-                        };
-                        self.modal = Some(Modal::Export { session, format });
-                        return cmds;
-                    }
-                    KeyCode::Right | KeyCode::Tab | KeyCode::Char('x') | KeyCode::Down => {
-                        format = (format + 1) % n
-                    }
-                    KeyCode::Left | KeyCode::BackTab | KeyCode::Up => format = (format + n - 1) % n,
-                    _ => {}
-                }
-                self.modal = Some(Modal::Export { session, format });
-                vec![]
-            }
+            None => vec![],
+        }
+    }
+
+    /// Does what a modal's key handler asked for.
+    fn carry_out(&mut self, outcome: Outcome) -> Vec<Cmd> {
+        if outcome.close {
+            self.modal = None;
+        }
+        if let Some(status) = outcome.status {
+            self.status = Some(status);
+        }
+        match outcome.then {
+            Then::Nothing => vec![],
+            Then::Send(cmd) => vec![cmd],
+            Then::Assume { flight, cmd } => self.start(flight, |_| cmd),
         }
     }
 }

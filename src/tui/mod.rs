@@ -9,11 +9,13 @@ pub mod app;
 pub mod backend;
 pub mod filter;
 mod frame;
+pub mod modal;
 pub mod runtime;
 pub mod view;
 
-pub use app::{App, Cmd, Focus, Modal, Msg};
+pub use app::{App, Cmd, Focus, Msg};
 pub use backend::{AssumeFailure, Assumed, Backend};
+pub use modal::Modal;
 pub use runtime::{run, RunOptions};
 
 use crate::backend::{CoreBackend, GraphLoader};

@@ -2,8 +2,9 @@
 //! URL, sessions and error messages are drawn shown (`\x1b]0;…`), never obeyed: checked
 //! in the rendered cells and in the bytes the terminal backend writes.
 
-use super::app::{App, Focus, MfaPurpose, Modal, Msg};
+use super::app::{App, Focus, Msg};
 use super::backend::SignInPrompt;
+use super::modal::{EnvFileModal, ExportModal, MfaModal, MfaPurpose, Modal, SignInModal};
 use super::test_support::*;
 use super::view::{draw, scrub};
 use crate::profile::{ConfigPaths, Profile, ProfileGraph};
@@ -160,7 +161,7 @@ fn errors_on_the_status_line_are_shown_not_obeyed() {
 #[test]
 fn the_sign_in_window_shows_the_code_and_url_escaped() {
     let mut app = hostile_app();
-    app.modal = Some(Modal::SignIn {
+    app.modal = Some(Modal::SignIn(SignInModal {
         profile: format!("p{PAYLOAD}"),
         session: "sso-session corp".into(),
         prompt: Some(SignInPrompt {
@@ -170,20 +171,20 @@ fn the_sign_in_window_shows_the_code_and_url_escaped() {
             expires_at: t0() + chrono::Duration::minutes(10),
             browser: format!("opened with {PAYLOAD}"),
         }),
-    });
+    }));
     assert_drawn_safely(&app, "CODE\\x1b]0;", "the sign-in window");
 }
 
 #[test]
 fn the_mfa_window_shows_the_serial_escaped() {
     let mut app = hostile_app();
-    app.modal = Some(Modal::Mfa {
+    app.modal = Some(Modal::Mfa(MfaModal {
         profile: "evil".into(),
         serial: Some(format!("arn:aws:iam::123456789012:mfa/m{PAYLOAD}")),
         input: Default::default(),
         error: Some(format!("wrong code {PAYLOAD}")),
         purpose: MfaPurpose::Assume,
-    });
+    }));
     assert_drawn_safely(&app, "mfa/m\\x1b]0;", "the MFA window");
 }
 
@@ -208,15 +209,15 @@ fn the_export_and_dotenv_windows_show_names_escaped() {
     let mut app = hostile_app();
     let mut s = session(&format!("evil{PAYLOAD}"), 600);
     s.region = Some(format!("eu{PAYLOAD}"));
-    app.modal = Some(Modal::Export {
+    app.modal = Some(Modal::Export(ExportModal {
         session: Box::new(s.clone()),
         format: 0,
-    });
+    }));
     assert_drawn_safely(&app, "ROLECALL_PROFILE=evil\\x1b]0;", "the export window");
-    app.modal = Some(Modal::EnvFilePath {
+    app.modal = Some(Modal::EnvFile(EnvFileModal {
         session: Box::new(s),
         input: format!("./.env{PAYLOAD}"),
         foreign: false,
-    });
+    }));
     assert_drawn_safely(&app, "./.env\\x1b]0;", "the dotenv window");
 }

@@ -1,9 +1,11 @@
 //! State tests: feed [`App::update`] messages, look at the state and the commands.
 
-use super::app::{
-    App, Cmd, Focus, MfaPurpose, Modal, Msg, StatusLevel, DEFAULT_ENV_PATH, EXPORT_FORMATS,
-};
+use super::app::{App, Cmd, Focus, Msg, StatusLevel};
 use super::backend::AssumeFailure;
+use super::modal::{
+    EnvFileModal, ExportModal, MfaModal, MfaPurpose, Modal, SignInModal, DEFAULT_ENV_PATH,
+    EXPORT_FORMATS,
+};
 use super::test_support::*;
 use crate::session::SessionKind;
 use crate::sts::MfaCode;
@@ -225,9 +227,9 @@ fn mfa_flow_digits_only_masked_and_retry() {
             reason: None,
         }),
     });
-    assert!(matches!(app.modal, Some(Modal::Mfa { .. })));
+    assert!(matches!(app.modal, Some(Modal::Mfa(_))));
     type_str(&mut app, "12a3-4567");
-    let Some(Modal::Mfa { input, .. }) = &app.modal else {
+    let Some(Modal::Mfa(MfaModal { input, .. })) = &app.modal else {
         panic!("MFA modal closed")
     };
     assert_eq!(input.len(), 6);
@@ -236,7 +238,7 @@ fn mfa_flow_digits_only_masked_and_retry() {
     assert!(!format!("{app:?}").contains("123456"));
     app.update(key(KeyCode::Backspace));
     assert!(app.update(key(KeyCode::Enter)).is_empty());
-    let Some(Modal::Mfa { error, .. }) = &app.modal else {
+    let Some(Modal::Mfa(MfaModal { error, .. })) = &app.modal else {
         panic!("MFA modal closed")
     };
     assert!(error.as_ref().unwrap().contains("six digits"));
@@ -258,7 +260,7 @@ fn mfa_flow_digits_only_masked_and_retry() {
             message: "MultiFactorAuthentication failed with invalid MFA one time pass code".into(),
         }),
     });
-    let Some(Modal::Mfa { input, error, .. }) = &app.modal else {
+    let Some(Modal::Mfa(MfaModal { input, error, .. })) = &app.modal else {
         panic!("MFA modal not re-opened")
     };
     assert!(input.is_empty());
@@ -361,7 +363,7 @@ fn session_errors_are_reported() {
 fn env_file_prompt_default_confirm_and_write() {
     let mut app = with_session("demo-ops", 600);
     app.update(ch('e'));
-    let Some(Modal::EnvFilePath { input, .. }) = &app.modal else {
+    let Some(Modal::EnvFile(EnvFileModal { input, .. })) = &app.modal else {
         panic!("no path prompt")
     };
     assert_eq!(input, DEFAULT_ENV_PATH);
@@ -381,7 +383,7 @@ fn env_file_prompt_default_confirm_and_write() {
     app.update(Msg::EnvFileForeign(PathBuf::from("./ops.env")));
     assert!(matches!(
         app.modal,
-        Some(Modal::EnvFilePath { foreign: true, .. })
+        Some(Modal::EnvFile(EnvFileModal { foreign: true, .. }))
     ));
     let cmds = app.update(ch('y'));
     assert_eq!(
@@ -417,7 +419,7 @@ fn export_overlay_cycles_formats() {
     let mut app = with_session("demo-ops", 600);
     app.update(ch('x'));
     let format = |app: &App| match &app.modal {
-        Some(Modal::Export { format, .. }) => *format,
+        Some(Modal::Export(ExportModal { format, .. })) => *format,
         _ => panic!("no export overlay"),
     };
     assert_eq!(format(&app), 0);
@@ -470,10 +472,10 @@ fn an_mfa_session_is_listed_refreshed_with_a_new_code_and_forgotten_on_its_own()
     assert!(app.update(ch('r')).is_empty());
     assert!(matches!(
         app.modal,
-        Some(Modal::Mfa {
+        Some(Modal::Mfa(MfaModal {
             purpose: MfaPurpose::RenewSession,
             ..
-        })
+        }))
     ));
     type_str(&mut app, "246810");
     assert_eq!(
@@ -511,7 +513,7 @@ fn a_cached_mfa_session_refused_by_sts_asks_for_a_code_saying_why() {
             reason: Some("STS refused the cached MFA session (AccessDenied: too old)".into()),
         }),
     });
-    let Some(Modal::Mfa { error, .. }) = &app.modal else {
+    let Some(Modal::Mfa(MfaModal { error, .. })) = &app.modal else {
         panic!("no MFA window")
     };
     assert!(error
@@ -558,7 +560,10 @@ fn y_in_the_export_window_copies_the_real_text_and_says_so_masked() {
         status.contains("****1234") && !status.contains("SECRET"),
         "{status}"
     );
-    assert!(matches!(app.modal, Some(Modal::Export { format: 1, .. })));
+    assert!(matches!(
+        app.modal,
+        Some(Modal::Export(ExportModal { format: 1, .. }))
+    ));
 }
 
 #[test]
@@ -584,7 +589,7 @@ fn y_on_docker_flags_that_a_shell_would_split_copies_nothing_and_says_why() {
         "{}",
         status.text
     );
-    assert!(matches!(app.modal, Some(Modal::Export { .. })));
+    assert!(matches!(app.modal, Some(Modal::Export(_))));
 }
 
 #[test]
@@ -606,7 +611,7 @@ fn an_sso_profile_without_a_sign_in_opens_the_window_and_goes_on_once_approved()
     );
     assert!(matches!(
         app.modal,
-        Some(Modal::SignIn { prompt: None, .. })
+        Some(Modal::SignIn(SignInModal { prompt: None, .. }))
     ));
     assert!(app.busy(), "the window's spinner turns");
     let prompt = SignInPrompt {
@@ -620,7 +625,9 @@ fn an_sso_profile_without_a_sign_in_opens_the_window_and_goes_on_once_approved()
         profile: "demo-sso".into(),
         prompt: prompt.clone(),
     });
-    assert!(matches!(&app.modal, Some(Modal::SignIn { prompt: Some(p), .. }) if *p == prompt));
+    assert!(
+        matches!(&app.modal, Some(Modal::SignIn(SignInModal { prompt: Some(p), .. })) if *p == prompt)
+    );
     // Other keys do nothing while it waits.
     assert!(app.update(ch('q')).is_empty());
     assert!(!app.quit);
@@ -758,7 +765,7 @@ fn back_from_a_served_subshell_it_says_what_was_served_and_asks_for_what_a_refre
     });
     assert!(matches!(
         &app.modal,
-        Some(Modal::Mfa { profile, purpose: MfaPurpose::Assume, .. }) if profile == "demo-admin-mfa"
+        Some(Modal::Mfa(MfaModal { profile, purpose: MfaPurpose::Assume, .. })) if profile == "demo-admin-mfa"
     ));
     // A long-term-keys session cannot be served: s gives its keys.
     let mut keys = demo_app();

@@ -9,10 +9,9 @@
 //! [`shown`], so a control character in it is drawn (`\x1b`), never sent to the terminal;
 //! [`draw`] ends by checking every cell for one that slipped through.
 
-use super::app::{App, CodeInput, Focus, MfaPurpose, Modal, StatusLevel, EXPORT_FORMATS};
+use super::app::{App, Focus, StatusLevel};
 use crate::profile::{Profile, ProfileKind};
-use crate::secret::mask;
-use crate::session::{Session, SessionKind};
+use crate::session::SessionKind;
 use crate::term_text;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Color, Modifier, Style};
@@ -21,7 +20,8 @@ use ratatui::widgets::{Block, Cell, Clear, Paragraph, Row, Table, TableState, Wr
 use ratatui::Frame;
 use std::borrow::Cow;
 
-const SPINNER: &[&str] = &["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
+/// The frames of a spinner: the status line's while assuming, the sign-in window's.
+pub(super) const SPINNER: &[&str] = &["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
 
 /// Wide enough to put the sessions panel beside the profiles rather than under them.
 const SIDE_BY_SIDE: u16 = 120;
@@ -48,35 +48,8 @@ pub fn draw(app: &App, frame: &mut Frame) {
     draw_profiles(app, frame, profiles, frame.area().width >= REGION_FROM);
     draw_sessions(app, frame, sessions);
     draw_status(app, frame, status);
-    match &app.modal {
-        None => {}
-        Some(Modal::Help) => draw_help(app, frame),
-        Some(Modal::Mfa {
-            profile,
-            serial,
-            input,
-            error,
-            purpose,
-        }) => draw_mfa(
-            app,
-            frame,
-            profile,
-            serial.as_deref(),
-            input,
-            error.as_deref(),
-            purpose,
-        ),
-        Some(Modal::EnvFilePath {
-            input,
-            foreign,
-            session,
-        }) => draw_env_path(app, frame, &session.profile, input, *foreign),
-        Some(Modal::Export { session, format }) => draw_export(app, frame, session, *format),
-        Some(Modal::SignIn {
-            profile,
-            session,
-            prompt,
-        }) => draw_sign_in(app, frame, profile, session, prompt.as_ref()),
+    if let Some(modal) = &app.modal {
+        modal.draw(app, frame);
     }
     scrub(frame);
 }
@@ -84,7 +57,7 @@ pub fn draw(app: &App, frame: &mut Frame) {
 /// Outside text as a cell shows it: control, C1 and bidirectional characters escaped
 /// (see [`term_text`]), clean text borrowed. Every string that did not come from rolecall
 /// itself goes through here on its way to the screen.
-fn shown(text: &str) -> Cow<'_, str> {
+pub(super) fn shown(text: &str) -> Cow<'_, str> {
     term_text::visible(text)
 }
 
@@ -99,7 +72,7 @@ pub(super) fn scrub(frame: &mut Frame) {
 }
 
 /// `fg` in colour, or nothing under NO_COLOR.
-fn fg(app: &App, color: Color) -> Style {
+pub(super) fn fg(app: &App, color: Color) -> Style {
     if app.colors {
         Style::default().fg(color)
     } else {
@@ -410,68 +383,6 @@ fn draw_sessions(app: &App, frame: &mut Frame, area: Rect) {
     }
 }
 
-/// The IAM Identity Center sign-in window: the code to confirm and where, a spinner while
-/// the service waits for approval.
-fn draw_sign_in(
-    app: &App,
-    frame: &mut Frame,
-    profile: &str,
-    session: &str,
-    prompt: Option<&super::backend::SignInPrompt>,
-) {
-    let area = popup(frame, 76, 10);
-    let spinner = SPINNER[app.spin % SPINNER.len()];
-    let mut lines = vec![Line::from(format!(
-        "{} signs in through IAM Identity Center ({}).",
-        shown(profile),
-        shown(session)
-    ))];
-    match prompt {
-        None => lines.push(Line::from(Span::styled(
-            format!("{spinner} starting the sign-in…"),
-            fg(app, Color::Cyan),
-        ))),
-        Some(p) => {
-            let left = (p.expires_at - app.now).num_seconds();
-            lines.push(Line::from(vec![
-                Span::raw("code: "),
-                Span::styled(
-                    shown(&p.user_code),
-                    fg(app, Color::Yellow).add_modifier(Modifier::BOLD),
-                ),
-            ]));
-            lines.push(Line::from(vec![
-                Span::raw("approve it at: "),
-                Span::styled(
-                    shown(&p.url),
-                    Style::default().add_modifier(Modifier::UNDERLINED),
-                ),
-            ]));
-            lines.push(Line::from(Span::styled(
-                shown(&p.browser),
-                fg(app, Color::DarkGray),
-            )));
-            lines.push(Line::from(Span::styled(
-                format!(
-                    "{spinner} waiting for approval ({} left)",
-                    countdown(Some(left))
-                ),
-                fg(app, Color::Cyan),
-            )));
-        }
-    }
-    let block = Block::bordered()
-        .title(" IAM Identity Center sign-in ")
-        .title_bottom(" Esc cancel ")
-        .border_style(fg(app, Color::Cyan));
-    frame.render_widget(
-        Paragraph::new(lines)
-            .wrap(Wrap { trim: false })
-            .block(block),
-        area,
-    );
-}
-
 /// Label of the selected session's source under the sessions table.
 const LABEL: &str = "source: ";
 
@@ -565,7 +476,7 @@ fn draw_status(app: &App, frame: &mut Frame, area: Rect) {
 }
 
 /// A box of `width` x `height` in the middle of the screen, cleared.
-fn popup(frame: &mut Frame, width: u16, height: u16) -> Rect {
+pub(super) fn popup(frame: &mut Frame, width: u16, height: u16) -> Rect {
     let area = frame.area();
     let w = width.min(area.width);
     let h = height.min(area.height);
@@ -577,165 +488,4 @@ fn popup(frame: &mut Frame, width: u16, height: u16) -> Rect {
     );
     frame.render_widget(Clear, rect);
     rect
-}
-
-const HELP: &[(&str, &str)] = &[
-    (
-        "type or /",
-        "filter profiles (fuzzy: name, account, role, region)",
-    ),
-    ("Esc", "cancel an assume, close a window, clear the filter"),
-    ("↑ ↓ PgUp PgDn", "move; Home/End: first/last"),
-    ("Tab", "switch between profiles and sessions"),
-    ("Enter", "assume the selected profile"),
-    (
-        "s / S",
-        "session: subshell on a self-refreshing endpoint / with its keys",
-    ),
-    ("e", "session: write a dotenv file (0600)"),
-    ("x", "session: export formats (masked preview; y copies)"),
-    ("c", "session: open the AWS console signed in with it"),
-    ("r / d", "session: refresh / forget"),
-    ("R", "reload the AWS config files"),
-    ("?", "this help"),
-    ("q, Ctrl-C", "quit"),
-];
-
-fn draw_help(app: &App, frame: &mut Frame) {
-    let area = popup(frame, 72, HELP.len() as u16 + 2);
-    let lines: Vec<Line> = HELP
-        .iter()
-        .map(|(k, v)| {
-            Line::from(vec![
-                Span::styled(
-                    format!("{k:>14}  "),
-                    fg(app, Color::Cyan).add_modifier(Modifier::BOLD),
-                ),
-                Span::raw(*v),
-            ])
-        })
-        .collect();
-    let block = Block::bordered()
-        .title(" Help ")
-        .title_bottom(" any key closes ")
-        .border_style(fg(app, Color::Cyan));
-    frame.render_widget(Paragraph::new(lines).block(block), area);
-}
-
-fn draw_mfa(
-    app: &App,
-    frame: &mut Frame,
-    profile: &str,
-    serial: Option<&str>,
-    input: &CodeInput,
-    error: Option<&str>,
-    purpose: &MfaPurpose,
-) {
-    let area = popup(frame, 60, 8);
-    let typed = input.len();
-    let masked = format!("{}{}", "•".repeat(typed), "_".repeat(6 - typed.min(6)));
-    let profile = shown(profile);
-    let title = match purpose {
-        MfaPurpose::Assume => format!("MFA code for {profile}"),
-        MfaPurpose::RenewSession => format!("MFA code to renew the MFA session of {profile}"),
-    };
-    let mut lines = vec![
-        Line::from(title),
-        Line::from(Span::styled(
-            shown(serial.unwrap_or("")),
-            fg(app, Color::DarkGray),
-        )),
-        Line::from(vec![
-            Span::raw("code: "),
-            Span::styled(masked, Style::default().add_modifier(Modifier::BOLD)),
-        ]),
-    ];
-    if let Some(e) = error {
-        lines.push(Line::from(Span::styled(shown(e), fg(app, Color::Red))));
-    }
-    let block = Block::bordered()
-        .title(" MFA ")
-        .title_bottom(" Enter submit · Esc cancel ")
-        .border_style(fg(app, Color::Magenta));
-    frame.render_widget(
-        Paragraph::new(lines).wrap(Wrap { trim: true }).block(block),
-        area,
-    );
-}
-
-fn draw_env_path(app: &App, frame: &mut Frame, profile: &str, input: &str, foreign: bool) {
-    let area = popup(frame, 64, 7);
-    let (profile, input) = (shown(profile), shown(input));
-    let lines = if foreign {
-        vec![
-            Line::from(format!("{input} exists and was not written by rolecall")),
-            Line::from(Span::styled(
-                "(it does not start with `# written by rolecall`).",
-                fg(app, Color::DarkGray),
-            )),
-            Line::from(Span::styled(
-                "Replace it? y: replace it · Esc: keep it · other: edit the path",
-                fg(app, Color::Yellow),
-            )),
-        ]
-    } else {
-        vec![
-            Line::from(format!("Write {profile}'s variables (mode 0600) to:")),
-            Line::from(Span::styled(
-                format!("{input}▏"),
-                Style::default().add_modifier(Modifier::BOLD),
-            )),
-        ]
-    };
-    let block = Block::bordered()
-        .title(" dotenv file ")
-        .title_bottom(" Enter write · Esc cancel ")
-        .border_style(fg(app, Color::Cyan));
-    frame.render_widget(Paragraph::new(lines).block(block), area);
-}
-
-/// Variables whose values are shown in clear in the preview; everything else is masked.
-const PLAIN_VARS: &[&str] = &[
-    "AWS_CREDENTIAL_EXPIRATION",
-    "AWS_REGION",
-    "AWS_DEFAULT_REGION",
-    "ROLECALL_REGION",
-    "ROLECALL_PROFILE",
-];
-
-fn draw_export(app: &App, frame: &mut Frame, session: &Session, format: usize) {
-    let env = session.env();
-    let area = popup(frame, 76, env.len() as u16 + 7);
-    let name = EXPORT_FORMATS[format % EXPORT_FORMATS.len()].name();
-    let mut lines = vec![Line::from(vec![
-        Span::raw("format: "),
-        Span::styled(name, fg(app, Color::Cyan).add_modifier(Modifier::BOLD)),
-        Span::styled("  (←/→ to change)", fg(app, Color::DarkGray)),
-    ])];
-    for (key, value) in &env {
-        let value = if PLAIN_VARS.contains(&key.as_str()) {
-            shown(value).into_owned()
-        } else {
-            mask(value)
-        };
-        lines.push(Line::from(format!("export {key}={value}")));
-    }
-    lines.push(Line::from(""));
-    let demo = if app.demo { "--demo " } else { "" };
-    lines.push(Line::from(vec![
-        Span::styled("real output: ", fg(app, Color::DarkGray)),
-        Span::styled(
-            // Profile names are spec identifiers (A-Za-z0-9_-/.%@:+): nothing to quote.
-            format!(
-                "rolecall {demo}export {} --format {name}",
-                shown(&session.profile)
-            ),
-            Style::default().add_modifier(Modifier::BOLD),
-        ),
-    ]));
-    let block = Block::bordered()
-        .title(" Export (values masked) ")
-        .title_bottom(" y copy · ←/→ format · Esc close ")
-        .border_style(fg(app, Color::Cyan));
-    frame.render_widget(Paragraph::new(lines).block(block), area);
 }
