@@ -80,9 +80,9 @@ mod tests {
     #[test]
     fn each_frame_reaches_the_terminal_in_one_write_marked_as_one_update() {
         let writes = Writes::default();
-        let backend = CrosstermBackend::new(FrameWriter::new(writes.clone()));
+        let crossterm = CrosstermBackend::new(FrameWriter::new(writes.clone()));
         let viewport = Viewport::Fixed(Rect::new(0, 0, 160, 48));
-        let mut terminal = Terminal::with_options(backend, TerminalOptions { viewport }).unwrap();
+        let mut terminal = Terminal::with_options(crossterm, TerminalOptions { viewport }).unwrap();
         let mut app = demo_app();
         let mut draw = |app: &crate::tui::App| {
             terminal.draw(|f| crate::tui::view::draw(app, f)).unwrap();

@@ -7,7 +7,7 @@
 //! signal, and around each subshell.
 
 use super::app::{App, Cmd, Msg};
-use super::backend::Backend;
+use super::backend::{AssumeFailure, Assumed, Backend};
 use super::frame::FrameWriter;
 use super::view;
 
@@ -19,16 +19,18 @@ use anyhow::{Context, Result};
 use chrono::Utc;
 use crossterm::event::{Event, EventStream, KeyEventKind};
 use crossterm::{cursor, execute, terminal};
+use futures::future::BoxFuture;
 use futures::StreamExt;
 use ratatui::backend::CrosstermBackend;
 use ratatui::Terminal;
 use std::io::{self, Stdout, Write};
 use std::path::PathBuf;
 use std::sync::Arc;
-use std::time::Duration;
-use tokio::signal::unix::{signal, SignalKind};
+use std::time::{Duration, SystemTime};
+use tokio::signal::unix::{signal, Signal, SignalKind};
 use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
+use tokio::time::Interval;
 
 /// What the runtime watches, and how it draws.
 pub struct RunOptions {
@@ -42,7 +44,8 @@ pub struct RunOptions {
     pub demo: bool,
 }
 
-type Tty = Terminal<CrosstermBackend<FrameWriter<Stdout>>>;
+/// The terminal the TUI draws on: ratatui over crossterm, each frame written in one piece.
+type CrosstermTerminal = Terminal<CrosstermBackend<FrameWriter<Stdout>>>;
 
 /// Runs the TUI until the user quits or a signal arrives.
 pub async fn run(
@@ -57,6 +60,25 @@ pub async fn run(
     }
     install_panic_hook();
     let _guard = TerminalGuard::enter()?;
+    let terminal = open_terminal(&mut app)?;
+    let (tx, answers) = mpsc::unbounded_channel::<Msg>();
+    let mut tasks = Tasks::new(backend, tx);
+    tasks.run(Cmd::LoadSessions);
+    let inputs = Inputs::new(answers, opts.watch)?;
+    let mut ui = Loop {
+        app,
+        terminal,
+        tasks,
+        inputs,
+    };
+    ui.first_frame()?;
+    let result = ui.run().await;
+    ui.tasks.abort_all();
+    result
+}
+
+/// The terminal, cleared, with the app told its size.
+fn open_terminal(app: &mut App) -> Result<CrosstermTerminal> {
     let mut terminal = Terminal::new(CrosstermBackend::new(FrameWriter::new(io::stdout())))?;
     terminal.clear()?;
     let size = terminal.size()?;
@@ -64,119 +86,211 @@ pub async fn run(
         width: size.width,
         height: size.height,
     });
+    Ok(terminal)
+}
 
-    let (tx, mut rx) = mpsc::unbounded_channel::<Msg>();
-    let mut tasks = Tasks {
-        backend,
-        tx,
-        assume: None,
-        sign_in: None,
-    };
-    tasks.run(Cmd::LoadSessions);
+/// What one pass of the loop woke up for.
+enum Wake {
+    /// A message for the app.
+    Msg(Msg),
+    /// Nothing for the app (a mouse or focus event): just draw again.
+    Redraw,
+    /// The terminal closed or a signal arrived: leave.
+    Stop,
+}
 
-    let mut events = EventStream::new();
-    let mut tick = tokio::time::interval(Duration::from_secs(1));
-    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
-    let mut spin = tokio::time::interval(Duration::from_millis(100));
-    spin.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
-    let mut sigterm = signal(SignalKind::terminate()).context("cannot watch SIGTERM")?;
-    let mut sigint = signal(SignalKind::interrupt()).context("cannot watch SIGINT")?;
-    let mut mtimes = crate::fsutil::modification_times(&opts.watch);
+/// Where the loop's messages come from: the terminal, the clocks, the tasks' answers and
+/// the signals; and the watched files, looked at on every tick.
+struct Inputs {
+    /// `None` only while a subshell has the terminal.
+    events: Option<EventStream>,
+    tick: Interval,
+    spin: Interval,
+    sigterm: Signal,
+    sigint: Signal,
+    answers: mpsc::UnboundedReceiver<Msg>,
+    watch: Vec<PathBuf>,
+    mtimes: Vec<Option<SystemTime>>,
+}
 
-    // The first frame, then the one-time set-up it did not need: the filter's index here,
-    // the STS configuration and the assume's graph on other threads.
-    terminal.draw(|f| view::draw(&app, f))?;
-    tokio::spawn(tasks.backend.prepare());
-    // The roles IAM Identity Center discovery knows join the list when they are ready.
-    tasks.run(Cmd::Discover);
-    app.prepare_search();
-    loop {
-        terminal.draw(|f| view::draw(&app, f))?;
-        let msg = tokio::select! {
+impl Inputs {
+    fn new(answers: mpsc::UnboundedReceiver<Msg>, watch: Vec<PathBuf>) -> Result<Self> {
+        let mut tick = tokio::time::interval(Duration::from_secs(1));
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+        let mut spin = tokio::time::interval(Duration::from_millis(100));
+        spin.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+        Ok(Inputs {
+            events: Some(EventStream::new()),
+            tick,
+            spin,
+            sigterm: signal(SignalKind::terminate()).context("cannot watch SIGTERM")?,
+            sigint: signal(SignalKind::interrupt()).context("cannot watch SIGINT")?,
+            answers,
+            mtimes: crate::fsutil::modification_times(&watch),
+            watch,
+        })
+    }
+
+    /// Waits (never spins) for the next thing to do; the spinner's faster tick only while
+    /// `busy`. A tick that finds the watched files changed has `tasks` reload them.
+    async fn next(&mut self, busy: bool, tasks: &mut Tasks) -> Result<Wake> {
+        let events = self.events.get_or_insert_with(EventStream::new);
+        Ok(tokio::select! {
             event = events.next() => match event {
-                Some(Ok(Event::Key(key))) if key.kind != KeyEventKind::Release => Msg::Key(key),
-                Some(Ok(Event::Resize(width, height))) => Msg::Resize { width, height },
-                Some(Ok(_)) => continue,
+                Some(Ok(Event::Key(key))) if key.kind != KeyEventKind::Release => {
+                    Wake::Msg(Msg::Key(key))
+                }
+                Some(Ok(Event::Resize(width, height))) => Wake::Msg(Msg::Resize { width, height }),
+                Some(Ok(_)) => Wake::Redraw,
                 Some(Err(e)) => return Err(e).context("cannot read the terminal"),
-                None => break,
+                None => Wake::Stop,
             },
-            _ = tick.tick() => {
-                let now = crate::fsutil::modification_times(&opts.watch);
-                if now != mtimes {
-                    mtimes = now;
+            _ = self.tick.tick() => {
+                if self.files_changed() {
                     tasks.run(Cmd::ReloadConfig { rediscover: false });
                 }
-                Msg::Tick(Utc::now())
+                Wake::Msg(Msg::Tick(Utc::now()))
             }
-            _ = spin.tick(), if app.busy() => Msg::Tick(Utc::now()),
-            Some(msg) = rx.recv() => msg,
-            _ = sigterm.recv() => break,
-            _ = sigint.recv() => break,
+            _ = self.spin.tick(), if busy => Wake::Msg(Msg::Tick(Utc::now())),
+            Some(msg) = self.answers.recv() => Wake::Msg(msg),
+            _ = self.sigterm.recv() => Wake::Stop,
+            _ = self.sigint.recv() => Wake::Stop,
+        })
+    }
+
+    /// Whether a watched file's modification time moved since the last look.
+    fn files_changed(&mut self) -> bool {
+        let now = crate::fsutil::modification_times(&self.watch);
+        if now == self.mtimes {
+            return false;
+        }
+        self.mtimes = now;
+        true
+    }
+
+    /// Runs `away` (a subshell) with the terminal's input left to it, then listens again.
+    async fn away<T>(&mut self, away: impl std::future::Future<Output = T>) -> Result<T> {
+        // The event stream's reader thread would steal the shell's input.
+        self.events = None;
+        let result = away.await;
+        self.events = Some(EventStream::new());
+        // A Ctrl-C typed in the subshell must not quit the TUI afterwards.
+        self.sigint = signal(SignalKind::interrupt()).context("cannot watch SIGINT")?;
+        Ok(result)
+    }
+}
+
+/// The UI loop's state: the app, the terminal it is drawn on, the tasks that do its slow
+/// work, and where its messages come from.
+struct Loop {
+    app: App,
+    terminal: CrosstermTerminal,
+    tasks: Tasks,
+    inputs: Inputs,
+}
+
+impl Loop {
+    /// The first frame, then the one-time set-up it did not need: the filter's index here,
+    /// the STS configuration and the assume's graph on other threads.
+    fn first_frame(&mut self) -> Result<()> {
+        self.draw()?;
+        tokio::spawn(self.tasks.backend.prepare());
+        // The roles IAM Identity Center discovery knows join the list when they are ready.
+        self.tasks.run(Cmd::Discover);
+        self.app.prepare_search();
+        Ok(())
+    }
+
+    /// Draws, waits, updates, carries out, until the app quits or the inputs stop.
+    async fn run(&mut self) -> Result<()> {
+        loop {
+            self.draw()?;
+            let msg = match self.inputs.next(self.app.busy(), &mut self.tasks).await? {
+                Wake::Msg(msg) => msg,
+                Wake::Redraw => continue,
+                Wake::Stop => return Ok(()),
+            };
+            for cmd in self.app.update(msg) {
+                self.carry_out(cmd).await?;
+            }
+            if self.app.quit {
+                return Ok(());
+            }
+        }
+    }
+
+    fn draw(&mut self) -> Result<()> {
+        self.terminal.draw(|f| view::draw(&self.app, f))?;
+        Ok(())
+    }
+
+    /// The commands that need the terminal run here; the others on tasks.
+    async fn carry_out(&mut self, cmd: Cmd) -> Result<()> {
+        match cmd {
+            Cmd::Quit => {}
+            Cmd::CopyToClipboard(text) => self.copy_to_clipboard(&text),
+            Cmd::OpenSubshell { session, served } => self.open_subshell(session, served).await?,
+            other => self.tasks.run(other),
+        }
+        Ok(())
+    }
+
+    fn copy_to_clipboard(&mut self, text: &crate::secret::Secret) {
+        let mut out = io::stdout();
+        let copied = out
+            .write_all(&osc52(text.expose()))
+            .and_then(|()| out.flush());
+        if let Err(e) = copied {
+            self.app.update(Msg::Error(format!("could not copy: {e}")));
+        }
+    }
+
+    /// Hands the terminal to `$SHELL` with `session` (on a credential endpoint when
+    /// `served`) and, back, reports through the channel so the commands it leads to run as
+    /// any do.
+    async fn open_subshell(&mut self, session: Session, served: bool) -> Result<()> {
+        let endpoint = if served {
+            match self.serve(&session).await {
+                Some(endpoint) => Some(endpoint),
+                None => return Ok(()),
+            }
+        } else {
+            None
         };
-        for cmd in app.update(msg) {
-            match cmd {
-                Cmd::Quit => {}
-                Cmd::CopyToClipboard(text) => {
-                    let mut out = io::stdout();
-                    let copied = out
-                        .write_all(&osc52(text.expose()))
-                        .and_then(|()| out.flush());
-                    if let Err(e) = copied {
-                        app.update(Msg::Error(format!("could not copy: {e}")));
-                    }
-                }
-                Cmd::OpenSubshell { session, served } => {
-                    // On the endpoint: started (and fetched from once) before the terminal
-                    // is handed over, so a failure shows here, in the TUI.
-                    let endpoint = if served {
-                        match tasks.backend.serve(session.profile.clone()).await {
-                            Ok(endpoint) => Some(endpoint),
-                            Err(e) => {
-                                app.update(Msg::Error(format!(
-                                    "cannot serve {}'s session: {e} (S opens a subshell with its keys)",
-                                    session.profile
-                                )));
-                                continue;
-                            }
-                        }
-                    } else {
-                        None
-                    };
-                    // The event stream's reader thread would steal the shell's input.
-                    drop(events);
-                    let result = subshell(&mut terminal, &session, endpoint.as_ref()).await;
-                    events = EventStream::new();
-                    // A Ctrl-C typed in the subshell must not quit the TUI afterwards.
-                    sigint = signal(SignalKind::interrupt()).context("cannot watch SIGINT")?;
-                    let served = match endpoint {
-                        Some(endpoint) => {
-                            let status = endpoint.status();
-                            endpoint.shutdown().await;
-                            Some(status)
-                        }
-                        None => None,
-                    };
-                    // Through the channel, so the commands it leads to run as any do.
-                    let _ = tasks.tx.send(Msg::SubshellExited {
-                        profile: session.profile.clone(),
-                        result: result.map_err(|e| format!("{e:#}")),
-                        served,
-                    });
-                }
-                other => tasks.run(other),
+        let result = self
+            .inputs
+            .away(subshell(&mut self.terminal, &session, endpoint.as_ref()))
+            .await?;
+        let served = match endpoint {
+            Some(endpoint) => {
+                let status = endpoint.status();
+                endpoint.shutdown().await;
+                Some(status)
+            }
+            None => None,
+        };
+        let _ = self.tasks.tx.send(Msg::SubshellExited {
+            profile: session.profile.clone(),
+            result: result.map_err(|e| format!("{e:#}")),
+            served,
+        });
+        Ok(())
+    }
+
+    /// The endpoint for a served subshell: started (and fetched from once) before the
+    /// terminal is handed over, so a failure shows here, in the TUI (then `None`).
+    async fn serve(&mut self, session: &Session) -> Option<crate::server::Endpoint> {
+        match self.tasks.backend.serve(session.profile.clone()).await {
+            Ok(endpoint) => Some(endpoint),
+            Err(e) => {
+                self.app.update(Msg::Error(format!(
+                    "cannot serve {}'s session: {e} (S opens a subshell with its keys)",
+                    session.profile
+                )));
+                None
             }
         }
-        if app.quit {
-            break;
-        }
     }
-    for task in [tasks.assume.take(), tasks.sign_in.take()]
-        .into_iter()
-        .flatten()
-    {
-        task.abort();
-    }
-    Ok(())
 }
 
 /// Background work: each command runs on a task that answers on `tx`.
@@ -190,114 +304,152 @@ struct Tasks {
 }
 
 impl Tasks {
+    fn new(backend: Arc<dyn Backend>, tx: mpsc::UnboundedSender<Msg>) -> Self {
+        Tasks {
+            backend,
+            tx,
+            assume: None,
+            sign_in: None,
+        }
+    }
+
+    /// Starts `cmd`'s work; only routes.
     fn run(&mut self, cmd: Cmd) {
-        let tx = self.tx.clone();
-        let backend = self.backend.clone();
         match cmd {
             Cmd::Assume {
                 profile,
                 mfa_code,
                 refresh,
             } => {
-                let fut = backend.assume(profile.clone(), mfa_code, refresh);
-                self.set_assume(tokio::spawn(async move {
-                    let result = fut.await;
-                    let _ = tx.send(Msg::Assumed { profile, result });
-                }));
+                let fut = self.backend.assume(profile.clone(), mfa_code, refresh);
+                self.assume(profile, fut);
             }
             Cmd::RenewMfa {
                 profile,
                 serial,
                 code,
             } => {
-                let fut = backend.renew_mfa(profile.clone(), serial, code);
-                self.set_assume(tokio::spawn(async move {
-                    let result = fut.await;
-                    let _ = tx.send(Msg::Assumed { profile, result });
-                }));
+                let fut = self.backend.renew_mfa(profile.clone(), serial, code);
+                self.assume(profile, fut);
             }
-            Cmd::CancelAssume => {
-                if let Some(task) = self.assume.take() {
-                    task.abort();
-                }
-            }
-            Cmd::LoadSessions => {
-                tokio::spawn(async move {
-                    let _ = tx.send(Msg::Sessions(backend.sessions().await));
-                    let _ = tx.send(Msg::SignIns(backend.sign_ins().await));
-                });
-            }
-            Cmd::Discover => {
-                tokio::spawn(async move {
-                    if let Some(graph) = backend.discover().await {
-                        let _ = tx.send(Msg::Discovered(graph));
-                    }
-                });
-            }
-            Cmd::SignIn { profile } => {
-                let (prompt_tx, prompt_rx) = tokio::sync::oneshot::channel();
-                let signing_in = backend.sign_in(profile.clone(), prompt_tx);
-                let task = tokio::spawn(async move {
-                    let shown = {
-                        let (tx, profile) = (tx.clone(), profile.clone());
-                        async move {
-                            if let Ok(prompt) = prompt_rx.await {
-                                let _ = tx.send(Msg::SignInPrompt { profile, prompt });
-                            }
-                        }
-                    };
-                    let ((), result) = tokio::join!(shown, signing_in);
-                    let _ = tx.send(Msg::SignedIn { profile, result });
-                });
-                if let Some(old) = self.sign_in.replace(task) {
-                    old.abort();
-                }
-            }
-            Cmd::OpenConsole(profile) => {
-                tokio::spawn(async move {
-                    let _ = tx.send(Msg::ConsoleOpened(backend.console(profile).await));
-                });
-            }
-            Cmd::CancelSignIn => {
-                if let Some(task) = self.sign_in.take() {
-                    task.abort();
-                }
-            }
-            Cmd::Forget(key) => {
-                tokio::spawn(async move {
-                    let profile = key.profile.clone();
-                    let result = backend.forget(key).await;
-                    let _ = tx.send(Msg::Forgot { profile, result });
-                });
-            }
-            Cmd::ReloadConfig { rediscover } => {
-                tokio::spawn(async move {
-                    let _ = tx.send(Msg::ConfigReloaded(backend.reload(rediscover).await));
-                });
-            }
+            Cmd::CancelAssume => abort(&mut self.assume),
+            Cmd::LoadSessions => self.load_sessions(),
+            Cmd::Discover => self.discover(),
+            Cmd::SignIn { profile } => self.sign_in(profile),
+            Cmd::CancelSignIn => abort(&mut self.sign_in),
+            Cmd::OpenConsole(profile) => self.open_console(profile),
+            Cmd::Forget(key) => self.forget(key),
+            Cmd::ReloadConfig { rediscover } => self.reload(rediscover),
             Cmd::WriteEnvFile {
                 path,
                 session,
                 replace_foreign,
-            } => {
-                tokio::task::spawn_blocking(move || {
-                    let msg = match write_env_file(&session, &path, replace_foreign) {
-                        Ok(()) => Msg::EnvFileWritten(path),
-                        Err(EnvFileError::NotOurs(_)) => Msg::EnvFileForeign(path),
-                        Err(e) => Msg::Error(e.to_string()),
-                    };
-                    let _ = tx.send(msg);
-                });
-            }
+            } => self.write_env_file(path, session, replace_foreign),
             // Handled by the loop itself.
             Cmd::OpenSubshell { .. } | Cmd::CopyToClipboard(_) | Cmd::Quit => {}
         }
     }
 
-    fn set_assume(&mut self, task: JoinHandle<()>) {
+    /// Runs an assume (or an MFA renewal) as the one Esc aborts, replacing a running one.
+    fn assume(&mut self, profile: String, fut: BoxFuture<'static, Result<Assumed, AssumeFailure>>) {
+        let tx = self.tx.clone();
+        let task = tokio::spawn(async move {
+            let result = fut.await;
+            let _ = tx.send(Msg::Assumed { profile, result });
+        });
         if let Some(old) = self.assume.replace(task) {
             old.abort();
         }
+    }
+
+    fn load_sessions(&self) {
+        let (tx, backend) = (self.tx.clone(), self.backend.clone());
+        tokio::spawn(async move {
+            let _ = tx.send(Msg::Sessions(backend.sessions().await));
+            let _ = tx.send(Msg::SignIns(backend.sign_ins().await));
+        });
+    }
+
+    fn discover(&self) {
+        let (tx, backend) = (self.tx.clone(), self.backend.clone());
+        tokio::spawn(async move {
+            if let Some(graph) = backend.discover().await {
+                let _ = tx.send(Msg::Discovered(graph));
+            }
+        });
+    }
+
+    /// Signs in, sending the window its code and URL as soon as they are known, then the
+    /// end; replaces (aborts) a running sign-in.
+    fn sign_in(&mut self, profile: String) {
+        let tx = self.tx.clone();
+        let (prompt_tx, prompt_rx) = tokio::sync::oneshot::channel();
+        let signing_in = self.backend.sign_in(profile.clone(), prompt_tx);
+        let task = tokio::spawn(async move {
+            let shown = {
+                let (tx, profile) = (tx.clone(), profile.clone());
+                async move {
+                    if let Ok(prompt) = prompt_rx.await {
+                        let _ = tx.send(Msg::SignInPrompt { profile, prompt });
+                    }
+                }
+            };
+            let ((), result) = tokio::join!(shown, signing_in);
+            let _ = tx.send(Msg::SignedIn { profile, result });
+        });
+        if let Some(old) = self.sign_in.replace(task) {
+            old.abort();
+        }
+    }
+
+    fn open_console(&self, profile: String) {
+        let (tx, backend) = (self.tx.clone(), self.backend.clone());
+        tokio::spawn(async move {
+            let _ = tx.send(Msg::ConsoleOpened(backend.console(profile).await));
+        });
+    }
+
+    fn forget(&self, key: crate::session::SessionKey) {
+        let (tx, backend) = (self.tx.clone(), self.backend.clone());
+        tokio::spawn(async move {
+            let profile = key.profile.clone();
+            let result = backend.forget(key).await;
+            let _ = tx.send(Msg::Forgot { profile, result });
+        });
+    }
+
+    fn reload(&self, rediscover: bool) {
+        let (tx, backend) = (self.tx.clone(), self.backend.clone());
+        tokio::spawn(async move {
+            let _ = tx.send(Msg::ConfigReloaded(backend.reload(rediscover).await));
+        });
+    }
+
+    /// Writes the dotenv file off the UI thread; someone else's file comes back as a
+    /// question, not an error.
+    fn write_env_file(&self, path: PathBuf, session: Session, replace_foreign: bool) {
+        let tx = self.tx.clone();
+        tokio::task::spawn_blocking(move || {
+            let msg = match write_env_file(&session, &path, replace_foreign) {
+                Ok(()) => Msg::EnvFileWritten(path),
+                Err(EnvFileError::NotOurs(_)) => Msg::EnvFileForeign(path),
+                Err(e) => Msg::Error(e.to_string()),
+            };
+            let _ = tx.send(msg);
+        });
+    }
+
+    /// Aborts the running assume and sign-in, on the way out.
+    fn abort_all(&mut self) {
+        abort(&mut self.assume);
+        abort(&mut self.sign_in);
+    }
+}
+
+/// Aborts `task`, if one is running; its answer never comes.
+fn abort(task: &mut Option<JoinHandle<()>>) {
+    if let Some(task) = task.take() {
+        task.abort();
     }
 }
 
@@ -359,7 +511,7 @@ fn install_panic_hook() {
 /// Leaves the TUI, runs `$SHELL` with the session (its keys, or `endpoint`'s variables),
 /// and comes back.
 async fn subshell(
-    terminal: &mut Tty,
+    terminal: &mut CrosstermTerminal,
     session: &Session,
     endpoint: Option<&crate::server::Endpoint>,
 ) -> Result<Option<i32>> {
