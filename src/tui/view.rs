@@ -114,8 +114,24 @@ fn kind_label(p: &Profile) -> &'static str {
     }
 }
 
+/// The profiles panel: the table (or the first-run screen) and the selected row's detail.
 fn draw_profiles(app: &App, frame: &mut Frame, area: Rect, show_region: bool) {
-    let focused = app.focus == Focus::Profiles;
+    let block = panel(app, profiles_title(app), app.focus == Focus::Profiles);
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let [table_area, detail_area] =
+        Layout::vertical([Constraint::Min(1), Constraint::Length(1)]).areas(inner);
+
+    if app.profiles().is_empty() && app.file_problems == 0 {
+        draw_first_run(app, frame, inner);
+        return;
+    }
+    draw_profile_table(app, frame, table_area, show_region);
+    frame.render_widget(detail_line(app, app.selected_profile()), detail_area);
+}
+
+/// How many profiles match of how many, and the filter while there is one.
+fn profiles_title(app: &App) -> Line<'static> {
     let mut title = vec![Span::raw(format!(
         " Profiles {}/{} ",
         app.filtered.len(),
@@ -128,16 +144,45 @@ fn draw_profiles(app: &App, frame: &mut Frame, area: Rect, show_region: bool) {
             fg(app, Color::Yellow).add_modifier(Modifier::BOLD),
         ));
     }
-    let block = panel(app, Line::from(title), focused);
-    let inner = block.inner(area);
-    frame.render_widget(block, area);
-    let [table_area, detail_area] =
-        Layout::vertical([Constraint::Min(1), Constraint::Length(1)]).areas(inner);
+    Line::from(title)
+}
 
-    if app.profiles().is_empty() && app.file_problems == 0 {
-        draw_first_run(app, frame, inner);
-        return;
+/// The table of the rows on screen. Only those are built: a frame costs the same with 10
+/// or 10,000 profiles.
+fn draw_profile_table(app: &App, frame: &mut Frame, area: Rect, show_region: bool) {
+    let (header, widths) = profile_columns(show_region);
+    let visible = usize::from(area.height.saturating_sub(1)).max(1); // under the header
+    let start = first_visible_row(app, visible);
+    let window =
+        &app.filtered[start.min(app.filtered.len())..(start + visible).min(app.filtered.len())];
+    let rows = window
+        .iter()
+        .map(|&i| profile_row(app, &app.profiles()[i], show_region));
+    let table = Table::new(rows, widths)
+        .header(Row::new(header).style(Style::default().add_modifier(Modifier::BOLD)))
+        .row_highlight_style(Style::default().add_modifier(Modifier::REVERSED))
+        .highlight_symbol(if app.focus == Focus::Profiles {
+            "▶ "
+        } else {
+            "  "
+        });
+    let mut state =
+        TableState::default().with_selected(app.selected_profile().map(|_| app.selected - start));
+    frame.render_stateful_widget(table, area, &mut state);
+}
+
+/// The index into `filtered` of the first row on screen, when `visible` rows fit: the
+/// window scrolls as little as keeps the selection visible (what a fresh `TableState`
+/// does with every row given).
+fn first_visible_row(app: &App, visible: usize) -> usize {
+    match app.selected_profile() {
+        Some(_) => (app.selected + 1).saturating_sub(visible),
+        None => 0,
     }
+}
+
+/// The profile table's headers and widths (REGION only when it is shown).
+fn profile_columns(show_region: bool) -> (Vec<&'static str>, Vec<Constraint>) {
     let mut header = vec!["NAME", "KIND", "ACCOUNT", "ROLE"];
     let mut widths = vec![
         Constraint::Fill(2),
@@ -151,56 +196,39 @@ fn draw_profiles(app: &App, frame: &mut Frame, area: Rect, show_region: bool) {
     }
     header.extend(["MFA", "LEFT"]);
     widths.extend([Constraint::Length(3), Constraint::Length(7)]);
-    // Only the rows on screen are built: a frame costs the same with 10 or 10,000 profiles.
-    // The window scrolls as little as keeps the selection visible (what a fresh
-    // `TableState` does with every row given).
-    let visible = usize::from(table_area.height.saturating_sub(1)).max(1); // under the header
-    let start = match app.selected_profile() {
-        Some(_) => (app.selected + 1).saturating_sub(visible),
-        None => 0,
-    };
-    let window =
-        &app.filtered[start.min(app.filtered.len())..(start + visible).min(app.filtered.len())];
-    let rows = window.iter().map(|&i| {
-        let p = &app.profiles()[i];
-        let mut cells = vec![
-            Cell::from(shown(&p.name)),
-            Cell::from(kind_label(p)).style(fg(app, Color::Blue)),
-            Cell::from(dash(p.account())),
-            Cell::from(dash(p.role_name())),
-        ];
-        if show_region {
-            cells.push(Cell::from(dash(p.region.as_deref())));
-        }
-        cells.push(if p.mfa_in_chain {
-            Cell::from("MFA").style(fg(app, Color::Magenta))
-        } else {
-            Cell::from("")
-        });
-        // The time left of the profile's own current session, coloured as in the panel.
-        cells.push(match app.session_of(&p.name) {
-            Some(session) => {
-                let left = session.seconds_left(app.now);
-                Cell::from(countdown(left)).style(fg(app, countdown_color(left)))
-            }
-            None => Cell::from(""),
-        });
-        let row = Row::new(cells);
-        if p.diagnostics.is_empty() {
-            row
-        } else {
-            row.style(fg(app, Color::Red))
-        }
-    });
-    let table = Table::new(rows, widths)
-        .header(Row::new(header).style(Style::default().add_modifier(Modifier::BOLD)))
-        .row_highlight_style(Style::default().add_modifier(Modifier::REVERSED))
-        .highlight_symbol(if focused { "▶ " } else { "  " });
-    let mut state =
-        TableState::default().with_selected(app.selected_profile().map(|_| app.selected - start));
-    frame.render_stateful_widget(table, table_area, &mut state);
+    (header, widths)
+}
 
-    frame.render_widget(detail_line(app, app.selected_profile()), detail_area);
+/// One profile's row; red when the profile has a problem.
+fn profile_row<'a>(app: &App, p: &'a Profile, show_region: bool) -> Row<'a> {
+    let mut cells = vec![
+        Cell::from(shown(&p.name)),
+        Cell::from(kind_label(p)).style(fg(app, Color::Blue)),
+        Cell::from(dash(p.account())),
+        Cell::from(dash(p.role_name())),
+    ];
+    if show_region {
+        cells.push(Cell::from(dash(p.region.as_deref())));
+    }
+    cells.push(if p.mfa_in_chain {
+        Cell::from("MFA").style(fg(app, Color::Magenta))
+    } else {
+        Cell::from("")
+    });
+    // The time left of the profile's own current session, coloured as in the panel.
+    cells.push(match app.session_of(&p.name) {
+        Some(session) => {
+            let left = session.seconds_left(app.now);
+            Cell::from(countdown(left)).style(fg(app, countdown_color(left)))
+        }
+        None => Cell::from(""),
+    });
+    let row = Row::new(cells);
+    if p.diagnostics.is_empty() {
+        row
+    } else {
+        row.style(fg(app, Color::Red))
+    }
 }
 
 /// What to do when there is no AWS configuration at all: not an empty table.
