@@ -3,7 +3,7 @@
 //! is not meant to carry them is searched: stdout and stderr of `list`, `check`, `sessions`
 //! and of every failure, stderr of the commands that do hand out credentials, and the
 //! `Debug` output of the public types that hold them. (The TUI's screens are searched by
-//! `tui::tests_view`.)
+//! `tui::view::tests`.)
 
 mod common;
 

@@ -884,3 +884,6 @@ impl App {
         }
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -54,7 +54,7 @@ impl<W: Write> Write for FrameWriter<W> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::tui::test_support::{ch, demo_app};
+    use crate::testing::tui::{ch, demo_app};
     use ratatui::backend::CrosstermBackend;
     use ratatui::layout::Rect;
     use ratatui::{Terminal, TerminalOptions, Viewport};

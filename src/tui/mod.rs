@@ -59,12 +59,3 @@ pub fn start(demo: bool) -> anyhow::Result<()> {
         run(graph, Arc::new(backend), opts).await
     })
 }
-
-#[cfg(test)]
-mod test_support;
-#[cfg(test)]
-mod tests_hostile;
-#[cfg(test)]
-mod tests_state;
-#[cfg(test)]
-mod tests_view;

@@ -564,8 +564,8 @@ mod tests {
     use super::*;
     use crate::session::SessionKind;
     use crate::sts::MfaCode;
+    use crate::testing::tui::{session, FakeBackend};
     use crate::tui::backend::AssumeFailure;
-    use crate::tui::test_support::{session, FakeBackend};
 
     fn tasks(backend: Arc<FakeBackend>) -> (Tasks, mpsc::UnboundedReceiver<Msg>) {
         let (tx, rx) = mpsc::unbounded_channel();

@@ -517,3 +517,6 @@ pub(super) fn popup(frame: &mut Frame, width: u16, height: u16) -> Rect {
     frame.render_widget(Clear, rect);
     rect
 }
+
+#[cfg(test)]
+mod tests;

@@ -120,3 +120,6 @@ impl EnvFileModal {
         frame.render_widget(Paragraph::new(lines).block(block), area);
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -116,3 +116,6 @@ impl ExportModal {
         frame.render_widget(Paragraph::new(lines).block(block), area);
     }
 }
+
+#[cfg(test)]
+mod tests;

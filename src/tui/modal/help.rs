@@ -55,3 +55,6 @@ pub(super) fn draw(app: &App, frame: &mut Frame) {
         .border_style(fg(app, Color::Cyan));
     frame.render_widget(Paragraph::new(lines).block(block), area);
 }
+
+#[cfg(test)]
+mod tests;

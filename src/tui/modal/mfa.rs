@@ -181,3 +181,6 @@ impl MfaModal {
         );
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -133,3 +133,6 @@ impl Outcome {
         }
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -104,3 +104,6 @@ fn prompt_lines<'a>(app: &App, p: &'a SignInPrompt, spinner: &str) -> Vec<Line<'
         )),
     ]
 }
+
+#[cfg(test)]
+mod tests;

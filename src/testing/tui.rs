@@ -1,16 +1,25 @@
-//! Builders shared by the TUI's state and view tests.
+//! Builders and fakes shared by the TUI's tests: a fixed clock, sessions, keys, a scripted
+//! [`Backend`](crate::tui::backend::Backend), rendering on a test terminal, and the hostile
+//! payload the terminal-text tests plant in outside text.
 
-use super::app::{App, Msg};
-use super::backend::{AssumeFailure, Assumed, SignInPrompt, SignInStatus};
 use crate::credentials::Credentials;
-use crate::profile::ProfileGraph;
+use crate::profile::{ConfigPaths, Profile, ProfileGraph};
 use crate::secret::Secret;
 use crate::session::{ListedSession, SessionKey};
 use crate::session::{Session, SessionKind};
 use crate::sts::MfaCode;
+use crate::tui::app::{App, Cmd, Focus, Msg};
+use crate::tui::backend::{AssumeFailure, Assumed, SignInPrompt, SignInStatus};
+use crate::tui::view::draw;
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use futures::future::BoxFuture;
+use ratatui::backend::{CrosstermBackend, TestBackend};
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::style::Color;
+use ratatui::{Terminal, TerminalOptions, Viewport};
+use std::path::PathBuf;
 use std::sync::Arc;
 
 /// A fixed clock, so countdowns are deterministic.
@@ -69,7 +78,7 @@ pub fn names(app: &App) -> Vec<&str> {
         .collect()
 }
 
-/// A scripted [`Backend`](super::backend::Backend): answers assumes from a queue and records
+/// A scripted [`Backend`](crate::tui::backend::Backend): answers assumes from a queue and records
 /// every call, so tests can check what the runtime asked for.
 #[derive(Default)]
 pub struct FakeBackend {
@@ -110,7 +119,7 @@ impl FakeBackend {
     }
 }
 
-impl super::backend::Backend for FakeBackend {
+impl crate::tui::backend::Backend for FakeBackend {
     fn assume(
         &self,
         profile: String,
@@ -258,5 +267,171 @@ pub fn listed(session: Session) -> ListedSession {
     ListedSession {
         session,
         stale: false,
+    }
+}
+
+// State: moving the cursor and assuming, as a person does.
+
+/// The name of the profile under the cursor.
+pub fn selected(app: &App) -> &str {
+    &app.selected_profile().unwrap().name
+}
+
+/// Moves the cursor to `name` by filtering for it, then clears the filter.
+pub fn assume(app: &mut App, name: &str) -> Vec<Cmd> {
+    app.update(ch('/'));
+    type_str(app, name);
+    assert_eq!(selected(app), name);
+    app.update(key(KeyCode::Enter))
+}
+
+/// The demo app with one session of `profile`, the sessions panel focused.
+pub fn with_session(profile: &str, secs: i64) -> App {
+    let mut app = demo_app();
+    app.update(Msg::Sessions(Ok(vec![listed(session(profile, secs))])));
+    app.focus = Focus::Sessions;
+    app
+}
+
+// Screens: the app drawn on a test terminal and read back.
+
+/// `app` drawn on a `width` x `height` test terminal.
+pub fn render(app: &App, width: u16, height: u16) -> Buffer {
+    let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
+    terminal.draw(|f| draw(app, f)).unwrap();
+    terminal.backend().buffer().clone()
+}
+
+/// The screen's rows, as text.
+pub fn lines(buf: &Buffer) -> Vec<String> {
+    let area = buf.area;
+    (0..area.height)
+        .map(|y| {
+            (0..area.width)
+                .map(|x| buf[(x, y)].symbol())
+                .collect::<String>()
+        })
+        .collect()
+}
+
+/// The whole screen as text, one row a line.
+pub fn text(buf: &Buffer) -> String {
+    lines(buf).join("\n")
+}
+
+/// The (x, y) of the first cell of `needle`, counting cells (not bytes).
+pub fn find(buf: &Buffer, needle: &str) -> Option<(u16, u16)> {
+    for (y, line) in lines(buf).iter().enumerate() {
+        if let Some(byte) = line.find(needle) {
+            let x = line[..byte].chars().count();
+            return Some((x as u16, y as u16));
+        }
+    }
+    None
+}
+
+/// The colour of the first cell of `needle`.
+pub fn fg_at(buf: &Buffer, needle: &str) -> Color {
+    let (x, y) = find(buf, needle).unwrap_or_else(|| panic!("{needle:?} not on screen"));
+    buf[(x, y)].fg
+}
+
+/// A small terminal and a large one.
+pub const SIZES: [(u16, u16); 2] = [(80, 24), (160, 48)];
+
+// Outside text: a payload a terminal would obey, planted where outside text is shown.
+
+/// A window title (OSC 0), a clipboard write (OSC 52), a screen clear (CSI 2 J), the
+/// same through C1's CSI (U+009B), and a right-to-left override.
+pub const PAYLOAD: &str = "\x1b]0;pwned-title\x07\x1b]52;c;cHduZWQ=\x07\x1b[2J\u{9b}2J\u{202e}";
+
+/// What a cell run shows of the payload's start.
+pub const SHOWN: &str = r"\x1b]0;pwned-title\x07";
+
+/// The payload's pieces a terminal would obey, as bytes.
+pub const OBEYED: [&[u8]; 5] = [
+    b"\x1b]0;pwned-title",
+    b"\x1b]52;c;cHduZWQ=",
+    b"\x07\x1b[2J",
+    "\u{9b}".as_bytes(),
+    "\u{202e}".as_bytes(),
+];
+
+/// Profiles whose values, problems and discovered names carry [`PAYLOAD`].
+pub fn hostile_graph() -> Arc<ProfileGraph> {
+    let paths = ConfigPaths {
+        config: PathBuf::from("/nonexistent/config"),
+        credentials: PathBuf::from("/nonexistent/credentials"),
+    };
+    let config = format!(
+        "[profile evil]\nrole_arn = arn:aws:iam::123456789012:role/R{PAYLOAD}\nsource_profile = base\nregion = eu{PAYLOAD}\nmfa_serial = arn:aws:iam::123456789012:mfa/m{PAYLOAD}\n\n\
+         [profile broken]\nsource_profile = gone{PAYLOAD}\nrole_arn = arn:aws:iam::123456789012:role/B\n"
+    );
+    let credentials =
+        "[base]\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\naws_secret_access_key = x\n";
+    let graph = ProfileGraph::from_texts(paths, &config, credentials);
+    let mut profiles = graph.profiles().to_vec();
+    profiles.push(Profile::sso_role(
+        format!("Acct.Admin{PAYLOAD}"),
+        Some("corp"),
+        None,
+        None,
+        "777777777777",
+        &format!("Account{PAYLOAD}"),
+        &format!("Admin{PAYLOAD}"),
+        Some("eu-west-2"),
+    ));
+    Arc::new(graph.with_profiles(profiles))
+}
+
+/// The app over [`hostile_graph`] with a session whose name and source carry [`PAYLOAD`].
+pub fn hostile_app() -> App {
+    let mut app = App::new(hostile_graph(), t0(), true);
+    let mut s = session(&format!("evil{PAYLOAD}"), 600);
+    s.source = format!("assume-role via base{PAYLOAD}");
+    app.update(Msg::Sessions(Ok(vec![listed(s)])));
+    app
+}
+
+/// The bytes crossterm writes for one frame of `app`.
+pub fn frame_bytes(app: &App, width: u16, height: u16) -> Vec<u8> {
+    let mut bytes = Vec::new();
+    {
+        let crossterm = CrosstermBackend::new(&mut bytes);
+        let viewport = Viewport::Fixed(Rect::new(0, 0, width, height));
+        let mut terminal = Terminal::with_options(crossterm, TerminalOptions { viewport }).unwrap();
+        terminal.draw(|f| draw(app, f)).unwrap();
+    }
+    bytes
+}
+
+/// No cell holds a character a terminal obeys, and the crossterm bytes hold none of the
+/// payload's sequences; `shown` is on the wide screen.
+pub fn assert_drawn_safely(app: &App, shown: &str, what: &str) {
+    for (w, h) in [(80, 24), (160, 48)] {
+        let buf = render(app, w, h);
+        for cell in buf.content() {
+            let symbol = cell.symbol();
+            assert!(
+                !symbol.chars().any(|c| c.is_control()
+                    || ('\u{202a}'..='\u{202e}').contains(&c)
+                    || ('\u{2066}'..='\u{2069}').contains(&c)),
+                "{what} at {w}x{h}: a cell holds {symbol:?}"
+            );
+        }
+        // Shown where there is room for it (80 columns may cut it).
+        let text = text(&buf);
+        assert!(
+            w < 160 || text.contains(shown),
+            "{what} at {w}x{h}: {shown} not shown:\n{text}"
+        );
+        let bytes = frame_bytes(app, w, h);
+        for obeyed in OBEYED {
+            assert!(
+                !bytes.windows(obeyed.len()).any(|win| win == obeyed),
+                "{what} at {w}x{h}: the terminal would get {:?}",
+                String::from_utf8_lossy(obeyed)
+            );
+        }
     }
 }

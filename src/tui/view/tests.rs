@@ -1,53 +1,64 @@
-//! Rendered-buffer tests: draw the app on a `TestBackend` and read the cells.
+//! Rendered-buffer tests: draw the app on a `TestBackend` and read the cells; outside text
+//! in them is shown, never obeyed (in the cells and in the bytes crossterm writes).
 
-use super::app::{App, Msg};
-use super::backend::AssumeFailure;
-use super::test_support::*;
-use super::view::{countdown, draw};
+use super::*;
+use crate::testing::tui::*;
+use crate::tui::app::Msg;
+use crate::tui::backend::AssumeFailure;
 use crossterm::event::KeyCode;
 use ratatui::backend::TestBackend;
-use ratatui::buffer::Buffer;
-use ratatui::style::Color;
 use ratatui::Terminal;
 
-fn render(app: &App, width: u16, height: u16) -> Buffer {
-    let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
-    terminal.draw(|f| draw(app, f)).unwrap();
-    terminal.backend().buffer().clone()
+/// Each kind of screen the app can show, built through messages as a user gets there.
+fn every_screen() -> Vec<(&'static str, App)> {
+    let plain = demo_app();
+    let mut help = demo_app();
+    help.update(ch('?'));
+    let mut mfa = demo_app();
+    type_str(&mut mfa, "admin");
+    mfa.update(key(KeyCode::Enter));
+    mfa.update(Msg::Assumed {
+        profile: "demo-admin-mfa".into(),
+        result: Err(AssumeFailure::NeedsMfa {
+            serial: "arn:aws:iam::111111111111:mfa/demo-user".into(),
+            reason: None,
+        }),
+    });
+    let mut sessions = demo_app();
+    sessions.update(Msg::Sessions(Ok(vec![
+        listed(session("demo-ops", 600)),
+        listed(session("demo-readonly", 60)),
+    ])));
+    let mut export = demo_app();
+    export.update(Msg::Sessions(Ok(vec![listed(session("demo-ops", 600))])));
+    export.update(key(KeyCode::Tab));
+    export.update(ch('x'));
+    let mut env_path = demo_app();
+    env_path.update(Msg::Sessions(Ok(vec![listed(session("demo-ops", 600))])));
+    env_path.update(key(KeyCode::Tab));
+    env_path.update(ch('e'));
+    let mut error = demo_app();
+    error.update(Msg::Error("something went wrong".into()));
+    let mut sign_in = demo_app();
+    type_str(&mut sign_in, "demo-sso");
+    sign_in.update(key(KeyCode::Enter));
+    sign_in.update(Msg::Assumed {
+        profile: "demo-sso".into(),
+        result: Err(AssumeFailure::NeedsSignIn {
+            session: "sso-session demo".into(),
+        }),
+    });
+    vec![
+        ("list", plain),
+        ("help", help),
+        ("mfa", mfa),
+        ("sessions", sessions),
+        ("export", export),
+        ("env path", env_path),
+        ("error", error),
+        ("sign-in", sign_in),
+    ]
 }
-
-fn lines(buf: &Buffer) -> Vec<String> {
-    let area = buf.area;
-    (0..area.height)
-        .map(|y| {
-            (0..area.width)
-                .map(|x| buf[(x, y)].symbol())
-                .collect::<String>()
-        })
-        .collect()
-}
-
-fn text(buf: &Buffer) -> String {
-    lines(buf).join("\n")
-}
-
-/// The (x, y) of the first cell of `needle`, counting cells (not bytes).
-fn find(buf: &Buffer, needle: &str) -> Option<(u16, u16)> {
-    for (y, line) in lines(buf).iter().enumerate() {
-        if let Some(byte) = line.find(needle) {
-            let x = line[..byte].chars().count();
-            return Some((x as u16, y as u16));
-        }
-    }
-    None
-}
-
-fn fg_at(buf: &Buffer, needle: &str) -> Color {
-    let (x, y) = find(buf, needle).unwrap_or_else(|| panic!("{needle:?} not on screen"));
-    buf[(x, y)].fg
-}
-
-const SIZES: [(u16, u16); 2] = [(80, 24), (160, 48)];
 
 #[test]
 fn lists_profiles_at_both_sizes() {
@@ -92,41 +103,6 @@ fn filter_narrows_the_table() {
     }
     type_str(&mut app, "zzz");
     assert!(text(&render(&app, 80, 24)).contains("no profile matches"));
-}
-
-#[test]
-fn mfa_modal_is_masked() {
-    let mut app = demo_app();
-    type_str(&mut app, "admin");
-    app.update(key(KeyCode::Enter));
-    app.update(Msg::Assumed {
-        profile: "demo-admin-mfa".into(),
-        result: Err(AssumeFailure::NeedsMfa {
-            serial: "arn:aws:iam::111111111111:mfa/demo-user".into(),
-            reason: None,
-        }),
-    });
-    type_str(&mut app, "1234");
-    for (w, h) in SIZES {
-        let buf = render(&app, w, h);
-        let screen = text(&buf);
-        assert!(screen.contains("MFA code for demo-admin-mfa"), "{screen}");
-        assert!(screen.contains("arn:aws:iam::111111111111:mfa/demo-user"));
-        assert!(screen.contains("code: ••••__"), "{screen}");
-        assert!(!screen.contains("1234"));
-    }
-    app.update(key(KeyCode::Backspace));
-    app.update(key(KeyCode::Backspace));
-    type_str(&mut app, "3456");
-    app.update(key(KeyCode::Enter));
-    app.update(Msg::Assumed {
-        profile: "demo-admin-mfa".into(),
-        result: Err(AssumeFailure::WrongMfa {
-            message: "invalid MFA one time pass code".into(),
-        }),
-    });
-    let buf = render(&app, 80, 24);
-    assert_eq!(fg_at(&buf, "invalid MFA"), Color::Red);
 }
 
 #[test]
@@ -182,111 +158,6 @@ fn no_color_means_no_colors() {
         assert_eq!(cell.fg, Color::Reset);
         assert_eq!(cell.bg, Color::Reset);
     }
-}
-
-#[test]
-fn help_overlay() {
-    let mut app = demo_app();
-    app.update(ch('?'));
-    for (w, h) in SIZES {
-        let buf = render(&app, w, h);
-        let screen = text(&buf);
-        assert!(screen.contains("Help"), "{screen}");
-        assert!(screen.contains("assume the selected profile"));
-        assert!(screen.contains("reload the AWS config files"));
-        assert_eq!(fg_at(&buf, "Enter  assume"), Color::Cyan);
-    }
-}
-
-#[test]
-fn export_preview_masks_secrets() {
-    let mut app = demo_app();
-    app.update(Msg::Sessions(Ok(vec![listed(session("demo-ops", 600))])));
-    app.update(key(KeyCode::Tab));
-    app.update(ch('x'));
-    app.update(ch('x'));
-    for (w, h) in SIZES {
-        let screen = text(&render(&app, w, h));
-        assert!(
-            screen.contains("export AWS_SECRET_ACCESS_KEY=****WXYZ"),
-            "{screen}"
-        );
-        assert!(screen.contains("export AWS_SESSION_TOKEN=****9876"));
-        assert!(screen.contains("export AWS_REGION=eu-west-1"));
-        assert!(screen.contains("rolecall export demo-ops --format fish"));
-        assert!(!screen.contains("SECRETsecret"));
-        assert!(!screen.contains("TOKENtoken"));
-        assert!(!screen.contains("ASIAEXAMPLE"));
-    }
-}
-
-#[test]
-fn env_path_prompt_and_confirm() {
-    let mut app = demo_app();
-    app.update(Msg::Sessions(Ok(vec![listed(session("demo-ops", 600))])));
-    app.update(key(KeyCode::Tab));
-    app.update(ch('e'));
-    let screen = text(&render(&app, 80, 24));
-    assert!(screen.contains("./.env"), "{screen}");
-    app.update(key(KeyCode::Enter));
-    app.update(Msg::EnvFileForeign("./.env".into()));
-    let screen = text(&render(&app, 80, 24));
-    assert!(
-        screen.contains("./.env exists and was not written by rolecall"),
-        "{screen}"
-    );
-    assert!(screen.contains("Replace it?"), "{screen}");
-}
-
-/// Each kind of screen the app can show, built through messages as a user gets there.
-fn every_screen() -> Vec<(&'static str, App)> {
-    let plain = demo_app();
-    let mut help = demo_app();
-    help.update(ch('?'));
-    let mut mfa = demo_app();
-    type_str(&mut mfa, "admin");
-    mfa.update(key(KeyCode::Enter));
-    mfa.update(Msg::Assumed {
-        profile: "demo-admin-mfa".into(),
-        result: Err(AssumeFailure::NeedsMfa {
-            serial: "arn:aws:iam::111111111111:mfa/demo-user".into(),
-            reason: None,
-        }),
-    });
-    let mut sessions = demo_app();
-    sessions.update(Msg::Sessions(Ok(vec![
-        listed(session("demo-ops", 600)),
-        listed(session("demo-readonly", 60)),
-    ])));
-    let mut export = demo_app();
-    export.update(Msg::Sessions(Ok(vec![listed(session("demo-ops", 600))])));
-    export.update(key(KeyCode::Tab));
-    export.update(ch('x'));
-    let mut env_path = demo_app();
-    env_path.update(Msg::Sessions(Ok(vec![listed(session("demo-ops", 600))])));
-    env_path.update(key(KeyCode::Tab));
-    env_path.update(ch('e'));
-    let mut error = demo_app();
-    error.update(Msg::Error("something went wrong".into()));
-    let mut sign_in = demo_app();
-    type_str(&mut sign_in, "demo-sso");
-    sign_in.update(key(KeyCode::Enter));
-    sign_in.update(Msg::Assumed {
-        profile: "demo-sso".into(),
-        result: Err(AssumeFailure::NeedsSignIn {
-            session: "sso-session demo".into(),
-        }),
-    });
-    vec![
-        ("list", plain),
-        ("help", help),
-        ("mfa", mfa),
-        ("sessions", sessions),
-        ("export", export),
-        ("env path", env_path),
-        ("error", error),
-        ("sign-in", sign_in),
-    ]
 }
 
 #[test]
@@ -472,66 +343,9 @@ fn with_no_configuration_the_first_screen_says_what_to_do() {
 }
 
 #[test]
-fn the_export_window_gives_the_exact_command_and_offers_a_copy() {
-    let mut app = demo_app();
-    app.demo = true;
-    app.update(Msg::Sessions(Ok(vec![listed(session("demo-ops", 600))])));
-    app.update(key(KeyCode::Tab));
-    app.update(ch('x'));
-    let screen = text(&render(&app, 100, 30));
-    assert!(
-        screen.contains("rolecall --demo export demo-ops --format sh"),
-        "{screen}"
-    );
-    assert!(screen.contains("y copy"), "{screen}");
-}
-
-#[test]
-fn the_sign_in_window_shows_the_code_the_url_and_the_time_left() {
-    use super::backend::SignInPrompt;
-    let mut app = demo_app();
-    type_str(&mut app, "demo-sso");
-    app.update(key(KeyCode::Enter));
-    app.update(Msg::Assumed {
-        profile: "demo-sso".into(),
-        result: Err(AssumeFailure::NeedsSignIn {
-            session: "sso-session demo".into(),
-        }),
-    });
-    let waiting = text(&render(&app, 100, 30));
-    assert!(waiting.contains("starting the sign-in"), "{waiting}");
-    app.update(Msg::SignInPrompt {
-        profile: "demo-sso".into(),
-        prompt: SignInPrompt {
-            session: "sso-session demo".into(),
-            url: "https://device.sso.eu-west-2.amazonaws.com/?user_code=WXYZ-1234".into(),
-            user_code: "WXYZ-1234".into(),
-            expires_at: t0() + chrono::Duration::seconds(599),
-            browser: "no display to open a browser on: open the URL yourself".into(),
-        },
-    });
-    for (w, h) in [(80, 24), (100, 30), (160, 48)] {
-        let screen = text(&render(&app, w, h));
-        for expected in [
-            "IAM Identity Center sign-in",
-            "WXYZ-1234",
-            "user_code=WXYZ-1234",
-            "open the URL yourself",
-            "waiting for approval (09:59 left)",
-            "Esc cancel",
-        ] {
-            assert!(
-                screen.contains(expected),
-                "{w}x{h}: {expected} missing\n{screen}"
-            );
-        }
-    }
-}
-
-#[test]
 fn sign_ins_and_discovered_roles_show_as_such() {
     let mut app = demo_app();
-    app.update(Msg::SignIns(vec![super::backend::SignInStatus {
+    app.update(Msg::SignIns(vec![crate::tui::backend::SignInStatus {
         session: "sso-session demo".into(),
         expires_at: t0() + chrono::Duration::seconds(3 * 3600 + 60),
     }]));
@@ -572,4 +386,52 @@ fn an_unreadable_config_file_is_named_on_the_status_line() {
     let screen = text(&render(&app, 160, 48));
     assert!(screen.contains(&expected), "{screen}");
     assert!(!screen.contains("problem(s)"), "{screen}");
+}
+
+#[test]
+fn profile_values_and_diagnostics_are_shown_not_obeyed() {
+    let mut app = hostile_app();
+    // The selected row's detail line: chain, region, first problem.
+    type_str(&mut app, "evil");
+    assert_drawn_safely(&app, SHOWN, "the profile table and detail line");
+    let mut app = hostile_app();
+    type_str(&mut app, "broken");
+    assert_drawn_safely(&app, "gone\\x1b]0;", "a problem under the table");
+}
+
+#[test]
+fn discovered_names_are_shown_not_obeyed() {
+    let mut app = hostile_app();
+    type_str(&mut app, "acct");
+    assert_drawn_safely(&app, "Admin\\x1b]0;", "a discovered role's detail line");
+}
+
+#[test]
+fn sessions_and_their_sources_are_shown_not_obeyed() {
+    let mut app = hostile_app();
+    app.focus = Focus::Sessions;
+    assert_drawn_safely(&app, "base\\x1b]0;", "the sessions panel");
+}
+
+#[test]
+fn errors_on_the_status_line_are_shown_not_obeyed() {
+    let mut app = hostile_app();
+    app.update(Msg::Error(format!("AccessDenied: {PAYLOAD}")));
+    assert_drawn_safely(&app, "AccessDenied: \\x1b]0;", "the status line");
+}
+
+#[test]
+fn a_cell_a_draw_path_filled_raw_is_replaced_before_it_reaches_the_terminal() {
+    let mut terminal = Terminal::new(TestBackend::new(12, 1)).unwrap();
+    terminal
+        .draw(|f| {
+            // What a draw path that forgot `shown` would leave: ESC in a cell.
+            f.render_widget(ratatui::widgets::Paragraph::new("a\x1b[2Jb"), f.area());
+            scrub(f);
+        })
+        .unwrap();
+    let buf = terminal.backend().buffer();
+    assert_eq!(buf[(0, 0)].symbol(), "a");
+    assert_eq!(buf[(1, 0)].symbol(), "\u{fffd}");
+    assert!(buf.content().iter().all(|c| !c.symbol().contains('\x1b')));
 }

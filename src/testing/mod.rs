@@ -18,3 +18,5 @@ pub fn env_list(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
         .map(|(k, v)| (k.to_string(), v.to_string()))
         .collect()
 }
+
+pub mod tui;

@@ -1,0 +1,117 @@
+//! The export window: cycling formats, copying, and the masked preview it draws.
+
+use super::*;
+use crate::testing::tui::*;
+use crate::tui::app::{Focus, Msg, StatusLevel};
+use crate::tui::modal::Modal;
+
+#[test]
+fn export_overlay_cycles_formats() {
+    let mut app = with_session("demo-ops", 600);
+    app.update(ch('x'));
+    let format = |app: &App| match &app.modal {
+        Some(Modal::Export(ExportModal { format, .. })) => *format,
+        _ => panic!("no export overlay"),
+    };
+    assert_eq!(format(&app), 0);
+    app.update(ch('x'));
+    app.update(key(KeyCode::Right));
+    assert_eq!(format(&app), 2);
+    app.update(key(KeyCode::Left));
+    app.update(key(KeyCode::Left));
+    app.update(key(KeyCode::Left));
+    assert_eq!(format(&app), EXPORT_FORMATS.len() - 1);
+    app.update(key(KeyCode::Esc));
+    assert!(app.modal.is_none());
+}
+
+#[test]
+fn y_in_the_export_window_copies_the_real_text_and_says_so_masked() {
+    let mut app = with_session("demo-ops", 600);
+    app.update(ch('x'));
+    app.update(key(KeyCode::Right)); // fish
+    let cmds = app.update(ch('y'));
+    let s = session("demo-ops", 600);
+    let expected =
+        crate::output::render(crate::output::Format::Fish, &s.credentials, &s.env()).unwrap();
+    assert_eq!(
+        cmds,
+        vec![Cmd::CopyToClipboard(crate::secret::Secret::new(expected))]
+    );
+    let status = &app.status.as_ref().unwrap().text;
+    assert!(
+        status.contains("copied the fish export of demo-ops"),
+        "{status}"
+    );
+    assert!(
+        status.contains("****1234") && !status.contains("SECRET"),
+        "{status}"
+    );
+    assert!(matches!(
+        app.modal,
+        Some(Modal::Export(ExportModal { format: 1, .. }))
+    ));
+}
+
+#[test]
+fn y_on_docker_flags_that_a_shell_would_split_copies_nothing_and_says_why() {
+    let mut spaced = session("demo-ops", 600);
+    spaced.region = Some("eu west 1".into());
+    let mut app = demo_app();
+    app.update(Msg::Sessions(Ok(vec![listed(spaced)])));
+    app.focus = Focus::Sessions;
+    app.update(ch('x'));
+    let docker = EXPORT_FORMATS
+        .iter()
+        .position(|f| *f == crate::output::Format::Docker)
+        .unwrap();
+    for _ in 0..docker {
+        app.update(key(KeyCode::Right));
+    }
+    assert!(app.update(ch('y')).is_empty(), "nothing to copy");
+    let status = app.status.as_ref().unwrap();
+    assert_eq!(status.level, StatusLevel::Error);
+    assert!(
+        status.text.contains("docker") && status.text.contains("AWS_REGION"),
+        "{}",
+        status.text
+    );
+    assert!(matches!(app.modal, Some(Modal::Export(_))));
+}
+
+#[test]
+fn export_preview_masks_secrets() {
+    let mut app = demo_app();
+    app.update(Msg::Sessions(Ok(vec![listed(session("demo-ops", 600))])));
+    app.update(key(KeyCode::Tab));
+    app.update(ch('x'));
+    app.update(ch('x'));
+    for (w, h) in SIZES {
+        let screen = text(&render(&app, w, h));
+        assert!(
+            screen.contains("export AWS_SECRET_ACCESS_KEY=****WXYZ"),
+            "{screen}"
+        );
+        assert!(screen.contains("export AWS_SESSION_TOKEN=****9876"));
+        assert!(screen.contains("export AWS_REGION=eu-west-1"));
+        assert!(screen.contains("rolecall export demo-ops --format fish"));
+        assert!(!screen.contains("SECRETsecret"));
+        assert!(!screen.contains("TOKENtoken"));
+        assert!(!screen.contains("ASIAEXAMPLE"));
+    }
+}
+
+#[test]
+fn the_export_window_gives_the_exact_command_and_offers_a_copy() {
+    let mut app = demo_app();
+    app.demo = true;
+    app.update(Msg::Sessions(Ok(vec![listed(session("demo-ops", 600))])));
+    app.update(key(KeyCode::Tab));
+    app.update(ch('x'));
+    let screen = text(&render(&app, 100, 30));
+    assert!(
+        screen.contains("rolecall --demo export demo-ops --format sh"),
+        "{screen}"
+    );
+    assert!(screen.contains("y copy"), "{screen}");
+}
