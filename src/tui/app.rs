@@ -3,7 +3,8 @@
 //! `App` is a plain struct: no terminal, no I/O, no clock of its own (the runtime injects
 //! `now` with every tick). [`App::update`] takes a [`Msg`] (a key, a tick, a task's answer)
 //! and returns the [`Cmd`]s the runtime must carry out, so every behaviour of the UI can be
-//! tested by feeding messages and looking at the state.
+//! tested by feeding messages and looking at the state. While a modal is open it takes the
+//! keys (see [`super::modal`]); the app carries out the [`Outcome`] it returns.
 
 use super::backend::{AssumeFailure, Assumed, SignInPrompt, SignInStatus};
 use super::filter::{self, Haystack};

@@ -1,9 +1,13 @@
 //! The full-screen terminal UI: `rolecall` with no subcommand.
 //!
-//! Split the way ratatui's component template splits it, so almost all of it is testable
-//! without a terminal: [`app`] is the state and its `update` (pure), [`view`] draws it
-//! (never mutates), [`filter`] ranks profiles, [`backend`] is the seam to the credential
-//! core, and [`runtime`] is the only part that touches the terminal, signals and tasks.
+//! State, update and view, so almost all of it is testable without a terminal:
+//! - [`app`]: the state ([`App`]) and [`App::update`], which turns a [`Msg`] (a key, a
+//!   tick, a task's answer) into the [`Cmd`]s the runtime carries out, and does no I/O;
+//! - [`modal`]: the windows over the panels (MFA code, dotenv file, export, SSO sign-in,
+//!   help), one file each with its state, key handler and draw;
+//! - [`view`]: draws the app and never changes it; [`filter`] ranks the profiles it lists;
+//! - [`runtime`]: the only part that touches the terminal, signals and tasks;
+//! - [`backend`]: the [`Backend`] trait, the seam to the credential core (tests use a fake).
 
 pub mod app;
 pub mod backend;

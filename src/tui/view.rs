@@ -1,7 +1,8 @@
 //! Drawing the [`App`]: a pure function of the state, so a `TestBackend` buffer shows exactly
-//! what a user would see.
+//! what a user would see. The panels and the status line are drawn here; an open modal's
+//! window by its own file (see [`super::modal`]), with the helpers here.
 //!
-//! Secrets never reach the screen: the export overlay shows masked values and the command
+//! Secrets never reach the screen: the export window shows masked values and the command
 //! that prints the real ones.
 //!
 //! Outside text (profile names and values, portal names, a sign-in's code and URL, server
