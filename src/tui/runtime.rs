@@ -169,7 +169,7 @@ impl Inputs {
     }
 
     /// Runs `away` (a subshell) with the terminal's input left to it, then listens again.
-    async fn away<T>(&mut self, away: impl std::future::Future<Output = T>) -> Result<T> {
+    async fn lend_terminal<T>(&mut self, away: impl std::future::Future<Output = T>) -> Result<T> {
         // The event stream's reader thread would steal the shell's input.
         self.events = None;
         let result = away.await;
@@ -259,7 +259,7 @@ impl Loop {
         };
         let result = self
             .inputs
-            .away(subshell(&mut self.terminal, &session, endpoint.as_ref()))
+            .lend_terminal(subshell(&mut self.terminal, &session, endpoint.as_ref()))
             .await?;
         let served = match endpoint {
             Some(endpoint) => {
