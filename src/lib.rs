@@ -10,6 +10,7 @@ pub mod backend;
 pub mod browser;
 pub mod call_failure;
 pub mod cli;
+pub mod clock;
 pub mod console;
 pub mod credentials;
 pub mod demo;

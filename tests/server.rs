@@ -8,9 +8,10 @@ mod common;
 
 use common::{venv_bin, Env, Moto};
 use futures::future::BoxFuture;
+use rolecall::clock::ManualClock;
 use rolecall::credentials::Credentials;
 use rolecall::secret::Secret;
-use rolecall::server::{self, Endpoint, EndpointConfig, FeedError, ManualClock, SessionFeed};
+use rolecall::server::{self, Endpoint, EndpointConfig, FeedError, SessionFeed};
 use rolecall::sts::{AssumeRoleRequest, Sts, StsTarget};
 use std::collections::VecDeque;
 use std::io::{BufRead, BufReader, Write};

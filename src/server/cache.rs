@@ -5,9 +5,9 @@
 //! happens on the slow path, which runs only inside the refresh window, after expiry, or
 //! before the first fetch.
 
-use super::clock::Clock;
 use super::feed::{FeedError, SessionFeed};
 use super::status::Status;
+use crate::clock::Clock;
 use crate::credentials::Credentials;
 use bytes::Bytes;
 use chrono::{DateTime, SecondsFormat, TimeDelta, Utc};

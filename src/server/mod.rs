@@ -23,7 +23,6 @@
 
 mod cache;
 mod child_env;
-mod clock;
 mod connections;
 mod feed;
 mod resolver_feed;
@@ -35,13 +34,13 @@ mod token;
 mod tests;
 
 pub use child_env::{ChildEnv, AUTHORIZATION_TOKEN_VAR, FULL_URI_VAR, SHADOWING_VARS};
-pub use clock::{Clock, ManualClock, SystemClock};
 pub use feed::{FeedError, SessionFeed, UserAction};
 pub use resolver_feed::{CurrentGraph, ResolverFeed};
 pub use service::CREDENTIALS_PATH;
 pub use status::Status;
 pub use token::constant_time_eq;
 
+use crate::clock::{Clock, SystemClock};
 use cache::{Cache, RefreshPolicy};
 use chrono::{DateTime, TimeDelta, Utc};
 use service::Handler;

@@ -2,6 +2,7 @@
 //! feed and a manual clock.
 
 use super::*;
+use crate::clock::ManualClock;
 use crate::credentials::Credentials;
 use crate::secret::Secret;
 use bytes::Bytes;

@@ -27,6 +27,7 @@ pub use discovery::{pair_with_profiles, DiscoveredRole, Discovery, DISCOVERY_MAX
 pub use error::SsoError;
 pub use oidc::PendingSignIn;
 
+use crate::clock::{Clock, SystemClock};
 use crate::profile::ProfileGraph;
 use crate::session::{SessionStore, StoreError};
 use aws_smithy_runtime_api::client::http::SharedHttpClient;
@@ -35,27 +36,6 @@ use futures::future::BoxFuture;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
-
-/// Time as the SSO layer sees it. Tests drive sign-in polling with a clock whose `sleep`
-/// returns at once and moves `now` on, so no test waits out a real interval.
-pub trait Clock: Send + Sync {
-    fn now(&self) -> DateTime<Utc>;
-    fn sleep(&self, duration: Duration) -> BoxFuture<'static, ()>;
-}
-
-/// The real clock and tokio's timer.
-#[derive(Debug, Default, Clone, Copy)]
-pub struct SystemClock;
-
-impl Clock for SystemClock {
-    fn now(&self) -> DateTime<Utc> {
-        Utc::now()
-    }
-
-    fn sleep(&self, duration: Duration) -> BoxFuture<'static, ()> {
-        Box::pin(tokio::time::sleep(duration))
-    }
-}
 
 /// Where [`Sso`] keeps things and which endpoints it calls; [`SsoOptions::from_env`] is
 /// what the commands use.
