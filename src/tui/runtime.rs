@@ -361,7 +361,7 @@ fn install_panic_hook() {
 async fn subshell(
     terminal: &mut Tty,
     session: &Session,
-    endpoint: Option<&crate::server::Endpoint>,
+    endpoint: Option<&crate::server::CredentialServer>,
 ) -> Result<Option<i32>> {
     leave_tui();
     let shell = std::env::var("SHELL")
