@@ -14,7 +14,7 @@ pub mod clock;
 pub mod console;
 pub mod credentials;
 pub mod demo;
-pub mod endpoint;
+pub mod endpoint_url;
 pub mod envfile;
 pub mod fsutil;
 pub mod http;

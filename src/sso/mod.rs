@@ -60,8 +60,8 @@ impl SsoOptions {
         SsoOptions {
             token_cache_dir: TokenCache::default_dir(),
             discovery_dir: SessionStore::default_dir(),
-            oidc_endpoint: crate::endpoint::from_env("SSO_OIDC"),
-            portal_endpoint: crate::endpoint::from_env("SSO"),
+            oidc_endpoint: crate::endpoint_url::from_env("SSO_OIDC"),
+            portal_endpoint: crate::endpoint_url::from_env("SSO"),
             http: None,
             clock: Arc::new(SystemClock),
         }
