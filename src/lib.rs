@@ -15,7 +15,6 @@ pub mod console;
 pub mod credentials;
 pub mod demo;
 pub mod endpoint_url;
-pub mod envfile;
 pub mod fsutil;
 pub mod http;
 pub mod output;

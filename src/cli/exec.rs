@@ -5,7 +5,7 @@
 use super::context::{block_on, load_graph, obtain, open_store, warn, ObtainArgs};
 use crate::profile::ProfileGraph;
 use crate::server::{self, CurrentGraph, ResolverFeed, ServerConfig};
-use crate::session::env::{command_with_env, current_session_profile};
+use crate::session::child_env::{command_with_env, current_session_profile};
 use crate::session::{Session, SessionStore};
 use crate::sso::Sso;
 use crate::sts::Sts;

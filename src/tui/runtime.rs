@@ -11,7 +11,7 @@ use super::backend::Backend;
 use super::frame::FrameWriter;
 use super::view;
 
-use crate::envfile::{write_env_file, EnvFileError};
+use crate::output::env_file::{write_env_file, EnvFileError};
 use crate::profile::ProfileGraph;
 use crate::session::Session;
 use crate::term_text::visible;
@@ -397,7 +397,7 @@ async fn subshell(
             endpoint.child_env().apply_for(&mut command, session);
             command
         }
-        None => crate::session::env::command_with_env(&shell, &[], &session.env()),
+        None => crate::session::child_env::command_with_env(&shell, &[], &session.env()),
     }
     .into();
     let status = command.status().await;
@@ -579,7 +579,7 @@ mod tests {
             assert!(matches!(rx.recv().await.unwrap(), Msg::EnvFileWritten(p) if p == path));
         }
         let text = std::fs::read_to_string(&path).unwrap();
-        assert!(text.starts_with(crate::envfile::MARKER));
+        assert!(text.starts_with(crate::output::env_file::MARKER));
         assert!(text.contains("AWS_SECRET_ACCESS_KEY=SECRETsecretSECRETsecret0000WXYZ\n"));
         // Someone else's: the runtime says so, and only a confirmed write replaces it.
         std::fs::write(&path, "MINE=1\n").unwrap();
