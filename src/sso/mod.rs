@@ -19,7 +19,7 @@ mod portal;
 pub mod sync;
 
 pub use cache::{
-    parse_time, Registration, SsoToken, TokenCache, TokenRead, REGISTRATION_EXPIRY_WINDOW,
+    parse_time, ClientRegistration, SsoToken, TokenCache, TokenRead, REGISTRATION_EXPIRY_WINDOW,
     TOKEN_REFRESH_WINDOW,
 };
 pub use config::{profile_sso_label, SsoSessionConfig, DEFAULT_REGISTRATION_SCOPE};
