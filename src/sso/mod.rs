@@ -293,7 +293,7 @@ pub fn with_discovered(graph: &ProfileGraph, sso: &Sso) -> Option<ProfileGraph> 
     }
     let template =
         sync::NameTemplate::parse(sync::DEFAULT_TEMPLATE).expect("the default template parses");
-    let named = sync::plan(&roles, &template, graph);
+    let named = sync::profile_changes(&roles, &template, graph);
     let account_names: std::collections::HashMap<(&str, &str), &str> = roles
         .iter()
         .map(|r| {
