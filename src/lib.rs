@@ -15,6 +15,7 @@ pub mod console;
 pub mod credentials;
 pub mod demo;
 pub mod endpoint_url;
+pub mod error_chain;
 pub mod fsutil;
 pub mod http;
 pub mod output;
