@@ -1,10 +1,10 @@
 //! The child environment of a session: the variables a session sets in the process
 //! environment of a program it runs or a shell it is exported to, and the ones it removes
-//! (no file: [`crate::output::env_file`] writes those). Every way a session leaves
+//! (not a file: the dotenv file is `output::env_file`'s). Every way a session leaves
 //! rolecall (the shell export formats, `exec`, the TUI's subshell) goes through here, so
 //! they never disagree about what "stale" means. A served session's child gets the
-//! credential endpoint's variables instead of keys, on top of these rules
-//! ([`crate::server::ChildEnv`]).
+//! credential endpoint's two variables instead of keys, on top of these rules
+//! (`server::ChildEnv`).
 
 use crate::credentials::Credentials;
 use chrono::SecondsFormat;
