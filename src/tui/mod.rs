@@ -1,10 +1,9 @@
 //! The full-screen terminal UI: `rolecall` with no subcommand.
 //!
-//! Split as state, update and view (the Elm architecture of ratatui's examples), so almost
-//! all of it is testable without a terminal: [`app`] is the state and its `update` (pure),
-//! [`view`] draws it (never mutates), [`filter`] ranks profiles, [`backend`] is the seam to
-//! the credential core, and [`runtime`] is the only part that touches the terminal,
-//! signals and tasks.
+//! Split the way ratatui's component template splits it, so almost all of it is testable
+//! without a terminal: [`app`] is the state and its `update` (pure), [`view`] draws it
+//! (never mutates), [`filter`] ranks profiles, [`backend`] is the seam to the credential
+//! core, and [`runtime`] is the only part that touches the terminal, signals and tasks.
 
 pub mod app;
 pub mod backend;
