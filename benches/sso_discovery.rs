@@ -6,7 +6,8 @@
 #[path = "../tests/common/mod.rs"]
 mod test_common;
 
-use rolecall::sso::{Sso, SsoOptions, SsoSessionConfig, SsoToken, SystemClock};
+use rolecall::clock::SystemClock;
+use rolecall::sso::{Sso, SsoOptions, SsoSessionConfig, SsoToken};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use test_common::sso_standin::{Behaviour, SsoStandin};

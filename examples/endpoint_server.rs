@@ -8,7 +8,7 @@
 use futures::future::BoxFuture;
 use rolecall::credentials::Credentials;
 use rolecall::secret::Secret;
-use rolecall::server::{self, EndpointConfig, FeedError, SessionFeed};
+use rolecall::server::{self, FeedError, ServerConfig, SessionFeed};
 use std::io::{BufRead, Write};
 use std::sync::Arc;
 
@@ -34,7 +34,7 @@ fn main() {
         .build()
         .expect("a tokio runtime");
     runtime.block_on(async {
-        let endpoint = server::start(Arc::new(Fixed(credentials)), EndpointConfig::default())
+        let endpoint = server::start(Arc::new(Fixed(credentials)), ServerConfig::default())
             .await
             .expect("the endpoint starts");
         endpoint

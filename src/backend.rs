@@ -293,7 +293,7 @@ impl Backend for CoreBackend {
     fn serve(
         &self,
         profile: String,
-    ) -> BoxFuture<'static, Result<crate::server::Endpoint, String>> {
+    ) -> BoxFuture<'static, Result<crate::server::CredentialServer, String>> {
         let this = self.clone();
         Box::pin(async move {
             let graph = this.clone();
@@ -306,7 +306,7 @@ impl Backend for CoreBackend {
                 mfa_mode: MfaMode::SessionToken,
             };
             let endpoint =
-                crate::server::start(Arc::new(feed), crate::server::EndpointConfig::default())
+                crate::server::start(Arc::new(feed), crate::server::ServerConfig::default())
                     .await
                     .map_err(|e| e.to_string())?;
             endpoint.refresh_now().await.map_err(|e| e.to_string())?;

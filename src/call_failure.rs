@@ -9,6 +9,8 @@
 //! carries no credentials), at most [`EXCERPT_CHARS`] characters, with control
 //! characters made visible.
 
+use crate::error_chain::root_cause;
+use crate::http::{too_large, MAX_ANSWER_BYTES};
 use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
 use aws_smithy_runtime_api::client::result::SdkError;
 use aws_smithy_types::error::metadata::ProvideErrorMetadata;
@@ -56,29 +58,6 @@ where
     }
 }
 
-/// The message at the bottom of an error's `source()` chain: the one that says what
-/// actually happened (`Connection refused (os error 111)`), where the layers above it say
-/// only "dispatch failure", "io error".
-pub fn root_cause(err: &(dyn Error + 'static)) -> String {
-    let mut last = err;
-    while let Some(next) = last.source() {
-        last = next;
-    }
-    last.to_string()
-}
-
-/// Whether the chain holds the answer-size limit of [`crate::http::client`].
-pub fn too_large(err: &(dyn Error + 'static)) -> bool {
-    let mut next = Some(err);
-    while let Some(e) = next {
-        if e.is::<http_body_util::LengthLimitError>() {
-            return true;
-        }
-        next = e.source();
-    }
-    false
-}
-
 /// What an answer the SDK could not read was: its status, and a short, sanitised excerpt
 /// of the body when the status is an error.
 fn describe_answer(
@@ -90,7 +69,7 @@ fn describe_answer(
     if cause.is_some_and(too_large) {
         return format!(
             "HTTP {status} with a body larger than {} KiB, which is not an answer of {service}",
-            crate::http::MAX_ANSWER_BYTES >> 10
+            MAX_ANSWER_BYTES >> 10
         );
     }
     let body = raw.body().bytes().unwrap_or_default();
@@ -152,15 +131,5 @@ mod tests {
         let long = excerpt(&vec![b'a'; 20 << 20]);
         assert_eq!(long, format!("{}…", "a".repeat(EXCERPT_CHARS)));
         assert_eq!(excerpt(b"\xff\xfeok"), "\u{fffd}\u{fffd}ok");
-    }
-
-    #[derive(Debug, thiserror::Error)]
-    #[error("dispatch failure")]
-    struct Layer(#[source] std::io::Error);
-
-    #[test]
-    fn the_root_cause_is_the_bottom_of_the_chain() {
-        let io = std::io::Error::new(std::io::ErrorKind::ConnectionRefused, "refused");
-        assert_eq!(root_cause(&Layer(io)), "refused");
     }
 }

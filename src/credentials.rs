@@ -1,5 +1,5 @@
 //! The credentials a session holds. The environment that hands them to a program is
-//! built in [`crate::session::env`].
+//! built in `session::child_env`.
 
 use crate::secret::{mask, Secret};
 use chrono::{DateTime, Datelike, Timelike, Utc};

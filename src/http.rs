@@ -6,7 +6,7 @@
 //! client share one connection pool. Building it is cheap: the TLS roots are read when
 //! the first connection is made.
 
-use crate::call_failure::{root_cause, too_large};
+use crate::error_chain::{holds, root_cause};
 use aws_smithy_http_client::tls::{rustls_provider::CryptoMode, Provider};
 use aws_smithy_runtime_api::client::connector_metadata::ConnectorMetadata;
 use aws_smithy_runtime_api::client::http::{
@@ -37,6 +37,11 @@ pub fn client() -> SharedHttpClient {
             ))
         })
         .clone()
+}
+
+/// Whether an error's chain holds the answer-size limit of [`client`] and [`get`].
+pub fn too_large(err: &(dyn std::error::Error + 'static)) -> bool {
+    holds::<http_body_util::LengthLimitError>(err)
 }
 
 /// An HTTP client whose answers' bodies stop at [`MAX_ANSWER_BYTES`].

@@ -1,20 +1,46 @@
 //! rolecall: switch AWS sessions and roles from a terminal UI or a script.
 //!
-//! The library core is shared by the CLI and the TUI: `profile` reads and validates the
-//! AWS config files, `source` and `sts` obtain credentials, `resolve` walks a profile's
-//! chain into a session, `session` keeps them, `output` renders them in the formats
-//! people paste, and `server` serves a session to child programs over the container
-//! credentials protocol, refreshing it before it expires.
+//! The library core is shared by the CLI and the TUI; data flows from the files to a
+//! session to an output. Every module, one line each:
+//!
+//! - [`profile`]: reads, models and validates the AWS config and credentials files.
+//! - [`source`]: base credentials, the first link of a chain (keys, environment, IMDS,
+//!   container endpoint, `credential_process`).
+//! - [`sso`]: IAM Identity Center: sign-in, the token cache, role credentials, discovery
+//!   and `sso sync`.
+//! - [`sts`]: the STS calls (AssumeRole, GetSessionToken, GetFederationToken).
+//! - [`resolve`]: plans a profile's chain and walks it into a session.
+//! - [`session`]: sessions, their store on disk, and the child environment they set.
+//! - [`output`]: a session rendered as the text people paste, and the dotenv files rolecall writes.
+//! - [`server`]: the loopback credential endpoint that serves and refreshes a session.
+//! - [`console`]: signing in to the AWS console through the federation endpoint.
+//! - [`cli`]: the non-interactive commands, one file each.
+//! - [`tui`]: the full-screen terminal UI (state, update, view, runtime).
+//! - [`backend`]: the TUI's backend on the real core.
+//! - [`credentials`]: the credentials a session holds.
+//! - [`endpoint_url`]: the SDKs' endpoint URL overrides (`AWS_ENDPOINT_URL_*`, STS's rule).
+//! - [`http`]: the one HTTPS client every AWS call goes through, and its answer limit.
+//! - [`call_failure`]: what a failed AWS call tells a person.
+//! - [`error_chain`]: an error's `source()` chain: its root cause, the types it holds.
+//! - [`clock`]: the time, injectable so tests move it instead of waiting.
+//! - [`fsutil`]: private files: 0600, atomic, no symlink following, locked rewrites.
+//! - [`secret`]: strings that never print: the secret parts of credentials.
+//! - [`term_text`]: outside text on its way to a terminal, every control character shown.
+//! - [`browser`]: opening a URL in the person's browser without waiting for it.
+//! - [`parallel`]: CPU work split over a few threads, for large configs.
+//! - [`demo`]: the bundled demo configuration (`rolecall --demo`).
+//! - `testing`: helpers shared by several modules' unit tests.
 
 pub mod backend;
 pub mod browser;
 pub mod call_failure;
 pub mod cli;
+pub mod clock;
 pub mod console;
 pub mod credentials;
 pub mod demo;
-pub mod endpoint;
-pub mod envfile;
+pub mod endpoint_url;
+pub mod error_chain;
 pub mod fsutil;
 pub mod http;
 pub mod output;

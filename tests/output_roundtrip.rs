@@ -4,7 +4,7 @@
 use rolecall::credentials::Credentials;
 use rolecall::output::{render, Format};
 use rolecall::secret::Secret;
-use rolecall::session::env::{cleared_vars, session_env};
+use rolecall::session::child_env::{cleared_vars, session_env};
 use std::path::Path;
 use std::process::Command;
 

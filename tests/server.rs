@@ -8,9 +8,10 @@ mod common;
 
 use common::{venv_bin, Env, Moto};
 use futures::future::BoxFuture;
+use rolecall::clock::ManualClock;
 use rolecall::credentials::Credentials;
 use rolecall::secret::Secret;
-use rolecall::server::{self, Endpoint, EndpointConfig, FeedError, ManualClock, SessionFeed};
+use rolecall::server::{self, CredentialServer, FeedError, ServerConfig, SessionFeed};
 use rolecall::sts::{AssumeRoleRequest, Sts, StsTarget};
 use std::collections::VecDeque;
 use std::io::{BufRead, BufReader, Write};
@@ -88,11 +89,11 @@ async fn two_sessions(moto: &Moto) -> Vec<Result<Credentials, FeedError>> {
     ]
 }
 
-async fn endpoint(script: &Arc<Script>) -> (Endpoint, Arc<ManualClock>) {
+async fn endpoint(script: &Arc<Script>) -> (CredentialServer, Arc<ManualClock>) {
     let clock = Arc::new(ManualClock::new(chrono::Utc::now()));
-    let config = EndpointConfig {
+    let config = ServerConfig {
         clock: clock.clone(),
-        ..EndpointConfig::default()
+        ..ServerConfig::default()
     };
     let endpoint = server::start(Arc::new(Feed(script.clone())), config)
         .await
@@ -111,7 +112,7 @@ fn isolated(moto: &Moto) -> Env {
 }
 
 /// `aws sts get-caller-identity` as a child of the endpoint: (exit success, stdout, stderr).
-async fn aws_caller_identity(env: &Env, endpoint: &Endpoint) -> (bool, String, String) {
+async fn aws_caller_identity(env: &Env, endpoint: &CredentialServer) -> (bool, String, String) {
     let mut command = env.command(venv_bin("aws"));
     command.args(["sts", "get-caller-identity", "--output", "json"]);
     endpoint.child_env().apply(&mut command);

@@ -10,16 +10,16 @@ use common::sso_standin::{
     SECRET_MARKERS, UNWRITABLE_ROLES,
 };
 use common::{failed, ok, Env};
-use futures::future::BoxFuture;
+use rolecall::clock::{Clock, ManualClock, SystemClock};
 use rolecall::profile::parse::{parse_file, SectionKind};
 use rolecall::profile::FileKind;
-use rolecall::sso::{Clock, Sso, SsoError, SsoOptions, SsoSessionConfig};
+use rolecall::sso::{Sso, SsoError, SsoOptions, SsoSessionConfig};
 use sha1::{Digest, Sha1};
 use std::collections::BTreeMap;
 use std::os::unix::fs::{MetadataExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 use std::process::Output;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 
 const START_URL: &str = "https://corp.awsapps.com/start";
@@ -894,41 +894,9 @@ fn a_corrupt_token_file_is_set_aside_not_fatal() {
 
 // ---- The library, with a clock the test drives ----
 
-/// A clock whose sleeps return at once and move time on, recording each.
-#[derive(Clone)]
-struct FakeClock {
-    now: Arc<Mutex<DateTime<Utc>>>,
-    sleeps: Arc<Mutex<Vec<Duration>>>,
-}
-
-impl FakeClock {
-    fn new() -> Self {
-        FakeClock {
-            now: Arc::new(Mutex::new(Utc::now())),
-            sleeps: Arc::default(),
-        }
-    }
-
-    fn sleeps(&self) -> Vec<u64> {
-        self.sleeps
-            .lock()
-            .unwrap()
-            .iter()
-            .map(Duration::as_secs)
-            .collect()
-    }
-}
-
-impl Clock for FakeClock {
-    fn now(&self) -> DateTime<Utc> {
-        *self.now.lock().unwrap()
-    }
-
-    fn sleep(&self, duration: Duration) -> BoxFuture<'static, ()> {
-        *self.now.lock().unwrap() += TimeDelta::from_std(duration).unwrap();
-        self.sleeps.lock().unwrap().push(duration);
-        Box::pin(std::future::ready(()))
-    }
+/// The seconds slept on `clock` so far, in order.
+fn slept_seconds(clock: &ManualClock) -> Vec<u64> {
+    clock.sleeps().iter().map(Duration::as_secs).collect()
 }
 
 fn library(standin: &SsoStandin, dir: &Path, clock: Arc<dyn Clock>, portal: Option<String>) -> Sso {
@@ -960,14 +928,14 @@ async fn slow_down_adds_five_seconds_to_the_interval() {
         ..Behaviour::default()
     });
     let dir = tempfile::tempdir().unwrap();
-    let clock = FakeClock::new();
-    let sso = library(&standin, dir.path(), Arc::new(clock.clone()), None);
+    let clock = Arc::new(ManualClock::new(Utc::now()));
+    let sso = library(&standin, dir.path(), clock.clone(), None);
     let pending = sso.start_sign_in(&corp()).await.unwrap();
     assert_eq!(pending.user_code(), "ABCD-EFGH");
     assert_eq!(pending.interval(), Duration::from_secs(1));
     let token = pending.finish().await.unwrap();
     // slow_down: 1 + 5; slow_down: + 5; pending: same interval; then approved.
-    assert_eq!(clock.sleeps(), [6, 11, 11]);
+    assert_eq!(slept_seconds(&clock), [6, 11, 11]);
     assert_eq!(standin.requests_to("/token").len(), 4);
     assert_eq!(sso.token_for(&corp()).await.unwrap(), token);
 }
@@ -981,8 +949,8 @@ async fn polling_stops_when_the_device_code_expires() {
         ..Behaviour::default()
     });
     let dir = tempfile::tempdir().unwrap();
-    let clock = FakeClock::new();
-    let sso = library(&standin, dir.path(), Arc::new(clock.clone()), None);
+    let clock = Arc::new(ManualClock::new(Utc::now()));
+    let sso = library(&standin, dir.path(), clock.clone(), None);
     let err = sso
         .start_sign_in(&corp())
         .await
@@ -1007,12 +975,7 @@ async fn role_credentials_and_the_portal_errors() {
             .insert(("000000000001".into(), "ReadOnly".into()));
     });
     let dir = tempfile::tempdir().unwrap();
-    let sso = library(
-        &standin,
-        dir.path(),
-        Arc::new(rolecall::sso::SystemClock),
-        None,
-    );
+    let sso = library(&standin, dir.path(), Arc::new(SystemClock), None);
     let token = sso
         .start_sign_in(&corp())
         .await
@@ -1073,7 +1036,7 @@ async fn role_credentials_and_the_portal_errors() {
     let offline = library(
         &standin,
         dir.path(),
-        Arc::new(rolecall::sso::SystemClock),
+        Arc::new(SystemClock),
         Some(nowhere.clone()),
     );
     let unreachable = offline
@@ -1301,7 +1264,7 @@ fn discovery_applied_again_drops_the_roles_the_portal_no_longer_gives() {
         oidc_endpoint: Some(standin.url.clone()),
         portal_endpoint: Some(standin.url.clone()),
         http: None,
-        clock: Arc::new(rolecall::sso::SystemClock),
+        clock: Arc::new(SystemClock),
     });
     let files = rolecall::profile::ProfileGraph::load(&rolecall::profile::ConfigPaths {
         config: env.home().join(".aws/config"),

@@ -3,9 +3,9 @@
 //! arbitrary-ish config file (`sso::sync::updated_text`, the pure part of the sync).
 //!
 //! The result is read again by rolecall's parser and by aws-config's. It must hold exactly
-//! the input's sections and keys plus the intended block: each planned profile with its
+//! the input's sections and keys plus the intended block: each generated profile with its
 //! `sso_session`, `sso_account_id`, `sso_role_name` (and `region`) and the values meant, no
-//! other section, no other key, no new rejected line, no planned name that merges into a
+//! other section, no other key, no new rejected line, no generated name that merges into a
 //! profile of the input. Only a refused sso-session name or region may stop the sync. For
 //! botocore, which also ends a line at a bare CR, no line sync appends holds a control
 //! character.
@@ -20,7 +20,9 @@ use libfuzzer_sys::fuzz_target;
 use rolecall::profile::parse::{parse_file, ParsedFile, SectionKind};
 use rolecall::profile::writable::{check_profile_name, check_value};
 use rolecall::profile::{ConfigPaths, FileKind};
-use rolecall::sso::sync::{find_block, updated_text, NameTemplate, SyncPlan, DEFAULT_TEMPLATE};
+use rolecall::sso::sync::{
+    find_block, updated_text, NameTemplate, ProfileChanges, DEFAULT_TEMPLATE,
+};
 use rolecall::sso::DiscoveredRole;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::Path;
@@ -166,7 +168,7 @@ fuzz_target!(|data: &[u8]| {
         &case.template,
         case.region.as_deref(),
     );
-    let (written, plan) = match result {
+    let (written, changes) = match result {
         Ok(done) => done,
         Err(e) => {
             let region_refused = case
@@ -183,9 +185,9 @@ fuzz_target!(|data: &[u8]| {
         }
     };
     assert!(written.starts_with(&case.config), "the input was changed");
-    check_plan(&case, &plan);
-    check_ours(&case, &plan, &written);
-    check_aws_config(&case, &plan, &written);
+    check_changes(&case, &changes);
+    check_ours(&case, &changes, &written);
+    check_aws_config(&case, &changes, &written);
     check_line_ends(&case, &written);
 });
 
@@ -209,9 +211,10 @@ fn check_line_ends(case: &Case, written: &str) {
     }
 }
 
-/// The keys and values each planned profile must have, and nothing else.
-fn intended(case: &Case, plan: &SyncPlan) -> Vec<(String, BTreeMap<String, String>)> {
-    plan.profiles
+/// The keys and values each generated profile must have, and nothing else.
+fn intended(case: &Case, changes: &ProfileChanges) -> Vec<(String, BTreeMap<String, String>)> {
+    changes
+        .profiles
         .iter()
         .map(|p| {
             let mut keys = BTreeMap::from([
@@ -227,8 +230,8 @@ fn intended(case: &Case, plan: &SyncPlan) -> Vec<(String, BTreeMap<String, Strin
         .collect()
 }
 
-/// Planned names are usable, unique, and none is a profile the files already have.
-fn check_plan(case: &Case, plan: &SyncPlan) {
+/// Generated names are usable, unique, and none is a profile the files already have.
+fn check_changes(case: &Case, changes: &ProfileChanges) {
     let config = parse_file(FileKind::Config, &case.config);
     let credentials = parse_file(FileKind::Credentials, &case.credentials);
     let existing: BTreeSet<&str> = [&config, &credentials]
@@ -238,7 +241,7 @@ fn check_plan(case: &Case, plan: &SyncPlan) {
         .map(|s| s.name)
         .collect();
     let mut seen = BTreeSet::new();
-    for p in &plan.profiles {
+    for p in &changes.profiles {
         assert_eq!(check_profile_name(&p.name), Ok(()), "{:?}", p.name);
         assert!(p.name != "default", "a synced profile named default");
         assert!(!existing.contains(p.name.as_str()), "{:?} exists", p.name);
@@ -272,7 +275,7 @@ fn sections(
 }
 
 /// rolecall's parser: the input's sections and keys, then the intended ones, nothing else.
-fn check_ours(case: &Case, plan: &SyncPlan, written: &str) {
+fn check_ours(case: &Case, changes: &ProfileChanges, written: &str) {
     let before = parse_file(FileKind::Config, &case.config);
     let after = parse_file(FileKind::Config, written);
     assert_eq!(
@@ -295,7 +298,7 @@ fn check_ours(case: &Case, plan: &SyncPlan, written: &str) {
         .collect();
     assert_eq!(
         added,
-        intended(case, plan),
+        intended(case, changes),
         "the block reads differently:\n{written}"
     );
 }
@@ -308,7 +311,7 @@ fn key_count(profile: &SdkProfile) -> usize {
 
 /// aws-config: the same profiles and keys as the input's plus the intended ones; an input
 /// it rejects is rejected on the same line, with the same message.
-fn check_aws_config(case: &Case, plan: &SyncPlan, written: &str) {
+fn check_aws_config(case: &Case, changes: &ProfileChanges, written: &str) {
     let before = profile_oracle::sdk_parse(&case.config, &case.credentials);
     let after = profile_oracle::sdk_parse(written, &case.credentials);
     let (before, after) = match (before, after) {
@@ -323,7 +326,7 @@ fn check_aws_config(case: &Case, plan: &SyncPlan, written: &str) {
             a.err()
         ),
     };
-    let intended = intended(case, plan);
+    let intended = intended(case, changes);
     let mut expected: BTreeSet<&str> = before.profiles().collect();
     expected.extend(intended.iter().map(|(name, _)| name.as_str()));
     let found: BTreeSet<&str> = after.profiles().collect();

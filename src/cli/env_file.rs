@@ -1,7 +1,7 @@
-//! `rolecall env-file PROFILE [PATH]`: a dotenv file for a session (see [`crate::envfile`]).
+//! `rolecall env-file PROFILE [PATH]`: a dotenv file for a session (see [`crate::output::env_file`]).
 
 use super::context::{block_on, load_graph, obtain, open_store, ObtainArgs};
-use crate::envfile::{ownership, write_env_file, EnvFileError, Ownership};
+use crate::output::env_file::{ownership, write_env_file, EnvFileError, Ownership};
 use anyhow::Result;
 use std::path::Path;
 

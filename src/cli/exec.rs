@@ -4,8 +4,8 @@
 
 use super::context::{block_on, load_graph, obtain, open_store, warn, ObtainArgs};
 use crate::profile::ProfileGraph;
-use crate::server::{self, CurrentGraph, EndpointConfig, ResolverFeed};
-use crate::session::env::{command_with_env, current_session_profile};
+use crate::server::{self, CurrentGraph, ResolverFeed, ServerConfig};
+use crate::session::child_env::{command_with_env, current_session_profile};
 use crate::session::{Session, SessionStore};
 use crate::sso::Sso;
 use crate::sts::Sts;
@@ -69,7 +69,7 @@ async fn run_served(
         sso: Sso::from_env(),
         mfa_mode: args.mfa_mode,
     };
-    let endpoint = server::start(Arc::new(feed), EndpointConfig::default()).await?;
+    let endpoint = server::start(Arc::new(feed), ServerConfig::default()).await?;
     // The first fetch now: a problem shows here, not in the program's first AWS call.
     endpoint.refresh_now().await?;
     let mut child = Command::new(&command[0]);

@@ -2,10 +2,10 @@
 //!
 //! A prompt runs this before every command line, so it reads the environment and nothing
 //! else: no profile file, no session store, no network. What it can know from there is
-//! what a session handed to the shell (see [`crate::session::env`]): the profile's name,
+//! what a session handed to the shell (see [`crate::session::child_env`]): the profile's name,
 //! the credentials' expiration, and whether a local endpoint serves them instead.
 
-use crate::session::env::{PROFILE_VAR, SERVED_VAR};
+use crate::session::child_env::{PROFILE_VAR, SERVED_VAR};
 use chrono::{DateTime, Utc};
 use std::io::Write;
 

@@ -136,7 +136,7 @@ pub fn run(demo: bool, command: SsoCommand) -> Result<()> {
                 &template,
                 Some(&region),
             )?;
-            let n = report.plan.profiles.len();
+            let n = report.changes.profiles.len();
             if report.written {
                 crate::term_eprintln!(
                     "rolecall: wrote {n} profile(s) for {} to {}",
@@ -150,7 +150,7 @@ pub fn run(demo: bool, command: SsoCommand) -> Result<()> {
                     config.describe()
                 );
             }
-            for (role, profile) in &report.plan.skipped {
+            for (role, profile) in &report.changes.skipped {
                 crate::term_eprintln!(
                     "rolecall: {} / {} already has profile {}; not added",
                     shown(&role.account_id),
@@ -158,7 +158,7 @@ pub fn run(demo: bool, command: SsoCommand) -> Result<()> {
                     shown(profile)
                 );
             }
-            for refusal in &report.plan.refused {
+            for refusal in &report.changes.refused {
                 warn(&refusal.warning());
             }
             Ok(())

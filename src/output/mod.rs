@@ -1,12 +1,16 @@
 //! Renderers: a session as the text people paste (sh, fish, dotenv, json, …).
 //!
-//! Every renderer takes the variables [`crate::session::env::session_env`] built, so all
+//! Every renderer takes the variables [`crate::session::child_env::session_env`] built, so all
 //! formats agree on what a session sets; only the JSON-shaped formats and Redshift read
 //! the [`Credentials`] directly, because their shape is fixed by someone else's contract.
 //! Every rendering ends with exactly one newline, so callers can `print!` it.
+//!
+//! [`env_file`] is the one renderer that writes a file: the dotenv file of a session, and
+//! when rolecall may replace one.
 
 mod docker;
 mod dotenv;
+pub mod env_file;
 mod format;
 mod json;
 mod redshift;
@@ -18,7 +22,7 @@ pub use shell::shell_quote;
 
 use crate::credentials::Credentials;
 
-/// Renders a session in `format`. `env` is what [`crate::session::env::session_env`]
+/// Renders a session in `format`. `env` is what [`crate::session::child_env::session_env`]
 /// returned for `creds`: the variables to set, in order. Only the docker format can
 /// refuse a session: it quotes nothing (see [`NotAPlainWord`]).
 pub fn render(

@@ -9,8 +9,8 @@
 //! when it evaluates the output.
 
 #[cfg(doc)]
-use crate::session::env::stale_region_vars;
-use crate::session::env::{cleared_vars, sets_region, REGION_MARK_VAR, REGION_VARS};
+use crate::session::child_env::stale_region_vars;
+use crate::session::child_env::{cleared_vars, sets_region, REGION_MARK_VAR, REGION_VARS};
 
 /// Quotes `s` as one POSIX shell word: wrapped in single quotes, each `'` written
 /// `'\''`. The result is always quoted (even when `s` needs no quoting, and `''` for

@@ -2,7 +2,7 @@
 
 use super::*;
 use crate::secret::Secret;
-use crate::session::env::session_env;
+use crate::session::child_env::session_env;
 use chrono::{TimeZone, Utc};
 
 fn temporary() -> Credentials {

@@ -440,20 +440,13 @@ impl Planner<'_, '_> {
                     .filter(|r| partition_of_region(r) == partition)
             })
             .unwrap_or_else(|| partition_default_region(partition).to_string());
-        let ignore = settings.ignore_configured_endpoint_urls
-            || self
-                .vars
-                .get("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS")
-                .is_some_and(|v| crate::endpoint::is_true(&v));
-        let endpoint_url = if ignore {
-            None
-        } else {
+        let endpoint_url =
+            crate::endpoint_url::sts_for_profile(settings, &|name| self.vars.get(name));
+        let env_flag = |name: &str| {
             self.vars
-                .get("AWS_ENDPOINT_URL_STS")
-                .or_else(|| self.vars.get("AWS_ENDPOINT_URL"))
-                .or_else(|| settings.sts_endpoint_url.as_deref().map(str::to_string))
+                .get(name)
+                .map(|v| crate::endpoint_url::is_true(&v))
         };
-        let env_flag = |name: &str| self.vars.get(name).map(|v| crate::endpoint::is_true(&v));
         StsTarget {
             region,
             endpoint_url,

@@ -5,9 +5,9 @@
 //! happens on the slow path, which runs only inside the refresh window, after expiry, or
 //! before the first fetch.
 
-use super::clock::Clock;
 use super::feed::{FeedError, SessionFeed};
-use super::status::Status;
+use super::status::ServerStatus;
+use crate::clock::Clock;
 use crate::credentials::Credentials;
 use bytes::Bytes;
 use chrono::{DateTime, SecondsFormat, TimeDelta, Utc};
@@ -358,7 +358,7 @@ pub(crate) struct Board {
     pub(crate) refused: AtomicU64,
     pub(crate) failed: AtomicU64,
     published_second: AtomicI64,
-    status: watch::Sender<Status>,
+    status: watch::Sender<ServerStatus>,
 }
 
 impl Board {
@@ -368,7 +368,7 @@ impl Board {
             refused: AtomicU64::new(0),
             failed: AtomicU64::new(0),
             published_second: AtomicI64::new(i64::MIN),
-            status: watch::Sender::new(Status::default()),
+            status: watch::Sender::new(ServerStatus::default()),
         }
     }
 
@@ -384,27 +384,27 @@ impl Board {
     }
 
     /// Changes the status and publishes it, with the counters as they stand.
-    pub(crate) fn update(&self, change: impl FnOnce(&mut Status)) {
+    pub(crate) fn update(&self, change: impl FnOnce(&mut ServerStatus)) {
         self.status.send_modify(|s| {
             change(s);
             self.copy_counts(s);
         });
     }
 
-    fn copy_counts(&self, s: &mut Status) {
+    fn copy_counts(&self, s: &mut ServerStatus) {
         s.requests_served = self.served.load(Ordering::Relaxed);
         s.requests_refused = self.refused.load(Ordering::Relaxed);
         s.requests_failed = self.failed.load(Ordering::Relaxed);
     }
 
     /// The status with exact counts.
-    pub(crate) fn snapshot(&self) -> Status {
+    pub(crate) fn snapshot(&self) -> ServerStatus {
         let mut s = self.status.borrow().clone();
         self.copy_counts(&mut s);
         s
     }
 
-    pub(crate) fn subscribe(&self) -> watch::Receiver<Status> {
+    pub(crate) fn subscribe(&self) -> watch::Receiver<ServerStatus> {
         self.status.subscribe()
     }
 }

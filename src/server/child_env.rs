@@ -14,13 +14,15 @@
 //!   hosts); 127.0.0.1 is accepted by both.
 //!
 //! So the child loses every one of those variables and `AWS_PROFILE`/`AWS_DEFAULT_PROFILE`
-//! (the lists a session with fixed keys clears live in [`crate::session::env`]; this adds
+//! (the lists a session with fixed keys clears live in [`crate::session::child_env`]; this adds
 //! the container and web-identity variables only a served child must lose).
 //! What no variable can switch off: a `[default]` profile with credentials in the user's
 //! own files still wins over the endpoint in both chains (the profile provider runs first).
 
 use crate::secret::Secret;
-use crate::session::env::{apply_env, scope_env, CREDENTIAL_VARS, OVERRIDING_VARS, SERVED_VAR};
+use crate::session::child_env::{
+    apply_env, scope_env, CREDENTIAL_VARS, OVERRIDING_VARS, SERVED_VAR,
+};
 use crate::session::Session;
 use std::process::Command;
 

@@ -23,7 +23,6 @@
 
 mod cache;
 mod child_env;
-mod clock;
 mod connections;
 mod feed;
 mod resolver_feed;
@@ -35,13 +34,13 @@ mod token;
 mod tests;
 
 pub use child_env::{ChildEnv, AUTHORIZATION_TOKEN_VAR, FULL_URI_VAR, SHADOWING_VARS};
-pub use clock::{Clock, ManualClock, SystemClock};
 pub use feed::{FeedError, SessionFeed, UserAction};
 pub use resolver_feed::{CurrentGraph, ResolverFeed};
 pub use service::CREDENTIALS_PATH;
-pub use status::Status;
+pub use status::ServerStatus;
 pub use token::constant_time_eq;
 
+use crate::clock::{Clock, SystemClock};
 use cache::{Cache, RefreshPolicy};
 use chrono::{DateTime, TimeDelta, Utc};
 use service::Handler;
@@ -83,7 +82,7 @@ pub const MAX_REQUEST_HEAD: usize = 8192;
 
 /// How an endpoint refreshes, the clock it judges expirations by, and its connection bounds.
 #[derive(Clone)]
-pub struct EndpointConfig {
+pub struct ServerConfig {
     /// See [`REFRESH_WINDOW`].
     pub refresh_window: TimeDelta,
     /// See [`RETRY_BACKOFF`].
@@ -98,9 +97,9 @@ pub struct EndpointConfig {
     pub header_read_timeout: Duration,
 }
 
-impl Default for EndpointConfig {
+impl Default for ServerConfig {
     fn default() -> Self {
-        EndpointConfig {
+        ServerConfig {
             refresh_window: REFRESH_WINDOW,
             retry_backoff: RETRY_BACKOFF,
             refresh_wait: REFRESH_WAIT,
@@ -120,9 +119,9 @@ pub enum ServerError {
     Random(getrandom::Error),
 }
 
-/// A running endpoint. Dropping it (or [`Endpoint::shutdown`]) stops it: no new
+/// The credential endpoint, running. Dropping it (or [`CredentialServer::shutdown`]) stops it: no new
 /// connections, and open ones close once the request they are answering is done.
-pub struct Endpoint {
+pub struct CredentialServer {
     addr: SocketAddr,
     child_env: ChildEnv,
     cache: Arc<Cache>,
@@ -130,20 +129,20 @@ pub struct Endpoint {
     task: Option<JoinHandle<()>>,
 }
 
-impl std::fmt::Debug for Endpoint {
+impl std::fmt::Debug for CredentialServer {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Endpoint")
+        f.debug_struct("CredentialServer")
             .field("url", &self.child_env.full_uri())
             .finish_non_exhaustive()
     }
 }
 
 /// Starts an endpoint serving `feed` on 127.0.0.1, on a free port, on the current tokio
-/// runtime. Nothing is fetched until the first request (or [`Endpoint::refresh_now`]).
+/// runtime. Nothing is fetched until the first request (or [`CredentialServer::refresh_now`]).
 pub async fn start(
     feed: Arc<dyn SessionFeed>,
-    config: EndpointConfig,
-) -> Result<Endpoint, ServerError> {
+    config: ServerConfig,
+) -> Result<CredentialServer, ServerError> {
     let token = AuthToken::generate().map_err(ServerError::Random)?;
     let listener = tokio::net::TcpListener::bind((Ipv4Addr::LOCALHOST, 0))
         .await
@@ -169,7 +168,7 @@ pub async fn start(
         header_read_timeout: config.header_read_timeout,
     };
     let task = tokio::spawn(service::serve(listener, handler, limits, stopped));
-    Ok(Endpoint {
+    Ok(CredentialServer {
         addr,
         child_env,
         cache,
@@ -198,7 +197,7 @@ fn open_file_limit() -> Option<u64> {
     (ok && limit.rlim_cur != libc::RLIM_INFINITY).then_some(limit.rlim_cur)
 }
 
-impl Endpoint {
+impl CredentialServer {
     /// The endpoint's URL, `http://127.0.0.1:PORT/`.
     pub fn url(&self) -> &str {
         self.child_env.full_uri()
@@ -215,13 +214,13 @@ impl Endpoint {
     }
 
     /// The status now, with exact request counts.
-    pub fn status(&self) -> Status {
+    pub fn status(&self) -> ServerStatus {
         self.cache.board().snapshot()
     }
 
     /// Status updates: on every refresh event, and at most once a second while requests
-    /// arrive (request counts may lag by that second; [`Endpoint::status`] is exact).
-    pub fn subscribe(&self) -> watch::Receiver<Status> {
+    /// arrive (request counts may lag by that second; [`CredentialServer::status`] is exact).
+    pub fn subscribe(&self) -> watch::Receiver<ServerStatus> {
         self.cache.board().subscribe()
     }
 
@@ -241,7 +240,7 @@ impl Endpoint {
     }
 }
 
-impl Drop for Endpoint {
+impl Drop for CredentialServer {
     fn drop(&mut self) {
         self.stop.send_replace(true);
     }

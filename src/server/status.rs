@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 /// A snapshot of a running endpoint: traffic, refreshes and the credentials it serves.
 /// Never holds a secret (the token and the credentials stay inside the endpoint).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Status {
+pub struct ServerStatus {
     /// Requests answered with credentials (HTTP 200).
     pub requests_served: u64,
     /// Requests refused: no or a wrong token, another path or method.
@@ -27,7 +27,7 @@ pub struct Status {
     pub last_error: Option<FeedError>,
 }
 
-impl Status {
+impl ServerStatus {
     /// What the user must do before the session can be refreshed, if anything.
     pub fn needs_user(&self) -> Option<UserAction> {
         self.last_error.as_ref().and_then(|e| e.needs_user)

@@ -2,6 +2,7 @@
 //! feed and a manual clock.
 
 use super::*;
+use crate::clock::ManualClock;
 use crate::credentials::Credentials;
 use crate::secret::Secret;
 use bytes::Bytes;
@@ -95,7 +96,7 @@ impl SessionFeed for Arc<ScriptFeed> {
 }
 
 struct Fixture {
-    endpoint: Endpoint,
+    endpoint: CredentialServer,
     clock: Arc<ManualClock>,
     client: Client<HttpConnector, Empty<Bytes>>,
 }
@@ -104,11 +105,11 @@ async fn serve(feed: &Arc<ScriptFeed>) -> Fixture {
     serve_with(feed, |_| {}).await
 }
 
-async fn serve_with(feed: &Arc<ScriptFeed>, adjust: impl FnOnce(&mut EndpointConfig)) -> Fixture {
+async fn serve_with(feed: &Arc<ScriptFeed>, adjust: impl FnOnce(&mut ServerConfig)) -> Fixture {
     let clock = Arc::new(ManualClock::new(t0()));
-    let mut config = EndpointConfig {
+    let mut config = ServerConfig {
         clock: clock.clone(),
-        ..EndpointConfig::default()
+        ..ServerConfig::default()
     };
     adjust(&mut config);
     let endpoint = start(Arc::new(feed.clone()), config).await.unwrap();
@@ -665,9 +666,9 @@ async fn shutdown_and_drop_stop_the_endpoint() {
 #[test]
 fn the_handle_and_its_parts_can_move_between_tasks() {
     fn send_sync<T: Send + Sync>() {}
-    send_sync::<Endpoint>();
+    send_sync::<CredentialServer>();
     send_sync::<ChildEnv>();
-    send_sync::<Status>();
+    send_sync::<ServerStatus>();
     send_sync::<FeedError>();
 }
 

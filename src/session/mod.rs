@@ -4,7 +4,7 @@ use crate::credentials::Credentials;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-pub mod env;
+pub mod child_env;
 mod store;
 pub use store::*;
 
@@ -70,9 +70,9 @@ impl Session {
         self.credentials.expiration
     }
 
-    /// The variables this session sets (see [`env::session_env`]).
+    /// The variables this session sets (see [`child_env::session_env`]).
     pub fn env(&self) -> Vec<(String, String)> {
-        env::session_env(&self.credentials, self.region.as_deref(), &self.profile)
+        child_env::session_env(&self.credentials, self.region.as_deref(), &self.profile)
     }
 
     /// Seconds left at `now` (negative once expired); `None` when it never expires.

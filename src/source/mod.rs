@@ -7,8 +7,8 @@
 pub mod imds;
 pub mod process;
 
-use crate::call_failure::root_cause;
 use crate::credentials::Credentials;
+use crate::error_chain::root_cause;
 use crate::profile::CredentialSource;
 use crate::secret::Secret;
 use aws_credential_types::provider::ProvideCredentials;

@@ -27,7 +27,7 @@ pub const REGISTRATION_EXPIRY_WINDOW: TimeDelta = TimeDelta::minutes(15);
 
 /// The registration RegisterClient returned: the OAuth client the device sign-in runs as.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Registration {
+pub struct ClientRegistration {
     pub client_id: String,
     pub client_secret: Secret,
     pub expires_at: DateTime<Utc>,
@@ -44,7 +44,7 @@ pub struct SsoToken {
     pub expires_at: DateTime<Utc>,
     pub refresh_token: Option<Secret>,
     /// The registration the token was obtained with (kept for `[sso-session]` profiles).
-    pub registration: Option<Registration>,
+    pub registration: Option<ClientRegistration>,
 }
 
 impl SsoToken {
@@ -200,11 +200,11 @@ impl TokenCache {
         &self,
         config: &SsoSessionConfig,
         now: DateTime<Utc>,
-    ) -> Option<Registration> {
+    ) -> Option<ClientRegistration> {
         let bytes = fsutil::read_no_follow(&self.registration_path(config)).ok()??;
         let file: RegistrationFile = serde_json::from_slice(&bytes).ok()?;
         let expires_at = parse_time(&file.expires_at)?;
-        (expires_at - REGISTRATION_EXPIRY_WINDOW > now).then_some(Registration {
+        (expires_at - REGISTRATION_EXPIRY_WINDOW > now).then_some(ClientRegistration {
             client_id: file.client_id,
             client_secret: file.client_secret,
             expires_at,
@@ -215,7 +215,7 @@ impl TokenCache {
     pub fn write_registration(
         &self,
         config: &SsoSessionConfig,
-        registration: &Registration,
+        registration: &ClientRegistration,
     ) -> Result<(), SsoError> {
         let scopes = config.scopes_to_request();
         let file = RegistrationFile {
@@ -247,7 +247,7 @@ fn parse_token(bytes: &[u8], config: &SsoSessionConfig) -> Option<SsoToken> {
     let access_token = file.access_token.filter(|t| !t.expose().is_empty())?;
     let expires_at = parse_time(file.expires_at.as_deref()?)?;
     let registration = match (file.client_id, file.client_secret) {
-        (Some(client_id), Some(client_secret)) => Some(Registration {
+        (Some(client_id), Some(client_secret)) => Some(ClientRegistration {
             client_id,
             client_secret,
             // Without it, the SDKs consider the registration expired.
@@ -328,7 +328,7 @@ mod tests {
             access_token: Secret::new("access-token-value"),
             expires_at: parse_time("2030-01-01T08:00:00Z").unwrap(),
             refresh_token: Some(Secret::new("refresh-token-value")),
-            registration: Some(Registration {
+            registration: Some(ClientRegistration {
                 client_id: "client-id".into(),
                 client_secret: Secret::new("client-secret-value"),
                 expires_at: parse_time("2030-03-01T00:00:00Z").unwrap(),

@@ -19,7 +19,7 @@ mod portal;
 pub mod sync;
 
 pub use cache::{
-    parse_time, Registration, SsoToken, TokenCache, TokenRead, REGISTRATION_EXPIRY_WINDOW,
+    parse_time, ClientRegistration, SsoToken, TokenCache, TokenRead, REGISTRATION_EXPIRY_WINDOW,
     TOKEN_REFRESH_WINDOW,
 };
 pub use config::{profile_sso_label, SsoSessionConfig, DEFAULT_REGISTRATION_SCOPE};
@@ -27,6 +27,7 @@ pub use discovery::{pair_with_profiles, DiscoveredRole, Discovery, DISCOVERY_MAX
 pub use error::SsoError;
 pub use oidc::PendingSignIn;
 
+use crate::clock::{Clock, SystemClock};
 use crate::profile::ProfileGraph;
 use crate::session::{SessionStore, StoreError};
 use aws_smithy_runtime_api::client::http::SharedHttpClient;
@@ -35,27 +36,6 @@ use futures::future::BoxFuture;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
-
-/// Time as the SSO layer sees it. Tests drive sign-in polling with a clock whose `sleep`
-/// returns at once and moves `now` on, so no test waits out a real interval.
-pub trait Clock: Send + Sync {
-    fn now(&self) -> DateTime<Utc>;
-    fn sleep(&self, duration: Duration) -> BoxFuture<'static, ()>;
-}
-
-/// The real clock and tokio's timer.
-#[derive(Debug, Default, Clone, Copy)]
-pub struct SystemClock;
-
-impl Clock for SystemClock {
-    fn now(&self) -> DateTime<Utc> {
-        Utc::now()
-    }
-
-    fn sleep(&self, duration: Duration) -> BoxFuture<'static, ()> {
-        Box::pin(tokio::time::sleep(duration))
-    }
-}
 
 /// Where [`Sso`] keeps things and which endpoints it calls; [`SsoOptions::from_env`] is
 /// what the commands use.
@@ -80,8 +60,8 @@ impl SsoOptions {
         SsoOptions {
             token_cache_dir: TokenCache::default_dir(),
             discovery_dir: SessionStore::default_dir(),
-            oidc_endpoint: crate::endpoint::from_env("SSO_OIDC"),
-            portal_endpoint: crate::endpoint::from_env("SSO"),
+            oidc_endpoint: crate::endpoint_url::from_env("SSO_OIDC"),
+            portal_endpoint: crate::endpoint_url::from_env("SSO"),
             http: None,
             clock: Arc::new(SystemClock),
         }
@@ -313,7 +293,7 @@ pub fn with_discovered(graph: &ProfileGraph, sso: &Sso) -> Option<ProfileGraph> 
     }
     let template =
         sync::NameTemplate::parse(sync::DEFAULT_TEMPLATE).expect("the default template parses");
-    let named = sync::plan(&roles, &template, graph);
+    let named = sync::profile_changes(&roles, &template, graph);
     let account_names: std::collections::HashMap<(&str, &str), &str> = roles
         .iter()
         .map(|r| {

@@ -8,7 +8,7 @@
 //! `slow_down` adds 5 seconds) until a token comes, the request expires, or the person
 //! denies it. Dropping the future cancels the sign-in.
 
-use super::cache::{Registration, SsoToken};
+use super::cache::{ClientRegistration, SsoToken};
 use super::{Sso, SsoError, SsoSessionConfig};
 use crate::call_failure::{examine, CallFailure};
 use crate::secret::Secret;
@@ -33,7 +33,7 @@ const SLOW_DOWN_STEP: Duration = Duration::from_secs(5);
 pub struct PendingSignIn {
     sso: Sso,
     config: SsoSessionConfig,
-    registration: Registration,
+    registration: ClientRegistration,
     device_code: Secret,
     user_code: String,
     verification_uri: String,
@@ -171,7 +171,7 @@ impl Sso {
         &self,
         client: &aws_sdk_ssooidc::Client,
         config: &SsoSessionConfig,
-    ) -> Result<Registration, SsoError> {
+    ) -> Result<ClientRegistration, SsoError> {
         let name = match &config.session_name {
             Some(session) => format!("rolecall-{session}"),
             None => "rolecall".to_string(),
@@ -185,7 +185,7 @@ impl Sso {
             .send()
             .await
             .map_err(|e| classify(self, config, "RegisterClient", e))?;
-        let registration = Registration {
+        let registration = ClientRegistration {
             client_id: out
                 .client_id()
                 .ok_or_else(|| missing(config, "RegisterClient", "clientId"))?
@@ -206,7 +206,7 @@ impl Sso {
         &self,
         client: &aws_sdk_ssooidc::Client,
         config: &SsoSessionConfig,
-        registration: &Registration,
+        registration: &ClientRegistration,
     ) -> Result<
         aws_sdk_ssooidc::operation::start_device_authorization::StartDeviceAuthorizationOutput,
         SsoError,
@@ -254,7 +254,7 @@ fn token_from(
     sso: &Sso,
     out: CreateTokenOutput,
     old_refresh_token: Option<&Secret>,
-    registration: &Registration,
+    registration: &ClientRegistration,
 ) -> Result<SsoToken, SsoError> {
     let access_token = out
         .access_token()

@@ -12,7 +12,7 @@
 //! The portal's names are outside text: every line of the block is built by
 //! [`crate::profile::writable`], which refuses what cannot be written as one safe line. A
 //! role whose account id, role name or profile name is refused is left out (and listed in
-//! [`SyncPlan::refused`]); the rest of the sync goes on. An sso-session name or a region that
+//! [`ProfileChanges::refused`]); the rest of the sync goes on. An sso-session name or a region that
 //! is refused stops the sync before anything is written.
 
 use super::{pair_with_profiles, DiscoveredRole, SsoError, SsoSessionConfig};
@@ -131,7 +131,7 @@ pub struct SyncedProfile {
 
 /// Which profiles a block defines, and which roles it leaves out.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct SyncPlan {
+pub struct ProfileChanges {
     pub profiles: Vec<SyncedProfile>,
     /// Roles already configured outside the block, with that profile's name.
     pub skipped: Vec<(DiscoveredRole, String)>,
@@ -196,17 +196,21 @@ fn base_name(role: &DiscoveredRole, template: &NameTemplate) -> Result<String, R
 
 /// Names every role: `outside` is the configuration without the block (both files), whose
 /// profiles keep their names and whose SSO profiles make the same role unnecessary.
-pub fn plan(roles: &[DiscoveredRole], template: &NameTemplate, outside: &ProfileGraph) -> SyncPlan {
-    plan_reserving(roles, template, outside, &HashSet::new())
+pub fn profile_changes(
+    roles: &[DiscoveredRole],
+    template: &NameTemplate,
+    outside: &ProfileGraph,
+) -> ProfileChanges {
+    profile_changes_reserving(roles, template, outside, &HashSet::new())
 }
 
-/// [`plan`], where no generated name is one of `reserved` either.
-fn plan_reserving(
+/// [`profile_changes`], where no generated name is one of `reserved` either.
+fn profile_changes_reserving(
     roles: &[DiscoveredRole],
     template: &NameTemplate,
     outside: &ProfileGraph,
     reserved: &HashSet<String>,
-) -> SyncPlan {
+) -> ProfileChanges {
     let mut sorted: Vec<&DiscoveredRole> = roles.iter().collect();
     sorted.sort_by(|a, b| {
         (&a.account_name, &a.account_id, &a.role_name).cmp(&(
@@ -222,7 +226,7 @@ fn plan_reserving(
     taken.extend(reserved.iter().cloned());
     // A generated `default` would silently become the profile every tool uses.
     taken.insert("default".to_string());
-    let mut result = SyncPlan::default();
+    let mut result = ProfileChanges::default();
     for (role, existing) in owned.into_iter().zip(configured) {
         if let Some(existing) = existing {
             result.skipped.push((role, existing.to_string()));
@@ -288,7 +292,7 @@ pub fn check_region(region: &str, source: &str, remedy: &str) -> Result<(), SsoE
 pub fn render_block(
     session: &str,
     region: Option<&str>,
-    plan: &SyncPlan,
+    changes: &ProfileChanges,
     newline: &str,
 ) -> Result<String, SsoError> {
     check_session_name(session)?;
@@ -299,7 +303,7 @@ pub fn render_block(
         "{} - managed by rolecall: `rolecall sso sync` rewrites everything up to the END line{newline}",
         begin_marker(session)
     );
-    for (i, p) in plan.profiles.iter().enumerate() {
+    for (i, p) in changes.profiles.iter().enumerate() {
         if i > 0 {
             out.push_str(newline);
         }
@@ -426,7 +430,7 @@ pub struct SyncReport {
     pub path: PathBuf,
     /// False when the file already held exactly this block.
     pub written: bool,
-    pub plan: SyncPlan,
+    pub changes: ProfileChanges,
 }
 
 /// Writes `roles` of the `[sso-session]` `config` into the config file at `paths.config`.
@@ -459,7 +463,7 @@ pub fn sync_config_file(
     let credentials = std::fs::read(&paths.credentials)
         .map(|b| String::from_utf8_lossy(&b).into_owned())
         .unwrap_or_default();
-    let (updated, plan) =
+    let (updated, changes) =
         updated_text(paths, text, &credentials, session, roles, template, region)?;
     let written = original.is_none() || updated != text;
     if written {
@@ -473,12 +477,12 @@ pub fn sync_config_file(
     Ok(SyncReport {
         path: target,
         written,
-        plan,
+        changes,
     })
 }
 
-/// The config file's `text` with `session`'s block rebuilt for `roles`, and the plan it
-/// follows; `credentials` is the credentials file's text (its profiles' names are taken).
+/// The config file's `text` with `session`'s block rebuilt for `roles`, and the [`ProfileChanges`]
+/// it writes; `credentials` is the credentials file's text (its profiles' names are taken).
 /// Pure: what [`sync_config_file`] writes, and what the `sso_sync_writer` fuzz target checks.
 pub fn updated_text(
     paths: &ConfigPaths,
@@ -488,13 +492,13 @@ pub fn updated_text(
     roles: &[DiscoveredRole],
     template: &NameTemplate,
     region: Option<&str>,
-) -> Result<(String, SyncPlan), SsoError> {
+) -> Result<(String, ProfileChanges), SsoError> {
     let outside_text = without_block(text, session)?;
     let outside = ProfileGraph::from_texts(paths.clone(), &outside_text, credentials);
     let reserved = botocore_profile_sections(&outside_text);
-    let plan = plan_reserving(roles, template, &outside, &reserved);
-    let block = render_block(session, region, &plan, newline_of(text))?;
-    Ok((replace_block(text, session, &block)?, plan))
+    let changes = profile_changes_reserving(roles, template, &outside, &reserved);
+    let block = render_block(session, region, &changes, newline_of(text))?;
+    Ok((replace_block(text, session, &block)?, changes))
 }
 
 /// The names of the `[profile NAME]` sections botocore reads in `text`, among them some the
@@ -587,7 +591,7 @@ mod tests {
             "[profile Dev.ReadOnly]\nregion = eu-west-1\n\
              [profile mine]\nsso_session = corp\nsso_account_id = 444444444444\nsso_role_name = Admin\n",
         );
-        let p = plan(
+        let p = profile_changes(
             &roles,
             &NameTemplate::parse(DEFAULT_TEMPLATE).unwrap(),
             &graph,
@@ -611,7 +615,7 @@ mod tests {
     }
 
     #[test]
-    fn roles_that_cannot_be_written_are_refused_and_the_rest_planned() {
+    fn roles_that_cannot_be_written_are_refused_and_the_rest_named() {
         let roles = vec![
             role(
                 "111111111111",
@@ -623,7 +627,7 @@ mod tests {
             role("222222222222", "Dev\n[profile y]", "Ops"),
         ];
         let template = NameTemplate::parse(DEFAULT_TEMPLATE).unwrap();
-        let p = plan(&roles, &template, &outside(""));
+        let p = profile_changes(&roles, &template, &outside(""));
         let names: Vec<&str> = p.profiles.iter().map(|s| s.name.as_str()).collect();
         // Nothing but the dot is left of "!!.??": an odd name, but one both parsers read.
         assert_eq!(names, vec![".", "Dev-profile-y-.Ops"]);
@@ -660,14 +664,14 @@ mod tests {
         let template = NameTemplate::parse(DEFAULT_TEMPLATE).unwrap();
         let paths = ConfigPaths::in_dir(Path::new("/nowhere"));
         let roles = [role("111111111111", "Prod", "Admin")];
-        let (written, plan) =
+        let (written, changes) =
             updated_text(&paths, config, "", "corp", &roles, &template, None).unwrap();
-        assert_eq!(plan.profiles[0].name, "Prod.Admin-2", "{written}");
+        assert_eq!(changes.profiles[0].name, "Prod.Admin-2", "{written}");
     }
 
     #[test]
     fn a_session_or_region_that_is_not_one_line_writes_no_block() {
-        let p = SyncPlan::default();
+        let p = ProfileChanges::default();
         for (session, region) in [
             ("corp]\n[profile x", None),
             ("", None),
@@ -683,7 +687,7 @@ mod tests {
 
     #[test]
     fn block_is_replaced_in_place_and_the_rest_kept() {
-        let p = plan(
+        let p = profile_changes(
             &[role("111111111111", "Prod", "Admin")],
             &NameTemplate::parse(DEFAULT_TEMPLATE).unwrap(),
             &outside(""),
@@ -699,7 +703,7 @@ mod tests {
         let first = replace_block(hand, "corp", &block).unwrap();
         assert_eq!(first, format!("{hand}\n\n{block}"));
         let edited = format!("{first}[profile after]\nregion = y\n");
-        let other = render_block("corp", None, &SyncPlan::default(), "\n").unwrap();
+        let other = render_block("corp", None, &ProfileChanges::default(), "\n").unwrap();
         let second = replace_block(&edited, "corp", &other).unwrap();
         assert_eq!(
             second,
@@ -715,8 +719,13 @@ mod tests {
 
     #[test]
     fn crlf_files_get_crlf_blocks() {
-        let block =
-            render_block("corp", None, &SyncPlan::default(), newline_of("a\r\nb\r\n")).unwrap();
+        let block = render_block(
+            "corp",
+            None,
+            &ProfileChanges::default(),
+            newline_of("a\r\nb\r\n"),
+        )
+        .unwrap();
         assert!(block.ends_with(")\r\n") && !block.replace("\r\n", "").contains('\n'));
         let out = replace_block("[default]\r\n", "corp", &block).unwrap();
         assert_eq!(out, format!("[default]\r\n\r\n{block}"));

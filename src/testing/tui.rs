@@ -184,12 +184,12 @@ impl crate::tui::backend::Backend for FakeBackend {
     fn serve(
         &self,
         profile: String,
-    ) -> BoxFuture<'static, Result<crate::server::Endpoint, String>> {
+    ) -> BoxFuture<'static, Result<crate::server::CredentialServer, String>> {
         self.calls.lock().unwrap().push(format!("serve {profile}"));
         Box::pin(async move {
             let feed: Arc<dyn crate::server::SessionFeed> =
                 Arc::new(FixedFeed(session(&profile, 3600)));
-            crate::server::start(feed, crate::server::EndpointConfig::default())
+            crate::server::start(feed, crate::server::ServerConfig::default())
                 .await
                 .map_err(|e| e.to_string())
         })

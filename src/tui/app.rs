@@ -107,7 +107,7 @@ pub enum Msg {
         profile: String,
         result: Result<Option<i32>, String>,
         /// What the subshell's credential endpoint did, when it ran on one.
-        served: Option<crate::server::Status>,
+        served: Option<crate::server::ServerStatus>,
     },
     ConfigReloaded(std::sync::Arc<ProfileGraph>),
     /// The profiles with the roles IAM Identity Center discovery knows (swapped in quietly).
@@ -203,7 +203,7 @@ pub struct App {
     /// IAM Identity Center sign-ins, shown under the sessions with their own time left.
     pub sign_ins: Vec<SignInStatus>,
     /// What the credential endpoint of each profile's last served subshell did.
-    pub served: std::collections::HashMap<String, crate::server::Status>,
+    pub served: std::collections::HashMap<String, crate::server::ServerStatus>,
     /// Index into `sessions`.
     pub session_selected: usize,
     pub focus: Focus,
@@ -548,7 +548,7 @@ impl App {
         &mut self,
         profile: String,
         result: Result<Option<i32>, String>,
-        served: Option<crate::server::Status>,
+        served: Option<crate::server::ServerStatus>,
     ) -> Vec<Cmd> {
         let served_note = served.as_ref().map_or(String::new(), |s| {
             format!(

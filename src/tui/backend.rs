@@ -54,8 +54,10 @@ pub trait Backend: Send + Sync + 'static {
     fn discover(&self) -> BoxFuture<'static, Option<Arc<ProfileGraph>>>;
     /// Starts a local credential endpoint serving `profile`'s session (for a subshell),
     /// having fetched once; it stops when dropped.
-    fn serve(&self, profile: String)
-        -> BoxFuture<'static, Result<crate::server::Endpoint, String>>;
+    fn serve(
+        &self,
+        profile: String,
+    ) -> BoxFuture<'static, Result<crate::server::CredentialServer, String>>;
     /// Opens the AWS console signed in with `profile`'s session (in the browser, never on
     /// screen: the URL is a secret); the answer is what to tell the user.
     fn console(&self, profile: String) -> BoxFuture<'static, Result<String, String>>;

@@ -11,7 +11,7 @@ use super::backend::{AssumeFailure, Assumed, Backend};
 use super::frame::FrameWriter;
 use super::view;
 
-use crate::envfile::{write_env_file, EnvFileError};
+use crate::output::env_file::{write_env_file, EnvFileError};
 use crate::profile::ProfileGraph;
 use crate::session::Session;
 use crate::term_text::visible;
@@ -513,7 +513,7 @@ fn install_panic_hook() {
 async fn subshell(
     terminal: &mut CrosstermTerminal,
     session: &Session,
-    endpoint: Option<&crate::server::Endpoint>,
+    endpoint: Option<&crate::server::CredentialServer>,
 ) -> Result<Option<i32>> {
     leave_tui();
     let shell = std::env::var("SHELL")
@@ -549,7 +549,7 @@ async fn subshell(
             endpoint.child_env().apply_for(&mut command, session);
             command
         }
-        None => crate::session::env::command_with_env(&shell, &[], &session.env()),
+        None => crate::session::child_env::command_with_env(&shell, &[], &session.env()),
     }
     .into();
     let status = command.status().await;
@@ -731,7 +731,7 @@ mod tests {
             assert!(matches!(rx.recv().await.unwrap(), Msg::EnvFileWritten(p) if p == path));
         }
         let text = std::fs::read_to_string(&path).unwrap();
-        assert!(text.starts_with(crate::envfile::MARKER));
+        assert!(text.starts_with(crate::output::env_file::MARKER));
         assert!(text.contains("AWS_SECRET_ACCESS_KEY=SECRETsecretSECRETsecret0000WXYZ\n"));
         // Someone else's: the runtime says so, and only a confirmed write replaces it.
         std::fs::write(&path, "MINE=1\n").unwrap();

@@ -17,10 +17,10 @@
 //!   `AWS_METADATA_SERVICE_NUM_ATTEMPTS` / `metadata_service_num_attempts` (default 1):
 //!   botocore's; aws-config has its own fixed defaults. rolecall reads botocore's names, and
 //!   accepts fractional seconds where botocore takes whole ones.
-//! - Empty variables count as unset, as everywhere in rolecall (`crate::endpoint`); botocore
+//! - Empty variables count as unset, as everywhere in rolecall (`crate::endpoint_url`); botocore
 //!   and aws-config take an empty endpoint as set and then reject it.
 
-use crate::endpoint::is_true;
+use crate::endpoint_url::is_true;
 use std::time::Duration;
 
 /// The IMDS address in IPv4 mode (the default).

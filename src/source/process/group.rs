@@ -30,7 +30,7 @@ pub(super) struct Group {
     pgid: libc::pid_t,
     reaped: bool,
     terminal: Option<OwnedFd>,
-    _on_signal: signals::Registration,
+    _on_signal: signals::SignalSlot,
 }
 
 /// Spawns `command` as the leader of a new process group (a new session without a
@@ -50,7 +50,7 @@ pub(super) fn spawn(command: &mut Command, terminal: ChildTerminal) -> io::Resul
     unsafe { command.pre_exec(move || enter_group(tty)) };
     // Registered before the fork, so a signal that ends rolecall meanwhile finds the
     // handler in place; the group is filled in once its id is known.
-    let on_signal = signals::Registration::new();
+    let on_signal = signals::SignalSlot::new();
     let child = command.spawn().inspect_err(|_| {
         // The child may have taken the terminal before its exec failed.
         if let Some(tty) = &foreground {

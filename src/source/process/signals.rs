@@ -18,17 +18,17 @@ const SLOTS: usize = 64;
 /// The groups to kill: a process group id, 0 for a free slot, -1 for a reserved one.
 static GROUPS: [AtomicI32; SLOTS] = [const { AtomicI32::new(0) }; SLOTS];
 
-/// How many registrations are alive, and which signals' handlers are ours to remove.
+/// How many [`SignalSlot`]s are alive, and which signals' handlers are ours to remove.
 static INSTALLED: Mutex<(usize, [bool; SIGNALS.len()])> = Mutex::new((0, [false; 3]));
 
 /// One child's place in the handler's list, from before its fork to its end.
-pub(super) struct Registration {
+pub(super) struct SignalSlot {
     slot: Option<usize>,
 }
 
-impl Registration {
+impl SignalSlot {
     /// Reserves a slot and installs the handler if this is the first child.
-    pub(super) fn new() -> Registration {
+    pub(super) fn new() -> SignalSlot {
         let mut installed = INSTALLED.lock().unwrap_or_else(|e| e.into_inner());
         if installed.0 == 0 {
             for (i, &signal) in SIGNALS.iter().enumerate() {
@@ -40,7 +40,7 @@ impl Registration {
             g.compare_exchange(0, -1, Ordering::SeqCst, Ordering::SeqCst)
                 .is_ok()
         });
-        Registration { slot }
+        SignalSlot { slot }
     }
 
     /// The child's group id, once it is known.
@@ -51,7 +51,7 @@ impl Registration {
     }
 }
 
-impl Drop for Registration {
+impl Drop for SignalSlot {
     fn drop(&mut self) {
         if let Some(i) = self.slot {
             GROUPS[i].store(0, Ordering::SeqCst);

@@ -362,7 +362,7 @@ fn c_on_a_session_opens_the_console_and_says_so() {
 #[test]
 fn back_from_a_served_subshell_it_says_what_was_served_and_asks_for_what_a_refresh_lacked() {
     let mut app = with_session("demo-admin-mfa", 600);
-    let served = crate::server::Status {
+    let served = crate::server::ServerStatus {
         requests_served: 12,
         refreshes: 3,
         ..Default::default()
@@ -380,7 +380,7 @@ fn back_from_a_served_subshell_it_says_what_was_served_and_asks_for_what_a_refre
     );
     assert_eq!(app.served.get("demo-admin-mfa"), Some(&served));
     // A refresh that needed a new MFA code: the code is asked for now.
-    let needs_code = crate::server::Status {
+    let needs_code = crate::server::ServerStatus {
         last_error: Some(crate::server::FeedError::needs_user(
             crate::server::UserAction::MfaCode,
             "needs a new code",

@@ -5,8 +5,8 @@
 //! explicit confirmation that says so (`--force` on the command line, a prompt in the
 //! TUI); a symbolic link is never followed. Files are 0600 and written atomically.
 
+use super::dotenv_lines;
 use crate::fsutil::{read_no_follow, Mode, Rewrite};
-use crate::output::dotenv_lines;
 use crate::session::Session;
 use chrono::SecondsFormat;
 use std::path::Path;
