@@ -279,7 +279,7 @@ impl Loop {
 
     /// The endpoint for a served subshell: started (and fetched from once) before the
     /// terminal is handed over, so a failure shows here, in the TUI (then `None`).
-    async fn serve(&mut self, session: &Session) -> Option<crate::server::Endpoint> {
+    async fn serve(&mut self, session: &Session) -> Option<crate::server::CredentialServer> {
         match self.tasks.backend.serve(session.profile.clone()).await {
             Ok(endpoint) => Some(endpoint),
             Err(e) => {
