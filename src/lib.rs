@@ -11,6 +11,7 @@ pub mod browser;
 pub mod call_failure;
 pub mod cli;
 pub mod console;
+pub mod context;
 pub mod credentials;
 pub mod demo;
 pub mod endpoint;
