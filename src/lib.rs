@@ -6,7 +6,6 @@
 //! people paste, and `server` serves a session to child programs over the container
 //! credentials protocol, refreshing it before it expires.
 
-pub mod backend;
 pub mod browser;
 pub mod call_failure;
 pub mod cli;

@@ -195,7 +195,7 @@ fn run(args: Args) -> Result<ExitCode> {
         None if !std::io::IsTerminal::is_terminal(&std::io::stdout()) => {
             cli::list::run(demo, false)?
         }
-        None => rolecall::tui::start(demo)?,
+        None => rolecall::tui::start(rolecall::context::Context::from_env(demo))?,
         Some(Command::List { format }) => cli::list::run(demo, format == ListFormat::Json)?,
         Some(Command::Check) => {
             if cli::list::check(demo)? {

@@ -4,11 +4,9 @@
 
 use super::context::{block_on, load_graph, obtain, open_store, warn, ObtainArgs};
 use crate::profile::ProfileGraph;
-use crate::server::{self, CurrentGraph, EndpointConfig, ResolverFeed};
+use crate::server::{self, EndpointConfig, ResolverFeed};
 use crate::session::env::{command_with_env, current_session_profile};
 use crate::session::{Session, SessionStore};
-use crate::sso::Sso;
-use crate::sts::Sts;
 use anyhow::{bail, Context as _, Result};
 use std::process::{Command, ExitStatus};
 use std::sync::Arc;
@@ -61,12 +59,10 @@ async fn run_served(
              temporary credentials from it); run without --server"
         );
     }
+    let context = crate::context::Context::from_env(demo).with_store(store);
     let feed = ResolverFeed {
         profile: profile.to_string(),
-        graph: current_graph(demo, profile),
-        sts: Sts::new(),
-        store,
-        sso: Sso::from_env(),
+        context,
         mfa_mode: args.mfa_mode,
     };
     let endpoint = server::start(Arc::new(feed), EndpointConfig::default()).await?;
@@ -89,20 +85,6 @@ async fn run_served(
     };
     endpoint.shutdown().await;
     Ok(exit_code(status))
-}
-
-/// The profiles as the files are now (and, for a name no file defines, the roles IAM
-/// Identity Center discovery knows): a refresh uses the files of its moment.
-fn current_graph(demo: bool, profile: &str) -> CurrentGraph {
-    let profile = profile.to_string();
-    Arc::new(move || {
-        let graph = load_graph(demo);
-        let graph = match graph.get(&profile) {
-            Some(_) => graph,
-            None => crate::sso::with_discovered(&graph, &Sso::from_env()).unwrap_or(graph),
-        };
-        Arc::new(graph)
-    })
 }
 
 /// A command set up to run with `session`'s environment.

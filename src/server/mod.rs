@@ -37,7 +37,7 @@ mod tests;
 pub use child_env::{ChildEnv, AUTHORIZATION_TOKEN_VAR, FULL_URI_VAR, SHADOWING_VARS};
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use feed::{FeedError, SessionFeed, UserAction};
-pub use resolver_feed::{CurrentGraph, ResolverFeed};
+pub use resolver_feed::ResolverFeed;
 pub use service::CREDENTIALS_PATH;
 pub use status::Status;
 pub use token::constant_time_eq;

@@ -4,9 +4,13 @@
 //! background task and gets a message back. That keeps the UI loop from blocking and lets
 //! tests drive the whole TUI with a fake.
 //!
-//! The real implementation is [`crate::backend::CoreBackend`]. Each call runs on its own
+//! The real implementation is [`CoreBackend`] (in `core.rs`, over a [`crate::context::Context`]). Each call runs on its own
 //! tokio task; `assume` may be aborted (Esc) at any await point, so it must leave the store
 //! consistent if dropped mid-way (a `credential_process` child is killed then).
+
+mod core;
+
+pub use self::core::CoreBackend;
 
 use crate::profile::ProfileGraph;
 use crate::session::{ListedSession, Session, SessionKey};
