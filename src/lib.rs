@@ -4,7 +4,9 @@
 //! AWS config files, `source` and `sts` obtain credentials, `resolve` walks a profile's
 //! chain into a session, `session` keeps them, `output` renders them in the formats
 //! people paste, and `server` serves a session to child programs over the container
-//! credentials protocol, refreshing it before it expires.
+//! credentials protocol, refreshing it before it expires. The binary builds one
+//! `context::Context` and hands it to a `cli` command or the `tui`, which reach the core
+//! through it.
 
 pub mod browser;
 pub mod call_failure;
