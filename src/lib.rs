@@ -14,9 +14,10 @@
 //! - [`output`]: a session rendered as the text people paste, and the dotenv files rolecall writes.
 //! - [`server`]: the loopback credential endpoint that serves and refreshes a session.
 //! - [`console`]: signing in to the AWS console through the federation endpoint.
-//! - [`cli`]: the non-interactive commands, one file each.
+//! - [`context`]: the one `Context` every front end builds: the graph (files and discovery),
+//!   STS, the session store, IAM Identity Center, the environment, demo mode.
+//! - [`cli`]: the non-interactive commands, one file each, each owning its arguments.
 //! - [`tui`]: the full-screen terminal UI (state, update, view, runtime).
-//! - [`backend`]: the TUI's backend on the real core.
 //! - [`credentials`]: the credentials a session holds.
 //! - [`endpoint_url`]: the SDKs' endpoint URL overrides (`AWS_ENDPOINT_URL_*`, STS's rule).
 //! - [`http`]: the one HTTPS client every AWS call goes through, and its answer limit.
@@ -31,12 +32,12 @@
 //! - [`demo`]: the bundled demo configuration (`rolecall --demo`).
 //! - `testing`: helpers shared by several modules' unit tests.
 
-pub mod backend;
 pub mod browser;
 pub mod call_failure;
 pub mod cli;
 pub mod clock;
 pub mod console;
+pub mod context;
 pub mod credentials;
 pub mod demo;
 pub mod endpoint_url;

@@ -12,8 +12,9 @@
 //! A completion must never print into the user's shell: errors are swallowed (the shell
 //! then offers nothing), and a broken config file yields the profiles that did parse.
 
-use crate::profile::{ConfigPaths, Profile, ProfileGraph};
-use clap::ValueEnum;
+use crate::context::Context;
+use crate::profile::Profile;
+use clap::{Args, CommandFactory, ValueEnum};
 use clap_complete::engine::CompletionCandidate;
 use clap_complete::env::{CompleteEnv, EnvCompleter};
 use std::ffi::OsString;
@@ -22,6 +23,19 @@ use std::ffi::OsString;
 /// clap's default `COMPLETE`: a variable that common in a user's environment would turn
 /// every rolecall command into a completion request.
 pub const COMPLETE_VAR: &str = "ROLECALL_COMPLETE";
+
+/// `rolecall completions`'s argument.
+#[derive(Args, Debug)]
+pub struct CompletionsArgs {
+    #[arg(value_enum)]
+    pub shell: Shell,
+}
+
+/// Prints the script that registers rolecall's completion in the shell asked for.
+pub fn run(args: CompletionsArgs) -> std::io::Result<()> {
+    let script = registration(args.shell, &super::Cli::command(), &invoked_program());
+    std::io::Write::write_all(&mut std::io::stdout(), script.as_bytes())
+}
 
 /// The shells `rolecall completions` writes a script for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -92,8 +106,7 @@ pub fn invoked_program() -> String {
 /// or `~/.aws`), and the roles IAM Identity Center discovery found (from its cache: no
 /// network), each with a short description for shells that show one.
 pub fn profile_candidates() -> Vec<CompletionCandidate> {
-    let graph = ProfileGraph::load(&ConfigPaths::from_env());
-    let graph = crate::sso::with_discovered(&graph, &crate::sso::Sso::from_env()).unwrap_or(graph);
+    let graph = Context::from_env(false).graph();
     graph
         .profiles()
         .iter()
@@ -104,7 +117,7 @@ pub fn profile_candidates() -> Vec<CompletionCandidate> {
 /// The `[sso-session NAME]` names of the user's config, for `rolecall sso --sso-session`,
 /// each with its start URL.
 pub fn sso_session_candidates() -> Vec<CompletionCandidate> {
-    let graph = ProfileGraph::load(&ConfigPaths::from_env());
+    let graph = Context::from_env(false).files_graph();
     graph
         .sso_sessions()
         .iter()
@@ -131,6 +144,7 @@ fn describe(p: &Profile) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::profile::{ConfigPaths, ProfileGraph};
 
     #[test]
     fn descriptions_name_the_role() {

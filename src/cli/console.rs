@@ -1,32 +1,76 @@
 //! `rolecall console PROFILE`: open the AWS console signed in with a profile's session
 //! (see [`crate::console`]), or print the sign-in URL with `--print`.
 
-use super::context::{
-    block_on, load_graph, mfa_prompt, open_store, resolve_options, warn, ObtainArgs, ResolverParts,
-};
+use super::block_on;
+use super::complete::profile_candidates;
+use super::obtain::{mfa_prompt, resolve_options, ObtainArgs};
+use super::terminal::warn;
 use crate::browser::{self, Opened};
-use crate::console::{sign_in, ConsoleRequest};
+use crate::console::federation::is_service_name;
+use crate::console::{sign_in, ConsoleRequest, Destination};
+use crate::context::Context;
 use crate::secret::Secret;
 use anyhow::Result;
+use clap::Args;
+use clap_complete::engine::ArgValueCandidates;
 use std::io::Write;
 
-/// What `console` was asked for besides the session.
-#[derive(Clone, Debug, Default)]
+/// `rolecall console`'s arguments.
+#[derive(Args, Debug)]
 pub struct ConsoleArgs {
-    /// Print the URL instead of opening a browser.
+    #[arg(add = ArgValueCandidates::new(profile_candidates))]
+    pub profile: String,
+    /// Print the sign-in URL (a secret: it signs anyone in for 15 minutes) instead of
+    /// opening a browser.
+    #[arg(long)]
     pub print: bool,
-    pub request: ConsoleRequest,
+    /// Open this service's page (ec2, s3, cloudformation…) in the profile's region.
+    #[arg(long, value_parser = service_name, conflicts_with = "destination")]
+    pub service: Option<String>,
+    /// Open this console URL.
+    #[arg(long)]
+    pub destination: Option<String>,
+    /// How long the console session lasts, in seconds: 900 to 43200 for a role
+    /// session assumed with long-term keys, up to 129600 for long-term keys alone.
+    #[arg(long, value_parser = clap::value_parser!(u32).range(900..=129600))]
+    pub duration: Option<u32>,
+    #[command(flatten)]
+    pub obtain: ObtainArgs,
 }
 
-/// Opens (or prints) the console sign-in URL of `profile`.
-pub fn run(demo: bool, profile: &str, args: &ConsoleArgs, obtain: &ObtainArgs) -> Result<()> {
-    let graph = load_graph(demo);
-    let store = open_store();
-    let parts = ResolverParts::for_profile(&graph, profile);
-    let resolver = parts.resolver(&graph, &store);
-    let mfa = mfa_prompt(obtain)?;
-    let options = resolve_options(obtain);
-    let signed_in = block_on(sign_in(&resolver, profile, &*mfa, &options, &args.request))??;
+impl ConsoleArgs {
+    /// The page and duration the flags ask for (`--service` before `--destination`).
+    pub fn request(&self) -> ConsoleRequest {
+        let destination = match (&self.service, &self.destination) {
+            (Some(service), _) => Destination::Service(service.clone()),
+            (None, Some(url)) => Destination::Url(url.clone()),
+            (None, None) => Destination::Home,
+        };
+        ConsoleRequest {
+            destination,
+            duration_seconds: self.duration,
+        }
+    }
+}
+
+/// `--service`: a console path segment, nothing that could reshape the URL.
+fn service_name(value: &str) -> Result<String, String> {
+    if is_service_name(value) {
+        Ok(value.to_string())
+    } else {
+        Err("a service name is lower-case letters, digits and '-' (ec2, s3, cloudformation)".into())
+    }
+}
+
+/// Opens (or prints) the console sign-in URL of the profile.
+pub fn run(context: &Context, args: ConsoleArgs) -> Result<()> {
+    let profile = args.profile.as_str();
+    let graph = context.graph_for(profile);
+    let resolver = context.resolver(&graph);
+    let mfa = mfa_prompt(&args.obtain)?;
+    let options = resolve_options(&args.obtain);
+    let request = args.request();
+    let signed_in = block_on(sign_in(&resolver, profile, &*mfa, &options, &request))??;
     for note in &signed_in.notes {
         warn(note);
     }

@@ -1,20 +1,44 @@
 //! `rolecall env-file PROFILE [PATH]`: a dotenv file for a session (see [`crate::output::env_file`]).
 
-use super::context::{block_on, load_graph, obtain, open_store, ObtainArgs};
+use super::block_on;
+use super::complete::profile_candidates;
+use super::obtain::{obtain, ObtainArgs};
+use crate::context::Context;
 use crate::output::env_file::{ownership, write_env_file, EnvFileError, Ownership};
 use anyhow::Result;
-use std::path::Path;
+use clap::Args;
+use clap_complete::engine::ArgValueCandidates;
+use std::path::PathBuf;
 
-/// Writes `profile`'s dotenv file to `path`; a file rolecall did not write is replaced
-/// only with `force` (checked before STS is asked, so no MFA code is spent on a refusal).
-pub fn run(demo: bool, profile: &str, path: &Path, force: bool, args: &ObtainArgs) -> Result<()> {
-    if !force && ownership(path)? == Ownership::Foreign {
+/// `rolecall env-file`'s arguments.
+#[derive(Args, Debug)]
+pub struct EnvFileArgs {
+    #[arg(add = ArgValueCandidates::new(profile_candidates))]
+    pub profile: String,
+    pub path: Option<PathBuf>,
+    /// Replace a file rolecall did not write.
+    #[arg(long)]
+    pub force: bool,
+    #[command(flatten)]
+    pub obtain: ObtainArgs,
+}
+
+/// Writes the profile's dotenv file to the path (default `./.env`); a file rolecall did
+/// not write is replaced only with `--force` (checked before STS is asked, so no MFA code
+/// is spent on a refusal).
+pub fn run(context: &Context, args: EnvFileArgs) -> Result<()> {
+    let EnvFileArgs {
+        profile,
+        path,
+        force,
+        obtain: flags,
+    } = args;
+    let path = path.unwrap_or_else(|| PathBuf::from(".env"));
+    if !force && ownership(&path)? == Ownership::Foreign {
         return Err(EnvFileError::NotOurs(path.display().to_string()).into());
     }
-    let graph = load_graph(demo);
-    let store = open_store();
-    let session = block_on(obtain(&graph, &store, profile, args))??;
-    write_env_file(&session, path, force)?;
+    let session = block_on(obtain(context, &profile, &flags))??;
+    write_env_file(&session, &path, force)?;
     crate::term_eprintln!(
         "rolecall: wrote {} (mode 0600) for profile '{profile}'",
         path.display()

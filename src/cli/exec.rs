@@ -2,40 +2,55 @@
 //! environment — with the session's keys, or (`--server`) with a local credential endpoint
 //! that keeps the session fresh for as long as the program runs.
 
-use super::context::{block_on, load_graph, obtain, open_store, warn, ObtainArgs};
-use crate::profile::ProfileGraph;
-use crate::server::{self, CurrentGraph, ResolverFeed, ServerConfig};
+use super::block_on;
+use super::complete::profile_candidates;
+use super::obtain::{obtain, ObtainArgs};
+use super::terminal::warn;
+use crate::context::Context;
+use crate::server::{self, ResolverFeed, ServerConfig};
 use crate::session::child_env::{command_with_env, current_session_profile};
-use crate::session::{Session, SessionStore};
-use crate::sso::Sso;
-use crate::sts::Sts;
+use crate::session::Session;
 use anyhow::{bail, Context as _, Result};
+use clap::Args;
+use clap_complete::engine::ArgValueCandidates;
 use std::process::{Command, ExitStatus};
 use std::sync::Arc;
 
-/// Runs `command` with `profile`'s session; returns its exit code. Inside another
-/// rolecall session it refuses unless `nested`. With `served`, the program gets the local
-/// endpoint's variables instead of keys.
-pub fn run(
-    demo: bool,
-    profile: &str,
-    nested: bool,
-    served: bool,
-    args: &ObtainArgs,
-    command: &[String],
-) -> Result<u8> {
+/// `rolecall exec`'s arguments.
+#[derive(Args, Debug)]
+pub struct ExecArgs {
+    #[arg(add = ArgValueCandidates::new(profile_candidates))]
+    pub profile: String,
+    /// Run even inside another rolecall session (ROLECALL_PROFILE set).
+    #[arg(long)]
+    pub nested: bool,
+    /// Give the command a local credential endpoint instead of keys: every AWS SDK
+    /// and the AWS CLI fetch from it, and it refreshes the session before it expires.
+    #[arg(long)]
+    pub server: bool,
+    #[command(flatten)]
+    pub obtain: ObtainArgs,
+    /// The command and its arguments (after `--`).
+    #[arg(last = true, required = true)]
+    pub command: Vec<String>,
+}
+
+/// Runs the command with the profile's session; returns its exit code. Inside another
+/// rolecall session it refuses unless `--nested`. With `--server`, the program gets the
+/// local endpoint's variables instead of keys.
+pub fn run(context: &Context, args: ExecArgs) -> Result<u8> {
+    let profile = &args.profile;
     if let Some(warning) = nested_warning(profile) {
-        if !nested {
+        if !args.nested {
             bail!("{warning}");
         }
         warn(&warning);
     }
-    let graph = load_graph(demo);
-    let store = open_store();
-    if served {
-        return block_on(run_served(demo, &graph, store, profile, args, command))?;
+    if args.server {
+        return block_on(run_served(context, &args))?;
     }
-    let session = block_on(obtain(&graph, &store, profile, args))??;
+    let command = &args.command;
+    let session = block_on(obtain(context, profile, &args.obtain))??;
     let status = command_with_session(&command[0], &command[1..], &session)
         .status()
         .with_context(|| format!("cannot run `{}`", command[0]))?;
@@ -44,16 +59,11 @@ pub fn run(
 
 /// `exec --server`: the session first (asking for an MFA code on the terminal now, not in
 /// the middle of the program's run), then an endpoint serving it on 127.0.0.1 for as long
-/// as the program runs, refreshing it before it expires.
-async fn run_served(
-    demo: bool,
-    graph: &ProfileGraph,
-    store: SessionStore,
-    profile: &str,
-    args: &ObtainArgs,
-    command: &[String],
-) -> Result<u8> {
-    let session = obtain(graph, &store, profile, args).await?;
+/// as the program runs, refreshing it before it expires. Each refresh reads the files of
+/// its moment (see [`Context::graph_for`]).
+async fn run_served(context: &Context, args: &ExecArgs) -> Result<u8> {
+    let (profile, command) = (&args.profile, &args.command);
+    let session = obtain(context, profile, &args.obtain).await?;
     if !session.credentials.is_temporary() {
         bail!(
             "profile '{profile}' gives long-term keys (or a session token without an \
@@ -63,11 +73,8 @@ async fn run_served(
     }
     let feed = ResolverFeed {
         profile: profile.to_string(),
-        graph: current_graph(demo, profile),
-        sts: Sts::new(),
-        store,
-        sso: Sso::from_env(),
-        mfa_mode: args.mfa_mode,
+        context: context.clone(),
+        mfa_mode: args.obtain.mfa_mode(),
     };
     let endpoint = server::start(Arc::new(feed), ServerConfig::default()).await?;
     // The first fetch now: a problem shows here, not in the program's first AWS call.
@@ -89,20 +96,6 @@ async fn run_served(
     };
     endpoint.shutdown().await;
     Ok(exit_code(status))
-}
-
-/// The profiles as the files are now (and, for a name no file defines, the roles IAM
-/// Identity Center discovery knows): a refresh uses the files of its moment.
-fn current_graph(demo: bool, profile: &str) -> CurrentGraph {
-    let profile = profile.to_string();
-    Arc::new(move || {
-        let graph = load_graph(demo);
-        let graph = match graph.get(&profile) {
-            Some(_) => graph,
-            None => crate::sso::with_discovered(&graph, &Sso::from_env()).unwrap_or(graph),
-        };
-        Arc::new(graph)
-    })
 }
 
 /// A command set up to run with `session`'s environment.

@@ -1,10 +1,28 @@
 //! `rolecall export PROFILE --format F`: a session in the form people paste.
 
-use super::context::{block_on, load_graph, obtain, open_store, ObtainArgs};
+use super::block_on;
+use super::complete::profile_candidates;
+use super::obtain::{obtain, ObtainArgs};
+use crate::context::Context;
 use crate::output::{render, Format};
 use crate::session::Session;
 use anyhow::{anyhow, Result};
+use clap::Args;
+use clap_complete::engine::ArgValueCandidates;
 use std::io::Write;
+
+/// `rolecall export`'s arguments.
+#[derive(Args, Debug)]
+pub struct ExportArgs {
+    #[arg(add = ArgValueCandidates::new(profile_candidates))]
+    pub profile: String,
+    /// The output format [default: that of the shell running rolecall (fish,
+    /// powershell or sh), else that of $SHELL, else sh].
+    #[arg(long, short, value_enum)]
+    pub format: Option<Format>,
+    #[command(flatten)]
+    pub obtain: ObtainArgs,
+}
 
 /// The text `export` prints for `session`, or why `format` cannot carry it.
 pub fn export_text(session: &Session, format: Format) -> Result<String> {
@@ -21,11 +39,9 @@ pub fn export_text(session: &Session, format: Format) -> Result<String> {
 }
 
 /// Prints `profile`'s session in `format`, or in [`default_format`] when none is given.
-pub fn run(demo: bool, profile: &str, format: Option<Format>, args: &ObtainArgs) -> Result<()> {
-    let format = format.unwrap_or_else(default_format);
-    let graph = load_graph(demo);
-    let store = open_store();
-    let session = block_on(obtain(&graph, &store, profile, args))??;
+pub fn run(context: &Context, args: ExportArgs) -> Result<()> {
+    let format = args.format.unwrap_or_else(default_format);
+    let session = block_on(obtain(context, &args.profile, &args.obtain))??;
     std::io::stdout().write_all(export_text(&session, format)?.as_bytes())?;
     Ok(())
 }

@@ -1,10 +1,27 @@
-//! `rolecall list` and `rolecall check`: the profile graph as a table, JSON, or diagnostics.
+//! `rolecall list`: the profile graph as a table or JSON (its diagnostics: [`super::check`]).
 
+use crate::context::Context;
 use crate::profile::{Chain, Profile, ProfileGraph};
 use crate::term_text::{visible, write_json_pretty, Visible};
+use clap::{Args, ValueEnum};
 use serde::Serialize;
 use std::borrow::Cow;
 use std::io::{self, Write};
+
+/// `rolecall list`'s flags.
+#[derive(Args, Debug, Default)]
+pub struct ListArgs {
+    #[arg(long, value_enum, default_value_t = ListFormat::Table)]
+    pub format: ListFormat,
+}
+
+/// How `list` and `sessions` print: a table for people, JSON for programs.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
+pub enum ListFormat {
+    #[default]
+    Table,
+    Json,
+}
 
 /// The `list --format json` object of one profile: exactly the documented keys, null where
 /// absent. A borrowed struct rather than a `serde_json::Value`, so listing thousands of
@@ -142,24 +159,13 @@ fn pad(out: &mut impl Write, n: usize) -> io::Result<()> {
     Ok(())
 }
 
-/// Writes every diagnostic, one a line (the names and values it quotes as a terminal
-/// shows them safely); returns how many there were.
-pub fn write_check(graph: &ProfileGraph, out: &mut impl Write) -> io::Result<usize> {
-    let mut count = 0;
-    for d in graph.all_diagnostics() {
-        writeln!(out, "{}", visible(&d.to_string()))?;
-        count += 1;
-    }
-    Ok(count)
-}
-
 /// `rolecall list`: every profile as a table or JSON on stdout.
-pub fn run(demo: bool, json: bool) -> io::Result<()> {
-    let graph = super::context::load_graph(demo);
+pub fn run(context: &Context, args: ListArgs) -> io::Result<()> {
+    let graph = context.files_graph();
     // The table's values are escaped already; `Visible` is the stream's own guard, behind
     // the buffer so that it sees a few large writes, not one per cell.
     let mut out = io::BufWriter::new(Visible::new(io::stdout().lock()));
-    if json {
+    if args.format == ListFormat::Json {
         write_json(&graph, &mut out)?;
     } else {
         write_table(&graph, &mut out)?;
@@ -170,13 +176,4 @@ pub fn run(demo: bool, json: bool) -> io::Result<()> {
     // keys are read only when a session is made), so nothing is left unzeroised.
     std::mem::forget(graph);
     Ok(())
-}
-
-/// `rolecall check`: the diagnostics on stdout; whether there were any.
-pub fn check(demo: bool) -> io::Result<bool> {
-    let graph = super::context::load_graph(demo);
-    let mut out = io::BufWriter::new(Visible::new(io::stdout().lock()));
-    let problems = write_check(&graph, &mut out)?;
-    out.flush()?;
-    Ok(problems > 0)
 }

@@ -2,12 +2,20 @@
 //! definition (clap_mangen), so it cannot drift from `--help`.
 
 use anyhow::{bail, Result};
+use clap::{Args, CommandFactory};
 use std::io::Write;
 
-/// Writes the roff page of `command` (rolecall(1)), or of one of its subcommands
-/// (rolecall-export(1) …), to stdout.
-pub fn run(command: clap::Command, subcommand: Option<&str>) -> Result<()> {
-    let page = render(command, subcommand)?;
+/// `rolecall man`'s arguments.
+#[derive(Args, Debug)]
+pub struct ManArgs {
+    /// A subcommand's page instead (rolecall-export(1) …).
+    pub subcommand: Option<String>,
+}
+
+/// Writes the roff page of rolecall(1), or of one of its subcommands (rolecall-export(1)
+/// …), to stdout.
+pub fn run(args: ManArgs) -> Result<()> {
+    let page = render(super::Cli::command(), args.subcommand.as_deref())?;
     std::io::stdout().lock().write_all(&page)?;
     Ok(())
 }

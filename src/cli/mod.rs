@@ -1,13 +1,100 @@
-//! The non-interactive commands: thin layers over the library, one file each.
+//! The command line: the top-level clap definition, the [`Command`]s, and the dispatch to
+//! one file per command, each owning its clap `Args` and a thin `run` over the library.
 
+pub mod check;
 pub mod complete;
 pub mod console;
-pub mod context;
 pub mod env_file;
 pub mod exec;
 pub mod export;
 pub mod list;
 pub mod man;
+pub mod obtain;
 pub mod prompt;
 pub mod sessions;
 pub mod sso;
+pub mod terminal;
+
+use crate::context::Context;
+use anyhow::Result;
+use clap::{Parser, Subcommand};
+use std::process::ExitCode;
+use std::sync::Arc;
+
+/// `rolecall [--demo] [COMMAND]`.
+#[derive(Parser)]
+#[command(name = "rolecall", version, about = "Switch AWS sessions and roles")]
+pub struct Cli {
+    /// Use the bundled demo configuration (assets/demo) instead of ~/.aws.
+    #[arg(long, global = true)]
+    demo: bool,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+/// Every subcommand; no subcommand opens the TUI.
+#[derive(Subcommand)]
+pub enum Command {
+    /// List every profile: kind, account, role, region, MFA, chain.
+    List(list::ListArgs),
+    /// Print configuration problems; exit 1 when there are any.
+    Check,
+    /// Print a session's credentials in a format to paste or eval.
+    Export(export::ExportArgs),
+    /// Run a command with a session's credentials in its environment.
+    Exec(exec::ExecArgs),
+    /// Write a session to a dotenv file (mode 0600; default ./.env).
+    EnvFile(env_file::EnvFileArgs),
+    /// List active sessions and their time left; `sessions clear [PROFILE]` forgets them.
+    Sessions(sessions::SessionsArgs),
+    /// IAM Identity Center: sign in and out, list every account and role, write profiles for them.
+    Sso(sso::SsoArgs),
+    /// Open the AWS console signed in with a profile's session (or print the URL).
+    Console(console::ConsoleArgs),
+    /// Print the script that sets up completion in a shell (`source <(rolecall completions bash)`).
+    Completions(complete::CompletionsArgs),
+    /// Print the manual page (roff): `rolecall man | man -l -`.
+    Man(man::ManArgs),
+    /// Print the shell's rolecall session and its time left, for a shell prompt.
+    Prompt(prompt::PromptArgs),
+}
+
+/// Runs what `cli` asks for over one [`Context`]; the exit code is the command's.
+pub fn run(cli: Cli) -> Result<ExitCode> {
+    if cli.demo {
+        crate::demo::prepare_environment().map_err(anyhow::Error::msg)?;
+    }
+    let context = Context::from_env(cli.demo).on_warning(Arc::new(terminal::warn));
+    let Some(command) = cli.command else {
+        // Piped or redirected: a full-screen UI makes no sense, print the table instead.
+        if !std::io::IsTerminal::is_terminal(&std::io::stdout()) {
+            list::run(&context, list::ListArgs::default())?;
+        } else {
+            crate::tui::start(context)?;
+        }
+        return Ok(ExitCode::SUCCESS);
+    };
+    match command {
+        Command::List(args) => list::run(&context, args)?,
+        Command::Check => return Ok(check::run(&context)?),
+        Command::Export(args) => export::run(&context, args)?,
+        Command::Exec(args) => return Ok(ExitCode::from(exec::run(&context, args)?)),
+        Command::EnvFile(args) => env_file::run(&context, args)?,
+        Command::Sessions(args) => sessions::run(&context, args)?,
+        Command::Sso(args) => sso::run(&context, args)?,
+        Command::Console(args) => console::run(&context, args)?,
+        Command::Completions(args) => complete::run(args)?,
+        Command::Man(args) => man::run(args)?,
+        Command::Prompt(args) => prompt::run(args)?,
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Runs `future` to completion on a fresh single-threaded runtime.
+pub fn block_on<F: std::future::Future>(future: F) -> Result<F::Output> {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| anyhow::anyhow!("cannot start the async runtime: {e}"))?;
+    Ok(rt.block_on(future))
+}

@@ -7,10 +7,19 @@
 
 use crate::session::child_env::{PROFILE_VAR, SERVED_VAR};
 use chrono::{DateTime, Utc};
+use clap::Args;
 use std::io::Write;
 
 /// The template `rolecall prompt` prints by default.
 pub const DEFAULT_TEMPLATE: &str = "{profile} {left}";
+
+/// `rolecall prompt`'s flags.
+#[derive(Args, Debug)]
+pub struct PromptArgs {
+    /// What to print: `{profile}` and `{left}` are replaced.
+    #[arg(long, default_value = DEFAULT_TEMPLATE)]
+    pub format: String,
+}
 
 /// What the prompt shows of the session a shell runs in.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -78,7 +87,8 @@ pub fn render(template: &str, session: &PromptSession) -> String {
 }
 
 /// Prints the prompt text for the process's environment, or nothing outside a session.
-pub fn run(template: &str) -> anyhow::Result<()> {
+pub fn run(args: PromptArgs) -> anyhow::Result<()> {
+    let template = &args.format;
     let Some(session) = read_session(|name| std::env::var(name).ok(), Utc::now()) else {
         return Ok(());
     };

@@ -1,14 +1,46 @@
 //! `rolecall sessions`: the active sessions, their time left, and whether each is still
 //! what its profile resolves to (a session of a since-edited profile is `stale`).
 
-use super::context::{load_graph, open_store, warn};
-use crate::resolve::{list_sessions, MfaMode, Planner, Vars};
+use super::complete::profile_candidates;
+use super::list::ListFormat;
+use super::terminal::warn;
+use crate::context::Context;
+use crate::resolve::{list_sessions, MfaMode};
 use crate::session::ListedSession as Listed;
 use crate::term_text::{visible, write_json_pretty, Visible};
 use anyhow::Result;
 use chrono::{DateTime, SecondsFormat, Utc};
+use clap::{Args, Subcommand};
+use clap_complete::engine::ArgValueCandidates;
 use serde_json::{json, Value};
 use std::io::Write;
+
+/// `rolecall sessions`' flags and its one action.
+#[derive(Args, Debug)]
+pub struct SessionsArgs {
+    #[arg(long, value_enum, default_value_t = ListFormat::Table)]
+    pub format: ListFormat,
+    #[command(subcommand)]
+    pub action: Option<SessionsAction>,
+}
+
+/// What `sessions` does besides listing.
+#[derive(Subcommand, Debug)]
+pub enum SessionsAction {
+    /// Forget cached sessions: one profile's, or all.
+    Clear {
+        #[arg(add = ArgValueCandidates::new(profile_candidates))]
+        profile: Option<String>,
+    },
+}
+
+/// Lists the sessions, or clears them.
+pub fn run(context: &Context, args: SessionsArgs) -> Result<()> {
+    match args.action {
+        Some(SessionsAction::Clear { profile }) => clear(context, profile.as_deref()),
+        None => list(context, args.format == ListFormat::Json),
+    }
+}
 
 /// Time left as people read it: `59m12s`, `1h02m`, `expired`, or `no expiry`.
 pub fn time_left(seconds: Option<i64>) -> String {
@@ -74,21 +106,14 @@ pub fn sessions_table(sessions: &[Listed], now: DateTime<Utc>) -> String {
 }
 
 /// Prints the active sessions as a table or JSON.
-pub fn list(demo: bool, json: bool) -> Result<()> {
-    let store = open_store();
-    let loaded = store.load()?;
+pub fn list(context: &Context, json: bool) -> Result<()> {
+    let loaded = context.store().load()?;
     for w in &loaded.warnings {
         warn(w);
     }
-    let graph = load_graph(demo);
     // Sessions of discovered IAM Identity Center roles are judged against discovery.
-    let graph = crate::sso::with_discovered(&graph, &crate::sso::Sso::from_env()).unwrap_or(graph);
-    let vars = Vars::process();
-    let planner = Planner {
-        graph: &graph,
-        vars: &vars,
-        mfa_mode: MfaMode::SessionToken,
-    };
+    let graph = context.graph();
+    let planner = context.planner(&graph, MfaMode::SessionToken);
     let now = Utc::now();
     let unexpired = loaded
         .sessions
@@ -110,8 +135,8 @@ pub fn list(demo: bool, json: bool) -> Result<()> {
 
 /// Forgets one profile's sessions, or all; clearing all also removes the copies of the
 /// cache that were set aside as corrupt, since they may hold keys too.
-pub fn clear(profile: Option<&str>) -> Result<()> {
-    let store = open_store();
+pub fn clear(context: &Context, profile: Option<&str>) -> Result<()> {
+    let store = context.store();
     let n = store.remove(profile)?;
     if profile.is_some() {
         crate::term_eprintln!("rolecall: forgot {n} session(s)");

@@ -1,9 +1,11 @@
 //! `rolecall sso login|logout|roles|sync`: IAM Identity Center from the command line, a thin
 //! layer over [`crate::sso`].
 
+use super::block_on;
 use super::complete::{profile_candidates, sso_session_candidates};
-use super::context::{block_on, load_graph, open_store, warn};
+use super::terminal::warn;
 use crate::browser::{self, Opened};
+use crate::context::Context;
 use crate::profile::writable::shown;
 use crate::profile::ProfileGraph;
 use crate::sso::sync::{self, NameTemplate, DEFAULT_TEMPLATE};
@@ -15,6 +17,13 @@ use clap::{Args, Subcommand, ValueEnum};
 use clap_complete::engine::ArgValueCandidates;
 use std::borrow::Cow;
 use std::io::Write;
+
+/// `rolecall sso`'s subcommand.
+#[derive(Args, Debug)]
+pub struct SsoArgs {
+    #[command(subcommand)]
+    pub action: SsoCommand,
+}
 
 /// The `sso` subcommands.
 #[derive(Subcommand, Debug)]
@@ -81,17 +90,16 @@ pub enum RolesFormat {
 }
 
 /// Runs one `sso` subcommand; progress and messages go to stderr, results to stdout.
-pub fn run(demo: bool, command: SsoCommand) -> Result<()> {
-    if demo {
+pub fn run(context: &Context, args: SsoArgs) -> Result<()> {
+    if context.is_demo() {
         bail!("the sso commands work on your own AWS configuration; run them without --demo");
     }
-    let graph = &load_graph(false);
-    let sso = Sso::from_env();
-    let mut out = std::io::stdout().lock();
-    match command {
+    let graph = &context.files_graph();
+    let sso = context.sso();
+    match args.action {
         SsoCommand::Login { target, no_browser } => {
             let config = one_session(graph, &target)?;
-            block_on(login(&sso, &config, no_browser))?
+            block_on(login(sso, &config, no_browser))?
         }
         SsoCommand::Logout { target } => {
             let configs = if target.sso_session.is_none() && target.profile.is_none() {
@@ -99,7 +107,7 @@ pub fn run(demo: bool, command: SsoCommand) -> Result<()> {
             } else {
                 vec![one_session(graph, &target)?]
             };
-            block_on(logout(&sso, graph, &configs))?
+            block_on(logout(context, graph, &configs))?
         }
         SsoCommand::Roles {
             target,
@@ -109,6 +117,7 @@ pub fn run(demo: bool, command: SsoCommand) -> Result<()> {
             let config = one_session(graph, &target)?;
             let discovery = block_on(sso.discover(&config, refresh))??;
             report_discovery(&config, &discovery, sso.now());
+            let mut out = std::io::stdout().lock();
             match format {
                 RolesFormat::Table => write_table(graph, &discovery.roles, &mut out)?,
                 RolesFormat::Json => write_json(graph, &discovery.roles, &mut out)?,
@@ -120,50 +129,60 @@ pub fn run(demo: bool, command: SsoCommand) -> Result<()> {
             template,
             region,
             refresh,
-        } => {
-            let template = NameTemplate::parse(&template)?;
-            let config = one_session(graph, &target)?;
-            let region = sync_region(&config, region)?;
-            if let Some(session) = &config.session_name {
-                sync::check_session_name(session)?;
-            }
-            let discovery = block_on(sso.discover(&config, refresh))??;
-            report_discovery(&config, &discovery, sso.now());
-            let report = sync::sync_config_file(
-                &graph.paths,
-                &config,
-                &discovery.roles,
-                &template,
-                Some(&region),
-            )?;
-            let n = report.changes.profiles.len();
-            if report.written {
-                crate::term_eprintln!(
-                    "rolecall: wrote {n} profile(s) for {} to {}",
-                    config.describe(),
-                    report.path.display()
-                );
-            } else {
-                crate::term_eprintln!(
-                    "rolecall: {} is up to date ({n} profile(s) for {})",
-                    report.path.display(),
-                    config.describe()
-                );
-            }
-            for (role, profile) in &report.changes.skipped {
-                crate::term_eprintln!(
-                    "rolecall: {} / {} already has profile {}; not added",
-                    shown(&role.account_id),
-                    shown(&role.role_name),
-                    shown(profile)
-                );
-            }
-            for refusal in &report.changes.refused {
-                warn(&refusal.warning());
-            }
-            Ok(())
-        }
+        } => sync_profiles(sso, graph, &target, &template, region, refresh),
     }
+}
+
+/// `sso sync`: one profile per discovered role, written into the config file's block.
+fn sync_profiles(
+    sso: &Sso,
+    graph: &ProfileGraph,
+    target: &Target,
+    template: &str,
+    region: Option<String>,
+    refresh: bool,
+) -> Result<()> {
+    let template = NameTemplate::parse(template)?;
+    let config = one_session(graph, target)?;
+    let region = sync_region(&config, region)?;
+    if let Some(session) = &config.session_name {
+        sync::check_session_name(session)?;
+    }
+    let discovery = block_on(sso.discover(&config, refresh))??;
+    report_discovery(&config, &discovery, sso.now());
+    let report = sync::sync_config_file(
+        &graph.paths,
+        &config,
+        &discovery.roles,
+        &template,
+        Some(&region),
+    )?;
+    let n = report.changes.profiles.len();
+    if report.written {
+        crate::term_eprintln!(
+            "rolecall: wrote {n} profile(s) for {} to {}",
+            config.describe(),
+            report.path.display()
+        );
+    } else {
+        crate::term_eprintln!(
+            "rolecall: {} is up to date ({n} profile(s) for {})",
+            report.path.display(),
+            config.describe()
+        );
+    }
+    for (role, profile) in &report.changes.skipped {
+        crate::term_eprintln!(
+            "rolecall: {} / {} already has profile {}; not added",
+            shown(&role.account_id),
+            shown(&role.role_name),
+            shown(profile)
+        );
+    }
+    for refusal in &report.changes.refused {
+        warn(&refusal.warning());
+    }
+    Ok(())
 }
 
 /// The region `sso sync` writes: `--region`, else the sso-session's `sso_region`; refused
@@ -259,12 +278,16 @@ async fn login(sso: &Sso, config: &SsoSessionConfig, no_browser: bool) -> Result
     Ok(())
 }
 
-async fn logout(sso: &Sso, graph: &ProfileGraph, configs: &[SsoSessionConfig]) -> Result<()> {
-    let store = open_store();
+async fn logout(
+    context: &Context,
+    graph: &ProfileGraph,
+    configs: &[SsoSessionConfig],
+) -> Result<()> {
+    let (sso, store) = (context.sso(), context.store());
     let mut signed_out = 0;
     for config in configs {
         let report = sso.logout(config).await?;
-        let forgotten = sso_lib::forget_sessions(&store, graph, config)?;
+        let forgotten = sso_lib::forget_sessions(store, graph, config)?;
         if let Some(warning) = &report.portal_warning {
             warn(&format!(
                 "Logout at the portal failed ({warning}); the local token is removed anyway"

@@ -35,7 +35,7 @@ mod tests;
 
 pub use child_env::{ChildEnv, AUTHORIZATION_TOKEN_VAR, FULL_URI_VAR, SHADOWING_VARS};
 pub use feed::{FeedError, SessionFeed, UserAction};
-pub use resolver_feed::{CurrentGraph, ResolverFeed};
+pub use resolver_feed::ResolverFeed;
 pub use service::CREDENTIALS_PATH;
 pub use status::ServerStatus;
 pub use token::constant_time_eq;

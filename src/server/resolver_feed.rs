@@ -7,42 +7,29 @@
 //! starts the program).
 
 use super::feed::{FeedError, SessionFeed, UserAction};
+use crate::context::Context;
 use crate::credentials::Credentials;
-use crate::profile::ProfileGraph;
-use crate::resolve::{FixedMfa, MfaMode, ResolveErrorKind, ResolveOptions, Resolver, Vars};
-use crate::session::SessionStore;
+use crate::resolve::{FixedMfa, MfaMode, ResolveErrorKind, ResolveOptions};
 use crate::source::ChildTerminal;
-use crate::sso::{Sso, SsoSessionConfig};
-use crate::sts::Sts;
+use crate::sso::SsoSessionConfig;
 use futures::future::BoxFuture;
-use std::sync::Arc;
 
-/// The profile graph as it is now (the files may change while a program runs).
-pub type CurrentGraph = Arc<dyn Fn() -> Arc<ProfileGraph> + Send + Sync>;
-
-/// Serves `profile`'s session through the resolver and the session store.
+/// Serves `profile`'s session through the resolver and the session store of `context`,
+/// over the profiles as the files are at each refresh (they may change while a program
+/// runs).
 pub struct ResolverFeed {
     pub profile: String,
-    pub graph: CurrentGraph,
-    pub sts: Sts,
-    pub store: SessionStore,
-    pub sso: Sso,
+    pub context: Context,
     pub mfa_mode: MfaMode,
 }
 
 impl SessionFeed for ResolverFeed {
     fn obtain(&self, force_refresh: bool) -> BoxFuture<'static, Result<Credentials, FeedError>> {
         let profile = self.profile.clone();
-        let graph = (self.graph)();
-        let (sts, store, sso, mfa_mode) = (
-            self.sts.clone(),
-            self.store.clone(),
-            self.sso.clone(),
-            self.mfa_mode,
-        );
+        let (context, mfa_mode) = (self.context.clone(), self.mfa_mode);
         Box::pin(async move {
-            let vars = Vars::process();
-            let resolver = Resolver::new(&graph, &sts, &store, &vars, &sso);
+            let graph = context.graph_for(&profile);
+            let resolver = context.resolver(&graph);
             let options = ResolveOptions {
                 force_refresh,
                 renew_mfa: false,
@@ -83,22 +70,28 @@ impl SessionFeed for ResolverFeed {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::profile::ConfigPaths;
+    use crate::profile::{ConfigPaths, ProfileGraph};
+    use crate::session::SessionStore;
+    use crate::sso::Sso;
+    use std::sync::Arc;
 
     fn feed(config: &str, profile: &str, sso_dir: &std::path::Path) -> ResolverFeed {
-        let graph = Arc::new(ProfileGraph::from_texts(
-            ConfigPaths::in_dir("/cfg".as_ref()),
-            config,
-            "[base]\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\naws_secret_access_key = s\n",
-        ));
+        let config = config.to_string();
+        let graph = move || {
+            ProfileGraph::from_texts(
+                ConfigPaths::in_dir("/cfg".as_ref()),
+                &config,
+                "[base]\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\naws_secret_access_key = s\n",
+            )
+        };
         let mut options = crate::sso::SsoOptions::from_env();
         options.token_cache_dir = sso_dir.to_path_buf();
+        let context = Context::new(Arc::new(graph))
+            .with_store(SessionStore::memory())
+            .with_sso(Sso::new(options));
         ResolverFeed {
             profile: profile.into(),
-            graph: Arc::new(move || graph.clone()),
-            sts: Sts::new(),
-            store: SessionStore::memory(),
-            sso: Sso::new(options),
+            context,
             mfa_mode: MfaMode::SessionToken,
         }
     }

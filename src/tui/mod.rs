@@ -18,48 +18,36 @@ pub mod runtime;
 pub mod view;
 
 pub use app::{App, Cmd, Focus, Msg};
-pub use backend::{AssumeFailure, Assumed, Backend};
+pub use backend::{AssumeFailure, Assumed, Backend, CoreBackend};
 pub use modal::Modal;
 pub use runtime::{run, RunOptions};
 
-use crate::backend::{CoreBackend, GraphLoader};
-use crate::profile::{ConfigPaths, ProfileGraph};
-use crate::session::SessionStore;
-use std::path::PathBuf;
+use crate::context::Context;
 use std::sync::Arc;
 
-/// Opens the TUI on the real core (the bundled demo's profiles with `demo`): profiles
-/// reloaded from disk on `R` and when the files change.
-pub fn start(demo: bool) -> anyhow::Result<()> {
-    let paths = ConfigPaths::from_env();
-    let (loader, watch): (GraphLoader, Vec<PathBuf>) = if demo {
-        (Arc::new(crate::demo::graph), Vec::new())
-    } else {
-        let watched = vec![paths.config.clone(), paths.credentials.clone()];
-        (Arc::new(move || ProfileGraph::load(&paths)), watched)
-    };
+/// Opens the TUI on the real core, over `context` (the bundled demo's profiles when it is
+/// the demo's): profiles reloaded from disk on `R` and when the files change.
+pub fn start(context: Context) -> anyhow::Result<()> {
     // The profiles first, before the runtime's threads start: on a busy machine they only
-    // compete with the load for the first frame.
-    let graph = Arc::new(loader());
+    // compete with the load for the first frame. The backend uses the same graph until
+    // the files change: one parse, one copy.
+    let graph = context.set_graph(context.files_graph());
     // A cache that cannot be used must not stop the TUI: sessions stay in memory, and the
     // status line says so.
-    let (store, store_warning) = SessionStore::open_or_memory(SessionStore::default_dir());
+    let store_warning = context.store_warning().map(str::to_string);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
         .build()?;
+    let demo = context.is_demo();
     let banner = store_warning.or_else(|| demo.then(crate::demo::banner));
     let opts = RunOptions {
         colors: std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
-        watch,
+        watch: context.watched_files().to_vec(),
         banner,
         demo,
     };
-    runtime.block_on(async {
-        // Loaded after the first frame (`Backend::prepare`), not before it.
-        let sts = crate::sts::Sts::new();
-        // The backend uses the same graph until the files change: one parse, one copy.
-        let backend = CoreBackend::new(loader.clone(), sts, store).with_graph(graph.clone());
-        run(graph, Arc::new(backend), opts).await
-    })
+    // STS is loaded after the first frame (`Backend::prepare`), not before it.
+    let backend = CoreBackend::new(context);
+    runtime.block_on(run(graph, Arc::new(backend), opts))
 }

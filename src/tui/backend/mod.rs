@@ -4,9 +4,14 @@
 //! background task and gets a message back. That keeps the UI loop from blocking and lets
 //! tests drive the whole TUI with a fake.
 //!
-//! The real implementation is [`crate::backend::CoreBackend`]. Each call runs on its own
-//! tokio task; `assume` may be aborted (Esc) at any await point, so it must leave the store
-//! consistent if dropped mid-way (a `credential_process` child is killed then).
+//! The real implementation is [`CoreBackend`] (`core.rs`, over a [`crate::context::Context`]).
+//! Each call runs on its own tokio task; `assume` may be aborted (Esc) at any await point,
+//! so it must leave the store consistent if dropped mid-way (a `credential_process` child
+//! is killed then).
+
+mod core;
+
+pub use self::core::CoreBackend;
 
 use crate::profile::ProfileGraph;
 use crate::session::{ListedSession, Session, SessionKey};
@@ -16,7 +21,7 @@ use futures::future::BoxFuture;
 use std::sync::Arc;
 use tokio::sync::oneshot;
 
-/// What the TUI asks of the core; the real implementation lives elsewhere, tests use a fake.
+/// What the TUI asks of the core; [`CoreBackend`] is the real one, tests use a fake.
 pub trait Backend: Send + Sync + 'static {
     /// Obtain a session for `profile`: from the cache unless `refresh`, else from STS.
     /// `mfa_code` is the code the user just typed (then the MFA session is renewed).
