@@ -782,7 +782,7 @@ impl Files<'_, '_> {
     fn key_location(&self, profile: &str, key: &str) -> Option<Location> {
         let raw = self.table.profile(profile)?;
         match raw.property(key) {
-            Some((_, origin)) => Some(self.location(origin.file, origin.line)),
+            Some((_, set_at)) => Some(self.location(set_at.file, set_at.line)),
             None => self.section(profile),
         }
     }
@@ -1133,7 +1133,7 @@ fn classify(raw: &MergedSection<'_>, files: &Files<'_, '_>) -> Profile {
                 .iter()
                 .any(|k| {
                     raw.property(k)
-                        .is_some_and(|(_, origin)| origin.file == file)
+                        .is_some_and(|(_, set_at)| set_at.file == file)
                 })
             };
             StaticKeys {

@@ -14,7 +14,7 @@ pub use plan::{MfaMode, Plan, PlanError, Planner, Vars};
 use crate::credentials::Credentials;
 use crate::profile::{ProfileGraph, ROLE_CHAINING_LIMIT};
 use crate::session::{needs_refresh, Session, SessionKey, SessionKind, SessionStore};
-use crate::source::{self, BaseCredentials, ChildTerminal, MetadataConfig, Origin};
+use crate::source::{self, BaseCredentials, ChildTerminal, CredentialOrigin, MetadataConfig};
 use crate::sso::{Sso, SsoError, SsoSessionConfig};
 use crate::sts::{AssumeRoleRequest, MfaCode, Sts, StsError};
 use chrono::Utc;
@@ -565,7 +565,7 @@ impl Resolver<'_> {
             .await?;
         Ok(BaseCredentials {
             credentials,
-            origin: Origin {
+            origin: CredentialOrigin {
                 kind: "sso",
                 location: format!("{} {account}/{role}", config.describe()),
             },
