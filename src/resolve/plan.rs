@@ -567,5 +567,4 @@ pub fn partition_default_region(partition: &str) -> &'static str {
 }
 
 #[cfg(test)]
-#[path = "plan_tests.rs"]
 mod tests;
