@@ -1,5 +1,6 @@
 //! Obtaining a session for a profile: plan its chain ([`plan`]), reuse what the store holds
-//! for that exact plan, else walk it — base credentials, the MFA session, each AssumeRole.
+//! for that exact plan, else walk it — base credentials (`base.rs`), the MFA session
+//! (`mfa_session.rs`), each AssumeRole (here).
 //!
 //! What the walk promises: a cached session is served only for an unchanged plan; a code
 //! is asked for at most once per resolution, plus once more when STS refuses the cached
