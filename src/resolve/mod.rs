@@ -167,19 +167,20 @@ impl<'a> Resolver<'a> {
             sso,
         }
     }
-}
 
-impl Resolver<'_> {
     /// A planner over this resolver's graph and environment, planning as `mode` says:
-    /// what every front end plans with, so that a plan is the one [`Resolver::obtain`] walks.
-    pub fn planner(&self, mode: MfaMode) -> Planner<'_, '_> {
+    /// what every front end plans with, so that a plan is the one [`Resolver::obtain`]
+    /// walks. It borrows what the resolver borrows, not the resolver.
+    pub fn planner(&self, mode: MfaMode) -> Planner<'a, 'a> {
         Planner {
             graph: self.graph,
             vars: self.vars,
             mfa_mode: mode,
         }
     }
+}
 
+impl Resolver<'_> {
     /// The plan of `name` (what [`Resolver::obtain`] would walk).
     pub fn plan(&self, name: &str, mode: MfaMode) -> Result<Plan, ResolveError> {
         self.planner(mode).plan(name).map_err(|e| ResolveError {
