@@ -24,7 +24,7 @@ pub use federation::{Destination, FEDERATION_ENDPOINT_VAR};
 use crate::credentials::Credentials;
 use crate::resolve::plan::partition_of_region;
 use crate::resolve::plan::{BaseSource, SourceSession};
-use crate::resolve::{MfaPrompt, Plan, Planner, ResolveError, ResolveOptions, Resolver, Vars};
+use crate::resolve::{MfaMode, MfaPrompt, Plan, ResolveError, ResolveOptions, Resolver, Vars};
 use crate::secret::Secret;
 use crate::sts::{sanitize_session_name, StsError};
 use std::time::Duration;
@@ -118,15 +118,8 @@ pub async fn sign_in(
     // GetFederationToken session: its duration was set when it was made).
     let (credentials, session_duration) = if signs_in_with_long_term_keys(&plan) {
         let keys = resolver
-            .graph
-            .load_static_keys(&plan.base)
-            .map_err(|e| config(e.to_string()))?
-            .ok_or_else(|| {
-                config(format!(
-                    "the keys of '{}' are no longer in the files",
-                    plan.base
-                ))
-            })?;
+            .static_keys(&plan.base)
+            .map_err(|e| config(e.to_string()))?;
         let session =
             federation_token(resolver, profile, &plan, &keys, request, &mut notes).await?;
         (session, None)
@@ -251,12 +244,9 @@ async fn federation_token(
             profile: profile.to_string(),
             message: format!("source profile '{}' does not exist", plan.base),
         })?;
-    let planner = Planner {
-        graph: resolver.graph,
-        vars: resolver.vars,
-        mfa_mode: Default::default(),
-    };
-    let target = planner.sts_target(base, partition_of(plan));
+    let target = resolver
+        .planner(MfaMode::default())
+        .sts_target(base, partition_of(plan));
     let duration = match request.duration_seconds {
         Some(d) if !FEDERATION_DURATION_RANGE.contains(&d) => {
             return Err(ConsoleError::Config {
@@ -337,7 +327,7 @@ async fn signin_token(
 mod tests {
     use super::*;
     use crate::profile::{ConfigPaths, ProfileGraph};
-    use crate::resolve::{FixedMfa, MfaMode, Vars};
+    use crate::resolve::{FixedMfa, MfaMode, Planner, Vars};
     use crate::session::SessionStore;
     use crate::sso::Sso;
     use crate::sts::Sts;

@@ -782,7 +782,7 @@ impl Files<'_, '_> {
     fn key_location(&self, profile: &str, key: &str) -> Option<Location> {
         let raw = self.table.profile(profile)?;
         match raw.property(key) {
-            Some((_, origin)) => Some(self.location(origin.file, origin.line)),
+            Some((_, set_at)) => Some(self.location(set_at.file, set_at.line)),
             None => self.section(profile),
         }
     }
@@ -987,6 +987,11 @@ struct Keys<'a> {
 }
 
 impl<'a> Keys<'a> {
+    /// Whether both halves of a key pair are set.
+    fn has_static_keys(&self) -> bool {
+        self.aws_access_key_id.is_some() && self.aws_secret_access_key.is_some()
+    }
+
     fn of(raw: &'a MergedSection<'_>) -> Self {
         let mut keys = Keys::default();
         for property in &raw.properties {
@@ -1044,157 +1049,35 @@ fn classify(raw: &MergedSection<'_>, files: &Files<'_, '_>) -> Profile {
         })
     };
 
-    let role_arn = own(keys.role_arn);
-    let role = role_arn.as_deref().and_then(RoleArn::parse);
-    if let (Some(arn), None) = (&role_arn, &role) {
-        report(
-            "role_arn",
-            format!("role_arn '{arn}' is not an IAM role ARN (arn:aws:iam::ACCOUNT:role/NAME)"),
-        );
-    }
-    let source_profile = own(keys.source_profile);
-    let credential_source = own(keys.credential_source);
-    if let Some(cs) = &credential_source {
-        if CredentialSource::parse(cs).is_none() {
-            report(
-                "credential_source",
-                format!(
-                    "unknown credential_source '{cs}' (expected Ec2InstanceMetadata, EcsContainer or Environment)"
-                ),
-            );
-        }
-    }
-    if source_profile.is_some() && credential_source.is_some() {
-        report(
-            "credential_source",
-            "both source_profile and credential_source are set; keep only one".to_string(),
-        );
-    }
-    if role_arn.is_some()
-        && source_profile.is_none()
-        && credential_source.is_none()
-        && keys.web_identity_token_file.is_none()
-    {
-        report("role_arn", super::ROLE_WITHOUT_SOURCE.to_string());
-    }
-    if role_arn.is_none() && (source_profile.is_some() || credential_source.is_some()) {
-        let key = if source_profile.is_some() {
-            "source_profile"
-        } else {
-            "credential_source"
-        };
-        report(
-            key,
-            format!("{key} is set but role_arn is not; it has no effect"),
-        );
-    }
-    let duration_seconds = match keys.duration_seconds {
-        None => None,
-        Some(text) => match text.trim().parse::<u32>() {
-            Ok(d) if DURATION_RANGE.contains(&d) => Some(d),
-            Ok(d) => {
-                report(
-                    "duration_seconds",
-                    format!("duration_seconds {d} is outside 900..43200 (15 minutes to 12 hours)"),
-                );
-                Some(d)
-            }
-            Err(_) => {
-                report(
-                    "duration_seconds",
-                    format!("duration_seconds '{text}' is not a whole number of seconds"),
-                );
-                None
-            }
-        },
-    };
-    let sso_session = own(keys.sso_session);
-    if let Some(s) = &sso_session {
-        if files.table.sso_session(s).is_none() {
-            report(
-                "sso_session",
-                format!("sso_session '{s}' has no [sso-session {s}] section"),
-            );
-        }
-    }
-    let has_static_keys = keys.aws_access_key_id.is_some() && keys.aws_secret_access_key.is_some();
-    let static_keys = keys
-        .aws_access_key_id
-        .filter(|_| has_static_keys)
-        .map(|id| {
-            let mut digest = NameHasher::default();
-            digest.write(id.as_bytes());
-            let from = |file: FileKind| {
-                [
-                    "aws_access_key_id",
-                    "aws_secret_access_key",
-                    "aws_session_token",
-                ]
-                .iter()
-                .any(|k| {
-                    raw.property(k)
-                        .is_some_and(|(_, origin)| origin.file == file)
-                })
-            };
-            StaticKeys {
-                key_digest: digest.finish(),
-                has_session_token: keys.aws_session_token.is_some(),
-                in_config: from(FileKind::Config),
-                in_credentials: from(FileKind::Credentials),
-            }
-        });
+    // Each step reports what is wrong with its keys; this order is the order a profile's
+    // diagnostics are listed in.
+    let role = role_of(keys.role_arn, &mut report);
+    check_role_source(&keys, &mut report);
+    let duration_seconds = duration_seconds(keys.duration_seconds, &mut report);
+    let sso_session = sso_session(&keys, files, &mut report);
+    let static_keys = static_keys_of(raw, &keys);
     let call_settings = call_settings(&keys, files, &mut report);
-    if keys.aws_access_key_id.is_some() != keys.aws_secret_access_key.is_some() {
-        report(
-            "aws_access_key_id",
-            "only one of aws_access_key_id and aws_secret_access_key is set".to_string(),
-        );
-    }
-    let web_identity_token_file = own(keys.web_identity_token_file);
-    if web_identity_token_file.is_some() && role_arn.is_none() {
-        report(
-            "web_identity_token_file",
-            "web_identity_token_file is set but role_arn is not; both are needed".to_string(),
-        );
-    }
-    let sso_start_url = own(keys.sso_start_url);
-    let credential_process = own(keys.credential_process);
-    // The AWS CLI's provider order for a profile: assume-role, web identity, SSO,
-    // static keys, credential_process.
-    let kind = if role_arn.is_some() && web_identity_token_file.is_some() {
-        ProfileKind::WebIdentity
-    } else if role_arn.is_some() && source_profile.is_some() {
-        ProfileKind::SourceProfile
-    } else if role_arn.is_some() && credential_source.is_some() {
-        ProfileKind::CredentialSource
-    } else if sso_session.is_some() || sso_start_url.is_some() {
-        ProfileKind::Sso
-    } else if has_static_keys {
-        ProfileKind::Static
-    } else if credential_process.is_some() {
-        ProfileKind::CredentialProcess
-    } else {
-        ProfileKind::None
-    };
+    check_key_pair(&keys, &mut report);
+    check_web_identity(&keys, &mut report);
     Profile {
-        kind,
-        role_arn,
+        kind: kind_of(&keys),
+        role_arn: own(keys.role_arn),
         role,
-        source_profile,
-        credential_source,
-        credential_process,
+        source_profile: own(keys.source_profile),
+        credential_source: own(keys.credential_source),
+        credential_process: own(keys.credential_process),
         mfa_serial: own(keys.mfa_serial),
         duration_seconds,
         external_id: own(keys.external_id),
         role_session_name: own(keys.role_session_name),
         region: own(keys.region),
         sso_session,
-        sso_start_url,
+        sso_start_url: own(keys.sso_start_url),
         sso_region: own(keys.sso_region),
         sso_account_id: own(keys.sso_account_id),
         sso_role_name: own(keys.sso_role_name),
-        web_identity_token_file,
-        has_static_keys,
+        web_identity_token_file: own(keys.web_identity_token_file),
+        has_static_keys: keys.has_static_keys(),
         static_keys,
         call_settings,
         chain: Chain::single(&name),
@@ -1204,5 +1087,162 @@ fn classify(raw: &MergedSection<'_>, files: &Files<'_, '_>) -> Profile {
         name,
         account_name: None,
         discovered: false,
+    }
+}
+
+/// `role_arn` as an IAM role ARN; one that is not is reported.
+fn role_of(role_arn: Option<&str>, report: &mut impl FnMut(&str, String)) -> Option<RoleArn> {
+    let arn = role_arn?;
+    let role = RoleArn::parse(arn);
+    if role.is_none() {
+        report(
+            "role_arn",
+            format!("role_arn '{arn}' is not an IAM role ARN (arn:aws:iam::ACCOUNT:role/NAME)"),
+        );
+    }
+    role
+}
+
+/// Reports an unknown `credential_source`, a role with two sources or none, and a source
+/// with no role.
+fn check_role_source(keys: &Keys<'_>, report: &mut impl FnMut(&str, String)) {
+    if let Some(cs) = keys.credential_source {
+        if CredentialSource::parse(cs).is_none() {
+            report(
+                "credential_source",
+                format!(
+                    "unknown credential_source '{cs}' (expected Ec2InstanceMetadata, EcsContainer or Environment)"
+                ),
+            );
+        }
+    }
+    let source_profile = keys.source_profile.is_some();
+    let credential_source = keys.credential_source.is_some();
+    if source_profile && credential_source {
+        report(
+            "credential_source",
+            "both source_profile and credential_source are set; keep only one".to_string(),
+        );
+    }
+    let role_arn = keys.role_arn.is_some();
+    if role_arn && !source_profile && !credential_source && keys.web_identity_token_file.is_none() {
+        report("role_arn", super::ROLE_WITHOUT_SOURCE.to_string());
+    }
+    if !role_arn && (source_profile || credential_source) {
+        let key = if source_profile {
+            "source_profile"
+        } else {
+            "credential_source"
+        };
+        report(
+            key,
+            format!("{key} is set but role_arn is not; it has no effect"),
+        );
+    }
+}
+
+/// `duration_seconds` as a number of seconds; one outside STS's range is reported and
+/// kept, one that is not a number reported and dropped.
+fn duration_seconds(text: Option<&str>, report: &mut impl FnMut(&str, String)) -> Option<u32> {
+    let text = text?;
+    match text.trim().parse::<u32>() {
+        Ok(d) if DURATION_RANGE.contains(&d) => Some(d),
+        Ok(d) => {
+            report(
+                "duration_seconds",
+                format!("duration_seconds {d} is outside 900..43200 (15 minutes to 12 hours)"),
+            );
+            Some(d)
+        }
+        Err(_) => {
+            report(
+                "duration_seconds",
+                format!("duration_seconds '{text}' is not a whole number of seconds"),
+            );
+            None
+        }
+    }
+}
+
+/// `sso_session`; one with no `[sso-session …]` section is reported.
+fn sso_session(
+    keys: &Keys<'_>,
+    files: &Files<'_, '_>,
+    report: &mut impl FnMut(&str, String),
+) -> Option<Box<str>> {
+    let s = keys.sso_session?;
+    if files.table.sso_session(s).is_none() {
+        report(
+            "sso_session",
+            format!("sso_session '{s}' has no [sso-session {s}] section"),
+        );
+    }
+    Some(s.into())
+}
+
+/// What the graph remembers of a profile's static keys: a digest of the key id and the
+/// files they are in, never the keys.
+fn static_keys_of(raw: &MergedSection<'_>, keys: &Keys<'_>) -> Option<StaticKeys> {
+    let id = keys.aws_access_key_id.filter(|_| keys.has_static_keys())?;
+    let mut digest = NameHasher::default();
+    digest.write(id.as_bytes());
+    let from = |file: FileKind| {
+        [
+            "aws_access_key_id",
+            "aws_secret_access_key",
+            "aws_session_token",
+        ]
+        .iter()
+        .any(|k| {
+            raw.property(k)
+                .is_some_and(|(_, set_at)| set_at.file == file)
+        })
+    };
+    Some(StaticKeys {
+        key_digest: digest.finish(),
+        has_session_token: keys.aws_session_token.is_some(),
+        in_config: from(FileKind::Config),
+        in_credentials: from(FileKind::Credentials),
+    })
+}
+
+/// Reports one of the two keys set without the other.
+fn check_key_pair(keys: &Keys<'_>, report: &mut impl FnMut(&str, String)) {
+    if keys.aws_access_key_id.is_some() != keys.aws_secret_access_key.is_some() {
+        report(
+            "aws_access_key_id",
+            "only one of aws_access_key_id and aws_secret_access_key is set".to_string(),
+        );
+    }
+}
+
+/// Reports a `web_identity_token_file` with no role to assume with it.
+fn check_web_identity(keys: &Keys<'_>, report: &mut impl FnMut(&str, String)) {
+    if keys.web_identity_token_file.is_some() && keys.role_arn.is_none() {
+        report(
+            "web_identity_token_file",
+            "web_identity_token_file is set but role_arn is not; both are needed".to_string(),
+        );
+    }
+}
+
+/// The profile's kind, in the AWS CLI's provider order for a profile: assume-role, web
+/// identity, SSO, static keys, credential_process.
+fn kind_of(keys: &Keys<'_>) -> ProfileKind {
+    let role = keys.role_arn.is_some();
+    if role && keys.web_identity_token_file.is_some() {
+        ProfileKind::WebIdentity
+    } else if role && keys.source_profile.is_some() {
+        ProfileKind::SourceProfile
+    } else if role && keys.credential_source.is_some() {
+        ProfileKind::CredentialSource
+    } else if keys.sso_session.is_some() || keys.sso_start_url.is_some() {
+        ProfileKind::Sso
+    } else if keys.has_static_keys() {
+        ProfileKind::Static
+    } else if keys.credential_process.is_some() {
+        ProfileKind::CredentialProcess
+    } else {
+        ProfileKind::None
     }
 }

@@ -59,7 +59,7 @@ pub struct Property<'a> {
     pub key: Cow<'a, str>,
     pub value: Cow<'a, str>,
     /// The file and 1-based line of the `key =` line.
-    pub origin: Origin,
+    pub set_at: FileLine,
 }
 
 /// A line the spec rejects; the line is skipped and parsing goes on.
@@ -231,11 +231,11 @@ fn parse_lines(kind: FileKind, text: &str, first_line: usize) -> ParsedFile<'_> 
         match property_line(line) {
             Ok((key, value)) => {
                 at.sub_properties = value.is_empty();
-                let origin = Origin {
+                let set_at = FileLine {
                     file: kind,
                     line: number,
                 };
-                at.property = Some(set(&mut current, key, Cow::Borrowed(value), origin));
+                at.property = Some(set(&mut current, key, Cow::Borrowed(value), set_at));
             }
             Err(e) => fail(e.message("property")),
         }
@@ -352,14 +352,14 @@ fn set<'a>(
     properties: &mut Vec<Property<'a>>,
     key: Cow<'a, str>,
     value: Cow<'a, str>,
-    origin: Origin,
+    set_at: FileLine,
 ) -> usize {
     if let Some(i) = properties.iter().position(|p| p.key == key) {
         properties[i].value = value;
-        properties[i].origin = origin;
+        properties[i].set_at = set_at;
         return i;
     }
-    properties.push(Property { key, value, origin });
+    properties.push(Property { key, value, set_at });
     properties.len() - 1
 }
 
@@ -494,9 +494,10 @@ impl std::hash::Hasher for NameHasher {
 
 type NameMap<'a> = HashMap<&'a str, usize, std::hash::BuildHasherDefault<NameHasher>>;
 
-/// Where a merged value came from: the file and the line of its (winning) assignment.
+/// Where a value was set: which of the two files, and the line of its (winning)
+/// assignment. Not a [`super::Location`], which names the file by its path for a message.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Origin {
+pub struct FileLine {
     pub file: FileKind,
     pub line: usize,
 }
@@ -528,11 +529,11 @@ impl<'a> MergedSection<'a> {
     }
 
     /// The value of `key` (lower-case) and where it was set.
-    pub fn property(&self, key: &str) -> Option<(&str, Origin)> {
+    pub fn property(&self, key: &str) -> Option<(&str, FileLine)> {
         self.properties
             .iter()
             .find(|p| p.key == key)
-            .map(|p| (p.value.as_ref(), p.origin))
+            .map(|p| (p.value.as_ref(), p.set_at))
     }
 }
 
@@ -608,7 +609,7 @@ impl<'a> ProfileTable<'a> {
                 if !valid {
                     self.ignored_keys.push(IgnoredKey {
                         file: file.kind,
-                        line: p.origin.line,
+                        line: p.set_at.line,
                         section: section.name.to_string(),
                         key: p.key.to_string(),
                     });
@@ -666,7 +667,7 @@ mod tests {
             ops.property("region"),
             Some((
                 "ap-south-1",
-                Origin {
+                FileLine {
                     file: FileKind::Credentials,
                     line: 2
                 }

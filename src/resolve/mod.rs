@@ -1,5 +1,6 @@
 //! Obtaining a session for a profile: plan its chain ([`plan`]), reuse what the store holds
-//! for that exact plan, else walk it — base credentials, the MFA session, each AssumeRole.
+//! for that exact plan, else walk it — base credentials (`base.rs`), the MFA session
+//! (`mfa_session.rs`), each AssumeRole (here).
 //!
 //! What the walk promises: a cached session is served only for an unchanged plan; a code
 //! is asked for at most once per resolution, plus once more when STS refuses the cached
@@ -7,6 +8,8 @@
 //! and once STS has answered, the session is handed out even if it cannot be cached (with
 //! a warning): the MFA code that made it is not wasted.
 
+mod base;
+mod mfa_session;
 pub mod plan;
 
 pub use plan::{MfaMode, Plan, PlanError, Planner, Vars};
@@ -14,12 +17,13 @@ pub use plan::{MfaMode, Plan, PlanError, Planner, Vars};
 use crate::credentials::Credentials;
 use crate::profile::{ProfileGraph, ROLE_CHAINING_LIMIT};
 use crate::session::{needs_refresh, Session, SessionKey, SessionKind, SessionStore};
-use crate::source::{self, BaseCredentials, ChildTerminal, MetadataConfig, Origin};
-use crate::sso::{Sso, SsoError, SsoSessionConfig};
+use crate::source::{self, ChildTerminal, MetadataConfig};
+use crate::sso::{Sso, SsoError};
 use crate::sts::{AssumeRoleRequest, MfaCode, Sts, StsError};
 use chrono::Utc;
 use futures::future::BoxFuture;
-use plan::{BaseSource, MfaSessionPlan};
+use mfa_session::MfaSessionInUse;
+use plan::Hop;
 
 /// Where MFA codes come from: a flag, a terminal prompt, or the TUI's modal.
 pub trait MfaPrompt: Send + Sync {
@@ -163,17 +167,20 @@ impl<'a> Resolver<'a> {
             sso,
         }
     }
-}
 
-impl Resolver<'_> {
-    fn planner(&self, mode: MfaMode) -> Planner<'_, '_> {
+    /// A planner over this resolver's graph and environment, planning as `mode` says:
+    /// what every front end plans with, so that a plan is the one [`Resolver::obtain`]
+    /// walks. It borrows what the resolver borrows, not the resolver.
+    pub fn planner(&self, mode: MfaMode) -> Planner<'a, 'a> {
         Planner {
             graph: self.graph,
             vars: self.vars,
             mfa_mode: mode,
         }
     }
+}
 
+impl Resolver<'_> {
     /// The plan of `name` (what [`Resolver::obtain`] would walk).
     pub fn plan(&self, name: &str, mode: MfaMode) -> Result<Plan, ResolveError> {
         self.planner(mode).plan(name).map_err(|e| ResolveError {
@@ -184,157 +191,24 @@ impl Resolver<'_> {
     }
 
     /// A session for `name`: from the store when its plan is unchanged and the session
-    /// still good, else through the whole chain.
+    /// still good, else through the whole chain, as aws-config's `resolve_chain` walks a
+    /// base provider and then its chain: the base credentials, the MFA session, each hop.
     pub async fn obtain(
         &self,
         name: &str,
         mfa: &dyn MfaPrompt,
         options: &ResolveOptions,
     ) -> Result<Obtained, ResolveError> {
-        let fail = |step: String, kind: ResolveErrorKind| ResolveError {
-            profile: name.to_string(),
-            step,
-            kind,
-        };
         let plan = self.plan(name, options.mfa_mode)?;
-        let mut warnings = Vec::new();
-        if !options.force_refresh {
-            let key = SessionKey {
-                profile: name.to_string(),
-                kind: SessionKind::Profile,
-                fingerprint: plan.fingerprint.clone(),
-            };
-            if let Some(cached) = self.cached(&key, &mut warnings) {
-                return Ok(Obtained {
-                    session: cached,
-                    warnings,
-                });
-            }
+        let mut walk = Walk::new(self, name, &plan, mfa, options);
+        if let Some(session) = walk.cached() {
+            return Ok(walk.into_obtained(session));
         }
-        let steps = Steps {
-            total: plan.hops.len() + 1,
-        };
-        let base = self.base_credentials(&plan, options).await.map_err(|k| {
-            fail(
-                steps.label(1, || format!("source credentials of '{}'", plan.base)),
-                k,
-            )
-        })?;
-        let base_keys = base.credentials;
-        let long_term = base_keys.session_token.is_none();
-        let mut description = base.origin.to_string();
-        let mut current = base_keys.clone();
-        // The MFA session, when the base turned out to hold long-term keys.
-        let mfa_session = plan.mfa_session.as_ref().filter(|_| long_term);
-        let mut cached_mfa_session = false;
-        if let Some(ms) = mfa_session {
-            let label = || {
-                steps.label(1, || {
-                    format!("GetSessionToken with MFA for '{}'", ms.profile)
-                })
-            };
-            let (creds, from_cache) = self
-                .mfa_session(ms, &base_keys, name, mfa, options, &mut warnings)
-                .await
-                .map_err(|k| fail(label(), k))?;
-            current = creds;
-            cached_mfa_session = from_cache;
-            if !ms.for_first_hop {
-                description = format!("session-token with MFA ({description})");
-            }
-        }
-
-        for (i, hop) in plan.hops.iter().enumerate() {
-            let label = || {
-                steps.label(i + 2, || {
-                    format!("assume {} from '{}'", hop.role_arn, hop.from)
-                })
-            };
-            let duration_seconds = hop.effective_duration(current.session_token.is_some());
-            if duration_seconds != hop.duration_seconds {
-                warnings.push(format!(
-                    "profile '{}': duration_seconds {} capped to {ROLE_CHAINING_LIMIT}: STS \
-                     allows one hour for a role assumed with another role's session",
-                    hop.profile,
-                    hop.duration_seconds.unwrap_or_default()
-                ));
-            }
-            let mut request = AssumeRoleRequest {
-                role_arn: hop.role_arn.clone(),
-                session_name: hop.session_name.clone(),
-                duration_seconds,
-                external_id: hop.external_id.clone(),
-                mfa: None,
-            };
-            let mfa_in_session = i == 0 && mfa_session.is_some_and(|m| m.for_first_hop);
-            if let (Some(serial), false) = (&hop.mfa_serial, mfa_in_session) {
-                let code = mfa.code(name, serial).await.ok_or_else(|| {
-                    fail(
-                        label(),
-                        ResolveErrorKind::MfaRequired {
-                            serial: serial.clone(),
-                            reason: None,
-                        },
-                    )
-                })?;
-                request.mfa = Some((serial.clone(), code));
-            }
-            current = match self.sts.assume_role(&current, &hop.sts, &request).await {
-                Ok(creds) => creds,
-                // STS refused the cached MFA session (too old for the role's
-                // aws:MultiFactorAuthAge, or revoked): ask for a new code, once.
-                Err(e) if i == 0 && cached_mfa_session && is_refusal(&e) => {
-                    let ms = mfa_session.expect("a cached MFA session has a plan");
-                    cached_mfa_session = false;
-                    let renew = ResolveOptions {
-                        renew_mfa: true,
-                        ..options.clone()
-                    };
-                    let (creds, _) = self
-                        .mfa_session(ms, &base_keys, name, mfa, &renew, &mut warnings)
-                        .await
-                        .map_err(|k| match k {
-                            ResolveErrorKind::MfaRequired { serial, .. } => {
-                                ResolveErrorKind::MfaRequired {
-                                    serial,
-                                    reason: Some(format!(
-                                        "STS refused the cached MFA session ({e})"
-                                    )),
-                                }
-                            }
-                            other => other,
-                        })
-                        .map_err(|k| fail(label(), k))?;
-                    self.sts
-                        .assume_role(&creds, &hop.sts, &request)
-                        .await
-                        .map_err(|e| fail(label(), e.into()))?
-                }
-                Err(e) => return Err(fail(label(), e.into())),
-            };
-        }
-        if !plan.hops.is_empty() {
-            let chain = self
-                .graph
-                .get(name)
-                .map(|p| p.chain_display().to_string())
-                .unwrap_or_default();
-            description = format!("assume-role via {chain} from {description}");
-        }
-        let session = Session {
-            profile: name.to_string(),
-            kind: SessionKind::Profile,
-            credentials: current,
-            source: description,
-            region: plan.region.clone(),
-            obtained: Utc::now(),
-            fingerprint: plan.fingerprint.clone(),
-            mfa_serial: None,
-        };
-        if session.expiration().is_some() {
-            self.save(&session, &mut warnings);
-        }
-        Ok(Obtained { session, warnings })
+        let base = walk.base().await?;
+        let mut link = walk.mfa_session(base).await?;
+        walk.hops(&mut link).await?;
+        let session = walk.keep(link);
+        Ok(walk.into_obtained(session))
     }
 
     /// A good cached session with `key`; a store that cannot be read is a warning.
@@ -357,219 +231,200 @@ impl Resolver<'_> {
             ));
         }
     }
-
-    /// The MFA session of the base's long-term keys: the cached one (second value true),
-    /// else a GetSessionToken with a new code.
-    async fn mfa_session(
-        &self,
-        ms: &MfaSessionPlan,
-        keys: &Credentials,
-        asked_for: &str,
-        mfa: &dyn MfaPrompt,
-        options: &ResolveOptions,
-        warnings: &mut Vec<String>,
-    ) -> Result<(Credentials, bool), ResolveErrorKind> {
-        if !options.renew_mfa {
-            let key = SessionKey {
-                profile: ms.profile.clone(),
-                kind: SessionKind::MfaSource,
-                fingerprint: ms.fingerprint.clone(),
-            };
-            if let Some(cached) = self.cached(&key, warnings) {
-                return Ok((cached.credentials, true));
-            }
-        }
-        let code =
-            mfa.code(asked_for, &ms.serial)
-                .await
-                .ok_or_else(|| ResolveErrorKind::MfaRequired {
-                    serial: ms.serial.clone(),
-                    reason: None,
-                })?;
-        let creds = self.new_mfa_session(ms, keys, &code, warnings).await?;
-        Ok((creds, false))
-    }
-
-    async fn new_mfa_session(
-        &self,
-        ms: &MfaSessionPlan,
-        keys: &Credentials,
-        code: &MfaCode,
-        warnings: &mut Vec<String>,
-    ) -> Result<Credentials, ResolveErrorKind> {
-        let creds = self
-            .sts
-            .get_session_token(keys, &ms.sts, &ms.serial, code, Some(ms.duration_seconds))
-            .await?;
-        let session = Session {
-            profile: ms.profile.clone(),
-            kind: SessionKind::MfaSource,
-            credentials: creds.clone(),
-            source: format!("session-token with MFA {}", ms.serial),
-            region: self
-                .graph
-                .get(&ms.profile)
-                .and_then(|p| p.region.as_deref().map(str::to_string)),
-            obtained: Utc::now(),
-            fingerprint: ms.fingerprint.clone(),
-            mfa_serial: Some(ms.serial.clone()),
-        };
-        self.save(&session, warnings);
-        Ok(creds)
-    }
-
-    /// A new MFA session for `base`'s keys with `code` (the TUI's refresh of an MFA
-    /// session row): what [`Resolver::obtain`] would make when it needs one.
-    pub async fn renew_mfa_session(
-        &self,
-        base: &str,
-        serial: &str,
-        code: &MfaCode,
-    ) -> Result<Obtained, ResolveError> {
-        let fail = |kind: ResolveErrorKind| ResolveError {
-            profile: base.to_string(),
-            step: String::new(),
-            kind,
-        };
-        let planner = self.planner(MfaMode::SessionToken);
-        let profile = self
-            .graph
-            .get(base)
-            .ok_or_else(|| fail(ResolveErrorKind::NoSuchProfile(self.graph.unread_files())))?;
-        let keys = self
-            .graph
-            .load_static_keys(base)
-            .map_err(|e| fail(ResolveErrorKind::Config(e.to_string())))?
-            .ok_or_else(|| {
-                fail(ResolveErrorKind::Config(format!(
-                    "'{base}' holds no long-term keys to make an MFA session of"
-                )))
-            })?;
-        let ms = MfaSessionPlan {
-            profile: base.to_string(),
-            serial: serial.to_string(),
-            duration_seconds: profile
-                .settings()
-                .mfa_session_duration
-                .unwrap_or(plan::DEFAULT_MFA_SESSION_SECONDS),
-            sts: planner.sts_target(profile, "aws"),
-            fingerprint: planner.mfa_session_fingerprint(base).unwrap_or_default(),
-            for_first_hop: true,
-        };
-        let mut warnings = Vec::new();
-        let credentials = self
-            .new_mfa_session(&ms, &keys, code, &mut warnings)
-            .await
-            .map_err(fail)?;
-        let session = Session {
-            profile: base.to_string(),
-            kind: SessionKind::MfaSource,
-            credentials,
-            source: format!("session-token with MFA {serial}"),
-            region: profile.region.as_deref().map(str::to_string),
-            obtained: Utc::now(),
-            fingerprint: ms.fingerprint,
-            mfa_serial: Some(serial.to_string()),
-        };
-        Ok(Obtained { session, warnings })
-    }
-
-    async fn base_credentials(
-        &self,
-        plan: &Plan,
-        options: &ResolveOptions,
-    ) -> Result<BaseCredentials, ResolveErrorKind> {
-        match &plan.source {
-            BaseSource::StaticKeys { .. } => {
-                let keys = self
-                    .graph
-                    .load_static_keys(&plan.base)
-                    .map_err(|e| ResolveErrorKind::Config(e.to_string()))?
-                    .ok_or_else(|| {
-                        ResolveErrorKind::Config(format!(
-                            "the keys of '{}' are no longer in the files",
-                            plan.base
-                        ))
-                    })?;
-                let profile = self.graph.get(&plan.base);
-                let in_credentials = profile
-                    .and_then(|p| p.static_keys)
-                    .is_some_and(|k| k.in_credentials);
-                let file = if in_credentials {
-                    &self.graph.paths.credentials
-                } else {
-                    &self.graph.paths.config
-                };
-                Ok(source::static_keys(&keys, &file.display().to_string()))
-            }
-            BaseSource::Environment => Ok(source::environment().await?),
-            BaseSource::InstanceMetadata => {
-                // The base profile's own metadata settings, under the environment's.
-                let config = self.metadata_config(&plan.base);
-                Ok(source::imds_credentials(&config).await?)
-            }
-            BaseSource::Container => Ok(source::container(&self.metadata).await?),
-            BaseSource::Process { command } => {
-                Ok(source::credential_process(command, options.process_terminal).await?)
-            }
-            BaseSource::Sso => self.sso_credentials(&plan.base).await,
-        }
-    }
 }
 
-impl Resolver<'_> {
-    /// Where and how the instance metadata service is read for the profile `name` (whose
-    /// `credential_source` is `Ec2InstanceMetadata`): the environment's variables, then
-    /// the profile's `ec2_metadata_service_endpoint(_mode)`, `ec2_metadata_v1_disabled`,
-    /// `metadata_service_timeout` and `metadata_service_num_attempts`.
-    fn metadata_config(&self, name: &str) -> MetadataConfig {
-        let settings = self.graph.get(name).map(|p| p.settings());
-        let text = |v: Option<&str>| v.map(str::to_string);
-        let profile = source::ProfileMetadataSettings {
-            profile: Some(name.to_string()),
-            endpoint: text(settings.and_then(|s| s.ec2_metadata_service_endpoint.as_deref())),
-            endpoint_mode: text(
-                settings.and_then(|s| s.ec2_metadata_service_endpoint_mode.as_deref()),
-            ),
-            v1_disabled: settings
-                .and_then(|s| s.ec2_metadata_v1_disabled)
-                .map(|b| b.to_string()),
-            timeout: text(settings.and_then(|s| s.metadata_service_timeout.as_deref())),
-            num_attempts: text(settings.and_then(|s| s.metadata_service_num_attempts.as_deref())),
-        };
-        MetadataConfig::resolve(&|var| self.vars.get(var), &profile)
+/// One resolution under way ([`Resolver::obtain`]): what each of its steps reads, the
+/// MFA session it assumes its first role with, and the warnings the steps collect.
+struct Walk<'w> {
+    resolver: &'w Resolver<'w>,
+    name: &'w str,
+    plan: &'w Plan,
+    mfa: &'w dyn MfaPrompt,
+    options: &'w ResolveOptions,
+    steps: Steps,
+    /// Set by the MFA step when the chain goes on from an MFA session.
+    mfa_session: Option<MfaSessionInUse<'w>>,
+    warnings: Vec<String>,
+}
+
+/// The credentials a walk holds after a step, and how they were made (the session's
+/// `source` line).
+struct Link {
+    credentials: Credentials,
+    description: String,
+}
+
+impl<'w> Walk<'w> {
+    fn new(
+        resolver: &'w Resolver<'w>,
+        name: &'w str,
+        plan: &'w Plan,
+        mfa: &'w dyn MfaPrompt,
+        options: &'w ResolveOptions,
+    ) -> Self {
+        Walk {
+            resolver,
+            name,
+            plan,
+            mfa,
+            options,
+            steps: Steps {
+                total: plan.hops.len() + 1,
+            },
+            mfa_session: None,
+            warnings: Vec::new(),
+        }
     }
 
-    /// An SSO profile's role credentials: a token from the AWS CLI's cache (refreshed when
-    /// it is about to expire), then GetRoleCredentials.
-    async fn sso_credentials(&self, name: &str) -> Result<BaseCredentials, ResolveErrorKind> {
-        let config = SsoSessionConfig::for_profile(self.graph, name)?;
-        let profile = self
-            .graph
-            .get(name)
-            .ok_or_else(|| ResolveErrorKind::NoSuchProfile(self.graph.unread_files()))?;
-        let (Some(account), Some(role)) = (
-            profile.sso_account_id.as_deref(),
-            profile.sso_role_name.as_deref(),
-        ) else {
-            return Err(ResolveErrorKind::Config(format!(
-                "'{name}' signs in to {} but names no sso_account_id and sso_role_name; \
-                 `rolecall sso roles` lists the roles you may use",
-                config.describe()
-            )));
+    /// The error of step `step` (described by `what`) of the chain.
+    fn error(
+        &self,
+        step: usize,
+        what: impl FnOnce() -> String,
+        kind: ResolveErrorKind,
+    ) -> ResolveError {
+        ResolveError {
+            profile: self.name.to_string(),
+            step: self.steps.label(step, what),
+            kind,
+        }
+    }
+
+    /// The stored session of this plan, unless a refresh is forced.
+    fn cached(&mut self) -> Option<Session> {
+        if self.options.force_refresh {
+            return None;
+        }
+        let key = SessionKey {
+            profile: self.name.to_string(),
+            kind: SessionKind::Profile,
+            fingerprint: self.plan.fingerprint.clone(),
         };
-        let token = self.sso.token_for(&config).await?;
-        let credentials = self
-            .sso
-            .role_credentials(&config, &token, account, role)
-            .await?;
-        Ok(BaseCredentials {
-            credentials,
-            origin: Origin {
-                kind: "sso",
-                location: format!("{} {account}/{role}", config.describe()),
-            },
-        })
+        self.resolver.cached(&key, &mut self.warnings)
+    }
+
+    /// The hops: each role assumed with the credentials of the link before it.
+    async fn hops(&mut self, link: &mut Link) -> Result<(), ResolveError> {
+        let plan = self.plan;
+        for (i, hop) in plan.hops.iter().enumerate() {
+            link.credentials = self.assume(i, hop, &link.credentials).await?;
+        }
+        if !plan.hops.is_empty() {
+            let chain = self
+                .resolver
+                .graph
+                .get(self.name)
+                .map(|p| p.chain_display().to_string())
+                .unwrap_or_default();
+            link.description = format!("assume-role via {chain} from {}", link.description);
+        }
+        Ok(())
+    }
+
+    /// Hop `i`: AssumeRole with `current`; when STS refuses the cached MFA session under
+    /// the first hop, a new MFA session and the same request once more.
+    async fn assume(
+        &mut self,
+        i: usize,
+        hop: &Hop,
+        current: &Credentials,
+    ) -> Result<Credentials, ResolveError> {
+        let request = self.assume_request(i, hop, current).await?;
+        let sts = self.resolver.sts;
+        match sts.assume_role(current, &hop.sts, &request).await {
+            Ok(creds) => Ok(creds),
+            Err(e) if i == 0 && self.on_cached_mfa_session() && is_refusal(&e) => {
+                let creds = self
+                    .renew_refused_mfa_session(&e)
+                    .await
+                    .map_err(|kind| self.hop_error(i, hop, kind))?;
+                sts.assume_role(&creds, &hop.sts, &request)
+                    .await
+                    .map_err(|e| self.hop_error(i, hop, e.into()))
+            }
+            Err(e) => Err(self.hop_error(i, hop, e.into())),
+        }
+    }
+
+    /// Hop `i`'s request: its duration (capped, with a warning, when it chains roles) and
+    /// its MFA code, unless the MFA session stands in for the code.
+    async fn assume_request(
+        &mut self,
+        i: usize,
+        hop: &Hop,
+        current: &Credentials,
+    ) -> Result<AssumeRoleRequest, ResolveError> {
+        let duration_seconds = hop.effective_duration(current.session_token.is_some());
+        if duration_seconds != hop.duration_seconds {
+            self.warnings.push(format!(
+                "profile '{}': duration_seconds {} capped to {ROLE_CHAINING_LIMIT}: STS \
+                 allows one hour for a role assumed with another role's session",
+                hop.profile,
+                hop.duration_seconds.unwrap_or_default()
+            ));
+        }
+        let mut request = AssumeRoleRequest {
+            role_arn: hop.role_arn.clone(),
+            session_name: hop.session_name.clone(),
+            duration_seconds,
+            external_id: hop.external_id.clone(),
+            mfa: None,
+        };
+        let mfa_in_session = i == 0
+            && self
+                .mfa_session
+                .as_ref()
+                .is_some_and(|m| m.plan.for_first_hop);
+        if let (Some(serial), false) = (&hop.mfa_serial, mfa_in_session) {
+            let code = self.mfa.code(self.name, serial).await.ok_or_else(|| {
+                let kind = ResolveErrorKind::MfaRequired {
+                    serial: serial.clone(),
+                    reason: None,
+                };
+                self.hop_error(i, hop, kind)
+            })?;
+            request.mfa = Some((serial.clone(), code));
+        }
+        Ok(request)
+    }
+
+    /// Whether the first hop is assumed with an MFA session from the store.
+    fn on_cached_mfa_session(&self) -> bool {
+        self.mfa_session.as_ref().is_some_and(|m| m.cached)
+    }
+
+    fn hop_error(&self, i: usize, hop: &Hop, kind: ResolveErrorKind) -> ResolveError {
+        self.error(
+            i + 2,
+            || format!("assume {} from '{}'", hop.role_arn, hop.from),
+            kind,
+        )
+    }
+
+    /// The session made of the last link, stored when it expires (a store that fails is a
+    /// warning: STS already answered).
+    fn keep(&mut self, link: Link) -> Session {
+        let session = Session {
+            profile: self.name.to_string(),
+            kind: SessionKind::Profile,
+            credentials: link.credentials,
+            source: link.description,
+            region: self.plan.region.clone(),
+            obtained: Utc::now(),
+            fingerprint: self.plan.fingerprint.clone(),
+            mfa_serial: None,
+        };
+        if session.expiration().is_some() {
+            self.resolver.save(&session, &mut self.warnings);
+        }
+        session
+    }
+
+    fn into_obtained(self, session: Session) -> Obtained {
+        Obtained {
+            session,
+            warnings: self.warnings,
+        }
     }
 }
 

@@ -196,6 +196,33 @@ impl Planner<'_, '_> {
             .graph
             .get(name)
             .ok_or_else(|| PlanError::NoSuchProfile(self.graph.unread_files()))?;
+        let (base, roles) = self.base_and_roles(profile)?;
+        let source = self.base_source(base)?;
+        let partition = roles
+            .last()
+            .and_then(|r| r.role.as_ref())
+            .map_or("aws", |r| r.partition());
+        let hops = self.hops(base, &roles, &source, partition);
+        let mfa_session = self.mfa_session(base, &source, &hops, partition);
+        let region = self.session_region(profile, partition);
+        let fingerprint = self.plan_fingerprint(base, &source, &hops, region.as_deref());
+        Ok(Plan {
+            profile: name.to_string(),
+            base: base.name.clone(),
+            source,
+            mfa_session,
+            hops,
+            region,
+            fingerprint,
+        })
+    }
+
+    /// The profile holding `profile`'s base credentials, and the profiles whose roles are
+    /// assumed on top of them, base side first.
+    fn base_and_roles<'p>(
+        &'p self,
+        profile: &'p Profile,
+    ) -> Result<(&'p Profile, Vec<&'p Profile>), PlanError> {
         if let Some(reason) = self.graph.chain_problem(profile) {
             return Err(PlanError::Config(reason));
         }
@@ -213,71 +240,68 @@ impl Planner<'_, '_> {
         if base.assumes_own_role(chain.len() == 1) {
             roles.insert(0, base);
         }
-        let source = self.base_source(base)?;
-        let partition = roles
-            .last()
-            .and_then(|r| r.role.as_ref())
-            .map_or("aws", |r| r.partition());
+        Ok((base, roles))
+    }
 
-        let mut hops = Vec::with_capacity(roles.len());
-        for (i, role) in roles.iter().enumerate() {
-            let role_arn = role.role_arn.as_deref().unwrap_or_default().to_string();
-            let from = if i == 0 { base } else { roles[i - 1] };
-            let source_session = if i > 0 {
-                SourceSession::Role(format!("the role session of '{}'", from.name))
-            } else {
-                first_hop_source(&source)
-            };
-            let hop_partition = role.role.as_ref().map_or(partition, |r| r.partition());
-            hops.push(Hop {
-                profile: role.name.clone(),
-                from: from.name.clone(),
-                role_arn,
-                session_name: role
-                    .role_session_name
-                    .as_deref()
-                    .map_or_else(|| self.default_session_name(), str::to_string),
-                external_id: role.external_id.as_deref().map(str::to_string),
-                mfa_serial: role.mfa_serial.as_deref().map(str::to_string),
-                duration_seconds: role.duration_seconds,
-                source: source_session,
-                sts: self.sts_target(role, hop_partition),
-            });
+    /// One AssumeRole for each of `roles`, each with the credentials of the one before
+    /// (the first with `base`'s, from `source`).
+    fn hops(
+        &self,
+        base: &Profile,
+        roles: &[&Profile],
+        source: &BaseSource,
+        partition: &str,
+    ) -> Vec<Hop> {
+        roles
+            .iter()
+            .enumerate()
+            .map(|(i, role)| {
+                let from = if i == 0 { base } else { roles[i - 1] };
+                let source_session = if i > 0 {
+                    SourceSession::Role(format!("the role session of '{}'", from.name))
+                } else {
+                    first_hop_source(source)
+                };
+                self.hop(role, from, source_session, partition)
+            })
+            .collect()
+    }
+
+    /// The AssumeRole of `role`'s `role_arn` with the credentials of `from`.
+    fn hop(&self, role: &Profile, from: &Profile, source: SourceSession, partition: &str) -> Hop {
+        let hop_partition = role.role.as_ref().map_or(partition, |r| r.partition());
+        Hop {
+            profile: role.name.clone(),
+            from: from.name.clone(),
+            role_arn: role.role_arn.as_deref().unwrap_or_default().to_string(),
+            session_name: role
+                .role_session_name
+                .as_deref()
+                .map_or_else(|| self.default_session_name(), str::to_string),
+            external_id: role.external_id.as_deref().map(str::to_string),
+            mfa_serial: role.mfa_serial.as_deref().map(str::to_string),
+            duration_seconds: role.duration_seconds,
+            source,
+            sts: self.sts_target(role, hop_partition),
         }
+    }
 
-        let mfa_session = self.mfa_session(base, &source, &hops, partition);
-        let region = self.session_region(profile, partition);
-        let fingerprint = fingerprint(&[
+    /// What determined the session (see [`Plan::fingerprint`]).
+    fn plan_fingerprint(
+        &self,
+        base: &Profile,
+        source: &BaseSource,
+        hops: &[Hop],
+        region: Option<&str>,
+    ) -> String {
+        fingerprint(&[
             "rolecall-plan-1",
-            &self.source_identity(base, &source),
+            &self.source_identity(base, source),
             // The session is GetSessionToken's when there are no hops: its device counts.
             base.mfa_serial.as_deref().unwrap_or(""),
-            &hops
-                .iter()
-                .map(|h| {
-                    format!(
-                        "{}|{}|{}|{}|{:?}|{}",
-                        h.role_arn,
-                        h.external_id.as_deref().unwrap_or(""),
-                        h.session_name,
-                        h.mfa_serial.as_deref().unwrap_or(""),
-                        h.duration_seconds,
-                        target_identity(&h.sts)
-                    )
-                })
-                .collect::<Vec<_>>()
-                .join(";"),
-            region.as_deref().unwrap_or(""),
-        ]);
-        Ok(Plan {
-            profile: name.to_string(),
-            base: base.name.clone(),
-            source,
-            mfa_session,
-            hops,
-            region,
-            fingerprint,
-        })
+            &hops.iter().map(hop_identity).collect::<Vec<_>>().join(";"),
+            region.unwrap_or(""),
+        ])
     }
 
     /// The fingerprint an MFA session of `base`'s keys has now, if `base` holds keys: what
@@ -509,6 +533,19 @@ fn first_hop_source(source: &BaseSource) -> SourceSession {
     }
 }
 
+/// What identifies a hop in a plan's fingerprint.
+fn hop_identity(h: &Hop) -> String {
+    format!(
+        "{}|{}|{}|{}|{:?}|{}",
+        h.role_arn,
+        h.external_id.as_deref().unwrap_or(""),
+        h.session_name,
+        h.mfa_serial.as_deref().unwrap_or(""),
+        h.duration_seconds,
+        target_identity(&h.sts)
+    )
+}
+
 /// What identifies an STS target in a fingerprint.
 fn target_identity(t: &StsTarget) -> String {
     format!(
@@ -560,5 +597,4 @@ pub fn partition_default_region(partition: &str) -> &'static str {
 }
 
 #[cfg(test)]
-#[path = "plan_tests.rs"]
 mod tests;

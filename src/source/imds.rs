@@ -19,7 +19,7 @@
 mod client;
 mod config;
 
-use super::{BaseCredentials, Origin, SourceError};
+use super::{BaseCredentials, CredentialOrigin, SourceError};
 use crate::credentials::Credentials;
 use crate::secret::Secret;
 use client::{HttpError, MetadataClient, Reply};
@@ -165,7 +165,7 @@ pub async fn imds_credentials(config: &MetadataConfig) -> Result<BaseCredentials
     })?;
     Ok(BaseCredentials {
         credentials,
-        origin: Origin {
+        origin: CredentialOrigin {
             kind: "iam-role",
             location: format!("{base}{role}"),
         },

@@ -23,19 +23,20 @@ pub use process::{credential_process, ChildTerminal};
 #[derive(Debug, Clone)]
 pub struct BaseCredentials {
     pub credentials: Credentials,
-    pub origin: Origin,
+    pub origin: CredentialOrigin,
 }
 
-/// What a source is, in the terms of `aws configure list`'s Type and Location columns.
+/// Where base credentials came from: the source's kind and location, in the terms of
+/// `aws configure list`'s Type and Location columns (a session's `source` line is made of it).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Origin {
+pub struct CredentialOrigin {
     /// `shared-credentials-file`, `env`, `iam-role`, `container-role`, `custom-process`.
     pub kind: &'static str,
     /// The file, endpoint or command it was read from.
     pub location: String,
 }
 
-impl std::fmt::Display for Origin {
+impl std::fmt::Display for CredentialOrigin {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "{} ({})", self.kind, self.location)
     }
@@ -61,7 +62,7 @@ pub enum SourceError {
 pub fn static_keys(credentials: &Credentials, file: &str) -> BaseCredentials {
     BaseCredentials {
         credentials: credentials.clone(),
-        origin: Origin {
+        origin: CredentialOrigin {
             kind: "shared-credentials-file",
             location: file.to_string(),
         },
@@ -77,7 +78,7 @@ pub async fn environment() -> Result<BaseCredentials, SourceError> {
         .map_err(|e| SourceError::Environment(root_cause(&e)))?;
     Ok(BaseCredentials {
         credentials: from_sdk(&creds),
-        origin: Origin {
+        origin: CredentialOrigin {
             kind: "env",
             location: "AWS_ACCESS_KEY_ID".into(),
         },
@@ -123,7 +124,7 @@ pub async fn container(config: &MetadataConfig) -> Result<BaseCredentials, Sourc
         .map_err(|e| SourceError::Container(format!("{location}: {}", root_cause(&e))))?;
     Ok(BaseCredentials {
         credentials: from_sdk(&creds),
-        origin: Origin {
+        origin: CredentialOrigin {
             kind: "container-role",
             location,
         },

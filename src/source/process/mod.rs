@@ -18,7 +18,7 @@ mod signals;
 
 pub use group::ChildTerminal;
 
-use super::{BaseCredentials, Origin, SourceError};
+use super::{BaseCredentials, CredentialOrigin, SourceError};
 use crate::credentials::Credentials;
 use crate::secret::Secret;
 use std::process::Stdio;
@@ -109,7 +109,7 @@ pub async fn credential_process(
     out.zeroize();
     Ok(BaseCredentials {
         credentials: parsed.map_err(fail)?,
-        origin: Origin {
+        origin: CredentialOrigin {
             kind: "custom-process",
             location: program,
         },

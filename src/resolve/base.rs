@@ -1,0 +1,141 @@
+//! The base of a chain: the credentials its first link is made of, as aws-config's
+//! `base_provider` starts its provider chain. Static keys from the files, the environment,
+//! the instance metadata service, the container endpoint, a `credential_process`, or IAM
+//! Identity Center's role credentials; the plan says which ([`BaseSource`]).
+
+use super::plan::{BaseSource, Plan};
+use super::{ResolveError, ResolveErrorKind, ResolveOptions, Resolver, Walk};
+use crate::credentials::Credentials;
+use crate::source::{self, BaseCredentials, CredentialOrigin, MetadataConfig};
+use crate::sso::SsoSessionConfig;
+
+impl Walk<'_> {
+    /// The base step: the credentials the chain starts from (step 1 in an error).
+    pub(super) async fn base(&self) -> Result<BaseCredentials, ResolveError> {
+        self.resolver
+            .base_credentials(self.plan, self.options)
+            .await
+            .map_err(|kind| {
+                self.error(
+                    1,
+                    || format!("source credentials of '{}'", self.plan.base),
+                    kind,
+                )
+            })
+    }
+}
+
+impl Resolver<'_> {
+    /// The static keys `profile` holds, read from the files as they are now (they may
+    /// have changed since the graph was loaded). The console signs in with them when a
+    /// profile's session would be its long-term keys.
+    pub fn static_keys(&self, profile: &str) -> Result<Credentials, ResolveErrorKind> {
+        self.keys_in_files(profile)?.ok_or_else(|| {
+            ResolveErrorKind::Config(format!(
+                "the keys of '{profile}' are no longer in the files"
+            ))
+        })
+    }
+
+    /// The static keys `profile` holds in the files now; `None` when it holds none.
+    pub(super) fn keys_in_files(
+        &self,
+        profile: &str,
+    ) -> Result<Option<Credentials>, ResolveErrorKind> {
+        self.graph
+            .load_static_keys(profile)
+            .map_err(|e| ResolveErrorKind::Config(e.to_string()))
+    }
+
+    /// The base credentials of `plan`, from the source it names.
+    async fn base_credentials(
+        &self,
+        plan: &Plan,
+        options: &ResolveOptions,
+    ) -> Result<BaseCredentials, ResolveErrorKind> {
+        match &plan.source {
+            BaseSource::StaticKeys { .. } => self.static_key_credentials(&plan.base),
+            BaseSource::Environment => Ok(source::environment().await?),
+            BaseSource::InstanceMetadata => {
+                // The base profile's own metadata settings, under the environment's.
+                let config = self.metadata_config(&plan.base);
+                Ok(source::imds_credentials(&config).await?)
+            }
+            BaseSource::Container => Ok(source::container(&self.metadata).await?),
+            BaseSource::Process { command } => {
+                Ok(source::credential_process(command, options.process_terminal).await?)
+            }
+            BaseSource::Sso => self.sso_credentials(&plan.base).await,
+        }
+    }
+
+    /// The static keys of `base`, located in the file that holds them.
+    fn static_key_credentials(&self, base: &str) -> Result<BaseCredentials, ResolveErrorKind> {
+        let keys = self.static_keys(base)?;
+        let in_credentials = self
+            .graph
+            .get(base)
+            .and_then(|p| p.static_keys)
+            .is_some_and(|k| k.in_credentials);
+        let file = if in_credentials {
+            &self.graph.paths.credentials
+        } else {
+            &self.graph.paths.config
+        };
+        Ok(source::static_keys(&keys, &file.display().to_string()))
+    }
+
+    /// Where and how the instance metadata service is read for the profile `name` (whose
+    /// `credential_source` is `Ec2InstanceMetadata`): the environment's variables, then
+    /// the profile's `ec2_metadata_service_endpoint(_mode)`, `ec2_metadata_v1_disabled`,
+    /// `metadata_service_timeout` and `metadata_service_num_attempts`.
+    fn metadata_config(&self, name: &str) -> MetadataConfig {
+        let settings = self.graph.get(name).map(|p| p.settings());
+        let text = |v: Option<&str>| v.map(str::to_string);
+        let profile = source::ProfileMetadataSettings {
+            profile: Some(name.to_string()),
+            endpoint: text(settings.and_then(|s| s.ec2_metadata_service_endpoint.as_deref())),
+            endpoint_mode: text(
+                settings.and_then(|s| s.ec2_metadata_service_endpoint_mode.as_deref()),
+            ),
+            v1_disabled: settings
+                .and_then(|s| s.ec2_metadata_v1_disabled)
+                .map(|b| b.to_string()),
+            timeout: text(settings.and_then(|s| s.metadata_service_timeout.as_deref())),
+            num_attempts: text(settings.and_then(|s| s.metadata_service_num_attempts.as_deref())),
+        };
+        MetadataConfig::resolve(&|var| self.vars.get(var), &profile)
+    }
+
+    /// An SSO profile's role credentials: a token from the AWS CLI's cache (refreshed when
+    /// it is about to expire), then GetRoleCredentials.
+    async fn sso_credentials(&self, name: &str) -> Result<BaseCredentials, ResolveErrorKind> {
+        let config = SsoSessionConfig::for_profile(self.graph, name)?;
+        let profile = self
+            .graph
+            .get(name)
+            .ok_or_else(|| ResolveErrorKind::NoSuchProfile(self.graph.unread_files()))?;
+        let (Some(account), Some(role)) = (
+            profile.sso_account_id.as_deref(),
+            profile.sso_role_name.as_deref(),
+        ) else {
+            return Err(ResolveErrorKind::Config(format!(
+                "'{name}' signs in to {} but names no sso_account_id and sso_role_name; \
+                 `rolecall sso roles` lists the roles you may use",
+                config.describe()
+            )));
+        };
+        let token = self.sso.token_for(&config).await?;
+        let credentials = self
+            .sso
+            .role_credentials(&config, &token, account, role)
+            .await?;
+        Ok(BaseCredentials {
+            credentials,
+            origin: CredentialOrigin {
+                kind: "sso",
+                location: format!("{} {account}/{role}", config.describe()),
+            },
+        })
+    }
+}

@@ -1,0 +1,204 @@
+//! The MFA session of a chain's long-term keys (GetSessionToken with a code): one code
+//! makes it, the store keeps it, and every role assumed from the same keys is assumed
+//! with it without asking again. When STS refuses a cached one (too old for a role's
+//! `aws:MultiFactorAuthAge`, or revoked), the walk asks for a new code once and makes a
+//! new one.
+
+use super::plan::{self, MfaMode, MfaSessionPlan};
+use super::{Link, Obtained, ResolveError, ResolveErrorKind, Resolver, Walk};
+use crate::credentials::Credentials;
+use crate::session::{Session, SessionKey, SessionKind};
+use crate::source::BaseCredentials;
+use crate::sts::{MfaCode, StsError};
+use chrono::Utc;
+
+/// The MFA session a walk assumes its first role with, kept for the one retry when STS
+/// refuses it.
+pub(super) struct MfaSessionInUse<'p> {
+    pub(super) plan: &'p MfaSessionPlan,
+    /// The long-term keys it is a session of (a new one is made of them).
+    keys: Credentials,
+    /// Whether it came from the store: only a cached one is renewed when STS refuses it.
+    pub(super) cached: bool,
+}
+
+impl<'w> Walk<'w> {
+    /// The MFA step: when the plan has an MFA session and the base turned out to hold
+    /// long-term keys, the chain goes on from that session (the cached one, else a new one
+    /// made with a code).
+    pub(super) async fn mfa_session(
+        &mut self,
+        base: BaseCredentials,
+    ) -> Result<Link, ResolveError> {
+        let mut link = Link {
+            description: base.origin.to_string(),
+            credentials: base.credentials,
+        };
+        let plan = self.plan;
+        let long_term = link.credentials.session_token.is_none();
+        let Some(ms) = plan.mfa_session.as_ref().filter(|_| long_term) else {
+            return Ok(link);
+        };
+        let keys = link.credentials.clone();
+        let (credentials, cached) = self
+            .mfa_session_credentials(ms, &keys, self.options.renew_mfa)
+            .await
+            .map_err(|kind| {
+                self.error(
+                    1,
+                    || format!("GetSessionToken with MFA for '{}'", ms.profile),
+                    kind,
+                )
+            })?;
+        link.credentials = credentials;
+        if !ms.for_first_hop {
+            link.description = format!("session-token with MFA ({})", link.description);
+        }
+        self.mfa_session = Some(MfaSessionInUse {
+            plan: ms,
+            keys,
+            cached,
+        });
+        Ok(link)
+    }
+
+    /// A new MFA session in place of the cached one STS refused with `refusal`, with a new
+    /// code (the one more a resolution may ask for).
+    pub(super) async fn renew_refused_mfa_session(
+        &mut self,
+        refusal: &StsError,
+    ) -> Result<Credentials, ResolveErrorKind> {
+        let in_use = self
+            .mfa_session
+            .as_mut()
+            .expect("a cached MFA session is in use");
+        in_use.cached = false;
+        let (ms, keys) = (in_use.plan, in_use.keys.clone());
+        let (credentials, _) = self
+            .mfa_session_credentials(ms, &keys, true)
+            .await
+            .map_err(|kind| match kind {
+                ResolveErrorKind::MfaRequired { serial, .. } => ResolveErrorKind::MfaRequired {
+                    serial,
+                    reason: Some(format!("STS refused the cached MFA session ({refusal})")),
+                },
+                other => other,
+            })?;
+        Ok(credentials)
+    }
+
+    /// The MFA session of `keys`: the cached one (second value true) unless `renew`, else a
+    /// GetSessionToken with a new code.
+    async fn mfa_session_credentials(
+        &mut self,
+        ms: &MfaSessionPlan,
+        keys: &Credentials,
+        renew: bool,
+    ) -> Result<(Credentials, bool), ResolveErrorKind> {
+        if !renew {
+            let key = SessionKey {
+                profile: ms.profile.clone(),
+                kind: SessionKind::MfaSource,
+                fingerprint: ms.fingerprint.clone(),
+            };
+            if let Some(cached) = self.resolver.cached(&key, &mut self.warnings) {
+                return Ok((cached.credentials, true));
+            }
+        }
+        let code = self.mfa.code(self.name, &ms.serial).await.ok_or_else(|| {
+            ResolveErrorKind::MfaRequired {
+                serial: ms.serial.clone(),
+                reason: None,
+            }
+        })?;
+        let credentials = self
+            .resolver
+            .new_mfa_session(ms, keys, &code, &mut self.warnings)
+            .await?;
+        Ok((credentials, false))
+    }
+}
+
+impl Resolver<'_> {
+    /// A new MFA session for `base`'s keys with `code` (the TUI's refresh of an MFA
+    /// session row): what [`Resolver::obtain`] would make when it needs one.
+    pub async fn renew_mfa_session(
+        &self,
+        base: &str,
+        serial: &str,
+        code: &MfaCode,
+    ) -> Result<Obtained, ResolveError> {
+        let fail = |kind: ResolveErrorKind| ResolveError {
+            profile: base.to_string(),
+            step: String::new(),
+            kind,
+        };
+        let planner = self.planner(MfaMode::SessionToken);
+        let profile = self
+            .graph
+            .get(base)
+            .ok_or_else(|| fail(ResolveErrorKind::NoSuchProfile(self.graph.unread_files())))?;
+        let keys = self.keys_in_files(base).map_err(fail)?.ok_or_else(|| {
+            fail(ResolveErrorKind::Config(format!(
+                "'{base}' holds no long-term keys to make an MFA session of"
+            )))
+        })?;
+        let ms = MfaSessionPlan {
+            profile: base.to_string(),
+            serial: serial.to_string(),
+            duration_seconds: profile
+                .settings()
+                .mfa_session_duration
+                .unwrap_or(plan::DEFAULT_MFA_SESSION_SECONDS),
+            sts: planner.sts_target(profile, "aws"),
+            fingerprint: planner.mfa_session_fingerprint(base).unwrap_or_default(),
+            for_first_hop: true,
+        };
+        let mut warnings = Vec::new();
+        let credentials = self
+            .new_mfa_session(&ms, &keys, code, &mut warnings)
+            .await
+            .map_err(fail)?;
+        let session = Session {
+            profile: base.to_string(),
+            kind: SessionKind::MfaSource,
+            credentials,
+            source: format!("session-token with MFA {serial}"),
+            region: profile.region.as_deref().map(str::to_string),
+            obtained: Utc::now(),
+            fingerprint: ms.fingerprint,
+            mfa_serial: Some(serial.to_string()),
+        };
+        Ok(Obtained { session, warnings })
+    }
+
+    /// A GetSessionToken session of `keys` with `code`, stored (a store that fails is a
+    /// warning: STS already answered).
+    async fn new_mfa_session(
+        &self,
+        ms: &MfaSessionPlan,
+        keys: &Credentials,
+        code: &MfaCode,
+        warnings: &mut Vec<String>,
+    ) -> Result<Credentials, ResolveErrorKind> {
+        let creds = self
+            .sts
+            .get_session_token(keys, &ms.sts, &ms.serial, code, Some(ms.duration_seconds))
+            .await?;
+        let session = Session {
+            profile: ms.profile.clone(),
+            kind: SessionKind::MfaSource,
+            credentials: creds.clone(),
+            source: format!("session-token with MFA {}", ms.serial),
+            region: self
+                .graph
+                .get(&ms.profile)
+                .and_then(|p| p.region.as_deref().map(str::to_string)),
+            obtained: Utc::now(),
+            fingerprint: ms.fingerprint.clone(),
+            mfa_serial: Some(ms.serial.clone()),
+        };
+        self.save(&session, warnings);
+        Ok(creds)
+    }
+}
