@@ -8,175 +8,19 @@
 
 use super::backend::{AssumeFailure, Assumed, SignInPrompt, SignInStatus};
 use super::filter::{self, Haystack};
-use super::modal::{
-    EnvFileModal, ExportModal, MfaModal, MfaPurpose, Modal, Outcome, SignInModal, Then,
-};
+use super::message::{Cmd, InFlight, MfaPurpose, Msg, StatusLine};
+use super::modal::{EnvFileModal, ExportModal, MfaModal, Modal, Outcome, SignInModal, Then};
+use super::paint::Scene;
 use crate::profile::{Profile, ProfileGraph};
-use crate::session::{ListedSession, Session, SessionKey, SessionKind};
-use crate::sts::MfaCode;
+use crate::session::{ListedSession, Session, SessionKind};
 use chrono::{DateTime, Utc};
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
-use std::path::PathBuf;
 
 /// Which panel keys go to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Focus {
     Profiles,
     Sessions,
-}
-
-/// Whether the status line reports progress or a problem.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum StatusLevel {
-    Info,
-    Error,
-}
-
-/// The line at the bottom saying what just happened.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct StatusLine {
-    pub text: String,
-    pub level: StatusLevel,
-}
-
-impl StatusLine {
-    /// Progress or a result, as information.
-    pub fn info(text: impl Into<String>) -> Self {
-        StatusLine {
-            text: text.into(),
-            level: StatusLevel::Info,
-        }
-    }
-
-    /// A problem.
-    pub fn error(text: impl Into<String>) -> Self {
-        StatusLine {
-            text: text.into(),
-            level: StatusLevel::Error,
-        }
-    }
-}
-
-/// An assume the runtime is running for us; the spinner advances on every tick.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct InFlight {
-    pub profile: String,
-    pub frame: usize,
-    /// What its answer completes.
-    pub purpose: MfaPurpose,
-    /// The MFA device, when a code goes with it (to ask again after a wrong code).
-    pub serial: Option<String>,
-}
-
-impl InFlight {
-    fn assume(profile: String) -> Self {
-        InFlight {
-            profile,
-            frame: 0,
-            purpose: MfaPurpose::Assume,
-            serial: None,
-        }
-    }
-}
-
-/// Everything that can happen to the TUI.
-#[derive(Debug)]
-pub enum Msg {
-    Key(KeyEvent),
-    /// The clock moved (every second, and faster while a spinner turns).
-    Tick(DateTime<Utc>),
-    /// The terminal's size, so paging moves by a screenful.
-    Resize {
-        width: u16,
-        height: u16,
-    },
-    Assumed {
-        profile: String,
-        result: Result<Assumed, AssumeFailure>,
-    },
-    Sessions(Result<Vec<ListedSession>, String>),
-    Forgot {
-        profile: String,
-        result: Result<(), String>,
-    },
-    /// `Cmd::WriteEnvFile { replace_foreign: false }` found a file rolecall did not write:
-    /// ask, saying so, before replacing it.
-    EnvFileForeign(PathBuf),
-    EnvFileWritten(PathBuf),
-    SubshellExited {
-        profile: String,
-        result: Result<Option<i32>, String>,
-        /// What the subshell's credential endpoint did, when it ran on one.
-        served: Option<crate::server::ServerStatus>,
-    },
-    ConfigReloaded(std::sync::Arc<ProfileGraph>),
-    /// The profiles with the roles IAM Identity Center discovery knows (swapped in quietly).
-    Discovered(std::sync::Arc<ProfileGraph>),
-    /// The sign-in window's code and URL.
-    SignInPrompt {
-        profile: String,
-        prompt: SignInPrompt,
-    },
-    /// The sign-in was approved (or failed).
-    SignedIn {
-        profile: String,
-        result: Result<(), String>,
-    },
-    /// The IAM Identity Center sign-ins and when they expire.
-    SignIns(Vec<SignInStatus>),
-    /// The console was opened (what to say), or why not.
-    ConsoleOpened(Result<String, String>),
-    Error(String),
-}
-
-/// What the runtime must do for the app; the answers come back as [`Msg`]s.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Cmd {
-    /// Obtain a session: from the cache, or from STS with `refresh` (the cached one is kept
-    /// until the new one arrives) or with a code just typed.
-    Assume {
-        profile: String,
-        mfa_code: Option<MfaCode>,
-        refresh: bool,
-    },
-    /// A new MFA session of `profile`'s keys.
-    RenewMfa {
-        profile: String,
-        serial: String,
-        code: MfaCode,
-    },
-    /// Abort the running assume task; its answer, if any, is ignored.
-    CancelAssume,
-    /// `$SHELL` with the session: on a local credential endpoint (`served`: the shell gets
-    /// no keys, every AWS SDK fetches fresh credentials from it) or with its keys.
-    OpenSubshell {
-        session: Session,
-        served: bool,
-    },
-    WriteEnvFile {
-        path: PathBuf,
-        session: Session,
-        replace_foreign: bool,
-    },
-    Forget(SessionKey),
-    /// Put `text` on the clipboard (an OSC 52 escape to the terminal).
-    CopyToClipboard(crate::secret::Secret),
-    LoadSessions,
-    /// Load the files again (`rediscover`: and ask IAM Identity Center for the roles).
-    ReloadConfig {
-        rediscover: bool,
-    },
-    /// Add the roles IAM Identity Center discovery knows to the list.
-    Discover,
-    /// Sign in to the IAM Identity Center session `profile` uses.
-    SignIn {
-        profile: String,
-    },
-    /// Abort the running sign-in.
-    CancelSignIn,
-    /// Open the AWS console signed in with the profile's session.
-    OpenConsole(String),
-    Quit,
 }
 
 /// The TUI's whole state; see the module documentation.
@@ -225,6 +69,16 @@ pub struct App {
 }
 
 impl App {
+    /// What a window needs of the app to draw itself.
+    pub fn scene(&self) -> Scene {
+        Scene {
+            colors: self.colors,
+            demo: self.demo,
+            spin: self.spin,
+            now: self.now,
+        }
+    }
+
     /// A new app over a copy of `graph`'s profiles at time `now`.
     pub fn new(graph: std::sync::Arc<ProfileGraph>, now: DateTime<Utc>, colors: bool) -> Self {
         let mut app = Self::empty(now, colors, graph.paths.clone());

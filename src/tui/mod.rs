@@ -13,12 +13,15 @@ pub mod app;
 pub mod backend;
 pub mod filter;
 mod frame;
+pub mod message;
 pub mod modal;
+pub mod paint;
 pub mod runtime;
 pub mod view;
 
-pub use app::{App, Cmd, Focus, Msg};
+pub use app::{App, Focus};
 pub use backend::{AssumeFailure, Assumed, Backend, CoreBackend};
+pub use message::{Cmd, Msg};
 pub use modal::Modal;
 pub use runtime::{run, RunOptions};
 

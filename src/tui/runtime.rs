@@ -6,10 +6,11 @@
 //! carried out here. The terminal is restored on every way out: return, error, panic,
 //! signal, and around each subshell.
 
-use super::app::{App, Cmd, Msg};
+use super::app::App;
 use super::backend::{AssumeFailure, Assumed, Backend};
 use super::frame::FrameWriter;
-use super::view;
+use super::message::{Cmd, Msg};
+use super::{paint, view};
 
 use crate::output::env_file::{write_env_file, EnvFileError};
 use crate::profile::ProfileGraph;
@@ -533,7 +534,7 @@ async fn subshell(
         (Some(_), _) => "served by a local credential endpoint that refreshes it before it \
                          expires"
             .to_string(),
-        (None, Some(s)) => format!("its keys, expiring in {}", view::countdown(Some(s))),
+        (None, Some(s)) => format!("its keys, expiring in {}", paint::countdown(Some(s))),
         (None, None) => "its long-term keys".into(),
     };
     let _ = writeln!(

@@ -10,19 +10,18 @@
 //! [`shown`], so a control character in it is drawn (`\x1b`), never sent to the terminal;
 //! [`draw`] ends by checking every cell for one that slipped through.
 
-use super::app::{App, Focus, StatusLevel};
+use super::app::{App, Focus};
+use super::message::StatusLevel;
+use super::paint::{countdown, countdown_color, fg, shown, SPINNER};
 use crate::profile::{Profile, ProfileKind};
 use crate::session::SessionKind;
 use crate::term_text;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Cell, Clear, Paragraph, Row, Table, TableState, Wrap};
+use ratatui::widgets::{Block, Cell, Paragraph, Row, Table, TableState, Wrap};
 use ratatui::Frame;
 use std::borrow::Cow;
-
-/// The frames of a spinner: the status line's while assuming, the sign-in window's.
-pub(super) const SPINNER: &[&str] = &["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
 
 /// Wide enough to put the sessions panel beside the profiles rather than under them.
 const SIDE_BY_SIDE: u16 = 120;
@@ -50,16 +49,9 @@ pub fn draw(app: &App, frame: &mut Frame) {
     draw_sessions(app, frame, sessions);
     draw_status(app, frame, status);
     if let Some(modal) = &app.modal {
-        modal.draw(app, frame);
+        modal.draw(&app.scene(), frame);
     }
     scrub(frame);
-}
-
-/// Outside text as a cell shows it: control, C1 and bidirectional characters escaped
-/// (see [`term_text`]), clean text borrowed. Every string that did not come from rolecall
-/// itself goes through here on its way to the screen.
-pub(super) fn shown(text: &str) -> Cow<'_, str> {
-    term_text::visible(text)
 }
 
 /// The last guard: a cell holding a character a terminal would obey (from a draw path
@@ -72,20 +64,11 @@ pub(super) fn scrub(frame: &mut Frame) {
     }
 }
 
-/// `fg` in colour, or nothing under NO_COLOR.
-pub(super) fn fg(app: &App, color: Color) -> Style {
-    if app.colors {
-        Style::default().fg(color)
-    } else {
-        Style::default()
-    }
-}
-
 fn panel<'a>(app: &App, title: Line<'a>, focused: bool) -> Block<'a> {
     let border = if focused {
-        fg(app, Color::Cyan).add_modifier(Modifier::BOLD)
+        fg(app.colors, Color::Cyan).add_modifier(Modifier::BOLD)
     } else {
-        fg(app, Color::DarkGray)
+        fg(app.colors, Color::DarkGray)
     };
     Block::bordered().title(title).border_style(border)
 }
@@ -142,7 +125,7 @@ fn profiles_title(app: &App) -> Line<'static> {
         let cursor = if app.filter_focus { "▏" } else { "" };
         title.push(Span::styled(
             format!("/{}{cursor} ", shown(&app.filter)),
-            fg(app, Color::Yellow).add_modifier(Modifier::BOLD),
+            fg(app.colors, Color::Yellow).add_modifier(Modifier::BOLD),
         ));
     }
     Line::from(title)
@@ -204,7 +187,7 @@ fn profile_columns(show_region: bool) -> (Vec<&'static str>, Vec<Constraint>) {
 fn profile_row<'a>(app: &App, p: &'a Profile, show_region: bool) -> Row<'a> {
     let mut cells = vec![
         Cell::from(shown(&p.name)),
-        Cell::from(kind_label(p)).style(fg(app, Color::Blue)),
+        Cell::from(kind_label(p)).style(fg(app.colors, Color::Blue)),
         Cell::from(dash(p.account())),
         Cell::from(dash(p.role_name())),
     ];
@@ -212,7 +195,7 @@ fn profile_row<'a>(app: &App, p: &'a Profile, show_region: bool) -> Row<'a> {
         cells.push(Cell::from(dash(p.region.as_deref())));
     }
     cells.push(if p.mfa_in_chain {
-        Cell::from("MFA").style(fg(app, Color::Magenta))
+        Cell::from("MFA").style(fg(app.colors, Color::Magenta))
     } else {
         Cell::from("")
     });
@@ -220,7 +203,7 @@ fn profile_row<'a>(app: &App, p: &'a Profile, show_region: bool) -> Row<'a> {
     cells.push(match app.session_of(&p.name) {
         Some(session) => {
             let left = session.seconds_left(app.now);
-            Cell::from(countdown(left)).style(fg(app, countdown_color(left)))
+            Cell::from(countdown(left)).style(fg(app.colors, countdown_color(left)))
         }
         None => Cell::from(""),
     });
@@ -228,15 +211,19 @@ fn profile_row<'a>(app: &App, p: &'a Profile, show_region: bool) -> Row<'a> {
     if p.diagnostics.is_empty() {
         row
     } else {
-        row.style(fg(app, Color::Red))
+        row.style(fg(app.colors, Color::Red))
     }
 }
 
 /// What to do when there is no AWS configuration at all: not an empty table.
 fn draw_first_run(app: &App, frame: &mut Frame, area: Rect) {
-    let command =
-        |text: &'static str| Span::styled(text, fg(app, Color::Cyan).add_modifier(Modifier::BOLD));
-    let dim = |text: String| Span::styled(text, fg(app, Color::DarkGray));
+    let command = |text: &'static str| {
+        Span::styled(
+            text,
+            fg(app.colors, Color::Cyan).add_modifier(Modifier::BOLD),
+        )
+    };
+    let dim = |text: String| Span::styled(text, fg(app.colors, Color::DarkGray));
     let lines = vec![
         Line::from("No AWS profiles yet."),
         Line::from(dim(format!(
@@ -270,11 +257,11 @@ fn detail_line<'a>(app: &App, p: Option<&'a Profile>) -> Paragraph<'a> {
         } else {
             "no profile matches the filter (Esc clears it)"
         };
-        return Paragraph::new(Span::styled(text, fg(app, Color::DarkGray)));
+        return Paragraph::new(Span::styled(text, fg(app.colors, Color::DarkGray)));
     };
     let mut spans = if p.discovered {
         vec![
-            Span::styled("discovered: ", fg(app, Color::DarkGray)),
+            Span::styled("discovered: ", fg(app.colors, Color::DarkGray)),
             Span::raw(format!(
                 "{} in {} through IAM Identity Center; not in your config (`rolecall sso sync` writes it)",
                 shown(p.role_name().unwrap_or("")),
@@ -283,20 +270,20 @@ fn detail_line<'a>(app: &App, p: Option<&'a Profile>) -> Paragraph<'a> {
         ]
     } else {
         vec![
-            Span::styled("chain: ", fg(app, Color::DarkGray)),
+            Span::styled("chain: ", fg(app.colors, Color::DarkGray)),
             Span::raw(shown(&p.chain_display().to_string()).into_owned()),
         ]
     };
     if let (false, Some(name)) = (p.discovered, p.account_name.as_deref()) {
         spans.push(Span::styled(
             format!("  {}", shown(name)),
-            fg(app, Color::DarkGray),
+            fg(app.colors, Color::DarkGray),
         ));
     }
     if let Some(region) = &p.region {
         spans.push(Span::styled(
             format!("  {}", shown(region)),
-            fg(app, Color::DarkGray),
+            fg(app.colors, Color::DarkGray),
         ));
     }
     if let Some(d) = p.diagnostics.first() {
@@ -307,30 +294,10 @@ fn detail_line<'a>(app: &App, p: Option<&'a Profile>) -> Paragraph<'a> {
         };
         spans.push(Span::styled(
             format!("  ⚠ {}{more}", shown(&d.to_string())),
-            fg(app, Color::Red),
+            fg(app.colors, Color::Red),
         ));
     }
     Paragraph::new(Line::from(spans))
-}
-
-/// `mm:ss` under an hour, `1h02m` above, `expired`, or `never` for long-term keys.
-pub fn countdown(seconds: Option<i64>) -> String {
-    match seconds {
-        None => "never".into(),
-        Some(s) if s <= 0 => "expired".into(),
-        Some(s) if s < 3600 => format!("{:02}:{:02}", s / 60, s % 60),
-        Some(s) => format!("{}h{:02}m", s / 3600, (s % 3600) / 60),
-    }
-}
-
-/// Green, then yellow under 15 minutes, red under 5 and once expired.
-pub fn countdown_color(seconds: Option<i64>) -> Color {
-    match seconds {
-        None => Color::Green,
-        Some(s) if s < 5 * 60 => Color::Red,
-        Some(s) if s < 15 * 60 => Color::Yellow,
-        Some(_) => Color::Green,
-    }
 }
 
 fn draw_sessions(app: &App, frame: &mut Frame, area: Rect) {
@@ -340,7 +307,7 @@ fn draw_sessions(app: &App, frame: &mut Frame, area: Rect) {
     if app.sessions.is_empty() && app.sign_ins.is_empty() {
         let text = Paragraph::new(Span::styled(
             "no active session: Enter on a profile assumes it",
-            fg(app, Color::DarkGray),
+            fg(app.colors, Color::DarkGray),
         ))
         .wrap(Wrap { trim: true })
         .block(block);
@@ -352,9 +319,9 @@ fn draw_sessions(app: &App, frame: &mut Frame, area: Rect) {
     let sign_ins = app.sign_ins.iter().map(|s| {
         let left = Some((s.expires_at - app.now).num_seconds());
         Row::new(vec![
-            Cell::from(shown(&s.session)).style(fg(app, Color::Blue)),
-            Cell::from(countdown(left)).style(fg(app, countdown_color(left))),
-            Cell::from("SSO sign-in").style(fg(app, Color::DarkGray)),
+            Cell::from(shown(&s.session)).style(fg(app.colors, Color::Blue)),
+            Cell::from(countdown(left)).style(fg(app.colors, countdown_color(left))),
+            Cell::from("SSO sign-in").style(fg(app.colors, Color::DarkGray)),
         ])
     });
     let rows = app.sessions.iter().map(|l| {
@@ -369,14 +336,14 @@ fn draw_sessions(app: &App, frame: &mut Frame, area: Rect) {
             name.push_str(" (stale)");
         }
         let name_style = if l.stale {
-            fg(app, Color::DarkGray).add_modifier(Modifier::CROSSED_OUT)
+            fg(app.colors, Color::DarkGray).add_modifier(Modifier::CROSSED_OUT)
         } else {
             Style::default()
         };
         Row::new(vec![
             Cell::from(name).style(name_style),
-            Cell::from(countdown(left)).style(fg(app, countdown_color(left))),
-            Cell::from(shown(&s.source)).style(fg(app, Color::DarkGray)),
+            Cell::from(countdown(left)).style(fg(app.colors, countdown_color(left))),
+            Cell::from(shown(&s.source)).style(fg(app.colors, Color::DarkGray)),
         ])
     });
     let table = Table::new(
@@ -404,7 +371,7 @@ fn draw_sessions(app: &App, frame: &mut Frame, area: Rect) {
     frame.render_stateful_widget(table, table_area, &mut state);
     if let Some(selected) = app.selected_session().filter(|_| detail_rows > 0) {
         let detail = Paragraph::new(Line::from(vec![
-            Span::styled(LABEL, fg(app, Color::DarkGray)),
+            Span::styled(LABEL, fg(app.colors, Color::DarkGray)),
             Span::raw(session_detail(app, selected)),
         ]))
         .wrap(Wrap { trim: true });
@@ -464,23 +431,23 @@ fn draw_status(app: &App, frame: &mut Frame, area: Rect) {
                 SPINNER[f.frame % SPINNER.len()],
                 shown(&f.profile)
             ),
-            fg(app, Color::Cyan),
+            fg(app.colors, Color::Cyan),
         )
     } else if let Some(s) = &app.status {
         let style = match s.level {
             StatusLevel::Info => Style::default(),
-            StatusLevel::Error => fg(app, Color::Red).add_modifier(Modifier::BOLD),
+            StatusLevel::Error => fg(app.colors, Color::Red).add_modifier(Modifier::BOLD),
         };
         Span::styled(shown(&s.text), style)
     } else if let Some(unread) = &app.unread_files {
-        Span::styled(shown(unread), fg(app, Color::Red))
+        Span::styled(shown(unread), fg(app.colors, Color::Red))
     } else if app.file_problems > 0 {
         Span::styled(
             format!(
                 "{} problem(s) in the files: run `rolecall check`",
                 app.file_problems
             ),
-            fg(app, Color::Red),
+            fg(app.colors, Color::Red),
         )
     } else {
         Span::raw("")
@@ -498,25 +465,10 @@ fn draw_status(app: &App, frame: &mut Frame, area: Rect) {
         Layout::horizontal([Constraint::Min(1), Constraint::Length(hint_width)]).areas(area);
     frame.render_widget(Paragraph::new(left), l);
     frame.render_widget(
-        Paragraph::new(Span::styled(hints, fg(app, Color::DarkGray)))
+        Paragraph::new(Span::styled(hints, fg(app.colors, Color::DarkGray)))
             .alignment(ratatui::layout::Alignment::Right),
         r,
     );
-}
-
-/// A box of `width` x `height` in the middle of the screen, cleared.
-pub(super) fn popup(frame: &mut Frame, width: u16, height: u16) -> Rect {
-    let area = frame.area();
-    let w = width.min(area.width);
-    let h = height.min(area.height);
-    let rect = Rect::new(
-        area.x + (area.width - w) / 2,
-        area.y + (area.height - h) / 2,
-        w,
-        h,
-    );
-    frame.render_widget(Clear, rect);
-    rect
 }
 
 #[cfg(test)]

@@ -2,6 +2,7 @@
 
 use super::*;
 use crate::testing::tui::*;
+use crate::tui::message::StatusLevel;
 use crossterm::event::KeyCode;
 
 #[test]

@@ -3,8 +3,8 @@
 
 use super::Outcome;
 use crate::session::Session;
-use crate::tui::app::{App, Cmd};
-use crate::tui::view::{fg, popup, shown};
+use crate::tui::message::Cmd;
+use crate::tui::paint::{fg, popup, shown, Scene};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
@@ -89,7 +89,7 @@ impl EnvFileModal {
         Outcome::stay()
     }
 
-    pub(super) fn draw(&self, app: &App, frame: &mut Frame) {
+    pub(super) fn draw(&self, scene: &Scene, frame: &mut Frame) {
         let area = popup(frame, 64, 7);
         let (profile, input) = (shown(&self.session.profile), shown(&self.input));
         let lines = if self.foreign {
@@ -97,11 +97,11 @@ impl EnvFileModal {
                 Line::from(format!("{input} exists and was not written by rolecall")),
                 Line::from(Span::styled(
                     "(it does not start with `# written by rolecall`).",
-                    fg(app, Color::DarkGray),
+                    fg(scene.colors, Color::DarkGray),
                 )),
                 Line::from(Span::styled(
                     "Replace it? y: replace it · Esc: keep it · other: edit the path",
-                    fg(app, Color::Yellow),
+                    fg(scene.colors, Color::Yellow),
                 )),
             ]
         } else {
@@ -116,7 +116,7 @@ impl EnvFileModal {
         let block = Block::bordered()
             .title(" dotenv file ")
             .title_bottom(" Enter write · Esc cancel ")
-            .border_style(fg(app, Color::Cyan));
+            .border_style(fg(scene.colors, Color::Cyan));
         frame.render_widget(Paragraph::new(lines).block(block), area);
     }
 }

@@ -4,8 +4,8 @@
 use super::Outcome;
 use crate::secret::mask;
 use crate::session::Session;
-use crate::tui::app::{App, Cmd};
-use crate::tui::view::{fg, popup, shown};
+use crate::tui::message::Cmd;
+use crate::tui::paint::{fg, popup, shown, Scene};
 use crossterm::event::{KeyCode, KeyEvent};
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
@@ -78,15 +78,18 @@ impl ExportModal {
         }
     }
 
-    pub(super) fn draw(&self, app: &App, frame: &mut Frame) {
+    pub(super) fn draw(&self, scene: &Scene, frame: &mut Frame) {
         let session = &self.session;
         let env = session.env();
         let area = popup(frame, 76, env.len() as u16 + 7);
         let name = EXPORT_FORMATS[self.format % EXPORT_FORMATS.len()].name();
         let mut lines = vec![Line::from(vec![
             Span::raw("format: "),
-            Span::styled(name, fg(app, Color::Cyan).add_modifier(Modifier::BOLD)),
-            Span::styled("  (←/→ to change)", fg(app, Color::DarkGray)),
+            Span::styled(
+                name,
+                fg(scene.colors, Color::Cyan).add_modifier(Modifier::BOLD),
+            ),
+            Span::styled("  (←/→ to change)", fg(scene.colors, Color::DarkGray)),
         ])];
         for (key, value) in &env {
             let value = if PLAIN_VARS.contains(&key.as_str()) {
@@ -97,9 +100,9 @@ impl ExportModal {
             lines.push(Line::from(format!("export {key}={value}")));
         }
         lines.push(Line::from(""));
-        let demo = if app.demo { "--demo " } else { "" };
+        let demo = if scene.demo { "--demo " } else { "" };
         lines.push(Line::from(vec![
-            Span::styled("real output: ", fg(app, Color::DarkGray)),
+            Span::styled("real output: ", fg(scene.colors, Color::DarkGray)),
             Span::styled(
                 // Profile names are spec identifiers (A-Za-z0-9_-/.%@:+): nothing to quote.
                 format!(
@@ -112,7 +115,7 @@ impl ExportModal {
         let block = Block::bordered()
             .title(" Export (values masked) ")
             .title_bottom(" y copy · ←/→ format · Esc close ")
-            .border_style(fg(app, Color::Cyan));
+            .border_style(fg(scene.colors, Color::Cyan));
         frame.render_widget(Paragraph::new(lines).block(block), area);
     }
 }

@@ -1,8 +1,7 @@
 //! The help window: every key and what it does. Any key closes it, and only closes it.
 
 use super::Outcome;
-use crate::tui::app::App;
-use crate::tui::view::{fg, popup};
+use crate::tui::paint::{fg, popup, Scene};
 use ratatui::style::{Color, Modifier};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph};
@@ -35,7 +34,7 @@ pub(super) fn on_key() -> Outcome {
     Outcome::close()
 }
 
-pub(super) fn draw(app: &App, frame: &mut Frame) {
+pub(super) fn draw(scene: &Scene, frame: &mut Frame) {
     let area = popup(frame, 72, HELP.len() as u16 + 2);
     let lines: Vec<Line> = HELP
         .iter()
@@ -43,7 +42,7 @@ pub(super) fn draw(app: &App, frame: &mut Frame) {
             Line::from(vec![
                 Span::styled(
                     format!("{k:>14}  "),
-                    fg(app, Color::Cyan).add_modifier(Modifier::BOLD),
+                    fg(scene.colors, Color::Cyan).add_modifier(Modifier::BOLD),
                 ),
                 Span::raw(*v),
             ])
@@ -52,7 +51,7 @@ pub(super) fn draw(app: &App, frame: &mut Frame) {
     let block = Block::bordered()
         .title(" Help ")
         .title_bottom(" any key closes ")
-        .border_style(fg(app, Color::Cyan));
+        .border_style(fg(scene.colors, Color::Cyan));
     frame.render_widget(Paragraph::new(lines).block(block), area);
 }
 

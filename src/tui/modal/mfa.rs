@@ -3,8 +3,8 @@
 
 use super::Outcome;
 use crate::sts::MfaCode;
-use crate::tui::app::{App, Cmd, InFlight};
-use crate::tui::view::{fg, popup, shown};
+use crate::tui::message::{Cmd, InFlight, MfaPurpose};
+use crate::tui::paint::{fg, popup, shown, Scene};
 use crossterm::event::{KeyCode, KeyEvent};
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
@@ -53,15 +53,6 @@ impl std::fmt::Debug for CodeInput {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "CodeInput({} digits)", self.0.len())
     }
-}
-
-/// What a code typed into the MFA window is for.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum MfaPurpose {
-    /// Assume the profile (its chain needs a code).
-    Assume,
-    /// Renew the MFA session of the profile's keys.
-    RenewSession,
 }
 
 /// Asks for a six-digit MFA code; `error` is STS's reason after a wrong code (or why the
@@ -148,7 +139,7 @@ impl MfaModal {
         }
     }
 
-    pub(super) fn draw(&self, app: &App, frame: &mut Frame) {
+    pub(super) fn draw(&self, scene: &Scene, frame: &mut Frame) {
         let area = popup(frame, 60, 8);
         let typed = self.input.len();
         let masked = format!("{}{}", "•".repeat(typed), "_".repeat(6 - typed.min(6)));
@@ -161,7 +152,7 @@ impl MfaModal {
             Line::from(title),
             Line::from(Span::styled(
                 shown(self.serial.as_deref().unwrap_or("")),
-                fg(app, Color::DarkGray),
+                fg(scene.colors, Color::DarkGray),
             )),
             Line::from(vec![
                 Span::raw("code: "),
@@ -169,12 +160,15 @@ impl MfaModal {
             ]),
         ];
         if let Some(e) = &self.error {
-            lines.push(Line::from(Span::styled(shown(e), fg(app, Color::Red))));
+            lines.push(Line::from(Span::styled(
+                shown(e),
+                fg(scene.colors, Color::Red),
+            )));
         }
         let block = Block::bordered()
             .title(" MFA ")
             .title_bottom(" Enter submit · Esc cancel ")
-            .border_style(fg(app, Color::Magenta));
+            .border_style(fg(scene.colors, Color::Magenta));
         frame.render_widget(
             Paragraph::new(lines).wrap(Wrap { trim: true }).block(block),
             area,

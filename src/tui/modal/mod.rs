@@ -15,10 +15,11 @@ mod sign_in;
 
 pub use env_file::{EnvFileModal, DEFAULT_ENV_PATH};
 pub use export::{ExportModal, EXPORT_FORMATS};
-pub use mfa::{CodeInput, MfaModal, MfaPurpose};
+pub use mfa::{CodeInput, MfaModal};
 pub use sign_in::SignInModal;
 
-use super::app::{App, Cmd, InFlight, StatusLine};
+use super::message::{Cmd, InFlight, StatusLine};
+use super::paint::Scene;
 use crossterm::event::KeyEvent;
 use ratatui::Frame;
 
@@ -46,13 +47,13 @@ impl Modal {
     }
 
     /// Draws the open modal over the panels.
-    pub fn draw(&self, app: &App, frame: &mut Frame) {
+    pub fn draw(&self, scene: &Scene, frame: &mut Frame) {
         match self {
-            Modal::Help => help::draw(app, frame),
-            Modal::Mfa(modal) => modal.draw(app, frame),
-            Modal::EnvFile(modal) => modal.draw(app, frame),
-            Modal::SignIn(modal) => modal.draw(app, frame),
-            Modal::Export(modal) => modal.draw(app, frame),
+            Modal::Help => help::draw(scene, frame),
+            Modal::Mfa(modal) => modal.draw(scene, frame),
+            Modal::EnvFile(modal) => modal.draw(scene, frame),
+            Modal::SignIn(modal) => modal.draw(scene, frame),
+            Modal::Export(modal) => modal.draw(scene, frame),
         }
     }
 }

@@ -2,9 +2,9 @@
 //! while the service waits for approval; the profile is assumed once approved.
 
 use super::Outcome;
-use crate::tui::app::{App, Cmd};
 use crate::tui::backend::SignInPrompt;
-use crate::tui::view::{countdown, fg, popup, shown, SPINNER};
+use crate::tui::message::Cmd;
+use crate::tui::paint::{countdown, fg, popup, shown, Scene, SPINNER};
 use crossterm::event::{KeyCode, KeyEvent};
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
@@ -48,9 +48,9 @@ impl SignInModal {
         }
     }
 
-    pub(super) fn draw(&self, app: &App, frame: &mut Frame) {
+    pub(super) fn draw(&self, scene: &Scene, frame: &mut Frame) {
         let area = popup(frame, 76, 10);
-        let spinner = SPINNER[app.spin % SPINNER.len()];
+        let spinner = SPINNER[scene.spin % SPINNER.len()];
         let mut lines = vec![Line::from(format!(
             "{} signs in through IAM Identity Center ({}).",
             shown(&self.profile),
@@ -59,14 +59,14 @@ impl SignInModal {
         match &self.prompt {
             None => lines.push(Line::from(Span::styled(
                 format!("{spinner} starting the sign-in…"),
-                fg(app, Color::Cyan),
+                fg(scene.colors, Color::Cyan),
             ))),
-            Some(p) => lines.extend(prompt_lines(app, p, spinner)),
+            Some(p) => lines.extend(prompt_lines(scene, p, spinner)),
         }
         let block = Block::bordered()
             .title(" IAM Identity Center sign-in ")
             .title_bottom(" Esc cancel ")
-            .border_style(fg(app, Color::Cyan));
+            .border_style(fg(scene.colors, Color::Cyan));
         frame.render_widget(
             Paragraph::new(lines)
                 .wrap(Wrap { trim: false })
@@ -77,14 +77,14 @@ impl SignInModal {
 }
 
 /// The code, the URL, what the browser did and the time left to approve.
-fn prompt_lines<'a>(app: &App, p: &'a SignInPrompt, spinner: &str) -> Vec<Line<'a>> {
-    let left = (p.expires_at - app.now).num_seconds();
+fn prompt_lines<'a>(scene: &Scene, p: &'a SignInPrompt, spinner: &str) -> Vec<Line<'a>> {
+    let left = (p.expires_at - scene.now).num_seconds();
     vec![
         Line::from(vec![
             Span::raw("code: "),
             Span::styled(
                 shown(&p.user_code),
-                fg(app, Color::Yellow).add_modifier(Modifier::BOLD),
+                fg(scene.colors, Color::Yellow).add_modifier(Modifier::BOLD),
             ),
         ]),
         Line::from(vec![
@@ -94,13 +94,16 @@ fn prompt_lines<'a>(app: &App, p: &'a SignInPrompt, spinner: &str) -> Vec<Line<'
                 Style::default().add_modifier(Modifier::UNDERLINED),
             ),
         ]),
-        Line::from(Span::styled(shown(&p.browser), fg(app, Color::DarkGray))),
+        Line::from(Span::styled(
+            shown(&p.browser),
+            fg(scene.colors, Color::DarkGray),
+        )),
         Line::from(Span::styled(
             format!(
                 "{spinner} waiting for approval ({} left)",
                 countdown(Some(left))
             ),
-            fg(app, Color::Cyan),
+            fg(scene.colors, Color::Cyan),
         )),
     ]
 }

@@ -3,8 +3,8 @@
 
 use super::*;
 use crate::testing::tui::*;
-use crate::tui::app::Msg;
 use crate::tui::backend::AssumeFailure;
+use crate::tui::message::Msg;
 use crossterm::event::KeyCode;
 use ratatui::backend::TestBackend;
 use ratatui::Terminal;

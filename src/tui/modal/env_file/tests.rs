@@ -3,7 +3,7 @@
 
 use super::*;
 use crate::testing::tui::*;
-use crate::tui::app::{Msg, StatusLevel};
+use crate::tui::message::{Msg, StatusLevel};
 use crate::tui::modal::Modal;
 
 #[test]

@@ -2,7 +2,8 @@
 
 use super::*;
 use crate::testing::tui::*;
-use crate::tui::app::{Focus, Msg, StatusLevel};
+use crate::tui::app::{App, Focus};
+use crate::tui::message::{Msg, StatusLevel};
 use crate::tui::modal::Modal;
 
 #[test]

@@ -3,8 +3,9 @@
 use super::*;
 use crate::session::SessionKind;
 use crate::testing::tui::*;
-use crate::tui::app::{Focus, Msg};
+use crate::tui::app::Focus;
 use crate::tui::backend::AssumeFailure;
+use crate::tui::message::Msg;
 use crate::tui::modal::Modal;
 use ratatui::style::Color;
 

@@ -3,8 +3,8 @@
 
 use super::*;
 use crate::testing::tui::*;
-use crate::tui::app::{Msg, StatusLevel};
 use crate::tui::backend::AssumeFailure;
+use crate::tui::message::{Msg, StatusLevel};
 use crate::tui::modal::Modal;
 
 #[test]
