@@ -1,0 +1,214 @@
+
+use super::*;
+
+#[test]
+fn program_names() {
+    assert_eq!(
+        program_name("/opt/bin/vault-creds --token s3cr3t"),
+        "vault-creds"
+    );
+    assert_eq!(program_name("  aws-vault export x"), "aws-vault");
+    assert_eq!(program_name("'/opt/creds' --x"), "creds");
+    assert_eq!(program_name(""), "");
+}
+
+#[test]
+fn parses_the_documented_shape_case_insensitively() {
+    let c = parse_output(
+            br#"{"version":1,"accessKeyId":"ASIAX","SecretAccessKey":"s","SessionToken":"t","Expiration":"2030-01-02T03:04:05Z"}"#,
+        )
+        .unwrap();
+    assert_eq!(c.access_key_id, "ASIAX");
+    assert_eq!(c.session_token.unwrap().expose(), "t");
+    assert_eq!(
+        c.expiration.unwrap().to_rfc3339(),
+        "2030-01-02T03:04:05+00:00"
+    );
+    let long_term =
+        parse_output(br#"{"Version":1,"AccessKeyId":"AKIAX","SecretAccessKey":"s"}"#).unwrap();
+    assert!(long_term.session_token.is_none() && long_term.expiration.is_none());
+}
+
+#[test]
+fn bad_output_is_named_without_quoting_it() {
+    for (bytes, want) in [
+            (&b"SECRETSECRET"[..], "not JSON"),
+            (b"[1]", "not a JSON object"),
+            (br#"{"AccessKeyId":"SECRETSECRET"}"#, "no Version"),
+            (br#"{"Version":2,"AccessKeyId":"SECRETSECRET"}"#, "Version is not 1"),
+            (br#"{"Version":1,"SecretAccessKey":"SECRETSECRET"}"#, "no AccessKeyId"),
+            (br#"{"Version":1,"AccessKeyId":"A","SecretAccessKey":7}"#, "not a string"),
+            (
+                br#"{"Version":1,"AccessKeyId":"A","SecretAccessKey":"SECRETSECRET","Expiration":"soon"}"#,
+                "Expiration",
+            ),
+        ] {
+            let err = parse_output(bytes).unwrap_err();
+            assert!(err.contains(want), "{err}");
+            assert!(!err.contains("SECRETSECRET"), "{err}");
+        }
+}
+
+#[test]
+fn an_expiration_rfc_3339_cannot_write_is_refused() {
+    // Found by fuzzing (fuzz/session_store; the same times reach here): in UTC the years
+    // 10000 and -1, which rolecall's own credential-process output would print as
+    // `+10000-…` / `-0001-…`.
+    for expiration in ["9999-12-31T23:59:59-23:59", "0000-01-01T00:00:00+00:01"] {
+        let out = format!(
+            r#"{{"Version":1,"AccessKeyId":"A","SecretAccessKey":"S","Expiration":"{expiration}"}}"#
+        );
+        let err = parse_output(out.as_bytes()).unwrap_err();
+        assert!(err.contains("Expiration is not an RFC 3339 time"), "{err}");
+    }
+}
+
+#[test]
+fn stderr_is_quoted_up_to_the_limit() {
+    assert_eq!(quote_stderr(" \n"), "");
+    assert_eq!(quote_stderr("denied\n"), ": denied");
+    let long = format!("{}tail", "x".repeat(5000));
+    let q = quote_stderr(&long);
+    assert!(
+        q.ends_with("tail") && q.len() <= STDERR_QUOTE_LIMIT + 8,
+        "{}",
+        q.len()
+    );
+}
+
+#[tokio::test]
+async fn runs_the_command_and_names_only_the_program_on_failure() {
+    let ok = run(r#"printf '{"Version":1,"AccessKeyId":"AKIAX","SecretAccessKey":"s"}'"#)
+        .await
+        .unwrap();
+    assert_eq!(ok.credentials.access_key_id, "AKIAX");
+    assert_eq!(ok.origin.location, "printf");
+    let err = run("sh -c 'echo nope >&2; exit 3' --token=TOPSECRET")
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("`sh`") && err.contains("code 3") && err.contains("nope"),
+        "{err}"
+    );
+    assert!(!err.contains("TOPSECRET"), "{err}");
+}
+
+#[tokio::test]
+async fn dropping_the_request_kills_everything_the_command_started() {
+    let dir = tempfile::tempdir().unwrap();
+    let pids = dir.path().join("pids");
+    // `sh` and a grandchild that ignores SIGTERM.
+    let command = format!("trap '' TERM; {}; wait", write_pids(&pids, "sleep 600"));
+    let running = tokio::spawn(async move { run(&command).await });
+    let started = poll(|| read_pids(&pids))
+        .await
+        .expect("the command never wrote its pids");
+    running.abort();
+    let _ = running.await;
+    assert_all_end(&started).await;
+}
+
+#[tokio::test]
+async fn a_flood_on_stdout_is_cut_off_at_the_limit_and_everything_is_ended() {
+    let err = within_a_minute(run("head -c 10000000 /dev/zero"))
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("`head`") && err.contains("more than 1 MiB"),
+        "{err}"
+    );
+    // One that never stops, with a grandchild: both are ended.
+    let dir = tempfile::tempdir().unwrap();
+    let pids = dir.path().join("pids");
+    let command = format!("{}; yes SECRETSECRET", write_pids(&pids, "sleep 600"));
+    let err = within_a_minute(run(&command))
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("more than 1 MiB"), "{err}");
+    assert!(
+        !err.contains("SECRETSECRET") && !err.contains("600"),
+        "{err}"
+    );
+    assert_all_end(&read_pids(&pids).expect("the pids were written")).await;
+}
+
+#[tokio::test]
+async fn a_flood_on_stderr_never_blocks_the_child_and_only_its_tail_is_quoted() {
+    let ok = within_a_minute(run(
+            r#"head -c 10000000 /dev/zero >&2; printf '{"Version":1,"AccessKeyId":"AKIAX","SecretAccessKey":"s"}'"#,
+        ))
+        .await
+        .unwrap();
+    assert_eq!(ok.credentials.access_key_id, "AKIAX");
+    let err = within_a_minute(run(
+        "yes denied | head -c 10000000 >&2; echo last words >&2; exit 4",
+    ))
+    .await
+    .unwrap_err()
+    .to_string();
+    assert!(
+        err.contains("code 4") && err.ends_with("last words"),
+        "{err}"
+    );
+    assert!(err.len() < STDERR_QUOTE_LIMIT + 200, "{}", err.len());
+}
+
+/// Runs `command` as the TUI and the endpoint do.
+async fn run(command: &str) -> Result<BaseCredentials, SourceError> {
+    credential_process(command, ChildTerminal::None).await
+}
+
+/// A shell snippet that starts `background` and then writes `$$` (the `sh` rolecall
+/// started) and the background job's pid to `file`, atomically.
+fn write_pids(file: &std::path::Path, background: &str) -> String {
+    let file = file.display();
+    format!("{background} & echo \"$$ $!\" > {file}.tmp; mv {file}.tmp {file}")
+}
+
+fn read_pids(file: &std::path::Path) -> Option<Vec<i32>> {
+    let text = std::fs::read_to_string(file).ok()?;
+    text.split_whitespace().map(|p| p.parse().ok()).collect()
+}
+
+/// Fails unless every process in `pids` ends (or waits to be reaped) within ten seconds.
+async fn assert_all_end(pids: &[i32]) {
+    for &pid in pids {
+        // SAFETY: kill with signal 0 only checks whether the process exists.
+        let gone = || unsafe { libc::kill(pid, 0) } != 0;
+        let ended = poll(|| (gone() || zombie(pid)).then_some(())).await;
+        assert!(ended.is_some(), "process {pid} is still running");
+    }
+}
+
+/// A hang (the defect these tests catch) as a failure rather than a stuck test run.
+async fn within_a_minute<T>(future: impl std::future::Future<Output = T>) -> T {
+    tokio::time::timeout(std::time::Duration::from_secs(60), future)
+        .await
+        .expect("credential_process hung")
+}
+
+/// Polls `check` until it gives a value, for at most ten seconds.
+async fn poll<T>(check: impl Fn() -> Option<T>) -> Option<T> {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    loop {
+        if let Some(v) = check() {
+            return Some(v);
+        }
+        if std::time::Instant::now() > deadline {
+            return None;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    }
+}
+
+/// Whether `pid` has exited and waits to be reaped (tokio reaps killed children lazily).
+fn zombie(pid: i32) -> bool {
+    std::fs::read_to_string(format!("/proc/{pid}/stat")).is_ok_and(|s| {
+        s.rsplit(')')
+            .next()
+            .is_some_and(|r| r.trim_start().starts_with('Z'))
+    })
+}

@@ -1,0 +1,184 @@
+
+use super::*;
+use crate::session::SessionKind;
+use crate::sts::MfaCode;
+use crate::testing::tui::{session, FakeBackend};
+use crate::tui::backend::AssumeFailure;
+
+fn tasks(backend: Arc<FakeBackend>) -> (Tasks, mpsc::UnboundedReceiver<Msg>) {
+    let (tx, rx) = mpsc::unbounded_channel();
+    let tasks = Tasks {
+        backend,
+        tx,
+        assume: None,
+        sign_in: None,
+    };
+    (tasks, rx)
+}
+
+#[test]
+fn osc52_carries_the_text_base64_encoded() {
+    let bytes = osc52("export A='b'\n");
+    assert_eq!(&bytes[..], b"\x1b]52;c;ZXhwb3J0IEE9J2InCg==\x07");
+}
+
+#[tokio::test]
+async fn assume_reports_back_on_the_channel() {
+    let fake = Arc::new(FakeBackend::default());
+    fake.answer(Err(AssumeFailure::NeedsMfa {
+        serial: "arn:mfa".into(),
+        reason: None,
+    }));
+    let (mut tasks, mut rx) = tasks(fake.clone());
+    tasks.run(Cmd::Assume {
+        profile: "demo-admin-mfa".into(),
+        mfa_code: Some(MfaCode::parse("123456").unwrap()),
+        refresh: true,
+    });
+    match rx.recv().await.unwrap() {
+        Msg::Assumed { profile, result } => {
+            assert_eq!(profile, "demo-admin-mfa");
+            assert_eq!(
+                result,
+                Err(AssumeFailure::NeedsMfa {
+                    serial: "arn:mfa".into(),
+                    reason: None,
+                })
+            );
+        }
+        other => panic!("unexpected {other:?}"),
+    }
+    assert_eq!(
+        fake.calls(),
+        vec!["assume demo-admin-mfa with a code (refresh)"]
+    );
+}
+
+#[tokio::test]
+async fn cancel_aborts_the_assume() {
+    let fake = Arc::new(FakeBackend {
+        delay: Duration::from_secs(30),
+        ..Default::default()
+    });
+    fake.answer(Ok(session("demo-ops", 60)));
+    let (mut tasks, mut rx) = tasks(fake);
+    tasks.run(Cmd::Assume {
+        profile: "demo-ops".into(),
+        mfa_code: None,
+        refresh: false,
+    });
+    tasks.run(Cmd::CancelAssume);
+    tasks.run(Cmd::LoadSessions);
+    // The next (and only) message is the sessions list, not the cancelled assume.
+    assert!(matches!(rx.recv().await.unwrap(), Msg::Sessions(Ok(_))));
+    assert!(tasks.assume.is_none());
+}
+
+#[tokio::test]
+async fn refresh_keeps_the_session_until_the_new_one_arrives_and_forget_is_one_session() {
+    let fake = Arc::new(FakeBackend::default());
+    fake.answer(Ok(session("demo-ops", 60)));
+    fake.answer(Ok(session("base", 60)));
+    let (mut tasks, mut rx) = tasks(fake.clone());
+    tasks.run(Cmd::Assume {
+        profile: "demo-ops".into(),
+        mfa_code: None,
+        refresh: true,
+    });
+    assert!(matches!(
+        rx.recv().await.unwrap(),
+        Msg::Assumed { result: Ok(_), .. }
+    ));
+    tasks.run(Cmd::RenewMfa {
+        profile: "base".into(),
+        serial: "arn:mfa".into(),
+        code: MfaCode::parse("123456").unwrap(),
+    });
+    assert!(matches!(
+        rx.recv().await.unwrap(),
+        Msg::Assumed { result: Ok(_), .. }
+    ));
+    let mut mfa = session("base", 60);
+    mfa.kind = SessionKind::MfaSource;
+    tasks.run(Cmd::Forget(mfa.key()));
+    assert!(matches!(
+        rx.recv().await.unwrap(),
+        Msg::Forgot { result: Ok(()), .. }
+    ));
+    assert_eq!(
+        fake.calls(),
+        vec![
+            "assume demo-ops (refresh)",
+            "renew base arn:mfa",
+            "forget base mfa-source"
+        ]
+    );
+    tasks.run(Cmd::ReloadConfig { rediscover: true });
+    assert!(matches!(rx.recv().await.unwrap(), Msg::ConfigReloaded(_)));
+    assert_eq!(fake.calls().last().unwrap(), "reload true");
+}
+
+#[tokio::test]
+async fn a_sign_in_shows_its_prompt_then_its_end_and_esc_aborts_it() {
+    let fake = Arc::new(FakeBackend::default());
+    let (mut quick, mut rx) = tasks(fake.clone());
+    quick.run(Cmd::SignIn {
+        profile: "dev".into(),
+    });
+    match rx.recv().await.unwrap() {
+        Msg::SignInPrompt { profile, prompt } => {
+            assert_eq!(profile, "dev");
+            assert_eq!(prompt.user_code, "ABCD-EFGH");
+        }
+        other => panic!("unexpected {other:?}"),
+    }
+    assert!(matches!(
+        rx.recv().await.unwrap(),
+        Msg::SignedIn { result: Ok(()), .. }
+    ));
+    // A slow one is aborted by CancelSignIn: no SignedIn arrives, the next message is
+    // the one asked for after it.
+    let slow = Arc::new(FakeBackend {
+        delay: Duration::from_secs(30),
+        ..Default::default()
+    });
+    let (mut slow_tasks, mut rx) = tasks(slow);
+    slow_tasks.run(Cmd::SignIn {
+        profile: "dev".into(),
+    });
+    assert!(matches!(rx.recv().await.unwrap(), Msg::SignInPrompt { .. }));
+    slow_tasks.run(Cmd::CancelSignIn);
+    slow_tasks.run(Cmd::LoadSessions);
+    assert!(matches!(rx.recv().await.unwrap(), Msg::Sessions(_)));
+    assert!(slow_tasks.sign_in.is_none());
+}
+
+#[tokio::test]
+async fn a_dotenv_file_rolecall_wrote_is_replaced_another_only_when_confirmed() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(".env");
+    let (mut tasks, mut rx) = tasks(Arc::new(FakeBackend::default()));
+    let write = |replace_foreign| Cmd::WriteEnvFile {
+        path: path.clone(),
+        session: session("demo-ops", 60),
+        replace_foreign,
+    };
+    // Absent, then ours: written without asking.
+    for _ in 0..2 {
+        tasks.run(write(false));
+        assert!(matches!(rx.recv().await.unwrap(), Msg::EnvFileWritten(p) if p == path));
+    }
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(text.starts_with(crate::output::env_file::MARKER));
+    assert!(text.contains("AWS_SECRET_ACCESS_KEY=SECRETsecretSECRETsecret0000WXYZ\n"));
+    // Someone else's: the runtime says so, and only a confirmed write replaces it.
+    std::fs::write(&path, "MINE=1\n").unwrap();
+    tasks.run(write(false));
+    assert!(matches!(rx.recv().await.unwrap(), Msg::EnvFileForeign(p) if p == path));
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), "MINE=1\n");
+    tasks.run(write(true));
+    assert!(matches!(rx.recv().await.unwrap(), Msg::EnvFileWritten(p) if p == path));
+    assert!(std::fs::read_to_string(&path)
+        .unwrap()
+        .contains("ROLECALL_PROFILE=demo-ops"));
+}
