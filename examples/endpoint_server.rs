@@ -47,7 +47,7 @@ fn main() {
                 out,
                 "{} {}",
                 endpoint.url(),
-                endpoint.child_env().token().expose()
+                endpoint.served_env().token().expose()
             )
             .and_then(|_| out.flush())
             .expect("write to stdout");

@@ -51,14 +51,23 @@ struct Current {
 
 impl Context {
     /// The user's files (`AWS_CONFIG_FILE`, `AWS_SHARED_CREDENTIALS_FILE`, else `~/.aws`)
-    /// and caches, or with `demo` the bundled demo's profiles (see [`crate::demo`]).
-    pub fn from_env(demo: bool) -> Self {
-        if demo {
-            return Self::build(Arc::new(crate::demo::graph), Vec::new(), true);
-        }
+    /// and caches.
+    pub fn from_env() -> Self {
         let paths = ConfigPaths::from_env();
         let watched = vec![paths.config.clone(), paths.credentials.clone()];
         Self::build(Arc::new(move || ProfileGraph::load(&paths)), watched, false)
+    }
+
+    /// The bundled demo's profiles (see [`crate::demo`]), after pointing every call of
+    /// this process at the local emulator ([`crate::demo::prepare_environment`]): a demo
+    /// context never exists without that guard. The error says what to unset.
+    pub fn demo() -> Result<Self, String> {
+        crate::demo::prepare_environment()?;
+        Ok(Self::demo_profiles())
+    }
+
+    fn demo_profiles() -> Self {
+        Self::build(Arc::new(crate::demo::graph), Vec::new(), true)
     }
 
     /// Profiles from `load_files` (tests, benchmarks), everything else from the
@@ -85,26 +94,30 @@ impl Context {
 
     /// This context with `sts` instead of one made on first use (set before first use).
     pub fn with_sts(self, sts: Sts) -> Self {
-        let _ = self.shared.sts.set(sts);
+        let unused = self.shared.sts.set(sts).is_ok();
+        debug_assert!(unused, "Context::with_sts after its first use");
         self
     }
 
     /// This context with `store` instead of the default directory's (set before first use).
     pub fn with_store(self, store: SessionStore) -> Self {
-        let _ = self.shared.store.set((store, None));
+        let unused = self.shared.store.set((store, None)).is_ok();
+        debug_assert!(unused, "Context::with_store after its first use");
         self
     }
 
     /// This context with `sso` instead of [`Sso::from_env`] (set before first use).
     pub fn with_sso(self, sso: Sso) -> Self {
-        let _ = self.shared.sso.set(sso);
+        let unused = self.shared.sso.set(sso).is_ok();
+        debug_assert!(unused, "Context::with_sso after its first use");
         self
     }
 
     /// This context telling `sink` what the user should know about it: a session store
     /// that could not be used (sessions then live in memory only).
     pub fn on_warning(self, sink: WarningSink) -> Self {
-        let _ = self.shared.on_warning.set(sink);
+        let unused = self.shared.on_warning.set(sink).is_ok();
+        debug_assert!(unused, "Context::on_warning after its first use");
         self
     }
 
@@ -127,7 +140,13 @@ impl Context {
     /// `files` with the roles IAM Identity Center discovery has cached (no network; see
     /// [`crate::sso::with_discovered`]), or `files` as it is when discovery knows none.
     pub fn with_discovery(&self, files: ProfileGraph) -> ProfileGraph {
-        crate::sso::with_discovered(&files, self.sso()).unwrap_or(files)
+        self.discovered(&files).unwrap_or(files)
+    }
+
+    /// `graph` with the roles IAM Identity Center discovery has cached (its cache: no
+    /// network), or `None` when discovery has nothing to add to it.
+    pub fn discovered(&self, graph: &ProfileGraph) -> Option<ProfileGraph> {
+        crate::sso::with_discovered(graph, self.sso())
     }
 
     /// The current graph: the last one loaded or set while the files are unchanged, else
@@ -189,11 +208,7 @@ impl Context {
 
     /// A planner over `graph` with this context's environment.
     pub fn planner<'a>(&'a self, graph: &'a ProfileGraph, mfa_mode: MfaMode) -> Planner<'a, 'a> {
-        Planner {
-            graph,
-            vars: self.vars(),
-            mfa_mode,
-        }
+        Planner::new(graph, self.vars(), mfa_mode)
     }
 
     /// STS; nothing is loaded until its first call (see [`Sts::prepare`]).

@@ -115,7 +115,7 @@ fn isolated(moto: &Moto) -> Env {
 async fn aws_caller_identity(env: &Env, endpoint: &CredentialServer) -> (bool, String, String) {
     let mut command = env.command(venv_bin("aws"));
     command.args(["sts", "get-caller-identity", "--output", "json"]);
-    endpoint.child_env().apply(&mut command);
+    endpoint.served_env().apply(&mut command);
     // tokio's process, so the endpoint keeps answering on this runtime meanwhile.
     let out = tokio::process::Command::from(command)
         .output()
@@ -143,7 +143,7 @@ async fn the_aws_cli_gets_the_served_identity_and_the_refreshed_one() {
     let (ok, stdout, stderr) = aws_caller_identity(&env, &endpoint).await;
     assert!(ok, "aws failed: {stderr}");
     assert_eq!(arn_of(&stdout), arn("first-session"));
-    assert!(!stderr.contains(endpoint.child_env().token().expose()));
+    assert!(!stderr.contains(endpoint.served_env().token().expose()));
 
     clock.advance(chrono::TimeDelta::minutes(11));
     let (ok, stdout, stderr) = aws_caller_identity(&env, &endpoint).await;
@@ -203,7 +203,7 @@ async fn a_rust_program_on_the_default_chain_keeps_working_across_a_refresh() {
         .args(["--exact", CHILD_TEST, "--nocapture", "--test-threads=1"])
         .stdin(Stdio::piped())
         .stdout(Stdio::piped());
-    endpoint.child_env().apply(&mut command);
+    endpoint.served_env().apply(&mut command);
     let mut child = command.spawn().expect("start the child");
     let mut to_child = child.stdin.take().unwrap();
     let (lines_tx, lines_rx) = std::sync::mpsc::channel();

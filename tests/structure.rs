@@ -508,6 +508,55 @@ fn arrows_within(graph: &BTreeMap<String, BTreeSet<String>>, group: &[String]) -
     shown.join(", ")
 }
 
+/// The floors of docs/ARCHITECTURE.md's table, top first: each a list of module names
+/// (`cli/` and `context.rs` read as `cli` and `context`).
+fn documented_floors() -> Vec<Vec<String>> {
+    let page =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/ARCHITECTURE.md"))
+            .unwrap();
+    page.lines()
+        .skip_while(|l| !l.starts_with("| floor |"))
+        .skip(2)
+        .take_while(|l| l.starts_with('|'))
+        .map(|row| {
+            let modules = row.split('|').nth(2).unwrap_or("");
+            modules
+                .split('`')
+                .skip(1)
+                .step_by(2)
+                .map(|m| m.trim_end_matches('/').trim_end_matches(".rs").to_string())
+                .filter(|m| m != "main" && m != "lib")
+                .collect()
+        })
+        .collect()
+}
+
+#[test]
+fn every_import_points_down_the_documented_floors() {
+    let floors = documented_floors();
+    let floor_of = |module: &str| floors.iter().position(|f| f.iter().any(|m| m == module));
+    let sources = sources();
+    let graph = arrows(&sources, "");
+    let mut modules: BTreeSet<String> = graph.keys().cloned().collect();
+    modules.extend(graph.values().flatten().cloned());
+    let missing: Vec<&String> = modules.iter().filter(|m| floor_of(m).is_none()).collect();
+    assert!(
+        missing.is_empty(),
+        "modules missing from docs/ARCHITECTURE.md's floors: {missing:?}"
+    );
+    let up: Vec<String> = graph
+        .iter()
+        .flat_map(|(from, tos)| tos.iter().map(move |to| (from, to)))
+        .filter(|(from, to)| floor_of(to) < floor_of(from))
+        .map(|(from, to)| format!("{from} -> {to}"))
+        .collect();
+    assert!(
+        up.is_empty(),
+        "imports pointing up docs/ARCHITECTURE.md's floors (move the code, or the module):\n{}",
+        up.join("\n")
+    );
+}
+
 #[test]
 fn the_cycle_check_sees_a_cycle() {
     let made_up = |rel: &str, text: &str| Source {

@@ -106,7 +106,7 @@ pub fn invoked_program() -> String {
 /// or `~/.aws`), and the roles IAM Identity Center discovery found (from its cache: no
 /// network), each with a short description for shells that show one.
 pub fn profile_candidates() -> Vec<CompletionCandidate> {
-    let graph = Context::from_env(false).graph();
+    let graph = Context::from_env().graph();
     graph
         .profiles()
         .iter()
@@ -117,7 +117,7 @@ pub fn profile_candidates() -> Vec<CompletionCandidate> {
 /// The `[sso-session NAME]` names of the user's config, for `rolecall sso --sso-session`,
 /// each with its start URL.
 pub fn sso_session_candidates() -> Vec<CompletionCandidate> {
-    let graph = Context::from_env(false).files_graph();
+    let graph = Context::from_env().files_graph();
     graph
         .sso_sessions()
         .iter()

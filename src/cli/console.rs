@@ -7,7 +7,7 @@ use super::obtain::{mfa_prompt, resolve_options, ObtainArgs};
 use super::terminal::warn;
 use crate::browser::{self, Opened};
 use crate::console::federation::is_service_name;
-use crate::console::{sign_in, ConsoleRequest, Destination};
+use crate::console::{link, ConsoleRequest, Destination};
 use crate::context::Context;
 use crate::secret::Secret;
 use anyhow::Result;
@@ -70,7 +70,7 @@ pub fn run(context: &Context, args: ConsoleArgs) -> Result<()> {
     let mfa = mfa_prompt(&args.obtain)?;
     let options = resolve_options(&args.obtain);
     let request = args.request();
-    let signed_in = block_on(sign_in(&resolver, profile, &*mfa, &options, &request))??;
+    let signed_in = block_on(link(&resolver, profile, &*mfa, &options, &request))??;
     for note in &signed_in.notes {
         warn(note);
     }

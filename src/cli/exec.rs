@@ -81,7 +81,7 @@ async fn run_served(context: &Context, args: &ExecArgs) -> Result<u8> {
     endpoint.refresh_now().await?;
     let mut child = Command::new(&command[0]);
     child.args(&command[1..]);
-    endpoint.child_env().apply_for(&mut child, &session);
+    endpoint.served_env().apply_for(&mut child, &session);
     // Ctrl-C goes to the program (it is in the terminal's foreground group too); rolecall
     // stays up for as long as the program does, so its credentials keep working.
     let mut interrupts = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::interrupt())?;

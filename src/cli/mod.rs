@@ -61,10 +61,12 @@ pub enum Command {
 
 /// Runs what `cli` asks for over one [`Context`]; the exit code is the command's.
 pub fn run(cli: Cli) -> Result<ExitCode> {
-    if cli.demo {
-        crate::demo::prepare_environment().map_err(anyhow::Error::msg)?;
-    }
-    let context = Context::from_env(cli.demo).on_warning(Arc::new(terminal::warn));
+    let context = if cli.demo {
+        Context::demo().map_err(anyhow::Error::msg)?
+    } else {
+        Context::from_env()
+    };
+    let context = context.on_warning(Arc::new(terminal::warn));
     let Some(command) = cli.command else {
         // Piped or redirected: a full-screen UI makes no sense, print the table instead.
         if !std::io::IsTerminal::is_terminal(&std::io::stdout()) {

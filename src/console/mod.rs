@@ -54,7 +54,7 @@ pub struct ConsoleRequest {
 
 /// A sign-in URL and what the user should be told about it.
 #[derive(Debug)]
-pub struct SignIn {
+pub struct ConsoleLink {
     /// The login URL: a secret (see the module documentation).
     pub url: Secret,
     /// One line each: a duration not sent, a session not cached.
@@ -91,13 +91,13 @@ pub enum ConsoleError {
 
 /// A sign-in URL for `profile`: its session (or a federation token of its long-term keys),
 /// traded at the federation endpoint. `mfa` and `options` are as for [`Resolver::obtain`].
-pub async fn sign_in(
+pub async fn link(
     resolver: &Resolver<'_>,
     profile: &str,
     mfa: &dyn MfaPrompt,
     options: &ResolveOptions,
     request: &ConsoleRequest,
-) -> Result<SignIn, ConsoleError> {
+) -> Result<ConsoleLink, ConsoleError> {
     let plan = resolver.plan(profile, options.mfa_mode)?;
     let config = |message: String| ConsoleError::Config {
         profile: profile.to_string(),
@@ -143,7 +143,7 @@ pub async fn sign_in(
     };
 
     let token = signin_token(profile, &endpoint, &credentials, session_duration).await?;
-    Ok(SignIn {
+    Ok(ConsoleLink {
         url: federation::login_url(&endpoint, &destination, &token),
         notes,
     })

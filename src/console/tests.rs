@@ -94,13 +94,13 @@ fn federated_user_names_fit_get_federation_token() {
 /// Compiles only if a sign-in can run on one of the TUI's tasks (`Send + 'static` once
 /// it owns its inputs), as the TUI's assume does.
 #[allow(dead_code)]
-fn sign_in_can_move_to_a_task(graph: Arc<ProfileGraph>, store: SessionStore, sts: Sts, sso: Sso) {
+fn link_can_move_to_a_task(graph: Arc<ProfileGraph>, store: SessionStore, sts: Sts, sso: Sso) {
     fn task<F: std::future::Future + Send + 'static>(_: F) {}
     task(async move {
         let vars = Vars::process();
         let resolver = Resolver::new(&graph, &sts, &store, &vars, &sso);
         let request = ConsoleRequest::default();
-        sign_in(
+        link(
             &resolver,
             "p",
             &FixedMfa(None),

@@ -62,7 +62,7 @@ fn a_profile_the_current_graph_has_is_not_loaded_again() {
 
 #[test]
 fn the_demo_watches_no_file() {
-    let context = Context::from_env(true);
+    let context = Context::demo_profiles();
     assert!(context.is_demo());
     assert!(context.watched_files().is_empty());
     assert_eq!(

@@ -4,7 +4,7 @@
 //! `aws:MultiFactorAuthAge`, or revoked), the walk asks for a new code once and makes a
 //! new one.
 
-use super::plan::{self, MfaMode, MfaSessionPlan};
+use super::plan::{MfaMode, MfaSessionPlan};
 use super::{Link, Obtained, ResolveError, ResolveErrorKind, Resolver, Walk};
 use crate::credentials::Credentials;
 use crate::session::{Session, SessionKey, SessionKind};
@@ -98,7 +98,7 @@ impl<'w> Walk<'w> {
         if !renew {
             let key = SessionKey {
                 profile: ms.profile.clone(),
-                kind: SessionKind::MfaSource,
+                kind: SessionKind::MfaSession,
                 fingerprint: ms.fingerprint.clone(),
             };
             if let Some(cached) = self.resolver.cached(&key, &mut self.warnings) {
@@ -111,11 +111,11 @@ impl<'w> Walk<'w> {
                 reason: None,
             }
         })?;
-        let credentials = self
+        let session = self
             .resolver
             .new_mfa_session(ms, keys, &code, &mut self.warnings)
             .await?;
-        Ok((credentials, false))
+        Ok((session.credentials, false))
     }
 }
 
@@ -133,62 +133,40 @@ impl Resolver<'_> {
             step: String::new(),
             kind,
         };
-        let planner = self.planner(MfaMode::SessionToken);
-        let profile = self
-            .graph
-            .get(base)
+        let ms = self
+            .planner(MfaMode::SessionToken)
+            .mfa_session_of_keys(base, serial)
             .ok_or_else(|| fail(ResolveErrorKind::NoSuchProfile(self.graph.unread_files())))?;
         let keys = self.keys_in_files(base).map_err(fail)?.ok_or_else(|| {
             fail(ResolveErrorKind::Config(format!(
                 "'{base}' holds no long-term keys to make an MFA session of"
             )))
         })?;
-        let ms = MfaSessionPlan {
-            profile: base.to_string(),
-            serial: serial.to_string(),
-            duration_seconds: profile
-                .settings()
-                .mfa_session_duration
-                .unwrap_or(plan::DEFAULT_MFA_SESSION_SECONDS),
-            sts: planner.sts_target(profile, "aws"),
-            fingerprint: planner.mfa_session_fingerprint(base).unwrap_or_default(),
-            for_first_hop: true,
-        };
         let mut warnings = Vec::new();
-        let credentials = self
+        let session = self
             .new_mfa_session(&ms, &keys, code, &mut warnings)
             .await
             .map_err(fail)?;
-        let session = Session {
-            profile: base.to_string(),
-            kind: SessionKind::MfaSource,
-            credentials,
-            source: format!("session-token with MFA {serial}"),
-            region: profile.region.as_deref().map(str::to_string),
-            obtained: Utc::now(),
-            fingerprint: ms.fingerprint,
-            mfa_serial: Some(serial.to_string()),
-        };
         Ok(Obtained { session, warnings })
     }
 
     /// A GetSessionToken session of `keys` with `code`, stored (a store that fails is a
-    /// warning: STS already answered).
+    /// warning: STS already answered) and handed back.
     async fn new_mfa_session(
         &self,
         ms: &MfaSessionPlan,
         keys: &Credentials,
         code: &MfaCode,
         warnings: &mut Vec<String>,
-    ) -> Result<Credentials, ResolveErrorKind> {
+    ) -> Result<Session, ResolveErrorKind> {
         let creds = self
             .sts
             .get_session_token(keys, &ms.sts, &ms.serial, code, Some(ms.duration_seconds))
             .await?;
         let session = Session {
             profile: ms.profile.clone(),
-            kind: SessionKind::MfaSource,
-            credentials: creds.clone(),
+            kind: SessionKind::MfaSession,
+            credentials: creds,
             source: format!("session-token with MFA {}", ms.serial),
             region: self
                 .graph
@@ -199,6 +177,6 @@ impl Resolver<'_> {
             mfa_serial: Some(ms.serial.clone()),
         };
         self.save(&session, warnings);
-        Ok(creds)
+        Ok(session)
     }
 }

@@ -172,11 +172,7 @@ impl<'a> Resolver<'a> {
     /// what every front end plans with, so that a plan is the one [`Resolver::obtain`]
     /// walks. It borrows what the resolver borrows, not the resolver.
     pub fn planner(&self, mode: MfaMode) -> Planner<'a, 'a> {
-        Planner {
-            graph: self.graph,
-            vars: self.vars,
-            mfa_mode: mode,
-        }
+        Planner::new(self.graph, self.vars, mode)
     }
 }
 
@@ -459,7 +455,7 @@ pub fn list_sessions(
 pub fn is_current(planner: &Planner<'_, '_>, session: &Session) -> bool {
     let now = match session.kind {
         SessionKind::Profile => planner.plan(&session.profile).ok().map(|p| p.fingerprint),
-        SessionKind::MfaSource => planner.mfa_session_fingerprint(&session.profile),
+        SessionKind::MfaSession => planner.mfa_session_fingerprint(&session.profile),
     };
     now.is_some_and(|f| f == session.fingerprint)
 }

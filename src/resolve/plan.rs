@@ -189,6 +189,17 @@ pub struct Planner<'g, 'v> {
     pub mfa_mode: MfaMode,
 }
 
+impl<'g, 'v> Planner<'g, 'v> {
+    /// A planner over `graph` and the environment `vars`, planning as `mfa_mode` says.
+    pub fn new(graph: &'g ProfileGraph, vars: &'v Vars<'v>, mfa_mode: MfaMode) -> Self {
+        Planner {
+            graph,
+            vars,
+            mfa_mode,
+        }
+    }
+}
+
 impl Planner<'_, '_> {
     /// The plan of profile `name`.
     pub fn plan(&self, name: &str) -> Result<Plan, PlanError> {
@@ -306,6 +317,24 @@ impl Planner<'_, '_> {
 
     /// The fingerprint an MFA session of `base`'s keys has now, if `base` holds keys: what
     /// a stored MFA session is compared with.
+    /// The MFA session of `base`'s own keys with `serial`, outside any chain (the TUI's
+    /// renewal of an MFA session row): `base` carries it, so its `mfa_session_duration`
+    /// applies, and its STS endpoint is the one [`Planner::mfa_session_fingerprint`] keys.
+    pub fn mfa_session_of_keys(&self, base: &str, serial: &str) -> Option<MfaSessionPlan> {
+        let profile = self.graph.get(base)?;
+        Some(MfaSessionPlan {
+            profile: base.to_string(),
+            serial: serial.to_string(),
+            duration_seconds: profile
+                .settings()
+                .mfa_session_duration
+                .unwrap_or(DEFAULT_MFA_SESSION_SECONDS),
+            sts: self.sts_target(profile, "aws"),
+            fingerprint: self.mfa_session_fingerprint(base).unwrap_or_default(),
+            for_first_hop: true,
+        })
+    }
+
     pub fn mfa_session_fingerprint(&self, base: &str) -> Option<String> {
         let profile = self.graph.get(base)?;
         let source = BaseSource::StaticKeys {

@@ -22,10 +22,10 @@
 //!   [`HEADER_READ_TIMEOUT`] and [`MAX_REQUEST_HEAD`].
 
 mod cache;
-mod child_env;
 mod connections;
 mod feed;
 mod resolver_feed;
+mod served_env;
 mod service;
 mod status;
 mod token;
@@ -33,9 +33,9 @@ mod token;
 #[cfg(test)]
 mod tests;
 
-pub use child_env::{ChildEnv, AUTHORIZATION_TOKEN_VAR, FULL_URI_VAR, SHADOWING_VARS};
 pub use feed::{FeedError, SessionFeed, UserAction};
 pub use resolver_feed::ResolverFeed;
+pub use served_env::{ServedEnv, AUTHORIZATION_TOKEN_VAR, FULL_URI_VAR, SHADOWING_VARS};
 pub use service::CREDENTIALS_PATH;
 pub use status::ServerStatus;
 pub use token::constant_time_eq;
@@ -123,7 +123,7 @@ pub enum ServerError {
 /// connections, and open ones close once the request they are answering is done.
 pub struct CredentialServer {
     addr: SocketAddr,
-    child_env: ChildEnv,
+    served_env: ServedEnv,
     cache: Arc<Cache>,
     stop: watch::Sender<bool>,
     task: Option<JoinHandle<()>>,
@@ -132,7 +132,7 @@ pub struct CredentialServer {
 impl std::fmt::Debug for CredentialServer {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("CredentialServer")
-            .field("url", &self.child_env.full_uri())
+            .field("url", &self.served_env.full_uri())
             .finish_non_exhaustive()
     }
 }
@@ -154,7 +154,7 @@ pub async fn start(
         wait: config.refresh_wait,
     };
     let cache = Arc::new(Cache::new(feed, config.clock, policy));
-    let child_env = ChildEnv::new(
+    let served_env = ServedEnv::new(
         format!("http://{addr}{CREDENTIALS_PATH}"),
         token.secret().clone(),
     );
@@ -170,7 +170,7 @@ pub async fn start(
     let task = tokio::spawn(service::serve(listener, handler, limits, stopped));
     Ok(CredentialServer {
         addr,
-        child_env,
+        served_env,
         cache,
         stop,
         task: Some(task),
@@ -200,7 +200,7 @@ fn open_file_limit() -> Option<u64> {
 impl CredentialServer {
     /// The endpoint's URL, `http://127.0.0.1:PORT/`.
     pub fn url(&self) -> &str {
-        self.child_env.full_uri()
+        self.served_env.full_uri()
     }
 
     /// The address it listens on (always 127.0.0.1).
@@ -208,9 +208,9 @@ impl CredentialServer {
         self.addr
     }
 
-    /// The variables a child needs; see [`ChildEnv::apply`].
-    pub fn child_env(&self) -> &ChildEnv {
-        &self.child_env
+    /// The variables a child needs; see [`ServedEnv::apply`].
+    pub fn served_env(&self) -> &ServedEnv {
+        &self.served_env
     }
 
     /// The status now, with exact request counts.

@@ -129,7 +129,7 @@ struct Reply {
 
 impl Fixture {
     fn token(&self) -> String {
-        self.endpoint.child_env().token().expose().to_string()
+        self.endpoint.served_env().token().expose().to_string()
     }
 
     async fn send(&self, method: Method, path: &str, auth: Option<&str>) -> Reply {
@@ -593,14 +593,14 @@ async fn the_token_shows_nowhere_but_in_the_child_environment() {
     let shown = format!(
         "{:?} {:?} {:?}",
         fx.endpoint,
-        fx.endpoint.child_env(),
+        fx.endpoint.served_env(),
         fx.endpoint.status()
     );
     assert!(!shown.contains(&token), "{shown}");
     assert!(!shown.contains(&token[..16]), "{shown}");
 
-    // Everything the SDKs would prefer to the endpoint (see child_env.rs) is removed.
-    let removed: Vec<&str> = ChildEnv::removed_vars().collect();
+    // Everything the SDKs would prefer to the endpoint (see served_env.rs) is removed.
+    let removed: Vec<&str> = ServedEnv::removed_vars().collect();
     for var in [
         "AWS_ACCESS_KEY_ID",
         "AWS_SECRET_ACCESS_KEY",
@@ -621,7 +621,7 @@ async fn the_token_shows_nowhere_but_in_the_child_environment() {
     for var in &removed {
         command.env(var, "from-the-parent");
     }
-    fx.endpoint.child_env().apply(&mut command);
+    fx.endpoint.served_env().apply(&mut command);
     let envs: Vec<(String, Option<String>)> = command
         .get_envs()
         .map(|(k, v)| {
@@ -667,7 +667,7 @@ async fn shutdown_and_drop_stop_the_endpoint() {
 fn the_handle_and_its_parts_can_move_between_tasks() {
     fn send_sync<T: Send + Sync>() {}
     send_sync::<CredentialServer>();
-    send_sync::<ChildEnv>();
+    send_sync::<ServedEnv>();
     send_sync::<ServerStatus>();
     send_sync::<FeedError>();
 }

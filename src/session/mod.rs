@@ -15,8 +15,11 @@ pub enum SessionKind {
     /// The credentials of a profile, ready to hand to a program.
     Profile,
     /// An MFA-authenticated GetSessionToken session of a source profile, kept so that one
-    /// MFA code serves every role assumed from that source until it expires.
-    MfaSource,
+    /// MFA code serves every role assumed from that source until it expires. Stored as
+    /// `mfa_source` and printed as `mfa-source`, the names the store and `sessions`
+    /// have always used.
+    #[serde(rename = "mfa_source")]
+    MfaSession,
 }
 
 impl SessionKind {
@@ -24,7 +27,7 @@ impl SessionKind {
     pub fn as_str(self) -> &'static str {
         match self {
             SessionKind::Profile => "profile",
-            SessionKind::MfaSource => "mfa-source",
+            SessionKind::MfaSession => "mfa-source",
         }
     }
 }

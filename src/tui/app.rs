@@ -687,7 +687,7 @@ impl App {
                 self.modal = Some(Modal::Export(ExportModal::new(session)));
                 vec![]
             }
-            'r' if session.kind == SessionKind::MfaSource => {
+            'r' if session.kind == SessionKind::MfaSession => {
                 // An MFA session is renewed with a new code: ask for it first.
                 self.modal = Some(Modal::Mfa(MfaModal::new(
                     session.profile.clone(),

@@ -547,7 +547,7 @@ async fn subshell(
     let mut command: tokio::process::Command = match endpoint {
         Some(endpoint) => {
             let mut command = std::process::Command::new(&shell);
-            endpoint.child_env().apply_for(&mut command, session);
+            endpoint.served_env().apply_for(&mut command, session);
             command
         }
         None => crate::session::child_env::command_with_env(&shell, &[], &session.env()),

@@ -1,9 +1,9 @@
 //! Drawing the [`App`]: a pure function of the state, so a `TestBackend` buffer shows exactly
 //! what a user would see. The panels and the status line are drawn here; an open modal's
-//! window by its own file (see [`super::modal`]), with the helpers here.
+//! window by its own file (see [`super::modal`]), both with the kit in [`super::paint`].
 //!
-//! Secrets never reach the screen: the export window shows masked values and the command
-//! that prints the real ones.
+//! Secrets never reach the screen: the panels show no credential, and the windows that
+//! concern one (export) show it masked.
 //!
 //! Outside text (profile names and values, portal names, a sign-in's code and URL, server
 //! and process messages, sessions read back from the store) becomes cells only through
@@ -329,7 +329,7 @@ fn draw_sessions(app: &App, frame: &mut Frame, area: Rect) {
         let left = s.seconds_left(app.now);
         let mut name = match s.kind {
             SessionKind::Profile => shown(&s.profile).into_owned(),
-            SessionKind::MfaSource => format!("{} (mfa)", shown(&s.profile)),
+            SessionKind::MfaSession => format!("{} (mfa)", shown(&s.profile)),
         };
         if l.stale {
             // Its profile changed since: it is never reused, only shown until it expires.

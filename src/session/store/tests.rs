@@ -84,7 +84,7 @@ fn save_replaces_by_profile_kind_and_fingerprint_and_sorts() {
         .save(&session("zeta", SessionKind::Profile, exp))
         .unwrap();
     store
-        .save(&session("alpha", SessionKind::MfaSource, exp))
+        .save(&session("alpha", SessionKind::MfaSession, exp))
         .unwrap();
     store
         .save(&session("alpha", SessionKind::Profile, exp))
@@ -100,7 +100,7 @@ fn save_replaces_by_profile_kind_and_fingerprint_and_sorts() {
         keys,
         vec![
             key("alpha", SessionKind::Profile, "f1"),
-            key("alpha", SessionKind::MfaSource, "f1"),
+            key("alpha", SessionKind::MfaSession, "f1"),
             key("zeta", SessionKind::Profile, "f1"),
         ]
     );
@@ -111,7 +111,7 @@ fn save_replaces_by_profile_kind_and_fingerprint_and_sorts() {
     assert_eq!(got, newer);
     assert_eq!(
         store
-            .get(&key("zeta", SessionKind::MfaSource, "f1"))
+            .get(&key("zeta", SessionKind::MfaSession, "f1"))
             .unwrap(),
         None
     );
@@ -197,7 +197,7 @@ fn remove_one_or_all() {
         .save(&session("a", SessionKind::Profile, None))
         .unwrap();
     store
-        .save(&session("a", SessionKind::MfaSource, None))
+        .save(&session("a", SessionKind::MfaSession, None))
         .unwrap();
     store
         .save(&session("b", SessionKind::Profile, None))

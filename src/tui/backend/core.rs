@@ -219,7 +219,7 @@ impl Backend for CoreBackend {
             let current = this.context.graph();
             this.discover_signed_in(&current, false).await;
             // `None`, and the current graph kept, when discovery has nothing to add.
-            let graph = crate::sso::with_discovered(&current, this.context.sso())?;
+            let graph = this.context.discovered(&current)?;
             Some(this.context.set_graph(graph))
         })
     }
@@ -249,7 +249,7 @@ impl Backend for CoreBackend {
         Box::pin(async move {
             let graph = this.context.graph();
             let resolver = this.context.resolver(&graph);
-            let signed_in = crate::console::sign_in(
+            let signed_in = crate::console::link(
                 &resolver,
                 &profile,
                 &FixedMfa(None),

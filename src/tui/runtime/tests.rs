@@ -98,7 +98,7 @@ async fn refresh_keeps_the_session_until_the_new_one_arrives_and_forget_is_one_s
         Msg::Assumed { result: Ok(_), .. }
     ));
     let mut mfa = session("base", 60);
-    mfa.kind = SessionKind::MfaSource;
+    mfa.kind = SessionKind::MfaSession;
     tasks.run(Cmd::Forget(mfa.key()));
     assert!(matches!(
         rx.recv().await.unwrap(),

@@ -67,7 +67,7 @@ fn mfa_flow_digits_only_masked_and_retry() {
 fn an_mfa_session_is_listed_refreshed_with_a_new_code_and_forgotten_on_its_own() {
     let mut app = demo_app();
     let mut mfa = session("demo-base", 900);
-    mfa.kind = SessionKind::MfaSource;
+    mfa.kind = SessionKind::MfaSession;
     mfa.mfa_serial = Some("arn:aws:iam::111111111111:mfa/demo-user".into());
     app.update(Msg::Sessions(Ok(vec![
         listed(session("demo-admin-mfa", 600)),

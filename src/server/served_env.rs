@@ -43,17 +43,17 @@ pub const SHADOWING_VARS: &[&str] = &[
 ];
 
 /// What a child needs to reach a running endpoint. The token is exposed only by
-/// [`ChildEnv::apply`], into the child's environment: never into an argument (which
+/// [`ServedEnv::apply`], into the child's environment: never into an argument (which
 /// `ps` shows to every user) or a file.
 #[derive(Clone, Debug)]
-pub struct ChildEnv {
+pub struct ServedEnv {
     full_uri: String,
     token: Secret,
 }
 
-impl ChildEnv {
+impl ServedEnv {
     pub(crate) fn new(full_uri: String, token: Secret) -> Self {
-        ChildEnv { full_uri, token }
+        ServedEnv { full_uri, token }
     }
 
     /// `AWS_CONTAINER_CREDENTIALS_FULL_URI`'s value (no secret in it).
@@ -75,7 +75,7 @@ impl ChildEnv {
             .chain(SHADOWING_VARS.iter().copied())
     }
 
-    /// Sets up `command`'s environment: removes [`ChildEnv::removed_vars`], then sets the
+    /// Sets up `command`'s environment: removes [`ServedEnv::removed_vars`], then sets the
     /// endpoint's two variables and [`SERVED_VAR`] (`1`, which `rolecall prompt` shows).
     /// Region and `ROLECALL_PROFILE` are the caller's, as for a session with fixed keys.
     pub fn apply(&self, command: &mut Command) {
@@ -87,7 +87,7 @@ impl ChildEnv {
         command.env(SERVED_VAR, "1");
     }
 
-    /// [`ChildEnv::apply`], plus `session`'s region and `ROLECALL_PROFILE` by the rules of
+    /// [`ServedEnv::apply`], plus `session`'s region and `ROLECALL_PROFILE` by the rules of
     /// a session with fixed keys (a region rolecall set before is dropped when the session
     /// has none): the program `exec --server` or the TUI's subshell runs.
     pub fn apply_for(&self, command: &mut Command, session: &Session) {
