@@ -1,21 +1,7 @@
 use super::*;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use crate::testing::counting_context;
+use std::sync::atomic::Ordering;
 use std::time::Duration;
-
-/// A context over `[profile a]` in a temporary directory, counting its graph loads.
-fn counting_context() -> (tempfile::TempDir, Arc<AtomicUsize>, Context) {
-    let dir = tempfile::tempdir().unwrap();
-    let paths = ConfigPaths::in_dir(dir.path());
-    std::fs::write(&paths.config, "[profile a]\nregion = x\n").unwrap();
-    let loads = Arc::new(AtomicUsize::new(0));
-    let counter = loads.clone();
-    let loader: GraphLoader = Arc::new(move || {
-        counter.fetch_add(1, Ordering::SeqCst);
-        ProfileGraph::load(&paths)
-    });
-    let store = SessionStore::open(dir.path().join("cache")).unwrap();
-    (dir, loads, Context::new(loader).with_store(store))
-}
 
 #[test]
 fn building_a_context_loads_nothing() {

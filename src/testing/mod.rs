@@ -20,3 +20,30 @@ pub fn env_list(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
 }
 
 pub mod tui;
+
+/// A context over `[profile a]` in a temporary directory, counting how often it loads the
+/// files: for the tests of what is loaded when (the Context's cache, the TUI's backend).
+pub fn counting_context() -> (
+    tempfile::TempDir,
+    std::sync::Arc<std::sync::atomic::AtomicUsize>,
+    crate::context::Context,
+) {
+    use crate::profile::{ConfigPaths, ProfileGraph};
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::Arc;
+    let dir = tempfile::tempdir().unwrap();
+    let paths = ConfigPaths::in_dir(dir.path());
+    std::fs::write(&paths.config, "[profile a]\nregion = x\n").unwrap();
+    let loads = Arc::new(AtomicUsize::new(0));
+    let counter = loads.clone();
+    let loader: crate::context::GraphLoader = Arc::new(move || {
+        counter.fetch_add(1, Ordering::SeqCst);
+        ProfileGraph::load(&paths)
+    });
+    let store = crate::session::SessionStore::open(dir.path().join("cache")).unwrap();
+    (
+        dir,
+        loads,
+        crate::context::Context::new(loader).with_store(store),
+    )
+}

@@ -1,22 +1,10 @@
 use super::*;
-use crate::context::GraphLoader;
-use crate::profile::ConfigPaths;
-use crate::session::SessionStore;
+use crate::testing::counting_context;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// A backend over `[profile a]` in a temporary directory, counting its graph loads.
 fn counting_backend() -> (tempfile::TempDir, Arc<AtomicUsize>, CoreBackend) {
-    let dir = tempfile::tempdir().unwrap();
-    let paths = ConfigPaths::in_dir(dir.path());
-    std::fs::write(&paths.config, "[profile a]\nregion = x\n").unwrap();
-    let loads = Arc::new(AtomicUsize::new(0));
-    let counter = loads.clone();
-    let loader: GraphLoader = Arc::new(move || {
-        counter.fetch_add(1, Ordering::SeqCst);
-        ProfileGraph::load(&paths)
-    });
-    let store = SessionStore::open(dir.path().join("cache")).unwrap();
-    let context = Context::new(loader).with_store(store);
+    let (dir, loads, context) = counting_context();
     (dir, loads, CoreBackend::new(context))
 }
 
