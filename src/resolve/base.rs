@@ -1,9 +1,10 @@
 //! The base of a chain: the credentials its first link is made of, as aws-config's
 //! `base_provider` starts its provider chain. Static keys from the files, the environment,
-//! the instance metadata service, the container endpoint, a `credential_process`, or IAM
-//! Identity Center's role credentials; the plan says which ([`BaseSource`]).
+//! the instance metadata service, the container endpoint, a `credential_process`, IAM
+//! Identity Center's role credentials, or a web identity's role; the plan says which
+//! ([`BaseSource`]).
 
-use super::plan::{BaseSource, Plan};
+use super::plan::{BaseSource, Plan, WebIdentitySource};
 use super::{ResolveError, ResolveErrorKind, ResolveOptions, Resolver, Walk};
 use crate::credentials::Credentials;
 use crate::source::{self, BaseCredentials, CredentialOrigin, MetadataConfig};
@@ -66,7 +67,40 @@ impl Resolver<'_> {
                 Ok(source::credential_process(command, options.process_terminal).await?)
             }
             BaseSource::Sso => self.sso_credentials(&plan.base).await,
+            BaseSource::WebIdentity(w) => self.web_identity_credentials(w).await,
         }
+    }
+
+    /// A web identity's role session: the token read from its file now (EKS rotates it),
+    /// then AssumeRoleWithWebIdentity. A refusal names the role and the file.
+    async fn web_identity_credentials(
+        &self,
+        w: &WebIdentitySource,
+    ) -> Result<BaseCredentials, ResolveErrorKind> {
+        let token = source::web_identity::read_token(w.token_file.as_ref(), &w.named_by)?;
+        let request = crate::sts::WebIdentityRequest {
+            role_arn: w.role_arn.clone(),
+            session_name: w.session_name.clone().unwrap_or_else(|| {
+                source::web_identity::default_session_name(w.from_environment, chrono::Utc::now())
+            }),
+        };
+        let credentials = self
+            .sts
+            .assume_role_with_web_identity(&w.sts, &request, &token)
+            .await
+            .map_err(|cause| ResolveErrorKind::WebIdentity {
+                role_arn: w.role_arn.clone(),
+                token_file: w.token_file.clone(),
+                named_by: w.named_by.clone(),
+                cause,
+            })?;
+        Ok(BaseCredentials {
+            credentials,
+            origin: CredentialOrigin {
+                kind: "assume-role-with-web-identity",
+                location: w.token_file.clone(),
+            },
+        })
     }
 
     /// The static keys of `base`, located in the file that holds them.

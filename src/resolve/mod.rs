@@ -90,6 +90,15 @@ pub enum ResolveErrorKind {
     },
     #[error("{0}")]
     Sts(#[from] StsError),
+    /// STS refused a web identity or could not be asked: the role, the token's file and
+    /// the setting that named it, and STS's answer.
+    #[error("AssumeRoleWithWebIdentity of {role_arn} with the token in {token_file} ({named_by}): {cause}")]
+    WebIdentity {
+        role_arn: String,
+        token_file: String,
+        named_by: String,
+        cause: StsError,
+    },
     /// Boxed: IAM Identity Center errors are large and rare.
     #[error("{0}")]
     Sso(Box<SsoError>),

@@ -6,6 +6,7 @@
 
 pub mod imds;
 pub mod process;
+pub mod web_identity;
 
 use crate::credentials::Credentials;
 use crate::error_chain::root_cause;
@@ -56,6 +57,14 @@ pub enum SourceError {
     Process { program: String, message: String },
     #[error("environment: {0}")]
     Environment(String),
+    /// The file a web identity token is read from, the setting that named it, and what is
+    /// wrong with it.
+    #[error("web identity token file {file} ({named_by}) {problem}")]
+    WebIdentityToken {
+        file: String,
+        named_by: String,
+        problem: String,
+    },
 }
 
 /// Long-term keys from the credentials or config file.
