@@ -11,9 +11,11 @@ use crate::source::{self, BaseCredentials, CredentialOrigin, MetadataConfig};
 use crate::sso::SsoSessionConfig;
 
 impl Walk<'_> {
-    /// The base step: the credentials the chain starts from (step 1 in an error).
-    pub(super) async fn base(&self) -> Result<BaseCredentials, ResolveError> {
-        self.resolver
+    /// The base step: the credentials the chain starts from (step 1 in an error), and the
+    /// instance's region when the base is the instance's and no profile names a region.
+    pub(super) async fn base(&mut self) -> Result<BaseCredentials, ResolveError> {
+        let base = self
+            .resolver
             .base_credentials(self.plan, self.options)
             .await
             .map_err(|kind| {
@@ -22,7 +24,24 @@ impl Walk<'_> {
                     || format!("source credentials of '{}'", self.plan.base),
                     kind,
                 )
-            })
+            })?;
+        if self.plan.source == BaseSource::InstanceMetadata && self.plan.region.is_none() {
+            self.instance_region().await;
+        }
+        Ok(base)
+    }
+
+    /// The instance's region (IMDS `placement/region`), as aws-config's default region
+    /// chain ends; one that cannot be read is a warning: the credentials are good.
+    async fn instance_region(&mut self) {
+        let config = self.resolver.metadata_config(&self.plan.base);
+        match source::imds_region(&config).await {
+            Ok(region) => self.instance_region = Some(region),
+            Err(e) => self.warnings.push(format!(
+                "profile '{}': no region configured, and the instance's could not be read: {e}",
+                self.name
+            )),
+        }
     }
 }
 

@@ -165,6 +165,7 @@ impl Resolver<'_> {
             credentials,
             source: format!("session-token with MFA {serial}"),
             region: profile.region.as_deref().map(str::to_string),
+            region_from_instance: false,
             obtained: Utc::now(),
             fingerprint: ms.fingerprint,
             mfa_serial: Some(serial.to_string()),
@@ -194,6 +195,7 @@ impl Resolver<'_> {
                 .graph
                 .get(&ms.profile)
                 .and_then(|p| p.region.as_deref().map(str::to_string)),
+            region_from_instance: false,
             obtained: Utc::now(),
             fingerprint: ms.fingerprint.clone(),
             mfa_serial: Some(ms.serial.clone()),

@@ -15,7 +15,7 @@ use crate::secret::Secret;
 use aws_credential_types::provider::ProvideCredentials;
 
 pub use imds::{
-    imds_credentials, ImdsEndpoint, MetadataConfig, ProfileMetadataSettings,
+    imds_credentials, imds_region, ImdsEndpoint, MetadataConfig, ProfileMetadataSettings,
     DEFAULT_METADATA_TIMEOUT, IPV4_ENDPOINT, IPV6_ENDPOINT,
 };
 pub use process::{credential_process, ChildTerminal};
