@@ -501,3 +501,90 @@ fn an_instance_region_that_cannot_be_read_is_a_warning() {
         "{stderr}"
     );
 }
+
+/// A container endpoint that answers any request and records its Authorization header.
+fn recording_container_stub() -> (Stub, Arc<Mutex<Vec<String>>>) {
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let log = seen.clone();
+    let stub = Stub::start(move |req| {
+        log.lock()
+            .unwrap()
+            .push(req.header("authorization").unwrap_or("-").to_string());
+        Reply::Status(200, CREDS_JSON.into())
+    });
+    (stub, seen)
+}
+
+/// An environment for EKS Pod Identity on a loopback stand-in: the full URI, and the
+/// token file (holding `token`) that the agent's token is read from.
+fn pod_identity_env(moto: &Moto, stub: &Stub, token: &str) -> (Env, std::path::PathBuf) {
+    let mut env = Env::new(CONFIG, "");
+    let token_file = env.dir.path().join("eks-pod-identity-token");
+    std::fs::write(&token_file, token).unwrap();
+    env.set("AWS_ENDPOINT_URL_STS", &moto.url)
+        .set(
+            "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+            &format!("{}/v1/credentials", stub.url),
+        )
+        .set(
+            "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE",
+            &token_file.display().to_string(),
+        );
+    (env, token_file)
+}
+
+#[test]
+fn pod_identity_reads_the_token_file_again_at_every_call() {
+    let moto = Moto::start();
+    let (stub, seen) = recording_container_stub();
+    let (mut env, token_file) = pod_identity_env(&moto, &stub, "pod-token-1");
+    // The file wins over the token in the environment, as in the SDKs.
+    env.set("AWS_CONTAINER_AUTHORIZATION_TOKEN", "env-token");
+    assert_eq!(
+        env.caller_arn("from-ecs", &[]),
+        "arn:aws:sts::123456789012:assumed-role/FromEcs/tester"
+    );
+    std::fs::write(&token_file, "pod-token-2").unwrap();
+    ok(&env.rolecall(&["export", "from-ecs", "--refresh"]));
+    assert_eq!(*seen.lock().unwrap(), ["pod-token-1", "pod-token-2"]);
+}
+
+#[test]
+fn pod_identity_token_file_problems_name_the_file() {
+    let moto = Moto::start();
+    let (stub, seen) = recording_container_stub();
+    let (env, token_file) = pod_identity_env(&moto, &stub, "pod-token\n");
+    let err = failed(&env.rolecall(&["export", "from-ecs"]));
+    assert!(
+        err.contains(&format!(
+            "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE {} holds a line break",
+            token_file.display()
+        )),
+        "{err}"
+    );
+    std::fs::remove_file(&token_file).unwrap();
+    let err = failed(&env.rolecall(&["export", "from-ecs"]));
+    assert!(
+        err.contains(&format!("{} does not exist", token_file.display())),
+        "{err}"
+    );
+    assert!(seen.lock().unwrap().is_empty(), "the endpoint was called");
+}
+
+#[test]
+fn a_full_uri_on_a_host_the_sdks_refuse_is_refused_before_any_connection() {
+    let moto = Moto::start();
+    let mut env = Env::new(CONFIG, "");
+    env.set("AWS_ENDPOINT_URL_STS", &moto.url)
+        // TEST-NET-1 (RFC 5737): never routed, and never connected to: refused first.
+        .set(
+            "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+            "http://192.0.2.10/creds",
+        );
+    let err = failed(&env.rolecall(&["export", "from-ecs"]));
+    assert!(
+        err.contains("AWS_CONTAINER_CREDENTIALS_FULL_URI http://192.0.2.10/creds is refused")
+            && err.contains("169.254.170.23 and fd00:ec2::23 (EKS Pod Identity)"),
+        "{err}"
+    );
+}

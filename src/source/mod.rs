@@ -5,7 +5,9 @@
 //! can say where a session came from.
 
 pub mod imds;
+pub mod pod_identity;
 pub mod process;
+pub mod token_file;
 pub mod web_identity;
 
 use crate::credentials::Credentials;
@@ -104,15 +106,24 @@ pub fn container_endpoint(lookup: &dyn Fn(&str) -> Option<String>) -> Option<Str
         .or_else(|| lookup("AWS_CONTAINER_CREDENTIALS_FULL_URI"))
 }
 
-/// The container endpoint (ECS tasks, CloudShell): `AWS_CONTAINER_CREDENTIALS_RELATIVE_URI`
-/// or `AWS_CONTAINER_CREDENTIALS_FULL_URI` with `AWS_CONTAINER_AUTHORIZATION_TOKEN(_FILE)`,
-/// through aws-config's provider.
+/// The container endpoint (ECS tasks, EKS Pod Identity, CloudShell):
+/// `AWS_CONTAINER_CREDENTIALS_RELATIVE_URI` or `AWS_CONTAINER_CREDENTIALS_FULL_URI` with
+/// `AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE` (read at every call) or
+/// `AWS_CONTAINER_AUTHORIZATION_TOKEN`, through aws-config's provider, after
+/// [`pod_identity`]'s checks.
 pub async fn container(config: &MetadataConfig) -> Result<BaseCredentials, SourceError> {
-    let location = container_endpoint(&|name| std::env::var(name).ok()).ok_or_else(|| {
+    let lookup = |name: &str| std::env::var(name).ok();
+    let location = container_endpoint(&lookup).ok_or_else(|| {
         SourceError::Container(
             "neither AWS_CONTAINER_CREDENTIALS_RELATIVE_URI nor AWS_CONTAINER_CREDENTIALS_FULL_URI is set".into(),
         )
     })?;
+    if lookup("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI").is_none() {
+        pod_identity::check_full_uri(&location)?;
+    }
+    if let Some(file) = lookup("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE") {
+        pod_identity::check_authorization_token_file(file.as_ref())?;
+    }
     let provider = aws_config::ecs::EcsCredentialsProvider::builder()
         .configure(
             &aws_config::provider_config::ProviderConfig::without_region()

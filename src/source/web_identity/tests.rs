@@ -18,15 +18,6 @@ fn the_token_is_read_trimmed() {
 }
 
 #[test]
-fn a_symlinked_token_is_followed_as_eks_projects_it() {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("real"), "tok-1").unwrap();
-    let link = dir.path().join("token");
-    std::os::unix::fs::symlink(dir.path().join("real"), &link).unwrap();
-    assert_eq!(read_token(&link, "x").unwrap().expose(), "tok-1");
-}
-
-#[test]
 fn each_problem_names_the_file_and_the_setting() {
     let dir = tempfile::tempdir().unwrap();
     let missing = dir.path().join("missing");
