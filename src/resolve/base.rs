@@ -107,11 +107,12 @@ impl Resolver<'_> {
             .sts
             .assume_role_with_web_identity(&w.sts, &request, &token)
             .await
-            .map_err(|cause| ResolveErrorKind::WebIdentity {
-                role_arn: w.role_arn.clone(),
-                token_file: w.token_file.clone(),
-                named_by: w.named_by.clone(),
-                cause,
+            .map_err(|cause| {
+                let call = format!(
+                    "AssumeRoleWithWebIdentity of {} with the token in {} ({})",
+                    w.role_arn, w.token_file, w.named_by
+                );
+                ResolveErrorKind::WebIdentity(Box::new((call, cause)))
             })?;
         Ok(BaseCredentials {
             credentials,

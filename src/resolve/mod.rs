@@ -90,15 +90,11 @@ pub enum ResolveErrorKind {
     },
     #[error("{0}")]
     Sts(#[from] StsError),
-    /// STS refused a web identity or could not be asked: the role, the token's file and
-    /// the setting that named it, and STS's answer.
-    #[error("AssumeRoleWithWebIdentity of {role_arn} with the token in {token_file} ({named_by}): {cause}")]
-    WebIdentity {
-        role_arn: String,
-        token_file: String,
-        named_by: String,
-        cause: StsError,
-    },
+    /// STS refused a web identity or could not be asked: the call (the role, the token's
+    /// file and the setting that named it), and STS's answer.
+    /// Boxed: rare, and the call's description is long.
+    #[error("{}: {}", .0.0, .0.1)]
+    WebIdentity(Box<(String, StsError)>),
     /// Boxed: IAM Identity Center errors are large and rare.
     #[error("{0}")]
     Sso(Box<SsoError>),

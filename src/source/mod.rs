@@ -60,13 +60,9 @@ pub enum SourceError {
     #[error("environment: {0}")]
     Environment(String),
     /// The file a web identity token is read from, the setting that named it, and what is
-    /// wrong with it.
-    #[error("web identity token file {file} ({named_by}) {problem}")]
-    WebIdentityToken {
-        file: String,
-        named_by: String,
-        problem: String,
-    },
+    /// wrong with it: `/var/run/token (AWS_WEB_IDENTITY_TOKEN_FILE) does not exist: …`.
+    #[error("web identity token file {0}")]
+    WebIdentityToken(String),
 }
 
 /// Long-term keys from the credentials or config file.

@@ -23,10 +23,8 @@ pub fn read_token(file: &Path, named_by: &str) -> Result<Secret, SourceError> {
         MAX_TOKEN_BYTES,
         "the identity provider's token (a JWT)",
     )
-    .map_err(|problem| SourceError::WebIdentityToken {
-        file: file.display().to_string(),
-        named_by: named_by.to_string(),
-        problem,
+    .map_err(|problem| {
+        SourceError::WebIdentityToken(format!("{} ({named_by}) {problem}", file.display()))
     })?;
     Ok(Secret::new(text.expose().trim()))
 }
