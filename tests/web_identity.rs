@@ -221,3 +221,57 @@ fn exec_server_reads_the_rotated_token_when_it_refreshes() {
     );
     assert_eq!(sent.last().map(String::as_str), Some("token-2"), "{sent:?}");
 }
+
+#[test]
+fn the_web_identity_call_is_unsigned_and_the_role_on_it_signed() {
+    let standin = StsStandIn::start(&[]);
+    let (env, _) = env_with_token(CONFIG, &standin.url, "token-1");
+    ok(&env.rolecall(&["export", "deploy", "--format", "json"]));
+    let signed: Vec<(String, bool)> = standin
+        .requests()
+        .iter()
+        .map(|r| {
+            (
+                form_value(&r.body, "Action").unwrap_or_default(),
+                r.header("authorization").is_some(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        signed,
+        [
+            ("AssumeRoleWithWebIdentity".to_string(), false),
+            ("AssumeRole".to_string(), true)
+        ]
+    );
+}
+
+#[test]
+fn the_tui_s_refresh_reads_the_rotated_token() {
+    use common::sts_standin::Answer;
+    use common::tmux::Tmux;
+    use std::time::Duration;
+    const WAIT: Duration = Duration::from_secs(15);
+    assert!(Tmux::available(), "tmux is needed: run `bash .ci/setup`");
+    // The refresh is refused, so the screen tells it from the first assume.
+    let standin = StsStandIn::start(&[Answer::Ok, Answer::Error(403, "access_denied")]);
+    let (env, token_file) = env_with_token(CONFIG, &standin.url, "token-1");
+    let vars: Vec<(&str, &str)> = env
+        .vars
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    let t = Tmux::start("webid", 160, 40, env.dir.path(), &vars);
+    t.run(env!("CARGO_BIN_EXE_rolecall"));
+    t.wait_for("Profiles 3/3", WAIT);
+    t.send_text("ci");
+    t.wait_for("Profiles 1/3", WAIT);
+    t.send_keys(&["Enter"]);
+    t.wait_for("assumed ci", WAIT);
+    std::fs::write(&token_file, "token-2").unwrap();
+    // The new session is selected in the sessions panel: `r` refreshes it.
+    t.send_text("r");
+    t.wait_for("AccessDenied", WAIT);
+    t.send_text("q");
+    assert_eq!(tokens_sent(&standin), ["token-1", "token-2"]);
+}
