@@ -335,6 +335,10 @@ impl Planner<'_, '_> {
     }
 
     fn base_source(&self, base: &Profile) -> Result<BaseSource, PlanError> {
+        // A web identity is a base of its own before keys, as in botocore and aws-config.
+        if base.kind == ProfileKind::WebIdentity {
+            return Ok(BaseSource::WebIdentity(self.profile_web_identity(base)));
+        }
         if let Some(keys) = base.static_keys {
             if base.credential_source.is_none() {
                 return Ok(BaseSource::StaticKeys {
@@ -357,9 +361,6 @@ impl Planner<'_, '_> {
                 command: base.credential_process.as_deref().unwrap_or("").to_string(),
             }),
             ProfileKind::Sso => Ok(BaseSource::Sso),
-            ProfileKind::WebIdentity => {
-                Ok(BaseSource::WebIdentity(self.profile_web_identity(base)))
-            }
             ProfileKind::None if base.role_arn.is_none() => self
                 .environment_web_identity(base)
                 .ok_or_else(|| no_credentials(base)),

@@ -368,3 +368,17 @@ fn a_web_identity_fingerprint_follows_the_role_and_session_name_not_the_token() 
     // The plan never holds the token: nothing read from the file can change it.
     assert_eq!(fingerprint(WEB_IDENTITY), base);
 }
+
+#[test]
+fn a_web_identity_wins_over_keys_on_the_same_profile() {
+    let config = "[profile both]\nrole_arn = arn:aws:iam::123456789012:role/CI\n\
+        web_identity_token_file = /t\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\n\
+        aws_secret_access_key = s\n";
+    let p = plan(config, "both");
+    assert!(
+        matches!(p.source, BaseSource::WebIdentity(_)),
+        "{:?}",
+        p.source
+    );
+    assert!(p.hops.is_empty());
+}
