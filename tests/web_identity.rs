@@ -275,3 +275,26 @@ fn the_tui_s_refresh_reads_the_rotated_token() {
     t.send_text("q");
     assert_eq!(tokens_sent(&standin), ["token-1", "token-2"]);
 }
+
+#[test]
+fn with_no_config_file_the_environment_s_web_identity_is_default() {
+    let moto = Moto::start();
+    let mut env = Env::new("", "");
+    assert!(!ok(&env.rolecall(&["list"])).contains("default"));
+    let token_file = env.dir.path().join("token");
+    std::fs::write(&token_file, "eyJ.header.sig").unwrap();
+    env.set("AWS_ENDPOINT_URL_STS", &moto.url)
+        .set(
+            "AWS_WEB_IDENTITY_TOKEN_FILE",
+            &token_file.display().to_string(),
+        )
+        .set("AWS_ROLE_ARN", "arn:aws:iam::123456789012:role/Pod")
+        .set("AWS_DEFAULT_REGION", "us-east-1");
+    std::fs::remove_file(env.home().join(".aws/config")).unwrap();
+    assert!(ok(&env.rolecall(&["list"])).contains("default"));
+    let arn = env.caller_arn("default", &[]);
+    assert!(
+        arn.starts_with("arn:aws:sts::123456789012:assumed-role/Pod/web-identity-token-"),
+        "{arn}"
+    );
+}
