@@ -18,14 +18,11 @@ pub const MAX_TOKEN_BYTES: u64 = 20_000;
 /// The token in `file`, trimmed of surrounding whitespace (a file written with `echo`
 /// ends in a newline). `named_by` says which setting named the file, for the error.
 pub fn read_token(file: &Path, named_by: &str) -> Result<Secret, SourceError> {
-    let text = read_token_text(
-        file,
-        MAX_TOKEN_BYTES,
-        "the identity provider's token (a JWT)",
-    )
-    .map_err(|problem| {
-        SourceError::WebIdentityToken(format!("{} ({named_by}) {problem}", file.display()))
-    })?;
+    let text = read_token_text(file, MAX_TOKEN_BYTES, "the identity provider's JWT").map_err(
+        |problem| {
+            SourceError::WebIdentityToken(format!("{} ({named_by}) {problem}", file.display()))
+        },
+    )?;
     Ok(Secret::new(text.expose().trim()))
 }
 
