@@ -134,7 +134,11 @@ impl Context {
     /// The profiles the files define, parsed now: no discovered role, nothing cached.
     /// For what reads the graph once (`list`, `check`, `sso`).
     pub fn files_graph(&self) -> ProfileGraph {
-        (self.shared.load_files)()
+        let files = (self.shared.load_files)();
+        if self.shared.demo {
+            return files;
+        }
+        with_environment_default(files, &self.shared.vars)
     }
 
     /// `files` with the roles IAM Identity Center discovery has cached (no network; see
@@ -251,6 +255,22 @@ impl Context {
 
 fn file_times(graph: &ProfileGraph) -> Vec<Option<SystemTime>> {
     modification_times(&[graph.paths.config.clone(), graph.paths.credentials.clone()])
+}
+
+/// `files` with an empty `[default]` when the environment holds a web identity
+/// (`AWS_WEB_IDENTITY_TOKEN_FILE` and `AWS_ROLE_ARN`) and no file defines `default`: in a
+/// pod or a CI job with no config file, `default` is that web identity, as the SDKs'
+/// default chain finds it with no profile at all.
+fn with_environment_default(files: ProfileGraph, vars: &Vars<'_>) -> ProfileGraph {
+    let web_identity =
+        vars.get("AWS_WEB_IDENTITY_TOKEN_FILE").is_some() && vars.get("AWS_ROLE_ARN").is_some();
+    if !web_identity || files.get("default").is_some() {
+        return files;
+    }
+    let empty_default = ProfileGraph::from_texts(files.paths.clone(), "[default]\n", "");
+    let mut profiles = files.profiles().to_vec();
+    profiles.extend(empty_default.into_profiles());
+    files.with_profiles(profiles)
 }
 
 #[cfg(test)]

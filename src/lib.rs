@@ -5,10 +5,11 @@
 //!
 //! - [`profile`]: reads, models and validates the AWS config and credentials files.
 //! - [`source`]: base credentials, the first link of a chain (keys, environment, IMDS,
-//!   container endpoint, `credential_process`).
+//!   container endpoint and EKS Pod Identity, `credential_process`, the web identity token).
 //! - [`sso`]: IAM Identity Center: sign-in, the token cache, role credentials, discovery
 //!   and `sso sync`.
-//! - [`sts`]: the STS calls (AssumeRole, GetSessionToken, GetFederationToken).
+//! - [`sts`]: the STS calls (AssumeRole, AssumeRoleWithWebIdentity, GetSessionToken,
+//!   GetFederationToken).
 //! - [`resolve`]: plans a profile's chain and walks it into a session.
 //! - [`session`]: sessions, their store on disk, and the child environment they set.
 //! - [`output`]: a session rendered as the text people paste, and the dotenv files rolecall writes.

@@ -1,5 +1,5 @@
-//! STS calls (AssumeRole, GetSessionToken, GetFederationToken) through aws-sdk-sts, with
-//! errors a person can act on.
+//! STS calls (AssumeRole, AssumeRoleWithWebIdentity, GetSessionToken, GetFederationToken)
+//! through aws-sdk-sts, with errors a person can act on.
 //!
 //! Every call is configured from what the caller resolved for that one call (an
 //! [`StsTarget`]: the region, an endpoint override, FIPS and dual-stack), never from the
@@ -125,6 +125,14 @@ pub struct AssumeRoleRequest {
     pub mfa: Option<(String, MfaCode)>,
 }
 
+/// Parameters of one AssumeRoleWithWebIdentity call (the token goes beside them: it is
+/// read from its file for each call).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WebIdentityRequest {
+    pub role_arn: String,
+    pub session_name: String,
+}
+
 /// Makes STS calls; cheap to clone. Nothing is loaded until the first call (or
 /// [`Sts::prepare`]): a TUI must not spend its first frame on it.
 #[derive(Clone, Debug, Default)]
@@ -160,14 +168,23 @@ impl Sts {
         self.prepared.store(true, Ordering::Relaxed);
     }
 
-    fn client(&self, creds: &Credentials, target: &StsTarget, retry: bool) -> aws_sdk_sts::Client {
-        let provider = aws_credential_types::Credentials::new(
-            creds.access_key_id.clone(),
-            creds.secret_access_key.expose().to_string(),
-            creds.session_token.as_ref().map(|t| t.expose().to_string()),
-            None,
-            "rolecall",
-        );
+    /// A client for one call to `target`, signing with `creds` (`None`: an unsigned call,
+    /// as AssumeRoleWithWebIdentity is).
+    fn client(
+        &self,
+        creds: Option<&Credentials>,
+        target: &StsTarget,
+        retry: bool,
+    ) -> aws_sdk_sts::Client {
+        let provider = creds.map(|creds| {
+            aws_credential_types::Credentials::new(
+                creds.access_key_id.clone(),
+                creds.secret_access_key.expose().to_string(),
+                creds.session_token.as_ref().map(|t| t.expose().to_string()),
+                None,
+                "rolecall",
+            )
+        });
         let retry = if retry {
             RetryConfig::standard().with_max_attempts(2)
         } else {
@@ -175,13 +192,15 @@ impl Sts {
         };
         let mut conf = aws_sdk_sts::Config::builder();
         conf.set_endpoint_url(target.endpoint_url.clone());
+        conf.set_credentials_provider(
+            provider.map(aws_credential_types::provider::SharedCredentialsProvider::new),
+        );
         let conf = conf
             .behavior_version(BehaviorVersion::latest())
             .http_client(self.http.clone().unwrap_or_else(crate::http::client))
             .region(Region::new(target.region.clone()))
             .use_fips(target.use_fips)
             .use_dual_stack(target.use_dual_stack)
-            .credentials_provider(provider)
             .retry_config(retry)
             .timeout_config(
                 TimeoutConfig::builder()
@@ -202,7 +221,7 @@ impl Sts {
         req: &AssumeRoleRequest,
     ) -> Result<Credentials, StsError> {
         let mut call = self
-            .client(source, target, req.mfa.is_none())
+            .client(Some(source), target, req.mfa.is_none())
             .assume_role()
             .role_arn(&req.role_arn)
             .role_session_name(&req.session_name)
@@ -213,6 +232,26 @@ impl Sts {
         }
         let out = call.send().await.map_err(|e| classify(e, target))?;
         returned(out.credentials(), "AssumeRole")
+    }
+
+    /// AssumeRoleWithWebIdentity: `role_arn` assumed with an OIDC `token` (an EKS service
+    /// account's, a CI job's). The call is unsigned: the token is the credential.
+    pub async fn assume_role_with_web_identity(
+        &self,
+        target: &StsTarget,
+        req: &WebIdentityRequest,
+        token: &Secret,
+    ) -> Result<Credentials, StsError> {
+        let out = self
+            .client(None, target, true)
+            .assume_role_with_web_identity()
+            .role_arn(&req.role_arn)
+            .role_session_name(&req.session_name)
+            .web_identity_token(token.expose())
+            .send()
+            .await
+            .map_err(|e| classify(e, target))?;
+        returned(out.credentials(), "AssumeRoleWithWebIdentity")
     }
 
     /// GetSessionToken with MFA on long-term keys: the MFA-authenticated source session.
@@ -226,7 +265,7 @@ impl Sts {
         duration_seconds: Option<u32>,
     ) -> Result<Credentials, StsError> {
         let out = self
-            .client(source, target, false)
+            .client(Some(source), target, false)
             .get_session_token()
             .serial_number(serial)
             .token_code(code.as_str())
@@ -250,7 +289,7 @@ impl Sts {
         duration_seconds: Option<u32>,
     ) -> Result<Credentials, StsError> {
         let out = self
-            .client(keys, target, true)
+            .client(Some(keys), target, true)
             .get_federation_token()
             .name(name)
             .policy(policy)

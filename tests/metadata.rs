@@ -18,6 +18,10 @@ role_arn = arn:aws:iam::123456789012:role/FromEcs
 credential_source = EcsContainer
 region = us-east-1
 
+[profile on-instance]
+role_arn = arn:aws:iam::123456789012:role/OnInstance
+credential_source = Ec2InstanceMetadata
+
 [profile from-env]
 role_arn = arn:aws:iam::123456789012:role/FromEnv
 credential_source = Environment
@@ -89,6 +93,7 @@ fn imds_stub_on(addr: &str, token_reply: TokenReply) -> (Stub, Arc<Mutex<Vec<Str
             ("GET", "/latest/meta-data/iam/security-credentials/my-role") => {
                 Reply::Status(200, CREDS_JSON.into())
             }
+            ("GET", "/latest/meta-data/placement/region") => Reply::Status(200, "us-east-2".into()),
             _ => Reply::Status(404, String::new()),
         }
     });
@@ -423,4 +428,163 @@ fn the_profile_s_own_metadata_settings_are_used_under_the_environment_s() {
     // The environment wins over the profile.
     env.set("AWS_EC2_METADATA_V1_DISABLED", "false");
     ok(&env.rolecall(&["export", "v1-off"]));
+}
+
+#[test]
+fn a_session_on_the_instance_without_a_region_takes_the_instance_s() {
+    let moto = Moto::start();
+    let (stub, seen) = imds_stub(true);
+    let mut env = Env::new(CONFIG, "");
+    env.set("AWS_ENDPOINT_URL_STS", &moto.url)
+        .set("AWS_EC2_METADATA_SERVICE_ENDPOINT", &stub.url);
+    let list = ok(&env.rolecall(&["list"]));
+    let row = list.lines().find(|l| l.starts_with("on-instance")).unwrap();
+    assert!(row.contains("(instance)"), "{list}");
+    let region = ok(&env.rolecall(&["exec", "on-instance", "--", "sh", "-c", "echo $AWS_REGION"]));
+    assert_eq!(region.trim(), "us-east-2");
+    // Read with the IMDSv2 token, as the credentials are.
+    assert!(
+        seen.lock()
+            .unwrap()
+            .contains(&"GET /latest/meta-data/placement/region token=TOKEN-123".to_string()),
+        "{seen:?}"
+    );
+    let sessions = ok(&env.rolecall(&["sessions"]));
+    assert!(sessions.contains("us-east-2 (instance)"), "{sessions}");
+    let json: serde_json::Value =
+        serde_json::from_str(&ok(&env.rolecall(&["sessions", "--format", "json"]))).unwrap();
+    let session = &json.as_array().unwrap()[0];
+    assert_eq!(session["region"], "us-east-2");
+    assert_eq!(session["region_from_instance"], true);
+}
+
+#[test]
+fn a_configured_region_wins_and_the_instance_s_is_not_read() {
+    let moto = Moto::start();
+    let (stub, seen) = imds_stub(true);
+    ok(&export_via_imds(&stub.url, &moto));
+    assert!(
+        !seen.lock().unwrap().iter().any(|r| r.contains("placement")),
+        "{seen:?}"
+    );
+    // `[default]`'s region is configured too.
+    let config = format!("[default]\nregion = eu-west-3\n{CONFIG}");
+    let mut env = Env::new(&config, "");
+    env.set("AWS_ENDPOINT_URL_STS", &moto.url)
+        .set("AWS_EC2_METADATA_SERVICE_ENDPOINT", &stub.url);
+    let region = ok(&env.rolecall(&["exec", "on-instance", "--", "sh", "-c", "echo $AWS_REGION"]));
+    assert_eq!(region.trim(), "eu-west-3");
+    assert!(!ok(&env.rolecall(&["list"])).contains("(instance)"));
+}
+
+#[test]
+fn an_instance_region_that_cannot_be_read_is_a_warning() {
+    let moto = Moto::start();
+    // IMDS with credentials but no region document.
+    let stub = Stub::start(|req| match req.path.as_str() {
+        "/latest/api/token" => Reply::Status(200, "T".into()),
+        "/latest/meta-data/iam/security-credentials/" => Reply::Status(200, "my-role".into()),
+        "/latest/meta-data/iam/security-credentials/my-role" => {
+            Reply::Status(200, CREDS_JSON.into())
+        }
+        _ => Reply::Status(404, String::new()),
+    });
+    let mut env = Env::new(CONFIG, "");
+    env.set("AWS_ENDPOINT_URL_STS", &moto.url)
+        .set("AWS_EC2_METADATA_SERVICE_ENDPOINT", &stub.url);
+    let out = env.rolecall(&["export", "on-instance", "--format", "json"]);
+    ok(&out);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("no region configured, and the instance's could not be read")
+            && stderr.contains("placement/region answered 404"),
+        "{stderr}"
+    );
+}
+
+/// A container endpoint that answers any request and records its Authorization header.
+fn recording_container_stub() -> (Stub, Arc<Mutex<Vec<String>>>) {
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let log = seen.clone();
+    let stub = Stub::start(move |req| {
+        log.lock()
+            .unwrap()
+            .push(req.header("authorization").unwrap_or("-").to_string());
+        Reply::Status(200, CREDS_JSON.into())
+    });
+    (stub, seen)
+}
+
+/// An environment for EKS Pod Identity on a loopback stand-in: the full URI, and the
+/// token file (holding `token`) that the agent's token is read from.
+fn pod_identity_env(moto: &Moto, stub: &Stub, token: &str) -> (Env, std::path::PathBuf) {
+    let mut env = Env::new(CONFIG, "");
+    let token_file = env.dir.path().join("eks-pod-identity-token");
+    std::fs::write(&token_file, token).unwrap();
+    env.set("AWS_ENDPOINT_URL_STS", &moto.url)
+        .set(
+            "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+            &format!("{}/v1/credentials", stub.url),
+        )
+        .set(
+            "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE",
+            &token_file.display().to_string(),
+        );
+    (env, token_file)
+}
+
+#[test]
+fn pod_identity_reads_the_token_file_again_at_every_call() {
+    let moto = Moto::start();
+    let (stub, seen) = recording_container_stub();
+    let (mut env, token_file) = pod_identity_env(&moto, &stub, "pod-token-1");
+    // The file wins over the token in the environment, as in the SDKs.
+    env.set("AWS_CONTAINER_AUTHORIZATION_TOKEN", "env-token");
+    assert_eq!(
+        env.caller_arn("from-ecs", &[]),
+        "arn:aws:sts::123456789012:assumed-role/FromEcs/tester"
+    );
+    std::fs::write(&token_file, "pod-token-2").unwrap();
+    ok(&env.rolecall(&["export", "from-ecs", "--refresh"]));
+    assert_eq!(*seen.lock().unwrap(), ["pod-token-1", "pod-token-2"]);
+}
+
+#[test]
+fn pod_identity_token_file_problems_name_the_file() {
+    let moto = Moto::start();
+    let (stub, seen) = recording_container_stub();
+    let (env, token_file) = pod_identity_env(&moto, &stub, "pod-token\n");
+    let err = failed(&env.rolecall(&["export", "from-ecs"]));
+    assert!(
+        err.contains(&format!(
+            "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE {} holds a line break",
+            token_file.display()
+        )),
+        "{err}"
+    );
+    std::fs::remove_file(&token_file).unwrap();
+    let err = failed(&env.rolecall(&["export", "from-ecs"]));
+    assert!(
+        err.contains(&format!("{} does not exist", token_file.display())),
+        "{err}"
+    );
+    assert!(seen.lock().unwrap().is_empty(), "the endpoint was called");
+}
+
+#[test]
+fn a_full_uri_on_a_host_the_sdks_refuse_is_refused_before_any_connection() {
+    let moto = Moto::start();
+    let mut env = Env::new(CONFIG, "");
+    env.set("AWS_ENDPOINT_URL_STS", &moto.url)
+        // TEST-NET-1 (RFC 5737): never routed, and never connected to: refused first.
+        .set(
+            "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+            "http://192.0.2.10/creds",
+        );
+    let err = failed(&env.rolecall(&["export", "from-ecs"]));
+    assert!(
+        err.contains("AWS_CONTAINER_CREDENTIALS_FULL_URI http://192.0.2.10/creds is refused")
+            && err.contains("169.254.170.23 and fd00:ec2::23 (EKS Pod Identity)"),
+        "{err}"
+    );
 }

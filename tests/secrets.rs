@@ -142,6 +142,7 @@ fn debug_output_of_every_type_holding_a_secret_is_masked() {
         credentials: credentials.clone(),
         source: "test".into(),
         region: None,
+        region_from_instance: false,
         obtained: chrono::Utc::now(),
         fingerprint: "f".into(),
         mfa_serial: None,

@@ -805,6 +805,7 @@ fn logout_revokes_the_token_removes_it_and_forgets_its_sessions() {
                     },
                     source: "test".into(),
                     region: None,
+                    region_from_instance: false,
                     obtained: Utc::now(),
                     fingerprint: "f".into(),
                     mfa_serial: None,

@@ -32,6 +32,7 @@ fn session(profile: &str) -> Session {
         },
         source: "test".into(),
         region: None,
+        region_from_instance: false,
         obtained: Utc::now(),
         fingerprint: "f".into(),
         mfa_serial: None,

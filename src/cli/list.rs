@@ -82,14 +82,14 @@ pub fn write_table(graph: &ProfileGraph, out: &mut impl Write) -> io::Result<()>
     const HEADERS: [&str; 6] = ["NAME", "KIND", "ACCOUNT", "ROLE", "REGION", "MFA"];
     let mut widths = HEADERS.map(display_width);
     for p in graph.profiles() {
-        for (w, cell) in widths.iter_mut().zip(cells(p)) {
+        for (w, cell) in widths.iter_mut().zip(cells(graph, p)) {
             *w = (*w).max(display_width(&cell));
         }
     }
     write_cells(out, HEADERS.map(Cow::Borrowed), &widths)?;
     out.write_all(b"CHAIN\n")?;
     for p in graph.profiles() {
-        write_cells(out, cells(p), &widths)?;
+        write_cells(out, cells(graph, p), &widths)?;
         write_chain(out, p)?;
     }
     // A file that could not be read explains an empty or short table: say it here.
@@ -114,16 +114,26 @@ fn write_chain(out: &mut impl Write, p: &Profile) -> io::Result<()> {
 }
 
 /// A row's cells before the chain, as a terminal shows them.
-fn cells(p: &Profile) -> [Cow<'_, str>; 6] {
+fn cells<'p>(graph: &ProfileGraph, p: &'p Profile) -> [Cow<'p, str>; 6] {
     [
         p.name.as_str(),
         p.kind.as_str(),
         p.account().unwrap_or("-"),
         p.role_name().unwrap_or("-"),
-        p.region.as_deref().unwrap_or("-"),
+        region_cell(graph, p),
         if p.mfa_in_chain { "yes" } else { "-" },
     ]
     .map(visible)
+}
+
+/// The region column: the profile's own, `(instance)` when the session will take the
+/// instance's, else `-`.
+fn region_cell<'p>(graph: &ProfileGraph, p: &'p Profile) -> &'p str {
+    match p.region.as_deref() {
+        Some(region) => region,
+        None if graph.region_from_instance(p) => "(instance)",
+        None => "-",
+    }
 }
 
 /// Each cell, padded to its column's width and two spaces.

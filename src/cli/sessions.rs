@@ -62,12 +62,14 @@ pub fn session_json(listed: &Listed, now: DateTime<Utc>) -> Value {
         "seconds_left": s.seconds_left(now).map(|x| x.max(0)),
         "stale": listed.stale,
         "source": s.source,
+        "region": s.region,
+        "region_from_instance": s.region_from_instance,
     })
 }
 
 /// The table `sessions` prints, names and sources as a terminal shows them safely.
 pub fn sessions_table(sessions: &[Listed], now: DateTime<Utc>) -> String {
-    let rows: Vec<[String; 5]> = sessions
+    let rows: Vec<[String; 6]> = sessions
         .iter()
         .map(|l| {
             let s = &l.session;
@@ -76,11 +78,12 @@ pub fn sessions_table(sessions: &[Listed], now: DateTime<Utc>) -> String {
                 s.kind.as_str().into(),
                 time_left(s.seconds_left(now)),
                 if l.stale { "stale" } else { "current" }.into(),
+                visible(&s.region_shown().unwrap_or_else(|| "-".into())).into_owned(),
                 visible(&s.source).into_owned(),
             ]
         })
         .collect();
-    let headers = ["PROFILE", "KIND", "LEFT", "STATUS", "SOURCE"];
+    let headers = ["PROFILE", "KIND", "LEFT", "STATUS", "REGION", "SOURCE"];
     let mut widths = headers.map(str::len);
     for r in &rows {
         for (w, c) in widths.iter_mut().zip(r) {
@@ -88,7 +91,7 @@ pub fn sessions_table(sessions: &[Listed], now: DateTime<Utc>) -> String {
         }
     }
     let mut out = String::new();
-    let mut push = |cells: [&str; 5]| {
+    let mut push = |cells: [&str; 6]| {
         for (i, c) in cells.iter().enumerate() {
             if i == cells.len() - 1 {
                 out.push_str(c);
@@ -100,7 +103,7 @@ pub fn sessions_table(sessions: &[Listed], now: DateTime<Utc>) -> String {
     };
     push(headers);
     for r in &rows {
-        push([&r[0], &r[1], &r[2], &r[3], &r[4]]);
+        push([&r[0], &r[1], &r[2], &r[3], &r[4], &r[5]]);
     }
     out
 }

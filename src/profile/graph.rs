@@ -397,6 +397,26 @@ impl ProfileGraph {
         }
     }
 
+    /// Whether `profile`'s session takes the instance's region (IMDS `placement/region`):
+    /// its chain starts at the instance metadata service, and neither a profile on the
+    /// chain nor `[default]` names a region (the plan's session region rule).
+    pub fn region_from_instance(&self, profile: &Profile) -> bool {
+        let on_instance = |p: &Profile| {
+            p.credential_source
+                .as_deref()
+                .and_then(CredentialSource::parse)
+                == Some(CredentialSource::Ec2InstanceMetadata)
+        };
+        profile.region.is_none()
+            && self.get(profile.chain.base()).is_some_and(on_instance)
+            && profile
+                .chain
+                .iter()
+                .filter_map(|n| self.get(n))
+                .all(|p| p.region.is_none())
+            && self.get("default").is_none_or(|d| d.region.is_none())
+    }
+
     /// Why the credentials `profile`'s role is assumed with are a role session, when the
     /// configuration alone says so (the previous role of the chain, an instance or
     /// container role, SSO); `None` for long-term keys and for what only the credentials

@@ -1,18 +1,21 @@
 //! The base of a chain: the credentials its first link is made of, as aws-config's
 //! `base_provider` starts its provider chain. Static keys from the files, the environment,
-//! the instance metadata service, the container endpoint, a `credential_process`, or IAM
-//! Identity Center's role credentials; the plan says which ([`BaseSource`]).
+//! the instance metadata service, the container endpoint, a `credential_process`, IAM
+//! Identity Center's role credentials, or a web identity's role; the plan says which
+//! ([`BaseSource`]).
 
-use super::plan::{BaseSource, Plan};
+use super::plan::{BaseSource, Plan, WebIdentitySource};
 use super::{ResolveError, ResolveErrorKind, ResolveOptions, Resolver, Walk};
 use crate::credentials::Credentials;
 use crate::source::{self, BaseCredentials, CredentialOrigin, MetadataConfig};
 use crate::sso::SsoSessionConfig;
 
 impl Walk<'_> {
-    /// The base step: the credentials the chain starts from (step 1 in an error).
-    pub(super) async fn base(&self) -> Result<BaseCredentials, ResolveError> {
-        self.resolver
+    /// The base step: the credentials the chain starts from (step 1 in an error), and the
+    /// instance's region when the base is the instance's and no profile names a region.
+    pub(super) async fn base(&mut self) -> Result<BaseCredentials, ResolveError> {
+        let base = self
+            .resolver
             .base_credentials(self.plan, self.options)
             .await
             .map_err(|kind| {
@@ -21,7 +24,24 @@ impl Walk<'_> {
                     || format!("source credentials of '{}'", self.plan.base),
                     kind,
                 )
-            })
+            })?;
+        if self.plan.source == BaseSource::InstanceMetadata && self.plan.region.is_none() {
+            self.instance_region().await;
+        }
+        Ok(base)
+    }
+
+    /// The instance's region (IMDS `placement/region`), as aws-config's default region
+    /// chain ends; one that cannot be read is a warning: the credentials are good.
+    async fn instance_region(&mut self) {
+        let config = self.resolver.metadata_config(&self.plan.base);
+        match source::imds_region(&config).await {
+            Ok(region) => self.instance_region = Some(region),
+            Err(e) => self.warnings.push(format!(
+                "profile '{}': no region configured, and the instance's could not be read: {e}",
+                self.name
+            )),
+        }
     }
 }
 
@@ -66,7 +86,41 @@ impl Resolver<'_> {
                 Ok(source::credential_process(command, options.process_terminal).await?)
             }
             BaseSource::Sso => self.sso_credentials(&plan.base).await,
+            BaseSource::WebIdentity(w) => self.web_identity_credentials(w).await,
         }
+    }
+
+    /// A web identity's role session: the token read from its file now (EKS rotates it),
+    /// then AssumeRoleWithWebIdentity. A refusal names the role and the file.
+    async fn web_identity_credentials(
+        &self,
+        w: &WebIdentitySource,
+    ) -> Result<BaseCredentials, ResolveErrorKind> {
+        let token = source::web_identity::read_token(w.token_file.as_ref(), &w.named_by)?;
+        let request = crate::sts::WebIdentityRequest {
+            role_arn: w.role_arn.clone(),
+            session_name: w.session_name.clone().unwrap_or_else(|| {
+                source::web_identity::default_session_name(w.from_environment, chrono::Utc::now())
+            }),
+        };
+        let credentials = self
+            .sts
+            .assume_role_with_web_identity(&w.sts, &request, &token)
+            .await
+            .map_err(|cause| {
+                let call = format!(
+                    "AssumeRoleWithWebIdentity of {} with the token in {} ({})",
+                    w.role_arn, w.token_file, w.named_by
+                );
+                ResolveErrorKind::WebIdentity(Box::new((call, cause)))
+            })?;
+        Ok(BaseCredentials {
+            credentials,
+            origin: CredentialOrigin {
+                kind: "assume-role-with-web-identity",
+                location: w.token_file.clone(),
+            },
+        })
     }
 
     /// The static keys of `base`, located in the file that holds them.

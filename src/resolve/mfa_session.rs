@@ -172,6 +172,7 @@ impl Resolver<'_> {
                 .graph
                 .get(&ms.profile)
                 .and_then(|p| p.region.as_deref().map(str::to_string)),
+            region_from_instance: false,
             obtained: Utc::now(),
             fingerprint: ms.fingerprint.clone(),
             mfa_serial: Some(ms.serial.clone()),

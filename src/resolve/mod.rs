@@ -90,6 +90,11 @@ pub enum ResolveErrorKind {
     },
     #[error("{0}")]
     Sts(#[from] StsError),
+    /// STS refused a web identity or could not be asked: the call (the role, the token's
+    /// file and the setting that named it), and STS's answer.
+    /// Boxed: rare, and the call's description is long.
+    #[error("{}: {}", .0.0, .0.1)]
+    WebIdentity(Box<(String, StsError)>),
     /// Boxed: IAM Identity Center errors are large and rare.
     #[error("{0}")]
     Sso(Box<SsoError>),
@@ -240,6 +245,8 @@ struct Walk<'w> {
     steps: Steps,
     /// Set by the MFA step when the chain goes on from an MFA session.
     mfa_session: Option<MfaSessionInUse<'w>>,
+    /// Set by the base step when the session's region is the instance's.
+    instance_region: Option<String>,
     warnings: Vec<String>,
 }
 
@@ -268,6 +275,7 @@ impl<'w> Walk<'w> {
                 total: plan.hops.len() + 1,
             },
             mfa_session: None,
+            instance_region: None,
             warnings: Vec::new(),
         }
     }
@@ -400,12 +408,14 @@ impl<'w> Walk<'w> {
     /// The session made of the last link, stored when it expires (a store that fails is a
     /// warning: STS already answered).
     fn keep(&mut self, link: Link) -> Session {
+        let instance_region = self.instance_region.take();
         let session = Session {
             profile: self.name.to_string(),
             kind: SessionKind::Profile,
             credentials: link.credentials,
             source: link.description,
-            region: self.plan.region.clone(),
+            region: self.plan.region.clone().or(instance_region.clone()),
+            region_from_instance: self.plan.region.is_none() && instance_region.is_some(),
             obtained: Utc::now(),
             fingerprint: self.plan.fingerprint.clone(),
             mfa_serial: None,

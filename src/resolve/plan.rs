@@ -70,6 +70,26 @@ pub enum BaseSource {
     Process { command: String },
     /// IAM Identity Center role credentials.
     Sso,
+    /// AssumeRoleWithWebIdentity with the token in a file.
+    WebIdentity(WebIdentitySource),
+}
+
+/// A web identity base: the role assumed with the token a file holds, and where STS is.
+/// The token itself is no part of the plan: it is read from the file at each call, so a
+/// rotated token neither changes the fingerprint nor goes stale in a plan.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct WebIdentitySource {
+    pub token_file: String,
+    /// The setting that named the file (`web_identity_token_file of 'ci'`,
+    /// `AWS_WEB_IDENTITY_TOKEN_FILE`), for errors.
+    pub named_by: String,
+    pub role_arn: String,
+    /// `role_session_name` or `AWS_ROLE_SESSION_NAME`; `None`: the SDK's default, made at
+    /// each call ([`crate::source::web_identity::default_session_name`]).
+    pub session_name: Option<String>,
+    /// From `AWS_WEB_IDENTITY_TOKEN_FILE`/`AWS_ROLE_ARN` rather than the profile.
+    pub from_environment: bool,
+    pub sts: StsTarget,
 }
 
 /// Whether the credentials a role is assumed with are themselves a role session, for
@@ -344,6 +364,10 @@ impl Planner<'_, '_> {
     }
 
     fn base_source(&self, base: &Profile) -> Result<BaseSource, PlanError> {
+        // A web identity is a base of its own before keys, as in botocore and aws-config.
+        if base.kind == ProfileKind::WebIdentity {
+            return Ok(BaseSource::WebIdentity(self.profile_web_identity(base)));
+        }
         if let Some(keys) = base.static_keys {
             if base.credential_source.is_none() {
                 return Ok(BaseSource::StaticKeys {
@@ -366,19 +390,54 @@ impl Planner<'_, '_> {
                 command: base.credential_process.as_deref().unwrap_or("").to_string(),
             }),
             ProfileKind::Sso => Ok(BaseSource::Sso),
-            ProfileKind::WebIdentity => Err(PlanError::Config(
-                "web identity profiles are listed but not assumed by rolecall yet".into(),
-            )),
+            ProfileKind::None if base.role_arn.is_none() => self
+                .environment_web_identity(base)
+                .ok_or_else(|| no_credentials(base)),
             ProfileKind::SourceProfile => Err(PlanError::Config(format!(
                 "'{}' points at itself as source_profile but holds no static keys",
                 base.name
             ))),
             _ if base.role_arn.is_some() => Err(PlanError::Config(ROLE_WITHOUT_SOURCE.into())),
-            _ => Err(PlanError::Config(format!(
-                "'{}' has no credentials: no static keys, role, credential_process or SSO",
-                base.name
-            ))),
+            _ => Err(no_credentials(base)),
         }
+    }
+
+    /// The web identity a profile configures: `web_identity_token_file`, `role_arn` and
+    /// `role_session_name`, with STS configured from the profile.
+    fn profile_web_identity(&self, base: &Profile) -> WebIdentitySource {
+        let role_arn = base.role_arn.as_deref().unwrap_or_default();
+        let partition = base.role.as_ref().map_or("aws", |r| r.partition());
+        WebIdentitySource {
+            token_file: base
+                .web_identity_token_file
+                .as_deref()
+                .unwrap_or_default()
+                .into(),
+            named_by: format!("web_identity_token_file of '{}'", base.name),
+            role_arn: role_arn.to_string(),
+            session_name: base.role_session_name.as_deref().map(str::to_string),
+            from_environment: false,
+            sts: self.sts_target(base, partition),
+        }
+    }
+
+    /// The environment's web identity (`AWS_WEB_IDENTITY_TOKEN_FILE`, `AWS_ROLE_ARN`,
+    /// `AWS_ROLE_SESSION_NAME`) for a profile with no credentials of its own: aws-config's
+    /// default chain comes to it when the profile gives none, and never before (a
+    /// profile's own credentials win). STS is configured from the profile.
+    fn environment_web_identity(&self, base: &Profile) -> Option<BaseSource> {
+        let token_file = self.vars.get("AWS_WEB_IDENTITY_TOKEN_FILE")?;
+        let role_arn = self.vars.get("AWS_ROLE_ARN")?;
+        let partition = crate::profile::RoleArn::parse(&role_arn)
+            .map_or_else(|| "aws".to_string(), |r| r.partition().to_string());
+        Some(BaseSource::WebIdentity(WebIdentitySource {
+            token_file,
+            named_by: "AWS_WEB_IDENTITY_TOKEN_FILE".into(),
+            role_arn,
+            session_name: self.vars.get("AWS_ROLE_SESSION_NAME"),
+            from_environment: true,
+            sts: self.sts_target(base, &partition),
+        }))
     }
 
     /// The MFA session step, when the mode and the chain call for one.
@@ -477,6 +536,7 @@ impl Planner<'_, '_> {
                 base.sso_account_id.as_deref().unwrap_or(""),
                 base.sso_role_name.as_deref().unwrap_or("")
             ),
+            BaseSource::WebIdentity(w) => web_identity_identity(w),
         }
     }
 
@@ -559,7 +619,30 @@ fn first_hop_source(source: &BaseSource) -> SourceSession {
         }
         BaseSource::Container => SourceSession::Role("the container's role session".into()),
         BaseSource::Sso => SourceSession::Role("the IAM Identity Center role session".into()),
+        BaseSource::WebIdentity(_) => SourceSession::Role("the web identity role session".into()),
     }
+}
+
+/// A profile that gives no credentials, and what it could hold.
+fn no_credentials(base: &Profile) -> PlanError {
+    PlanError::Config(format!(
+        "'{}' has no credentials: no static keys, role, credential_process, SSO or web \
+         identity (web_identity_token_file, or AWS_WEB_IDENTITY_TOKEN_FILE and AWS_ROLE_ARN)",
+        base.name
+    ))
+}
+
+/// What identifies a web identity base in a fingerprint: the file, the role, the session
+/// name and STS, never the token (it rotates; the session it made stays good).
+fn web_identity_identity(w: &WebIdentitySource) -> String {
+    format!(
+        "web-identity:{}|{}|{}|{}|{}",
+        w.token_file,
+        w.role_arn,
+        w.session_name.as_deref().unwrap_or(""),
+        w.from_environment,
+        target_identity(&w.sts)
+    )
 }
 
 /// What identifies a hop in a plan's fingerprint.

@@ -41,6 +41,9 @@ pub struct Session {
     /// Human-readable origin, e.g. `assume-role via base → ops` or `iam-role (IMDS)`.
     pub source: String,
     pub region: Option<String>,
+    /// The region is the instance's (IMDS `placement/region`), as no profile named one.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub region_from_instance: bool,
     pub obtained: DateTime<Utc>,
     /// What determined the session (the resolution plan's fingerprint): reused only while
     /// the profile's plan still has it. Empty for sessions stored before fingerprints.
@@ -71,6 +74,17 @@ impl Session {
     /// When the session stops working; `None` for long-term keys.
     pub fn expiration(&self) -> Option<DateTime<Utc>> {
         self.credentials.expiration
+    }
+
+    /// The region as people read it: `us-east-2`, or `us-east-2 (instance)` when it is
+    /// the instance's.
+    pub fn region_shown(&self) -> Option<String> {
+        let region = self.region.as_deref()?;
+        Some(if self.region_from_instance {
+            format!("{region} (instance)")
+        } else {
+            region.to_string()
+        })
     }
 
     /// The variables this session sets (see [`child_env::session_env`]).

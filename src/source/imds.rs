@@ -124,42 +124,71 @@ async fn token(
     fallback(last)
 }
 
+/// One conversation with IMDS: the endpoint, and the IMDSv2 token every read carries
+/// (none after the IMDSv1 fallback).
+struct ImdsReader<'c> {
+    client: MetadataClient,
+    config: &'c MetadataConfig,
+    endpoint: &'c ImdsEndpoint,
+    token: Option<Secret>,
+}
+
+impl<'c> ImdsReader<'c> {
+    /// Asks for a token (or falls back to IMDSv1 as botocore does).
+    async fn open(config: &'c MetadataConfig) -> Result<Self, SourceError> {
+        let endpoint = config
+            .imds
+            .as_ref()
+            .map_err(|e| SourceError::Imds(e.clone()))?;
+        let client = MetadataClient::new(config.timeout);
+        let token = token(&client, config, endpoint).await?;
+        Ok(ImdsReader {
+            client,
+            config,
+            endpoint,
+            token,
+        })
+    }
+
+    /// The URL of `path` under the endpoint.
+    fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.endpoint.url)
+    }
+
+    /// The body at `url`; `on_404` says what a 404 there means.
+    async fn read(&self, url: &str, on_404: &str) -> Result<bytes::Bytes, SourceError> {
+        let headers: Vec<(&'static str, &str)> = self
+            .token
+            .iter()
+            .map(|t| (TOKEN_HEADER, t.expose()))
+            .collect();
+        match get(&self.client, self.config, url, &headers).await {
+            Ok(r) if r.status == 200 => Ok(r.body),
+            Ok(r) if r.status == 404 => {
+                Err(SourceError::Imds(format!("{url} answered 404: {on_404}")))
+            }
+            Ok(r) => Err(SourceError::Imds(format!(
+                "{url} answered HTTP {}",
+                r.status
+            ))),
+            Err(e) => Err(SourceError::Imds(e.to_string())),
+        }
+    }
+}
+
 /// Credentials of the instance profile role.
 pub async fn imds_credentials(config: &MetadataConfig) -> Result<BaseCredentials, SourceError> {
-    let endpoint = config
-        .imds
-        .as_ref()
-        .map_err(|e| SourceError::Imds(e.clone()))?;
-    let client = MetadataClient::new(config.timeout);
-    let token = token(&client, config, endpoint).await?;
-    let headers: Vec<(&'static str, &str)> =
-        token.iter().map(|t| (TOKEN_HEADER, t.expose())).collect();
-    let base = format!("{}latest/meta-data/iam/security-credentials/", endpoint.url);
-    let fetch = |url: String| {
-        let headers = headers.clone();
-        let client = &client;
-        async move {
-            match get(client, config, &url, &headers).await {
-                Ok(r) if r.status == 200 => Ok(r.body),
-                Ok(r) if r.status == 404 => Err(SourceError::Imds(format!(
-                    "{url} answered 404: this instance has no IAM role attached"
-                ))),
-                Ok(r) => Err(SourceError::Imds(format!(
-                    "{url} answered HTTP {}",
-                    r.status
-                ))),
-                Err(e) => Err(SourceError::Imds(e.to_string())),
-            }
-        }
-    };
-    let listing = fetch(base.clone()).await?;
+    let imds = ImdsReader::open(config).await?;
+    let base = imds.url("latest/meta-data/iam/security-credentials/");
+    let no_role = "this instance has no IAM role attached";
+    let listing = imds.read(&base, no_role).await?;
     let role = String::from_utf8_lossy(&listing)
         .lines()
         .map(str::trim)
         .find(|l| !l.is_empty())
         .ok_or_else(|| SourceError::Imds(format!("{base} lists no role")))?
         .to_string();
-    let body = fetch(format!("{base}{role}")).await?;
+    let body = imds.read(&format!("{base}{role}"), no_role).await?;
     let credentials = parse_credentials(&body).map_err(|e| {
         SourceError::Imds(format!("credentials for role '{role}' are not usable: {e}"))
     })?;
@@ -170,6 +199,29 @@ pub async fn imds_credentials(config: &MetadataConfig) -> Result<BaseCredentials
             location: format!("{base}{role}"),
         },
     })
+}
+
+/// The instance's region (`placement/region`), as aws-config's default region chain
+/// reads it when nothing configures one.
+pub async fn imds_region(config: &MetadataConfig) -> Result<String, SourceError> {
+    let imds = ImdsReader::open(config).await?;
+    let url = imds.url("latest/meta-data/placement/region");
+    let body = imds
+        .read(&url, "this instance metadata service has no region")
+        .await?;
+    let region = String::from_utf8_lossy(&body).trim().to_string();
+    let valid = !region.is_empty()
+        && region.len() <= 64
+        && region
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+    if valid {
+        Ok(region)
+    } else {
+        Err(SourceError::Imds(format!(
+            "{url} answered something that is not a region name"
+        )))
+    }
 }
 
 #[cfg(test)]

@@ -5,7 +5,10 @@
 //! can say where a session came from.
 
 pub mod imds;
+pub mod pod_identity;
 pub mod process;
+pub mod token_file;
+pub mod web_identity;
 
 use crate::credentials::Credentials;
 use crate::error_chain::root_cause;
@@ -14,7 +17,7 @@ use crate::secret::Secret;
 use aws_credential_types::provider::ProvideCredentials;
 
 pub use imds::{
-    imds_credentials, ImdsEndpoint, MetadataConfig, ProfileMetadataSettings,
+    imds_credentials, imds_region, ImdsEndpoint, MetadataConfig, ProfileMetadataSettings,
     DEFAULT_METADATA_TIMEOUT, IPV4_ENDPOINT, IPV6_ENDPOINT,
 };
 pub use process::{credential_process, ChildTerminal};
@@ -56,6 +59,10 @@ pub enum SourceError {
     Process { program: String, message: String },
     #[error("environment: {0}")]
     Environment(String),
+    /// The file a web identity token is read from, the setting that named it, and what is
+    /// wrong with it: `/var/run/token (AWS_WEB_IDENTITY_TOKEN_FILE) does not exist: …`.
+    #[error("web identity token file {0}")]
+    WebIdentityToken(String),
 }
 
 /// Long-term keys from the credentials or config file.
@@ -95,15 +102,24 @@ pub fn container_endpoint(lookup: &dyn Fn(&str) -> Option<String>) -> Option<Str
         .or_else(|| lookup("AWS_CONTAINER_CREDENTIALS_FULL_URI"))
 }
 
-/// The container endpoint (ECS tasks, CloudShell): `AWS_CONTAINER_CREDENTIALS_RELATIVE_URI`
-/// or `AWS_CONTAINER_CREDENTIALS_FULL_URI` with `AWS_CONTAINER_AUTHORIZATION_TOKEN(_FILE)`,
-/// through aws-config's provider.
+/// The container endpoint (ECS tasks, EKS Pod Identity, CloudShell):
+/// `AWS_CONTAINER_CREDENTIALS_RELATIVE_URI` or `AWS_CONTAINER_CREDENTIALS_FULL_URI` with
+/// `AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE` (read at every call) or
+/// `AWS_CONTAINER_AUTHORIZATION_TOKEN`, through aws-config's provider, after
+/// [`pod_identity`]'s checks.
 pub async fn container(config: &MetadataConfig) -> Result<BaseCredentials, SourceError> {
-    let location = container_endpoint(&|name| std::env::var(name).ok()).ok_or_else(|| {
+    let lookup = |name: &str| std::env::var(name).ok();
+    let location = container_endpoint(&lookup).ok_or_else(|| {
         SourceError::Container(
             "neither AWS_CONTAINER_CREDENTIALS_RELATIVE_URI nor AWS_CONTAINER_CREDENTIALS_FULL_URI is set".into(),
         )
     })?;
+    if lookup("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI").is_none() {
+        pod_identity::check_full_uri(&location)?;
+    }
+    if let Some(file) = lookup("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE") {
+        pod_identity::check_authorization_token_file(file.as_ref())?;
+    }
     let provider = aws_config::ecs::EcsCredentialsProvider::builder()
         .configure(
             &aws_config::provider_config::ProviderConfig::without_region()

@@ -46,6 +46,7 @@ pub fn session(profile: &str, secs: i64) -> Session {
         },
         source: "assume-role via demo-base".into(),
         region: Some("eu-west-1".into()),
+        region_from_instance: false,
         obtained: t0(),
         fingerprint: "fp".into(),
         mfa_serial: None,

@@ -119,6 +119,11 @@ impl App {
         self.graph.profiles()
     }
 
+    /// The profile graph the list shows.
+    pub fn graph(&self) -> &ProfileGraph {
+        &self.graph
+    }
+
     fn set_graph(&mut self, graph: std::sync::Arc<ProfileGraph>) {
         let keep = self.selected_profile().map(|p| p.name.clone());
         self.file_problems = graph.file_diagnostics.len();

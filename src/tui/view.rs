@@ -192,7 +192,11 @@ fn profile_row<'a>(app: &App, p: &'a Profile, show_region: bool) -> Row<'a> {
         Cell::from(dash(p.role_name())),
     ];
     if show_region {
-        cells.push(Cell::from(dash(p.region.as_deref())));
+        let region = p
+            .region
+            .as_deref()
+            .or_else(|| app.graph().region_from_instance(p).then_some("(instance)"));
+        cells.push(Cell::from(dash(region)));
     }
     cells.push(if p.mfa_in_chain {
         Cell::from("MFA").style(fg(app.colors, Color::Magenta))
@@ -385,11 +389,14 @@ const LABEL: &str = "source: ";
 /// What the detail line says of `session`: its whole source, and what the credential
 /// endpoint of its last served subshell did (as [`shown`]).
 fn session_detail(app: &App, session: &crate::session::Session) -> String {
-    let detail = match app.served.get(&session.profile) {
+    let source = match session.region_shown() {
+        Some(region) => format!("{} · region {region}", session.source),
         None => session.source.clone(),
+    };
+    let detail = match app.served.get(&session.profile) {
+        None => source,
         Some(served) => format!(
-            "{} · served {} request(s), refreshed {} time(s){}{}",
-            session.source,
+            "{source} · served {} request(s), refreshed {} time(s){}{}",
             served.requests_served,
             served.refreshes.saturating_sub(1),
             served

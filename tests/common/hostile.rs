@@ -28,6 +28,7 @@ pub fn plant_session(cache: &Path) {
             },
             source: format!("assume-role via base{PAYLOAD}"),
             region: None,
+            region_from_instance: false,
             obtained: Utc::now(),
             fingerprint: "f".into(),
             mfa_serial: None,

@@ -269,3 +269,116 @@ fn credential_sources_and_processes_are_bases() {
     );
     assert_eq!(on_proc.hops[0].source, SourceSession::IfTemporary);
 }
+
+const WEB_IDENTITY: &str = "\
+[profile ci]
+role_arn = arn:aws:iam::123456789012:role/CI
+web_identity_token_file = /var/run/token
+role_session_name = ci-session
+region = eu-west-1
+
+[profile deploy]
+role_arn = arn:aws:iam::210987654321:role/Deploy
+source_profile = ci
+duration_seconds = 7200
+
+[profile pod]
+region = us-east-2
+";
+
+#[test]
+fn a_web_identity_profile_is_a_base_that_roles_chain_on() {
+    let p = plan(WEB_IDENTITY, "deploy");
+    assert_eq!(p.base, "ci");
+    let BaseSource::WebIdentity(w) = &p.source else {
+        panic!("{:?}", p.source)
+    };
+    assert_eq!(w.token_file, "/var/run/token");
+    assert_eq!(w.named_by, "web_identity_token_file of 'ci'");
+    assert_eq!(w.role_arn, "arn:aws:iam::123456789012:role/CI");
+    assert_eq!(w.session_name.as_deref(), Some("ci-session"));
+    assert_eq!(w.sts.region, "eu-west-1");
+    assert_eq!(p.hops.len(), 1);
+    assert_eq!(p.hops[0].from, "ci");
+    // The web identity's role session is a role session: the hop is capped at an hour.
+    assert_eq!(
+        p.hops[0].effective_duration(true),
+        Some(ROLE_CHAINING_LIMIT)
+    );
+    assert_eq!(
+        p.hops[0].effective_duration(false),
+        Some(ROLE_CHAINING_LIMIT)
+    );
+    assert!(p.mfa_session.is_none());
+    // The web identity profile alone: its role is the base's, no AssumeRole on top.
+    assert!(plan(WEB_IDENTITY, "ci").hops.is_empty());
+}
+
+#[test]
+fn the_environment_s_web_identity_serves_only_a_profile_without_credentials() {
+    let env = [
+        ("AWS_WEB_IDENTITY_TOKEN_FILE", "/env/token"),
+        ("AWS_ROLE_ARN", "arn:aws:iam::123456789012:role/Env"),
+        ("AWS_ROLE_SESSION_NAME", "env-session"),
+    ];
+    let p = plan_with(WEB_IDENTITY, "pod", &env, MfaMode::SessionToken);
+    let BaseSource::WebIdentity(w) = &p.source else {
+        panic!("{:?}", p.source)
+    };
+    assert_eq!(
+        (
+            w.token_file.as_str(),
+            w.named_by.as_str(),
+            w.from_environment
+        ),
+        ("/env/token", "AWS_WEB_IDENTITY_TOKEN_FILE", true)
+    );
+    assert_eq!(w.session_name.as_deref(), Some("env-session"));
+    // STS is configured from the profile.
+    assert_eq!(w.sts.region, "us-east-2");
+    // A profile's own web identity wins.
+    let own = plan_with(WEB_IDENTITY, "ci", &env, MfaMode::SessionToken);
+    assert!(matches!(&own.source, BaseSource::WebIdentity(w) if !w.from_environment));
+    // Without the role, the environment gives nothing.
+    let g = graph(WEB_IDENTITY);
+    let lookup = |k: &str| (k == "AWS_WEB_IDENTITY_TOKEN_FILE").then(|| "/t".to_string());
+    let vars = Vars::new(&lookup);
+    let planner = Planner {
+        graph: &g,
+        vars: &vars,
+        mfa_mode: MfaMode::SessionToken,
+    };
+    assert!(
+        matches!(planner.plan("pod"), Err(PlanError::Config(m)) if m.contains("no credentials"))
+    );
+}
+
+#[test]
+fn a_web_identity_fingerprint_follows_the_role_and_session_name_not_the_token() {
+    let fingerprint = |config: &str| plan(config, "ci").fingerprint;
+    let base = fingerprint(WEB_IDENTITY);
+    for changed in [
+        WEB_IDENTITY.replace("role/CI", "role/CI2"),
+        WEB_IDENTITY.replace("ci-session", "other"),
+        WEB_IDENTITY.replace("/var/run/token", "/other/token"),
+        WEB_IDENTITY.replace("role_session_name = ci-session\n", ""),
+    ] {
+        assert_ne!(fingerprint(&changed), base, "{changed}");
+    }
+    // The plan never holds the token: nothing read from the file can change it.
+    assert_eq!(fingerprint(WEB_IDENTITY), base);
+}
+
+#[test]
+fn a_web_identity_wins_over_keys_on_the_same_profile() {
+    let config = "[profile both]\nrole_arn = arn:aws:iam::123456789012:role/CI\n\
+        web_identity_token_file = /t\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\n\
+        aws_secret_access_key = s\n";
+    let p = plan(config, "both");
+    assert!(
+        matches!(p.source, BaseSource::WebIdentity(_)),
+        "{:?}",
+        p.source
+    );
+    assert!(p.hops.is_empty());
+}

@@ -16,6 +16,7 @@ fn session(profile: &str, kind: SessionKind, exp: Option<DateTime<Utc>>) -> Sess
         },
         source: "test".into(),
         region: Some("eu-west-1".into()),
+        region_from_instance: false,
         obtained: Utc::now(),
         fingerprint: "f1".into(),
         mfa_serial: None,

@@ -435,3 +435,29 @@ fn a_cell_a_draw_path_filled_raw_is_replaced_before_it_reaches_the_terminal() {
     assert_eq!(buf[(1, 0)].symbol(), "\u{fffd}");
     assert!(buf.content().iter().all(|c| !c.symbol().contains('\x1b')));
 }
+
+#[test]
+fn a_session_on_the_instance_shows_the_instance_s_region() {
+    let graph = crate::profile::ProfileGraph::from_texts(
+        crate::profile::ConfigPaths::in_dir("/cfg".as_ref()),
+        "[profile on-ec2]\nrole_arn = arn:aws:iam::123456789012:role/R\n\
+         credential_source = Ec2InstanceMetadata\n",
+        "",
+    );
+    let mut app = App::new(std::sync::Arc::new(graph), t0(), false);
+    let mut s = session("on-ec2", 600);
+    s.region = Some("us-east-2".into());
+    s.region_from_instance = true;
+    app.update(Msg::Sessions(Ok(vec![listed(s)])));
+    let screen = text(&render(&app, 160, 30));
+    assert!(screen.contains("(instance)"), "{screen}");
+    app.update(key(KeyCode::Tab));
+    // The selected session's line, wrapped in the panel: compare without the wrapping.
+    let squashed: String = text(&render(&app, 160, 30))
+        .lines()
+        .map(|l| l.split('│').rev().nth(1).unwrap_or(l).to_string())
+        .collect::<String>()
+        .split_whitespace()
+        .collect();
+    assert!(squashed.contains("regionus-east-2(instance)"), "{squashed}");
+}
