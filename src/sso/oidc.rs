@@ -1,14 +1,18 @@
-//! Signing in with the OAuth device authorization grant (aws-sdk-ssooidc): RegisterClient,
-//! StartDeviceAuthorization, then CreateToken polled until the person approves in a browser;
-//! and refreshing a token with its refresh token.
+//! Signing in to IAM Identity Center (aws-sdk-ssooidc): the client registration both flows
+//! share, the OAuth device authorization grant (RegisterClient, StartDeviceAuthorization,
+//! then CreateToken polled until the person approves in a browser), and refreshing a token
+//! with its refresh token. The authorization code with PKCE is in [`super::pkce`].
 //!
-//! Sign-in is two steps so the CLI and the TUI can each show the code their own way:
-//! [`Sso::start_sign_in`] returns a [`PendingSignIn`] holding the verification URL and the
-//! user code, and [`PendingSignIn::finish`] polls at the server's interval (RFC 8628:
-//! `slow_down` adds 5 seconds) until a token comes, the request expires, or the person
-//! denies it. Dropping the future cancels the sign-in.
+//! Sign-in is two steps so the CLI and the TUI can each show the URL their own way:
+//! [`Sso::start_sign_in`] returns a [`PendingSignIn`] holding the URL (and the device's
+//! user code), and [`PendingSignIn::finish`] waits: for the device code it polls at the
+//! server's interval (RFC 8628: `slow_down` adds 5 seconds) until a token comes, the request
+//! expires, or the person denies it. Dropping the future cancels the sign-in.
 
-use super::cache::{ClientRegistration, SsoToken};
+use super::cache::{ClientRegistration, SsoToken, AUTH_CODE_GRANTS};
+use super::callback::REGISTERED_REDIRECT_URI;
+use super::flow::SignInFlow;
+use super::pkce::BrowserWait;
 use super::{Sso, SsoError, SsoSessionConfig};
 use crate::call_failure::{examine, CallFailure};
 use crate::secret::Secret;
@@ -25,15 +29,29 @@ const DEFAULT_INTERVAL: Duration = Duration::from_secs(5);
 /// What `slow_down` adds to the interval (RFC 8628, section 3.5).
 const SLOW_DOWN_STEP: Duration = Duration::from_secs(5);
 
-/// A device sign-in waiting for the person to approve it in a browser.
+/// A sign-in waiting for the person: in the browser on this machine (the authorization
+/// code) or on any device (the device code).
 ///
-/// Show [`PendingSignIn::verification_uri_complete`] (or the URI and the
-/// [`PendingSignIn::user_code`]), then await [`PendingSignIn::finish`].
+/// Show [`PendingSignIn::url`] (and, for the device code, [`PendingSignIn::user_code`]),
+/// then await [`PendingSignIn::finish`].
 #[derive(Debug)]
 pub struct PendingSignIn {
-    sso: Sso,
-    config: SsoSessionConfig,
-    registration: ClientRegistration,
+    pub(super) sso: Sso,
+    pub(super) config: SsoSessionConfig,
+    pub(super) registration: ClientRegistration,
+    pub(super) waiting: Waiting,
+}
+
+/// What a sign-in waits for.
+#[derive(Debug)]
+pub(super) enum Waiting {
+    Device(DeviceWait),
+    Browser(BrowserWait),
+}
+
+/// A device authorization waiting for approval.
+#[derive(Debug)]
+pub(super) struct DeviceWait {
     device_code: Secret,
     user_code: String,
     verification_uri: String,
@@ -43,29 +61,85 @@ pub struct PendingSignIn {
 }
 
 impl PendingSignIn {
-    /// The page where the person enters the user code.
+    /// Which grant this sign-in uses.
+    pub fn flow(&self) -> SignInFlow {
+        match &self.waiting {
+            Waiting::Device(_) => SignInFlow::DeviceCode,
+            Waiting::Browser(_) => SignInFlow::AuthCode,
+        }
+    }
+
+    /// The page to open: the authorize URL, or the device page (with the code filled in
+    /// when the service gives such a URL).
+    pub fn url(&self) -> &str {
+        match &self.waiting {
+            Waiting::Device(d) => d
+                .verification_uri_complete
+                .as_deref()
+                .unwrap_or(&d.verification_uri),
+            Waiting::Browser(b) => &b.authorize_url,
+        }
+    }
+
+    /// The device page where the person enters the user code (the authorize URL for the
+    /// authorization code).
     pub fn verification_uri(&self) -> &str {
-        &self.verification_uri
+        match &self.waiting {
+            Waiting::Device(d) => &d.verification_uri,
+            Waiting::Browser(b) => &b.authorize_url,
+        }
     }
 
-    /// The same page with the code filled in (what the browser is opened on), when given.
+    /// The device page with the code filled in, when the service gave one.
     pub fn verification_uri_complete(&self) -> Option<&str> {
-        self.verification_uri_complete.as_deref()
+        match &self.waiting {
+            Waiting::Device(d) => d.verification_uri_complete.as_deref(),
+            Waiting::Browser(_) => None,
+        }
     }
 
-    /// The code the person checks or types on the verification page (not a secret).
-    pub fn user_code(&self) -> &str {
-        &self.user_code
+    /// The code the person checks or types on the device page (not a secret); `None` for
+    /// the authorization code.
+    pub fn user_code(&self) -> Option<&str> {
+        match &self.waiting {
+            Waiting::Device(d) => Some(&d.user_code),
+            Waiting::Browser(_) => None,
+        }
     }
 
-    /// When the request stops being approvable.
+    /// Where the browser comes back to (`http://127.0.0.1:<port>/oauth/callback`), for the
+    /// authorization code.
+    pub fn redirect_uri(&self) -> Option<&str> {
+        match &self.waiting {
+            Waiting::Device(_) => None,
+            Waiting::Browser(b) => Some(&b.redirect_uri),
+        }
+    }
+
+    /// When the request stops being approvable (the device code's expiry, or the end of
+    /// the wait for the browser).
     pub fn expires_at(&self) -> DateTime<Utc> {
-        self.expires_at
+        match &self.waiting {
+            Waiting::Device(d) => d.expires_at,
+            Waiting::Browser(b) => b.expires_at(),
+        }
     }
 
-    /// The polling interval the server asked for.
-    pub fn interval(&self) -> Duration {
-        self.interval
+    /// The polling interval the service asked for (device code only).
+    pub fn interval(&self) -> Option<Duration> {
+        match &self.waiting {
+            Waiting::Device(d) => Some(d.interval),
+            Waiting::Browser(_) => None,
+        }
+    }
+
+    /// Waits at most `wait` for the browser instead of [`super::BROWSER_WAIT`] (no effect on
+    /// a device code, whose expiry the service sets).
+    pub fn with_browser_wait(mut self, wait: Duration) -> Self {
+        if let Waiting::Browser(b) = &mut self.waiting {
+            b.wait = wait;
+        }
+        self
     }
 
     /// The session being signed in.
@@ -73,59 +147,96 @@ impl PendingSignIn {
         &self.config
     }
 
-    /// Polls CreateToken until the sign-in is approved, then writes the token to the AWS
-    /// CLI's cache and returns it. `authorization_pending` waits another interval,
-    /// `slow_down` lengthens the interval by 5 s; the request's expiry, `expired_token` and
-    /// `access_denied` end it with an error.
+    /// Waits for the person, then writes the token to the AWS CLI's cache and returns it.
+    /// The device code polls CreateToken (`authorization_pending` waits another interval,
+    /// `slow_down` lengthens it by 5 s; the request's expiry, `expired_token` and
+    /// `access_denied` end it); the authorization code waits for the browser (see
+    /// [`super::pkce`]).
     pub async fn finish(self) -> Result<SsoToken, SsoError> {
-        let client = self.sso.oidc_client(&self.config.region);
+        match self.waiting {
+            Waiting::Device(device) => {
+                device
+                    .poll(&self.sso, &self.config, &self.registration)
+                    .await
+            }
+            Waiting::Browser(browser) => {
+                browser
+                    .finish(&self.sso, &self.config, &self.registration)
+                    .await
+            }
+        }
+    }
+}
+
+impl DeviceWait {
+    async fn poll(
+        self,
+        sso: &Sso,
+        config: &SsoSessionConfig,
+        registration: &ClientRegistration,
+    ) -> Result<SsoToken, SsoError> {
+        let client = sso.oidc_client(&config.region);
         let mut interval = self.interval;
         loop {
-            if self.sso.now() >= self.expires_at {
+            if sso.now() >= self.expires_at {
                 return Err(SsoError::SignInTimedOut {
-                    session: self.config.describe(),
-                    command: self.config.login_command(),
+                    session: config.describe(),
+                    command: config.login_command(),
                 });
             }
             let sent = client
                 .create_token()
                 .grant_type(DEVICE_CODE_GRANT)
-                .client_id(&self.registration.client_id)
-                .client_secret(self.registration.client_secret.expose())
+                .client_id(&registration.client_id)
+                .client_secret(registration.client_secret.expose())
                 .device_code(self.device_code.expose())
                 .send()
                 .await;
             match sent {
                 Ok(out) => {
-                    let token = token_from(&self.config, &self.sso, out, None, &self.registration)?;
-                    self.sso.token_cache().write(&self.config, &token)?;
+                    let token = token_from(config, sso, out, None, registration)?;
+                    sso.token_cache().write(config, &token)?;
                     return Ok(token);
                 }
                 Err(err) => match oauth_error(&err).as_deref() {
                     Some("authorization_pending") => {}
                     Some("slow_down") => interval += SLOW_DOWN_STEP,
-                    _ => return Err(classify(&self.sso, &self.config, "CreateToken", err)),
+                    _ => return Err(classify(sso, config, "CreateToken", err)),
                 },
             }
-            self.sso.sleep(interval).await;
+            sso.sleep(interval).await;
         }
     }
 }
 
 impl Sso {
-    /// Starts a device sign-in for `config`: reuses the client registration the AWS CLI
-    /// or rolecall cached (or registers a new one and caches it), then starts the device
-    /// authorization. Nothing is written to the token cache until [`PendingSignIn::finish`].
+    /// Starts a sign-in for `config` with `flow` (see [`super::choose_flow`] for which one
+    /// fits): the authorization code ([`super::pkce`]) or the device code. Nothing is
+    /// written to the token cache until [`PendingSignIn::finish`].
     pub async fn start_sign_in(
+        &self,
+        config: &SsoSessionConfig,
+        flow: SignInFlow,
+    ) -> Result<PendingSignIn, SsoError> {
+        match flow {
+            SignInFlow::AuthCode => self.start_auth_code_sign_in(config).await,
+            SignInFlow::DeviceCode => self.start_device_sign_in(config).await,
+        }
+    }
+
+    /// Starts a device sign-in: reuses the device-code registration the AWS CLI or rolecall
+    /// cached (or registers a new one and caches it), then starts the device authorization.
+    async fn start_device_sign_in(
         &self,
         config: &SsoSessionConfig,
     ) -> Result<PendingSignIn, SsoError> {
         let client = self.oidc_client(&config.region);
-        let cached = self.token_cache().registration(config, self.now());
+        let flow = SignInFlow::DeviceCode;
+        let cached = self.token_cache().registration(config, self.now(), flow);
         let reused = cached.is_some();
         let mut registration = match cached {
             Some(r) => r,
-            None => self.register(&client, config).await?,
+            None => self.register(&client, config, flow).await?,
         };
         let mut attempt = self
             .start_device_authorization(&client, config, &registration)
@@ -135,7 +246,7 @@ impl Sso {
             && matches!(&attempt, Err(SsoError::Oidc { error, .. }) if error == "invalid_client")
         {
             self.token_cache().remove_registration(config);
-            registration = self.register(&client, config).await?;
+            registration = self.register(&client, config, flow).await?;
             attempt = self
                 .start_device_authorization(&client, config, &registration)
                 .await;
@@ -154,34 +265,48 @@ impl Sso {
             n if n > 0 => Duration::from_secs(n as u64),
             _ => DEFAULT_INTERVAL,
         };
-        Ok(PendingSignIn {
-            sso: self.clone(),
-            config: config.clone(),
+        let waiting = Waiting::Device(DeviceWait {
             device_code: Secret::new(device_code),
             user_code: user_code.to_string(),
             verification_uri: verification_uri.to_string(),
             verification_uri_complete: started.verification_uri_complete().map(str::to_string),
             expires_at: self.now() + TimeDelta::seconds(started.expires_in().max(0) as i64),
             interval,
+        });
+        Ok(PendingSignIn {
+            sso: self.clone(),
+            config: config.clone(),
             registration,
+            waiting,
         })
     }
 
-    async fn register(
+    /// Registers a client for `flow` (the AWS CLI's grants, redirect URI and issuer for the
+    /// authorization code) and caches the registration under the one key both flows share,
+    /// marked with its grants so the other flow registers afresh instead of reusing it.
+    pub(super) async fn register(
         &self,
         client: &aws_sdk_ssooidc::Client,
         config: &SsoSessionConfig,
+        flow: SignInFlow,
     ) -> Result<ClientRegistration, SsoError> {
         let name = match &config.session_name {
             Some(session) => format!("rolecall-{session}"),
             None => "rolecall".to_string(),
         };
         let scopes = config.scopes_to_request();
-        let out = client
+        let mut request = client
             .register_client()
             .client_name(name)
             .client_type("public")
-            .set_scopes((!scopes.is_empty()).then_some(scopes))
+            .set_scopes((!scopes.is_empty()).then_some(scopes));
+        if flow == SignInFlow::AuthCode {
+            request = request
+                .set_grant_types(Some(AUTH_CODE_GRANTS.map(String::from).to_vec()))
+                .redirect_uris(REGISTERED_REDIRECT_URI)
+                .issuer_url(&config.start_url);
+        }
+        let out = request
             .send()
             .await
             .map_err(|e| classify(self, config, "RegisterClient", e))?;
@@ -198,7 +323,7 @@ impl Sso {
                 .unwrap_or(DateTime::UNIX_EPOCH),
         };
         self.token_cache()
-            .write_registration(config, &registration)?;
+            .write_registration(config, &registration, flow)?;
         Ok(registration)
     }
 
@@ -249,7 +374,7 @@ impl Sso {
     }
 }
 
-fn token_from(
+pub(super) fn token_from(
     config: &SsoSessionConfig,
     sso: &Sso,
     out: CreateTokenOutput,
@@ -305,7 +430,7 @@ fn oauth_error<E: ProvideErrorMetadata, R>(err: &SdkError<E, R>) -> Option<Strin
     Some(oauth.to_string())
 }
 
-fn classify<E>(
+pub(super) fn classify<E>(
     sso: &Sso,
     config: &SsoSessionConfig,
     operation: &'static str,

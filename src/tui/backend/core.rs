@@ -9,7 +9,7 @@ use crate::resolve::{
 };
 use crate::session::{ListedSession, SessionKey};
 use crate::source::ChildTerminal;
-use crate::sso::{SsoError, SsoSessionConfig};
+use crate::sso::{choose_flow, SsoError, SsoSessionConfig, Surroundings};
 use crate::sts::MfaCode;
 use futures::future::BoxFuture;
 use std::sync::Arc;
@@ -147,6 +147,7 @@ impl Backend for CoreBackend {
     fn sign_in(
         &self,
         profile: String,
+        use_device_code: bool,
         prompt: tokio::sync::oneshot::Sender<SignInPrompt>,
     ) -> BoxFuture<'static, Result<(), String>> {
         let this = self.clone();
@@ -154,17 +155,14 @@ impl Backend for CoreBackend {
             let graph = this.context.graph();
             let config =
                 SsoSessionConfig::for_profile(&graph, &profile).map_err(|e| e.to_string())?;
+            let choice = choose_flow(&config, use_device_code, &Surroundings::detect());
             let pending = this
                 .context
                 .sso()
-                .start_sign_in(&config)
+                .start_sign_in(&config, choice.flow)
                 .await
                 .map_err(|e| e.to_string())?;
-            let url = pending
-                .verification_uri_complete()
-                .unwrap_or(pending.verification_uri())
-                .to_string();
-            let browser = match crate::browser::open(&url) {
+            let browser = match crate::browser::open(pending.url()) {
                 crate::browser::Opened::Started(program) => format!("opened with {program}"),
                 crate::browser::Opened::NoDisplay => {
                     "no display to open a browser on: open the URL yourself".into()
@@ -175,8 +173,10 @@ impl Backend for CoreBackend {
             };
             let _ = prompt.send(SignInPrompt {
                 session: config.describe(),
-                url,
-                user_code: pending.user_code().to_string(),
+                flow: choice.flow,
+                why: choice.why.to_string(),
+                url: pending.url().to_string(),
+                user_code: pending.user_code().map(str::to_string),
                 expires_at: pending.expires_at(),
                 browser,
             });
