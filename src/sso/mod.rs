@@ -20,6 +20,7 @@ mod flow;
 mod oidc;
 mod pkce;
 mod portal;
+mod sign_in;
 pub mod sync;
 
 pub use cache::{
@@ -30,8 +31,8 @@ pub use config::{profile_sso_label, SsoSessionConfig, DEFAULT_REGISTRATION_SCOPE
 pub use discovery::{pair_with_profiles, DiscoveredRole, Discovery, DISCOVERY_MAX_AGE};
 pub use error::SsoError;
 pub use flow::{choose_flow, FlowChoice, SignInFlow, Surroundings};
-pub use oidc::PendingSignIn;
 pub use pkce::BROWSER_WAIT;
+pub use sign_in::PendingSignIn;
 
 use crate::clock::{Clock, SystemClock};
 use crate::profile::ProfileGraph;

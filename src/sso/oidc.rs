@@ -3,16 +3,13 @@
 //! then CreateToken polled until the person approves in a browser), and refreshing a token
 //! with its refresh token. The authorization code with PKCE is in [`super::pkce`].
 //!
-//! Sign-in is two steps so the CLI and the TUI can each show the URL their own way:
-//! [`Sso::start_sign_in`] returns a [`PendingSignIn`] holding the URL (and the device's
-//! user code), and [`PendingSignIn::finish`] waits: for the device code it polls at the
-//! server's interval (RFC 8628: `slow_down` adds 5 seconds) until a token comes, the request
-//! expires, or the person denies it. Dropping the future cancels the sign-in.
+//! The device code polls CreateToken at the server's interval (RFC 8628: `slow_down` adds 5
+//! seconds) until a token comes, the request expires, or the person denies it.
+//! [`super::sign_in`] wraps both flows in one [`super::PendingSignIn`].
 
 use super::cache::{ClientRegistration, SsoToken, AUTH_CODE_GRANTS};
 use super::callback::REGISTERED_REDIRECT_URI;
 use super::flow::SignInFlow;
-use super::pkce::BrowserWait;
 use super::{Sso, SsoError, SsoSessionConfig};
 use crate::call_failure::{examine, CallFailure};
 use crate::secret::Secret;
@@ -29,147 +26,20 @@ const DEFAULT_INTERVAL: Duration = Duration::from_secs(5);
 /// What `slow_down` adds to the interval (RFC 8628, section 3.5).
 const SLOW_DOWN_STEP: Duration = Duration::from_secs(5);
 
-/// A sign-in waiting for the person: in the browser on this machine (the authorization
-/// code) or on any device (the device code).
-///
-/// Show [`PendingSignIn::url`] (and, for the device code, [`PendingSignIn::user_code`]),
-/// then await [`PendingSignIn::finish`].
-#[derive(Debug)]
-pub struct PendingSignIn {
-    pub(super) sso: Sso,
-    pub(super) config: SsoSessionConfig,
-    pub(super) registration: ClientRegistration,
-    pub(super) waiting: Waiting,
-}
-
-/// What a sign-in waits for.
-#[derive(Debug)]
-pub(super) enum Waiting {
-    Device(DeviceWait),
-    Browser(BrowserWait),
-}
-
 /// A device authorization waiting for approval.
 #[derive(Debug)]
 pub(super) struct DeviceWait {
     device_code: Secret,
-    user_code: String,
-    verification_uri: String,
-    verification_uri_complete: Option<String>,
-    expires_at: DateTime<Utc>,
-    interval: Duration,
-}
-
-impl PendingSignIn {
-    /// Which grant this sign-in uses.
-    pub fn flow(&self) -> SignInFlow {
-        match &self.waiting {
-            Waiting::Device(_) => SignInFlow::DeviceCode,
-            Waiting::Browser(_) => SignInFlow::AuthCode,
-        }
-    }
-
-    /// The page to open: the authorize URL, or the device page (with the code filled in
-    /// when the service gives such a URL).
-    pub fn url(&self) -> &str {
-        match &self.waiting {
-            Waiting::Device(d) => d
-                .verification_uri_complete
-                .as_deref()
-                .unwrap_or(&d.verification_uri),
-            Waiting::Browser(b) => &b.authorize_url,
-        }
-    }
-
-    /// The device page where the person enters the user code (the authorize URL for the
-    /// authorization code).
-    pub fn verification_uri(&self) -> &str {
-        match &self.waiting {
-            Waiting::Device(d) => &d.verification_uri,
-            Waiting::Browser(b) => &b.authorize_url,
-        }
-    }
-
-    /// The device page with the code filled in, when the service gave one.
-    pub fn verification_uri_complete(&self) -> Option<&str> {
-        match &self.waiting {
-            Waiting::Device(d) => d.verification_uri_complete.as_deref(),
-            Waiting::Browser(_) => None,
-        }
-    }
-
-    /// The code the person checks or types on the device page (not a secret); `None` for
-    /// the authorization code.
-    pub fn user_code(&self) -> Option<&str> {
-        match &self.waiting {
-            Waiting::Device(d) => Some(&d.user_code),
-            Waiting::Browser(_) => None,
-        }
-    }
-
-    /// Where the browser comes back to (`http://127.0.0.1:<port>/oauth/callback`), for the
-    /// authorization code.
-    pub fn redirect_uri(&self) -> Option<&str> {
-        match &self.waiting {
-            Waiting::Device(_) => None,
-            Waiting::Browser(b) => Some(&b.redirect_uri),
-        }
-    }
-
-    /// When the request stops being approvable (the device code's expiry, or the end of
-    /// the wait for the browser).
-    pub fn expires_at(&self) -> DateTime<Utc> {
-        match &self.waiting {
-            Waiting::Device(d) => d.expires_at,
-            Waiting::Browser(b) => b.expires_at(),
-        }
-    }
-
-    /// The polling interval the service asked for (device code only).
-    pub fn interval(&self) -> Option<Duration> {
-        match &self.waiting {
-            Waiting::Device(d) => Some(d.interval),
-            Waiting::Browser(_) => None,
-        }
-    }
-
-    /// Waits at most `wait` for the browser instead of [`super::BROWSER_WAIT`] (no effect on
-    /// a device code, whose expiry the service sets).
-    pub fn with_browser_wait(mut self, wait: Duration) -> Self {
-        if let Waiting::Browser(b) = &mut self.waiting {
-            b.wait = wait;
-        }
-        self
-    }
-
-    /// The session being signed in.
-    pub fn session(&self) -> &SsoSessionConfig {
-        &self.config
-    }
-
-    /// Waits for the person, then writes the token to the AWS CLI's cache and returns it.
-    /// The device code polls CreateToken (`authorization_pending` waits another interval,
-    /// `slow_down` lengthens it by 5 s; the request's expiry, `expired_token` and
-    /// `access_denied` end it); the authorization code waits for the browser (see
-    /// [`super::pkce`]).
-    pub async fn finish(self) -> Result<SsoToken, SsoError> {
-        match self.waiting {
-            Waiting::Device(device) => {
-                device
-                    .poll(&self.sso, &self.config, &self.registration)
-                    .await
-            }
-            Waiting::Browser(browser) => {
-                browser
-                    .finish(&self.sso, &self.config, &self.registration)
-                    .await
-            }
-        }
-    }
+    pub(super) user_code: String,
+    pub(super) verification_uri: String,
+    pub(super) verification_uri_complete: Option<String>,
+    pub(super) expires_at: DateTime<Utc>,
+    pub(super) interval: Duration,
 }
 
 impl DeviceWait {
-    async fn poll(
+    /// Polls CreateToken until the sign-in is approved; see [`super::PendingSignIn::finish`].
+    pub(super) async fn poll(
         self,
         sso: &Sso,
         config: &SsoSessionConfig,
@@ -210,26 +80,12 @@ impl DeviceWait {
 }
 
 impl Sso {
-    /// Starts a sign-in for `config` with `flow` (see [`super::choose_flow`] for which one
-    /// fits): the authorization code ([`super::pkce`]) or the device code. Nothing is
-    /// written to the token cache until [`PendingSignIn::finish`].
-    pub async fn start_sign_in(
-        &self,
-        config: &SsoSessionConfig,
-        flow: SignInFlow,
-    ) -> Result<PendingSignIn, SsoError> {
-        match flow {
-            SignInFlow::AuthCode => self.start_auth_code_sign_in(config).await,
-            SignInFlow::DeviceCode => self.start_device_sign_in(config).await,
-        }
-    }
-
     /// Starts a device sign-in: reuses the device-code registration the AWS CLI or rolecall
     /// cached (or registers a new one and caches it), then starts the device authorization.
-    async fn start_device_sign_in(
+    pub(super) async fn start_device_sign_in(
         &self,
         config: &SsoSessionConfig,
-    ) -> Result<PendingSignIn, SsoError> {
+    ) -> Result<(ClientRegistration, DeviceWait), SsoError> {
         let client = self.oidc_client(&config.region);
         let flow = SignInFlow::DeviceCode;
         let cached = self.token_cache().registration(config, self.now(), flow);
@@ -265,20 +121,15 @@ impl Sso {
             n if n > 0 => Duration::from_secs(n as u64),
             _ => DEFAULT_INTERVAL,
         };
-        let waiting = Waiting::Device(DeviceWait {
+        let waiting = DeviceWait {
             device_code: Secret::new(device_code),
             user_code: user_code.to_string(),
             verification_uri: verification_uri.to_string(),
             verification_uri_complete: started.verification_uri_complete().map(str::to_string),
             expires_at: self.now() + TimeDelta::seconds(started.expires_in().max(0) as i64),
             interval,
-        });
-        Ok(PendingSignIn {
-            sso: self.clone(),
-            config: config.clone(),
-            registration,
-            waiting,
-        })
+        };
+        Ok((registration, waiting))
     }
 
     /// Registers a client for `flow` (the AWS CLI's grants, redirect URI and issuer for the

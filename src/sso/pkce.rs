@@ -7,7 +7,7 @@
 //! 127.0.0.1, and builds the authorize URL: `<oidc endpoint>/authorize?response_type=code
 //! &client_id&redirect_uri&state&code_challenge_method=S256&scopes&code_challenge`. The
 //! person opens it; the service redirects the browser to the listener with `code` and
-//! `state`; [`PendingSignIn::finish`] then calls CreateToken with the code, the verifier
+//! `state`; [`super::PendingSignIn::finish`] then calls CreateToken with the code, the verifier
 //! and the same redirect URI, and writes the token where the AWS CLI keeps it. The wait
 //! for the browser is bounded ([`BROWSER_WAIT`], the CLI's 10 minutes, measured on the
 //! [`crate::clock::Clock`], so tests do not wait it out); dropping the future cancels the
@@ -19,7 +19,7 @@
 use super::cache::{ClientRegistration, SsoToken};
 use super::callback::{BrowserAnswer, CallbackListener};
 use super::flow::SignInFlow;
-use super::oidc::{classify, token_from, PendingSignIn, Waiting};
+use super::oidc::{classify, token_from};
 use super::{Sso, SsoError, SsoSessionConfig};
 use crate::secret::Secret;
 use chrono::{DateTime, TimeDelta, Utc};
@@ -194,7 +194,7 @@ impl Sso {
     pub(super) async fn start_auth_code_sign_in(
         &self,
         config: &SsoSessionConfig,
-    ) -> Result<PendingSignIn, SsoError> {
+    ) -> Result<(ClientRegistration, BrowserWait), SsoError> {
         let setup_failed = |detail: String| SsoError::AuthCodeSetup {
             detail,
             command: config.login_command(),
@@ -222,7 +222,7 @@ impl Sso {
             &pkce.challenge,
             &config.scopes_to_request(),
         );
-        let waiting = Waiting::Browser(BrowserWait {
+        let waiting = BrowserWait {
             listener,
             pkce,
             state,
@@ -230,13 +230,8 @@ impl Sso {
             redirect_uri,
             started: self.now(),
             wait: BROWSER_WAIT,
-        });
-        Ok(PendingSignIn {
-            sso: self.clone(),
-            config: config.clone(),
-            registration,
-            waiting,
-        })
+        };
+        Ok((registration, waiting))
     }
 }
 
