@@ -595,3 +595,30 @@ async fn the_wait_for_the_browser_is_bounded_by_the_clock_and_cancelling_closes_
     assert!(std::net::TcpStream::connect(format!("127.0.0.1:{port}")).is_err());
     assert!(!sso.token_cache().token_path(&corp()).exists());
 }
+
+#[test]
+fn ctrl_c_cancels_a_login_waiting_for_the_browser_and_closes_the_port() {
+    use std::os::unix::process::ExitStatusExt;
+    let standin = standin();
+    let (env, browser) = env_for(&standin);
+    let mut child = spawn(&env, &["sso", "login", "--sso-session", "corp"]);
+    let url = browser.url();
+    let listener = query(&url)["redirect_uri"]
+        .trim_start_matches("http://")
+        .trim_end_matches("/oauth/callback")
+        .to_string();
+    // The listener is up: a stranger gets the fixed page.
+    let (status, _, _) = http_get(&format!("http://{listener}/oauth/callback?state=guess"));
+    assert_eq!(status, 400);
+    // SAFETY: kill(2) on the child this test started.
+    assert_eq!(
+        unsafe { libc::kill(child.id() as libc::pid_t, libc::SIGINT) },
+        0
+    );
+    let status = child.wait().unwrap();
+    assert_eq!(status.signal(), Some(libc::SIGINT), "{status:?}");
+    assert!(std::net::TcpStream::connect(&listener).is_err());
+    assert!(!cache_dir(&env)
+        .join(format!("{}.json", sha1_hex("corp")))
+        .exists());
+}

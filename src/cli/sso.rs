@@ -28,10 +28,11 @@ pub struct SsoArgs {
 /// The `sso` subcommands.
 #[derive(Subcommand, Debug)]
 pub enum SsoCommand {
-    /// Sign in: for an [sso-session], with the authorization code and PKCE (the browser
-    /// comes back to rolecall on 127.0.0.1), else or where no browser can reach this
-    /// machine with a device code. The token goes to the AWS CLI's cache (~/.aws/sso/cache),
-    /// shared with the CLI and SDKs.
+    /// Sign in: an [sso-session] with the authorization code and PKCE (the browser comes
+    /// back to rolecall on 127.0.0.1); a legacy profile, or where no browser can reach this
+    /// machine (CI, a container, SSH without a display), with a device code. The first line
+    /// says which and why. The token goes to the AWS CLI's cache (~/.aws/sso/cache), shared
+    /// with the CLI and SDKs.
     Login {
         #[command(flatten)]
         target: Target,
