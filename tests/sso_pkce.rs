@@ -513,15 +513,19 @@ fn legacy_profiles_and_ci_keep_the_device_code_and_say_why() {
 
 // ---- The library, with a clock the test drives ----
 
-fn library(standin: &SsoStandin, dir: &Path, clock: Arc<ManualClock>) -> Sso {
-    Sso::new(SsoOptions {
+fn library_options(standin: &SsoStandin, dir: &Path, clock: Arc<dyn Clock>) -> SsoOptions {
+    SsoOptions {
         token_cache_dir: dir.join("sso-cache"),
         discovery_dir: dir.join("rolecall"),
         oidc_endpoint: Some(standin.url.clone()),
         portal_endpoint: Some(standin.url.clone()),
         http: None,
         clock,
-    })
+    }
+}
+
+fn library(standin: &SsoStandin, dir: &Path, clock: Arc<ManualClock>) -> Sso {
+    Sso::new(library_options(standin, dir, clock))
 }
 
 fn corp() -> SsoSessionConfig {
@@ -621,4 +625,38 @@ fn ctrl_c_cancels_a_login_waiting_for_the_browser_and_closes_the_port() {
     assert!(!cache_dir(&env)
         .join(format!("{}.json", sha1_hex("corp")))
         .exists());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_pending_browser_sign_in_shows_no_secret_in_debug_and_finishes_on_the_browser_s_return() {
+    let standin = standin();
+    let dir = tempfile::tempdir().unwrap();
+    // The real clock's wait: the browser comes back long before it ends.
+    let clock = Arc::new(rolecall::clock::SystemClock);
+    let sso = Sso::new(library_options(&standin, dir.path(), clock));
+    let pending = sso
+        .start_sign_in(&corp(), SignInFlow::AuthCode)
+        .await
+        .unwrap();
+    let shown = format!("{pending:?}");
+    let url = pending.url().to_string();
+    let browser = tokio::task::spawn_blocking(move || follow_in_browser(&url));
+    let token = pending.finish().await.unwrap();
+    let visit = browser.await.unwrap();
+    assert_eq!(visit.page.unwrap().0, 200);
+    let create = standin.requests_to("/token").remove(0).json();
+    let verifier = create["codeVerifier"].as_str().unwrap();
+    for secret in [
+        verifier,
+        create["clientSecret"].as_str().unwrap(),
+        create["code"].as_str().unwrap(),
+    ] {
+        assert!(!shown.contains(secret), "{secret} in {shown}");
+    }
+    let token_shown = format!("{token:?}");
+    assert!(
+        !token_shown.contains(token.access_token.expose()),
+        "{token_shown}"
+    );
+    assert_eq!(sso.token_for(&corp()).await.unwrap(), token);
 }
