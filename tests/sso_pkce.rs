@@ -660,3 +660,28 @@ async fn a_pending_browser_sign_in_shows_no_secret_in_debug_and_finishes_on_the_
     );
     assert_eq!(sso.token_for(&corp()).await.unwrap(), token);
 }
+
+#[test]
+fn a_registration_aws_sso_login_made_for_the_authorization_code_is_reused() {
+    let standin = standin();
+    standin.accept_auth_code_client("cli-client", "SSO-CLIENT-SECRET-cli", &SCOPES);
+    let (env, _) = env_for(&standin);
+    // As the AWS CLI (2.22+) files it after `aws sso login --sso-session corp`.
+    let key = cli_registration_key("corp", &SCOPES);
+    std::fs::create_dir_all(cache_dir(&env)).unwrap();
+    let expires = (Utc::now() + chrono::TimeDelta::days(90)).format("%Y-%m-%dT%H:%M:%SZ");
+    std::fs::write(
+        cache_dir(&env).join(format!("{key}.json")),
+        format!(
+            r#"{{"clientId": "cli-client", "clientSecret": "SSO-CLIENT-SECRET-cli", "expiresAt": "{expires}", "scopes": ["sso:account:access", "codewhisperer:completions"], "grantTypes": ["authorization_code", "refresh_token"]}}"#
+        ),
+    )
+    .unwrap();
+    let (url, _, out) = sign_in(&env);
+    ok(&out);
+    assert_eq!(query(&url)["client_id"], "cli-client");
+    assert!(standin.requests_to("/client/register").is_empty());
+    let token = read_json(&cache_dir(&env).join(format!("{}.json", sha1_hex("corp"))));
+    assert_eq!(token["clientId"], "cli-client");
+    assert_no_secrets(&[&out], &[]);
+}

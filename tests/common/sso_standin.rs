@@ -275,6 +275,20 @@ impl SsoStandin {
             .insert(refresh_token.into(), client_id.into());
     }
 
+    /// Accepts `client_id` (with `client_secret`) as registered for the authorization code
+    /// with the loopback redirect URI and `scopes` (one `aws sso login` registered).
+    pub fn accept_auth_code_client(&self, client_id: &str, client_secret: &str, scopes: &[&str]) {
+        let mut state = self.lock();
+        let scopes = scopes.iter().map(|s| s.to_string()).collect();
+        state
+            .clients
+            .insert(client_id.into(), (client_secret.into(), scopes));
+        state
+            .auth
+            .clients
+            .insert(client_id.into(), vec![LOOPBACK_REDIRECT_URI.into()]);
+    }
+
     /// Whether `token` is still accepted (Logout revokes it).
     pub fn token_is_valid(&self, token: &str) -> bool {
         self.lock().access_tokens.contains(token)
