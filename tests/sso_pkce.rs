@@ -147,7 +147,7 @@ fn login_signs_in_through_the_browser_with_pkce_and_writes_the_cli_token_cache()
     ok(&out);
     let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
     for said in [
-        "signing in to IAM Identity Center (sso-session corp) with the authorization code with PKCE (BROWSER is set",
+        "signing in to IAM Identity Center (sso-session corp) with the authorization code and PKCE (BROWSER is set",
         "opened the page with",
         "waiting for the browser to come back to http://127.0.0.1:",
         "--use-device-code` signs in on any device",

@@ -1,6 +1,6 @@
 //! IAM Identity Center in the TUI, as a person uses it, in a real terminal (tmux): Enter on
 //! an sso-session profile with no sign-in opens the sign-in window, which waits for the
-//! browser (authorization code with PKCE) and shows the URL; a test browser follows it back
+//! browser (authorization code and PKCE) and shows the URL; a test browser follows it back
 //! to rolecall's listener, the profile's session appears with its countdown, the sign-in
 //! shows its own time left, and the roles discovery found join the list. `d` in the window
 //! switches to the device code, which the stand-in approves.
@@ -67,7 +67,7 @@ fn enter_on_an_sso_profile_signs_in_through_the_browser_then_shows_its_countdown
     t.wait_for_all(
         &[
             "IAM Identity Center sign-in",
-            "with the authorization code with PKCE: BROWSER is set",
+            "with the authorization code and PKCE: BROWSER is set",
             "waiting for the browser",
             "/authorize?response_type=code",
             "d device code",
@@ -122,7 +122,7 @@ fn d_in_the_sign_in_window_switches_to_a_device_code() {
     // The device code, the URL to approve it on; the stand-in approves on the second poll.
     t.wait_for_all(
         &[
-            "with a device code: --use-device-code",
+            "with a device code: asked for in this window (d)",
             "ABCD-EFGH",
             "/device?user_code=ABCD-EFGH",
         ],

@@ -15,7 +15,7 @@ use std::path::Path;
 /// The two OAuth grants IAM Identity Center signs a person in with.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum SignInFlow {
-    /// The authorization code with PKCE (S256), through a loopback listener.
+    /// The authorization code and PKCE (S256), through a loopback listener.
     AuthCode,
     /// The device authorization grant (RFC 8628): a code approved on any device.
     DeviceCode,
@@ -25,7 +25,7 @@ impl SignInFlow {
     /// How messages name it.
     pub fn describe(self) -> &'static str {
         match self {
-            SignInFlow::AuthCode => "the authorization code with PKCE",
+            SignInFlow::AuthCode => "the authorization code and PKCE",
             SignInFlow::DeviceCode => "a device code",
         }
     }

@@ -441,7 +441,7 @@ pub fn assert_drawn_safely(app: &App, shown: &str, what: &str) {
     }
 }
 
-/// The sign-in window's prompt for the authorization code with PKCE.
+/// The sign-in window's prompt for the authorization code and PKCE.
 pub fn auth_code_prompt() -> SignInPrompt {
     SignInPrompt {
         session: "sso-session corp".into(),
@@ -459,7 +459,7 @@ pub fn device_code_prompt() -> SignInPrompt {
     SignInPrompt {
         session: "sso-session corp".into(),
         flow: crate::sso::SignInFlow::DeviceCode,
-        why: "--use-device-code".into(),
+        why: "asked for in this window (d)".into(),
         url: "https://device.sso.eu-west-1.amazonaws.com/?user_code=ABCD-EFGH".into(),
         user_code: Some("ABCD-EFGH".into()),
         expires_at: t0() + Duration::seconds(600),

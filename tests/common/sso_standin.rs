@@ -693,7 +693,7 @@ fn portal(state: &mut State, req: &SeenRequest, token: &str, n: u64) -> Reply {
     }
 }
 
-// ---- The authorization code with PKCE: the authorize redirect and the grant ----
+// ---- The authorization code and PKCE: the authorize redirect and the grant ----
 
 /// What the stand-in knows of the authorization-code flow.
 #[derive(Default)]

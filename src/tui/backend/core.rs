@@ -9,7 +9,7 @@ use crate::resolve::{
 };
 use crate::session::{ListedSession, SessionKey};
 use crate::source::ChildTerminal;
-use crate::sso::{choose_flow, SsoError, SsoSessionConfig, Surroundings};
+use crate::sso::{choose_flow, FlowChoice, SignInFlow, SsoError, SsoSessionConfig, Surroundings};
 use crate::sts::MfaCode;
 use futures::future::BoxFuture;
 use std::sync::Arc;
@@ -42,6 +42,19 @@ impl CoreBackend {
             }
         }
     }
+}
+
+/// The flow the sign-in window runs: the rule's, or the device code when the person asked
+/// for it in the window (`d`), which is what the window then says.
+fn flow_for(config: &SsoSessionConfig, use_device_code: bool) -> FlowChoice {
+    let choice = choose_flow(config, false, &Surroundings::detect());
+    if use_device_code && choice.flow == SignInFlow::AuthCode {
+        return FlowChoice {
+            flow: SignInFlow::DeviceCode,
+            why: "asked for in this window (d)",
+        };
+    }
+    choice
 }
 
 /// How a resolution failure reaches the TUI: as the MFA modal, or a status line.
@@ -155,7 +168,7 @@ impl Backend for CoreBackend {
             let graph = this.context.graph();
             let config =
                 SsoSessionConfig::for_profile(&graph, &profile).map_err(|e| e.to_string())?;
-            let choice = choose_flow(&config, use_device_code, &Surroundings::detect());
+            let choice = flow_for(&config, use_device_code);
             let pending = this
                 .context
                 .sso()

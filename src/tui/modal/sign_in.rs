@@ -69,7 +69,6 @@ impl SignInModal {
     }
 
     pub(super) fn draw(&self, scene: &Scene, frame: &mut Frame) {
-        let area = popup(frame, 76, 16);
         let spinner = SPINNER[scene.spin % SPINNER.len()];
         let mut lines = vec![Line::from(format!(
             "{} signs in through IAM Identity Center ({}).",
@@ -93,6 +92,7 @@ impl SignInModal {
                 " Esc cancel "
             }
         };
+        let area = popup(frame, WIDTH, rows_for(&lines, WIDTH - 2) + 2);
         let block = Block::bordered()
             .title(" IAM Identity Center sign-in ")
             .title_bottom(hint)
@@ -104,6 +104,25 @@ impl SignInModal {
             area,
         );
     }
+}
+
+/// The window's width, borders included.
+const WIDTH: u16 = 76;
+
+/// About how many rows `lines` take wrapped at `width` columns (a line wrapped at a space
+/// may take one more: it is given one).
+fn rows_for(lines: &[Line], width: u16) -> u16 {
+    let width = usize::from(width.max(1));
+    let rows: usize = lines
+        .iter()
+        .map(|line| {
+            let w = line.width();
+            let wrapped = w > width;
+            let spaced = line.spans.iter().any(|s| s.content.contains(' '));
+            w.div_ceil(width).max(1) + usize::from(wrapped && spaced)
+        })
+        .sum();
+    u16::try_from(rows).unwrap_or(u16::MAX)
 }
 
 /// Which flow runs and why, dimmed.

@@ -185,7 +185,7 @@ fn the_browser_window_waits_for_the_browser_shows_the_url_and_offers_the_device_
     for (w, h) in [(80, 24), (100, 30), (160, 48)] {
         let screen = text(&render(&app, w, h));
         for expected in [
-            "with the authorization code with PKCE: the default for sso-session",
+            "with the authorization code and PKCE: the default for sso-session",
             "waiting for the browser (10:00 left)",
             "sign in at",
             "https://oidc.eu-west-1.amazonaws.com/authorize?response_type=code",
