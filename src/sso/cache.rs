@@ -238,7 +238,7 @@ impl TokenCache {
         registration: &ClientRegistration,
         flow: SignInFlow,
     ) -> Result<(), SsoError> {
-        let scopes = config.scopes_to_request();
+        let scopes = flow.scopes(config);
         let file = RegistrationFile {
             client_id: registration.client_id.clone(),
             client_secret: registration.client_secret.clone(),

@@ -6,8 +6,9 @@
 //! - binds 127.0.0.1 only, on a port the system picks;
 //! - reads at most [`MAX_HEAD`] bytes of a request head, for at most [`READ_TIMEOUT`], and
 //!   serves at most [`MAX_CONNECTIONS`] connections at once;
-//! - takes an answer only from `GET /oauth/callback` with the `state` it is waiting for
-//!   (each name once): a request with another state or none is answered and ignored;
+//! - takes an answer only from `GET /oauth/callback` with `Host: 127.0.0.1:<port>` (no
+//!   other name: a page on a domain rebound to 127.0.0.1 sends its own) and the `state` it
+//!   is waiting for (each name once): any other request is answered and ignored;
 //! - answers the browser with fixed pages that echo nothing it sent;
 //! - passes on an OAuth `error` only when it is a plain code (`[a-z_]`, 40 characters at
 //!   most), so nothing a request carries reaches the terminal.
@@ -71,7 +72,8 @@ impl CallbackListener {
             tokio::select! {
                 accepted = self.listener.accept(), if serving.len() < MAX_CONNECTIONS => {
                     if let Ok((stream, _)) = accepted {
-                        serving.spawn(serve(stream, state.to_string()));
+                        let host = format!("127.0.0.1:{}", self.port);
+                        serving.spawn(serve(stream, host, state.to_string()));
                     }
                 }
                 Some(served) = serving.join_next() => {
@@ -85,13 +87,16 @@ impl CallbackListener {
 }
 
 /// One connection: read the head, judge it, answer with a fixed page.
-async fn serve(mut stream: TcpStream, state: String) -> Option<BrowserAnswer> {
+async fn serve(mut stream: TcpStream, host: String, state: String) -> Option<BrowserAnswer> {
     let head = tokio::time::timeout(READ_TIMEOUT, read_head(&mut stream))
         .await
         .ok()?
         .ok()?;
-    let request_line = head.split("\r\n").next().unwrap_or("");
-    let (page, answer) = judge(request_line, &state);
+    let (page, answer) = if names_host(&head, &host) {
+        judge(head.split("\r\n").next().unwrap_or(""), &state)
+    } else {
+        (Page::NotThisSignIn, None)
+    };
     let _ = stream.write_all(page.response().as_bytes()).await;
     let _ = stream.shutdown().await;
     answer
@@ -109,6 +114,17 @@ async fn read_head(stream: &mut TcpStream) -> io::Result<String> {
         head.extend_from_slice(&buf[..n]);
     }
     Ok(String::from_utf8_lossy(&head).into_owned())
+}
+
+/// Whether the request head's one `Host` header is `host`.
+pub(crate) fn names_host(head: &str, host: &str) -> bool {
+    let mut hosts = head
+        .split("\r\n")
+        .skip(1)
+        .filter_map(|line| line.split_once(':'))
+        .filter(|(name, _)| name.trim().eq_ignore_ascii_case("host"))
+        .map(|(_, value)| value.trim());
+    matches!((hosts.next(), hosts.next()), (Some(h), None) if h == host)
 }
 
 /// The fixed pages the browser is shown.

@@ -29,6 +29,18 @@ impl SignInFlow {
             SignInFlow::DeviceCode => "a device code",
         }
     }
+
+    /// The scopes RegisterClient (and the authorize URL) ask for with this flow:
+    /// [`SsoSessionConfig::scopes_to_request`], except that the authorization code always
+    /// asks for some, [`super::DEFAULT_REGISTRATION_SCOPE`] when none are configured (the
+    /// AWS CLI's `scopes or [default]`).
+    pub fn scopes(self, config: &SsoSessionConfig) -> Vec<String> {
+        let scopes = config.scopes_to_request();
+        if self == SignInFlow::AuthCode && scopes.is_empty() {
+            return vec![super::DEFAULT_REGISTRATION_SCOPE.to_string()];
+        }
+        scopes
+    }
 }
 
 /// The flow a sign-in takes and the reason, in words for the screen.

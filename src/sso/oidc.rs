@@ -145,7 +145,7 @@ impl Sso {
             Some(session) => format!("rolecall-{session}"),
             None => "rolecall".to_string(),
         };
-        let scopes = config.scopes_to_request();
+        let scopes = flow.scopes(config);
         let mut request = client
             .register_client()
             .client_name(name)

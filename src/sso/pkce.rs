@@ -220,7 +220,7 @@ impl Sso {
             &redirect_uri,
             &state,
             &pkce.challenge,
-            &config.scopes_to_request(),
+            &flow.scopes(config),
         );
         let waiting = BrowserWait {
             listener,

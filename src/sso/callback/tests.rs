@@ -77,6 +77,24 @@ fn an_error_passes_only_as_a_plain_code() {
 }
 
 #[test]
+fn only_a_request_to_the_loopback_address_and_port_counts() {
+    let host = "127.0.0.1:49152";
+    let head =
+        |hosts: &str| format!("GET /oauth/callback HTTP/1.1\r\n{hosts}User-Agent: x\r\n\r\n");
+    assert!(names_host(&head("Host: 127.0.0.1:49152\r\n"), host));
+    assert!(names_host(&head("host:127.0.0.1:49152 \r\n"), host));
+    for other in [
+        "",
+        "Host: evil.example:49152\r\n",
+        "Host: localhost:49152\r\n",
+        "Host: 127.0.0.1:1\r\n",
+        "Host: 127.0.0.1:49152\r\nHost: evil.example\r\n",
+    ] {
+        assert!(!names_host(&head(other), host), "{other:?}");
+    }
+}
+
+#[test]
 fn the_pages_are_fixed_and_echo_nothing() {
     let line =
         format!("GET /oauth/callback?code=SECRET-CODE&state={STATE}&x=%3Cscript%3E HTTP/1.1");
@@ -119,6 +137,15 @@ async fn the_listener_is_on_loopback_and_waits_through_strangers_for_its_state()
     let browser = tokio::spawn(async move {
         let stranger = get(port, "/oauth/callback?code=evil&state=guess").await;
         let favicon = get(port, "/favicon.ico").await;
+        // The right state from a page on a name rebound to 127.0.0.1: not taken.
+        let mut rebound = TcpStream::connect(("127.0.0.1", port)).await.unwrap();
+        let request = format!(
+            "GET /oauth/callback?code=rebound&state={STATE} HTTP/1.1\r\nHost: evil.example:{port}\r\n\r\n"
+        );
+        rebound.write_all(request.as_bytes()).await.unwrap();
+        let mut answer = String::new();
+        rebound.read_to_string(&mut answer).await.unwrap();
+        assert!(answer.starts_with("HTTP/1.1 400"), "{answer}");
         // A connection that never sends anything does not hold the others up.
         let _idle = TcpStream::connect(("127.0.0.1", port)).await.unwrap();
         let good = get(port, &format!("/oauth/callback?code=good&state={STATE}")).await;

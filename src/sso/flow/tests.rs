@@ -144,3 +144,20 @@ fn a_display_or_browser_keeps_the_authorization_code() {
         );
     }
 }
+
+#[test]
+fn the_authorization_code_always_asks_for_scopes() {
+    let configured = SsoSessionConfig {
+        registration_scopes: Some(vec!["a:b".into(), "c:d".into()]),
+        ..session()
+    };
+    for flow in [SignInFlow::AuthCode, SignInFlow::DeviceCode] {
+        assert_eq!(flow.scopes(&configured), ["a:b", "c:d"]);
+        assert_eq!(flow.scopes(&session()), ["sso:account:access"]);
+    }
+    assert_eq!(
+        SignInFlow::AuthCode.scopes(&legacy()),
+        ["sso:account:access"]
+    );
+    assert!(SignInFlow::DeviceCode.scopes(&legacy()).is_empty());
+}
