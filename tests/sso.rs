@@ -13,7 +13,7 @@ use common::{failed, ok, Env};
 use rolecall::clock::{Clock, ManualClock, SystemClock};
 use rolecall::profile::parse::{parse_file, SectionKind};
 use rolecall::profile::FileKind;
-use rolecall::sso::{Sso, SsoError, SsoOptions, SsoSessionConfig};
+use rolecall::sso::{SignInFlow, Sso, SsoError, SsoOptions, SsoSessionConfig};
 use sha1::{Digest, Sha1};
 use std::collections::BTreeMap;
 use std::os::unix::fs::{MetadataExt, PermissionsExt};
@@ -127,7 +127,14 @@ fn login_polls_until_approved_and_writes_the_cli_token_cache() {
         ..Behaviour::default()
     });
     let env = env_for(&standin, CONFIG);
-    let out = env.rolecall(&["sso", "login", "--sso-session", "corp", "--no-browser"]);
+    let out = env.rolecall(&[
+        "sso",
+        "login",
+        "--sso-session",
+        "corp",
+        "--no-browser",
+        "--use-device-code",
+    ]);
     let stdout = ok(&out);
     assert_eq!(stdout, "");
     let stderr = String::from_utf8_lossy(&out.stderr);
@@ -206,7 +213,7 @@ fn login_polls_until_approved_and_writes_the_cli_token_cache() {
         registration["scopes"],
         serde_json::json!(["sso:account:access"])
     );
-    let again = env.rolecall(&["sso", "login", "--no-browser"]);
+    let again = env.rolecall(&["sso", "login", "--no-browser", "--use-device-code"]);
     ok(&again);
     assert_eq!(standin.requests_to("/client/register").len(), 1);
     assert_eq!(standin.requests_to("/device_authorization").len(), 2);
@@ -224,7 +231,14 @@ fn denied_and_expired_sign_ins_say_what_to_run() {
             ..Behaviour::default()
         });
         let env = env_for(&standin, CONFIG);
-        let out = env.rolecall(&["sso", "login", "--profile", "dev", "--no-browser"]);
+        let out = env.rolecall(&[
+            "sso",
+            "login",
+            "--profile",
+            "dev",
+            "--no-browser",
+            "--use-device-code",
+        ]);
         let stderr = failed(&out);
         assert!(stderr.contains(code), "{stderr}");
         assert!(
@@ -243,12 +257,12 @@ fn login_opens_the_browser_unless_told_not_to() {
     let browser = common::RecordingBrowser::new(env.dir.path());
     env.set("BROWSER", &browser.var());
 
-    let quiet = env.rolecall(&["sso", "login", "--no-browser"]);
+    let quiet = env.rolecall(&["sso", "login", "--no-browser", "--use-device-code"]);
     ok(&quiet);
     assert!(!String::from_utf8_lossy(&quiet.stderr).contains("opened the page"));
     assert!(!browser.was_opened());
 
-    let out = env.rolecall(&["sso", "login"]);
+    let out = env.rolecall(&["sso", "login", "--use-device-code"]);
     ok(&out);
     assert!(String::from_utf8_lossy(&out.stderr).contains("opened the page with"));
     assert_eq!(
@@ -264,7 +278,14 @@ fn the_aws_cli_uses_the_token_rolecall_signed_in_with() {
     let standin = standin(Behaviour::default());
     let mut env = env_for(&standin, CONFIG);
     env.set("AWS_ENDPOINT_URL_STS", &moto.url);
-    let login = env.rolecall(&["sso", "login", "--sso-session", "corp", "--no-browser"]);
+    let login = env.rolecall(&[
+        "sso",
+        "login",
+        "--sso-session",
+        "corp",
+        "--no-browser",
+        "--use-device-code",
+    ]);
     ok(&login);
     let access = read_json(&token_path(&env, "corp"))["accessToken"]
         .as_str()
@@ -887,7 +908,7 @@ fn a_corrupt_token_file_is_set_aside_not_fatal() {
         std::fs::read_to_string(&aside[0]).unwrap(),
         "{\"accessToken\": \"SSO-ACCESS-TOKEN-torn"
     );
-    let login = env.rolecall(&["sso", "login", "--no-browser"]);
+    let login = env.rolecall(&["sso", "login", "--no-browser", "--use-device-code"]);
     ok(&login);
     ok(&env.rolecall(&["sso", "roles"]));
     assert_no_secrets(&[&out, &login]);
@@ -911,6 +932,8 @@ fn library(standin: &SsoStandin, dir: &Path, clock: Arc<dyn Clock>, portal: Opti
     })
 }
 
+const DEVICE: SignInFlow = SignInFlow::DeviceCode;
+
 fn corp() -> SsoSessionConfig {
     SsoSessionConfig {
         session_name: Some("corp".into()),
@@ -931,9 +954,9 @@ async fn slow_down_adds_five_seconds_to_the_interval() {
     let dir = tempfile::tempdir().unwrap();
     let clock = Arc::new(ManualClock::new(Utc::now()));
     let sso = library(&standin, dir.path(), clock.clone(), None);
-    let pending = sso.start_sign_in(&corp()).await.unwrap();
-    assert_eq!(pending.user_code(), "ABCD-EFGH");
-    assert_eq!(pending.interval(), Duration::from_secs(1));
+    let pending = sso.start_sign_in(&corp(), DEVICE).await.unwrap();
+    assert_eq!(pending.user_code(), Some("ABCD-EFGH"));
+    assert_eq!(pending.interval(), Some(Duration::from_secs(1)));
     let token = pending.finish().await.unwrap();
     // slow_down: 1 + 5; slow_down: + 5; pending: same interval; then approved.
     assert_eq!(slept_seconds(&clock), [6, 11, 11]);
@@ -953,7 +976,7 @@ async fn polling_stops_when_the_device_code_expires() {
     let clock = Arc::new(ManualClock::new(Utc::now()));
     let sso = library(&standin, dir.path(), clock.clone(), None);
     let err = sso
-        .start_sign_in(&corp())
+        .start_sign_in(&corp(), DEVICE)
         .await
         .unwrap()
         .finish()
@@ -978,7 +1001,7 @@ async fn role_credentials_and_the_portal_errors() {
     let dir = tempfile::tempdir().unwrap();
     let sso = library(&standin, dir.path(), Arc::new(SystemClock), None);
     let token = sso
-        .start_sign_in(&corp())
+        .start_sign_in(&corp(), DEVICE)
         .await
         .unwrap()
         .finish()
@@ -1296,9 +1319,23 @@ fn sso_failures(status: u16, body: &str) -> (String, String, String) {
     let env = env_for(&standin, CONFIG);
     signed_in(&standin, &env, "TOKEN-OK");
     let export = env.rolecall(&["export", "dev"]);
-    let login = env.rolecall(&["sso", "login", "--sso-session", "corp", "--no-browser"]);
+    let login = env.rolecall(&[
+        "sso",
+        "login",
+        "--sso-session",
+        "corp",
+        "--no-browser",
+        "--use-device-code",
+    ]);
     assert_no_secrets(&[&export, &login]);
     let (export, login) = (failed(&export), failed(&login));
+    // Before the error, login says which flow it started.
+    let (flow, login) = login.split_once('\n').unwrap();
+    assert!(
+        flow.contains("with a device code (--use-device-code)"),
+        "{flow}"
+    );
+    let login = login.to_string();
     for err in [&export, &login] {
         assert_eq!(err.lines().count(), 1, "one line: {err}");
         assert!(!err.contains("TOKEN-OK"), "{err}");

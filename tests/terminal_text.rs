@@ -173,7 +173,7 @@ fn sso_login_shows_the_code_and_url_escaped() {
         ..Behaviour::default()
     });
     let env = sso_env(&standin);
-    let out = env.rolecall(&["sso", "login", "--no-browser"]);
+    let out = env.rolecall(&["sso", "login", "--no-browser", "--use-device-code"]);
     failed(&out);
     assert_shown(&out, &format!("CODE{SHOWN}"), "sso login");
     assert_shown(

@@ -28,14 +28,21 @@ pub struct SsoArgs {
 /// The `sso` subcommands.
 #[derive(Subcommand, Debug)]
 pub enum SsoCommand {
-    /// Sign in with a device code: prints a URL and a code, opens the browser, waits for approval.
-    /// The token goes to the AWS CLI's cache (~/.aws/sso/cache), shared with the CLI and SDKs.
+    /// Sign in: an [sso-session] with the authorization code and PKCE (the browser comes
+    /// back to rolecall on 127.0.0.1); a legacy profile, or where no browser can reach this
+    /// machine (CI, a container, SSH without a display), with a device code. The first line
+    /// says which and why. The token goes to the AWS CLI's cache (~/.aws/sso/cache), shared
+    /// with the CLI and SDKs.
     Login {
         #[command(flatten)]
         target: Target,
-        /// Never open a browser; only print the URL and the code.
+        /// Never open a browser; only print the URL (and the code).
         #[arg(long)]
         no_browser: bool,
+        /// Sign in with a device code, approved on any device, instead of the browser
+        /// coming back to this machine.
+        #[arg(long)]
+        use_device_code: bool,
     },
     /// Sign out: Logout at the portal, remove the cached token, and forget the sessions
     /// obtained with it (every signed-in SSO session when none is named).
@@ -97,9 +104,15 @@ pub fn run(context: &Context, args: SsoArgs) -> Result<()> {
     let graph = &context.files_graph();
     let sso = context.sso();
     match args.action {
-        SsoCommand::Login { target, no_browser } => {
+        SsoCommand::Login {
+            target,
+            no_browser,
+            use_device_code,
+        } => {
             let config = one_session(graph, &target)?;
-            block_on(login(sso, &config, no_browser))?
+            let choice =
+                sso_lib::choose_flow(&config, use_device_code, &sso_lib::Surroundings::detect());
+            block_on(login(sso, &config, &choice, no_browser))?
         }
         SsoCommand::Logout { target } => {
             let configs = if target.sso_session.is_none() && target.profile.is_none() {
@@ -227,47 +240,37 @@ fn one_session(graph: &ProfileGraph, target: &Target) -> Result<SsoSessionConfig
     }
 }
 
-async fn login(sso: &Sso, config: &SsoSessionConfig, no_browser: bool) -> Result<()> {
-    let pending = sso.start_sign_in(config).await?;
-    // The service's code and URL, each on a line of its own: a line break in them is
-    // shown too, so neither can pass for a line of rolecall's.
-    let mut message = format!(
-        "rolecall: to sign in to IAM Identity Center ({}), open\n\n    {}\n\nand enter the code\n\n    {}\n",
-        config.describe(),
-        visible(pending.verification_uri()),
-        visible(pending.user_code())
-    );
-    if let Some(complete) = pending.verification_uri_complete() {
-        message.push_str(&format!(
-            "\n(or open {}, which has the code filled in)\n",
-            visible(complete)
-        ));
-    }
-    crate::term_eprintln!("{message}");
-    if !no_browser {
-        let url = pending
-            .verification_uri_complete()
-            .unwrap_or(pending.verification_uri());
-        match browser::open(url) {
-            Opened::Started(program) => {
-                crate::term_eprintln!("rolecall: opened the page with {program}")
-            }
-            Opened::NoDisplay => {
-                crate::term_eprintln!(
-                    "rolecall: no display to open a browser on; open the URL on any device"
-                )
-            }
-            Opened::Failed(why) => {
-                crate::term_eprintln!(
-                    "rolecall: could not open a browser ({why}); open the URL yourself"
-                )
-            }
-        }
-    }
+/// `sso login`: says which flow runs and why, shows the URL (and the device code), opens
+/// the browser, waits, and says where the token went.
+async fn login(
+    sso: &Sso,
+    config: &SsoSessionConfig,
+    choice: &sso_lib::FlowChoice,
+    no_browser: bool,
+) -> Result<()> {
     crate::term_eprintln!(
-        "rolecall: waiting for approval (the code expires at {})",
-        local_time(pending.expires_at())
+        "rolecall: signing in to IAM Identity Center ({}) with {} ({})",
+        config.describe(),
+        choice.flow.describe(),
+        choice.why
     );
+    let pending = sso.start_sign_in(config, choice.flow).await?;
+    crate::term_eprintln!("{}", sign_in_instructions(&pending));
+    if !no_browser {
+        say_what_the_browser_did(browser::open(pending.url()));
+    }
+    match pending.redirect_uri() {
+        Some(redirect) => crate::term_eprintln!(
+            "rolecall: waiting for the browser to come back to {} (until {}; Ctrl-C cancels; `{} --use-device-code` signs in on any device)",
+            visible(redirect),
+            local_time(pending.expires_at()),
+            config.login_command()
+        ),
+        None => crate::term_eprintln!(
+            "rolecall: waiting for approval (the code expires at {})",
+            local_time(pending.expires_at())
+        ),
+    }
     let token = pending.finish().await?;
     crate::term_eprintln!(
         "rolecall: signed in ({}); the token is valid until {} and cached in {}, where the AWS CLI and the SDKs use it too",
@@ -276,6 +279,44 @@ async fn login(sso: &Sso, config: &SsoSessionConfig, no_browser: bool) -> Result
         sso.token_cache().token_path(config).display()
     );
     Ok(())
+}
+
+/// What to open (and, for the device code, the code to enter). The service's code and URL
+/// are each on a line of their own, and a line break in them is shown too, so neither can
+/// pass for a line of rolecall's.
+fn sign_in_instructions(pending: &sso_lib::PendingSignIn) -> String {
+    let Some(user_code) = pending.user_code() else {
+        return format!(
+            "rolecall: to sign in, open\n\n    {}\n",
+            visible(pending.url())
+        );
+    };
+    let mut message = format!(
+        "rolecall: to sign in, open\n\n    {}\n\nand enter the code\n\n    {}\n",
+        visible(pending.verification_uri()),
+        visible(user_code)
+    );
+    if let Some(complete) = pending.verification_uri_complete() {
+        message.push_str(&format!(
+            "\n(or open {}, which has the code filled in)\n",
+            visible(complete)
+        ));
+    }
+    message
+}
+
+fn say_what_the_browser_did(opened: Opened) {
+    match opened {
+        Opened::Started(program) => {
+            crate::term_eprintln!("rolecall: opened the page with {program}")
+        }
+        Opened::NoDisplay => crate::term_eprintln!(
+            "rolecall: no display to open a browser on; open the URL yourself"
+        ),
+        Opened::Failed(why) => crate::term_eprintln!(
+            "rolecall: could not open a browser ({why}); open the URL yourself"
+        ),
+    }
 }
 
 async fn logout(

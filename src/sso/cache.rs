@@ -10,9 +10,10 @@
 //!
 //! The client registration the AWS CLI keeps next to the tokens (`clientId`,
 //! `clientSecret`, `expiresAt`, `scopes`, under [`SsoSessionConfig::registration_cache_key`])
-//! is shared the same way.
+//! is shared the same way, `grantTypes` included: the key is the same for both flows, and
+//! the grants tell an authorization-code registration from a device-code one.
 
-use super::{SsoError, SsoSessionConfig};
+use super::{SignInFlow, SsoError, SsoSessionConfig};
 use crate::fsutil;
 use crate::secret::Secret;
 use chrono::{DateTime, NaiveDateTime, SecondsFormat, TimeDelta, Utc};
@@ -24,6 +25,10 @@ pub const TOKEN_REFRESH_WINDOW: TimeDelta = TimeDelta::minutes(5);
 
 /// A cached client registration is not reused this close to its expiry (the AWS CLI's window).
 pub const REGISTRATION_EXPIRY_WINDOW: TimeDelta = TimeDelta::minutes(15);
+
+/// The grants an authorization-code registration asks for, as the AWS CLI writes them into
+/// the registration's `grantTypes` (a device-code registration has none there).
+pub const AUTH_CODE_GRANTS: [&str; 2] = ["authorization_code", "refresh_token"];
 
 /// The registration RegisterClient returned: the OAuth client the device sign-in runs as.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -118,6 +123,10 @@ struct RegistrationFile {
     expires_at: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     scopes: Option<Vec<String>>,
+    /// Written for the authorization code only, as the AWS CLI does: how each flow tells
+    /// its own registration from the other's under the shared key.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    grant_types: Option<Vec<String>>,
 }
 
 impl TokenCache {
@@ -194,15 +203,26 @@ impl TokenCache {
         remove_if_present(&self.token_path(config))
     }
 
-    /// The cached client registration of `config`, when it is still good for
-    /// [`REGISTRATION_EXPIRY_WINDOW`]. A file that cannot be read is simply not reused.
+    /// The cached client registration of `config` for `flow`, when it is still good for
+    /// [`REGISTRATION_EXPIRY_WINDOW`]. Both flows share the file (the AWS CLI's key); as in
+    /// the CLI, one whose `grantTypes` holds `authorization_code` serves only the
+    /// authorization code and any other only the device code, so a switch of flow
+    /// registers afresh. A file that cannot be read is simply not reused.
     pub fn registration(
         &self,
         config: &SsoSessionConfig,
         now: DateTime<Utc>,
+        flow: SignInFlow,
     ) -> Option<ClientRegistration> {
         let bytes = fsutil::read_no_follow(&self.registration_path(config)).ok()??;
         let file: RegistrationFile = serde_json::from_slice(&bytes).ok()?;
+        let for_auth_code = file
+            .grant_types
+            .as_ref()
+            .is_some_and(|g| g.iter().any(|g| g == "authorization_code"));
+        if for_auth_code != (flow == SignInFlow::AuthCode) {
+            return None;
+        }
         let expires_at = parse_time(&file.expires_at)?;
         (expires_at - REGISTRATION_EXPIRY_WINDOW > now).then_some(ClientRegistration {
             client_id: file.client_id,
@@ -211,18 +231,21 @@ impl TokenCache {
         })
     }
 
-    /// Keeps `registration` for later sign-ins (by rolecall or the AWS CLI).
+    /// Keeps `registration` (made for `flow`) for later sign-ins, by rolecall or the AWS CLI.
     pub fn write_registration(
         &self,
         config: &SsoSessionConfig,
         registration: &ClientRegistration,
+        flow: SignInFlow,
     ) -> Result<(), SsoError> {
-        let scopes = config.scopes_to_request();
+        let scopes = flow.scopes(config);
         let file = RegistrationFile {
             client_id: registration.client_id.clone(),
             client_secret: registration.client_secret.clone(),
             expires_at: format_time(registration.expires_at),
             scopes: (!scopes.is_empty()).then_some(scopes),
+            grant_types: (flow == SignInFlow::AuthCode)
+                .then(|| AUTH_CODE_GRANTS.map(String::from).to_vec()),
         };
         self.write_json(&self.registration_path(config), &file)
     }

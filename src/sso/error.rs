@@ -75,6 +75,20 @@ pub enum SsoError {
         "the sign-in code for {session} expired before it was approved; run `{command}` again"
     )]
     SignInTimedOut { session: String, command: String },
+    /// The browser did not come back to rolecall's listener within the wait (the
+    /// authorization code).
+    #[error("the browser did not come back to rolecall within {minutes} minutes ({session}); run `{command}` again, or `{command} --use-device-code` to approve on any device")]
+    BrowserTimedOut {
+        session: String,
+        command: String,
+        minutes: u64,
+    },
+    /// The authorization-code sign-in could not start here (no loopback port, no random
+    /// numbers).
+    #[error(
+        "cannot start the browser sign-in ({detail}); run `{command} --use-device-code` instead"
+    )]
+    AuthCodeSetup { detail: String, command: String },
     /// Any other answer from the portal or the OIDC service.
     #[error("IAM Identity Center {operation} failed for {session}: {code}: {message}")]
     Service {
@@ -99,7 +113,7 @@ fn note_suffix(note: &Option<String>) -> String {
     note.as_ref().map(|n| format!(" ({n})")).unwrap_or_default()
 }
 
-/// What an OAuth error code of the device flow means to the person signing in.
+/// What an OAuth error code of a sign-in means to the person signing in.
 fn oidc_meaning(code: &str) -> String {
     let meaning = match code {
         "access_denied" => "the sign-in was denied in the browser",
@@ -107,7 +121,9 @@ fn oidc_meaning(code: &str) -> String {
         "invalid_grant" => "the service no longer accepts this sign-in or refresh token",
         "invalid_client" => "the client registration is no longer valid",
         "invalid_scope" => "sso_registration_scopes holds a scope the service does not accept",
-        "unauthorized_client" => "this client may not use the device sign-in",
+        "unauthorized_client" => "this client may not use this sign-in",
+        "invalid_redirect_uri" => "the service refused the loopback redirect URI",
+        "unrecognised_error" => "the browser came back with an error rolecall does not show",
         "server_error" => "the service had an internal error",
         _ => "the service refused the request",
     };

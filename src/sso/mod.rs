@@ -1,4 +1,5 @@
-//! IAM Identity Center (SSO): device sign-in (aws-sdk-ssooidc), the AWS CLI's token cache,
+//! IAM Identity Center (SSO): sign-in with the authorization code and PKCE or the device
+//! code (aws-sdk-ssooidc; [`choose_flow`] says which), the AWS CLI's token cache,
 //! role credentials and discovery of every account and role (aws-sdk-sso), and the config
 //! block `rolecall sso sync` writes.
 //!
@@ -11,21 +12,27 @@
 //! and [`pair_with_profiles`].
 
 mod cache;
+mod callback;
 mod config;
 mod discovery;
 mod error;
+mod flow;
 mod oidc;
+mod pkce;
 mod portal;
+mod sign_in;
 pub mod sync;
 
 pub use cache::{
-    parse_time, ClientRegistration, SsoToken, TokenCache, TokenRead, REGISTRATION_EXPIRY_WINDOW,
-    TOKEN_REFRESH_WINDOW,
+    parse_time, ClientRegistration, SsoToken, TokenCache, TokenRead, AUTH_CODE_GRANTS,
+    REGISTRATION_EXPIRY_WINDOW, TOKEN_REFRESH_WINDOW,
 };
 pub use config::{profile_sso_label, SsoSessionConfig, DEFAULT_REGISTRATION_SCOPE};
 pub use discovery::{pair_with_profiles, DiscoveredRole, Discovery, DISCOVERY_MAX_AGE};
 pub use error::SsoError;
-pub use oidc::PendingSignIn;
+pub use flow::{choose_flow, FlowChoice, SignInFlow, Surroundings};
+pub use pkce::BROWSER_WAIT;
+pub use sign_in::PendingSignIn;
 
 use crate::clock::{Clock, SystemClock};
 use crate::profile::ProfileGraph;

@@ -1,14 +1,15 @@
-//! Signing in with the OAuth device authorization grant (aws-sdk-ssooidc): RegisterClient,
-//! StartDeviceAuthorization, then CreateToken polled until the person approves in a browser;
-//! and refreshing a token with its refresh token.
+//! Signing in to IAM Identity Center (aws-sdk-ssooidc): the client registration both flows
+//! share, the OAuth device authorization grant (RegisterClient, StartDeviceAuthorization,
+//! then CreateToken polled until the person approves in a browser), and refreshing a token
+//! with its refresh token. The authorization code with PKCE is in [`super::pkce`].
 //!
-//! Sign-in is two steps so the CLI and the TUI can each show the code their own way:
-//! [`Sso::start_sign_in`] returns a [`PendingSignIn`] holding the verification URL and the
-//! user code, and [`PendingSignIn::finish`] polls at the server's interval (RFC 8628:
-//! `slow_down` adds 5 seconds) until a token comes, the request expires, or the person
-//! denies it. Dropping the future cancels the sign-in.
+//! The device code polls CreateToken at the server's interval (RFC 8628: `slow_down` adds 5
+//! seconds) until a token comes, the request expires, or the person denies it.
+//! [`super::sign_in`] wraps both flows in one [`super::PendingSignIn`].
 
-use super::cache::{ClientRegistration, SsoToken};
+use super::cache::{ClientRegistration, SsoToken, AUTH_CODE_GRANTS};
+use super::callback::REGISTERED_REDIRECT_URI;
+use super::flow::SignInFlow;
 use super::{Sso, SsoError, SsoSessionConfig};
 use crate::call_failure::{examine, CallFailure};
 use crate::secret::Secret;
@@ -25,107 +26,73 @@ const DEFAULT_INTERVAL: Duration = Duration::from_secs(5);
 /// What `slow_down` adds to the interval (RFC 8628, section 3.5).
 const SLOW_DOWN_STEP: Duration = Duration::from_secs(5);
 
-/// A device sign-in waiting for the person to approve it in a browser.
-///
-/// Show [`PendingSignIn::verification_uri_complete`] (or the URI and the
-/// [`PendingSignIn::user_code`]), then await [`PendingSignIn::finish`].
+/// A device authorization waiting for approval.
 #[derive(Debug)]
-pub struct PendingSignIn {
-    sso: Sso,
-    config: SsoSessionConfig,
-    registration: ClientRegistration,
+pub(super) struct DeviceWait {
     device_code: Secret,
-    user_code: String,
-    verification_uri: String,
-    verification_uri_complete: Option<String>,
-    expires_at: DateTime<Utc>,
-    interval: Duration,
+    pub(super) user_code: String,
+    pub(super) verification_uri: String,
+    pub(super) verification_uri_complete: Option<String>,
+    pub(super) expires_at: DateTime<Utc>,
+    pub(super) interval: Duration,
 }
 
-impl PendingSignIn {
-    /// The page where the person enters the user code.
-    pub fn verification_uri(&self) -> &str {
-        &self.verification_uri
-    }
-
-    /// The same page with the code filled in (what the browser is opened on), when given.
-    pub fn verification_uri_complete(&self) -> Option<&str> {
-        self.verification_uri_complete.as_deref()
-    }
-
-    /// The code the person checks or types on the verification page (not a secret).
-    pub fn user_code(&self) -> &str {
-        &self.user_code
-    }
-
-    /// When the request stops being approvable.
-    pub fn expires_at(&self) -> DateTime<Utc> {
-        self.expires_at
-    }
-
-    /// The polling interval the server asked for.
-    pub fn interval(&self) -> Duration {
-        self.interval
-    }
-
-    /// The session being signed in.
-    pub fn session(&self) -> &SsoSessionConfig {
-        &self.config
-    }
-
-    /// Polls CreateToken until the sign-in is approved, then writes the token to the AWS
-    /// CLI's cache and returns it. `authorization_pending` waits another interval,
-    /// `slow_down` lengthens the interval by 5 s; the request's expiry, `expired_token` and
-    /// `access_denied` end it with an error.
-    pub async fn finish(self) -> Result<SsoToken, SsoError> {
-        let client = self.sso.oidc_client(&self.config.region);
+impl DeviceWait {
+    /// Polls CreateToken until the sign-in is approved; see [`super::PendingSignIn::finish`].
+    pub(super) async fn poll(
+        self,
+        sso: &Sso,
+        config: &SsoSessionConfig,
+        registration: &ClientRegistration,
+    ) -> Result<SsoToken, SsoError> {
+        let client = sso.oidc_client(&config.region);
         let mut interval = self.interval;
         loop {
-            if self.sso.now() >= self.expires_at {
+            if sso.now() >= self.expires_at {
                 return Err(SsoError::SignInTimedOut {
-                    session: self.config.describe(),
-                    command: self.config.login_command(),
+                    session: config.describe(),
+                    command: config.login_command(),
                 });
             }
             let sent = client
                 .create_token()
                 .grant_type(DEVICE_CODE_GRANT)
-                .client_id(&self.registration.client_id)
-                .client_secret(self.registration.client_secret.expose())
+                .client_id(&registration.client_id)
+                .client_secret(registration.client_secret.expose())
                 .device_code(self.device_code.expose())
                 .send()
                 .await;
             match sent {
                 Ok(out) => {
-                    let token = token_from(&self.config, &self.sso, out, None, &self.registration)?;
-                    self.sso.token_cache().write(&self.config, &token)?;
+                    let token = token_from(config, sso, out, None, registration)?;
+                    sso.token_cache().write(config, &token)?;
                     return Ok(token);
                 }
                 Err(err) => match oauth_error(&err).as_deref() {
                     Some("authorization_pending") => {}
                     Some("slow_down") => interval += SLOW_DOWN_STEP,
-                    _ => return Err(classify(&self.sso, &self.config, "CreateToken", err)),
+                    _ => return Err(classify(sso, config, "CreateToken", err)),
                 },
             }
-            self.sso.sleep(interval).await;
+            sso.sleep(interval).await;
         }
     }
 }
 
 impl Sso {
-    /// Starts a device sign-in for `config`: reuses the client registration the AWS CLI
-    /// or rolecall cached (or registers a new one and caches it), then starts the device
-    /// authorization. Nothing is written to the token cache until [`PendingSignIn::finish`].
-    pub async fn start_sign_in(
+    /// Starts a device sign-in: reuses the device-code registration the AWS CLI or rolecall
+    /// cached (or registers a new one and caches it), then starts the device authorization.
+    pub(super) async fn start_device_sign_in(
         &self,
         config: &SsoSessionConfig,
-    ) -> Result<PendingSignIn, SsoError> {
+    ) -> Result<(ClientRegistration, DeviceWait), SsoError> {
         let client = self.oidc_client(&config.region);
-        let cached = self.token_cache().registration(config, self.now());
+        let flow = SignInFlow::DeviceCode;
+        let cached = self.token_cache().registration(config, self.now(), flow);
         let reused = cached.is_some();
         let mut registration = match cached {
             Some(r) => r,
-            None => self.register(&client, config).await?,
+            None => self.register(&client, config, flow).await?,
         };
         let mut attempt = self
             .start_device_authorization(&client, config, &registration)
@@ -135,7 +102,7 @@ impl Sso {
             && matches!(&attempt, Err(SsoError::Oidc { error, .. }) if error == "invalid_client")
         {
             self.token_cache().remove_registration(config);
-            registration = self.register(&client, config).await?;
+            registration = self.register(&client, config, flow).await?;
             attempt = self
                 .start_device_authorization(&client, config, &registration)
                 .await;
@@ -154,34 +121,43 @@ impl Sso {
             n if n > 0 => Duration::from_secs(n as u64),
             _ => DEFAULT_INTERVAL,
         };
-        Ok(PendingSignIn {
-            sso: self.clone(),
-            config: config.clone(),
+        let waiting = DeviceWait {
             device_code: Secret::new(device_code),
             user_code: user_code.to_string(),
             verification_uri: verification_uri.to_string(),
             verification_uri_complete: started.verification_uri_complete().map(str::to_string),
             expires_at: self.now() + TimeDelta::seconds(started.expires_in().max(0) as i64),
             interval,
-            registration,
-        })
+        };
+        Ok((registration, waiting))
     }
 
-    async fn register(
+    /// Registers a client for `flow` (the AWS CLI's grants, redirect URI and issuer for the
+    /// authorization code) and caches the registration under the one key both flows share,
+    /// marked with its grants so the other flow registers afresh instead of reusing it.
+    pub(super) async fn register(
         &self,
         client: &aws_sdk_ssooidc::Client,
         config: &SsoSessionConfig,
+        flow: SignInFlow,
     ) -> Result<ClientRegistration, SsoError> {
         let name = match &config.session_name {
             Some(session) => format!("rolecall-{session}"),
             None => "rolecall".to_string(),
         };
-        let scopes = config.scopes_to_request();
-        let out = client
+        let scopes = flow.scopes(config);
+        let mut request = client
             .register_client()
             .client_name(name)
             .client_type("public")
-            .set_scopes((!scopes.is_empty()).then_some(scopes))
+            .set_scopes((!scopes.is_empty()).then_some(scopes));
+        if flow == SignInFlow::AuthCode {
+            request = request
+                .set_grant_types(Some(AUTH_CODE_GRANTS.map(String::from).to_vec()))
+                .redirect_uris(REGISTERED_REDIRECT_URI)
+                .issuer_url(&config.start_url);
+        }
+        let out = request
             .send()
             .await
             .map_err(|e| classify(self, config, "RegisterClient", e))?;
@@ -198,7 +174,7 @@ impl Sso {
                 .unwrap_or(DateTime::UNIX_EPOCH),
         };
         self.token_cache()
-            .write_registration(config, &registration)?;
+            .write_registration(config, &registration, flow)?;
         Ok(registration)
     }
 
@@ -249,7 +225,7 @@ impl Sso {
     }
 }
 
-fn token_from(
+pub(super) fn token_from(
     config: &SsoSessionConfig,
     sso: &Sso,
     out: CreateTokenOutput,
@@ -305,7 +281,7 @@ fn oauth_error<E: ProvideErrorMetadata, R>(err: &SdkError<E, R>) -> Option<Strin
     Some(oauth.to_string())
 }
 
-fn classify<E>(
+pub(super) fn classify<E>(
     sso: &Sso,
     config: &SsoSessionConfig,
     operation: &'static str,

@@ -6,7 +6,7 @@ use super::*;
 fn calls_can_move_to_a_task(sso: Sso, config: SsoSessionConfig, pending: PendingSignIn) {
     fn task<F: std::future::Future + Send + 'static>(_: F) {}
     let (s, c) = (sso.clone(), config.clone());
-    task(async move { s.start_sign_in(&c).await });
+    task(async move { s.start_sign_in(&c, SignInFlow::AuthCode).await });
     task(pending.finish());
     let (s, c) = (sso.clone(), config.clone());
     task(async move {

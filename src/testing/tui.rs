@@ -163,18 +163,22 @@ impl crate::tui::backend::Backend for FakeBackend {
     fn sign_in(
         &self,
         profile: String,
+        use_device_code: bool,
         prompt: tokio::sync::oneshot::Sender<SignInPrompt>,
     ) -> BoxFuture<'static, Result<(), String>> {
+        let how = if use_device_code {
+            " with a device code"
+        } else {
+            ""
+        };
         self.calls
             .lock()
             .unwrap()
-            .push(format!("sign in {profile}"));
-        let _ = prompt.send(SignInPrompt {
-            session: "sso-session corp".into(),
-            url: "https://device.sso.eu-west-1.amazonaws.com/?user_code=ABCD-EFGH".into(),
-            user_code: "ABCD-EFGH".into(),
-            expires_at: t0() + Duration::seconds(600),
-            browser: "opened with true".into(),
+            .push(format!("sign in {profile}{how}"));
+        let _ = prompt.send(if use_device_code {
+            device_code_prompt()
+        } else {
+            auth_code_prompt()
         });
         let delay = self.delay;
         Box::pin(async move {
@@ -435,5 +439,31 @@ pub fn assert_drawn_safely(app: &App, shown: &str, what: &str) {
                 String::from_utf8_lossy(obeyed)
             );
         }
+    }
+}
+
+/// The sign-in window's prompt for the authorization code and PKCE.
+pub fn auth_code_prompt() -> SignInPrompt {
+    SignInPrompt {
+        session: "sso-session corp".into(),
+        flow: crate::sso::SignInFlow::AuthCode,
+        why: "the default for sso-session profiles, as in the AWS CLI".into(),
+        url: "https://oidc.eu-west-1.amazonaws.com/authorize?response_type=code&client_id=client-1&redirect_uri=http%3A%2F%2F127.0.0.1%3A49152%2Foauth%2Fcallback&state=0123456789abcdef0123456789abcdef&code_challenge_method=S256&scopes=sso%3Aaccount%3Aaccess&code_challenge=E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM".into(),
+        user_code: None,
+        expires_at: t0() + Duration::seconds(600),
+        browser: "opened with true".into(),
+    }
+}
+
+/// The sign-in window's prompt for a device code.
+pub fn device_code_prompt() -> SignInPrompt {
+    SignInPrompt {
+        session: "sso-session corp".into(),
+        flow: crate::sso::SignInFlow::DeviceCode,
+        why: "asked for in this window (d)".into(),
+        url: "https://device.sso.eu-west-1.amazonaws.com/?user_code=ABCD-EFGH".into(),
+        user_code: Some("ABCD-EFGH".into()),
+        expires_at: t0() + Duration::seconds(600),
+        browser: "opened with true".into(),
     }
 }

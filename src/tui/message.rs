@@ -158,6 +158,11 @@ pub enum Cmd {
     SignIn {
         profile: String,
     },
+    /// Sign in again with a device code instead (the sign-in window's fallback when no
+    /// browser here comes back to the listener); replaces the running sign-in.
+    SignInWithDeviceCode {
+        profile: String,
+    },
     /// Abort the running sign-in.
     CancelSignIn,
     /// Open the AWS console signed in with the profile's session.

@@ -336,7 +336,8 @@ impl Tasks {
             Cmd::CancelAssume => abort(&mut self.assume),
             Cmd::LoadSessions => self.load_sessions(),
             Cmd::Discover => self.discover(),
-            Cmd::SignIn { profile } => self.sign_in(profile),
+            Cmd::SignIn { profile } => self.sign_in(profile, false),
+            Cmd::SignInWithDeviceCode { profile } => self.sign_in(profile, true),
             Cmd::CancelSignIn => abort(&mut self.sign_in),
             Cmd::OpenConsole(profile) => self.open_console(profile),
             Cmd::Forget(key) => self.forget(key),
@@ -382,10 +383,12 @@ impl Tasks {
 
     /// Signs in, sending the window its code and URL as soon as they are known, then the
     /// end; replaces (aborts) a running sign-in.
-    fn sign_in(&mut self, profile: String) {
+    fn sign_in(&mut self, profile: String, use_device_code: bool) {
         let tx = self.tx.clone();
         let (prompt_tx, prompt_rx) = tokio::sync::oneshot::channel();
-        let signing_in = self.backend.sign_in(profile.clone(), prompt_tx);
+        let signing_in = self
+            .backend
+            .sign_in(profile.clone(), use_device_code, prompt_tx);
         let task = tokio::spawn(async move {
             let shown = {
                 let (tx, profile) = (tx.clone(), profile.clone());

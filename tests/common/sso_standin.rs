@@ -18,12 +18,13 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 /// Prefixes of every secret the stand-in issues.
-pub const SECRET_MARKERS: [&str; 5] = [
+pub const SECRET_MARKERS: [&str; 6] = [
     "SSO-ACCESS-TOKEN-",
     "SSO-REFRESH-TOKEN-",
     "SSO-CLIENT-SECRET-",
     "SSO-DEVICE-CODE-",
     "SSO-ROLE-SECRET-",
+    "SSO-AUTH-CODE-",
 ];
 
 /// How a device sign-in ends once the pending rounds are over.
@@ -71,6 +72,9 @@ pub struct Behaviour {
     pub user_code: String,
     /// StartDeviceAuthorization's `verificationUri` (default: the stand-in's `/device`).
     pub verification_uri: Option<String>,
+    /// The authorize step redirects with this `error` instead of a code (the person
+    /// refused, or a hostile value).
+    pub authorize_error: Option<String>,
 }
 
 impl Default for Behaviour {
@@ -92,6 +96,7 @@ impl Default for Behaviour {
             raw_answer: None,
             user_code: "ABCD-EFGH".into(),
             verification_uri: None,
+            authorize_error: None,
         }
     }
 }
@@ -212,6 +217,8 @@ struct State {
     access_tokens: HashSet<String>,
     /// refresh token → client id
     refresh_tokens: HashMap<String, String>,
+    /// The authorization-code side: see [`AuthCodeState`].
+    auth: AuthCodeState,
 }
 
 /// The running stand-in; see the module documentation. Lives as long as the test.
@@ -268,6 +275,20 @@ impl SsoStandin {
             .insert(refresh_token.into(), client_id.into());
     }
 
+    /// Accepts `client_id` (with `client_secret`) as registered for the authorization code
+    /// with the loopback redirect URI and `scopes` (one `aws sso login` registered).
+    pub fn accept_auth_code_client(&self, client_id: &str, client_secret: &str, scopes: &[&str]) {
+        let mut state = self.lock();
+        let scopes = scopes.iter().map(|s| s.to_string()).collect();
+        state
+            .clients
+            .insert(client_id.into(), (client_secret.into(), scopes));
+        state
+            .auth
+            .clients
+            .insert(client_id.into(), vec![LOOPBACK_REDIRECT_URI.into()]);
+    }
+
     /// Whether `token` is still accepted (Logout revokes it).
     pub fn token_is_valid(&self, token: &str) -> bool {
         self.lock().access_tokens.contains(token)
@@ -296,13 +317,18 @@ fn serve(stream: TcpStream, state: &Mutex<State>, base: &str) {
     let mut writer = write_half;
     let mut reader = BufReader::new(stream);
     while let Some((request, close)) = next_request(&mut reader) {
+        let mut location = None;
         let (status, error_type, body) = {
             let mut state = state.lock().unwrap_or_else(|e| e.into_inner());
             state.requests.push(request.clone());
             match state.behaviour.raw_answer.clone() {
                 Some((status, body)) => (status, None, body),
                 None => {
-                    let (status, error_type, body) = handle(&mut state, &request, base);
+                    let (status, error_type, mut body) = handle(&mut state, &request, base);
+                    if let Some(to) = body.get("location").and_then(|l| l.as_str()) {
+                        location = Some(to.to_string());
+                        body = serde_json::Value::Null;
+                    }
                     let body = if body.is_null() {
                         String::new()
                     } else {
@@ -319,6 +345,9 @@ fn serve(stream: TcpStream, state: &Mutex<State>, base: &str) {
         );
         if let Some(t) = error_type {
             head.push_str(&format!("x-amzn-errortype: {t}\r\n"));
+        }
+        if let Some(to) = location {
+            head.push_str(&format!("Location: {to}\r\n"));
         }
         if close {
             head.push_str("Connection: close\r\n");
@@ -339,6 +368,7 @@ fn serve(stream: TcpStream, state: &Mutex<State>, base: &str) {
 fn reason(status: u16) -> &'static str {
     match status {
         200 => "OK",
+        302 => "Found",
         400 => "Bad Request",
         401 => "Unauthorized",
         403 => "Forbidden",
@@ -441,6 +471,7 @@ fn handle(state: &mut State, req: &SeenRequest, base: &str) -> Reply {
         ("POST", "/client/register") => {
             let id = format!("client-{n}");
             let secret = format!("SSO-CLIENT-SECRET-{n}");
+            state.auth.remember_registration(&id, &body);
             let scopes: Vec<String> = body["scopes"]
                 .as_array()
                 .map(|a| {
@@ -494,6 +525,7 @@ fn handle(state: &mut State, req: &SeenRequest, base: &str) -> Reply {
                 "urn:ietf:params:oauth:grant-type:device_code" => {
                     device_token(state, &field("deviceCode"), n)
                 }
+                "authorization_code" => auth_code_token(state, req, n),
                 "refresh_token" => {
                     let rt = field("refreshToken");
                     if state.refresh_tokens.get(&rt) != Some(&client_id) {
@@ -505,6 +537,7 @@ fn handle(state: &mut State, req: &SeenRequest, base: &str) -> Reply {
                 _ => oauth_error("UnsupportedGrantTypeException", "unsupported_grant_type"),
             }
         }
+        ("GET", "/authorize") => authorize(state, req, n),
         (
             _,
             "/federation/credentials" | "/assignment/accounts" | "/assignment/roles" | "/logout",
@@ -658,4 +691,192 @@ fn portal(state: &mut State, req: &SeenRequest, token: &str, n: u64) -> Reply {
             (200, None, serde_json::Value::Null)
         }
     }
+}
+
+// ---- The authorization code and PKCE: the authorize redirect and the grant ----
+
+/// What the stand-in knows of the authorization-code flow.
+#[derive(Default)]
+struct AuthCodeState {
+    /// client id → redirect URIs, for clients registered with the `authorization_code` grant.
+    clients: HashMap<String, Vec<String>>,
+    /// authorization code → what it was issued for.
+    codes: HashMap<String, IssuedCode>,
+}
+
+struct IssuedCode {
+    client_id: String,
+    redirect_uri: String,
+    challenge: String,
+}
+
+/// The redirect URI a client registers for the loopback, as the AWS CLI does (no port).
+pub const LOOPBACK_REDIRECT_URI: &str = "http://127.0.0.1/oauth/callback";
+
+impl AuthCodeState {
+    fn remember_registration(&mut self, id: &str, body: &serde_json::Value) {
+        let list = |name: &str| -> Vec<String> {
+            body[name]
+                .as_array()
+                .map(|a| {
+                    a.iter()
+                        .filter_map(|s| s.as_str().map(str::to_string))
+                        .collect()
+                })
+                .unwrap_or_default()
+        };
+        if list("grantTypes").iter().any(|g| g == "authorization_code") {
+            self.clients.insert(id.to_string(), list("redirectUris"));
+        }
+    }
+}
+
+/// Whether `redirect_uri` matches a registered one: the same, or a loopback one that
+/// differs only by its port (RFC 8252, section 7.3).
+fn redirect_allowed(registered: &[String], redirect_uri: &str) -> bool {
+    let without_port = redirect_uri
+        .strip_prefix("http://127.0.0.1:")
+        .and_then(|rest| rest.split_once('/'))
+        .filter(|(port, _)| !port.is_empty() && port.bytes().all(|b| b.is_ascii_digit()))
+        .map(|(_, path)| format!("http://127.0.0.1/{path}"));
+    registered
+        .iter()
+        .any(|r| r == redirect_uri || Some(r) == without_port.as_ref())
+}
+
+/// `GET /authorize`: checks the request as the service does, then redirects the browser to
+/// the redirect URI with a code (or the behaviour's error) and the state.
+fn authorize(state: &mut State, req: &SeenRequest, n: u64) -> Reply {
+    let q = |k: &str| req.query.get(k).cloned().unwrap_or_default();
+    let (client_id, redirect_uri) = (q("client_id"), q("redirect_uri"));
+    let Some(registered) = state.auth.clients.get(&client_id) else {
+        return oauth_error("InvalidClientException", "invalid_client");
+    };
+    if !redirect_allowed(registered, &redirect_uri) {
+        return oauth_error("InvalidRequestException", "invalid_redirect_uri");
+    }
+    let challenge = q("code_challenge");
+    let well_formed = q("response_type") == "code"
+        && q("code_challenge_method") == "S256"
+        && challenge.len() == 43
+        && !q("state").is_empty()
+        && !q("scopes").is_empty();
+    if !well_formed {
+        return oauth_error("InvalidRequestException", "invalid_request");
+    }
+    let encode = |v: &str| {
+        percent_encoding::utf8_percent_encode(v, percent_encoding::NON_ALPHANUMERIC).to_string()
+    };
+    let outcome = match &state.behaviour.authorize_error {
+        Some(error) => format!("error={}", encode(error)),
+        None => {
+            let code = format!("SSO-AUTH-CODE-{n}");
+            let issued = IssuedCode {
+                client_id,
+                redirect_uri: redirect_uri.clone(),
+                challenge,
+            };
+            state.auth.codes.insert(code.clone(), issued);
+            format!("code={code}")
+        }
+    };
+    let location = format!("{redirect_uri}?{outcome}&state={}", encode(&q("state")));
+    (302, None, serde_json::json!({ "location": location }))
+}
+
+/// CreateToken with `grant_type=authorization_code`: the code must be one issued to this
+/// client for this redirect URI, and SHA-256 of the verifier must be its challenge. A code
+/// buys one token; a wrong verifier does not use it up.
+fn auth_code_token(state: &mut State, req: &SeenRequest, n: u64) -> Reply {
+    let body = req.json();
+    let field = |name: &str| body[name].as_str().unwrap_or("").to_string();
+    let code = field("code");
+    let Some(issued) = state.auth.codes.get(&code) else {
+        return oauth_error("InvalidGrantException", "invalid_grant");
+    };
+    if issued.client_id != field("clientId") {
+        return oauth_error("InvalidGrantException", "invalid_grant");
+    }
+    if issued.redirect_uri != field("redirectUri") {
+        return oauth_error("InvalidRequestException", "invalid_request");
+    }
+    if s256(&field("codeVerifier")) != issued.challenge {
+        return oauth_error("InvalidGrantException", "invalid_grant");
+    }
+    let client_id = issued.client_id.clone();
+    state.auth.codes.remove(&code);
+    let scoped = state
+        .clients
+        .get(&client_id)
+        .is_some_and(|(_, s)| !s.is_empty());
+    issue_token(state, &client_id, n, scoped)
+}
+
+/// BASE64URL(SHA-256(verifier)) without padding: RFC 7636's S256.
+pub fn s256(verifier: &str) -> String {
+    use sha2::Digest;
+    aws_smithy_types::base64::encode(sha2::Sha256::digest(verifier.as_bytes()))
+        .trim_end_matches('=')
+        .replace('+', "-")
+        .replace('/', "_")
+}
+
+/// What a test browser saw.
+#[derive(Debug)]
+pub struct BrowserVisit {
+    /// The authorize step's status (302 when it redirected).
+    pub authorize_status: u16,
+    /// Where it redirected to (rolecall's listener).
+    pub location: Option<String>,
+    /// The listener's answer: status and page.
+    pub page: Option<(u16, String)>,
+}
+
+/// A test "browser": opens `url` (the authorize URL), follows the redirect to rolecall's
+/// listener, and returns what it saw.
+pub fn follow_in_browser(url: &str) -> BrowserVisit {
+    let (authorize_status, head, _) = http_get(url);
+    let location = head
+        .lines()
+        .find_map(|l| {
+            l.strip_prefix("Location: ")
+                .or_else(|| l.strip_prefix("location: "))
+        })
+        .map(|l| l.trim().to_string());
+    let page = location.as_deref().map(|to| {
+        let (status, _, body) = http_get(to);
+        (status, body)
+    });
+    BrowserVisit {
+        authorize_status,
+        location,
+        page,
+    }
+}
+
+/// `GET url` (plain HTTP on loopback): the status, the head and the body.
+pub fn http_get(url: &str) -> (u16, String, String) {
+    use std::io::Read;
+    let rest = url.strip_prefix("http://").expect("a loopback http URL");
+    let (host, target) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
+    assert!(host.starts_with("127.0.0.1:"), "not loopback: {url}");
+    let target = if target.is_empty() { "/" } else { target };
+    let mut stream = TcpStream::connect(host).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(20)))
+        .unwrap();
+    write!(
+        stream,
+        "GET {target} HTTP/1.1\r\nHost: {host}\r\nUser-Agent: test-browser\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).unwrap();
+    let (head, body) = response.split_once("\r\n\r\n").unwrap_or((&response, ""));
+    let status = head
+        .split(' ')
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    (status, head.to_string(), body.to_string())
 }

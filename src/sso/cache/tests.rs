@@ -111,13 +111,63 @@ fn registrations_round_trip_and_expire() {
     let dir = tempfile::tempdir().unwrap();
     let cache = TokenCache::new(dir.path());
     let reg = token().registration.unwrap();
-    cache.write_registration(&session(), &reg).unwrap();
+    let device = SignInFlow::DeviceCode;
+    cache.write_registration(&session(), &reg, device).unwrap();
     let v: serde_json::Value =
         serde_json::from_slice(&std::fs::read(cache.registration_path(&session())).unwrap())
             .unwrap();
     assert_eq!(v["scopes"], serde_json::json!(["sso:account:access"]));
+    assert!(v.get("grantTypes").is_none(), "{v}");
     let early = parse_time("2030-02-28T00:00:00Z").unwrap();
-    assert_eq!(cache.registration(&session(), early), Some(reg.clone()));
+    assert_eq!(
+        cache.registration(&session(), early, device),
+        Some(reg.clone())
+    );
     let late = reg.expires_at - TimeDelta::minutes(10);
-    assert_eq!(cache.registration(&session(), late), None);
+    assert_eq!(cache.registration(&session(), late, device), None);
+}
+
+#[test]
+fn a_registration_serves_only_the_flow_it_was_made_for() {
+    let dir = tempfile::tempdir().unwrap();
+    let cache = TokenCache::new(dir.path());
+    let reg = token().registration.unwrap();
+    let early = parse_time("2030-02-28T00:00:00Z").unwrap();
+    let (auth, device) = (SignInFlow::AuthCode, SignInFlow::DeviceCode);
+    cache.write_registration(&session(), &reg, auth).unwrap();
+    let v: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(cache.registration_path(&session())).unwrap())
+            .unwrap();
+    assert_eq!(
+        v["grantTypes"],
+        serde_json::json!(["authorization_code", "refresh_token"])
+    );
+    assert_eq!(
+        cache.registration(&session(), early, auth),
+        Some(reg.clone())
+    );
+    assert_eq!(cache.registration(&session(), early, device), None);
+    // The same file (one key for both flows), now a device-code registration.
+    let path = cache.registration_path(&session());
+    cache.write_registration(&session(), &reg, device).unwrap();
+    assert_eq!(cache.registration_path(&session()), path);
+    assert_eq!(cache.registration(&session(), early, auth), None);
+    assert_eq!(cache.registration(&session(), early, device), Some(reg));
+    // One the AWS CLI wrote for the device code before it kept grantTypes (no field) and
+    // one it wrote for the authorization code.
+    let cli = |grants: &str| {
+        format!(
+            r#"{{"clientId": "c", "clientSecret": "s", "expiresAt": "2030-03-01T00:00:00Z", "scopes": ["sso:account:access"]{grants}}}"#
+        )
+    };
+    std::fs::write(&path, cli("")).unwrap();
+    assert!(cache.registration(&session(), early, device).is_some());
+    assert!(cache.registration(&session(), early, auth).is_none());
+    std::fs::write(
+        &path,
+        cli(r#", "grantTypes": ["authorization_code", "refresh_token"]"#),
+    )
+    .unwrap();
+    assert!(cache.registration(&session(), early, auth).is_some());
+    assert!(cache.registration(&session(), early, device).is_none());
 }

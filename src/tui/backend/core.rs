@@ -9,7 +9,7 @@ use crate::resolve::{
 };
 use crate::session::{ListedSession, SessionKey};
 use crate::source::ChildTerminal;
-use crate::sso::{SsoError, SsoSessionConfig};
+use crate::sso::{choose_flow, FlowChoice, SignInFlow, SsoError, SsoSessionConfig, Surroundings};
 use crate::sts::MfaCode;
 use futures::future::BoxFuture;
 use std::sync::Arc;
@@ -42,6 +42,19 @@ impl CoreBackend {
             }
         }
     }
+}
+
+/// The flow the sign-in window runs: the rule's, or the device code when the person asked
+/// for it in the window (`d`), which is what the window then says.
+fn flow_for(config: &SsoSessionConfig, use_device_code: bool) -> FlowChoice {
+    let choice = choose_flow(config, false, &Surroundings::detect());
+    if use_device_code && choice.flow == SignInFlow::AuthCode {
+        return FlowChoice {
+            flow: SignInFlow::DeviceCode,
+            why: "asked for in this window (d)",
+        };
+    }
+    choice
 }
 
 /// How a resolution failure reaches the TUI: as the MFA modal, or a status line.
@@ -147,6 +160,7 @@ impl Backend for CoreBackend {
     fn sign_in(
         &self,
         profile: String,
+        use_device_code: bool,
         prompt: tokio::sync::oneshot::Sender<SignInPrompt>,
     ) -> BoxFuture<'static, Result<(), String>> {
         let this = self.clone();
@@ -154,17 +168,14 @@ impl Backend for CoreBackend {
             let graph = this.context.graph();
             let config =
                 SsoSessionConfig::for_profile(&graph, &profile).map_err(|e| e.to_string())?;
+            let choice = flow_for(&config, use_device_code);
             let pending = this
                 .context
                 .sso()
-                .start_sign_in(&config)
+                .start_sign_in(&config, choice.flow)
                 .await
                 .map_err(|e| e.to_string())?;
-            let url = pending
-                .verification_uri_complete()
-                .unwrap_or(pending.verification_uri())
-                .to_string();
-            let browser = match crate::browser::open(&url) {
+            let browser = match crate::browser::open(pending.url()) {
                 crate::browser::Opened::Started(program) => format!("opened with {program}"),
                 crate::browser::Opened::NoDisplay => {
                     "no display to open a browser on: open the URL yourself".into()
@@ -175,8 +186,10 @@ impl Backend for CoreBackend {
             };
             let _ = prompt.send(SignInPrompt {
                 session: config.describe(),
-                url,
-                user_code: pending.user_code().to_string(),
+                flow: choice.flow,
+                why: choice.why.to_string(),
+                url: pending.url().to_string(),
+                user_code: pending.user_code().map(str::to_string),
                 expires_at: pending.expires_at(),
                 browser,
             });

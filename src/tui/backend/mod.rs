@@ -42,11 +42,14 @@ pub trait Backend: Send + Sync + 'static {
     fn sessions(&self) -> BoxFuture<'static, Result<Vec<ListedSession>, String>>;
     /// Forget one stored session.
     fn forget(&self, key: SessionKey) -> BoxFuture<'static, Result<(), String>>;
-    /// Signs in to the IAM Identity Center session `profile` uses: sends what the sign-in
-    /// window shows on `prompt`, then waits for approval (dropping the future cancels it).
+    /// Signs in to the IAM Identity Center session `profile` uses, with the flow the rule
+    /// picks ([`crate::sso::choose_flow`]; `use_device_code` asks for the device code):
+    /// sends what the sign-in window shows on `prompt`, then waits for the browser or the
+    /// approval (dropping the future cancels it and closes the listener).
     fn sign_in(
         &self,
         profile: String,
+        use_device_code: bool,
         prompt: oneshot::Sender<SignInPrompt>,
     ) -> BoxFuture<'static, Result<(), String>>;
     /// The IAM Identity Center sign-ins and their time left (from the token cache).
@@ -72,15 +75,19 @@ pub trait Backend: Send + Sync + 'static {
     }
 }
 
-/// What the sign-in window shows while IAM Identity Center waits for approval.
+/// What the sign-in window shows while IAM Identity Center waits for the person.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SignInPrompt {
     /// `sso-session corp` or `start URL https://…`.
     pub session: String,
-    /// The page to approve the sign-in on (with the code filled in when the service gives
-    /// such a URL).
+    pub flow: crate::sso::SignInFlow,
+    /// Why this flow runs ([`crate::sso::FlowChoice::why`]).
+    pub why: String,
+    /// The page to sign in on: the authorize URL, or the device page (with the code filled
+    /// in when the service gives such a URL).
     pub url: String,
-    pub user_code: String,
+    /// The code to check or enter on the device page (device code only).
+    pub user_code: Option<String>,
     pub expires_at: DateTime<Utc>,
     /// Whether a browser was opened on it, or why not.
     pub browser: String,

@@ -127,7 +127,7 @@ async fn a_sign_in_shows_its_prompt_then_its_end_and_esc_aborts_it() {
     match rx.recv().await.unwrap() {
         Msg::SignInPrompt { profile, prompt } => {
             assert_eq!(profile, "dev");
-            assert_eq!(prompt.user_code, "ABCD-EFGH");
+            assert_eq!(prompt.flow, crate::sso::SignInFlow::AuthCode);
         }
         other => panic!("unexpected {other:?}"),
     }
@@ -135,6 +135,20 @@ async fn a_sign_in_shows_its_prompt_then_its_end_and_esc_aborts_it() {
         rx.recv().await.unwrap(),
         Msg::SignedIn { result: Ok(()), .. }
     ));
+    // The window's fallback: the same sign-in with a device code.
+    quick.run(Cmd::SignInWithDeviceCode {
+        profile: "dev".into(),
+    });
+    match rx.recv().await.unwrap() {
+        Msg::SignInPrompt { prompt, .. } => {
+            assert_eq!(prompt.user_code.as_deref(), Some("ABCD-EFGH"));
+        }
+        other => panic!("unexpected {other:?}"),
+    }
+    assert_eq!(
+        fake.calls().last().unwrap(),
+        "sign in dev with a device code"
+    );
     // A slow one is aborted by CancelSignIn: no SignedIn arrives, the next message is
     // the one asked for after it.
     let slow = Arc::new(FakeBackend {

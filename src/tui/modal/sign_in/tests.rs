@@ -9,7 +9,6 @@ use crate::tui::modal::Modal;
 
 #[test]
 fn an_sso_profile_without_a_sign_in_opens_the_window_and_goes_on_once_approved() {
-    use crate::tui::backend::SignInPrompt;
     let mut app = demo_app();
     assume(&mut app, "demo-sso");
     let cmds = app.update(Msg::Assumed {
@@ -29,13 +28,7 @@ fn an_sso_profile_without_a_sign_in_opens_the_window_and_goes_on_once_approved()
         Some(Modal::SignIn(SignInModal { prompt: None, .. }))
     ));
     assert!(app.busy(), "the window's spinner turns");
-    let prompt = SignInPrompt {
-        session: "sso-session demo".into(),
-        url: "https://device.sso.eu-west-2.amazonaws.com/?user_code=WXYZ-1234".into(),
-        user_code: "WXYZ-1234".into(),
-        expires_at: t0() + chrono::Duration::seconds(600),
-        browser: "opened with firefox".into(),
-    };
+    let prompt = auth_code_prompt();
     app.update(Msg::SignInPrompt {
         profile: "demo-sso".into(),
         prompt: prompt.clone(),
@@ -103,7 +96,6 @@ fn esc_cancels_a_sign_in_and_a_failed_one_is_reported() {
 
 #[test]
 fn the_sign_in_window_shows_the_code_the_url_and_the_time_left() {
-    use crate::tui::backend::SignInPrompt;
     let mut app = demo_app();
     type_str(&mut app, "demo-sso");
     app.update(key(KeyCode::Enter));
@@ -119,8 +111,10 @@ fn the_sign_in_window_shows_the_code_the_url_and_the_time_left() {
         profile: "demo-sso".into(),
         prompt: SignInPrompt {
             session: "sso-session demo".into(),
+            flow: crate::sso::SignInFlow::DeviceCode,
+            why: "in a container: a browser outside it cannot reach a listener inside".into(),
             url: "https://device.sso.eu-west-2.amazonaws.com/?user_code=WXYZ-1234".into(),
-            user_code: "WXYZ-1234".into(),
+            user_code: Some("WXYZ-1234".into()),
             expires_at: t0() + chrono::Duration::seconds(599),
             browser: "no display to open a browser on: open the URL yourself".into(),
         },
@@ -133,6 +127,7 @@ fn the_sign_in_window_shows_the_code_the_url_and_the_time_left() {
             "user_code=WXYZ-1234",
             "open the URL yourself",
             "waiting for approval (09:59 left)",
+            "with a device code: in a container",
             "Esc cancel",
         ] {
             assert!(
@@ -151,11 +146,83 @@ fn the_sign_in_window_shows_the_code_and_url_escaped() {
         session: "sso-session corp".into(),
         prompt: Some(SignInPrompt {
             session: "sso-session corp".into(),
+            flow: crate::sso::SignInFlow::DeviceCode,
+            why: format!("why{PAYLOAD}"),
             url: format!("https://device.sso/{PAYLOAD}"),
-            user_code: format!("CODE{PAYLOAD}"),
+            user_code: Some(format!("CODE{PAYLOAD}")),
             expires_at: t0() + chrono::Duration::minutes(10),
             browser: format!("opened with {PAYLOAD}"),
         }),
     }));
     assert_drawn_safely(&app, "CODE\\x1b]0;", "the sign-in window");
+    app.modal = Some(Modal::SignIn(SignInModal {
+        profile: "p".into(),
+        session: "sso-session corp".into(),
+        prompt: Some(SignInPrompt {
+            flow: crate::sso::SignInFlow::AuthCode,
+            url: format!("https://oidc/authorize?state={PAYLOAD}"),
+            ..auth_code_prompt()
+        }),
+    }));
+    assert_drawn_safely(&app, "state=\\x1b]0;", "the browser sign-in window");
+}
+
+#[test]
+fn the_browser_window_waits_for_the_browser_shows_the_url_and_offers_the_device_code() {
+    let mut app = demo_app();
+    type_str(&mut app, "demo-sso");
+    app.update(key(KeyCode::Enter));
+    app.update(Msg::Assumed {
+        profile: "demo-sso".into(),
+        result: Err(AssumeFailure::NeedsSignIn {
+            session: "sso-session demo".into(),
+        }),
+    });
+    app.update(Msg::SignInPrompt {
+        profile: "demo-sso".into(),
+        prompt: auth_code_prompt(),
+    });
+    for (w, h) in [(80, 24), (100, 30), (160, 48)] {
+        let screen = text(&render(&app, w, h));
+        for expected in [
+            "with the authorization code and PKCE: the default for sso-session",
+            "waiting for the browser (10:00 left)",
+            "sign in at",
+            "https://oidc.eu-west-1.amazonaws.com/authorize?response_type=code",
+            "E9Melhoa2Ow",
+            "opened with true",
+            "d: a device code instead",
+            "d device code",
+        ] {
+            assert!(
+                screen.contains(expected),
+                "{w}x{h}: {expected} missing\n{screen}"
+            );
+        }
+    }
+    // d: the same window, now starting a device-code sign-in.
+    let cmds = app.update(ch('d'));
+    assert_eq!(
+        cmds,
+        vec![Cmd::SignInWithDeviceCode {
+            profile: "demo-sso".into()
+        }]
+    );
+    assert!(matches!(
+        app.modal,
+        Some(Modal::SignIn(SignInModal { prompt: None, .. }))
+    ));
+    assert!(text(&render(&app, 100, 30)).contains("starting the sign-in"));
+    app.update(Msg::SignInPrompt {
+        profile: "demo-sso".into(),
+        prompt: device_code_prompt(),
+    });
+    let screen = text(&render(&app, 100, 30));
+    assert!(screen.contains("code: ABCD-EFGH"), "{screen}");
+    assert!(!screen.contains("d device code"), "{screen}");
+    // In the device-code window, d is just a key.
+    assert!(app.update(ch('d')).is_empty());
+    // Esc cancels whichever runs.
+    assert_eq!(app.update(key(KeyCode::Esc)), vec![Cmd::CancelSignIn]);
+    assert!(app.modal.is_none());
 }
