@@ -8,6 +8,8 @@
 //!   container endpoint, `credential_process`).
 //! - [`sso`]: IAM Identity Center: sign-in, the token cache, role credentials, discovery
 //!   and `sso sync`.
+//! - [`login`]: `aws login` sessions (`login_session`): the AWS CLI's login cache, and
+//!   refreshing it through the sign-in service with a DPoP proof.
 //! - [`sts`]: the STS calls (AssumeRole, GetSessionToken, GetFederationToken).
 //! - [`resolve`]: plans a profile's chain and walks it into a session.
 //! - [`session`]: sessions, their store on disk, and the child environment they set.
@@ -44,6 +46,7 @@ pub mod endpoint_url;
 pub mod error_chain;
 pub mod fsutil;
 pub mod http;
+pub mod login;
 pub mod output;
 pub mod parallel;
 pub mod profile;

@@ -70,6 +70,8 @@ pub enum BaseSource {
     Process { command: String },
     /// IAM Identity Center role credentials.
     Sso,
+    /// An `aws login` session: the AWS CLI's login cache for this `login_session` ARN.
+    Login { session: String },
 }
 
 /// Whether the credentials a role is assumed with are themselves a role session, for
@@ -337,6 +339,9 @@ impl Planner<'_, '_> {
                 command: base.credential_process.as_deref().unwrap_or("").to_string(),
             }),
             ProfileKind::Sso => Ok(BaseSource::Sso),
+            ProfileKind::Login => Ok(BaseSource::Login {
+                session: base.login_session.as_deref().unwrap_or("").to_string(),
+            }),
             ProfileKind::WebIdentity => Err(PlanError::Config(
                 "web identity profiles are listed but not assumed by rolecall yet".into(),
             )),
@@ -439,6 +444,7 @@ impl Planner<'_, '_> {
                     .unwrap_or_default()
             ),
             BaseSource::Process { command } => format!("process:{}", fingerprint(&[command])),
+            BaseSource::Login { session } => format!("login:{session}"),
             BaseSource::Sso => format!(
                 "sso:{}:{}:{}",
                 base.sso_session
@@ -530,6 +536,11 @@ fn first_hop_source(source: &BaseSource) -> SourceSession {
         }
         BaseSource::Container => SourceSession::Role("the container's role session".into()),
         BaseSource::Sso => SourceSession::Role("the IAM Identity Center role session".into()),
+        // A console session of a role is a role session; of an IAM user, it is not.
+        BaseSource::Login { session } if session.contains(":assumed-role/") => {
+            SourceSession::Role("the `aws login` role session".into())
+        }
+        BaseSource::Login { .. } => SourceSession::LongTerm,
     }
 }
 
