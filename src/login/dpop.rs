@@ -56,7 +56,7 @@ impl DpopKey {
     }
 
     /// The public key's `x` and `y`, base64url: the proof header's `jwk`.
-    fn jwk_coordinates(&self) -> (String, String) {
+    pub fn jwk_coordinates(&self) -> (String, String) {
         let point = self.key.verifying_key().to_encoded_point(false);
         let x = point.x().expect("an uncompressed point has x");
         let y = point.y().expect("an uncompressed point has y");

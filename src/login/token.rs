@@ -10,6 +10,8 @@ use crate::credentials::Credentials;
 use crate::secret::Secret;
 use aws_sdk_signin::operation::create_o_auth2_token::CreateOAuth2TokenError;
 use aws_sdk_signin::types::CreateOAuth2TokenRequestBody;
+use aws_smithy_runtime_api::client::interceptors::context::InterceptorContext;
+use aws_smithy_runtime_api::client::retries::classifiers::{ClassifyRetry, RetryAction};
 use chrono::{DateTime, TimeDelta, Utc};
 use std::sync::Arc;
 
@@ -88,6 +90,7 @@ impl RefreshCall<'_> {
             .http_client(self.sessions.http.clone())
             .region(Region::new(self.region.to_string()))
             .retry_config(RetryConfig::standard().with_max_attempts(3))
+            .retry_classifier(ThrottlingIsRetried)
             .build();
         aws_sdk_signin::Client::from_conf(conf)
     }
@@ -107,6 +110,25 @@ impl RefreshCall<'_> {
             code: "IncompleteAnswer".into(),
             message: format!("CreateOAuth2Token answered without {field}"),
         }
+    }
+}
+
+/// Retries a 429 (TooManyRequestsError, `rate_exceeded`) as throttling: the SDK's own
+/// classifiers know neither the name nor the status, so without this a throttled refresh
+/// would fail at once.
+#[derive(Debug)]
+struct ThrottlingIsRetried;
+
+impl ClassifyRetry for ThrottlingIsRetried {
+    fn classify_retry(&self, ctx: &InterceptorContext) -> RetryAction {
+        match ctx.response() {
+            Some(answer) if answer.status().as_u16() == 429 => RetryAction::throttling_error(),
+            _ => RetryAction::NoActionIndicated,
+        }
+    }
+
+    fn name(&self) -> &'static str {
+        "sign-in throttling"
     }
 }
 
