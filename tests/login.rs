@@ -316,3 +316,35 @@ fn the_login_cache_directory_can_be_moved() {
     env.set("AWS_LOGIN_CACHE_DIRECTORY", &moved.display().to_string());
     assert_eq!(exported_key(&export(&env, "console")), "ASIAFROMAWSLOGIN");
 }
+
+/// The TUI as a person uses it: the login profile is listed as `login`, Enter refreshes its
+/// expiring credentials through the sign-in service and shows their 15-minute countdown.
+#[test]
+fn enter_on_a_login_profile_in_the_tui_gives_a_countdown() {
+    use common::tmux::Tmux;
+    use std::time::Duration;
+    assert!(Tmux::available(), "tmux is needed: run `bash .ci/setup`");
+    let wait = Duration::from_secs(15);
+    let standin = SigninStandin::start();
+    let env = env_for(&standin);
+    signed_in(&standin, &env, Utc::now() + TimeDelta::minutes(2));
+    let vars: Vec<(&str, &str)> = env
+        .vars
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .chain([("SHELL", "/bin/sh")])
+        .collect();
+    let t = Tmux::start("login", 120, 30, env.dir.path(), &vars);
+    t.run(env!("CARGO_BIN_EXE_rolecall"));
+    t.wait_for_all(&["console", "login"], wait);
+    t.send_text("console");
+    t.wait_for("Profiles 1/2", wait);
+    t.send_keys(&["Enter"]);
+    let screen = t.wait_until("the login session's countdown", wait, |s| {
+        s.contains("Sessions 1") && (s.contains("15:00") || s.contains("14:5"))
+    });
+    assert!(!screen.contains("LOGIN-"), "a secret is on screen:\n{screen}");
+    assert_eq!(standin.requests().len(), 1, "{:?}", standin.refusals());
+    assert_eq!(read_cache(&env)["refreshToken"], "LOGIN-REFRESH-1-ROTATED");
+    t.send_keys(&["C-c"]);
+}
