@@ -104,7 +104,10 @@ fn fresh_credentials_in_the_cli_s_cache_are_used_without_a_call() {
 
     let out = export(&env, "console");
     assert_eq!(exported_key(&out), "ASIAFROMAWSLOGIN");
-    assert!(standin.requests().is_empty(), "the sign-in service was called");
+    assert!(
+        standin.requests().is_empty(),
+        "the sign-in service was called"
+    );
     assert_eq!(std::fs::read(cache_path(&env)).unwrap(), before);
 
     let list = ok(&env.rolecall(&["list", "--format", "json"]));
@@ -149,7 +152,10 @@ fn expiring_credentials_are_refreshed_with_dpop_and_written_back_for_the_cli() {
     for kept in ["tokenType", "idToken", "clientId", "dpopKey"] {
         assert_eq!(after[kept], before[kept], "{kept}");
     }
-    let mode = std::fs::metadata(cache_path(&env)).unwrap().permissions().mode();
+    let mode = std::fs::metadata(cache_path(&env))
+        .unwrap()
+        .permissions()
+        .mode();
     assert_eq!(mode & 0o777, 0o600);
     let leftovers = common::temp_files(cache_path(&env).parent().unwrap());
     assert!(leftovers.is_empty(), "{leftovers:?}");
@@ -161,7 +167,10 @@ fn expiring_credentials_are_refreshed_with_dpop_and_written_back_for_the_cli() {
     assert_eq!(console["profile"], "console");
     let left = console["seconds_left"].as_i64().unwrap();
     assert!((800..=900).contains(&left), "{console}");
-    assert!(console["source"].as_str().unwrap().contains("login ("), "{console}");
+    assert!(
+        console["source"].as_str().unwrap().contains("login ("),
+        "{console}"
+    );
     assert_no_secrets(&[&out]);
 }
 
@@ -235,7 +244,11 @@ fn a_proof_signed_with_another_key_is_refused_and_said_so() {
     let env = env_for(&standin);
     signed_in(&standin, &env, Utc::now() + TimeDelta::minutes(1));
     // The cache now holds a key the refresh token is not bound to.
-    write_cache(&env, &DpopKey::generate(), Utc::now() + TimeDelta::minutes(1));
+    write_cache(
+        &env,
+        &DpopKey::generate(),
+        Utc::now() + TimeDelta::minutes(1),
+    );
 
     let out = export(&env, "console");
     let err = failed(&out);
@@ -278,7 +291,11 @@ fn throttling_is_retried_and_persistent_throttling_says_to_try_again() {
     let err = failed(&export(&env, "console"));
     assert!(err.contains("rate_exceeded"), "{err}");
     assert!(err.contains("try again shortly"), "{err}");
-    assert_eq!(standin.requests().len(), 2 + 3, "three attempts, then the error");
+    assert_eq!(
+        standin.requests().len(),
+        2 + 3,
+        "three attempts, then the error"
+    );
 }
 
 /// Marks the cached credentials as expiring, keeping the (rotated) refresh token and key.
@@ -301,7 +318,10 @@ fn no_cache_names_the_sign_in_to_run_and_a_bad_arn_is_a_diagnostic() {
 
     let env = Env::new("[profile typo]\nlogin_session = alice\n", "");
     let check = String::from_utf8(env.rolecall(&["check"]).stdout).unwrap();
-    assert!(check.contains("login_session 'alice' is not the ARN"), "{check}");
+    assert!(
+        check.contains("login_session 'alice' is not the ARN"),
+        "{check}"
+    );
 }
 
 #[test]
@@ -343,8 +363,134 @@ fn enter_on_a_login_profile_in_the_tui_gives_a_countdown() {
     let screen = t.wait_until("the login session's countdown", wait, |s| {
         s.contains("Sessions 1") && (s.contains("15:00") || s.contains("14:5"))
     });
-    assert!(!screen.contains("LOGIN-"), "a secret is on screen:\n{screen}");
+    assert!(
+        !screen.contains("LOGIN-"),
+        "a secret is on screen:\n{screen}"
+    );
     assert_eq!(standin.requests().len(), 1, "{:?}", standin.refusals());
     assert_eq!(read_cache(&env)["refreshToken"], "LOGIN-REFRESH-1-ROTATED");
     t.send_keys(&["C-c"]);
+}
+
+/// `rolecall login` started with a recording browser; the child and the URL it opened.
+fn start_login(
+    env: &Env,
+    args: &[&str],
+) -> (std::process::Child, String, common::RecordingBrowser) {
+    // A browser of its own each time: the last one's recorded URL is not this one's.
+    let dir = tempfile::tempdir_in(env.dir.path()).unwrap().keep();
+    let browser = common::RecordingBrowser::new(&dir);
+    let child = env
+        .command(env!("CARGO_BIN_EXE_rolecall"))
+        .args(["login"])
+        .args(args)
+        .env("BROWSER", browser.var())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let url = browser.url();
+    (child, url, browser)
+}
+
+#[test]
+fn rolecall_login_signs_in_with_pkce_and_writes_the_cache_both_tools_read() {
+    let standin = SigninStandin::start();
+    let env = Env::new("[profile other]\nregion = eu-west-1\n", "");
+    let mut env = env;
+    env.set("AWS_ENDPOINT_URL_SIGNIN", &standin.url);
+    let (child, url, _browser) =
+        start_login(&env, &["--profile", "console", "--region", "eu-west-1"]);
+    assert!(
+        url.starts_with(&format!("{}/v1/authorize?", standin.url)),
+        "{url}"
+    );
+
+    let (status, page) = common::signin_standin::follow(&url);
+    assert_eq!(status, 200, "{page}");
+    assert!(page.contains("Signed in."), "{page}");
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("signed in as arn:aws:iam::111122223333:user/alice"),
+        "{stderr}"
+    );
+    assert_no_secrets(&[&out]);
+
+    // The cache the AWS CLI reads, under the ARN's SHA-256, 0600, with the new key.
+    let cache = read_cache(&env);
+    assert_eq!(cache["accessToken"]["accountId"], "111122223333");
+    assert_eq!(cache["clientId"], CLIENT_ID);
+    assert_eq!(cache["signInRegion"], "eu-west-1");
+    assert!(cache["dpopKey"]
+        .as_str()
+        .unwrap()
+        .starts_with("-----BEGIN EC PRIVATE KEY-----"));
+    let mode = std::fs::metadata(cache_path(&env))
+        .unwrap()
+        .permissions()
+        .mode();
+    assert_eq!(mode & 0o777, 0o600);
+    // The profile names the session, as `aws login` writes it.
+    let config = std::fs::read_to_string(env.home().join(".aws/config")).unwrap();
+    assert!(
+        config.ends_with(
+            "\n[profile console]\nlogin_session = arn:aws:iam::111122223333:user/alice\n"
+        ),
+        "{config}"
+    );
+    // Used at once, then refreshed with the key rolecall made (bound at the exchange).
+    assert_eq!(exported_key(&export(&env, "console")), "ASIAREFRESHED0002");
+    write_cache_expiring(&env);
+    assert_eq!(exported_key(&export(&env, "console")), "ASIAREFRESHED0003");
+    assert!(standin.refusals().is_empty(), "{:?}", standin.refusals());
+}
+
+#[test]
+fn a_sign_in_whose_state_or_verifier_does_not_match_writes_nothing() {
+    let standin = SigninStandin::start();
+    let mut env = Env::new("", "");
+    env.set("AWS_ENDPOINT_URL_SIGNIN", &standin.url);
+
+    // A forged answer: another state.
+    let (child, url, _b) = start_login(&env, &["--profile", "console"]);
+    let state = url
+        .split("state=")
+        .nth(1)
+        .unwrap()
+        .split('&')
+        .next()
+        .unwrap()
+        .to_string();
+    let (status, _) = common::signin_standin::follow(&url.replace(&state, "forged-state"));
+    assert_eq!(status, 200);
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success());
+    assert!(stderr.contains("state is not the one sent"), "{stderr}");
+
+    // Another challenge than rolecall's verifier hashes to: the service refuses the code.
+    let (child, url, _b) = start_login(&env, &["--profile", "console"]);
+    let challenge = url.split("code_challenge=").nth(1).unwrap().to_string();
+    let forged = url.replace(&challenge, &"A".repeat(43));
+    common::signin_standin::follow(&forged);
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success());
+    assert!(stderr.contains("invalid_grant"), "{stderr}");
+    assert_eq!(standin.refusals(), ["the PKCE verifier does not match"]);
+    assert!(!cache_path(&env).exists());
+    let config = std::fs::read_to_string(env.home().join(".aws/config")).unwrap();
+    assert!(config.is_empty(), "{config}");
+}
+
+#[test]
+fn login_refuses_a_profile_with_other_credentials() {
+    let env = Env::new("[profile keys]\ncredential_process = /bin/true\n", "");
+    let err = failed(&env.rolecall(&["login", "--profile", "keys"]));
+    assert!(
+        err.contains("already has credential_process credentials"),
+        "{err}"
+    );
 }

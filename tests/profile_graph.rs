@@ -474,7 +474,10 @@ fn a_login_session_profile_is_kind_login_and_a_bad_arn_is_reported_on_its_line()
     assert!(console.diagnostics.is_empty());
     let admin = g.get("admin").unwrap();
     assert_eq!(admin.kind, ProfileKind::SourceProfile);
-    assert!(admin.chain_complete && admin.diagnostics.is_empty(), "{admin:?}");
+    assert!(
+        admin.chain_complete && admin.diagnostics.is_empty(),
+        "{admin:?}"
+    );
     assert_eq!(admin.chain_display().to_string(), "console → admin");
     assert_eq!(
         diags(&g, "typo"),

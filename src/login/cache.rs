@@ -142,11 +142,51 @@ impl LoginToken {
         LoginToken { file, expires_at }
     }
 
+    /// A new sign-in's token, as `aws login` files it: the credentials (for `account_id`),
+    /// the answer's `tokenType`, refresh and identity tokens, the client, the new DPoP key,
+    /// and the region signed in to (`signInRegion`, which botocore refreshes in).
+    pub fn signed_in(answer: SignedInAnswer, dpop_key: Secret, sign_in_region: &str) -> LoginToken {
+        let expires_at = answer.credentials.expiration.unwrap_or_else(Utc::now);
+        let mut other = Map::new();
+        other.insert("tokenType".into(), Value::String(answer.token_type));
+        other.insert("idToken".into(), Value::String(answer.id_token));
+        other.insert("signInRegion".into(), Value::String(sign_in_region.into()));
+        let file = LoginFile {
+            access_token: AccessTokenFile {
+                access_key_id: answer.credentials.access_key_id.clone(),
+                secret_access_key: answer.credentials.secret_access_key.clone(),
+                session_token: answer
+                    .credentials
+                    .session_token
+                    .clone()
+                    .unwrap_or_else(|| Secret::new("")),
+                account_id: answer.account_id,
+                expires_at: expires_at.to_rfc3339_opts(SecondsFormat::Secs, true),
+                other: Map::new(),
+            },
+            refresh_token: answer.refresh_token,
+            client_id: answer.client_id,
+            dpop_key,
+            other,
+        };
+        LoginToken { file, expires_at }
+    }
+
     /// The file's JSON, zeroised when dropped.
     fn to_json(&self) -> Zeroizing<Vec<u8>> {
         // Serialising strings and JSON values cannot fail.
         Zeroizing::new(serde_json::to_vec(&self.file).expect("login cache JSON"))
     }
+}
+
+/// What the token endpoint answered a sign-in, with the account its `idToken` names.
+pub struct SignedInAnswer {
+    pub credentials: Credentials,
+    pub account_id: String,
+    pub token_type: String,
+    pub refresh_token: Secret,
+    pub id_token: String,
+    pub client_id: String,
 }
 
 /// A region name as the SDKs build host names from: lower-case letters, digits, dashes.
@@ -211,7 +251,8 @@ impl LoginCache {
         refreshed: &LoginToken,
     ) -> Result<(), LoginError> {
         let path = self.path(session);
-        let rewrite = fsutil::Rewrite::begin(&path).map_err(|e| LoginError::io("lock", &path, &e))?;
+        let rewrite =
+            fsutil::Rewrite::begin(&path).map_err(|e| LoginError::io("lock", &path, &e))?;
         if rewrite.current() != Some(&read.bytes[..]) {
             return Ok(());
         }

@@ -96,7 +96,7 @@ pub fn base64url(bytes: &[u8]) -> String {
 }
 
 /// A random (version 4) UUID: the proof's `jti`, unique per proof.
-fn uuid_v4() -> String {
+pub(crate) fn uuid_v4() -> String {
     let mut b = [0u8; 16];
     getrandom::getrandom(&mut b).expect("the system's random numbers");
     b[6] = (b[6] & 0x0f) | 0x40;

@@ -20,10 +20,13 @@
 
 pub mod cache;
 pub mod dpop;
+pub mod redirect;
+pub mod sign_in;
 mod token;
 
 pub use cache::{cache_key, LoginCache, LoginToken};
 pub use dpop::DpopKey;
+pub use sign_in::{LoginSignIn, SignedIn};
 
 use crate::call_failure::CallFailure;
 use crate::credentials::Credentials;
@@ -81,6 +84,9 @@ pub enum LoginError {
         endpoint: String,
         detail: String,
     },
+    /// `rolecall login` did not get a session.
+    #[error("`rolecall login --profile {profile}` failed: {why}")]
+    SignInFailed { profile: String, why: String },
     /// The cache could not be read or written.
     #[error("cannot {action} the login cache {path}: {detail}")]
     Io {
@@ -93,7 +99,9 @@ pub enum LoginError {
 /// What to do about a refusal that is not the end of the session.
 fn hint(code: &str) -> &'static str {
     match code {
-        "TooManyRequestsError" | "rate_exceeded" => "; the service is throttling: try again shortly",
+        "TooManyRequestsError" | "rate_exceeded" => {
+            "; the service is throttling: try again shortly"
+        }
         "INSUFFICIENT_PERMISSIONS" => {
             "; the identity may lack signin:CreateOAuth2Token (ask your administrator)"
         }
@@ -180,7 +188,7 @@ impl LoginSessions {
             .or(self.env_region.as_deref())
             .unwrap_or(DEFAULT_SIGN_IN_REGION)
             .to_string();
-        let call = token::RefreshCall {
+        let call = token::TokenCall {
             sessions: self,
             profile,
             session,
@@ -222,7 +230,7 @@ impl LoginError {
     pub(crate) fn of_call(
         failure: CallFailure,
         error_code: Option<String>,
-        call: &token::RefreshCall<'_>,
+        call: &token::TokenCall<'_>,
     ) -> Self {
         let session = call.session.to_string();
         let endpoint = call.sessions.endpoint_for(call.region);

@@ -1,6 +1,8 @@
-//! The refresh: CreateOAuth2Token on the sign-in service (aws-sdk-signin, through
-//! rolecall's one HTTP client) with `grantType = refresh_token`, the cached `clientId` and
-//! refresh token, and a DPoP proof for the very URL the request goes to.
+//! CreateOAuth2Token on the sign-in service (aws-sdk-signin, through rolecall's one HTTP
+//! client), always with a DPoP proof for the very URL the request goes to: the refresh
+//! (`grantType = refresh_token`, the cached `clientId` and refresh token) and a sign-in's
+//! exchange of its authorization code (`authorization_code`, the code, the PKCE verifier
+//! and the redirect URI).
 
 use super::cache::LoginToken;
 use super::dpop::DpopKey;
@@ -9,14 +11,14 @@ use crate::call_failure::examine;
 use crate::credentials::Credentials;
 use crate::secret::Secret;
 use aws_sdk_signin::operation::create_o_auth2_token::CreateOAuth2TokenError;
-use aws_sdk_signin::types::CreateOAuth2TokenRequestBody;
+use aws_sdk_signin::types::{CreateOAuth2TokenRequestBody, CreateOAuth2TokenResponseBody};
 use aws_smithy_runtime_api::client::interceptors::context::InterceptorContext;
 use aws_smithy_runtime_api::client::retries::classifiers::{ClassifyRetry, RetryAction};
 use chrono::{DateTime, TimeDelta, Utc};
 use std::sync::Arc;
 
-/// One refresh of one session; what its messages name.
-pub(crate) struct RefreshCall<'a> {
+/// One token call for one session; what its messages name.
+pub(crate) struct TokenCall<'a> {
     pub sessions: &'a LoginSessions,
     pub profile: &'a str,
     pub session: &'a str,
@@ -24,7 +26,7 @@ pub(crate) struct RefreshCall<'a> {
     pub region: &'a str,
 }
 
-impl RefreshCall<'_> {
+impl TokenCall<'_> {
     /// `token` refreshed at `now`: the answer's credentials, expiring `expiresIn` seconds
     /// from now, and its new refresh token.
     pub async fn refresh(
@@ -32,16 +34,53 @@ impl RefreshCall<'_> {
         token: &LoginToken,
         now: DateTime<Utc>,
     ) -> Result<LoginToken, LoginError> {
-        let key = DpopKey::from_pem(token.dpop_key()).ok_or_else(|| self.unusable(
-            "dpopKey is not a P-256 private key in PEM (BEGIN EC PRIVATE KEY)",
-        ))?;
-        let key = Arc::new(key);
+        let key = DpopKey::from_pem(token.dpop_key()).ok_or_else(|| {
+            self.unusable("dpopKey is not a P-256 private key in PEM (BEGIN EC PRIVATE KEY)")
+        })?;
         let body = CreateOAuth2TokenRequestBody::builder()
             .client_id(token.client_id())
             .grant_type("refresh_token")
             .refresh_token(token.refresh_token().expose())
             .build()
             .expect("clientId and grantType are set");
+        let output = self.send(body, Arc::new(key)).await?;
+        let (credentials, expires_at) = self.credentials_in(&output, now)?;
+        Ok(token.refreshed(
+            &credentials,
+            Secret::new(output.refresh_token()),
+            expires_at,
+        ))
+    }
+
+    /// The answer's credentials, expiring `expiresIn` seconds after `now`; an answer
+    /// without them or without a refresh token is an error.
+    pub fn credentials_in(
+        &self,
+        output: &CreateOAuth2TokenResponseBody,
+        now: DateTime<Utc>,
+    ) -> Result<(Credentials, DateTime<Utc>), LoginError> {
+        let access = output
+            .access_token()
+            .ok_or_else(|| self.incomplete("accessToken"))?;
+        let expires_at = now + TimeDelta::seconds(i64::from(output.expires_in().max(0)));
+        let credentials = Credentials {
+            access_key_id: access.access_key_id().to_string(),
+            secret_access_key: Secret::new(access.secret_access_key()),
+            session_token: Some(Secret::new(access.session_token())),
+            expiration: Some(expires_at),
+        };
+        if output.refresh_token().is_empty() || credentials.access_key_id.is_empty() {
+            return Err(self.incomplete("refreshToken"));
+        }
+        Ok((credentials, expires_at))
+    }
+
+    /// Sends `body` with a proof signed by `key`; the answer's body.
+    pub async fn send(
+        &self,
+        body: CreateOAuth2TokenRequestBody,
+        key: Arc<DpopKey>,
+    ) -> Result<CreateOAuth2TokenResponseBody, LoginError> {
         let answer = self
             .client()
             .create_o_auth2_token()
@@ -58,27 +97,9 @@ impl RefreshCall<'_> {
                 let oauth_code = e.as_service_error().and_then(oauth_error);
                 LoginError::of_call(examine(&e, "the sign-in service"), oauth_code, self)
             })?;
-        let output = answer
+        answer
             .token_output
-            .ok_or_else(|| self.incomplete("tokenOutput"))?;
-        let access = output
-            .access_token()
-            .ok_or_else(|| self.incomplete("accessToken"))?;
-        let expires_at = now + TimeDelta::seconds(i64::from(output.expires_in().max(0)));
-        let credentials = Credentials {
-            access_key_id: access.access_key_id().to_string(),
-            secret_access_key: Secret::new(access.secret_access_key()),
-            session_token: Some(Secret::new(access.session_token())),
-            expiration: Some(expires_at),
-        };
-        if output.refresh_token().is_empty() || credentials.access_key_id.is_empty() {
-            return Err(self.incomplete("refreshToken"));
-        }
-        Ok(token.refreshed(
-            &credentials,
-            Secret::new(output.refresh_token()),
-            expires_at,
-        ))
+            .ok_or_else(|| self.incomplete("tokenOutput"))
     }
 
     fn client(&self) -> aws_sdk_signin::Client {

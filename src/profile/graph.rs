@@ -428,7 +428,12 @@ impl ProfileGraph {
                 } else {
                     match next.kind {
                         ProfileKind::Sso => Some("IAM Identity Center role credentials".into()),
-                        ProfileKind::Login if next.login_session.as_deref().is_some_and(|a| a.contains(":assumed-role/")) => {
+                        ProfileKind::Login
+                            if next
+                                .login_session
+                                .as_deref()
+                                .is_some_and(|a| a.contains(":assumed-role/")) =>
+                        {
                             Some(format!("the `aws login` role session of '{}'", next.name))
                         }
                         ProfileKind::WebIdentity => {

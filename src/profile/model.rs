@@ -141,7 +141,9 @@ pub fn login_session_account(arn: &str) -> Option<&str> {
     );
     let valid = arn_word == "arn"
         && !partition.is_empty()
-        && partition.bytes().all(|b| b.is_ascii_lowercase() || b == b'-')
+        && partition
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b == b'-')
         && matches!(service, "iam" | "sts")
         && region.is_empty()
         && account.len() == 12
@@ -347,7 +349,11 @@ impl Profile {
             .as_ref()
             .map(RoleArn::account)
             .or(self.sso_account_id.as_deref())
-            .or_else(|| self.login_session.as_deref().and_then(login_session_account))
+            .or_else(|| {
+                self.login_session
+                    .as_deref()
+                    .and_then(login_session_account)
+            })
     }
 
     /// The role name shown in lists: the role's, else the SSO role.

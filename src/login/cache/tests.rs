@@ -30,7 +30,10 @@ fn the_file_name_is_the_sha256_of_the_arn_as_botocore_names_it() {
     let expected = hex::encode(Sha256::digest(ARN.as_bytes()));
     assert_eq!(cache_key(ARN), expected);
     let cache = LoginCache::new("/c");
-    assert_eq!(cache.path(ARN), PathBuf::from(format!("/c/{expected}.json")));
+    assert_eq!(
+        cache.path(ARN),
+        PathBuf::from(format!("/c/{expected}.json"))
+    );
 }
 
 #[test]
@@ -60,7 +63,14 @@ fn a_cli_file_is_read_and_a_refresh_keeps_every_other_field() {
     assert_eq!(json["accessToken"]["accountId"], "111122223333");
     assert_eq!(json["accessToken"]["expiresAt"], "2026-01-01T00:30:00Z");
     assert_eq!(json["refreshToken"], "LOGIN-REFRESH-2");
-    for kept in ["tokenType", "idToken", "clientId", "dpopKey", "signInRegion", "futureField"] {
+    for kept in [
+        "tokenType",
+        "idToken",
+        "clientId",
+        "dpopKey",
+        "signInRegion",
+        "futureField",
+    ] {
         let before: serde_json::Value = serde_json::from_str(&cli_file("x")).unwrap();
         assert_eq!(json[kept], before[kept], "{kept}");
     }
@@ -69,16 +79,21 @@ fn a_cli_file_is_read_and_a_refresh_keeps_every_other_field() {
 #[test]
 fn what_is_wrong_with_a_file_is_named_without_its_values() {
     let missing = cli_file("2026-01-01T00:15:00Z").replace("\"dpopKey\"", "\"other\"");
-    assert!(parse(missing.as_bytes()).unwrap_err().contains("missing field `dpopKey`"));
-    let mistyped = cli_file("2026-01-01T00:15:00Z")
-        .replace("\"LOGIN-REFRESH-1\"", "[\"LOGIN-REFRESH-1\"]");
+    assert!(parse(missing.as_bytes())
+        .unwrap_err()
+        .contains("missing field `dpopKey`"));
+    let mistyped =
+        cli_file("2026-01-01T00:15:00Z").replace("\"LOGIN-REFRESH-1\"", "[\"LOGIN-REFRESH-1\"]");
     let problem = parse(mistyped.as_bytes()).unwrap_err();
     assert!(!problem.contains("LOGIN-REFRESH-1"), "{problem}");
     let bad_time = parse(cli_file("tomorrow").as_bytes()).unwrap_err();
     assert!(bad_time.contains("expiresAt"), "{bad_time}");
     let token = parse(cli_file("2026-01-01T00:15:00Z").as_bytes()).unwrap();
     let shown = format!("{token:?}");
-    assert!(!shown.contains("LOGIN-") && !shown.contains("PRIVATE"), "{shown}");
+    assert!(
+        !shown.contains("LOGIN-") && !shown.contains("PRIVATE"),
+        "{shown}"
+    );
 }
 
 #[test]
@@ -120,7 +135,10 @@ fn write_back_replaces_the_file_0600_unless_someone_rewrote_it_meanwhile() {
     let (cache, read) = cache_with_file(dir.path());
     std::fs::write(cache.path(ARN), "{\"the CLI's\": true}").unwrap();
     cache.write_back(ARN, &read, &refreshed(&read)).unwrap();
-    assert_eq!(std::fs::read_to_string(cache.path(ARN)).unwrap(), "{\"the CLI's\": true}");
+    assert_eq!(
+        std::fs::read_to_string(cache.path(ARN)).unwrap(),
+        "{\"the CLI's\": true}"
+    );
 }
 
 #[test]

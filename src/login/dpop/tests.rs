@@ -14,7 +14,10 @@ fn unbase64url(text: &str) -> Vec<u8> {
 #[test]
 fn a_proof_is_an_es256_jwt_the_key_in_its_header_verifies() {
     let key = DpopKey::generate();
-    let proof = key.proof("https://eu-west-1.signin.aws.amazon.com/v1/token", 1_700_000_000);
+    let proof = key.proof(
+        "https://eu-west-1.signin.aws.amazon.com/v1/token",
+        1_700_000_000,
+    );
     let parts: Vec<&str> = proof.split('.').collect();
     assert_eq!(parts.len(), 3);
     let header: serde_json::Value = serde_json::from_slice(&unbase64url(parts[0])).unwrap();
@@ -24,7 +27,10 @@ fn a_proof_is_an_es256_jwt_the_key_in_its_header_verifies() {
     assert_eq!(header["jwk"]["kty"], "EC");
     assert_eq!(header["jwk"]["crv"], "P-256");
     assert_eq!(claims["htm"], "POST");
-    assert_eq!(claims["htu"], "https://eu-west-1.signin.aws.amazon.com/v1/token");
+    assert_eq!(
+        claims["htu"],
+        "https://eu-west-1.signin.aws.amazon.com/v1/token"
+    );
     assert_eq!(claims["iat"], 1_700_000_000);
     assert_eq!(claims["jti"].as_str().unwrap().len(), 36);
 

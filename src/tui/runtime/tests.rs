@@ -1,4 +1,3 @@
-
 use super::*;
 use crate::session::SessionKind;
 use crate::sts::MfaCode;
