@@ -95,6 +95,15 @@ pub fn base64url(bytes: &[u8]) -> String {
         .replace('/', "_")
 }
 
+/// base64url, with or without padding, back to bytes; `None` when it is not that.
+pub fn unbase64url(text: &str) -> Option<Vec<u8>> {
+    let mut padded = text.replace('-', "+").replace('_', "/");
+    while !padded.len().is_multiple_of(4) {
+        padded.push('=');
+    }
+    base64::decode(&padded).ok()
+}
+
 /// A random (version 4) UUID: the proof's `jti`, unique per proof.
 pub(crate) fn uuid_v4() -> String {
     let mut b = [0u8; 16];

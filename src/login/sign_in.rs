@@ -199,11 +199,7 @@ pub fn pkce_challenge(verifier: &str) -> String {
 /// from the token endpoint over TLS), when it is a `login_session` ARN.
 pub fn session_of(id_token: &str) -> Option<String> {
     let claims = id_token.split('.').nth(1)?;
-    let mut padded = claims.replace('-', "+").replace('_', "/");
-    while padded.len() % 4 != 0 {
-        padded.push('=');
-    }
-    let bytes = aws_smithy_types::base64::decode(&padded).ok()?;
+    let bytes = super::dpop::unbase64url(claims)?;
     let json: serde_json::Value = serde_json::from_slice(&bytes).ok()?;
     let sub = json["sub"].as_str()?;
     login_session_account(sub).map(|_| sub.to_string())

@@ -357,14 +357,7 @@ fn body_location(body: &str) -> Option<String> {
     Some(json["location"].as_str()?.to_string())
 }
 
-/// base64url (no padding) to bytes.
-pub fn unbase64url(text: &str) -> Option<Vec<u8>> {
-    let mut s = text.replace('-', "+").replace('_', "/");
-    while s.len() % 4 != 0 {
-        s.push('=');
-    }
-    aws_smithy_types::base64::decode(&s).ok()
-}
+use rolecall::login::dpop::unbase64url;
 
 /// Checks a DPoP proof; the reason it is bad otherwise.
 fn check_proof(
