@@ -494,3 +494,20 @@ fn login_refuses_a_profile_with_other_credentials() {
         "{err}"
     );
 }
+
+#[test]
+fn a_refresh_that_loses_a_race_with_the_aws_cli_uses_the_cli_s_credentials() {
+    let standin = SigninStandin::start();
+    let env = env_for(&standin);
+    signed_in(&standin, &env, Utc::now() + TimeDelta::minutes(1));
+    // What the AWS CLI writes when its refresh with the same token wins.
+    let mut theirs = read_cache(&env);
+    theirs["accessToken"]["accessKeyId"] = "ASIAREFRESHEDBYCLI".into();
+    theirs["accessToken"]["expiresAt"] = time(Utc::now() + TimeDelta::minutes(15)).into();
+    theirs["refreshToken"] = "LOGIN-REFRESH-CLI".into();
+    standin.lose_next_race(cache_path(&env), theirs.to_string());
+
+    let out = export(&env, "console");
+    assert_eq!(exported_key(&out), "ASIAREFRESHEDBYCLI");
+    assert_eq!(read_cache(&env), theirs, "the CLI's file was overwritten");
+}

@@ -204,6 +204,13 @@ pub struct CacheRead {
     pub token: LoginToken,
 }
 
+impl CacheRead {
+    /// Whether both reads found the same bytes.
+    pub fn same_bytes(&self, other: &CacheRead) -> bool {
+        self.bytes[..] == other.bytes[..]
+    }
+}
+
 impl LoginCache {
     pub fn new(dir: impl Into<PathBuf>) -> Self {
         LoginCache { dir: dir.into() }

@@ -194,12 +194,40 @@ impl LoginSessions {
             session,
             region: &region,
         };
-        let refreshed = call.refresh(&read.token, now).await?;
+        let refreshed = match call.refresh(&read.token, now).await {
+            Ok(token) => token,
+            Err(e @ LoginError::Ended { .. }) => {
+                return self
+                    .refreshed_meanwhile(profile, session, &read, now)
+                    .ok_or(e)
+            }
+            Err(e) => return Err(e),
+        };
         self.cache.write_back(session, &read, &refreshed)?;
         Ok(LoginCredentials {
             credentials: refreshed.credentials(),
             refreshed: true,
             path,
+        })
+    }
+
+    /// The credentials another refresher (the AWS CLI, another rolecall) wrote while ours
+    /// was under way: the service rotates the refresh token, so of two refreshes with the
+    /// same token the later is refused as if the session had ended, although the file now
+    /// holds good credentials. `None` when the file is unchanged or holds none.
+    fn refreshed_meanwhile(
+        &self,
+        profile: &str,
+        session: &str,
+        read: &cache::CacheRead,
+        now: DateTime<Utc>,
+    ) -> Option<LoginCredentials> {
+        let again = self.cache.read(profile, session).ok()?;
+        let fresh = !again.same_bytes(read) && again.token.expires_at() > now;
+        fresh.then(|| LoginCredentials {
+            credentials: again.token.credentials(),
+            refreshed: true,
+            path: self.cache.path(session),
         })
     }
 

@@ -54,6 +54,9 @@ struct State {
     codes: HashMap<String, (String, String)>,
     /// The ARN a sign-in names.
     identity: String,
+    /// Before answering the next refresh: (path, contents) to write, as another refresher
+    /// (the AWS CLI) that won the race with the same refresh token would have.
+    race: Option<(std::path::PathBuf, String)>,
 }
 
 /// The running stand-in; see the module documentation.
@@ -103,6 +106,12 @@ impl SigninStandin {
     /// The next `n` requests are throttled.
     pub fn throttle(&self, n: usize) {
         self.lock().throttle = n;
+    }
+
+    /// The next refresh loses a race: before it is answered, `contents` is written to
+    /// `path` and the refresh token it uses is spent.
+    pub fn lose_next_race(&self, path: std::path::PathBuf, contents: String) {
+        self.lock().race = Some((path, contents));
     }
 
     /// Sign-ins from now on name `arn`.
@@ -202,6 +211,11 @@ fn answer(state: &mut State, request: &Request, base: &str) -> Answer {
         );
     }
     let refresh_token = body["refreshToken"].as_str().unwrap_or("").to_string();
+    if let Some((path, contents)) = state.race.take() {
+        // Another refresher used this refresh token first: it is spent.
+        std::fs::write(path, contents).unwrap();
+        state.refresh_tokens.remove(&refresh_token);
+    }
     let Some(bound) = state.refresh_tokens.get(&refresh_token).cloned() else {
         return error(
             400,
