@@ -511,3 +511,27 @@ fn a_refresh_that_loses_a_race_with_the_aws_cli_uses_the_cli_s_credentials() {
     assert_eq!(exported_key(&out), "ASIAREFRESHEDBYCLI");
     assert_eq!(read_cache(&env), theirs, "the CLI's file was overwritten");
 }
+
+#[test]
+fn exec_with_the_credential_endpoint_serves_a_login_session() {
+    let moto = common::Moto::start();
+    let standin = SigninStandin::start();
+    let mut env = env_for(&standin);
+    env.set("AWS_ENDPOINT_URL_STS", &moto.url);
+    signed_in(&standin, &env, Utc::now() + TimeDelta::minutes(2));
+    let out = env.rolecall(&[
+        "exec",
+        "--server",
+        "console",
+        "--",
+        "aws",
+        "sts",
+        "get-caller-identity",
+        "--output",
+        "json",
+    ]);
+    let identity: serde_json::Value = serde_json::from_str(&ok(&out)).unwrap();
+    assert!(identity["Account"].is_string(), "{identity}");
+    assert_eq!(standin.requests().len(), 1, "{:?}", standin.refusals());
+    assert_no_secrets(&[&out]);
+}
