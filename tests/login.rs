@@ -535,3 +535,31 @@ fn exec_with_the_credential_endpoint_serves_a_login_session() {
     assert_eq!(standin.requests().len(), 1, "{:?}", standin.refusals());
     assert_no_secrets(&[&out]);
 }
+
+#[test]
+fn a_refresh_token_that_cannot_be_written_back_is_said_so_at_once() {
+    let standin = SigninStandin::start();
+    let env = env_for(&standin);
+    signed_in(&standin, &env, Utc::now() + TimeDelta::minutes(1));
+    // While the refresh is under way, a symbolic link takes the file's place: rolecall
+    // never writes through one, so the rotated refresh token cannot be kept.
+    let path = cache_path(&env);
+    let elsewhere = env.dir.path().join("elsewhere.json");
+    let planted = (path.clone(), elsewhere.clone());
+    standin.before_next_refresh(move || {
+        std::fs::rename(&planted.0, &planted.1).unwrap();
+        std::os::unix::fs::symlink(&planted.1, &planted.0).unwrap();
+    });
+    let before = std::fs::read(&path).unwrap();
+
+    let out = export(&env, "console");
+    let err = failed(&out);
+    assert!(err.contains("rotated the refresh token"), "{err}");
+    assert!(err.contains("run `aws login --profile console`"), "{err}");
+    assert_eq!(
+        std::fs::read(&elsewhere).unwrap(),
+        before,
+        "written through the link"
+    );
+    assert_no_secrets(&[&out]);
+}

@@ -87,6 +87,13 @@ pub enum LoginError {
     /// `rolecall login` did not get a session.
     #[error("`rolecall login --profile {profile}` failed: {why}")]
     SignInFailed { profile: String, why: String },
+    /// A refresh succeeded but its new refresh token could not be written back.
+    #[error("the sign-in service rotated the refresh token of {path}, but the new one could not be kept ({detail}); fix the file or its directory, then run `aws login --profile {profile}`")]
+    NotKept {
+        path: String,
+        profile: String,
+        detail: String,
+    },
     /// The cache could not be read or written.
     #[error("cannot {action} the login cache {path}: {detail}")]
     Io {
@@ -203,7 +210,15 @@ impl LoginSessions {
             }
             Err(e) => return Err(e),
         };
-        self.cache.write_back(session, &read, &refreshed)?;
+        // The old refresh token is spent now: a new one that cannot be kept ends the
+        // session at the next refresh, which the person must hear about now, not then.
+        self.cache
+            .write_back(session, &read, &refreshed)
+            .map_err(|e| LoginError::NotKept {
+                path: path.display().to_string(),
+                profile: profile.to_string(),
+                detail: e.to_string(),
+            })?;
         Ok(LoginCredentials {
             credentials: refreshed.credentials(),
             refreshed: true,

@@ -54,9 +54,9 @@ struct State {
     codes: HashMap<String, (String, String)>,
     /// The ARN a sign-in names.
     identity: String,
-    /// Before answering the next refresh: (path, contents) to write, as another refresher
-    /// (the AWS CLI) that won the race with the same refresh token would have.
-    race: Option<(std::path::PathBuf, String)>,
+    /// Run before answering the next refresh (another process at work meanwhile), and
+    /// whether the refresh token is spent by then (another refresher won the race).
+    before_refresh: Option<(Box<dyn FnOnce() + Send>, bool)>,
 }
 
 /// The running stand-in; see the module documentation.
@@ -111,7 +111,13 @@ impl SigninStandin {
     /// The next refresh loses a race: before it is answered, `contents` is written to
     /// `path` and the refresh token it uses is spent.
     pub fn lose_next_race(&self, path: std::path::PathBuf, contents: String) {
-        self.lock().race = Some((path, contents));
+        let write = move || std::fs::write(path, contents).unwrap();
+        self.lock().before_refresh = Some((Box::new(write), true));
+    }
+
+    /// Runs `action` before answering the next refresh (which then succeeds).
+    pub fn before_next_refresh(&self, action: impl FnOnce() + Send + 'static) {
+        self.lock().before_refresh = Some((Box::new(action), false));
     }
 
     /// Sign-ins from now on name `arn`.
@@ -211,10 +217,11 @@ fn answer(state: &mut State, request: &Request, base: &str) -> Answer {
         );
     }
     let refresh_token = body["refreshToken"].as_str().unwrap_or("").to_string();
-    if let Some((path, contents)) = state.race.take() {
-        // Another refresher used this refresh token first: it is spent.
-        std::fs::write(path, contents).unwrap();
-        state.refresh_tokens.remove(&refresh_token);
+    if let Some((action, spend)) = state.before_refresh.take() {
+        action();
+        if spend {
+            state.refresh_tokens.remove(&refresh_token);
+        }
     }
     let Some(bound) = state.refresh_tokens.get(&refresh_token).cloned() else {
         return error(
