@@ -142,11 +142,10 @@ impl std::fmt::Debug for LoginSessions {
     }
 }
 
-/// Credentials of a login session, and whether they were refreshed to get them.
+/// Credentials of a login session, and the file they came from.
 #[derive(Debug, Clone)]
 pub struct LoginCredentials {
     pub credentials: Credentials,
-    pub refreshed: bool,
     /// The cache file they came from (for the session's `source` line).
     pub path: PathBuf,
 }
@@ -184,7 +183,6 @@ impl LoginSessions {
         if read.token.expires_at() - LOGIN_REFRESH_WINDOW > now {
             return Ok(LoginCredentials {
                 credentials: read.token.credentials(),
-                refreshed: false,
                 path,
             });
         }
@@ -221,7 +219,6 @@ impl LoginSessions {
             })?;
         Ok(LoginCredentials {
             credentials: refreshed.credentials(),
-            refreshed: true,
             path,
         })
     }
@@ -241,7 +238,6 @@ impl LoginSessions {
         let fresh = !again.same_bytes(read) && again.token.expires_at() > now;
         fresh.then(|| LoginCredentials {
             credentials: again.token.credentials(),
-            refreshed: true,
             path: self.cache.path(session),
         })
     }
