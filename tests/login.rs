@@ -563,3 +563,28 @@ fn a_refresh_token_that_cannot_be_written_back_is_said_so_at_once() {
     );
     assert_no_secrets(&[&out]);
 }
+
+#[test]
+fn an_unreachable_sign_in_service_is_named_with_the_cause() {
+    let standin = SigninStandin::start();
+    let mut env = env_for(&standin);
+    signed_in(&standin, &env, Utc::now() + TimeDelta::minutes(1));
+    // A port nothing listens on: bound, then closed.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    env.set(
+        "AWS_ENDPOINT_URL_SIGNIN",
+        &format!("http://127.0.0.1:{port}"),
+    );
+    let err = failed(&export(&env, "console"));
+    assert!(
+        err.contains(&format!(
+            "cannot reach the sign-in service at http://127.0.0.1:{port} for {ARN}"
+        )),
+        "{err}"
+    );
+    assert!(err.contains("refused"), "{err}");
+}

@@ -70,7 +70,7 @@ pub enum LoginError {
         message: String,
     },
     /// Any other answer of the sign-in service: its error code and message.
-    #[error("the sign-in service at {endpoint} refused to refresh {session}: {code}: {message}{}", hint(.code))]
+    #[error("the sign-in service at {endpoint} refused the token request for {session}: {code}: {message}{}", hint(.code))]
     Refused {
         session: String,
         endpoint: String,
@@ -78,7 +78,7 @@ pub enum LoginError {
         message: String,
     },
     /// No answer, or one that is not the service's.
-    #[error("cannot refresh {session} at the sign-in service {endpoint}: {detail} (check the network, the profile's region and AWS_ENDPOINT_URL_SIGNIN)")]
+    #[error("cannot reach the sign-in service at {endpoint} for {session}: {detail} (check the network, the profile's region and AWS_ENDPOINT_URL_SIGNIN)")]
     Unreachable {
         session: String,
         endpoint: String,

@@ -130,10 +130,11 @@ impl LoginSignIn {
             }
         };
         let now = Utc::now();
+        let described = format!("the sign-in of profile '{}'", self.profile);
         let call = TokenCall {
             sessions: &self.sessions,
             profile: &self.profile,
-            session: "a new sign-in",
+            session: &described,
             region: &self.region,
         };
         let body = CreateOAuth2TokenRequestBody::builder()
