@@ -110,10 +110,12 @@ impl LoginToken {
             .filter(|r| is_region_name(r))
     }
 
+    /// The OAuth client the session was signed in with.
     pub fn client_id(&self) -> &str {
         &self.file.client_id
     }
 
+    /// The refresh token (a secret).
     pub fn refresh_token(&self) -> &Secret {
         &self.file.refresh_token
     }
@@ -173,7 +175,7 @@ impl LoginToken {
     }
 
     /// The file's JSON, zeroised when dropped.
-    fn to_json(&self) -> Zeroizing<Vec<u8>> {
+    pub fn to_json(&self) -> Zeroizing<Vec<u8>> {
         // Serialising strings and JSON values cannot fail.
         Zeroizing::new(serde_json::to_vec(&self.file).expect("login cache JSON"))
     }
