@@ -19,7 +19,7 @@ const DONE_PAGE: &str = "<!doctype html><title>rolecall</title><p>Signed in. You
 
 /// What the sign-in page sent the browser back with.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Callback {
+pub enum LoginCallback {
     /// `code` and `state`.
     Code { code: String, state: String },
     /// `error` (and `error_description` when given).
@@ -47,7 +47,7 @@ impl LoginRedirectListener {
     }
 
     /// Waits for the callback (for ever: the caller bounds the wait).
-    pub async fn callback(&self) -> Callback {
+    pub async fn callback(&self) -> LoginCallback {
         loop {
             let Ok((stream, _)) = self.listener.accept().await else {
                 continue;
@@ -61,7 +61,7 @@ impl LoginRedirectListener {
 }
 
 /// Reads one request, answers it, and returns the callback it carries, if any.
-async fn answer(mut stream: TcpStream) -> Option<Callback> {
+async fn answer(mut stream: TcpStream) -> Option<LoginCallback> {
     let mut head = Vec::new();
     let mut buf = [0u8; 1024];
     while !head.windows(4).any(|w| w == b"\r\n\r\n") && head.len() < MAX_HEAD {
@@ -87,7 +87,7 @@ async fn answer(mut stream: TcpStream) -> Option<Callback> {
 }
 
 /// The callback in a request target `/oauth/callback?…`; `None` for any other request.
-pub fn parse_callback(target: &str) -> Option<Callback> {
+pub fn parse_callback(target: &str) -> Option<LoginCallback> {
     let (path, query) = target.split_once('?').unwrap_or((target, ""));
     if path != "/oauth/callback" {
         return None;
@@ -107,9 +107,9 @@ pub fn parse_callback(target: &str) -> Option<Callback> {
             .get("error_description")
             .map(|d| format!("{error}: {d}"))
             .unwrap_or_else(|| error.clone());
-        return Some(Callback::Refused(detail));
+        return Some(LoginCallback::Refused(detail));
     }
-    Some(Callback::Code {
+    Some(LoginCallback::Code {
         code: params.remove("code")?,
         state: params.remove("state")?,
     })

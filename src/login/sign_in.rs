@@ -16,7 +16,7 @@
 
 use super::cache::{LoginToken, SignedInAnswer};
 use super::dpop::{base64url, DpopKey};
-use super::redirect::{Callback, LoginRedirectListener};
+use super::redirect::{LoginCallback, LoginRedirectListener};
 use super::token::TokenCall;
 use super::{LoginError, LoginSessions};
 use crate::profile::login_session_account;
@@ -121,11 +121,11 @@ impl LoginSignIn {
             .await
             .map_err(|_| self.failed("the browser did not come back within 10 minutes"))?;
         let code = match callback {
-            Callback::Code { code, state } if state == self.state => code,
-            Callback::Code { .. } => {
+            LoginCallback::Code { code, state } if state == self.state => code,
+            LoginCallback::Code { .. } => {
                 return Err(self.failed("the answer's state is not the one sent (ignored)"))
             }
-            Callback::Refused(why) => {
+            LoginCallback::Refused(why) => {
                 return Err(self.failed(&format!("the sign-in page said {why}")))
             }
         };

@@ -4,14 +4,14 @@ use super::*;
 fn the_callback_carries_the_code_and_state_percent_decoded() {
     assert_eq!(
         parse_callback("/oauth/callback?code=a%2Bb&state=1234-5678"),
-        Some(Callback::Code {
+        Some(LoginCallback::Code {
             code: "a+b".into(),
             state: "1234-5678".into()
         })
     );
     assert_eq!(
         parse_callback("/oauth/callback?error=access_denied&error_description=no+thanks"),
-        Some(Callback::Refused("access_denied: no thanks".into()))
+        Some(LoginCallback::Refused("access_denied: no thanks".into()))
     );
     assert_eq!(parse_callback("/favicon.ico"), None);
     assert_eq!(parse_callback("/oauth/callback?code=only"), None);
@@ -42,7 +42,7 @@ async fn the_listener_answers_a_stray_request_and_returns_the_callback() {
     let callback = listener.callback().await;
     assert_eq!(
         callback,
-        Callback::Code {
+        LoginCallback::Code {
             code: "C".into(),
             state: "S".into()
         }
