@@ -8,6 +8,8 @@
 //!   container endpoint and EKS Pod Identity, `credential_process`, the web identity token).
 //! - [`sso`]: IAM Identity Center: sign-in, the token cache, role credentials, discovery
 //!   and `sso sync`.
+//! - [`login`]: `aws login` sessions (`login_session`): the AWS CLI's login cache, and
+//!   refreshing it through the sign-in service with a DPoP proof.
 //! - [`sts`]: the STS calls (AssumeRole, AssumeRoleWithWebIdentity, GetSessionToken,
 //!   GetFederationToken).
 //! - [`resolve`]: plans a profile's chain and walks it into a session.
@@ -45,6 +47,7 @@ pub mod endpoint_url;
 pub mod error_chain;
 pub mod fsutil;
 pub mod http;
+pub mod login;
 pub mod output;
 pub mod parallel;
 pub mod profile;

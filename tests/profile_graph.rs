@@ -458,3 +458,29 @@ fn keys_that_lead_back_to_themselves_are_a_cycle_of_their_own() {
     assert_eq!(r.chain, ["r", "k"]);
     assert!(diags(&g, "r").is_empty());
 }
+
+#[test]
+fn a_login_session_profile_is_kind_login_and_a_bad_arn_is_reported_on_its_line() {
+    let g = graph(
+        "[profile console]\nlogin_session = arn:aws:iam::111122223333:user/alice\n\
+         [profile admin]\nrole_arn = arn:aws:iam::111122223333:role/Admin\nsource_profile = console\n\
+         [profile typo]\nlogin_session = alice\n",
+        "",
+    );
+    let console = g.get("console").unwrap();
+    assert_eq!(console.kind, ProfileKind::Login);
+    assert_eq!(console.kind.as_str(), "login");
+    assert_eq!(console.account(), Some("111122223333"));
+    assert!(console.diagnostics.is_empty());
+    let admin = g.get("admin").unwrap();
+    assert_eq!(admin.kind, ProfileKind::SourceProfile);
+    assert!(
+        admin.chain_complete && admin.diagnostics.is_empty(),
+        "{admin:?}"
+    );
+    assert_eq!(admin.chain_display().to_string(), "console → admin");
+    assert_eq!(
+        diags(&g, "typo"),
+        ["/cfg/config:7: profile 'typo': login_session 'alice' is not the ARN of an `aws login` session (arn:aws:iam::ACCOUNT:user/NAME or arn:aws:sts::ACCOUNT:assumed-role/ROLE/NAME); run `aws login` to write it again"]
+    );
+}

@@ -8,6 +8,7 @@ pub mod env_file;
 pub mod exec;
 pub mod export;
 pub mod list;
+pub mod login;
 pub mod man;
 pub mod obtain;
 pub mod prompt;
@@ -47,6 +48,8 @@ pub enum Command {
     EnvFile(env_file::EnvFileArgs),
     /// List active sessions and their time left; `sessions clear [PROFILE]` forgets them.
     Sessions(sessions::SessionsArgs),
+    /// Sign in to an `aws login` session in the browser (the AWS CLI's login cache, shared).
+    Login(login::LoginArgs),
     /// IAM Identity Center: sign in and out, list every account and role, write profiles for them.
     Sso(sso::SsoArgs),
     /// Open the AWS console signed in with a profile's session (or print the URL).
@@ -83,6 +86,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Exec(args) => return Ok(ExitCode::from(exec::run(&context, args)?)),
         Command::EnvFile(args) => env_file::run(&context, args)?,
         Command::Sessions(args) => sessions::run(&context, args)?,
+        Command::Login(args) => login::run(&context, args)?,
         Command::Sso(args) => sso::run(&context, args)?,
         Command::Console(args) => console::run(&context, args)?,
         Command::Completions(args) => complete::run(args)?,

@@ -448,6 +448,14 @@ impl ProfileGraph {
                 } else {
                     match next.kind {
                         ProfileKind::Sso => Some("IAM Identity Center role credentials".into()),
+                        ProfileKind::Login
+                            if next
+                                .login_session
+                                .as_deref()
+                                .is_some_and(|a| a.contains(":assumed-role/")) =>
+                        {
+                            Some(format!("the `aws login` role session of '{}'", next.name))
+                        }
                         ProfileKind::WebIdentity => {
                             Some(format!("the web identity role session of '{}'", next.name))
                         }
@@ -979,6 +987,7 @@ struct Keys<'a> {
     source_profile: Option<&'a str>,
     credential_source: Option<&'a str>,
     web_identity_token_file: Option<&'a str>,
+    login_session: Option<&'a str>,
     duration_seconds: Option<&'a str>,
     sso_session: Option<&'a str>,
     aws_access_key_id: Option<&'a str>,
@@ -1021,6 +1030,7 @@ impl<'a> Keys<'a> {
                 "source_profile" => keys.source_profile = value,
                 "credential_source" => keys.credential_source = value,
                 "web_identity_token_file" => keys.web_identity_token_file = value,
+                "login_session" => keys.login_session = value,
                 "duration_seconds" => keys.duration_seconds = value,
                 "sso_session" => keys.sso_session = value,
                 "aws_access_key_id" => keys.aws_access_key_id = value,
@@ -1079,6 +1089,7 @@ fn classify(raw: &MergedSection<'_>, files: &Files<'_, '_>) -> Profile {
     let call_settings = call_settings(&keys, files, &mut report);
     check_key_pair(&keys, &mut report);
     check_web_identity(&keys, &mut report);
+    check_login_session(&keys, &mut report);
     Profile {
         kind: kind_of(&keys),
         role_arn: own(keys.role_arn),
@@ -1097,6 +1108,7 @@ fn classify(raw: &MergedSection<'_>, files: &Files<'_, '_>) -> Profile {
         sso_account_id: own(keys.sso_account_id),
         sso_role_name: own(keys.sso_role_name),
         web_identity_token_file: own(keys.web_identity_token_file),
+        login_session: own(keys.login_session),
         has_static_keys: keys.has_static_keys(),
         static_keys,
         call_settings,
@@ -1246,8 +1258,25 @@ fn check_web_identity(keys: &Keys<'_>, report: &mut impl FnMut(&str, String)) {
     }
 }
 
+/// Reports a `login_session` that is not the ARN `aws login` files its session under.
+fn check_login_session(keys: &Keys<'_>, report: &mut impl FnMut(&str, String)) {
+    let Some(arn) = keys.login_session else {
+        return;
+    };
+    if super::login_session_account(arn).is_none() {
+        report(
+            "login_session",
+            format!(
+                "login_session '{arn}' is not the ARN of an `aws login` session \
+                 (arn:aws:iam::ACCOUNT:user/NAME or arn:aws:sts::ACCOUNT:assumed-role/ROLE/NAME); \
+                 run `aws login` to write it again"
+            ),
+        );
+    }
+}
+
 /// The profile's kind, in the AWS CLI's provider order for a profile: assume-role, web
-/// identity, SSO, static keys, credential_process.
+/// identity, SSO, static keys, `aws login`, credential_process.
 fn kind_of(keys: &Keys<'_>) -> ProfileKind {
     let role = keys.role_arn.is_some();
     if role && keys.web_identity_token_file.is_some() {
@@ -1260,6 +1289,8 @@ fn kind_of(keys: &Keys<'_>) -> ProfileKind {
         ProfileKind::Sso
     } else if keys.has_static_keys() {
         ProfileKind::Static
+    } else if keys.login_session.is_some() {
+        ProfileKind::Login
     } else if keys.credential_process.is_some() {
         ProfileKind::CredentialProcess
     } else {

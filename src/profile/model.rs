@@ -21,6 +21,8 @@ pub enum ProfileKind {
     Sso,
     /// `web_identity_token_file` + `role_arn`.
     WebIdentity,
+    /// `login_session`: an `aws login` console session.
+    Login,
     /// Nothing that yields credentials (region-only profiles, say).
     None,
 }
@@ -35,6 +37,7 @@ impl ProfileKind {
             ProfileKind::CredentialProcess => "credential_process",
             ProfileKind::Sso => "sso",
             ProfileKind::WebIdentity => "web_identity",
+            ProfileKind::Login => "login",
             ProfileKind::None => "none",
         }
     }
@@ -122,6 +125,32 @@ impl RoleArn {
     pub fn role(&self) -> &str {
         &self.arn[self.role_start..]
     }
+}
+
+/// The account of a `login_session` ARN (`arn:PARTITION:iam|sts::ACCOUNT:RESOURCE`), or
+/// `None` when it is not one: the profile parser reports such a value.
+pub fn login_session_account(arn: &str) -> Option<&str> {
+    let mut parts = arn.splitn(6, ':');
+    let (arn_word, partition, service, region, account, resource) = (
+        parts.next()?,
+        parts.next()?,
+        parts.next()?,
+        parts.next()?,
+        parts.next()?,
+        parts.next()?,
+    );
+    let valid = arn_word == "arn"
+        && !partition.is_empty()
+        && partition
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b == b'-')
+        && matches!(service, "iam" | "sts")
+        && region.is_empty()
+        && account.len() == 12
+        && account.bytes().all(|b| b.is_ascii_digit())
+        && !resource.is_empty()
+        && !resource.chars().any(char::is_control);
+    valid.then_some(account)
 }
 
 /// Where in the files a profile (or one of its keys) was defined, for diagnostics.
@@ -240,6 +269,8 @@ pub struct Profile {
     pub sso_account_id: Option<Box<str>>,
     pub sso_role_name: Option<Box<str>>,
     pub web_identity_token_file: Option<Box<str>>,
+    /// `login_session`: the ARN of the `aws login` session (kind `login`).
+    pub login_session: Option<Box<str>>,
     /// Whether the profile itself holds `aws_access_key_id`/`aws_secret_access_key`.
     pub has_static_keys: bool,
     /// What those keys are (`None` without both parts).
@@ -299,6 +330,7 @@ impl Profile {
             sso_account_id: Some(account_id.into()),
             sso_role_name: Some(role_name.into()),
             web_identity_token_file: None,
+            login_session: None,
             has_static_keys: false,
             static_keys: None,
             call_settings: None,
@@ -310,12 +342,18 @@ impl Profile {
         }
     }
 
-    /// The account id shown in lists: the role's, else the SSO account.
+    /// The account id shown in lists: the role's, else the SSO account, else the
+    /// `aws login` session's.
     pub fn account(&self) -> Option<&str> {
         self.role
             .as_ref()
             .map(RoleArn::account)
             .or(self.sso_account_id.as_deref())
+            .or_else(|| {
+                self.login_session
+                    .as_deref()
+                    .and_then(login_session_account)
+            })
     }
 
     /// The role name shown in lists: the role's, else the SSO role.

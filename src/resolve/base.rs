@@ -87,6 +87,7 @@ impl Resolver<'_> {
             }
             BaseSource::Sso => self.sso_credentials(&plan.base).await,
             BaseSource::WebIdentity(w) => self.web_identity_credentials(w).await,
+            BaseSource::Login { session } => self.login_credentials(plan, session).await,
         }
     }
 
@@ -159,6 +160,29 @@ impl Resolver<'_> {
             num_attempts: text(settings.and_then(|s| s.metadata_service_num_attempts.as_deref())),
         };
         MetadataConfig::resolve(&|var| self.vars.get(var), &profile)
+    }
+
+    /// An `aws login` profile's credentials: from the AWS CLI's login cache, refreshed
+    /// through the sign-in service (and written back) when about to expire. The sign-in
+    /// service is called where the cache says the person signed in, else in the profile's
+    /// region (then the environment's).
+    async fn login_credentials(
+        &self,
+        plan: &Plan,
+        session: &str,
+    ) -> Result<BaseCredentials, ResolveErrorKind> {
+        let sessions = crate::login::LoginSessions::from_lookup(&|var| self.vars.get(var));
+        let region = self.graph.get(&plan.base).and_then(|p| p.region.as_deref());
+        let got = sessions
+            .credentials(&plan.base, session, region, chrono::Utc::now())
+            .await?;
+        Ok(BaseCredentials {
+            credentials: got.credentials,
+            origin: CredentialOrigin {
+                kind: "login",
+                location: format!("{session}, {}", got.path.display()),
+            },
+        })
     }
 
     /// An SSO profile's role credentials: a token from the AWS CLI's cache (refreshed when

@@ -98,6 +98,15 @@ pub enum ResolveErrorKind {
     /// Boxed: IAM Identity Center errors are large and rare.
     #[error("{0}")]
     Sso(Box<SsoError>),
+    /// An `aws login` session (boxed, as rare).
+    #[error("{0}")]
+    Login(Box<crate::login::LoginError>),
+}
+
+impl From<crate::login::LoginError> for ResolveErrorKind {
+    fn from(e: crate::login::LoginError) -> Self {
+        ResolveErrorKind::Login(Box::new(e))
+    }
 }
 
 impl From<SsoError> for ResolveErrorKind {

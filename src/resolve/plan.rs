@@ -72,6 +72,8 @@ pub enum BaseSource {
     Sso,
     /// AssumeRoleWithWebIdentity with the token in a file.
     WebIdentity(WebIdentitySource),
+    /// An `aws login` session: the AWS CLI's login cache for this `login_session` ARN.
+    Login { session: String },
 }
 
 /// A web identity base: the role assumed with the token a file holds, and where STS is.
@@ -393,6 +395,9 @@ impl Planner<'_, '_> {
             ProfileKind::None if base.role_arn.is_none() => self
                 .environment_web_identity(base)
                 .ok_or_else(|| no_credentials(base)),
+            ProfileKind::Login => Ok(BaseSource::Login {
+                session: base.login_session.as_deref().unwrap_or("").to_string(),
+            }),
             ProfileKind::SourceProfile => Err(PlanError::Config(format!(
                 "'{}' points at itself as source_profile but holds no static keys",
                 base.name
@@ -527,6 +532,7 @@ impl Planner<'_, '_> {
                     .unwrap_or_default()
             ),
             BaseSource::Process { command } => format!("process:{}", fingerprint(&[command])),
+            BaseSource::Login { session } => format!("login:{session}"),
             BaseSource::Sso => format!(
                 "sso:{}:{}:{}",
                 base.sso_session
@@ -620,6 +626,11 @@ fn first_hop_source(source: &BaseSource) -> SourceSession {
         BaseSource::Container => SourceSession::Role("the container's role session".into()),
         BaseSource::Sso => SourceSession::Role("the IAM Identity Center role session".into()),
         BaseSource::WebIdentity(_) => SourceSession::Role("the web identity role session".into()),
+        // A console session of a role is a role session; of an IAM user, it is not.
+        BaseSource::Login { session } if session.contains(":assumed-role/") => {
+            SourceSession::Role("the `aws login` role session".into())
+        }
+        BaseSource::Login { .. } => SourceSession::LongTerm,
     }
 }
 

@@ -94,6 +94,7 @@ fn kind_label(p: &Profile) -> &'static str {
         ProfileKind::Sso if p.discovered => "sso·new",
         ProfileKind::Sso => "sso",
         ProfileKind::WebIdentity => "web-id",
+        ProfileKind::Login => "login",
         ProfileKind::None => "-",
     }
 }

@@ -25,7 +25,7 @@ Each profile also gets `plan`: what botocore's real AssumeRoleProvider does
 when asked for its credentials, with an STS client that records every
 AssumeRole instead of sending it: the hops in order, each with the credentials
 it was made with (`profile:NAME` for a profile's own credentials — static keys,
-SSO, credential_process —, `credential_source:NAME`, or `role:ARN` of the hop
+SSO, `aws login`, credential_process —, `credential_source:NAME`, or `role:ARN` of the hop
 before), its external id, MFA serial, duration and configured session name;
 and `sts_region`, the region botocore's STS client uses for the selected
 profile (its own region; null when it has none and botocore falls back to its
@@ -57,6 +57,7 @@ PROVIDER_KEYS = (
     "sso_session",
     "sso_start_url",
     "credential_process",
+    "login_session",
 )
 
 

@@ -382,3 +382,40 @@ fn a_web_identity_wins_over_keys_on_the_same_profile() {
     );
     assert!(p.hops.is_empty());
 }
+
+#[test]
+fn a_role_on_an_aws_login_profile_is_capped_only_when_the_session_is_a_role_s() {
+    let config = "\
+[profile user-console]
+login_session = arn:aws:iam::111122223333:user/alice
+[profile role-console]
+login_session = arn:aws:sts::111122223333:assumed-role/Dev/alice
+[profile from-user]
+role_arn = arn:aws:iam::111122223333:role/Admin
+source_profile = user-console
+duration_seconds = 7200
+[profile from-role]
+role_arn = arn:aws:iam::111122223333:role/Admin
+source_profile = role-console
+duration_seconds = 7200
+";
+    let p = plan(config, "from-user");
+    assert_eq!(
+        p.source,
+        BaseSource::Login {
+            session: "arn:aws:iam::111122223333:user/alice".into()
+        }
+    );
+    assert_eq!(p.mfa_session, None);
+    assert_eq!(p.hops[0].effective_duration(true), Some(7200));
+    let p = plan(config, "from-role");
+    assert_eq!(
+        p.hops[0].effective_duration(true),
+        Some(ROLE_CHAINING_LIMIT)
+    );
+    // The session's ARN is part of what identifies the plan.
+    assert_ne!(
+        plan(config, "user-console").fingerprint,
+        plan(config, "role-console").fingerprint
+    );
+}
