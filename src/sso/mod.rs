@@ -15,6 +15,8 @@ mod config;
 mod discovery;
 mod error;
 mod oidc;
+mod pacing;
+mod resume;
 mod portal;
 pub mod sync;
 
@@ -23,9 +25,13 @@ pub use cache::{
     TOKEN_REFRESH_WINDOW,
 };
 pub use config::{profile_sso_label, SsoSessionConfig, DEFAULT_REGISTRATION_SCOPE};
-pub use discovery::{pair_with_profiles, DiscoveredRole, Discovery, DISCOVERY_MAX_AGE};
+pub use discovery::{
+    pair_with_profiles, DiscoveredRole, Discovery, DiscoveryProgress, DISCOVERY_MAX_AGE,
+};
 pub use error::SsoError;
 pub use oidc::PendingSignIn;
+pub use pacing::{CallPacer, Pacing, CALLS_PER_SECOND_VAR, DEFAULT_CALLS_PER_SECOND};
+pub use portal::PAGE_SIZE;
 
 use crate::clock::{Clock, SystemClock};
 use crate::profile::ProfileGraph;
@@ -84,6 +90,9 @@ impl std::fmt::Debug for SsoOptions {
 pub struct Sso {
     options: Arc<SsoOptions>,
     token_cache: TokenCache,
+    /// The one rate limiter of discovery's calls, or why the environment's pacing is
+    /// unusable (said when discovery runs, not when a profile is merely assumed).
+    pacer: Result<Arc<CallPacer>, SsoError>,
 }
 
 /// What [`Sso::logout`] did.
@@ -97,14 +106,31 @@ pub struct LogoutReport {
 
 impl Sso {
     /// The user's caches and the environment's endpoints (see [`SsoOptions::from_env`]).
+    /// Discovery is paced by [`Pacing::from_env`] (`ROLECALL_SSO_CALLS_PER_SECOND`).
     pub fn from_env() -> Self {
-        Self::new(SsoOptions::from_env())
+        let sso = Self::new(SsoOptions::from_env());
+        match Pacing::from_env() {
+            Ok(pacing) => sso.with_pacing(pacing),
+            Err(e) => Sso { pacer: Err(e), ..sso },
+        }
     }
 
+    /// Discovery paced by [`Pacing::default`].
     pub fn new(options: SsoOptions) -> Self {
+        let pacer = CallPacer::new(Pacing::default(), options.clock.clone());
         Sso {
             token_cache: TokenCache::new(options.token_cache_dir.clone()),
             options: Arc::new(options),
+            pacer: Ok(Arc::new(pacer)),
+        }
+    }
+
+    /// This instance with discovery paced by `pacing` (a new rate limiter on its clock).
+    pub fn with_pacing(self, pacing: Pacing) -> Self {
+        let pacer = CallPacer::new(pacing, self.options.clock.clone());
+        Sso {
+            pacer: Ok(Arc::new(pacer)),
+            ..self
         }
     }
 
@@ -228,7 +254,23 @@ impl Sso {
         aws_sdk_ssooidc::Client::from_conf(conf)
     }
 
+    /// The portal client with the SDK's standard retries (three attempts).
     fn portal_client(&self, region: &str) -> aws_sdk_sso::Client {
+        self.portal_client_with(region, aws_sdk_sso::config::retry::RetryConfig::standard())
+    }
+
+    /// The portal client discovery uses: one attempt per call, since [`pacing`] retries
+    /// (for as long as other calls succeed, on the injected clock).
+    fn discovery_client(&self, region: &str) -> aws_sdk_sso::Client {
+        let once = aws_sdk_sso::config::retry::RetryConfig::standard().with_max_attempts(1);
+        self.portal_client_with(region, once)
+    }
+
+    fn portal_client_with(
+        &self,
+        region: &str,
+        retry: aws_sdk_sso::config::retry::RetryConfig,
+    ) -> aws_sdk_sso::Client {
         use aws_sdk_sso::config::{BehaviorVersion, Region};
         let mut conf = aws_sdk_sso::Config::builder();
         conf.set_endpoint_url(self.options.portal_endpoint.clone());
@@ -236,6 +278,7 @@ impl Sso {
             .behavior_version(BehaviorVersion::latest())
             .http_client(self.http())
             .region(Region::new(region.to_string()))
+            .retry_config(retry)
             .timeout_config(timeouts())
             .build();
         aws_sdk_sso::Client::from_conf(conf)
