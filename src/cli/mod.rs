@@ -10,6 +10,7 @@ pub mod export;
 pub mod list;
 pub mod man;
 pub mod obtain;
+pub mod progress;
 pub mod prompt;
 pub mod sessions;
 pub mod sso;

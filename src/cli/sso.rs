@@ -2,6 +2,7 @@
 //! layer over [`crate::sso`].
 
 use super::block_on;
+use super::progress::discover_with_bar;
 use super::complete::{profile_candidates, sso_session_candidates};
 use super::terminal::warn;
 use crate::browser::{self, Opened};
@@ -115,7 +116,7 @@ pub fn run(context: &Context, args: SsoArgs) -> Result<()> {
             refresh,
         } => {
             let config = one_session(graph, &target)?;
-            let discovery = block_on(sso.discover(&config, refresh))??;
+            let discovery = discover_with_bar(sso, &config, refresh)?;
             report_discovery(&config, &discovery, sso.now());
             let mut out = std::io::stdout().lock();
             match format {
@@ -148,7 +149,7 @@ fn sync_profiles(
     if let Some(session) = &config.session_name {
         sync::check_session_name(session)?;
     }
-    let discovery = block_on(sso.discover(&config, refresh))??;
+    let discovery = discover_with_bar(sso, &config, refresh)?;
     report_discovery(&config, &discovery, sso.now());
     let report = sync::sync_config_file(
         &graph.paths,
