@@ -158,13 +158,18 @@ async fn a_throttling_portal_is_waited_out_and_every_account_arrives() {
     // Progress: the listing page by page (two accounts a page), then each account once, in
     // order, with its three roles.
     let steps = steps.into_inner().unwrap();
-    let listing: Vec<_> = (1..=15).map(|i| (2 * i, (i == 15).then_some(30), 0, 0)).collect();
+    let listing: Vec<_> = (1..=15)
+        .map(|i| (2 * i, (i == 15).then_some(30), 0, 0))
+        .collect();
     assert_eq!(steps[..15], listing);
     let done: Vec<usize> = steps[15..].iter().map(|s| s.2).collect();
     assert_eq!(done, (1..=30).collect::<Vec<_>>());
     assert!(steps[15..].iter().all(|s| s.1 == Some(30) && s.3 == 3));
     // Complete: cached, and no progress file left.
-    assert_eq!(sso.cached_discovery(&corp()).unwrap().roles, discovery.roles);
+    assert_eq!(
+        sso.cached_discovery(&corp()).unwrap().roles,
+        discovery.roles
+    );
     assert_eq!(partial_file(dir.path()), None);
 }
 
@@ -181,16 +186,15 @@ async fn accounts_are_listed_page_by_page_at_most_100_at_a_time() {
         .unwrap();
     assert_eq!(discovery.roles.len(), 250);
     let pages = standin.requests_to("/assignment/accounts");
-    let asked: Vec<&str> = pages.iter().map(|p| p.query["max_result"].as_str()).collect();
+    let asked: Vec<&str> = pages
+        .iter()
+        .map(|p| p.query["max_result"].as_str())
+        .collect();
     assert_eq!(asked, ["100", "100", "100"]);
     let steps = steps.into_inner().unwrap();
     assert_eq!(
         steps[..3],
-        [
-            (100, None, 0, 0),
-            (200, None, 0, 0),
-            (250, Some(250), 0, 0)
-        ]
+        [(100, None, 0, 0), (200, None, 0, 0), (250, Some(250), 0, 0)]
     );
 }
 
@@ -237,7 +241,11 @@ async fn an_interrupted_discovery_resumes_where_it_stopped() {
     assert_eq!(standin.requests_to("/assignment/accounts").len(), 2);
     // (Calls the first run had in flight may reach the stand-in late: at most 16.)
     let asked_again = &role_calls(&standin)[before..];
-    assert!(asked_again.len() <= 200 - kept + 16, "{}", asked_again.len());
+    assert!(
+        asked_again.len() <= 200 - kept + 16,
+        "{}",
+        asked_again.len()
+    );
     let kept_ids: BTreeSet<&String> = saved["done"].as_object().unwrap().keys().collect();
     let asked_ids: BTreeSet<&String> = asked_again.iter().collect();
     assert!(kept_ids.is_disjoint(&asked_ids));

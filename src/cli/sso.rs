@@ -2,8 +2,8 @@
 //! layer over [`crate::sso`].
 
 use super::block_on;
-use super::progress::discover_with_bar;
 use super::complete::{profile_candidates, sso_session_candidates};
+use super::progress::discover_with_bar;
 use super::terminal::warn;
 use crate::browser::{self, Opened};
 use crate::context::Context;

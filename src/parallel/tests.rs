@@ -1,4 +1,3 @@
-
 use super::map_in_parts;
 
 #[test]

@@ -162,7 +162,15 @@ impl Sso {
             });
         }
         let read = self
-            .read_all_roles(&run, &client, config, token, &accounts, &mut partial, observe)
+            .read_all_roles(
+                &run,
+                &client,
+                config,
+                token,
+                &accounts,
+                &mut partial,
+                observe,
+            )
             .await;
         if let Err(e) = read {
             // Best effort: the next run resumes from the last save otherwise.
@@ -192,7 +200,10 @@ impl Sso {
             let page = run
                 .call(|| self.list_accounts_page(client, config, token, next.clone()))
                 .await?;
-            let fresh = page.items.into_iter().filter(|(id, _)| seen.insert(id.clone()));
+            let fresh = page
+                .items
+                .into_iter()
+                .filter(|(id, _)| seen.insert(id.clone()));
             accounts.extend(fresh);
             observe(DiscoveryProgress {
                 accounts_listed: accounts.len(),
@@ -230,7 +241,9 @@ impl Sso {
             .collect();
         let mut done = futures::stream::iter(todo)
             .map(|(id, name)| async move {
-                let roles = self.all_account_roles(run, client, config, token, &id).await;
+                let roles = self
+                    .all_account_roles(run, client, config, token, &id)
+                    .await;
                 (id, name, roles)
             })
             .buffer_unordered(CONCURRENT_ACCOUNTS);

@@ -16,8 +16,8 @@ mod discovery;
 mod error;
 mod oidc;
 mod pacing;
-mod resume;
 mod portal;
+mod resume;
 pub mod sync;
 
 pub use cache::{
@@ -111,7 +111,10 @@ impl Sso {
         let sso = Self::new(SsoOptions::from_env());
         match Pacing::from_env() {
             Ok(pacing) => sso.with_pacing(pacing),
-            Err(e) => Sso { pacer: Err(e), ..sso },
+            Err(e) => Sso {
+                pacer: Err(e),
+                ..sso
+            },
         }
     }
 
@@ -319,18 +322,38 @@ fn timeouts() -> aws_smithy_types::timeout::TimeoutConfig {
 /// runs again after a sign-in): they are replaced, never taken for configured profiles, so
 /// a role the portal no longer gives leaves the list.
 pub fn with_discovered(graph: &ProfileGraph, sso: &Sso) -> Option<ProfileGraph> {
+    with_discovered_arriving(graph, sso, &[])
+}
+
+/// [`with_discovered`] while a discovery runs: the roles of the accounts in `arriving`
+/// (what the running discovery has found so far) replace the cached roles of those
+/// accounts; the other accounts keep what the cache says until the discovery is complete.
+pub fn with_discovered_arriving(
+    graph: &ProfileGraph,
+    sso: &Sso,
+    arriving: &[DiscoveredRole],
+) -> Option<ProfileGraph> {
     let files_only = graph.profiles().iter().any(|p| p.discovered).then(|| {
         let configured = graph.profiles().iter().filter(|p| !p.discovered).cloned();
         graph.with_profiles(configured.collect())
     });
     let graph = files_only.as_ref().unwrap_or(graph);
     let configs = SsoSessionConfig::all(graph);
+    let renewed: std::collections::HashSet<(&str, &str)> = arriving
+        .iter()
+        .map(|r| (r.sso_session.as_str(), r.account_id.as_str()))
+        .collect();
     let mut roles = Vec::new();
     for config in &configs {
         if let Some(discovery) = sso.cached_discovery(config) {
-            roles.extend(discovery.roles);
+            let kept = discovery
+                .roles
+                .into_iter()
+                .filter(|r| !renewed.contains(&(r.sso_session.as_str(), r.account_id.as_str())));
+            roles.extend(kept);
         }
     }
+    roles.extend_from_slice(arriving);
     if roles.is_empty() {
         return files_only;
     }

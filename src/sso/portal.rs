@@ -2,8 +2,8 @@
 //! signed-in person may use, and signing out.
 
 use super::cache::SsoToken;
-use super::{Sso, SsoError, SsoSessionConfig};
 use super::pacing::{CallError, FailureKind};
+use super::{Sso, SsoError, SsoSessionConfig};
 use crate::call_failure::{examine, CallFailure};
 use crate::credentials::Credentials;
 use crate::secret::Secret;
@@ -109,7 +109,10 @@ impl Sso {
             .collect();
         Ok(Page {
             items,
-            next_token: out.next_token().filter(|t| !t.is_empty()).map(str::to_string),
+            next_token: out
+                .next_token()
+                .filter(|t| !t.is_empty())
+                .map(str::to_string),
         })
     }
 
@@ -144,7 +147,10 @@ impl Sso {
             .collect();
         Ok(Page {
             items,
-            next_token: out.next_token().filter(|t| !t.is_empty()).map(str::to_string),
+            next_token: out
+                .next_token()
+                .filter(|t| !t.is_empty())
+                .map(str::to_string),
         })
     }
 

@@ -1,4 +1,3 @@
-
 use super::*;
 
 /// Compiles only if the calls the TUI makes can run on its tasks (`Send + 'static` once

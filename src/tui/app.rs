@@ -6,7 +6,7 @@
 //! tested by feeding messages and looking at the state. While a modal is open it takes the
 //! keys (see [`super::modal`]); the app carries out the [`Outcome`] it returns.
 
-use super::backend::{AssumeFailure, Assumed, SignInPrompt, SignInStatus};
+use super::backend::{AssumeFailure, Assumed, DiscoveryStatus, SignInPrompt, SignInStatus};
 use super::filter::{self, Haystack};
 use super::message::{Cmd, InFlight, MfaPurpose, Msg, StatusLine};
 use super::modal::{EnvFileModal, ExportModal, MfaModal, Modal, Outcome, SignInModal, Then};
@@ -66,6 +66,8 @@ pub struct App {
     pub paths: crate::profile::ConfigPaths,
     /// Running on the bundled demo: commands the TUI suggests carry `--demo`.
     pub demo: bool,
+    /// How far a running discovery has got (the profiles panel's title says it).
+    pub discovering: Option<DiscoveryStatus>,
 }
 
 impl App {
@@ -111,6 +113,7 @@ impl App {
             spin: 0,
             paths,
             demo: false,
+            discovering: None,
         }
     }
 
@@ -223,6 +226,13 @@ impl App {
             Msg::ConfigReloaded(graph) => self.on_config_reloaded(graph),
             Msg::Discovered(graph) => {
                 self.set_graph(graph);
+                vec![]
+            }
+            Msg::Discovering { status, graph } => {
+                self.discovering = status;
+                if let Some(graph) = graph {
+                    self.set_graph(graph);
+                }
                 vec![]
             }
             Msg::SignInPrompt { profile, prompt } => self.on_sign_in_prompt(&profile, prompt),

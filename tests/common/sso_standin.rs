@@ -555,7 +555,10 @@ fn handle(state: &mut State, req: &SeenRequest, base: &str) -> Reply {
 /// 429, the exception in `x-amzn-ErrorType` with the service's namespace after a colon, and
 /// the message the real one gives. Then the failing accounts' 500s.
 fn throttle(state: &mut State, req: &SeenRequest) -> Option<Reply> {
-    if !matches!(req.path.as_str(), "/assignment/accounts" | "/assignment/roles") {
+    if !matches!(
+        req.path.as_str(),
+        "/assignment/accounts" | "/assignment/roles"
+    ) {
         return None;
     }
     let now = std::time::Instant::now();
@@ -584,7 +587,11 @@ fn throttle(state: &mut State, req: &SeenRequest) -> Option<Reply> {
     match b.failing_accounts.get_mut(&account) {
         Some(left) if *left > 0 && req.path == "/assignment/roles" => {
             *left -= 1;
-            Some(portal_error(500, "InternalServerException", "stand-in failure"))
+            Some(portal_error(
+                500,
+                "InternalServerException",
+                "stand-in failure",
+            ))
         }
         _ => None,
     }

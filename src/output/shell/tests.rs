@@ -1,4 +1,3 @@
-
 use super::*;
 
 use crate::testing::env_list as env;

@@ -1,4 +1,3 @@
-
 use super::Chain;
 
 fn chain_of(names: &[&str]) -> Chain {

@@ -24,7 +24,10 @@ fn the_rate_comes_from_the_environment_s_value_or_says_what_to_set() {
     assert_eq!(Pacing::with_rate(None).unwrap(), Pacing::default());
     assert_eq!(Pacing::with_rate(Some(" ")).unwrap(), Pacing::default());
     assert_eq!(Pacing::with_rate(Some("5")).unwrap().calls_per_second, 5.0);
-    assert_eq!(Pacing::with_rate(Some("0.5")).unwrap().calls_per_second, 0.5);
+    assert_eq!(
+        Pacing::with_rate(Some("0.5")).unwrap().calls_per_second,
+        0.5
+    );
     for bad in ["0", "-3", "fast", "1e9", "NaN", "\u{1b}[2J"] {
         let e = Pacing::with_rate(Some(bad)).unwrap_err().to_string();
         assert!(e.starts_with("ROLECALL_SSO_CALLS_PER_SECOND="), "{e}");
@@ -62,7 +65,10 @@ fn backoff_doubles_up_to_its_ceiling_with_jitter_in_its_upper_half() {
         let ceiling = (0.25 * 2f64.powi(failures as i32 - 1)).min(20.0);
         for _ in 0..20 {
             let wait = pacer.backoff(failures).as_secs_f64();
-            assert!(wait >= ceiling / 2.0 && wait <= ceiling, "{failures}: {wait}");
+            assert!(
+                wait >= ceiling / 2.0 && wait <= ceiling,
+                "{failures}: {wait}"
+            );
         }
     }
     let waits: HashSet<Duration> = (0..20).map(|_| pacer.backoff(3)).collect();

@@ -19,7 +19,9 @@ fn progress_is_resumed_only_when_recent_and_for_the_same_start_url() {
     let now = Utc::now();
     let mut partial = PartialDiscovery::new(&config, now);
     partial.accounts = Some(vec![("000000000001".into(), "One".into())]);
-    partial.done.insert("000000000001".into(), vec!["Admin".into()]);
+    partial
+        .done
+        .insert("000000000001".into(), vec!["Admin".into()]);
     partial.save(&path).unwrap();
     let mode = std::fs::metadata(&path).unwrap().permissions().mode();
     assert_eq!(mode & 0o777, 0o600);

@@ -1,4 +1,3 @@
-
 use super::*;
 
 fn role(account_id: &str, account_name: &str, role_name: &str) -> DiscoveredRole {

@@ -1,4 +1,3 @@
-
 use super::*;
 
 fn hay(names: &[&str]) -> Vec<Haystack> {

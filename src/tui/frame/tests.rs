@@ -1,4 +1,3 @@
-
 use super::*;
 use crate::testing::tui::{ch, demo_app};
 use ratatui::backend::CrosstermBackend;
