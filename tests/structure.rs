@@ -34,11 +34,7 @@ fn sources() -> Vec<Source> {
         .into_iter()
         .map(|path| {
             let text = std::fs::read_to_string(&path).unwrap();
-            let rel = path
-                .strip_prefix(&root)
-                .unwrap()
-                .to_string_lossy()
-                .into_owned();
+            let rel = path.strip_prefix(&root).unwrap().to_string_lossy().into_owned();
             let code = blank_comments_and_literals(&text);
             Source { rel, text, code }
         })
@@ -194,12 +190,7 @@ fn functions(source: &Source) -> Vec<Function> {
             i += 1;
             continue;
         }
-        let name_start = i
-            + 2
-            + code[i + 2..]
-                .iter()
-                .take_while(|c| c.is_whitespace())
-                .count();
+        let name_start = i + 2 + code[i + 2..].iter().take_while(|c| c.is_whitespace()).count();
         let name: String = code[name_start..]
             .iter()
             .take_while(|c| c.is_alphanumeric() || **c == '_')
@@ -272,10 +263,7 @@ fn no_function_is_longer_than_80_lines_without_a_reason() {
     for source in sources() {
         for f in functions(&source) {
             if f.lines > MAX_FN_LINES && !f.doc.contains("Long because") {
-                long.push(format!(
-                    "src/{}:{} {} ({} lines)",
-                    source.rel, f.line, f.name, f.lines
-                ));
+                long.push(format!("src/{}:{} {} ({} lines)", source.rel, f.line, f.name, f.lines));
             }
         }
     }
@@ -290,9 +278,7 @@ fn no_function_is_longer_than_80_lines_without_a_reason() {
 fn the_function_measure_sees_a_long_function() {
     // The measure itself can fail: a made-up long function is found, braces in strings
     // and comments are not counted, and a body-less declaration is no function.
-    let body: String = (0..90)
-        .map(|i| format!("    let _x{i} = \"}}\"; // }}\n"))
-        .collect();
+    let body: String = (0..90).map(|i| format!("    let _x{i} = \"}}\"; // }}\n")).collect();
     let text = format!("trait T {{ fn decl(&self); }}\nfn long() {{\n{body}}}\nfn short() {{}}\n");
     let source = Source {
         rel: "made_up.rs".into(),
@@ -303,10 +289,7 @@ fn the_function_measure_sees_a_long_function() {
         .into_iter()
         .map(|f| (f.name, f.lines))
         .collect();
-    assert_eq!(
-        found,
-        vec![("long".to_string(), 92), ("short".to_string(), 1)]
-    );
+    assert_eq!(found, vec![("long".to_string(), 92), ("short".to_string(), 1)]);
 }
 
 /// The names of the types declared with any visibility but private, and where.
@@ -350,22 +333,14 @@ fn no_two_public_types_share_a_name() {
         .filter(|(_, places)| places.len() > 1)
         .map(|(name, places)| format!("{name}: {}", places.join(", ")))
         .collect();
-    assert!(
-        shared.is_empty(),
-        "types sharing a name:\n{}",
-        shared.join("\n")
-    );
+    assert!(shared.is_empty(), "types sharing a name:\n{}", shared.join("\n"));
 }
 
 /// The arrows between the parts of one folder (`dir` empty: the top-level modules): from
 /// each file or subfolder of it to each sibling it names, by `crate::dir::x` or, one level
 /// down, by `super::x`. Test code is left out (a test may look from anywhere).
 fn arrows(sources: &[Source], dir: &str) -> BTreeMap<String, BTreeSet<String>> {
-    let prefix = if dir.is_empty() {
-        String::new()
-    } else {
-        format!("{dir}/")
-    };
+    let prefix = if dir.is_empty() { String::new() } else { format!("{dir}/") };
     let parts: BTreeSet<String> = sources
         .iter()
         .filter_map(|s| s.rel.strip_prefix(&prefix))
@@ -389,10 +364,7 @@ fn arrows(sources: &[Source], dir: &str) -> BTreeMap<String, BTreeSet<String>> {
         if direct && !dir.is_empty() {
             named.extend(names_after(&source.code, "super::"));
         }
-        for to in named
-            .into_iter()
-            .filter(|n| parts.contains(n) && *n != from)
-        {
+        for to in named.into_iter().filter(|n| parts.contains(n) && *n != from) {
             graph.entry(from.clone()).or_default().insert(to);
         }
     }
@@ -488,11 +460,7 @@ fn no_module_imports_one_that_imports_it_back() {
                 .map(move |group| format!("in src/{dir}: {}", arrows_within(&graph, &group)))
         })
         .collect();
-    assert!(
-        cycles.is_empty(),
-        "modules importing each other:\n{}",
-        cycles.join("\n")
-    );
+    assert!(cycles.is_empty(), "modules importing each other:\n{}", cycles.join("\n"));
 }
 
 /// `a -> b, b -> a`: the arrows between the members of `group`.
@@ -548,10 +516,7 @@ fn unit_tests_live_in_tests_files() {
             misplaced.push(format!("src/{}", source.rel));
         }
         if code.contains("mod tests;") && !code.contains("#[cfg(test)]\nmod tests;") {
-            misplaced.push(format!(
-                "src/{}: `mod tests;` without #[cfg(test)]",
-                source.rel
-            ));
+            misplaced.push(format!("src/{}: `mod tests;` without #[cfg(test)]", source.rel));
         }
     }
     assert!(
@@ -564,8 +529,8 @@ fn unit_tests_live_in_tests_files() {
 
 #[test]
 fn lib_rs_maps_every_module() {
-    let lib =
-        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("src/lib.rs")).unwrap();
+    let lib = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("src/lib.rs"))
+        .unwrap();
     let doc: String = lib
         .lines()
         .filter(|l| l.starts_with("//!"))
@@ -577,8 +542,5 @@ fn lib_rs_maps_every_module() {
         .map(|m| m.trim_end_matches(';'))
         .filter(|m| !doc.contains(&format!("`{m}`")))
         .collect();
-    assert!(
-        unmapped.is_empty(),
-        "modules missing from lib.rs's map: {unmapped:?}"
-    );
+    assert!(unmapped.is_empty(), "modules missing from lib.rs's map: {unmapped:?}");
 }

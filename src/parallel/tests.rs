@@ -1,3 +1,4 @@
+
 use super::map_in_parts;
 
 #[test]

@@ -1,3 +1,4 @@
+
 use super::*;
 
 /// Compiles only if the calls the TUI makes can run on its tasks (`Send + 'static` once

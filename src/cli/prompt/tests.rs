@@ -1,3 +1,4 @@
+
 use super::*;
 
 fn vars(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {

@@ -1,3 +1,4 @@
+
 use super::Chain;
 
 fn chain_of(names: &[&str]) -> Chain {

@@ -1,3 +1,4 @@
+
 use super::*;
 use crate::credentials::Credentials;
 use crate::secret::Secret;

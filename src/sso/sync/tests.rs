@@ -1,3 +1,4 @@
+
 use super::*;
 
 fn role(account_id: &str, account_name: &str, role_name: &str) -> DiscoveredRole {

@@ -1,3 +1,4 @@
+
 use super::*;
 
 fn hay(names: &[&str]) -> Vec<Haystack> {

@@ -1,3 +1,4 @@
+
 use super::*;
 use crate::testing::tui::{ch, demo_app};
 use ratatui::backend::CrosstermBackend;
