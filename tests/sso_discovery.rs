@@ -334,3 +334,86 @@ async fn the_previous_discovery_serves_until_the_new_one_is_complete() {
     assert!(err.needs_sign_in(), "{err:?}");
     assert_eq!(sso.cached_discovery(&corp()).unwrap().roles.len(), 8);
 }
+
+// ---- The command line, as a person runs it ----
+
+const CONFIG: &str = "\
+[sso-session corp]
+sso_start_url = https://corp.awsapps.com/start
+sso_region = eu-west-1
+";
+
+/// An environment signed in to `corp` on `standin` (a token as `aws sso login` files it).
+fn cli_env(standin: &SsoStandin) -> common::Env {
+    let mut env = common::Env::new(CONFIG, "");
+    env.set("AWS_ENDPOINT_URL_SSO", &standin.url)
+        .set("AWS_ENDPOINT_URL_SSO_OIDC", &standin.url);
+    standin.accept_token(TOKEN);
+    let cache = rolecall::sso::TokenCache::new(env.home().join(".aws/sso/cache"));
+    let token = SsoToken {
+        start_url: corp().start_url,
+        region: corp().region,
+        access_token: Secret::new(TOKEN),
+        expires_at: Utc::now() + TimeDelta::hours(8),
+        refresh_token: None,
+        registration: None,
+    };
+    cache.write(&corp(), &token).unwrap();
+    env
+}
+
+#[test]
+fn sso_roles_refresh_draws_a_progress_bar_on_a_terminal_only() {
+    use common::tmux::Tmux;
+    assert!(Tmux::available(), "tmux is needed: run `bash .ci/setup`");
+    let standin = SsoStandin::start(Behaviour::default().with_accounts(60, &["Admin", "Dev"]));
+    let env = cli_env(&standin);
+
+    // On a pipe: the summary alone, no bar, no carriage return.
+    let piped = env.rolecall(&["sso", "roles", "--refresh", "--format", "json"]);
+    let stderr = String::from_utf8_lossy(&piped.stderr);
+    assert!(piped.status.success(), "{stderr}");
+    assert_eq!(
+        stderr,
+        "rolecall: 120 role(s) in 60 account(s) through sso-session corp\n"
+    );
+
+    // On a terminal, at 10 calls a second (six seconds): the bar while it runs, erased
+    // before the summary.
+    let vars: Vec<(&str, &str)> = env
+        .vars
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .chain([("ROLECALL_SSO_CALLS_PER_SECOND", "10")])
+        .collect();
+    let t = Tmux::start("discovery-bar", 120, 10, env.dir.path(), &vars);
+    t.run(&format!(
+        "{} sso roles --refresh > roles.txt",
+        env!("CARGO_BIN_EXE_rolecall")
+    ));
+    let wait = Duration::from_secs(30);
+    let bar = t.wait_until("the bar", wait, |screen| {
+        screen.contains("rolecall: sso-session corp [#") && screen.contains(" of 60 accounts")
+    });
+    assert_eq!(bar.matches("of 60 accounts").count(), 1, "one line:\n{bar}");
+    let end = t.wait_until("the summary", wait, |screen| {
+        screen.contains("rolecall: 120 role(s) in 60 account(s) through sso-session corp")
+    });
+    assert!(!end.contains("of 60 accounts"), "the bar stays:\n{end}");
+    let table = std::fs::read_to_string(env.dir.path().join("roles.txt")).unwrap();
+    assert_eq!(table.lines().count(), 1 + 120);
+}
+
+#[test]
+fn a_calls_per_second_that_is_not_a_rate_is_named_before_the_portal_is_asked() {
+    let standin = SsoStandin::start(Behaviour::default().with_accounts(2, &["Admin"]));
+    let mut env = cli_env(&standin);
+    env.set("ROLECALL_SSO_CALLS_PER_SECOND", "fast");
+    let out = env.rolecall(&["sso", "roles", "--refresh"]);
+    let err = common::failed(&out);
+    assert!(
+        err.contains("ROLECALL_SSO_CALLS_PER_SECOND=fast is not a number of calls per second"),
+        "{err}"
+    );
+    assert!(standin.requests_to("/assignment/accounts").is_empty());
+}

@@ -5,10 +5,12 @@
 //! [`Sso`] is the one entry point: it knows where the token cache is (the AWS CLI's, so a
 //! sign-in by either tool serves both), where discovery is cached, which endpoints to call
 //! (`AWS_ENDPOINT_URL_SSO`, `AWS_ENDPOINT_URL_SSO_OIDC`, `AWS_ENDPOINT_URL`) and what time
-//! it is. The resolver calls [`Sso::token_for`] then [`Sso::role_credentials`]; the sign-in
-//! window calls [`Sso::start_sign_in`] then [`PendingSignIn::finish`]; the profile list
-//! calls [`Sso::discover`] (or [`Sso::cached_discovery`] when it must not touch the network)
-//! and [`pair_with_profiles`].
+//! it is, and it holds the one rate limiter of discovery's calls ([`CallPacer`], set by
+//! [`Pacing`]). The resolver calls [`Sso::token_for`] then [`Sso::role_credentials`]; the
+//! sign-in window calls [`Sso::start_sign_in`] then [`PendingSignIn::finish`]; the profile
+//! list calls [`Sso::discover`] or [`Sso::discover_reporting`] (or [`Sso::cached_discovery`]
+//! when it must not touch the network) and [`pair_with_profiles`]. Discovery is paced
+//! (`pacing.rs`), resumable (`resume.rs`) and reports its progress (`discovery.rs`).
 
 mod cache;
 mod config;
