@@ -417,3 +417,19 @@ fn a_calls_per_second_that_is_not_a_rate_is_named_before_the_portal_is_asked() {
     );
     assert!(standin.requests_to("/assignment/accounts").is_empty());
 }
+
+#[test]
+fn sso_roles_outlasts_a_burst_of_throttling_longer_than_the_sdk_s_attempts() {
+    // The SDK's standard retry gives up after three attempts: a burst of four throttled
+    // answers to the first ListAccounts call used to end `sso roles` with
+    // TooManyRequestsException.
+    let standin = SsoStandin::start(Behaviour {
+        throttle_next: 4,
+        ..Behaviour::default().with_accounts(3, &["Admin"])
+    });
+    let env = cli_env(&standin);
+    let out = env.rolecall(&["sso", "roles", "--refresh", "--format", "json"]);
+    let rows: Vec<serde_json::Value> = serde_json::from_str(&common::ok(&out)).unwrap();
+    assert_eq!(rows.len(), 3);
+    assert_eq!(standin.throttled(), 4);
+}
