@@ -433,3 +433,46 @@ fn sso_roles_outlasts_a_burst_of_throttling_longer_than_the_sdk_s_attempts() {
     assert_eq!(rows.len(), 3);
     assert_eq!(standin.throttled(), 4);
 }
+
+/// `Profiles N/M` in the TUI's title: N.
+fn profiles_listed(screen: &str) -> Option<usize> {
+    let rest = &screen[screen.find("Profiles ")? + "Profiles ".len()..];
+    rest.split('/').next()?.parse().ok()
+}
+
+#[test]
+fn the_tui_lists_accounts_as_they_arrive_and_says_how_far_discovery_is() {
+    use common::tmux::Tmux;
+    assert!(Tmux::available(), "tmux is needed: run `bash .ci/setup`");
+    let standin = SsoStandin::start(Behaviour::default().with_accounts(60, &["Admin"]));
+    let mut env = cli_env(&standin);
+    std::fs::write(
+        env.home().join(".aws/config"),
+        format!(
+            "{CONFIG}\n[profile dev]\nsso_session = corp\nsso_account_id = 000000000001\n\
+             sso_role_name = Admin\nregion = eu-west-1\n"
+        ),
+    )
+    .unwrap();
+    // Ten calls a second: six seconds to discover, time to watch the list grow.
+    env.set("ROLECALL_SSO_CALLS_PER_SECOND", "10");
+    let vars: Vec<(&str, &str)> = env
+        .vars
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    let t = Tmux::start("discovery-tui", 140, 40, env.dir.path(), &vars);
+    t.run(env!("CARGO_BIN_EXE_rolecall"));
+    let wait = Duration::from_secs(30);
+    let growing = t.wait_until("accounts arriving", wait, |screen| {
+        screen.contains("· sso-session corp: ")
+            && screen.contains(" of 60 accounts")
+            && profiles_listed(screen).is_some_and(|n| n > 1 && n < 60)
+    });
+    assert!(growing.contains("sso·new"), "{growing}");
+    let done = t.wait_until("discovery complete", wait, |screen| {
+        screen.contains("Profiles 60/60")
+    });
+    assert!(!done.contains("accounts"), "the progress stays:\n{done}");
+    t.send_keys(&["q"]);
+}
