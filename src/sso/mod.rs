@@ -28,7 +28,8 @@ pub use cache::{
 };
 pub use config::{profile_sso_label, SsoSessionConfig, DEFAULT_REGISTRATION_SCOPE};
 pub use discovery::{
-    pair_with_profiles, DiscoveredRole, Discovery, DiscoveryProgress, DISCOVERY_MAX_AGE,
+    pair_with_profiles, DiscoveredRole, Discovery, DiscoveryObserver, DiscoveryProgress,
+    DISCOVERY_MAX_AGE,
 };
 pub use error::SsoError;
 pub use oidc::PendingSignIn;

@@ -122,10 +122,6 @@ impl CallPacer {
         }
     }
 
-    pub fn pacing(&self) -> &Pacing {
-        &self.pacing
-    }
-
     /// Waits until a call may go: takes a token, or reserves the next one and sleeps until
     /// it is due. Callers are served in the order they asked.
     pub async fn acquire(&self) {
