@@ -130,24 +130,28 @@ impl Sso {
     /// pages), then ListAccountRoles (all pages) for several accounts at a time, going on
     /// from an unfinished discovery's progress file. The progress file is kept (also when
     /// this fails); the cache is not written.
-    pub async fn discover_with(
+    async fn discover_with(
         &self,
         config: &SsoSessionConfig,
         token: &SsoToken,
         observe: DiscoveryObserver<'_>,
     ) -> Result<Discovery, SsoError> {
         let pacer = self.pacer.clone()?;
-        let run = PacedRun::new(&pacer, config.describe(), roles_command(config));
-        let client = self.discovery_client(&config.region);
+        let walk = Walk {
+            sso: self,
+            run: PacedRun::new(&pacer, config.describe(), roles_command(config)),
+            client: self.discovery_client(&config.region),
+            config,
+            token,
+            observe,
+        };
         let path = self.partial_path(config);
         let mut partial = PartialDiscovery::load(&path, config, self.now())
             .unwrap_or_else(|| PartialDiscovery::new(config, self.now()));
         let accounts = match partial.accounts.clone() {
             Some(accounts) => accounts,
             None => {
-                let accounts = self
-                    .list_all_accounts(&run, &client, config, token, observe)
-                    .await?;
+                let accounts = walk.accounts().await?;
                 partial.accounts = Some(accounts.clone());
                 let _ = partial.save(&path);
                 accounts
@@ -161,18 +165,7 @@ impl Sso {
                 arrived: &roles_of(config, &accounts, &partial),
             });
         }
-        let read = self
-            .read_all_roles(
-                &run,
-                &client,
-                config,
-                token,
-                &accounts,
-                &mut partial,
-                observe,
-            )
-            .await;
-        if let Err(e) = read {
+        if let Err(e) = walk.roles(&accounts, &mut partial, &path).await {
             // Best effort: the next run resumes from the last save otherwise.
             let _ = partial.save(&path);
             return Err(e);
@@ -182,117 +175,6 @@ impl Sso {
             discovered_at: partial.started_at,
             from_cache: false,
         })
-    }
-
-    /// ListAccounts, every page, paced: `(account id, account name)`, each id once.
-    async fn list_all_accounts(
-        &self,
-        run: &PacedRun<'_>,
-        client: &aws_sdk_sso::Client,
-        config: &SsoSessionConfig,
-        token: &SsoToken,
-        observe: DiscoveryObserver<'_>,
-    ) -> Result<Vec<(String, String)>, SsoError> {
-        let mut accounts: Vec<(String, String)> = Vec::new();
-        let mut seen = HashSet::new();
-        let mut next = None;
-        loop {
-            let page = run
-                .call(|| self.list_accounts_page(client, config, token, next.clone()))
-                .await?;
-            let fresh = page
-                .items
-                .into_iter()
-                .filter(|(id, _)| seen.insert(id.clone()));
-            accounts.extend(fresh);
-            observe(DiscoveryProgress {
-                accounts_listed: accounts.len(),
-                accounts_total: page.next_token.is_none().then_some(accounts.len()),
-                accounts_done: 0,
-                arrived: &[],
-            });
-            match page.next_token {
-                Some(token) => next = Some(token),
-                None => return Ok(accounts),
-            }
-        }
-    }
-
-    /// ListAccountRoles for every account `partial` has not done, several at a time;
-    /// each account joins `partial` (saved every [`SAVE_EVERY`]) as soon as it is done.
-    #[allow(clippy::too_many_arguments)]
-    async fn read_all_roles(
-        &self,
-        run: &PacedRun<'_>,
-        client: &aws_sdk_sso::Client,
-        config: &SsoSessionConfig,
-        token: &SsoToken,
-        accounts: &[(String, String)],
-        partial: &mut PartialDiscovery,
-        observe: DiscoveryObserver<'_>,
-    ) -> Result<(), SsoError> {
-        let path = self.partial_path(config);
-        // Owned: a stream of borrowed items makes the future too general for the compiler
-        // to see that it is Send.
-        let todo: Vec<(String, String)> = accounts
-            .iter()
-            .filter(|(id, _)| !partial.done.contains_key(id))
-            .cloned()
-            .collect();
-        let mut done = futures::stream::iter(todo)
-            .map(|(id, name)| async move {
-                let roles = self
-                    .all_account_roles(run, client, config, token, &id)
-                    .await;
-                (id, name, roles)
-            })
-            .buffer_unordered(CONCURRENT_ACCOUNTS);
-        let mut unsaved = 0;
-        while let Some((id, name, roles)) = done.next().await {
-            let roles = roles?;
-            let arrived: Vec<DiscoveredRole> = roles
-                .iter()
-                .map(|role| discovered(config, &id, &name, role))
-                .collect();
-            partial.done.insert(id, roles);
-            observe(DiscoveryProgress {
-                accounts_listed: accounts.len(),
-                accounts_total: Some(accounts.len()),
-                accounts_done: partial.done.len(),
-                arrived: &arrived,
-            });
-            unsaved += 1;
-            if unsaved == SAVE_EVERY {
-                let _ = partial.save(&path);
-                unsaved = 0;
-            }
-        }
-        Ok(())
-    }
-
-    /// ListAccountRoles for one account, every page, paced: the role names.
-    async fn all_account_roles(
-        &self,
-        run: &PacedRun<'_>,
-        client: &aws_sdk_sso::Client,
-        config: &SsoSessionConfig,
-        token: &SsoToken,
-        account_id: &str,
-    ) -> Result<Vec<String>, SsoError> {
-        let mut roles = Vec::new();
-        let mut next = None;
-        loop {
-            let page = run
-                .call(|| {
-                    self.list_account_roles_page(client, config, token, account_id, next.clone())
-                })
-                .await?;
-            roles.extend(page.items);
-            match page.next_token {
-                Some(token) => next = Some(token),
-                None => return Ok(roles),
-            }
-        }
     }
 
     /// Where an unfinished discovery of `config` keeps its progress: beside the cache.
@@ -330,6 +212,112 @@ impl Sso {
     pub(crate) fn forget_discovery(&self, config: &SsoSessionConfig) -> Result<(), SsoError> {
         super::cache::remove_if_present(&self.partial_path(config))?;
         super::cache::remove_if_present(&self.discovery_path(config)).map(drop)
+    }
+}
+
+/// One discovery's walk through the portal: every call paced by `run`, progress told to
+/// `observe`.
+struct Walk<'a> {
+    sso: &'a Sso,
+    run: PacedRun<'a>,
+    client: aws_sdk_sso::Client,
+    config: &'a SsoSessionConfig,
+    token: &'a SsoToken,
+    observe: DiscoveryObserver<'a>,
+}
+
+impl Walk<'_> {
+    /// ListAccounts, every page: `(account id, account name)`, each id once.
+    async fn accounts(&self) -> Result<Vec<(String, String)>, SsoError> {
+        let (sso, client, config, token) = (self.sso, &self.client, self.config, self.token);
+        let mut accounts: Vec<(String, String)> = Vec::new();
+        let mut seen = HashSet::new();
+        let mut next = None;
+        loop {
+            let page = self
+                .run
+                .call(|| sso.list_accounts_page(client, config, token, next.clone()))
+                .await?;
+            let fresh = page
+                .items
+                .into_iter()
+                .filter(|(id, _)| seen.insert(id.clone()));
+            accounts.extend(fresh);
+            (self.observe)(DiscoveryProgress {
+                accounts_listed: accounts.len(),
+                accounts_total: page.next_token.is_none().then_some(accounts.len()),
+                accounts_done: 0,
+                arrived: &[],
+            });
+            match page.next_token {
+                Some(token) => next = Some(token),
+                None => return Ok(accounts),
+            }
+        }
+    }
+
+    /// ListAccountRoles for every account `partial` has not done, several at a time;
+    /// each account joins `partial` (saved to `path` every [`SAVE_EVERY`]) once done.
+    async fn roles(
+        &self,
+        accounts: &[(String, String)],
+        partial: &mut PartialDiscovery,
+        path: &std::path::Path,
+    ) -> Result<(), SsoError> {
+        // Owned: a stream of borrowed items makes the future too general for the compiler
+        // to see that it is Send.
+        let todo: Vec<(String, String)> = accounts
+            .iter()
+            .filter(|(id, _)| !partial.done.contains_key(id))
+            .cloned()
+            .collect();
+        let mut done = futures::stream::iter(todo)
+            .map(|(id, name)| async move {
+                let roles = self.account_roles(&id).await;
+                (id, name, roles)
+            })
+            .buffer_unordered(CONCURRENT_ACCOUNTS);
+        let mut unsaved = 0;
+        while let Some((id, name, roles)) = done.next().await {
+            let roles = roles?;
+            let arrived: Vec<DiscoveredRole> = roles
+                .iter()
+                .map(|role| discovered(self.config, &id, &name, role))
+                .collect();
+            partial.done.insert(id, roles);
+            (self.observe)(DiscoveryProgress {
+                accounts_listed: accounts.len(),
+                accounts_total: Some(accounts.len()),
+                accounts_done: partial.done.len(),
+                arrived: &arrived,
+            });
+            unsaved += 1;
+            if unsaved == SAVE_EVERY {
+                let _ = partial.save(path);
+                unsaved = 0;
+            }
+        }
+        Ok(())
+    }
+
+    /// ListAccountRoles for one account, every page: the role names.
+    async fn account_roles(&self, account_id: &str) -> Result<Vec<String>, SsoError> {
+        let (sso, client, config, token) = (self.sso, &self.client, self.config, self.token);
+        let mut roles = Vec::new();
+        let mut next = None;
+        loop {
+            let page = self
+                .run
+                .call(|| {
+                    sso.list_account_roles_page(client, config, token, account_id, next.clone())
+                })
+                .await?;
+            roles.extend(page.items);
+            match page.next_token {
+                Some(token) => next = Some(token),
+                None => return Ok(roles),
+            }
+        }
     }
 }
 
