@@ -10,7 +10,7 @@
 //! throttled all the same waits and tries again, as long as it takes, while other calls
 //! keep succeeding ([`PacedRun::call`]). Only when no call at all has succeeded for
 //! [`Pacing::stall_limit`] does discovery stop, keeping what it has (see
-//! `discovery::resume`).
+//! `resume.rs`).
 //!
 //! Waits go through the [`Clock`], so tests move a `ManualClock` instead of waiting.
 
