@@ -229,6 +229,7 @@ impl crate::tui::backend::Backend for FakeBackend {
             accounts_listed: 2,
             accounts_total: Some(2),
             accounts_done: 1,
+            error: None,
         };
         let _ = progress.send((status, Some(demo_graph_with_a_discovered_role())));
         Box::pin(async { None })

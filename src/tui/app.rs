@@ -228,13 +228,7 @@ impl App {
                 self.set_graph(graph);
                 vec![]
             }
-            Msg::Discovering { status, graph } => {
-                self.discovering = status;
-                if let Some(graph) = graph {
-                    self.set_graph(graph);
-                }
-                vec![]
-            }
+            Msg::Discovering { status, graph } => self.on_discovering(status, graph),
             Msg::SignInPrompt { profile, prompt } => self.on_sign_in_prompt(&profile, prompt),
             Msg::SignedIn { profile, result } => self.on_signed_in(profile, result),
             Msg::SignIns(sign_ins) => {
@@ -312,6 +306,28 @@ impl App {
             ));
         } else {
             self.info(format!("reloaded {} profiles", self.profiles().len()));
+        }
+        vec![]
+    }
+
+    /// A discovery's progress in the title, the accounts so far in the list; a failure on
+    /// the status line.
+    fn on_discovering(
+        &mut self,
+        status: Option<DiscoveryStatus>,
+        graph: Option<std::sync::Arc<ProfileGraph>>,
+    ) -> Vec<Cmd> {
+        if let Some(graph) = graph {
+            self.set_graph(graph);
+        }
+        match status {
+            Some(DiscoveryStatus {
+                error: Some(error), ..
+            }) => {
+                self.discovering = None;
+                self.error(error);
+            }
+            status => self.discovering = status,
         }
         vec![]
     }

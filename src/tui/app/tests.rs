@@ -344,6 +344,7 @@ fn a_running_discovery_lists_accounts_as_they_arrive_and_says_how_far_it_is() {
         accounts_listed: 665,
         accounts_total: total,
         accounts_done: done,
+        error: None,
     };
     app.update(Msg::Discovering {
         status: Some(status(0, None)),
@@ -369,6 +370,26 @@ fn a_running_discovery_lists_accounts_as_they_arrive_and_says_how_far_it_is() {
         graph: None,
     });
     assert_eq!(app.discovering, None);
+    assert_eq!(app.profiles().len(), before + 1);
+
+    // A discovery that stops says why on the status line; the list keeps what it has.
+    app.update(Msg::Discovering {
+        status: Some(status(400, Some(665))),
+        graph: None,
+    });
+    app.update(Msg::Discovering {
+        status: Some(crate::tui::backend::DiscoveryStatus {
+            error: Some("discovery of the roles of sso-session corp stopped: …".into()),
+            ..status(400, Some(665))
+        }),
+        graph: None,
+    });
+    assert_eq!(app.discovering, None);
+    let line = app.status.clone().unwrap();
+    assert_eq!(line.level, StatusLevel::Error);
+    assert!(line
+        .text
+        .starts_with("discovery of the roles of sso-session corp stopped"));
     assert_eq!(app.profiles().len(), before + 1);
 }
 

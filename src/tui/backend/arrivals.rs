@@ -46,6 +46,18 @@ impl<'a> Arrivals<'a> {
         }
     }
 
+    /// Tells the TUI that the discovery failed, and why.
+    pub fn failed(&self, error: &crate::sso::SsoError) {
+        let status = DiscoveryStatus {
+            session: self.session.clone(),
+            accounts_listed: 0,
+            accounts_total: None,
+            accounts_done: 0,
+            error: Some(error.to_string()),
+        };
+        let _ = self.progress.send((status, None));
+    }
+
     /// Tells the TUI of `p`, with the list rebuilt when it is time.
     pub fn step(&self, p: &DiscoveryProgress<'_>) {
         let mut found = self.found.lock().unwrap_or_else(|e| e.into_inner());
@@ -64,6 +76,7 @@ impl<'a> Arrivals<'a> {
             accounts_listed: p.accounts_listed,
             accounts_total: p.accounts_total,
             accounts_done: p.accounts_done,
+            error: None,
         };
         let _ = self.progress.send((status, graph));
     }

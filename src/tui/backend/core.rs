@@ -47,7 +47,9 @@ impl CoreBackend {
                 // A failure leaves the cached discovery as it was; the list is still usable.
                 let arrivals = Arrivals::new(&self.context, graph, &config, progress);
                 let observe = |p: crate::sso::DiscoveryProgress<'_>| arrivals.step(&p);
-                let _ = sso.discover_reporting(&config, refresh, &observe).await;
+                if let Err(e) = sso.discover_reporting(&config, refresh, &observe).await {
+                    arrivals.failed(&e);
+                }
             }
         }
     }

@@ -101,6 +101,8 @@ pub struct DiscoveryStatus {
     /// Known once ListAccounts has given its last page.
     pub accounts_total: Option<usize>,
     pub accounts_done: usize,
+    /// Why the discovery stopped, when it failed (its last report): the cached roles stay.
+    pub error: Option<String>,
 }
 
 /// Where a running discovery reports: its status, and now and then the profiles with the

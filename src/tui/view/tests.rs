@@ -86,6 +86,7 @@ fn a_running_discovery_shows_its_progress_in_the_profiles_title() {
         accounts_listed: 300,
         accounts_total: None,
         accounts_done: 0,
+        error: None,
     };
     app.discovering = Some(status.clone());
     let screen = text(&render(&app, 120, 30));
