@@ -265,7 +265,7 @@ impl Sso {
         self.portal_client_with(region, aws_sdk_sso::config::retry::RetryConfig::standard())
     }
 
-    /// The portal client discovery uses: one attempt per call, since [`pacing`] retries
+    /// The portal client discovery uses: one attempt per call, since `pacing.rs` retries
     /// (for as long as other calls succeed, on the injected clock).
     fn discovery_client(&self, region: &str) -> aws_sdk_sso::Client {
         let once = aws_sdk_sso::config::retry::RetryConfig::standard().with_max_attempts(1);
