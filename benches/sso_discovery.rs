@@ -1,26 +1,44 @@
-//! Benchmark: discovery of 1,000 accounts × 3 roles from the loopback IAM Identity Center
-//! stand-in (`cargo bench --bench sso_discovery`): ListAccounts in pages of 100, then
-//! ListAccountRoles for every account, as `rolecall sso roles --refresh` does.
-//! Prints the median of several runs; the figures go in docs/BENCHMARKS.md.
+//! Benchmark: discovery of 5,000 accounts × 3 roles from the loopback IAM Identity Center
+//! stand-in, which throttles as the portal does: more than 20 ListAccounts +
+//! ListAccountRoles calls in any one second are answered HTTP 429
+//! `TooManyRequestsException`. It runs `rolecall sso roles --refresh`'s discovery once, in
+//! real time (about four minutes), and prints the calls a second it achieved against the
+//! quota's 20, and how many calls were throttled. It must finish with no error, at 90% of
+//! the quota or more (docs/SSO.md has the figures).
+//!
+//! `cargo bench --bench sso_discovery`; `ROLECALL_BENCH_ACCOUNTS=500` for a shorter run.
+//! The figure is bound by the quota, not by the CPU: a debug build gives the same one
+//! (`cargo bench --bench sso_discovery --profile dev`).
 
 #[path = "../tests/common/mod.rs"]
 mod test_common;
 
 use rolecall::clock::SystemClock;
-use rolecall::sso::{Sso, SsoOptions, SsoSessionConfig, SsoToken};
+use rolecall::sso::{DiscoveryProgress, Sso, SsoOptions, SsoSessionConfig, SsoToken};
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 use test_common::sso_standin::{Behaviour, SsoStandin};
 
-const ACCOUNTS: usize = 1_000;
+const ACCOUNTS: usize = 5_000;
 const ROLES: [&str; 3] = ["Admin", "Developer", "ReadOnly"];
-const RUNS: usize = 11;
+const QUOTA: usize = 20;
 
 fn main() {
-    let standin = SsoStandin::start(Behaviour::default().with_accounts(ACCOUNTS, &ROLES));
+    let accounts = std::env::var("ROLECALL_BENCH_ACCOUNTS")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(ACCOUNTS);
+    let standin = SsoStandin::start(
+        Behaviour {
+            calls_per_second: Some(QUOTA),
+            ..Behaviour::default()
+        }
+        .with_accounts(accounts, &ROLES),
+    );
     let token_value = "SSO-ACCESS-TOKEN-bench";
     standin.accept_token(token_value);
     let dir = tempfile::tempdir().unwrap();
+    // The pacing rolecall ships with (the default, not ROLECALL_SSO_CALLS_PER_SECOND).
     let sso = Sso::new(SsoOptions {
         token_cache_dir: dir.path().join("sso-cache"),
         discovery_dir: dir.path().join("rolecall"),
@@ -44,26 +62,37 @@ fn main() {
         refresh_token: None,
         registration: None,
     };
+    sso.token_cache().write(&config, &token).unwrap();
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .unwrap();
-    let mut runs: Vec<Duration> = Vec::with_capacity(RUNS);
-    for _ in 0..RUNS {
-        let start = Instant::now();
-        let roles = runtime
-            .block_on(sso.discover_with(&config, &token))
-            .unwrap();
-        runs.push(start.elapsed());
-        assert_eq!(roles.len(), ACCOUNTS * ROLES.len());
-    }
-    let requests = standin.requests().len() / RUNS;
-    runs.sort();
+    let start = Instant::now();
+    let observe = |p: DiscoveryProgress<'_>| {
+        if p.accounts_done > 0 && p.accounts_done.is_multiple_of(500) {
+            rolecall::term_eprintln!(
+                "  {} of {accounts} accounts after {:.0} s",
+                p.accounts_done,
+                start.elapsed().as_secs_f64()
+            );
+        }
+    };
+    let discovery = runtime
+        .block_on(sso.discover_reporting(&config, true, &observe))
+        .expect("discovery completes with no error");
+    let elapsed = start.elapsed().as_secs_f64();
+    assert_eq!(discovery.roles.len(), accounts * ROLES.len());
+    let throttled = standin.throttled();
+    let answered = standin.requests_to("/assignment/accounts").len()
+        + standin.requests_to("/assignment/roles").len()
+        - throttled;
+    let rate = answered as f64 / elapsed;
+    let share = 100.0 * rate / QUOTA as f64;
     println!(
-        "discovery of {ACCOUNTS} accounts x {} roles ({requests} requests a run): median {:.1} ms (min {:.1}, max {:.1}) over {RUNS} runs",
+        "discovery of {accounts} accounts x {} roles against a portal allowing {QUOTA} calls/s: \
+         {answered} calls answered in {elapsed:.1} s = {rate:.2} calls/s ({share:.1}% of the quota), \
+         {throttled} throttled (429) and tried again, no error",
         ROLES.len(),
-        runs[RUNS / 2].as_secs_f64() * 1e3,
-        runs[0].as_secs_f64() * 1e3,
-        runs[RUNS - 1].as_secs_f64() * 1e3,
     );
+    assert!(share >= 90.0, "below 90% of the quota: {share:.1}%");
 }

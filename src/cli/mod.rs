@@ -11,6 +11,7 @@ pub mod list;
 pub mod login;
 pub mod man;
 pub mod obtain;
+pub mod progress;
 pub mod prompt;
 pub mod sessions;
 pub mod sso;

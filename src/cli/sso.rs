@@ -3,6 +3,7 @@
 
 use super::block_on;
 use super::complete::{profile_candidates, sso_session_candidates};
+use super::progress::discover_with_bar;
 use super::terminal::warn;
 use crate::browser::{self, Opened};
 use crate::context::Context;
@@ -128,7 +129,7 @@ pub fn run(context: &Context, args: SsoArgs) -> Result<()> {
             refresh,
         } => {
             let config = one_session(graph, &target)?;
-            let discovery = block_on(sso.discover(&config, refresh))??;
+            let discovery = discover_with_bar(sso, &config, refresh)?;
             report_discovery(&config, &discovery, sso.now());
             let mut out = std::io::stdout().lock();
             match format {
@@ -161,7 +162,7 @@ fn sync_profiles(
     if let Some(session) = &config.session_name {
         sync::check_session_name(session)?;
     }
-    let discovery = block_on(sso.discover(&config, refresh))??;
+    let discovery = discover_with_bar(sso, &config, refresh)?;
     report_discovery(&config, &discovery, sso.now());
     let report = sync::sync_config_file(
         &graph.paths,

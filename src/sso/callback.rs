@@ -95,7 +95,7 @@ async fn serve(mut stream: TcpStream, host: String, state: String) -> Option<Bro
     let (page, answer) = if names_host(&head, &host) {
         judge(head.split("\r\n").next().unwrap_or(""), &state)
     } else {
-        (Page::NotThisSignIn, None)
+        (BrowserPage::NotThisSignIn, None)
     };
     let _ = stream.write_all(page.response().as_bytes()).await;
     let _ = stream.shutdown().await;
@@ -129,7 +129,7 @@ pub(crate) fn names_host(head: &str, host: &str) -> bool {
 
 /// The fixed pages the browser is shown.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Page {
+pub(crate) enum BrowserPage {
     SignedIn,
     Refused,
     /// Not the request rolecall waits for (another state, no code).
@@ -137,21 +137,21 @@ pub(crate) enum Page {
     NotFound,
 }
 
-impl Page {
+impl BrowserPage {
     fn status(self) -> &'static str {
         match self {
-            Page::SignedIn | Page::Refused => "200 OK",
-            Page::NotThisSignIn => "400 Bad Request",
-            Page::NotFound => "404 Not Found",
+            BrowserPage::SignedIn | BrowserPage::Refused => "200 OK",
+            BrowserPage::NotThisSignIn => "400 Bad Request",
+            BrowserPage::NotFound => "404 Not Found",
         }
     }
 
     fn text(self) -> &'static str {
         match self {
-            Page::SignedIn => "Signed in. You can close this tab and go back to rolecall.",
-            Page::Refused => "The sign-in did not go through. Go back to rolecall to see why.",
-            Page::NotThisSignIn => "This is not the sign-in rolecall is waiting for.",
-            Page::NotFound => "Nothing here.",
+            BrowserPage::SignedIn => "Signed in. You can close this tab and go back to rolecall.",
+            BrowserPage::Refused => "The sign-in did not go through. Go back to rolecall to see why.",
+            BrowserPage::NotThisSignIn => "This is not the sign-in rolecall is waiting for.",
+            BrowserPage::NotFound => "Nothing here.",
         }
     }
 
@@ -174,30 +174,30 @@ impl Page {
 
 /// What a request line means for the sign-in waiting for `state`: the page to answer
 /// with, and the answer when it is the one.
-pub(crate) fn judge(request_line: &str, state: &str) -> (Page, Option<BrowserAnswer>) {
+pub(crate) fn judge(request_line: &str, state: &str) -> (BrowserPage, Option<BrowserAnswer>) {
     let mut words = request_line.split(' ');
     let (Some("GET"), Some(target)) = (words.next(), words.next()) else {
-        return (Page::NotFound, None);
+        return (BrowserPage::NotFound, None);
     };
     let (path, query) = target.split_once('?').unwrap_or((target, ""));
     if path != CALLBACK_PATH {
-        return (Page::NotFound, None);
+        return (BrowserPage::NotFound, None);
     }
     let Some(params) = CallbackParams::parse(query) else {
-        return (Page::NotThisSignIn, None);
+        return (BrowserPage::NotThisSignIn, None);
     };
     if params.state.as_deref() != Some(state) {
-        return (Page::NotThisSignIn, None);
+        return (BrowserPage::NotThisSignIn, None);
     }
     match (params.error, params.code) {
         (Some(error), _) => (
-            Page::Refused,
+            BrowserPage::Refused,
             Some(BrowserAnswer::Refused(plain_code(&error))),
         ),
         (None, Some(code)) if !code.expose().is_empty() => {
-            (Page::SignedIn, Some(BrowserAnswer::Code(code)))
+            (BrowserPage::SignedIn, Some(BrowserAnswer::Code(code)))
         }
-        _ => (Page::NotThisSignIn, None),
+        _ => (BrowserPage::NotThisSignIn, None),
     }
 }
 

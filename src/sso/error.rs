@@ -97,6 +97,15 @@ pub enum SsoError {
         code: String,
         message: String,
     },
+    /// Discovery stopped: no portal call succeeded for the pacing's stall limit, however
+    /// long it waited and backed off. What it found so far is kept for the next run.
+    #[error("discovery of the roles of {session} stopped: no call to the AWS access portal has succeeded for {seconds} s (the last answer: {last}); the accounts done so far are kept, so run `{command}` again in a few minutes to go on from there (set ROLECALL_SSO_CALLS_PER_SECOND below 20 when other tools share the quota)")]
+    Stalled {
+        session: String,
+        seconds: u64,
+        last: String,
+        command: String,
+    },
     /// The configuration does not say enough to sign in (a missing `sso_region`, …).
     #[error("{0}")]
     Config(String),

@@ -6,10 +6,12 @@
 //! [`Sso`] is the one entry point: it knows where the token cache is (the AWS CLI's, so a
 //! sign-in by either tool serves both), where discovery is cached, which endpoints to call
 //! (`AWS_ENDPOINT_URL_SSO`, `AWS_ENDPOINT_URL_SSO_OIDC`, `AWS_ENDPOINT_URL`) and what time
-//! it is. The resolver calls [`Sso::token_for`] then [`Sso::role_credentials`]; the sign-in
-//! window calls [`Sso::start_sign_in`] then [`PendingSignIn::finish`]; the profile list
-//! calls [`Sso::discover`] (or [`Sso::cached_discovery`] when it must not touch the network)
-//! and [`pair_with_profiles`].
+//! it is, and it holds the one rate limiter of discovery's calls ([`CallPacer`], set by
+//! [`Pacing`]). The resolver calls [`Sso::token_for`] then [`Sso::role_credentials`]; the
+//! sign-in window calls [`Sso::start_sign_in`] then [`PendingSignIn::finish`]; the profile
+//! list calls [`Sso::discover`] or [`Sso::discover_reporting`] (or [`Sso::cached_discovery`]
+//! when it must not touch the network) and [`pair_with_profiles`]. Discovery is paced
+//! (`pacing.rs`), resumable (`resume.rs`) and reports its progress (`discovery.rs`).
 
 mod cache;
 mod callback;
@@ -18,8 +20,10 @@ mod discovery;
 mod error;
 mod flow;
 mod oidc;
+mod pacing;
 mod pkce;
 mod portal;
+mod resume;
 mod sign_in;
 pub mod sync;
 
@@ -28,10 +32,15 @@ pub use cache::{
     REGISTRATION_EXPIRY_WINDOW, TOKEN_REFRESH_WINDOW,
 };
 pub use config::{profile_sso_label, SsoSessionConfig, DEFAULT_REGISTRATION_SCOPE};
-pub use discovery::{pair_with_profiles, DiscoveredRole, Discovery, DISCOVERY_MAX_AGE};
+pub use discovery::{
+    pair_with_profiles, DiscoveredRole, Discovery, DiscoveryObserver, DiscoveryProgress,
+    DISCOVERY_MAX_AGE,
+};
 pub use error::SsoError;
 pub use flow::{choose_flow, FlowChoice, SignInFlow, Surroundings};
+pub use pacing::{CallPacer, Pacing, CALLS_PER_SECOND_VAR, DEFAULT_CALLS_PER_SECOND};
 pub use pkce::BROWSER_WAIT;
+pub use portal::PAGE_SIZE;
 pub use sign_in::PendingSignIn;
 
 use crate::clock::{Clock, SystemClock};
@@ -91,6 +100,9 @@ impl std::fmt::Debug for SsoOptions {
 pub struct Sso {
     options: Arc<SsoOptions>,
     token_cache: TokenCache,
+    /// The one rate limiter of discovery's calls, or why the environment's pacing is
+    /// unusable (said when discovery runs, not when a profile is merely assumed).
+    pacer: Result<Arc<CallPacer>, SsoError>,
 }
 
 /// What [`Sso::logout`] did.
@@ -104,14 +116,34 @@ pub struct LogoutReport {
 
 impl Sso {
     /// The user's caches and the environment's endpoints (see [`SsoOptions::from_env`]).
+    /// Discovery is paced by [`Pacing::from_env`] (`ROLECALL_SSO_CALLS_PER_SECOND`).
     pub fn from_env() -> Self {
-        Self::new(SsoOptions::from_env())
+        let sso = Self::new(SsoOptions::from_env());
+        match Pacing::from_env() {
+            Ok(pacing) => sso.with_pacing(pacing),
+            Err(e) => Sso {
+                pacer: Err(e),
+                ..sso
+            },
+        }
     }
 
+    /// Discovery paced by [`Pacing::default`].
     pub fn new(options: SsoOptions) -> Self {
+        let pacer = CallPacer::new(Pacing::default(), options.clock.clone());
         Sso {
             token_cache: TokenCache::new(options.token_cache_dir.clone()),
             options: Arc::new(options),
+            pacer: Ok(Arc::new(pacer)),
+        }
+    }
+
+    /// This instance with discovery paced by `pacing` (a new rate limiter on its clock).
+    pub fn with_pacing(self, pacing: Pacing) -> Self {
+        let pacer = CallPacer::new(pacing, self.options.clock.clone());
+        Sso {
+            pacer: Ok(Arc::new(pacer)),
+            ..self
         }
     }
 
@@ -235,7 +267,23 @@ impl Sso {
         aws_sdk_ssooidc::Client::from_conf(conf)
     }
 
+    /// The portal client with the SDK's standard retries (three attempts).
     fn portal_client(&self, region: &str) -> aws_sdk_sso::Client {
+        self.portal_client_with(region, aws_sdk_sso::config::retry::RetryConfig::standard())
+    }
+
+    /// The portal client discovery uses: one attempt per call, since `pacing.rs` retries
+    /// (for as long as other calls succeed, on the injected clock).
+    fn discovery_client(&self, region: &str) -> aws_sdk_sso::Client {
+        let once = aws_sdk_sso::config::retry::RetryConfig::standard().with_max_attempts(1);
+        self.portal_client_with(region, once)
+    }
+
+    fn portal_client_with(
+        &self,
+        region: &str,
+        retry: aws_sdk_sso::config::retry::RetryConfig,
+    ) -> aws_sdk_sso::Client {
         use aws_sdk_sso::config::{BehaviorVersion, Region};
         let mut conf = aws_sdk_sso::Config::builder();
         conf.set_endpoint_url(self.options.portal_endpoint.clone());
@@ -243,6 +291,7 @@ impl Sso {
             .behavior_version(BehaviorVersion::latest())
             .http_client(self.http())
             .region(Region::new(region.to_string()))
+            .retry_config(retry)
             .timeout_config(timeouts())
             .build();
         aws_sdk_sso::Client::from_conf(conf)
@@ -283,18 +332,38 @@ fn timeouts() -> aws_smithy_types::timeout::TimeoutConfig {
 /// runs again after a sign-in): they are replaced, never taken for configured profiles, so
 /// a role the portal no longer gives leaves the list.
 pub fn with_discovered(graph: &ProfileGraph, sso: &Sso) -> Option<ProfileGraph> {
+    with_discovered_arriving(graph, sso, &[])
+}
+
+/// [`with_discovered`] while a discovery runs: the roles of the accounts in `arriving`
+/// (what the running discovery has found so far) replace the cached roles of those
+/// accounts; the other accounts keep what the cache says until the discovery is complete.
+pub fn with_discovered_arriving(
+    graph: &ProfileGraph,
+    sso: &Sso,
+    arriving: &[DiscoveredRole],
+) -> Option<ProfileGraph> {
     let files_only = graph.profiles().iter().any(|p| p.discovered).then(|| {
         let configured = graph.profiles().iter().filter(|p| !p.discovered).cloned();
         graph.with_profiles(configured.collect())
     });
     let graph = files_only.as_ref().unwrap_or(graph);
     let configs = SsoSessionConfig::all(graph);
+    let renewed: std::collections::HashSet<(&str, &str)> = arriving
+        .iter()
+        .map(|r| (r.sso_session.as_str(), r.account_id.as_str()))
+        .collect();
     let mut roles = Vec::new();
     for config in &configs {
         if let Some(discovery) = sso.cached_discovery(config) {
-            roles.extend(discovery.roles);
+            let kept = discovery
+                .roles
+                .into_iter()
+                .filter(|r| !renewed.contains(&(r.sso_session.as_str(), r.account_id.as_str())));
+            roles.extend(kept);
         }
     }
+    roles.extend_from_slice(arriving);
     if roles.is_empty() {
         return files_only;
     }

@@ -2,6 +2,7 @@
 //! signed-in person may use, and signing out.
 
 use super::cache::SsoToken;
+use super::pacing::{CallError, FailureKind};
 use super::{Sso, SsoError, SsoSessionConfig};
 use crate::call_failure::{examine, CallFailure};
 use crate::credentials::Credentials;
@@ -9,8 +10,15 @@ use crate::secret::Secret;
 use aws_sdk_sso::error::{ProvideErrorMetadata, SdkError};
 use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
 
-/// The portal's page size for ListAccounts and ListAccountRoles (its maximum).
-const PAGE_SIZE: i32 = 100;
+/// The portal's page size for ListAccounts and ListAccountRoles: its maximum (it refuses
+/// more with InvalidRequestException).
+pub const PAGE_SIZE: i32 = 100;
+
+/// One page of a list call: its items and the token of the next page (`None`: the last).
+pub(crate) struct Page<T> {
+    pub items: Vec<T>,
+    pub next_token: Option<String>,
+}
 
 /// What a portal call was about, for its error message.
 #[derive(Clone, Copy)]
@@ -68,66 +76,82 @@ impl Sso {
         })
     }
 
-    /// ListAccounts, every page: `(account id, account name)`.
-    pub(crate) async fn list_accounts(
+    /// One page of ListAccounts (at most [`PAGE_SIZE`] accounts) from `next_token`:
+    /// `(account id, account name)` pairs and the token of the next page.
+    pub(crate) async fn list_accounts_page(
         &self,
         client: &aws_sdk_sso::Client,
         config: &SsoSessionConfig,
         token: &SsoToken,
-    ) -> Result<Vec<(String, String)>, SsoError> {
+        next_token: Option<String>,
+    ) -> Result<Page<(String, String)>, CallError> {
         let subject = Subject {
             operation: "ListAccounts",
             account_id: None,
             role_name: None,
         };
-        let pages = client
+        let out = client
             .list_accounts()
             .access_token(token.access_token.expose())
-            .into_paginator()
-            .page_size(PAGE_SIZE)
-            .items()
+            .max_results(PAGE_SIZE)
+            .set_next_token(next_token)
             .send()
-            .try_collect()
             .await
-            .map_err(|e| self.classify(config, subject, e))?;
-        Ok(pages
-            .into_iter()
+            .map_err(|e| self.call_error(config, subject, e))?;
+        let items = out
+            .account_list()
+            .iter()
             .filter_map(|a| {
                 let id = a.account_id()?.to_string();
                 let name = a.account_name().unwrap_or(&id).to_string();
                 Some((id, name))
             })
-            .collect())
+            .collect();
+        Ok(Page {
+            items,
+            next_token: out
+                .next_token()
+                .filter(|t| !t.is_empty())
+                .map(str::to_string),
+        })
     }
 
-    /// ListAccountRoles for one account, every page: the role names.
-    pub(crate) async fn list_account_roles(
+    /// One page of ListAccountRoles for `account_id` from `next_token`: role names and the
+    /// token of the next page.
+    pub(crate) async fn list_account_roles_page(
         &self,
         client: &aws_sdk_sso::Client,
         config: &SsoSessionConfig,
         token: &SsoToken,
         account_id: &str,
-    ) -> Result<Vec<String>, SsoError> {
+        next_token: Option<String>,
+    ) -> Result<Page<String>, CallError> {
         let subject = Subject {
             operation: "ListAccountRoles",
             account_id: Some(account_id),
             role_name: None,
         };
-        let roles = client
+        let out = client
             .list_account_roles()
             .access_token(token.access_token.expose())
             .account_id(account_id)
-            .into_paginator()
-            .page_size(PAGE_SIZE)
-            .items()
+            .max_results(PAGE_SIZE)
+            .set_next_token(next_token)
             .send()
-            .try_collect()
             .await
-            .map_err(|e| self.classify(config, subject, e))?;
-        Ok(roles
-            .into_iter()
+            .map_err(|e| self.call_error(config, subject, e))?;
+        let items = out
+            .role_list()
+            .iter()
             .filter_map(|r| r.role_name().map(str::to_string))
-            .collect())
+            .collect();
+        Ok(Page {
+            items,
+            next_token: out
+                .next_token()
+                .filter(|t| !t.is_empty())
+                .map(str::to_string),
+        })
     }
 
     /// Logout: ends the portal session of `token` (the token stops working everywhere).
@@ -195,6 +219,36 @@ impl Sso {
                 config.describe(),
                 subject.operation,
             ),
+        }
+    }
+    /// A failed discovery call: its error, and whether waiting and trying again may help
+    /// (HTTP 429 or `TooManyRequestsException`: the quota; HTTP 5xx; no answer).
+    fn call_error<E>(
+        &self,
+        config: &SsoSessionConfig,
+        subject: Subject<'_>,
+        err: SdkError<E, HttpResponse>,
+    ) -> CallError
+    where
+        E: ProvideErrorMetadata + std::error::Error + 'static,
+    {
+        let status = err.raw_response().map(|r| r.status().as_u16());
+        let throttling = matches!(
+            err.code(),
+            Some("TooManyRequestsException" | "ThrottlingException")
+        );
+        let kind = match (status, &err) {
+            (Some(429), _) => FailureKind::Throttled,
+            _ if throttling => FailureKind::Throttled,
+            (Some(500..=599), _) => FailureKind::ServerError,
+            (_, SdkError::DispatchFailure(_) | SdkError::TimeoutError(_)) => {
+                FailureKind::Unreachable
+            }
+            _ => FailureKind::Fatal,
+        };
+        CallError {
+            error: self.classify(config, subject, err),
+            kind,
         }
     }
 }

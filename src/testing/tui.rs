@@ -213,16 +213,30 @@ impl crate::tui::backend::Backend for FakeBackend {
         Box::pin(async { Vec::new() })
     }
 
-    fn reload(&self, rediscover: bool) -> BoxFuture<'static, Arc<ProfileGraph>> {
-        self.calls
-            .lock()
-            .unwrap()
-            .push(format!("reload {rediscover}"));
+    fn reload(&self) -> BoxFuture<'static, Arc<ProfileGraph>> {
+        self.calls.lock().unwrap().push("reload".into());
         Box::pin(async { Arc::new(crate::demo::graph()) })
     }
 
-    fn discover(&self) -> BoxFuture<'static, Option<Arc<ProfileGraph>>> {
-        self.calls.lock().unwrap().push("discover".into());
+    /// Reports one account of two, with the list holding its role, then ends.
+    fn discover(
+        &self,
+        refresh: bool,
+        progress: crate::tui::backend::DiscoverySender,
+    ) -> BoxFuture<'static, Option<Arc<ProfileGraph>>> {
+        let refresh = if refresh { " (refresh)" } else { "" };
+        self.calls
+            .lock()
+            .unwrap()
+            .push(format!("discover{refresh}"));
+        let status = crate::tui::backend::DiscoveryStatus {
+            session: "sso-session demo".into(),
+            accounts_listed: 2,
+            accounts_total: Some(2),
+            accounts_done: 1,
+            error: None,
+        };
+        let _ = progress.send((status, Some(demo_graph_with_a_discovered_role())));
         Box::pin(async { None })
     }
 }

@@ -6,7 +6,7 @@
 //! tested by feeding messages and looking at the state. While a modal is open it takes the
 //! keys (see [`super::modal`]); the app carries out the [`Outcome`] it returns.
 
-use super::backend::{AssumeFailure, Assumed, SignInPrompt, SignInStatus};
+use super::backend::{AssumeFailure, Assumed, DiscoveryStatus, SignInPrompt, SignInStatus};
 use super::filter::{self, Haystack};
 use super::message::{Cmd, InFlight, MfaPurpose, Msg, StatusLine};
 use super::modal::{EnvFileModal, ExportModal, MfaModal, Modal, Outcome, SignInModal, Then};
@@ -66,6 +66,8 @@ pub struct App {
     pub paths: crate::profile::ConfigPaths,
     /// Running on the bundled demo: commands the TUI suggests carry `--demo`.
     pub demo: bool,
+    /// How far a running discovery has got (the profiles panel's title says it).
+    pub discovering: Option<DiscoveryStatus>,
 }
 
 impl App {
@@ -111,6 +113,7 @@ impl App {
             spin: 0,
             paths,
             demo: false,
+            discovering: None,
         }
     }
 
@@ -230,6 +233,7 @@ impl App {
                 self.set_graph(graph);
                 vec![]
             }
+            Msg::Discovering { status, graph } => self.on_discovering(status, graph),
             Msg::SignInPrompt { profile, prompt } => self.on_sign_in_prompt(&profile, prompt),
             Msg::SignedIn { profile, result } => self.on_signed_in(profile, result),
             Msg::SignIns(sign_ins) => {
@@ -307,6 +311,28 @@ impl App {
             ));
         } else {
             self.info(format!("reloaded {} profiles", self.profiles().len()));
+        }
+        vec![]
+    }
+
+    /// A discovery's progress in the title, the accounts so far in the list; a failure on
+    /// the status line.
+    fn on_discovering(
+        &mut self,
+        status: Option<DiscoveryStatus>,
+        graph: Option<std::sync::Arc<ProfileGraph>>,
+    ) -> Vec<Cmd> {
+        if let Some(graph) = graph {
+            self.set_graph(graph);
+        }
+        match status {
+            Some(DiscoveryStatus {
+                error: Some(error), ..
+            }) => {
+                self.discovering = None;
+                self.error(error);
+            }
+            status => self.discovering = status,
         }
         vec![]
     }

@@ -3,7 +3,7 @@
 //! and the assume in flight. Below the app and the modals, so both speak it without
 //! importing each other.
 
-use super::backend::{AssumeFailure, Assumed, SignInPrompt, SignInStatus};
+use super::backend::{AssumeFailure, Assumed, DiscoveryStatus, SignInPrompt, SignInStatus};
 use crate::profile::ProfileGraph;
 use crate::session::{ListedSession, Session, SessionKey};
 use crate::sts::MfaCode;
@@ -98,6 +98,12 @@ pub enum Msg {
     ConfigReloaded(std::sync::Arc<ProfileGraph>),
     /// The profiles with the roles IAM Identity Center discovery knows (swapped in quietly).
     Discovered(std::sync::Arc<ProfileGraph>),
+    /// How far a discovery asking the portal has got (`None`: it has ended), with the
+    /// profiles so far now and then.
+    Discovering {
+        status: Option<DiscoveryStatus>,
+        graph: Option<std::sync::Arc<ProfileGraph>>,
+    },
     /// The sign-in window's code and URL.
     SignInPrompt {
         profile: String,

@@ -372,13 +372,10 @@ impl Tasks {
         });
     }
 
+    /// Adds the roles discovery knows (asking the portal only when its cache is old).
     fn discover(&self) {
         let (tx, backend) = (self.tx.clone(), self.backend.clone());
-        tokio::spawn(async move {
-            if let Some(graph) = backend.discover().await {
-                let _ = tx.send(Msg::Discovered(graph));
-            }
-        });
+        tokio::spawn(discover(backend, tx, false));
     }
 
     /// Signs in, sending the window its code and URL as soon as they are known, then the
@@ -422,10 +419,15 @@ impl Tasks {
         });
     }
 
+    /// Loads the files again and shows them at once; then, with `rediscover`, asks the
+    /// portal again (the list keeps the cached roles until the new ones arrive).
     fn reload(&self, rediscover: bool) {
         let (tx, backend) = (self.tx.clone(), self.backend.clone());
         tokio::spawn(async move {
-            let _ = tx.send(Msg::ConfigReloaded(backend.reload(rediscover).await));
+            let _ = tx.send(Msg::ConfigReloaded(backend.reload().await));
+            if rediscover {
+                discover(backend, tx, true).await;
+            }
         });
     }
 
@@ -447,6 +449,29 @@ impl Tasks {
     fn abort_all(&mut self) {
         abort(&mut self.assume);
         abort(&mut self.sign_in);
+    }
+}
+
+/// Runs a discovery, passing its progress on as [`Msg::Discovering`] and its end as
+/// `Msg::Discovering` without a status, then [`Msg::Discovered`] when it adds anything.
+async fn discover(backend: Arc<dyn Backend>, tx: mpsc::UnboundedSender<Msg>, refresh: bool) {
+    let (progress, mut steps) = mpsc::unbounded_channel();
+    let discovering = backend.discover(refresh, progress);
+    let forward = async {
+        while let Some((status, graph)) = steps.recv().await {
+            let _ = tx.send(Msg::Discovering {
+                status: Some(status),
+                graph,
+            });
+        }
+    };
+    let (graph, ()) = tokio::join!(discovering, forward);
+    let _ = tx.send(Msg::Discovering {
+        status: None,
+        graph: None,
+    });
+    if let Some(graph) = graph {
+        let _ = tx.send(Msg::Discovered(graph));
     }
 }
 

@@ -11,6 +11,7 @@
 //! [`draw`] ends by checking every cell for one that slipped through.
 
 use super::app::{App, Focus};
+use super::backend::DiscoveryStatus;
 use super::message::StatusLevel;
 use super::paint::{countdown, countdown_color, fg, shown, SPINNER};
 use crate::profile::{Profile, ProfileKind};
@@ -122,6 +123,12 @@ fn profiles_title(app: &App) -> Line<'static> {
         app.filtered.len(),
         app.profiles().len()
     ))];
+    if let Some(d) = &app.discovering {
+        title.push(Span::styled(
+            format!("{} ", discovering_text(d)),
+            fg(app.colors, Color::Cyan),
+        ));
+    }
     if app.filter_focus || !app.filter.is_empty() {
         let cursor = if app.filter_focus { "▏" } else { "" };
         title.push(Span::styled(
@@ -130,6 +137,16 @@ fn profiles_title(app: &App) -> Line<'static> {
         ));
     }
     Line::from(title)
+}
+
+/// A running discovery in the profiles panel's title: `sso-session corp: 312 of 665
+/// accounts`, or the accounts listed so far while ListAccounts pages.
+fn discovering_text(d: &DiscoveryStatus) -> String {
+    let session = shown(&d.session);
+    match d.accounts_total {
+        Some(total) => format!("· {session}: {} of {total} accounts", d.accounts_done),
+        None => format!("· {session}: listing accounts ({})", d.accounts_listed),
+    }
 }
 
 /// The table of the rows on screen. Only those are built: a frame costs the same with 10

@@ -75,6 +75,14 @@ pub struct Behaviour {
     /// The authorize step redirects with this `error` instead of a code (the person
     /// refused, or a hostile value).
     pub authorize_error: Option<String>,
+    /// Throttling, as the portal does it: the next this many ListAccounts and
+    /// ListAccountRoles calls answer HTTP 429 `TooManyRequestsException` (a burst).
+    pub throttle_next: usize,
+    /// ListAccounts and ListAccountRoles calls beyond this many in any second (real time)
+    /// answer 429: the portal's quota, for the discovery benchmark.
+    pub calls_per_second: Option<usize>,
+    /// ListAccountRoles of these accounts answers HTTP 500 this many times first.
+    pub failing_accounts: HashMap<String, usize>,
 }
 
 impl Default for Behaviour {
@@ -97,6 +105,9 @@ impl Default for Behaviour {
             user_code: "ABCD-EFGH".into(),
             verification_uri: None,
             authorize_error: None,
+            throttle_next: 0,
+            calls_per_second: None,
+            failing_accounts: HashMap::new(),
         }
     }
 }
@@ -219,6 +230,10 @@ struct State {
     refresh_tokens: HashMap<String, String>,
     /// The authorization-code side: see [`AuthCodeState`].
     auth: AuthCodeState,
+    /// When the list calls of the last second were answered (for `calls_per_second`).
+    recent_calls: std::collections::VecDeque<std::time::Instant>,
+    /// How many list calls were answered 429.
+    throttled: usize,
 }
 
 /// The running stand-in; see the module documentation. Lives as long as the test.
@@ -299,6 +314,11 @@ impl SsoStandin {
         self.lock().requests.clone()
     }
 
+    /// How many ListAccounts and ListAccountRoles calls were answered 429 so far.
+    pub fn throttled(&self) -> usize {
+        self.lock().throttled
+    }
+
     /// The requests to `path` so far.
     pub fn requests_to(&self, path: &str) -> Vec<SeenRequest> {
         self.requests()
@@ -373,6 +393,7 @@ fn reason(status: u16) -> &'static str {
         401 => "Unauthorized",
         403 => "Forbidden",
         404 => "Not Found",
+        429 => "Too Many Requests",
         _ => "Internal Server Error",
     }
 }
@@ -550,6 +571,9 @@ fn handle(state: &mut State, req: &SeenRequest, base: &str) -> Reply {
                     "Session token not found or invalid",
                 );
             }
+            if let Some(refused) = throttle(state, req) {
+                return refused;
+            }
             portal(state, req, token, n)
         }
         _ => (
@@ -557,6 +581,52 @@ fn handle(state: &mut State, req: &SeenRequest, base: &str) -> Reply {
             Some("UnknownOperationException"),
             serde_json::json!({"message": "no such operation"}),
         ),
+    }
+}
+
+/// The portal's throttling of ListAccounts and ListAccountRoles, in its own shape: HTTP
+/// 429, the exception in `x-amzn-ErrorType` with the service's namespace after a colon, and
+/// the message the real one gives. Then the failing accounts' 500s.
+fn throttle(state: &mut State, req: &SeenRequest) -> Option<Reply> {
+    if !matches!(
+        req.path.as_str(),
+        "/assignment/accounts" | "/assignment/roles"
+    ) {
+        return None;
+    }
+    let now = std::time::Instant::now();
+    while state
+        .recent_calls
+        .front()
+        .is_some_and(|t| now.duration_since(*t) >= Duration::from_secs(1))
+    {
+        state.recent_calls.pop_front();
+    }
+    let b = &mut state.behaviour;
+    let over_quota = b
+        .calls_per_second
+        .is_some_and(|limit| state.recent_calls.len() >= limit);
+    if b.throttle_next > 0 || over_quota {
+        b.throttle_next = b.throttle_next.saturating_sub(1);
+        state.throttled += 1;
+        return Some(portal_error(
+            429,
+            "TooManyRequestsException:http://internal.amazon.com/coral/com.amazonaws.switchboard.portal/",
+            "HTTP 429 Unknown Code",
+        ));
+    }
+    state.recent_calls.push_back(now);
+    let account = req.query.get("account_id").cloned().unwrap_or_default();
+    match b.failing_accounts.get_mut(&account) {
+        Some(left) if *left > 0 && req.path == "/assignment/roles" => {
+            *left -= 1;
+            Some(portal_error(
+                500,
+                "InternalServerException",
+                "stand-in failure",
+            ))
+        }
+        _ => None,
     }
 }
 

@@ -16,7 +16,7 @@ fn code(answer: Option<BrowserAnswer>) -> Option<String> {
 fn the_callback_with_the_right_state_brings_the_code() {
     let line = format!("GET /oauth/callback?code=abc%2Fdef&state={STATE} HTTP/1.1");
     let (page, answer) = judge(&line, STATE);
-    assert_eq!(page, Page::SignedIn);
+    assert_eq!(page, BrowserPage::SignedIn);
     assert_eq!(code(answer).as_deref(), Some("abc/def"));
 }
 
@@ -32,7 +32,7 @@ fn another_state_no_state_a_repeated_name_or_another_path_is_ignored() {
         format!("GET /oauth/callback?code=%FF&state={STATE} HTTP/1.1"),
     ] {
         let (page, answer) = judge(&line, STATE);
-        assert_eq!(page, Page::NotThisSignIn, "{line}");
+        assert_eq!(page, BrowserPage::NotThisSignIn, "{line}");
         assert!(answer.is_none(), "{line}");
     }
     for line in [
@@ -41,7 +41,7 @@ fn another_state_no_state_a_repeated_name_or_another_path_is_ignored() {
         "garbage".to_string(),
         String::new(),
     ] {
-        assert_eq!(judge(&line, STATE), (Page::NotFound, None), "{line}");
+        assert_eq!(judge(&line, STATE), (BrowserPage::NotFound, None), "{line}");
     }
 }
 
@@ -54,7 +54,7 @@ fn an_error_passes_only_as_a_plain_code() {
     assert_eq!(
         refused("access_denied"),
         (
-            Page::Refused,
+            BrowserPage::Refused,
             Some(BrowserAnswer::Refused("access_denied".into()))
         )
     );
@@ -68,7 +68,7 @@ fn an_error_passes_only_as_a_plain_code() {
         assert_eq!(
             refused(hostile),
             (
-                Page::Refused,
+                BrowserPage::Refused,
                 Some(BrowserAnswer::Refused("unrecognised_error".into()))
             ),
             "{hostile}"

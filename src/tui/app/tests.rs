@@ -336,6 +336,64 @@ fn discovered_roles_join_the_list_and_account_names_are_searchable() {
 }
 
 #[test]
+fn a_running_discovery_lists_accounts_as_they_arrive_and_says_how_far_it_is() {
+    let mut app = demo_app();
+    let before = app.profiles().len();
+    let status = |done, total| crate::tui::backend::DiscoveryStatus {
+        session: "sso-session corp".into(),
+        accounts_listed: 665,
+        accounts_total: total,
+        accounts_done: done,
+        error: None,
+    };
+    app.update(Msg::Discovering {
+        status: Some(status(0, None)),
+        graph: None,
+    });
+    assert_eq!(app.profiles().len(), before);
+    app.update(Msg::Discovering {
+        status: Some(status(312, Some(665))),
+        graph: Some(demo_graph_with_a_discovered_role()),
+    });
+    assert_eq!(app.discovering, Some(status(312, Some(665))));
+    assert_eq!(
+        app.profiles().len(),
+        before + 1,
+        "the arrived role is listed"
+    );
+    assert!(
+        app.status.is_none(),
+        "the title says it, the status line is free"
+    );
+    app.update(Msg::Discovering {
+        status: None,
+        graph: None,
+    });
+    assert_eq!(app.discovering, None);
+    assert_eq!(app.profiles().len(), before + 1);
+
+    // A discovery that stops says why on the status line; the list keeps what it has.
+    app.update(Msg::Discovering {
+        status: Some(status(400, Some(665))),
+        graph: None,
+    });
+    app.update(Msg::Discovering {
+        status: Some(crate::tui::backend::DiscoveryStatus {
+            error: Some("discovery of the roles of sso-session corp stopped: …".into()),
+            ..status(400, Some(665))
+        }),
+        graph: None,
+    });
+    assert_eq!(app.discovering, None);
+    let line = app.status.clone().unwrap();
+    assert_eq!(line.level, StatusLevel::Error);
+    assert!(line
+        .text
+        .starts_with("discovery of the roles of sso-session corp stopped"));
+    assert_eq!(app.profiles().len(), before + 1);
+}
+
+#[test]
 fn c_on_a_session_opens_the_console_and_says_so() {
     let mut app = with_session("demo-ops", 600);
     assert_eq!(

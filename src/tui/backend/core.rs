@@ -1,7 +1,8 @@
 //! The TUI's [`Backend`] on the real core: a [`Context`]'s resolver, STS, store and IAM
 //! Identity Center.
 
-use super::{AssumeFailure, Assumed, Backend, SignInPrompt, SignInStatus};
+use super::arrivals::Arrivals;
+use super::{AssumeFailure, Assumed, Backend, DiscoverySender, SignInPrompt, SignInStatus};
 use crate::context::Context;
 use crate::profile::ProfileGraph;
 use crate::resolve::{
@@ -27,8 +28,14 @@ impl CoreBackend {
     }
 
     /// Discovers the roles of every IAM Identity Center session with a valid token (from the
-    /// cache when it is fresh, unless `refresh`); sessions not signed in are skipped.
-    async fn discover_signed_in(&self, graph: &ProfileGraph, refresh: bool) {
+    /// cache when it is fresh, unless `refresh`), telling `progress` of the accounts as they
+    /// arrive; sessions not signed in are skipped.
+    async fn discover_signed_in(
+        &self,
+        graph: &ProfileGraph,
+        refresh: bool,
+        progress: &DiscoverySender,
+    ) {
         let sso = self.context.sso();
         for config in SsoSessionConfig::all(graph) {
             let signed_in = sso
@@ -38,7 +45,11 @@ impl CoreBackend {
                 .is_some_and(|t| !t.is_expired(sso.now()));
             if signed_in {
                 // A failure leaves the cached discovery as it was; the list is still usable.
-                let _ = sso.discover(&config, refresh).await;
+                let arrivals = Arrivals::new(&self.context, graph, &config, progress);
+                let observe = |p: crate::sso::DiscoveryProgress<'_>| arrivals.step(&p);
+                if let Err(e) = sso.discover_reporting(&config, refresh, &observe).await {
+                    arrivals.failed(&e);
+                }
             }
         }
     }
@@ -215,22 +226,23 @@ impl Backend for CoreBackend {
         })
     }
 
-    fn reload(&self, rediscover: bool) -> BoxFuture<'static, Arc<ProfileGraph>> {
+    fn reload(&self) -> BoxFuture<'static, Arc<ProfileGraph>> {
         let this = self.clone();
         Box::pin(async move {
             let files = this.context.files_graph();
-            if rediscover {
-                this.discover_signed_in(&files, true).await;
-            }
             this.context.set_graph(this.context.with_discovery(files))
         })
     }
 
-    fn discover(&self) -> BoxFuture<'static, Option<Arc<ProfileGraph>>> {
+    fn discover(
+        &self,
+        refresh: bool,
+        progress: DiscoverySender,
+    ) -> BoxFuture<'static, Option<Arc<ProfileGraph>>> {
         let this = self.clone();
         Box::pin(async move {
             let current = this.context.graph();
-            this.discover_signed_in(&current, false).await;
+            this.discover_signed_in(&current, refresh, &progress).await;
             // `None`, and the current graph kept, when discovery has nothing to add.
             let graph = this.context.discovered(&current)?;
             Some(this.context.set_graph(graph))

@@ -9,6 +9,7 @@
 //! so it must leave the store consistent if dropped mid-way (a `credential_process` child
 //! is killed then).
 
+mod arrivals;
 mod core;
 
 pub use self::core::CoreBackend;
@@ -19,7 +20,7 @@ use crate::sts::MfaCode;
 use chrono::{DateTime, Utc};
 use futures::future::BoxFuture;
 use std::sync::Arc;
-use tokio::sync::oneshot;
+use tokio::sync::{mpsc, oneshot};
 
 /// What the TUI asks of the core; [`CoreBackend`] is the real one, tests use a fake.
 pub trait Backend: Send + Sync + 'static {
@@ -54,12 +55,17 @@ pub trait Backend: Send + Sync + 'static {
     ) -> BoxFuture<'static, Result<(), String>>;
     /// The IAM Identity Center sign-ins and their time left (from the token cache).
     fn sign_ins(&self) -> BoxFuture<'static, Vec<SignInStatus>>;
-    /// The profiles as the files are now, with the roles discovery knows (`rediscover`:
-    /// ask the portal again where signed in).
-    fn reload(&self, rediscover: bool) -> BoxFuture<'static, Arc<ProfileGraph>>;
+    /// The profiles as the files are now, with the roles discovery has cached.
+    fn reload(&self) -> BoxFuture<'static, Arc<ProfileGraph>>;
     /// The current profiles with the roles discovery finds (from its cache, or from the
-    /// portal where signed in and the cache is old); `None` when there is nothing to add.
-    fn discover(&self) -> BoxFuture<'static, Option<Arc<ProfileGraph>>>;
+    /// portal where signed in and the cache is old or `refresh`); `None` when there is
+    /// nothing to add. While the portal is asked, `progress` hears how far it has got,
+    /// with the profiles so far now and then (the accounts as they arrive).
+    fn discover(
+        &self,
+        refresh: bool,
+        progress: DiscoverySender,
+    ) -> BoxFuture<'static, Option<Arc<ProfileGraph>>>;
     /// Starts a local credential endpoint serving `profile`'s session (for a subshell),
     /// having fetched once; it stops when dropped.
     fn serve(
@@ -92,6 +98,23 @@ pub struct SignInPrompt {
     /// Whether a browser was opened on it, or why not.
     pub browser: String,
 }
+
+/// How far a discovery that asks the portal has got, for the profiles panel's title.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DiscoveryStatus {
+    /// `sso-session corp` or `start URL https://…`.
+    pub session: String,
+    pub accounts_listed: usize,
+    /// Known once ListAccounts has given its last page.
+    pub accounts_total: Option<usize>,
+    pub accounts_done: usize,
+    /// Why the discovery stopped, when it failed (its last report): the cached roles stay.
+    pub error: Option<String>,
+}
+
+/// Where a running discovery reports: its status, and now and then the profiles with the
+/// roles found so far.
+pub type DiscoverySender = mpsc::UnboundedSender<(DiscoveryStatus, Option<Arc<ProfileGraph>>)>;
 
 /// An IAM Identity Center sign-in and when it expires, for the sessions panel.
 #[derive(Clone, Debug, PartialEq, Eq)]

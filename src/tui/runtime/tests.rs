@@ -112,9 +112,25 @@ async fn refresh_keeps_the_session_until_the_new_one_arrives_and_forget_is_one_s
             "forget base mfa-source"
         ]
     );
+    // A reload shows the files at once, then asks the portal again, passing its progress
+    // on (the list with what has arrived) and its end.
     tasks.run(Cmd::ReloadConfig { rediscover: true });
     assert!(matches!(rx.recv().await.unwrap(), Msg::ConfigReloaded(_)));
-    assert_eq!(fake.calls().last().unwrap(), "reload true");
+    match rx.recv().await.unwrap() {
+        Msg::Discovering {
+            status: Some(status),
+            graph: Some(graph),
+        } => {
+            assert_eq!((status.accounts_done, status.accounts_total), (1, Some(2)));
+            assert!(graph.profiles().iter().any(|p| p.discovered));
+        }
+        other => panic!("unexpected {other:?}"),
+    }
+    assert!(matches!(
+        rx.recv().await.unwrap(),
+        Msg::Discovering { status: None, .. }
+    ));
+    assert_eq!(fake.calls()[3..], ["reload", "discover (refresh)"]);
 }
 
 #[tokio::test]

@@ -79,6 +79,34 @@ fn lists_profiles_at_both_sizes() {
 }
 
 #[test]
+fn a_running_discovery_shows_its_progress_in_the_profiles_title() {
+    let mut app = demo_app();
+    let mut status = crate::tui::backend::DiscoveryStatus {
+        session: "sso-session corp".into(),
+        accounts_listed: 300,
+        accounts_total: None,
+        accounts_done: 0,
+        error: None,
+    };
+    app.discovering = Some(status.clone());
+    let screen = text(&render(&app, 120, 30));
+    assert!(
+        screen.contains("Profiles 8/8 · sso-session corp: listing accounts (300)"),
+        "{screen}"
+    );
+    status.accounts_total = Some(665);
+    status.accounts_done = 312;
+    app.discovering = Some(status);
+    let screen = text(&render(&app, 120, 30));
+    assert!(
+        screen.contains("Profiles 8/8 · sso-session corp: 312 of 665 accounts"),
+        "{screen}"
+    );
+    app.discovering = None;
+    assert!(!text(&render(&app, 120, 30)).contains("accounts"));
+}
+
+#[test]
 fn detail_line_shows_chain() {
     let mut app = demo_app();
     type_str(&mut app, "deploy");
