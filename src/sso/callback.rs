@@ -149,7 +149,9 @@ impl BrowserPage {
     fn text(self) -> &'static str {
         match self {
             BrowserPage::SignedIn => "Signed in. You can close this tab and go back to rolecall.",
-            BrowserPage::Refused => "The sign-in did not go through. Go back to rolecall to see why.",
+            BrowserPage::Refused => {
+                "The sign-in did not go through. Go back to rolecall to see why."
+            }
             BrowserPage::NotThisSignIn => "This is not the sign-in rolecall is waiting for.",
             BrowserPage::NotFound => "Nothing here.",
         }
