@@ -187,6 +187,13 @@ impl<W: Write> Write for Visible<W> {
     }
 }
 
+/// `n` and the noun for that many: `1 request`, `2 requests`, `0 copies` (`plural` for
+/// nouns that do not just take an `s`). Every count rolecall prints goes through here, so
+/// none says `request(s)`.
+pub fn count(n: usize, singular: &str, plural: &str) -> String {
+    format!("{n} {}", if n == 1 { singular } else { plural })
+}
+
 /// Writes one line to stderr through [`Visible`]; what [`term_eprintln!`] calls.
 pub fn eprint_line(args: std::fmt::Arguments<'_>) {
     let mut err = Visible::new(io::stderr().lock());

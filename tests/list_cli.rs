@@ -108,6 +108,6 @@ fn check_exits_non_zero_and_names_file_line_and_profile() {
     assert_eq!(ok(&clean.rolecall(&["check"])), "");
     // list still works, and says there are problems.
     let table = ok(&env.rolecall(&["list"]));
-    assert!(table.contains("problem(s) in the configuration"), "{table}");
+    assert!(table.contains("1 problem in the configuration"), "{table}");
     let _ = failed(&env.rolecall(&["check"]));
 }

@@ -760,7 +760,7 @@ fn sync_refuses_portal_names_that_would_become_config_lines_and_writes_the_rest(
         "{bad_id}: {stderr}"
     );
     assert!(
-        stderr.contains(&format!("wrote {} profile(s)", wanted.len())),
+        stderr.contains(&format!("wrote {} profiles", wanted.len())),
         "{stderr}"
     );
 }
@@ -863,7 +863,7 @@ fn logout_revokes_the_token_removes_it_and_forgets_its_sessions() {
             fail_logout,
             "{stderr}"
         );
-        assert!(stderr.contains("2 session(s) forgotten"), "{stderr}");
+        assert!(stderr.contains("2 sessions forgotten"), "{stderr}");
         assert!(!token_path(&env, "corp").exists());
         assert_eq!(discovery_files(), 0);
         let left: Vec<String> = store

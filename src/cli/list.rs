@@ -2,6 +2,7 @@
 
 use crate::context::Context;
 use crate::profile::{Chain, Profile, ProfileGraph};
+use crate::term_text::count;
 use crate::term_text::{visible, write_json_pretty, Visible};
 use clap::{Args, ValueEnum};
 use serde::Serialize;
@@ -100,7 +101,8 @@ pub fn write_table(graph: &ProfileGraph, out: &mut impl Write) -> io::Result<()>
     if problems > 0 {
         writeln!(
             out,
-            "\n{problems} problem(s) in the configuration; run `rolecall check` for details"
+            "\n{} in the configuration; run `rolecall check` for details",
+            count(problems, "problem", "problems")
         )?;
     }
     Ok(())

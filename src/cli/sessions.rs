@@ -7,6 +7,7 @@ use super::terminal::warn;
 use crate::context::Context;
 use crate::resolve::{list_sessions, MfaMode};
 use crate::session::ListedSession as Listed;
+use crate::term_text::count;
 use crate::term_text::{visible, write_json_pretty, Visible};
 use anyhow::Result;
 use chrono::{DateTime, SecondsFormat, Utc};
@@ -140,18 +141,16 @@ pub fn list(context: &Context, json: bool) -> Result<()> {
 /// cache that were set aside as corrupt, since they may hold keys too.
 pub fn clear(context: &Context, profile: Option<&str>) -> Result<()> {
     let store = context.store();
-    let n = store.remove(profile)?;
+    let forgot = count(store.remove(profile)?, "session", "sessions");
     if profile.is_some() {
-        crate::term_eprintln!("rolecall: forgot {n} session(s)");
+        crate::term_eprintln!("rolecall: forgot {forgot}");
         return Ok(());
     }
     match store.remove_set_aside()? {
-        0 => crate::term_eprintln!("rolecall: forgot {n} session(s)"),
-        1 => crate::term_eprintln!(
-            "rolecall: forgot {n} session(s) and removed 1 set-aside copy of the cache"
-        ),
+        0 => crate::term_eprintln!("rolecall: forgot {forgot}"),
         copies => crate::term_eprintln!(
-            "rolecall: forgot {n} session(s) and removed {copies} set-aside copies of the cache"
+            "rolecall: forgot {forgot} and removed {} of the cache",
+            count(copies, "set-aside copy", "set-aside copies")
         ),
     }
     Ok(())

@@ -11,6 +11,7 @@ use crate::profile::writable::shown;
 use crate::profile::ProfileGraph;
 use crate::sso::sync::{self, NameTemplate, DEFAULT_TEMPLATE};
 use crate::sso::{self as sso_lib, pair_with_profiles, DiscoveredRole, Sso, SsoSessionConfig};
+use crate::term_text::count;
 use crate::term_text::{visible, write_json_pretty, Visible};
 use anyhow::{bail, Result};
 use chrono::{DateTime, Local, Utc};
@@ -171,16 +172,16 @@ fn sync_profiles(
         &template,
         Some(&region),
     )?;
-    let n = report.changes.profiles.len();
+    let n = count(report.changes.profiles.len(), "profile", "profiles");
     if report.written {
         crate::term_eprintln!(
-            "rolecall: wrote {n} profile(s) for {} to {}",
+            "rolecall: wrote {n} for {} to {}",
             config.describe(),
             report.path.display()
         );
     } else {
         crate::term_eprintln!(
-            "rolecall: {} is up to date ({n} profile(s) for {})",
+            "rolecall: {} is up to date ({n} for {})",
             report.path.display(),
             config.describe()
         );
@@ -338,13 +339,15 @@ async fn logout(
         if report.token_removed {
             signed_out += 1;
             crate::term_eprintln!(
-                "rolecall: signed out of {} (cached token removed, {forgotten} session(s) forgotten)",
-                config.describe()
+                "rolecall: signed out of {} (cached token removed, {} forgotten)",
+                config.describe(),
+                count(forgotten, "session", "sessions")
             );
         } else if forgotten > 0 {
             crate::term_eprintln!(
-                "rolecall: {} was not signed in; forgot {forgotten} session(s) obtained with it",
-                config.describe()
+                "rolecall: {} was not signed in; forgot {} obtained with it",
+                config.describe(),
+                count(forgotten, "session", "sessions")
             );
         } else if configs.len() == 1 {
             crate::term_eprintln!("rolecall: {} was not signed in", config.describe());

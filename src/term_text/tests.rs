@@ -110,3 +110,13 @@ fn json_stays_exact_and_escapes_what_a_terminal_would_obey() {
         serde_json::to_string_pretty(&clean).unwrap() + "\n"
     );
 }
+
+#[test]
+fn counts_take_the_noun_for_that_many() {
+    assert_eq!(count(0, "request", "requests"), "0 requests");
+    assert_eq!(count(1, "request", "requests"), "1 request");
+    assert_eq!(
+        count(2, "set-aside copy", "set-aside copies"),
+        "2 set-aside copies"
+    );
+}

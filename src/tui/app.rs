@@ -13,6 +13,7 @@ use super::modal::{EnvFileModal, ExportModal, MfaModal, Modal, Outcome, SignInMo
 use super::paint::Scene;
 use crate::profile::{Profile, ProfileGraph};
 use crate::session::{ListedSession, Session, SessionKind};
+use crate::term_text::count;
 use chrono::{DateTime, Utc};
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
@@ -295,22 +296,25 @@ impl App {
         vec![]
     }
 
+    /// `8 profiles`, `1 profile`: how many the list holds.
+    fn profile_count(&self) -> String {
+        count(self.profiles().len(), "profile", "profiles")
+    }
+
     /// The files changed (or `R`): the new profiles, and how many, on the status line.
     fn on_config_reloaded(&mut self, graph: std::sync::Arc<ProfileGraph>) -> Vec<Cmd> {
         let problems = graph.all_diagnostics().count();
         self.set_graph(graph);
         if let Some(unread) = self.unread_files.clone() {
-            self.error(format!(
-                "reloaded {} profiles; {unread}",
-                self.profiles().len()
-            ));
+            self.error(format!("reloaded {}; {unread}", self.profile_count()));
         } else if problems > 0 {
             self.info(format!(
-                "reloaded {} profiles; {problems} problem(s), run `rolecall check`",
-                self.profiles().len()
+                "reloaded {}; {}, run `rolecall check`",
+                self.profile_count(),
+                count(problems, "problem", "problems")
             ));
         } else {
-            self.info(format!("reloaded {} profiles", self.profiles().len()));
+            self.info(format!("reloaded {}", self.profile_count()));
         }
         vec![]
     }
@@ -437,9 +441,9 @@ impl App {
     ) -> Vec<Cmd> {
         let served_note = served.as_ref().map_or(String::new(), |s| {
             format!(
-                "; the endpoint served {} request(s) and refreshed the session {} time(s)",
-                s.requests_served,
-                s.refreshes.saturating_sub(1)
+                "; the endpoint served {} and refreshed the session {}",
+                count(s.requests_served as usize, "request", "requests"),
+                count(s.refreshes.saturating_sub(1) as usize, "time", "times")
             )
         });
         match result {

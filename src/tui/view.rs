@@ -16,7 +16,7 @@ use super::message::StatusLevel;
 use super::paint::{countdown, countdown_color, fg, shown, SPINNER};
 use crate::profile::{Profile, ProfileKind};
 use crate::session::SessionKind;
-use crate::term_text;
+use crate::term_text::{self, count};
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
@@ -414,9 +414,9 @@ fn session_detail(app: &App, session: &crate::session::Session) -> String {
     let detail = match app.served.get(&session.profile) {
         None => source,
         Some(served) => format!(
-            "{source} · served {} request(s), refreshed {} time(s){}{}",
-            served.requests_served,
-            served.refreshes.saturating_sub(1),
+            "{source} · served {}, refreshed {}{}{}",
+            count(served.requests_served as usize, "request", "requests"),
+            count(served.refreshes.saturating_sub(1) as usize, "time", "times"),
             served
                 .last_refresh
                 .map(|t| format!(", last fetched {}", t.format("%H:%M:%S")))
@@ -469,8 +469,8 @@ fn draw_status(app: &App, frame: &mut Frame, area: Rect) {
     } else if app.file_problems > 0 {
         Span::styled(
             format!(
-                "{} problem(s) in the files: run `rolecall check`",
-                app.file_problems
+                "{} in the files: run `rolecall check`",
+                count(app.file_problems, "problem", "problems")
             ),
             fg(app.colors, Color::Red),
         )

@@ -434,7 +434,7 @@ fn back_from_a_served_subshell_it_says_what_was_served_and_asks_for_what_a_refre
     assert_eq!(cmds, vec![Cmd::LoadSessions]);
     let text = &app.status.as_ref().unwrap().text;
     assert!(
-        text.contains("served 12 request(s) and refreshed the session 2 time(s)"),
+        text.contains("served 12 requests and refreshed the session 2 times"),
         "{text}"
     );
     assert_eq!(app.served.get("demo-admin-mfa"), Some(&served));
@@ -467,5 +467,25 @@ fn back_from_a_served_subshell_it_says_what_was_served_and_asks_for_what_a_refre
             session: static_keys,
             served: false
         }]
+    );
+}
+
+#[test]
+fn back_from_a_served_subshell_one_of_each_is_said_in_the_singular() {
+    let mut app = with_session("demo-admin-mfa", 600);
+    let one = crate::server::ServerStatus {
+        requests_served: 1,
+        refreshes: 2,
+        ..Default::default()
+    };
+    app.update(Msg::SubshellExited {
+        profile: "demo-admin-mfa".into(),
+        result: Ok(Some(0)),
+        served: Some(one),
+    });
+    let text = &app.status.as_ref().unwrap().text;
+    assert!(
+        text.contains("served 1 request and refreshed the session 1 time"),
+        "{text}"
     );
 }

@@ -413,7 +413,7 @@ fn an_unreadable_config_file_is_named_on_the_status_line() {
     app.update(Msg::ConfigReloaded(graph));
     let screen = text(&render(&app, 160, 48));
     assert!(screen.contains(&expected), "{screen}");
-    assert!(!screen.contains("problem(s)"), "{screen}");
+    assert!(!screen.contains("problems in the files"), "{screen}");
 }
 
 #[test]
