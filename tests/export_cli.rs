@@ -155,3 +155,25 @@ fn exec_drops_the_region_rolecall_set_and_keeps_the_users() {
         );
     }
 }
+
+#[test]
+fn every_profile_argument_says_what_it_is_in_help() {
+    let env = env();
+    for command in ["export", "exec", "env-file", "console"] {
+        let help = ok(&env.rolecall(&[command, "--help"]));
+        let mut lines = help.lines().skip_while(|l| !l.starts_with("Arguments:"));
+        let argument = lines
+            .find(|l| l.trim_start().starts_with("<PROFILE>"))
+            .unwrap_or_else(|| panic!("{command} --help has no <PROFILE> argument:\n{help}"));
+        // clap puts the description on the same line, or (long help) on the next.
+        let same_line = argument.trim_start().trim_start_matches("<PROFILE>").trim();
+        let description = match same_line {
+            "" => lines.next().unwrap_or("").trim(),
+            text => text,
+        };
+        assert!(
+            description.starts_with("The profile") && description.contains("rolecall list"),
+            "{command} --help describes <PROFILE> as {description:?}:\n{help}"
+        );
+    }
+}

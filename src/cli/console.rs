@@ -18,6 +18,7 @@ use std::io::Write;
 /// `rolecall console`'s arguments.
 #[derive(Args, Debug)]
 pub struct ConsoleArgs {
+    /// The profile to sign in to the console with (`rolecall list` shows them all).
     #[arg(add = ArgValueCandidates::new(profile_candidates))]
     pub profile: String,
     /// Print the sign-in URL (a secret: it signs anyone in for 15 minutes) instead of

@@ -13,6 +13,7 @@ use std::path::PathBuf;
 /// `rolecall env-file`'s arguments.
 #[derive(Args, Debug)]
 pub struct EnvFileArgs {
+    /// The profile whose session to write (`rolecall list` shows them all).
     #[arg(add = ArgValueCandidates::new(profile_candidates))]
     pub profile: String,
     pub path: Option<PathBuf>,

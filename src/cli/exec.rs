@@ -19,6 +19,7 @@ use std::sync::Arc;
 /// `rolecall exec`'s arguments.
 #[derive(Args, Debug)]
 pub struct ExecArgs {
+    /// The profile whose session the command runs with (`rolecall list` shows them all).
     #[arg(add = ArgValueCandidates::new(profile_candidates))]
     pub profile: String,
     /// Run even inside another rolecall session (ROLECALL_PROFILE set).

@@ -14,6 +14,7 @@ use std::io::Write;
 /// `rolecall export`'s arguments.
 #[derive(Args, Debug)]
 pub struct ExportArgs {
+    /// The profile whose credentials to print (`rolecall list` shows them all).
     #[arg(add = ArgValueCandidates::new(profile_candidates))]
     pub profile: String,
     /// The output format [default: that of the shell running rolecall (fish,
