@@ -111,3 +111,18 @@ fn check_exits_non_zero_and_names_file_line_and_profile() {
     assert!(table.contains("1 problem in the configuration"), "{table}");
     let _ = failed(&env.rolecall(&["check"]));
 }
+
+#[test]
+fn sessions_with_none_active_says_so_instead_of_a_lone_header() {
+    let env = Env::new("[profile ok]\nregion = x\n", "");
+    let out = env.rolecall(&["sessions"]);
+    assert!(out.status.success());
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("no active sessions"), "{stderr}");
+    // JSON stays an empty array for scripts.
+    assert_eq!(
+        ok(&env.rolecall(&["sessions", "--format", "json"])).trim(),
+        "[]"
+    );
+}

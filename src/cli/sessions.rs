@@ -129,6 +129,11 @@ pub fn list(context: &Context, json: bool) -> Result<()> {
     if json {
         let all: Vec<_> = listed.iter().map(|l| session_json(l, now)).collect();
         write_json_pretty(&mut out, &all)?;
+    } else if listed.is_empty() {
+        // A lone header reads as a broken table: say what the empty list means instead.
+        crate::term_eprintln!(
+            "rolecall: no active sessions; `rolecall export PROFILE`, `exec` or the TUI start one"
+        );
     } else {
         let mut out = Visible::new(out);
         out.write_all(sessions_table(&listed, now).as_bytes())?;
