@@ -15,6 +15,7 @@
 use super::LoginError;
 use crate::credentials::{parse_expiration, Credentials};
 use crate::fsutil;
+use crate::profile::parse::is_region_name;
 use crate::secret::Secret;
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde::{Deserialize, Serialize};
@@ -189,14 +190,6 @@ pub struct SignedInAnswer {
     pub refresh_token: Secret,
     pub id_token: String,
     pub client_id: String,
-}
-
-/// A region name as the SDKs build host names from: lower-case letters, digits, dashes.
-fn is_region_name(r: &str) -> bool {
-    !r.is_empty()
-        && r.len() <= 64
-        && r.bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
 }
 
 /// The cache file as read: its bytes (to tell whether someone rewrote it meanwhile) and

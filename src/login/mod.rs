@@ -20,7 +20,6 @@
 
 pub mod cache;
 pub mod dpop;
-pub mod redirect;
 pub mod sign_in;
 mod token;
 

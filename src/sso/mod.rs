@@ -31,6 +31,7 @@ pub use cache::{
     parse_time, ClientRegistration, SsoToken, TokenCache, TokenRead, AUTH_CODE_GRANTS,
     REGISTRATION_EXPIRY_WINDOW, TOKEN_REFRESH_WINDOW,
 };
+pub(crate) use callback::{BrowserAnswer, CallbackListener};
 pub use config::{profile_sso_label, SsoSessionConfig, DEFAULT_REGISTRATION_SCOPE};
 pub use discovery::{
     pair_with_profiles, DiscoveredRole, Discovery, DiscoveryObserver, DiscoveryProgress,
@@ -39,6 +40,7 @@ pub use discovery::{
 pub use error::SsoError;
 pub use flow::{choose_flow, FlowChoice, SignInFlow, Surroundings};
 pub use pacing::{CallPacer, Pacing, CALLS_PER_SECOND_VAR, DEFAULT_CALLS_PER_SECOND};
+pub(crate) use pkce::Pkce;
 pub use pkce::BROWSER_WAIT;
 pub use portal::PAGE_SIZE;
 pub use sign_in::PendingSignIn;
