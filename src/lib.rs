@@ -30,6 +30,7 @@
 //! - [`fsutil`]: private files: 0600, atomic, no symlink following, locked rewrites.
 //! - [`secret`]: strings that never print: the secret parts of credentials.
 //! - [`term_text`]: outside text on its way to a terminal, every control character shown.
+//! - [`home`]: the user's home directory (`HOME`, else the user database), never relative.
 //! - [`browser`]: opening a URL in the person's browser without waiting for it.
 //! - [`parallel`]: CPU work split over a few threads, for large configs.
 //! - [`demo`]: the bundled demo configuration (`rolecall --demo`).
@@ -46,6 +47,7 @@ pub mod demo;
 pub mod endpoint_url;
 pub mod error_chain;
 pub mod fsutil;
+pub mod home;
 pub mod http;
 pub mod login;
 pub mod output;

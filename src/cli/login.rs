@@ -7,6 +7,7 @@ use crate::browser::{self, Opened};
 use crate::context::Context;
 use crate::fsutil;
 use crate::login::{LoginSessions, LoginSignIn, SignedIn, DEFAULT_SIGN_IN_REGION};
+use crate::profile::parse::{is_region_name, REGION_NAME_RULE};
 use crate::profile::{writable, Profile, ProfileKind};
 use crate::term_text::visible;
 use anyhow::{bail, Context as _, Result};
@@ -47,13 +48,7 @@ pub fn run(context: &Context, args: LoginArgs) -> Result<()> {
             p.kind.as_str()
         );
     }
-    let region = args
-        .region
-        .clone()
-        .or_else(|| profile.and_then(|p| p.region.as_deref().map(str::to_string)))
-        .or_else(|| vars.get("AWS_REGION"))
-        .or_else(|| vars.get("AWS_DEFAULT_REGION"))
-        .unwrap_or_else(|| DEFAULT_SIGN_IN_REGION.into());
+    let region = sign_in_region(&args, &name, profile, &|v| vars.get(v))?;
     let sessions = LoginSessions::from_lookup(&|v| vars.get(v));
     let signed_in = block_on(sign_in(sessions, &name, &region, args.no_browser))??;
     crate::term_eprintln!(
@@ -66,6 +61,31 @@ pub fn run(context: &Context, args: LoginArgs) -> Result<()> {
             .format("%H:%M:%S")
     );
     name_session_in_profile(&graph.paths.config, &name, profile, &signed_in.session)
+}
+
+/// Where to sign in: `--region`, the profile's `region`, AWS_REGION, AWS_DEFAULT_REGION,
+/// else us-east-1; refused, naming the setting, when it is not a region name (it becomes
+/// the host of the page the browser opens).
+fn sign_in_region(
+    args: &LoginArgs,
+    name: &str,
+    profile: Option<&Profile>,
+    var: &dyn Fn(&str) -> Option<String>,
+) -> Result<String> {
+    let own = profile.and_then(|p| p.region.as_deref().map(str::to_string));
+    let (region, setting) = [
+        (args.region.clone(), "--region".to_string()),
+        (own, format!("the region of profile '{name}'")),
+        (var("AWS_REGION"), "AWS_REGION".to_string()),
+        (var("AWS_DEFAULT_REGION"), "AWS_DEFAULT_REGION".to_string()),
+    ]
+    .into_iter()
+    .find_map(|(value, setting)| value.map(|v| (v, setting)))
+    .unwrap_or_else(|| (DEFAULT_SIGN_IN_REGION.into(), String::new()));
+    if !is_region_name(&region) {
+        bail!("cannot sign in for profile '{name}': {setting} {REGION_NAME_RULE}; fix it");
+    }
+    Ok(region)
 }
 
 /// Shows the sign-in page, opens the browser, and waits for it to come back.

@@ -15,6 +15,7 @@
 use super::LoginError;
 use crate::credentials::{parse_expiration, Credentials};
 use crate::fsutil;
+use crate::profile::parse::is_region_name;
 use crate::secret::Secret;
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde::{Deserialize, Serialize};
@@ -191,14 +192,6 @@ pub struct SignedInAnswer {
     pub client_id: String,
 }
 
-/// A region name as the SDKs build host names from: lower-case letters, digits, dashes.
-fn is_region_name(r: &str) -> bool {
-    !r.is_empty()
-        && r.len() <= 64
-        && r.bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-}
-
 /// The cache file as read: its bytes (to tell whether someone rewrote it meanwhile) and
 /// the token in them.
 pub struct CacheRead {
@@ -229,6 +222,7 @@ impl LoginCache {
 
     /// Reads the token of `session` (the `login_session` of `profile`, for messages).
     pub fn read(&self, profile: &str, session: &str) -> Result<CacheRead, LoginError> {
+        self.absolute()?;
         let path = self.path(session);
         let bytes = match fsutil::read_no_follow(&path) {
             Ok(Some(bytes)) => Zeroizing::new(bytes),
@@ -259,6 +253,7 @@ impl LoginCache {
         read: &CacheRead,
         refreshed: &LoginToken,
     ) -> Result<(), LoginError> {
+        self.absolute()?;
         let path = self.path(session);
         let rewrite =
             fsutil::Rewrite::begin(&path).map_err(|e| LoginError::io("lock", &path, &e))?;
@@ -270,14 +265,55 @@ impl LoginCache {
             .map_err(|e| LoginError::io("write", &path, &e))
     }
 
-    /// Writes `token` for `session` as a new sign-in would (0600, atomic): for tests and
-    /// for a future `rolecall login`.
+    /// Writes `token` for `session` as a new sign-in does (0600, atomic), creating the
+    /// directory when it is missing.
     pub fn write(&self, session: &str, token: &LoginToken) -> Result<(), LoginError> {
-        fsutil::ensure_private_dir(&self.dir)
-            .map_err(|e| LoginError::io("create", &self.dir, &e))?;
+        self.absolute()?;
+        create_dir_if_missing(&self.dir).map_err(|e| LoginError::io("create", &self.dir, &e))?;
         let path = self.path(session);
         fsutil::write_private_atomic(&path, &token.to_json())
             .map_err(|e| LoginError::io("write", &path, &e))
+    }
+}
+
+impl LoginCache {
+    /// Refuses a relative directory: with `HOME` unset and no home directory in the user
+    /// database, the cache would be wherever rolecall was started (a cloned repository's
+    /// `.aws/login/cache`, say).
+    fn absolute(&self) -> Result<(), LoginError> {
+        if self.dir.is_absolute() {
+            return Ok(());
+        }
+        Err(LoginError::Io {
+            action: "use",
+            path: self.dir.display().to_string(),
+            detail: "it is not an absolute path (HOME is unset and the user database names no home directory, or AWS_LOGIN_CACHE_DIRECTORY is relative); set HOME, or AWS_LOGIN_CACHE_DIRECTORY to an absolute path".into(),
+        })
+    }
+}
+
+/// Creates `dir` 0700 when it is missing; an existing one is left as it is. The user may
+/// have named any directory in AWS_LOGIN_CACHE_DIRECTORY (their home, even): its mode is
+/// theirs, and the files rolecall writes in it are 0600 and never follow a link.
+fn create_dir_if_missing(dir: &Path) -> std::io::Result<()> {
+    use std::os::unix::fs::DirBuilderExt;
+    match std::fs::metadata(dir) {
+        Ok(meta) if meta.is_dir() => return Ok(()),
+        Ok(_) => {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::AlreadyExists,
+                "it exists and is not a directory; move it away or choose another directory",
+            ))
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+        Err(e) => return Err(e),
+    }
+    if let Some(parent) = dir.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(parent)?;
+    }
+    match std::fs::DirBuilder::new().mode(0o700).create(dir) {
+        Err(e) if e.kind() != std::io::ErrorKind::AlreadyExists => Err(e),
+        _ => Ok(()),
     }
 }
 

@@ -20,7 +20,6 @@
 
 pub mod cache;
 pub mod dpop;
-pub mod redirect;
 pub mod sign_in;
 mod token;
 
@@ -131,6 +130,9 @@ pub struct LoginSessions {
     /// name none.
     pub env_region: Option<String>,
     pub http: SharedHttpClient,
+    /// The sign-in client's timeouts: the SSO clients' ([`crate::sso::client_timeouts`]),
+    /// so a service that takes the connection and never answers cannot hold a refresh.
+    pub timeouts: aws_smithy_types::timeout::TimeoutConfig,
 }
 
 impl std::fmt::Debug for LoginSessions {
@@ -154,16 +156,17 @@ impl LoginSessions {
     /// The login cache and endpoints `var` names, with the process's HTTP client.
     pub fn from_lookup(var: &dyn Fn(&str) -> Option<String>) -> Self {
         let var = |name: &str| var(name).filter(|v| !v.trim().is_empty());
+        // No home directory leaves a relative path, which the cache refuses to use.
+        let home = crate::home::home_dir(var("HOME").map(Into::into)).unwrap_or_default();
         let dir = var("AWS_LOGIN_CACHE_DIRECTORY")
-            .map(|d| expand_home(&d, var("HOME")))
-            .unwrap_or_else(|| {
-                PathBuf::from(var("HOME").unwrap_or_default()).join(".aws/login/cache")
-            });
+            .map(|d| expand_home(&d, &home))
+            .unwrap_or_else(|| home.join(".aws/login/cache"));
         LoginSessions {
             cache: LoginCache::new(dir),
             endpoint: crate::endpoint_url::from_lookup("SIGNIN", &var),
             env_region: var("AWS_REGION").or_else(|| var("AWS_DEFAULT_REGION")),
             http: crate::http::client(),
+            timeouts: crate::sso::client_timeouts(),
         }
     }
 
@@ -251,15 +254,14 @@ impl LoginSessions {
 }
 
 /// `~` and `$HOME` at the start of `dir`, as the AWS CLI expands them.
-fn expand_home(dir: &str, home: Option<String>) -> PathBuf {
-    let home = home.unwrap_or_default();
+fn expand_home(dir: &str, home: &std::path::Path) -> PathBuf {
     for prefix in ["~/", "$HOME/", "${HOME}/"] {
         if let Some(rest) = dir.strip_prefix(prefix) {
-            return PathBuf::from(&home).join(rest);
+            return home.join(rest);
         }
     }
     if dir == "~" {
-        return PathBuf::from(home);
+        return home.to_path_buf();
     }
     PathBuf::from(dir)
 }

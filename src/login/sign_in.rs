@@ -2,12 +2,16 @@
 //! same device (awscli's `SameDeviceLoginTokenFetcher`), writing the same cache.
 //!
 //! 1. A new P-256 key, a PKCE verifier (64 characters of `A-Za-z0-9-._~`) and its S256
-//!    challenge, a `state` (a random UUID), and a loopback listener
-//!    ([`super::redirect`]).
+//!    challenge ([`crate::sso::Pkce`], the SSO sign-in's), a `state` (a random UUID), and
+//!    the loopback listener the SSO sign-in uses ([`crate::sso::CallbackListener`]: it
+//!    checks the `Host`, the method, the path and the `state` before anything else, keeps
+//!    waiting after a forged request, answers with fixed pages and passes on only a plain
+//!    OAuth error code).
 //! 2. The browser opens `<sign-in endpoint>/v1/authorize?response_type=code&client_id=
 //!    arn:aws:signin:::devtools/same-device&state=…&code_challenge_method=SHA-256&scope=openid
 //!    &redirect_uri=http://127.0.0.1:PORT/oauth/callback&code_challenge=…`; the person signs
 //!    in to the console there, and the page sends the browser back with `code` and `state`.
+//!    The region is checked to be a region name before it goes into the URL.
 //! 3. `state` must be the one sent; then CreateOAuth2Token with `grantType =
 //!    authorization_code`, the code, the verifier and the redirect URI, and a DPoP proof
 //!    signed with the new key.
@@ -15,15 +19,15 @@
 //!    written under its SHA-256, with the key, so both tools refresh it from then on.
 
 use super::cache::{LoginToken, SignedInAnswer};
-use super::dpop::{base64url, DpopKey};
-use super::redirect::{LoginCallback, LoginRedirectListener};
+use super::dpop::DpopKey;
 use super::token::TokenCall;
 use super::{LoginError, LoginSessions};
 use crate::profile::login_session_account;
+use crate::profile::parse::{is_region_name, REGION_NAME_RULE};
+use crate::sso::{BrowserAnswer, CallbackListener, Pkce};
 use aws_sdk_signin::types::CreateOAuth2TokenRequestBody;
 use chrono::{DateTime, Utc};
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
-use sha2::{Digest, Sha256};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -46,9 +50,9 @@ pub struct LoginSignIn {
     sessions: LoginSessions,
     profile: String,
     region: String,
-    listener: LoginRedirectListener,
+    listener: CallbackListener,
     key: Arc<DpopKey>,
-    verifier: crate::secret::Secret,
+    pkce: Pkce,
     state: String,
     authorize_url: String,
 }
@@ -78,10 +82,20 @@ impl LoginSignIn {
         profile: &str,
         region: &str,
     ) -> Result<LoginSignIn, LoginError> {
-        let listener = LoginRedirectListener::bind()
+        let failed = |why: String| LoginError::SignInFailed {
+            profile: profile.to_string(),
+            why,
+        };
+        if !is_region_name(region) {
+            return Err(failed(format!(
+                "the region {REGION_NAME_RULE}; fix --region, the profile's region or AWS_REGION"
+            )));
+        }
+        let listener = CallbackListener::bind()
             .await
             .map_err(|e| LoginError::io("listen on", std::path::Path::new("127.0.0.1"), &e))?;
-        let verifier = pkce_verifier();
+        let pkce = Pkce::generate()
+            .map_err(|e| failed(format!("the system gave no random numbers ({e})")))?;
         let state = super::dpop::uuid_v4();
         let query = [
             ("response_type", "code"),
@@ -90,7 +104,7 @@ impl LoginSignIn {
             ("code_challenge_method", "SHA-256"),
             ("scope", "openid"),
             ("redirect_uri", &listener.redirect_uri()),
-            ("code_challenge", &pkce_challenge(verifier.expose())),
+            ("code_challenge", &pkce.challenge),
         ]
         .iter()
         .map(|(k, v)| format!("{k}={}", utf8_percent_encode(v, QUERY)))
@@ -103,7 +117,7 @@ impl LoginSignIn {
             region: region.to_string(),
             listener,
             key: Arc::new(DpopKey::generate()),
-            verifier,
+            pkce,
             state,
             authorize_url,
         })
@@ -117,16 +131,15 @@ impl LoginSignIn {
     /// Waits (at most [`SIGN_IN_WAIT`]) for the browser to come back, exchanges the code,
     /// and writes the session to the login cache.
     pub async fn finish(self) -> Result<SignedIn, LoginError> {
-        let callback = tokio::time::timeout(SIGN_IN_WAIT, self.listener.callback())
+        let answer = tokio::time::timeout(SIGN_IN_WAIT, self.listener.answer(&self.state))
             .await
             .map_err(|_| self.failed("the browser did not come back within 10 minutes"))?;
-        let code = match callback {
-            LoginCallback::Code { code, state } if state == self.state => code,
-            LoginCallback::Code { .. } => {
-                return Err(self.failed("the answer's state is not the one sent (ignored)"))
-            }
-            LoginCallback::Refused(why) => {
-                return Err(self.failed(&format!("the sign-in page said {why}")))
+        let code = match answer {
+            BrowserAnswer::Code(code) => code,
+            BrowserAnswer::Refused(error) => {
+                return Err(self.failed(&format!(
+                    "the sign-in page refused it ({error}); run it again"
+                )))
             }
         };
         let now = Utc::now();
@@ -140,8 +153,8 @@ impl LoginSignIn {
         let body = CreateOAuth2TokenRequestBody::builder()
             .client_id(SAME_DEVICE_CLIENT_ID)
             .grant_type("authorization_code")
-            .code(code)
-            .code_verifier(self.verifier.expose())
+            .code(code.expose())
+            .code_verifier(self.pkce.verifier.expose())
             .redirect_uri(self.listener.redirect_uri())
             .build()
             .expect("clientId and grantType are set");
@@ -176,24 +189,6 @@ impl LoginSignIn {
             why: why.to_string(),
         }
     }
-}
-
-/// A PKCE verifier: 64 characters of RFC 7636's unreserved set, as the AWS CLI makes it.
-fn pkce_verifier() -> crate::secret::Secret {
-    const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~";
-    let mut bytes = [0u8; 64];
-    getrandom::getrandom(&mut bytes).expect("the system's random numbers");
-    // 66 characters: a byte modulo 66 is biased by under 2%, harmless for 64 of them.
-    let text: String = bytes
-        .iter()
-        .map(|b| ALPHABET[usize::from(*b) % ALPHABET.len()] as char)
-        .collect();
-    crate::secret::Secret::new(text)
-}
-
-/// S256: base64url (no padding) of the verifier's SHA-256.
-pub fn pkce_challenge(verifier: &str) -> String {
-    base64url(&Sha256::digest(verifier.as_bytes()))
 }
 
 /// The `sub` of an ID token (a JWT, read without checking its signature: it came straight

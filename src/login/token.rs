@@ -112,6 +112,7 @@ impl TokenCall<'_> {
             .region(Region::new(self.region.to_string()))
             .retry_config(RetryConfig::standard().with_max_attempts(3))
             .retry_classifier(ThrottlingIsRetried)
+            .timeout_config(self.sessions.timeouts.clone())
             .build();
         aws_sdk_signin::Client::from_conf(conf)
     }

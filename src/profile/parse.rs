@@ -451,6 +451,20 @@ fn strip_header_comment(line: &str) -> &str {
     }
 }
 
+/// A region name as the SDKs build host names from it (`eu-west-1`): lower-case letters,
+/// digits and dashes. Checked before a region goes into a URL, so a setting like
+/// `evil.example/x#` cannot send the browser or a call to another host.
+pub fn is_region_name(r: &str) -> bool {
+    !r.is_empty()
+        && r.len() <= 64
+        && r.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+}
+
+/// What a region that is not a region name is told to be.
+pub const REGION_NAME_RULE: &str =
+    "is not a region name (lower-case letters, digits and dashes, like eu-west-1)";
+
 /// The spec's identifiers (profile names, keys): `[A-Za-z0-9_\-/.%@:+]*`.
 pub fn is_identifier(s: &str) -> bool {
     s.bytes().all(|b| IDENTIFIER_BYTES[usize::from(b)])

@@ -130,13 +130,24 @@ struct RegistrationFile {
 }
 
 impl TokenCache {
-    /// Where the AWS CLI keeps it: `$HOME/.aws/sso/cache`.
+    /// Where the AWS CLI keeps it: `~/.aws/sso/cache`, the home directory from `HOME` or
+    /// else the user database ([`crate::home`]). With neither, a relative path, which the
+    /// cache refuses to use.
     pub fn default_dir() -> PathBuf {
-        let home = std::env::var_os("HOME")
-            .filter(|h| !h.is_empty())
-            .map(PathBuf::from)
-            .unwrap_or_default();
+        let home = crate::home::home_dir(std::env::var_os("HOME")).unwrap_or_default();
         home.join(".aws").join("sso").join("cache")
+    }
+
+    /// Refuses a relative directory: it would be wherever rolecall was started (a cloned
+    /// repository's `.aws/sso/cache`, say).
+    fn absolute(&self) -> Result<(), SsoError> {
+        if self.dir.is_absolute() {
+            return Ok(());
+        }
+        let why = std::io::Error::other(
+            "it is not an absolute path (HOME is unset and the user database names no home directory); set HOME",
+        );
+        Err(SsoError::io("use", &self.dir, &why))
     }
 
     /// The cache in `dir` (created when first written).
@@ -165,6 +176,7 @@ impl TokenCache {
         config: &SsoSessionConfig,
         now: DateTime<Utc>,
     ) -> Result<TokenRead, SsoError> {
+        self.absolute()?;
         let path = self.token_path(config);
         let bytes = match fsutil::read_no_follow(&path) {
             Ok(Some(bytes)) => bytes,
@@ -200,6 +212,7 @@ impl TokenCache {
 
     /// Removes the token of `config`; returns whether there was one.
     pub fn remove(&self, config: &SsoSessionConfig) -> Result<bool, SsoError> {
+        self.absolute()?;
         remove_if_present(&self.token_path(config))
     }
 
@@ -214,6 +227,7 @@ impl TokenCache {
         now: DateTime<Utc>,
         flow: SignInFlow,
     ) -> Option<ClientRegistration> {
+        self.absolute().ok()?;
         let bytes = fsutil::read_no_follow(&self.registration_path(config)).ok()??;
         let file: RegistrationFile = serde_json::from_slice(&bytes).ok()?;
         let for_auth_code = file
@@ -256,6 +270,7 @@ impl TokenCache {
     }
 
     fn write_json(&self, path: &Path, value: &impl Serialize) -> Result<(), SsoError> {
+        self.absolute()?;
         fsutil::ensure_private_dir(&self.dir).map_err(|e| SsoError::io("create", &self.dir, &e))?;
         // Serialising these plain structs cannot fail.
         let bytes = serde_json::to_vec(value).expect("token JSON");

@@ -8,6 +8,7 @@
 //! names so a sign-in made by either tool serves both.
 
 use super::SsoError;
+use crate::profile::parse::{is_region_name, REGION_NAME_RULE};
 use crate::profile::{Profile, ProfileGraph, ProfileKind, SsoSessionSection};
 use sha1::{Digest, Sha1};
 
@@ -83,6 +84,12 @@ impl SsoSessionConfig {
             .sso_region
             .as_deref()
             .ok_or_else(|| missing("sso_region"))?;
+        if !is_region_name(region) {
+            return Err(SsoError::Config(format!(
+                "profile '{profile}''s sso_region {REGION_NAME_RULE}; fix it in {}",
+                graph.paths.config.display()
+            )));
+        }
         Ok(SsoSessionConfig {
             session_name: None,
             legacy_profile: Some(p.name.clone()),
@@ -110,7 +117,8 @@ impl SsoSessionConfig {
                 "sso_start_url",
                 "https://my-org.awsapps.com/start",
             )?,
-            region: need(section.sso_region.as_deref(), "sso_region", "us-east-1")?,
+            region: need(section.sso_region.as_deref(), "sso_region", "us-east-1")
+                .and_then(|region| checked_region(section, region))?,
             registration_scopes: section.sso_registration_scopes.as_deref().map(parse_scopes),
         })
     }
@@ -239,6 +247,18 @@ pub fn profile_sso_label(profile: &Profile) -> Option<&str> {
         .sso_session
         .as_deref()
         .or(profile.sso_start_url.as_deref())
+}
+
+/// `region` when it is a region name: it becomes the host of the authorize URL and of
+/// every call, so `evil.example/x#` must never get that far.
+fn checked_region(section: &SsoSessionSection, region: String) -> Result<String, SsoError> {
+    if is_region_name(&region) {
+        return Ok(region);
+    }
+    Err(SsoError::Config(format!(
+        "{}: [sso-session {}]'s sso_region {REGION_NAME_RULE}; fix it",
+        section.location, section.name
+    )))
 }
 
 /// `sso_registration_scopes` as the AWS CLI splits it: on commas, trimmed, empties dropped.

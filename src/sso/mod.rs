@@ -31,6 +31,7 @@ pub use cache::{
     parse_time, ClientRegistration, SsoToken, TokenCache, TokenRead, AUTH_CODE_GRANTS,
     REGISTRATION_EXPIRY_WINDOW, TOKEN_REFRESH_WINDOW,
 };
+pub(crate) use callback::{BrowserAnswer, CallbackListener};
 pub use config::{profile_sso_label, SsoSessionConfig, DEFAULT_REGISTRATION_SCOPE};
 pub use discovery::{
     pair_with_profiles, DiscoveredRole, Discovery, DiscoveryObserver, DiscoveryProgress,
@@ -39,6 +40,7 @@ pub use discovery::{
 pub use error::SsoError;
 pub use flow::{choose_flow, FlowChoice, SignInFlow, Surroundings};
 pub use pacing::{CallPacer, Pacing, CALLS_PER_SECOND_VAR, DEFAULT_CALLS_PER_SECOND};
+pub(crate) use pkce::Pkce;
 pub use pkce::BROWSER_WAIT;
 pub use portal::PAGE_SIZE;
 pub use sign_in::PendingSignIn;
@@ -262,7 +264,7 @@ impl Sso {
             .retry_config(
                 aws_sdk_ssooidc::config::retry::RetryConfig::standard().with_max_attempts(2),
             )
-            .timeout_config(timeouts())
+            .timeout_config(client_timeouts())
             .build();
         aws_sdk_ssooidc::Client::from_conf(conf)
     }
@@ -292,7 +294,7 @@ impl Sso {
             .http_client(self.http())
             .region(Region::new(region.to_string()))
             .retry_config(retry)
-            .timeout_config(timeouts())
+            .timeout_config(client_timeouts())
             .build();
         aws_sdk_sso::Client::from_conf(conf)
     }
@@ -314,7 +316,10 @@ impl Sso {
     }
 }
 
-fn timeouts() -> aws_smithy_types::timeout::TimeoutConfig {
+/// The timeouts of every client rolecall makes for a sign-in service (IAM Identity
+/// Center's, and the sign-in service of `aws login`): 3 s to connect, 10 s per attempt,
+/// 30 s in all, so an endpoint that takes the connection and never answers cannot hang.
+pub fn client_timeouts() -> aws_smithy_types::timeout::TimeoutConfig {
     aws_smithy_types::timeout::TimeoutConfig::builder()
         .connect_timeout(Duration::from_secs(3))
         .operation_attempt_timeout(Duration::from_secs(10))

@@ -162,3 +162,19 @@ fn no_file_names_the_command_that_signs_in() {
     assert!(e.contains("run `aws login --profile dev`"), "{e}");
     assert!(e.contains(&cache_key(ARN)), "{e}");
 }
+
+#[test]
+fn a_directory_the_user_named_keeps_its_mode_and_a_missing_one_is_made_private() {
+    use std::os::unix::fs::PermissionsExt;
+    let home = tempfile::tempdir().unwrap();
+    std::fs::set_permissions(home.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+    let (cache, read) = cache_with_file(home.path());
+    let named = LoginCache::new(home.path());
+    named.write(ARN, &refreshed(&read)).unwrap();
+    let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode(home.path()), 0o755);
+    let missing = LoginCache::new(home.path().join("new/cache"));
+    missing.write(ARN, &refreshed(&read)).unwrap();
+    assert_eq!(mode(&home.path().join("new/cache")), 0o700);
+    drop(cache);
+}

@@ -1,23 +1,13 @@
 use super::*;
 
 #[test]
-fn the_challenge_is_s256_as_the_aws_cli_computes_it() {
-    // base64.urlsafe_b64encode(hashlib.sha256(v).digest())[:-1], as awscli does.
-    assert_eq!(
-        pkce_challenge("dBjftJeZ4CVP-mJ92K9-9y1N9hBJfD3LB9tbCIxtEzBk"),
-        "BMY4xanC-DkGk1ohntr_dZtGHZHi6saNprqYQZ8TuZo"
-    );
-    let verifier = pkce_verifier();
-    assert_eq!(verifier.expose().len(), 64);
-    assert!(verifier
-        .expose()
-        .bytes()
-        .all(|b| b.is_ascii_alphanumeric() || b"-._~".contains(&b)));
-}
-
-#[test]
 fn the_session_is_the_id_token_s_subject_when_it_is_an_arn() {
-    let token = |claims: &str| format!("e30.{}.sig", base64url(claims.as_bytes()));
+    let token = |claims: &str| {
+        format!(
+            "e30.{}.sig",
+            super::super::dpop::base64url(claims.as_bytes())
+        )
+    };
     assert_eq!(
         session_of(&token(r#"{"sub":"arn:aws:iam::111122223333:user/alice"}"#)).as_deref(),
         Some("arn:aws:iam::111122223333:user/alice")
@@ -44,6 +34,29 @@ async fn the_authorize_url_names_the_same_device_client_the_loopback_and_s256() 
     ] {
         assert!(url.contains(part), "{url}");
     }
+    // The challenge is the S256 of the verifier kept for the exchange.
+    let verifier = sign_in.pkce.verifier.clone();
+    let challenge = Pkce::from_verifier(verifier).challenge;
+    assert!(
+        url.ends_with(&format!("&code_challenge={challenge}")),
+        "{url}"
+    );
     let shown = format!("{sign_in:?}");
-    assert!(!shown.contains(sign_in.verifier.expose()), "{shown}");
+    assert!(!shown.contains(sign_in.pkce.verifier.expose()), "{shown}");
+}
+
+#[tokio::test]
+async fn a_region_that_is_not_a_region_name_builds_no_authorize_url() {
+    let vars = |name: &str| (name == "HOME").then(|| "/h".to_string());
+    let sessions = LoginSessions::from_lookup(&vars);
+    let err = LoginSignIn::start(sessions, "dev", "evil.example/x#")
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("profile dev") || err.contains("'dev'"),
+        "{err}"
+    );
+    assert!(err.contains("region"), "{err}");
+    assert!(!err.contains("evil.example"), "{err}");
 }

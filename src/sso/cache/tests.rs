@@ -171,3 +171,16 @@ fn a_registration_serves_only_the_flow_it_was_made_for() {
     assert!(cache.registration(&session(), early, auth).is_some());
     assert!(cache.registration(&session(), early, device).is_none());
 }
+
+#[test]
+fn a_relative_cache_directory_is_neither_read_nor_written() {
+    let cache = TokenCache::new(".aws/sso/cache");
+    let now = parse_time("2030-01-01T07:00:00Z").unwrap();
+    let err = cache
+        .read(&session(), now)
+        .expect_err("refused")
+        .to_string();
+    assert!(err.contains("not an absolute path"), "{err}");
+    let err = cache.write(&session(), &token()).unwrap_err().to_string();
+    assert!(err.contains("not an absolute path"), "{err}");
+}

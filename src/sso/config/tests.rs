@@ -130,3 +130,25 @@ fn conflicting_profile_values_are_refused() {
     let err = SsoSessionConfig::for_profile(&g, "a").unwrap_err();
     assert!(err.to_string().contains("sso_region"), "{err}");
 }
+
+#[test]
+fn an_sso_region_that_is_not_a_region_name_is_refused_naming_the_setting() {
+    let g = graph(
+        "[sso-session evil]\nsso_start_url = https://x.awsapps.com/start\nsso_region = evil.example/x#\n\n\
+         [profile legacy]\nsso_start_url = https://y.awsapps.com/start\nsso_region = evil.example/x#\n",
+    );
+    let err = SsoSessionConfig::named(&g, "evil").unwrap_err().to_string();
+    assert!(
+        err.contains("[sso-session evil]") && err.contains("sso_region"),
+        "{err}"
+    );
+    assert!(!err.contains("evil.example"), "{err}");
+    let err = SsoSessionConfig::for_profile(&g, "legacy")
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("profile 'legacy'") && err.contains("sso_region"),
+        "{err}"
+    );
+    assert!(SsoSessionConfig::all(&g).is_empty());
+}
