@@ -118,3 +118,23 @@ fn a_byte_order_mark_is_named_where_the_first_section_is_lost() {
         )
     );
 }
+
+#[test]
+fn a_mistyped_profile_is_answered_with_the_name_it_may_have_meant() {
+    let env = Env::new(
+        "[profile prod-admin]\nregion = eu-west-1\naws_access_key_id = AKIAEXAMPLE\naws_secret_access_key = x\n",
+        "",
+    );
+    let out = env.rolecall(&["export", "prod-admn"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "rolecall: profile 'prod-admn': no such profile: did you mean 'prod-admin'?\n"
+    );
+    // Nothing close: where to look instead.
+    let out = env.rolecall(&["export", "staging"]);
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "rolecall: profile 'staging': no such profile (see `rolecall list`)\n"
+    );
+}

@@ -694,6 +694,16 @@ const CANNOT_READ: &str = "cannot read file: ";
 impl ProfileGraph {
     /// The files that could not be read at all, with why, joined by `; `: what a
     /// profile that is not in the graph may be missing for. `None` when every file was read.
+    /// Why no profile is named `name`, for the error that says so: the files that could not
+    /// be read, else the defined name closest to it ("did you mean 'prod-admin'?"), else
+    /// `None`.
+    pub fn why_missing(&self, name: &str) -> Option<String> {
+        self.unread_files().or_else(|| {
+            let names = self.profiles().iter().map(|p| p.name.as_str());
+            super::suggest::closest(name, names).map(|close| format!("did you mean '{close}'?"))
+        })
+    }
+
     pub fn unread_files(&self) -> Option<String> {
         let unread: Vec<String> = self
             .file_diagnostics

@@ -5,6 +5,7 @@ mod files;
 mod graph;
 mod model;
 pub mod parse;
+mod suggest;
 pub mod writable;
 pub use chain::{Chain, ChainDisplay};
 pub use files::{ConfigPaths, FileKind};

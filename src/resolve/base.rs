@@ -192,7 +192,7 @@ impl Resolver<'_> {
         let profile = self
             .graph
             .get(name)
-            .ok_or_else(|| ResolveErrorKind::NoSuchProfile(self.graph.unread_files()))?;
+            .ok_or_else(|| ResolveErrorKind::NoSuchProfile(self.graph.why_missing(name)))?;
         let (Some(account), Some(role)) = (
             profile.sso_account_id.as_deref(),
             profile.sso_role_name.as_deref(),

@@ -136,7 +136,11 @@ impl Resolver<'_> {
         let ms = self
             .planner(MfaMode::SessionToken)
             .mfa_session_of_keys(base, serial)
-            .ok_or_else(|| fail(ResolveErrorKind::NoSuchProfile(self.graph.unread_files())))?;
+            .ok_or_else(|| {
+                fail(ResolveErrorKind::NoSuchProfile(
+                    self.graph.why_missing(base),
+                ))
+            })?;
         let keys = self.keys_in_files(base).map_err(fail)?.ok_or_else(|| {
             fail(ResolveErrorKind::Config(format!(
                 "'{base}' holds no long-term keys to make an MFA session of"

@@ -75,7 +75,8 @@ pub struct ResolveError {
 /// The cause of a [`ResolveError`].
 #[derive(Debug, thiserror::Error)]
 pub enum ResolveErrorKind {
-    /// With the files that could not be read, when some could not.
+    /// With why (see [`ProfileGraph::why_missing`](crate::profile::ProfileGraph::why_missing)):
+    /// the files that could not be read, or the name it may have meant.
     #[error("no such profile{}", plan::missing_because(.0))]
     NoSuchProfile(Option<String>),
     #[error("{0}")]

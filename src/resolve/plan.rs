@@ -177,7 +177,8 @@ pub struct Plan {
 /// Why a profile has no plan. The message names the profile or key at fault.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum PlanError {
-    /// With the files that could not be read, when some could not.
+    /// With why (see [`ProfileGraph::why_missing`](crate::profile::ProfileGraph::why_missing)):
+    /// the files that could not be read, or the name it may have meant.
     #[error("no such profile{}", missing_because(.0))]
     NoSuchProfile(Option<String>),
     #[error("{0}")]
@@ -185,10 +186,10 @@ pub enum PlanError {
 }
 
 /// What follows "no such profile": the files that could not be read (the profile may be
-/// in one of them), else where to look.
-pub fn missing_because(unread_files: &Option<String>) -> String {
-    match unread_files {
-        Some(files) => format!(": {files}"),
+/// in one of them) or the name it may have meant, else where to look.
+pub fn missing_because(why: &Option<String>) -> String {
+    match why {
+        Some(why) => format!(": {why}"),
         None => " (see `rolecall list`)".into(),
     }
 }
@@ -228,7 +229,7 @@ impl Planner<'_, '_> {
         let profile = self
             .graph
             .get(name)
-            .ok_or_else(|| PlanError::NoSuchProfile(self.graph.unread_files()))?;
+            .ok_or_else(|| PlanError::NoSuchProfile(self.graph.why_missing(name)))?;
         let (base, roles) = self.base_and_roles(profile)?;
         let source = self.base_source(base)?;
         let partition = roles
