@@ -8,6 +8,7 @@
 //! discovery is cached. One older than [`RESUME_MAX_AGE`], or made for another start URL,
 //! is not resumed: a refresh should not serve roles from yesterday.
 
+use super::discovery::MAX_DISCOVERY_FILE_BYTES;
 use super::{SsoError, SsoSessionConfig};
 use crate::fsutil;
 use chrono::{DateTime, TimeDelta, Utc};
@@ -52,7 +53,7 @@ impl PartialDiscovery {
     /// The progress in `path` when it can be resumed at `now` for `config`; `None` when
     /// there is none, it cannot be read, or it is too old or for another start URL.
     pub fn load(path: &Path, config: &SsoSessionConfig, now: DateTime<Utc>) -> Option<Self> {
-        let bytes = fsutil::read_no_follow(path).ok()??;
+        let bytes = fsutil::read_no_follow_at_most(path, MAX_DISCOVERY_FILE_BYTES).ok()??;
         let file: PartialDiscovery = serde_json::from_slice(&bytes).ok()?;
         let age = now - file.started_at;
         let usable = file.version == FORMAT_VERSION
