@@ -476,3 +476,66 @@ fn the_tui_lists_accounts_as_they_arrive_and_says_how_far_discovery_is() {
     assert!(!done.contains("accounts"), "the progress stays:\n{done}");
     t.send_keys(&["q"]);
 }
+
+#[tokio::test]
+async fn a_portal_that_repeats_a_page_token_ends_discovery_with_an_error() {
+    // Each ListAccounts page says `nextToken: again`, which gives the same page again:
+    // a loop that once ran until the stand-in tired of it.
+    let standin = SsoStandin::start(Behaviour {
+        repeating_pages: Some(("/assignment/accounts", 1_000)),
+        ..Behaviour::default().with_accounts(3, &["Admin"])
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let (sso, _clock) = signed_in(&standin, dir.path());
+    let err = sso.discover(&corp(), true).await.unwrap_err();
+    let text = err.to_string();
+    assert!(text.contains("ListAccounts"), "{text}");
+    assert!(text.contains("repeated a page token"), "{text}");
+    assert!(text.contains("sso-session corp"), "{text}");
+    assert_eq!(standin.requests_to("/assignment/accounts").len(), 2);
+    assert!(sso.cached_discovery(&corp()).is_none());
+}
+
+#[tokio::test]
+async fn a_role_listing_that_repeats_a_page_token_ends_discovery_with_an_error() {
+    let standin = SsoStandin::start(Behaviour {
+        page_size: 1,
+        repeating_pages: Some(("/assignment/roles", 1_000)),
+        ..Behaviour::default().with_accounts(1, &["Admin", "Dev"])
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let (sso, _clock) = signed_in(&standin, dir.path());
+    let err = sso.discover(&corp(), true).await.unwrap_err();
+    let text = err.to_string();
+    assert!(text.contains("ListAccountRoles"), "{text}");
+    assert!(text.contains("repeated a page token"), "{text}");
+    assert_eq!(standin.requests_to("/assignment/roles").len(), 2);
+}
+
+#[tokio::test]
+async fn a_role_the_portal_lists_twice_is_discovered_once() {
+    let standin = SsoStandin::start(
+        Behaviour {
+            page_size: 1,
+            ..Behaviour::default()
+        }
+        .with_accounts(2, &["Admin", "Dev", "Admin"]),
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let (sso, _clock) = signed_in(&standin, dir.path());
+    let discovery = sso.discover(&corp(), true).await.unwrap();
+    let roles: Vec<(&str, &str)> = discovery
+        .roles
+        .iter()
+        .map(|r| (r.account_id.as_str(), r.role_name.as_str()))
+        .collect();
+    assert_eq!(
+        roles,
+        [
+            ("000000000001", "Admin"),
+            ("000000000001", "Dev"),
+            ("000000000002", "Admin"),
+            ("000000000002", "Dev"),
+        ]
+    );
+}

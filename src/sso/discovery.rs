@@ -28,6 +28,20 @@ pub const DISCOVERY_MAX_AGE: TimeDelta = TimeDelta::hours(24);
 /// enough calls waiting on the network to use it (20 calls a second at 400 ms each).
 const CONCURRENT_ACCOUNTS: usize = 16;
 
+/// The most pages one listing (ListAccounts, or one account's ListAccountRoles) reads: a
+/// million accounts at the portal's 100 a page. A listing that goes on is not the portal's.
+pub const MAX_PAGES: usize = 10_000;
+
+/// The most accounts a discovery takes: ten times AWS Organizations' largest quotas.
+pub const MAX_ACCOUNTS: usize = 100_000;
+
+/// The most roles one account may have: Identity Center allows 2,000 permission sets.
+pub const MAX_ROLES_PER_ACCOUNT: usize = 10_000;
+
+/// The largest discovery cache or progress file read back: [`MAX_ACCOUNTS`] accounts with
+/// a few roles each. A larger one is ignored (discovery asks the portal again).
+pub const MAX_DISCOVERY_FILE_BYTES: u64 = 128 << 20;
+
 /// The file format version of the discovery cache.
 const FORMAT_VERSION: u32 = 1;
 
@@ -116,7 +130,8 @@ impl Sso {
     /// The cached discovery of `config`, whatever its age; no network. `None` when there is
     /// none, it cannot be read, or it was made for another start URL.
     pub fn cached_discovery(&self, config: &SsoSessionConfig) -> Option<Discovery> {
-        let bytes = fsutil::read_no_follow(&self.discovery_path(config)).ok()??;
+        let path = self.discovery_path(config);
+        let bytes = fsutil::read_no_follow_at_most(&path, MAX_DISCOVERY_FILE_BYTES).ok()??;
         let file: CacheFile = serde_json::from_slice(&bytes).ok()?;
         let current = file.version == FORMAT_VERSION && file.start_url == config.start_url;
         current.then_some(Discovery {
@@ -232,6 +247,7 @@ impl Walk<'_> {
         let (sso, client, config, token) = (self.sso, &self.client, self.config, self.token);
         let mut accounts: Vec<(String, String)> = Vec::new();
         let mut seen = HashSet::new();
+        let mut pages = Pages::new(MAX_ACCOUNTS);
         let mut next = None;
         loop {
             let page = self
@@ -249,10 +265,22 @@ impl Walk<'_> {
                 accounts_done: 0,
                 arrived: &[],
             });
-            match page.next_token {
-                Some(token) => next = Some(token),
-                None => return Ok(accounts),
+            next = pages
+                .next(page.next_token, accounts.len())
+                .map_err(|why| self.endless("ListAccounts", why))?;
+            if next.is_none() {
+                return Ok(accounts);
             }
+        }
+    }
+
+    /// The error of a listing `pages` ended.
+    fn endless(&self, operation: &'static str, why: String) -> SsoError {
+        SsoError::Endless {
+            session: self.config.describe(),
+            operation,
+            why,
+            command: roles_command(self.config),
         }
     }
 
@@ -300,10 +328,12 @@ impl Walk<'_> {
         Ok(())
     }
 
-    /// ListAccountRoles for one account, every page: the role names.
+    /// ListAccountRoles for one account, every page: the role names, each once.
     async fn account_roles(&self, account_id: &str) -> Result<Vec<String>, SsoError> {
         let (sso, client, config, token) = (self.sso, &self.client, self.config, self.token);
         let mut roles = Vec::new();
+        let mut seen = HashSet::new();
+        let mut pages = Pages::new(MAX_ROLES_PER_ACCOUNT);
         let mut next = None;
         loop {
             let page = self
@@ -312,12 +342,54 @@ impl Walk<'_> {
                     sso.list_account_roles_page(client, config, token, account_id, next.clone())
                 })
                 .await?;
-            roles.extend(page.items);
-            match page.next_token {
-                Some(token) => next = Some(token),
-                None => return Ok(roles),
+            let fresh = page.items.into_iter().filter(|r| seen.insert(r.clone()));
+            roles.extend(fresh);
+            next = pages
+                .next(page.next_token, roles.len())
+                .map_err(|why| self.endless("ListAccountRoles", why))?;
+            if next.is_none() {
+                return Ok(roles);
             }
         }
+    }
+}
+
+/// One listing's pages so far: it ends where the portal's do, and no later than
+/// [`MAX_PAGES`] pages or its ceiling of items.
+struct Pages {
+    /// Every page token given so far: one given again would go round for ever.
+    tokens: HashSet<String>,
+    /// The most items the listing may give.
+    max_items: usize,
+}
+
+impl Pages {
+    fn new(max_items: usize) -> Self {
+        Pages {
+            tokens: HashSet::new(),
+            max_items,
+        }
+    }
+
+    /// The token of the page after the one that gave `next` (with `items` so far in all):
+    /// `None` after the last page; why the listing must stop when `next` was given before,
+    /// or it goes past a ceiling.
+    fn next(&mut self, next: Option<String>, items: usize) -> Result<Option<String>, String> {
+        if items > self.max_items {
+            return Err(format!("gave more than {} items", self.max_items));
+        }
+        let Some(token) = next else {
+            return Ok(None);
+        };
+        // The pages read so far: the first, and one for each token followed.
+        let read = self.tokens.len() + 1;
+        if read == MAX_PAGES {
+            return Err(format!("gave more than {MAX_PAGES} pages"));
+        }
+        if !self.tokens.insert(token.clone()) {
+            return Err("repeated a page token (a loop)".into());
+        }
+        Ok(Some(token))
     }
 }
 
