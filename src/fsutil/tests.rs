@@ -68,42 +68,13 @@ fn read_no_follow_cases() {
     assert!(err.to_string().contains("symbolic link"), "{err}");
 }
 
-/// Makes a FIFO at `path`.
-fn mkfifo(path: &Path) {
-    let c = std::ffi::CString::new(path.as_os_str().as_encoded_bytes()).unwrap();
-    // SAFETY: a valid NUL-terminated path.
-    assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
-}
-
-/// Runs `read` on the FIFO at `path` on a thread while this one writes `x` into it as
-/// soon as the reader has it open: a reader that waits for a writer gets `x`, one that
-/// refuses the FIFO is done first. No timing involved.
-pub(crate) fn read_fifo_with_writer<T: Send + 'static>(
-    path: &Path,
-    read: impl FnOnce() -> T + Send + 'static,
-) -> T {
-    let reader = std::thread::spawn(read);
-    while !reader.is_finished() {
-        let writer = OpenOptions::new()
-            .write(true)
-            .custom_flags(libc::O_NONBLOCK)
-            .open(path);
-        if let Ok(mut writer) = writer {
-            writer.write_all(b"x").unwrap();
-            break;
-        }
-        std::thread::yield_now();
-    }
-    reader.join().unwrap()
-}
-
 #[test]
 fn read_no_follow_refuses_a_fifo_without_waiting() {
     let dir = tempfile::tempdir().unwrap();
     let fifo = dir.path().join("token.json");
-    mkfifo(&fifo);
+    crate::testing::mkfifo(&fifo);
     let path = fifo.clone();
-    let read = read_fifo_with_writer(&fifo, move || read_no_follow(&path));
+    let read = crate::testing::read_fifo_with_writer(&fifo, move || read_no_follow(&path));
     let err = read.unwrap_err();
     assert!(err.to_string().contains("a FIFO"), "{err}");
     assert!(
