@@ -530,6 +530,30 @@ pub fn ensure_private_dir(path: &Path) -> io::Result<()> {
     Ok(())
 }
 
+/// Checks, changing nothing, that `path` is a directory [`ensure_private_dir`] would keep
+/// as it is: not a symbolic link, the user's own, open to nobody else. For a file that is
+/// read from it and trusted (who can write the directory can put any file there).
+pub fn check_private_dir(path: &Path) -> io::Result<()> {
+    let meta = fs::symlink_metadata(path)?;
+    if meta.file_type().is_symlink() {
+        return Err(refusal(path, "trust", "it is a symbolic link"));
+    }
+    if !meta.is_dir() {
+        return Err(refusal(path, "trust", "it is not a directory"));
+    }
+    // SAFETY: geteuid has no preconditions and cannot fail.
+    let me = unsafe { libc::geteuid() };
+    if meta.uid() != me {
+        let why = format!("it belongs to user id {}, not to you", meta.uid());
+        return Err(refusal(path, "trust", &why));
+    }
+    if meta.mode() & 0o077 != 0 {
+        let why = format!("its mode is {:o}, open to others", meta.mode() & 0o777);
+        return Err(refusal(path, "trust", &why));
+    }
+    Ok(())
+}
+
 /// The most [`read_no_follow`] reads: every cache file rolecall reads is a few KiB; more
 /// is not a file rolecall wrote.
 pub const MAX_READ_BYTES: u64 = 1 << 20;

@@ -539,3 +539,44 @@ async fn a_role_the_portal_lists_twice_is_discovered_once() {
         ]
     );
 }
+
+#[tokio::test]
+async fn a_progress_file_holding_what_the_portal_never_gives_is_ignored_with_a_warning() {
+    let standin = SsoStandin::start(Behaviour::default().with_accounts(3, &["Admin"]));
+    let dir = tempfile::tempdir().unwrap();
+    let (sso, clock) = signed_in(&standin, dir.path());
+    // Planted: account 2 "done" with a role that would become a config line, account 3
+    // done with none; resumed, neither would be asked again.
+    let partial = dir
+        .path()
+        .join("rolecall")
+        .join(format!("sso-roles-{}.partial.json", corp().cache_key()));
+    std::fs::create_dir_all(partial.parent().unwrap()).unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(
+        partial.parent().unwrap(),
+        std::fs::Permissions::from_mode(0o700),
+    )
+    .unwrap();
+    let planted = serde_json::json!({
+        "version": 1,
+        "start_url": corp().start_url,
+        "started_at": clock.now(),
+        "accounts": [["000000000001", "Account 1"], ["000000000002", "Account 2"],
+                     ["000000000003", "Account 3"]],
+        "done": {"000000000002": ["Admin\ncredential_process = evil"], "000000000003": []},
+    });
+    std::fs::write(&partial, planted.to_string()).unwrap();
+
+    let discovery = sso.discover(&corp(), true).await.unwrap();
+    assert_eq!(discovery.roles.len(), 3);
+    assert!(discovery.roles.iter().all(|r| r.role_name == "Admin"));
+    assert_eq!(role_calls(&standin).len(), 3);
+    assert_eq!(discovery.warnings.len(), 1, "{:?}", discovery.warnings);
+    let warning = &discovery.warnings[0];
+    assert!(
+        warning.contains("role name IAM does not allow"),
+        "{warning}"
+    );
+    assert!(warning.contains("discovery starts over"), "{warning}");
+}

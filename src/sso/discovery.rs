@@ -63,6 +63,8 @@ pub struct Discovery {
     pub discovered_at: DateTime<Utc>,
     /// Whether it came from the cache rather than the portal.
     pub from_cache: bool,
+    /// What the user should know: a progress file not trusted, so discovery started over.
+    pub warnings: Vec<String>,
 }
 
 /// How far a discovery has got: handed to the observer after each ListAccounts page, once
@@ -138,6 +140,7 @@ impl Sso {
             roles: file.roles,
             discovered_at: file.discovered_at,
             from_cache: true,
+            warnings: Vec::new(),
         })
     }
 
@@ -161,8 +164,11 @@ impl Sso {
             observe,
         };
         let path = self.partial_path(config);
-        let mut partial = PartialDiscovery::load(&path, config, self.now())
-            .unwrap_or_else(|| PartialDiscovery::new(config, self.now()));
+        let (resumed, warnings) = match PartialDiscovery::read(&path, config, self.now()) {
+            Ok(resumed) => (resumed, Vec::new()),
+            Err(why) => (None, vec![format!("{why}; discovery starts over")]),
+        };
+        let mut partial = resumed.unwrap_or_else(|| PartialDiscovery::new(config, self.now()));
         let accounts = match partial.accounts.clone() {
             Some(accounts) => accounts,
             None => {
@@ -189,6 +195,7 @@ impl Sso {
             roles: roles_of(config, &accounts, &partial),
             discovered_at: partial.started_at,
             from_cache: false,
+            warnings,
         })
     }
 
