@@ -10,7 +10,9 @@
 //! the cache only when it is complete: until then the previous discovery keeps serving.
 
 use super::pacing::PacedRun;
-use super::resume::{PartialDiscovery, SAVE_EVERY};
+use super::resume::{
+    PartialDiscovery, MAX_ACCOUNTS, MAX_DISCOVERY_FILE_BYTES, MAX_ROLES_PER_ACCOUNT, SAVE_EVERY,
+};
 use super::{profile_sso_label, Sso};
 use super::{SsoError, SsoSessionConfig, SsoToken};
 use crate::fsutil;
@@ -31,16 +33,6 @@ const CONCURRENT_ACCOUNTS: usize = 16;
 /// The most pages one listing (ListAccounts, or one account's ListAccountRoles) reads: a
 /// million accounts at the portal's 100 a page. A listing that goes on is not the portal's.
 pub const MAX_PAGES: usize = 10_000;
-
-/// The most accounts a discovery takes: ten times AWS Organizations' largest quotas.
-pub const MAX_ACCOUNTS: usize = 100_000;
-
-/// The most roles one account may have: Identity Center allows 2,000 permission sets.
-pub const MAX_ROLES_PER_ACCOUNT: usize = 10_000;
-
-/// The largest discovery cache or progress file read back: [`MAX_ACCOUNTS`] accounts with
-/// a few roles each. A larger one is ignored (discovery asks the portal again).
-pub const MAX_DISCOVERY_FILE_BYTES: u64 = 128 << 20;
 
 /// The file format version of the discovery cache.
 const FORMAT_VERSION: u32 = 1;

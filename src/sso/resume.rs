@@ -8,7 +8,6 @@
 //! discovery is cached. One older than [`RESUME_MAX_AGE`], or made for another start URL,
 //! is not resumed: a refresh should not serve roles from yesterday.
 
-use super::discovery::{MAX_ACCOUNTS, MAX_DISCOVERY_FILE_BYTES, MAX_ROLES_PER_ACCOUNT};
 use super::{SsoError, SsoSessionConfig};
 use crate::fsutil;
 use chrono::{DateTime, TimeDelta, Utc};
@@ -21,6 +20,19 @@ pub const RESUME_MAX_AGE: TimeDelta = TimeDelta::hours(1);
 
 /// The progress file is written again after this many more accounts are done.
 pub const SAVE_EVERY: usize = 50;
+
+// Discovery's ceilings, here because the progress file is checked against them.
+
+/// The most accounts a discovery takes: far more than any organisation has.
+pub const MAX_ACCOUNTS: usize = 100_000;
+
+/// The most roles one account may have: more than the permission sets an Identity Center
+/// instance may hold.
+pub const MAX_ROLES_PER_ACCOUNT: usize = 10_000;
+
+/// The largest discovery cache or progress file read back: [`MAX_ACCOUNTS`] accounts with
+/// a few roles each. A larger one is ignored (discovery asks the portal again).
+pub const MAX_DISCOVERY_FILE_BYTES: u64 = 128 << 20;
 
 /// The file format version.
 const FORMAT_VERSION: u32 = 1;
