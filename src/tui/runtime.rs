@@ -477,15 +477,19 @@ async fn discover(
         let mut shown = None;
         let mut unsent = None;
         loop {
+            // Listening before the claim, so a report taken in between is not missed.
+            let taken = gate.taken.notified();
+            tokio::pin!(taken);
+            taken.as_mut().enable();
+            if unsent.is_some() && gate.claim() {
+                pass_on(&tx, unsent.take(), &mut shown);
+            }
             tokio::select! {
                 changed = reports.changed() => match changed {
                     Ok(()) => unsent = reports.borrow_and_update().clone(),
                     Err(_) => break,
                 },
-                () = gate.taken.notified(), if unsent.is_some() => {}
-            }
-            if unsent.is_some() && gate.claim() {
-                pass_on(&tx, unsent.take(), &mut shown);
+                () = &mut taken, if unsent.is_some() => {}
             }
         }
         // The last report, whether or not the UI took the one before.
