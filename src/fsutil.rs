@@ -530,31 +530,106 @@ pub fn ensure_private_dir(path: &Path) -> io::Result<()> {
     Ok(())
 }
 
+/// Checks, changing nothing, that `path` is a directory [`ensure_private_dir`] would keep
+/// as it is: not a symbolic link, the user's own, open to nobody else. For a file that is
+/// read from it and trusted (who can write the directory can put any file there).
+pub fn check_private_dir(path: &Path) -> io::Result<()> {
+    let meta = fs::symlink_metadata(path)?;
+    if meta.file_type().is_symlink() {
+        return Err(refusal(path, "trust", "it is a symbolic link"));
+    }
+    if !meta.is_dir() {
+        return Err(refusal(path, "trust", "it is not a directory"));
+    }
+    // SAFETY: geteuid has no preconditions and cannot fail.
+    let me = unsafe { libc::geteuid() };
+    if meta.uid() != me {
+        let why = format!("it belongs to user id {}, not to you", meta.uid());
+        return Err(refusal(path, "trust", &why));
+    }
+    if meta.mode() & 0o077 != 0 {
+        let why = format!("its mode is {:o}, open to others", meta.mode() & 0o777);
+        return Err(refusal(path, "trust", &why));
+    }
+    Ok(())
+}
+
+/// The most [`read_no_follow`] reads: every cache file rolecall reads is a few KiB; more
+/// is not a file rolecall wrote.
+pub const MAX_READ_BYTES: u64 = 1 << 20;
+
 /// Reads the whole of `path` without following a symbolic link; `None` when it does not exist.
 ///
-/// A symbolic link at `path` is an error ([`io::ErrorKind::InvalidInput`]) naming the path.
+/// A symbolic link at `path` is an error ([`io::ErrorKind::InvalidInput`]) naming the path,
+/// and so is anything but a regular file (a FIFO, a device: never waited on) and a file
+/// larger than [`MAX_READ_BYTES`].
 pub fn read_no_follow(path: &Path) -> io::Result<Option<Vec<u8>>> {
-    let Some(mut file) = open_no_follow(path)? else {
+    read_no_follow_at_most(path, MAX_READ_BYTES)
+}
+
+/// [`read_no_follow`] for a file that may hold up to `max_bytes`.
+pub fn read_no_follow_at_most(path: &Path, max_bytes: u64) -> io::Result<Option<Vec<u8>>> {
+    let Some(file) = open_no_follow(path)? else {
         return Ok(None);
     };
+    let too_large = || {
+        refusal(
+            path,
+            "read",
+            &format!("it is larger than the {max_bytes} bytes rolecall reads; remove it"),
+        )
+    };
+    if file.metadata()?.len() > max_bytes {
+        return Err(too_large());
+    }
     let mut buf = Vec::new();
-    file.read_to_end(&mut buf)?;
+    file.take(max_bytes + 1).read_to_end(&mut buf)?;
+    if buf.len() as u64 > max_bytes {
+        buf.zeroize();
+        return Err(too_large());
+    }
     Ok(Some(buf))
 }
 
-/// Opens `path` for reading without following a symbolic link; `None` when it does not exist.
+/// Opens the regular file at `path` for reading without following a symbolic link; `None`
+/// when it does not exist. Opened non-blocking, so that a FIFO planted there is refused
+/// instead of waited on (for a regular file the flag changes nothing).
 fn open_no_follow(path: &Path) -> io::Result<Option<File>> {
     let opened = OpenOptions::new()
         .read(true)
-        .custom_flags(libc::O_NOFOLLOW | libc::O_CLOEXEC)
+        .custom_flags(libc::O_NOFOLLOW | libc::O_CLOEXEC | libc::O_NONBLOCK)
         .open(path);
-    match opened {
-        Ok(file) => Ok(Some(file)),
-        Err(err) if err.kind() == io::ErrorKind::NotFound => Ok(None),
+    let file = match opened {
+        Ok(file) => file,
+        Err(err) if err.kind() == io::ErrorKind::NotFound => return Ok(None),
         Err(err) if err.raw_os_error() == Some(libc::ELOOP) => {
-            Err(refusal(path, "read", "it is a symbolic link; remove it"))
+            return Err(refusal(path, "read", "it is a symbolic link; remove it"))
         }
-        Err(err) => Err(err),
+        Err(err) => return Err(err),
+    };
+    let kind = file.metadata()?.file_type();
+    if !kind.is_file() {
+        let why = format!("it is not a regular file ({}); remove it", file_kind(kind));
+        return Err(refusal(path, "read", &why));
+    }
+    Ok(Some(file))
+}
+
+/// What a file that is not a regular file is, for an error.
+pub fn file_kind(kind: fs::FileType) -> &'static str {
+    use std::os::unix::fs::FileTypeExt;
+    if kind.is_dir() {
+        "a directory"
+    } else if kind.is_fifo() {
+        "a FIFO"
+    } else if kind.is_char_device() || kind.is_block_device() {
+        "a device"
+    } else if kind.is_socket() {
+        "a socket"
+    } else if kind.is_file() {
+        "a regular file"
+    } else {
+        "something else"
     }
 }
 

@@ -476,3 +476,107 @@ fn the_tui_lists_accounts_as_they_arrive_and_says_how_far_discovery_is() {
     assert!(!done.contains("accounts"), "the progress stays:\n{done}");
     t.send_keys(&["q"]);
 }
+
+#[tokio::test]
+async fn a_portal_that_repeats_a_page_token_ends_discovery_with_an_error() {
+    // Each ListAccounts page says `nextToken: again`, which gives the same page again:
+    // a loop that once ran until the stand-in tired of it.
+    let standin = SsoStandin::start(Behaviour {
+        repeating_pages: Some(("/assignment/accounts", 1_000)),
+        ..Behaviour::default().with_accounts(3, &["Admin"])
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let (sso, _clock) = signed_in(&standin, dir.path());
+    let err = sso.discover(&corp(), true).await.unwrap_err();
+    let text = err.to_string();
+    assert!(text.contains("ListAccounts"), "{text}");
+    assert!(text.contains("repeated a page token"), "{text}");
+    assert!(text.contains("sso-session corp"), "{text}");
+    assert_eq!(standin.requests_to("/assignment/accounts").len(), 2);
+    assert!(sso.cached_discovery(&corp()).is_none());
+}
+
+#[tokio::test]
+async fn a_role_listing_that_repeats_a_page_token_ends_discovery_with_an_error() {
+    let standin = SsoStandin::start(Behaviour {
+        page_size: 1,
+        repeating_pages: Some(("/assignment/roles", 1_000)),
+        ..Behaviour::default().with_accounts(1, &["Admin", "Dev"])
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let (sso, _clock) = signed_in(&standin, dir.path());
+    let err = sso.discover(&corp(), true).await.unwrap_err();
+    let text = err.to_string();
+    assert!(text.contains("ListAccountRoles"), "{text}");
+    assert!(text.contains("repeated a page token"), "{text}");
+    assert_eq!(standin.requests_to("/assignment/roles").len(), 2);
+}
+
+#[tokio::test]
+async fn a_role_the_portal_lists_twice_is_discovered_once() {
+    let standin = SsoStandin::start(
+        Behaviour {
+            page_size: 1,
+            ..Behaviour::default()
+        }
+        .with_accounts(2, &["Admin", "Dev", "Admin"]),
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let (sso, _clock) = signed_in(&standin, dir.path());
+    let discovery = sso.discover(&corp(), true).await.unwrap();
+    let roles: Vec<(&str, &str)> = discovery
+        .roles
+        .iter()
+        .map(|r| (r.account_id.as_str(), r.role_name.as_str()))
+        .collect();
+    assert_eq!(
+        roles,
+        [
+            ("000000000001", "Admin"),
+            ("000000000001", "Dev"),
+            ("000000000002", "Admin"),
+            ("000000000002", "Dev"),
+        ]
+    );
+}
+
+#[tokio::test]
+async fn a_progress_file_holding_what_the_portal_never_gives_is_ignored_with_a_warning() {
+    let standin = SsoStandin::start(Behaviour::default().with_accounts(3, &["Admin"]));
+    let dir = tempfile::tempdir().unwrap();
+    let (sso, clock) = signed_in(&standin, dir.path());
+    // Planted: account 2 "done" with a role that would become a config line, account 3
+    // done with none; resumed, neither would be asked again.
+    let partial = dir
+        .path()
+        .join("rolecall")
+        .join(format!("sso-roles-{}.partial.json", corp().cache_key()));
+    std::fs::create_dir_all(partial.parent().unwrap()).unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(
+        partial.parent().unwrap(),
+        std::fs::Permissions::from_mode(0o700),
+    )
+    .unwrap();
+    let planted = serde_json::json!({
+        "version": 1,
+        "start_url": corp().start_url,
+        "started_at": clock.now(),
+        "accounts": [["000000000001", "Account 1"], ["000000000002", "Account 2"],
+                     ["000000000003", "Account 3"]],
+        "done": {"000000000002": ["Admin\ncredential_process = evil"], "000000000003": []},
+    });
+    std::fs::write(&partial, planted.to_string()).unwrap();
+
+    let discovery = sso.discover(&corp(), true).await.unwrap();
+    assert_eq!(discovery.roles.len(), 3);
+    assert!(discovery.roles.iter().all(|r| r.role_name == "Admin"));
+    assert_eq!(role_calls(&standin).len(), 3);
+    assert_eq!(discovery.warnings.len(), 1, "{:?}", discovery.warnings);
+    let warning = &discovery.warnings[0];
+    assert!(
+        warning.contains("role name IAM does not allow"),
+        "{warning}"
+    );
+    assert!(warning.contains("discovery starts over"), "{warning}");
+}

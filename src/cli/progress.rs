@@ -23,7 +23,11 @@ pub fn discover_with_bar(sso: &Sso, config: &SsoSessionConfig, refresh: bool) ->
     let observe = |p: DiscoveryProgress<'_>| bar.show(&p);
     let discovery = block_on(sso.discover_reporting(config, refresh, &observe));
     bar.clear();
-    Ok(discovery??)
+    let discovery = discovery??;
+    for warning in &discovery.warnings {
+        crate::term_eprintln!("rolecall: warning: {warning}");
+    }
+    Ok(discovery)
 }
 
 /// The line on screen, so an unchanged one is not drawn again and the last is cleared.

@@ -69,6 +69,51 @@ fn read_no_follow_cases() {
 }
 
 #[test]
+fn read_no_follow_refuses_a_fifo_without_waiting() {
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("token.json");
+    crate::testing::mkfifo(&fifo);
+    let path = fifo.clone();
+    let read = crate::testing::read_fifo_with_writer(&fifo, move || read_no_follow(&path));
+    let err = read.unwrap_err();
+    assert!(err.to_string().contains("a FIFO"), "{err}");
+    assert!(
+        err.to_string().contains(&fifo.display().to_string()),
+        "{err}"
+    );
+    let err = read_no_follow(dir.path()).unwrap_err();
+    assert!(err.to_string().contains("a directory"), "{err}");
+}
+
+#[test]
+fn read_no_follow_refuses_a_file_over_the_cap() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("big.json");
+    File::create(&path)
+        .unwrap()
+        .set_len(MAX_READ_BYTES + 1)
+        .unwrap();
+    let err = match read_no_follow(&path) {
+        Err(err) => err,
+        Ok(read) => panic!("read {:?} bytes", read.map(|b| b.len())),
+    };
+    assert!(err.to_string().contains("larger than"), "{err}");
+    assert!(
+        err.to_string().contains(&path.display().to_string()),
+        "{err}"
+    );
+    File::create(&path)
+        .unwrap()
+        .set_len(MAX_READ_BYTES)
+        .unwrap();
+    assert_eq!(
+        read_no_follow(&path).unwrap().unwrap().len() as u64,
+        MAX_READ_BYTES
+    );
+    assert!(read_no_follow_at_most(&path, 10).is_err());
+}
+
+#[test]
 fn private_dir_created_tightened_and_symlink_refused() {
     let dir = tempfile::tempdir().unwrap();
     let p = dir.path().join("a/b");

@@ -38,6 +38,9 @@ pub const FORMAT_VERSION: u32 = 2;
 
 const FILE_NAME: &str = "sessions.json";
 
+/// The largest `sessions.json` read: thousands of sessions. A larger one is not ours.
+const MAX_FILE_BYTES: u64 = 16 << 20;
+
 /// True when `session` has expired or expires within [`REFRESH_MARGIN`] of `now`;
 /// false for sessions that never expire.
 pub fn needs_refresh(session: &Session, now: DateTime<Utc>) -> bool {
@@ -133,7 +136,7 @@ impl SessionStore {
             source,
         })?;
         let path = dir.join(FILE_NAME);
-        if let Ok(Some(mut bytes)) = fsutil::read_no_follow(&path) {
+        if let Ok(Some(mut bytes)) = fsutil::read_no_follow_at_most(&path, MAX_FILE_BYTES) {
             let version = newer_version(&bytes);
             bytes.zeroize();
             if let Some(version) = version {
@@ -320,10 +323,13 @@ impl SessionStore {
     /// Reads and parses the file: `Ok(None)` when it is corrupt.
     fn read(&self) -> Result<Option<Vec<Session>>, StoreError> {
         let path = self.file_path();
-        let Some(mut bytes) = fsutil::read_no_follow(&path).map_err(|source| StoreError::Read {
-            path: path.clone(),
-            source,
-        })?
+        let Some(mut bytes) =
+            fsutil::read_no_follow_at_most(&path, MAX_FILE_BYTES).map_err(|source| {
+                StoreError::Read {
+                    path: path.clone(),
+                    source,
+                }
+            })?
         else {
             return Ok(Some(Vec::new()));
         };

@@ -3,7 +3,8 @@
 //! read again for every call, never kept, and bounded: a file larger than any token is
 //! the wrong file.
 //!
-//! A symlink is followed: EKS projects these files through one.
+//! A symlink is followed: EKS projects these files through one. Anything but a regular
+//! file (a FIFO, a device) is refused rather than waited on.
 
 use crate::secret::Secret;
 use std::io::Read;
@@ -13,8 +14,9 @@ use std::path::Path;
 /// file, to follow its name ("does not exist: …"); `what` names the token in it.
 pub fn read_token_text(file: &Path, max_bytes: u64, what: &str) -> Result<Secret, String> {
     let mut bytes = Vec::new();
-    std::fs::File::open(file)
-        .and_then(|f| f.take(max_bytes + 1).read_to_end(&mut bytes))
+    open_regular(file, what)?
+        .take(max_bytes + 1)
+        .read_to_end(&mut bytes)
         .map_err(|e| unreadable(&e, what))?;
     if bytes.len() as u64 > max_bytes {
         zeroize::Zeroize::zeroize(&mut bytes);
@@ -31,6 +33,29 @@ pub fn read_token_text(file: &Path, max_bytes: u64, what: &str) -> Result<Secret
         return Err(format!("is empty: it should hold {what}"));
     }
     Ok(text)
+}
+
+/// Opens `file` (through a symlink) for reading; anything but a regular file (a FIFO, a
+/// device) is refused, never waited on: opened non-blocking, which changes nothing for a
+/// regular file.
+fn open_regular(file: &Path, what: &str) -> Result<std::fs::File, String> {
+    use std::os::unix::fs::OpenOptionsExt;
+    let opened = std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NONBLOCK | libc::O_CLOEXEC)
+        .open(file)
+        .map_err(|e| unreadable(&e, what))?;
+    let kind = opened
+        .metadata()
+        .map_err(|e| unreadable(&e, what))?
+        .file_type();
+    if !kind.is_file() {
+        let kind = crate::fsutil::file_kind(kind);
+        return Err(format!(
+            "is not a regular file ({kind}): it should hold {what}"
+        ));
+    }
+    Ok(opened)
 }
 
 /// Why the file could not be read, and what to check.

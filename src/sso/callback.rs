@@ -33,6 +33,9 @@ const MAX_HEAD: usize = 16 * 1024;
 const READ_TIMEOUT: Duration = Duration::from_secs(10);
 /// Connections served at once; more wait in the system's queue.
 const MAX_CONNECTIONS: usize = 8;
+/// The pause after a failed `accept` (out of file descriptors, a connection reset in the
+/// queue): the error may last, and trying again at once would spin a core.
+const ACCEPT_BACKOFF: Duration = Duration::from_millis(50);
 
 /// What the browser brought back.
 #[derive(Debug, PartialEq, Eq)]
@@ -71,9 +74,12 @@ impl CallbackListener {
         loop {
             tokio::select! {
                 accepted = self.listener.accept(), if serving.len() < MAX_CONNECTIONS => {
-                    if let Ok((stream, _)) = accepted {
-                        let host = format!("127.0.0.1:{}", self.port);
-                        serving.spawn(serve(stream, host, state.to_string()));
+                    match accepted {
+                        Ok((stream, _)) => {
+                            let host = format!("127.0.0.1:{}", self.port);
+                            serving.spawn(serve(stream, host, state.to_string()));
+                        }
+                        Err(_) => tokio::time::sleep(ACCEPT_BACKOFF).await,
                     }
                 }
                 Some(served) = serving.join_next() => {
@@ -84,6 +90,13 @@ impl CallbackListener {
             }
         }
     }
+}
+
+/// Whether `sent` is `state`, compared in constant time: how long a wrong guess takes to
+/// refuse tells nothing of how much of it was right.
+fn same_state(sent: &str, state: &str) -> bool {
+    use subtle::ConstantTimeEq;
+    sent.as_bytes().ct_eq(state.as_bytes()).into()
 }
 
 /// One connection: read the head, judge it, answer with a fixed page.
@@ -188,7 +201,7 @@ pub(crate) fn judge(request_line: &str, state: &str) -> (BrowserPage, Option<Bro
     let Some(params) = CallbackParams::parse(query) else {
         return (BrowserPage::NotThisSignIn, None);
     };
-    if params.state.as_deref() != Some(state) {
+    if !params.state.is_some_and(|sent| same_state(&sent, state)) {
         return (BrowserPage::NotThisSignIn, None);
     }
     match (params.error, params.code) {

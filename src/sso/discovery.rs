@@ -10,7 +10,9 @@
 //! the cache only when it is complete: until then the previous discovery keeps serving.
 
 use super::pacing::PacedRun;
-use super::resume::{PartialDiscovery, SAVE_EVERY};
+use super::resume::{
+    PartialDiscovery, MAX_ACCOUNTS, MAX_DISCOVERY_FILE_BYTES, MAX_ROLES_PER_ACCOUNT, SAVE_EVERY,
+};
 use super::{profile_sso_label, Sso};
 use super::{SsoError, SsoSessionConfig, SsoToken};
 use crate::fsutil;
@@ -27,6 +29,10 @@ pub const DISCOVERY_MAX_AGE: TimeDelta = TimeDelta::hours(24);
 /// ListAccountRoles calls in flight at once. The pacer decides the rate; this only keeps
 /// enough calls waiting on the network to use it (20 calls a second at 400 ms each).
 const CONCURRENT_ACCOUNTS: usize = 16;
+
+/// The most pages one listing (ListAccounts, or one account's ListAccountRoles) reads: a
+/// million accounts at the portal's 100 a page. A listing that goes on is not the portal's.
+pub const MAX_PAGES: usize = 10_000;
 
 /// The file format version of the discovery cache.
 const FORMAT_VERSION: u32 = 1;
@@ -49,6 +55,8 @@ pub struct Discovery {
     pub discovered_at: DateTime<Utc>,
     /// Whether it came from the cache rather than the portal.
     pub from_cache: bool,
+    /// What the user should know: a progress file not trusted, so discovery started over.
+    pub warnings: Vec<String>,
 }
 
 /// How far a discovery has got: handed to the observer after each ListAccounts page, once
@@ -116,13 +124,15 @@ impl Sso {
     /// The cached discovery of `config`, whatever its age; no network. `None` when there is
     /// none, it cannot be read, or it was made for another start URL.
     pub fn cached_discovery(&self, config: &SsoSessionConfig) -> Option<Discovery> {
-        let bytes = fsutil::read_no_follow(&self.discovery_path(config)).ok()??;
+        let path = self.discovery_path(config);
+        let bytes = fsutil::read_no_follow_at_most(&path, MAX_DISCOVERY_FILE_BYTES).ok()??;
         let file: CacheFile = serde_json::from_slice(&bytes).ok()?;
         let current = file.version == FORMAT_VERSION && file.start_url == config.start_url;
         current.then_some(Discovery {
             roles: file.roles,
             discovered_at: file.discovered_at,
             from_cache: true,
+            warnings: Vec::new(),
         })
     }
 
@@ -146,8 +156,11 @@ impl Sso {
             observe,
         };
         let path = self.partial_path(config);
-        let mut partial = PartialDiscovery::load(&path, config, self.now())
-            .unwrap_or_else(|| PartialDiscovery::new(config, self.now()));
+        let (resumed, warnings) = match PartialDiscovery::read(&path, config, self.now()) {
+            Ok(resumed) => (resumed, Vec::new()),
+            Err(why) => (None, vec![format!("{why}; discovery starts over")]),
+        };
+        let mut partial = resumed.unwrap_or_else(|| PartialDiscovery::new(config, self.now()));
         let accounts = match partial.accounts.clone() {
             Some(accounts) => accounts,
             None => {
@@ -174,6 +187,7 @@ impl Sso {
             roles: roles_of(config, &accounts, &partial),
             discovered_at: partial.started_at,
             from_cache: false,
+            warnings,
         })
     }
 
@@ -232,6 +246,7 @@ impl Walk<'_> {
         let (sso, client, config, token) = (self.sso, &self.client, self.config, self.token);
         let mut accounts: Vec<(String, String)> = Vec::new();
         let mut seen = HashSet::new();
+        let mut pages = Pages::new(MAX_ACCOUNTS);
         let mut next = None;
         loop {
             let page = self
@@ -249,10 +264,22 @@ impl Walk<'_> {
                 accounts_done: 0,
                 arrived: &[],
             });
-            match page.next_token {
-                Some(token) => next = Some(token),
-                None => return Ok(accounts),
+            next = pages
+                .next(page.next_token, accounts.len())
+                .map_err(|why| self.endless("ListAccounts", why))?;
+            if next.is_none() {
+                return Ok(accounts);
             }
+        }
+    }
+
+    /// The error of a listing `pages` ended.
+    fn endless(&self, operation: &'static str, why: String) -> SsoError {
+        SsoError::Endless {
+            session: self.config.describe(),
+            operation,
+            why,
+            command: roles_command(self.config),
         }
     }
 
@@ -300,10 +327,12 @@ impl Walk<'_> {
         Ok(())
     }
 
-    /// ListAccountRoles for one account, every page: the role names.
+    /// ListAccountRoles for one account, every page: the role names, each once.
     async fn account_roles(&self, account_id: &str) -> Result<Vec<String>, SsoError> {
         let (sso, client, config, token) = (self.sso, &self.client, self.config, self.token);
         let mut roles = Vec::new();
+        let mut seen = HashSet::new();
+        let mut pages = Pages::new(MAX_ROLES_PER_ACCOUNT);
         let mut next = None;
         loop {
             let page = self
@@ -312,12 +341,54 @@ impl Walk<'_> {
                     sso.list_account_roles_page(client, config, token, account_id, next.clone())
                 })
                 .await?;
-            roles.extend(page.items);
-            match page.next_token {
-                Some(token) => next = Some(token),
-                None => return Ok(roles),
+            let fresh = page.items.into_iter().filter(|r| seen.insert(r.clone()));
+            roles.extend(fresh);
+            next = pages
+                .next(page.next_token, roles.len())
+                .map_err(|why| self.endless("ListAccountRoles", why))?;
+            if next.is_none() {
+                return Ok(roles);
             }
         }
+    }
+}
+
+/// One listing's pages so far: it ends where the portal's do, and no later than
+/// [`MAX_PAGES`] pages or its ceiling of items.
+struct Pages {
+    /// Every page token given so far: one given again would go round for ever.
+    tokens: HashSet<String>,
+    /// The most items the listing may give.
+    max_items: usize,
+}
+
+impl Pages {
+    fn new(max_items: usize) -> Self {
+        Pages {
+            tokens: HashSet::new(),
+            max_items,
+        }
+    }
+
+    /// The token of the page after the one that gave `next` (with `items` so far in all):
+    /// `None` after the last page; why the listing must stop when `next` was given before,
+    /// or it goes past a ceiling.
+    fn next(&mut self, next: Option<String>, items: usize) -> Result<Option<String>, String> {
+        if items > self.max_items {
+            return Err(format!("gave more than {} items", self.max_items));
+        }
+        let Some(token) = next else {
+            return Ok(None);
+        };
+        // The pages read so far: the first, and one for each token followed.
+        let read = self.tokens.len() + 1;
+        if read == MAX_PAGES {
+            return Err(format!("gave more than {MAX_PAGES} pages"));
+        }
+        if !self.tokens.insert(token.clone()) {
+            return Err("repeated a page token (a loop)".into());
+        }
+        Ok(Some(token))
     }
 }
 

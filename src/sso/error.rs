@@ -106,6 +106,15 @@ pub enum SsoError {
         last: String,
         command: String,
     },
+    /// Discovery stopped: a listing did not end as the portal's do (a page token repeated,
+    /// or more pages or items than [`super::discovery`]'s ceilings).
+    #[error("discovery of the roles of {session} stopped: {operation} {why}, which the AWS access portal does not do; check AWS_ENDPOINT_URL_SSO and any proxy in between, then run `{command}`")]
+    Endless {
+        session: String,
+        operation: &'static str,
+        why: String,
+        command: String,
+    },
     /// The configuration does not say enough to sign in (a missing `sso_region`, …).
     #[error("{0}")]
     Config(String),

@@ -19,6 +19,36 @@ pub fn env_list(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
         .collect()
 }
 
+/// Makes a FIFO at `path`.
+pub fn mkfifo(path: &std::path::Path) {
+    let c = std::ffi::CString::new(path.as_os_str().as_encoded_bytes()).unwrap();
+    // SAFETY: a valid NUL-terminated path.
+    assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+}
+
+/// Runs `read` on the FIFO at `path` on a thread while this one writes `x` into it as
+/// soon as the reader has it open: a reader that waits for a writer gets `x`, one that
+/// refuses the FIFO is done first. No timing involved.
+pub fn read_fifo_with_writer<T: Send + 'static>(
+    path: &std::path::Path,
+    read: impl FnOnce() -> T + Send + 'static,
+) -> T {
+    use std::os::unix::fs::OpenOptionsExt;
+    let reader = std::thread::spawn(read);
+    while !reader.is_finished() {
+        let writer = std::fs::OpenOptions::new()
+            .write(true)
+            .custom_flags(libc::O_NONBLOCK)
+            .open(path);
+        if let Ok(mut writer) = writer {
+            std::io::Write::write_all(&mut writer, b"x").unwrap();
+            break;
+        }
+        std::thread::yield_now();
+    }
+    reader.join().unwrap()
+}
+
 pub mod tui;
 
 /// A context over `[profile a]` in a temporary directory, counting how often it loads the

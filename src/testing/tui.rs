@@ -88,6 +88,9 @@ pub struct FakeBackend {
     pub calls: std::sync::Mutex<Vec<String>>,
     /// Assumes wait this long before answering (to test cancellation).
     pub delay: std::time::Duration,
+    /// Reports a discovery gives beyond its first (accounts done 2, 3, …), each with a
+    /// graph, all at once: a discovery going on while the UI is away.
+    pub more_reports: usize,
 }
 
 impl FakeBackend {
@@ -229,14 +232,16 @@ impl crate::tui::backend::Backend for FakeBackend {
             .lock()
             .unwrap()
             .push(format!("discover{refresh}"));
-        let status = crate::tui::backend::DiscoveryStatus {
-            session: "sso-session demo".into(),
-            accounts_listed: 2,
-            accounts_total: Some(2),
-            accounts_done: 1,
-            error: None,
-        };
-        let _ = progress.send((status, Some(demo_graph_with_a_discovered_role())));
+        for done in 1..=1 + self.more_reports {
+            let status = crate::tui::backend::DiscoveryStatus {
+                session: "sso-session demo".into(),
+                accounts_listed: 2 + self.more_reports,
+                accounts_total: Some(2 + self.more_reports),
+                accounts_done: done,
+                error: None,
+            };
+            let _ = progress.send(Some((status, Some(demo_graph_with_a_discovered_role()))));
+        }
         Box::pin(async { None })
     }
 }

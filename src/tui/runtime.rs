@@ -153,7 +153,12 @@ impl Inputs {
                 Wake::Msg(Msg::Tick(Utc::now()))
             }
             _ = self.spin.tick(), if busy => Wake::Msg(Msg::Tick(Utc::now())),
-            Some(msg) = self.answers.recv() => Wake::Msg(msg),
+            Some(msg) = self.answers.recv() => {
+                if matches!(msg, Msg::Discovering { status: Some(_), .. }) {
+                    tasks.reports.took();
+                }
+                Wake::Msg(msg)
+            }
             _ = self.sigterm.recv() => Wake::Stop,
             _ = self.sigint.recv() => Wake::Stop,
         })
@@ -302,6 +307,8 @@ struct Tasks {
     assume: Option<JoinHandle<()>>,
     /// The running sign-in, so Esc can abort it (which stops the polling).
     sign_in: Option<JoinHandle<()>>,
+    /// Discovery reports on their way to the UI, one at a time.
+    reports: Arc<ReportGate>,
 }
 
 impl Tasks {
@@ -311,6 +318,7 @@ impl Tasks {
             tx,
             assume: None,
             sign_in: None,
+            reports: Arc::default(),
         }
     }
 
@@ -375,7 +383,7 @@ impl Tasks {
     /// Adds the roles discovery knows (asking the portal only when its cache is old).
     fn discover(&self) {
         let (tx, backend) = (self.tx.clone(), self.backend.clone());
-        tokio::spawn(discover(backend, tx, false));
+        tokio::spawn(discover(backend, tx, self.reports.clone(), false));
     }
 
     /// Signs in, sending the window its code and URL as soon as they are known, then the
@@ -423,10 +431,11 @@ impl Tasks {
     /// portal again (the list keeps the cached roles until the new ones arrive).
     fn reload(&self, rediscover: bool) {
         let (tx, backend) = (self.tx.clone(), self.backend.clone());
+        let reports = self.reports.clone();
         tokio::spawn(async move {
             let _ = tx.send(Msg::ConfigReloaded(backend.reload().await));
             if rediscover {
-                discover(backend, tx, true).await;
+                discover(backend, tx, reports, true).await;
             }
         });
     }
@@ -454,16 +463,37 @@ impl Tasks {
 
 /// Runs a discovery, passing its progress on as [`Msg::Discovering`] and its end as
 /// `Msg::Discovering` without a status, then [`Msg::Discovered`] when it adds anything.
-async fn discover(backend: Arc<dyn Backend>, tx: mpsc::UnboundedSender<Msg>, refresh: bool) {
-    let (progress, mut steps) = mpsc::unbounded_channel();
+/// Reports are coalesced: one waits in the UI's queue at a time (see [`ReportGate`]), and
+/// the latest replaces those the UI never saw.
+async fn discover(
+    backend: Arc<dyn Backend>,
+    tx: mpsc::UnboundedSender<Msg>,
+    gate: Arc<ReportGate>,
+    refresh: bool,
+) {
+    let (progress, mut reports) = tokio::sync::watch::channel(None);
     let discovering = backend.discover(refresh, progress);
     let forward = async {
-        while let Some((status, graph)) = steps.recv().await {
-            let _ = tx.send(Msg::Discovering {
-                status: Some(status),
-                graph,
-            });
+        let mut shown = None;
+        let mut unsent = None;
+        loop {
+            // Listening before the claim, so a report taken in between is not missed.
+            let taken = gate.taken.notified();
+            tokio::pin!(taken);
+            taken.as_mut().enable();
+            if unsent.is_some() && gate.claim() {
+                pass_on(&tx, unsent.take(), &mut shown);
+            }
+            tokio::select! {
+                changed = reports.changed() => match changed {
+                    Ok(()) => unsent = reports.borrow_and_update().clone(),
+                    Err(_) => break,
+                },
+                () = &mut taken, if unsent.is_some() => {}
+            }
         }
+        // The last report, whether or not the UI took the one before.
+        pass_on(&tx, unsent, &mut shown);
     };
     let (graph, ()) = tokio::join!(discovering, forward);
     let _ = tx.send(Msg::Discovering {
@@ -472,6 +502,50 @@ async fn discover(backend: Arc<dyn Backend>, tx: mpsc::UnboundedSender<Msg>, ref
     });
     if let Some(graph) = graph {
         let _ = tx.send(Msg::Discovered(graph));
+    }
+}
+
+/// Sends `report` to the UI as [`Msg::Discovering`], with its graph only when it is not
+/// the one `shown` last (every report carries the latest).
+fn pass_on(
+    tx: &mpsc::UnboundedSender<Msg>,
+    report: Option<crate::tui::backend::DiscoveryReport>,
+    shown: &mut Option<Arc<ProfileGraph>>,
+) {
+    let Some((status, graph)) = report else {
+        return;
+    };
+    let same = matches!((&graph, &*shown), (Some(new), Some(old)) if Arc::ptr_eq(new, old));
+    let graph = if same { None } else { graph };
+    if graph.is_some() {
+        shown.clone_from(&graph);
+    }
+    let _ = tx.send(Msg::Discovering {
+        status: Some(status),
+        graph,
+    });
+}
+
+/// Whether a discovery report waits in the UI's queue: one at a time goes there, so a UI
+/// away in a subshell finds the latest report, not a pile of graphs.
+#[derive(Default)]
+struct ReportGate {
+    queued: std::sync::atomic::AtomicBool,
+    /// Told when the UI takes a report off its queue.
+    taken: tokio::sync::Notify,
+}
+
+impl ReportGate {
+    /// Whether a report may go to the queue now (none is waiting there); it then is.
+    fn claim(&self) -> bool {
+        !self.queued.swap(true, std::sync::atomic::Ordering::SeqCst)
+    }
+
+    /// The UI took a report: the next may go.
+    fn took(&self) {
+        self.queued
+            .store(false, std::sync::atomic::Ordering::SeqCst);
+        self.taken.notify_waiters();
     }
 }
 

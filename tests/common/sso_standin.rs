@@ -83,6 +83,10 @@ pub struct Behaviour {
     pub calls_per_second: Option<usize>,
     /// ListAccountRoles of these accounts answers HTTP 500 this many times first.
     pub failing_accounts: HashMap<String, usize>,
+    /// A portal (or proxy) that pages without end: the next this many pages of this path
+    /// (`/assignment/accounts` or `/assignment/roles`) answer `nextToken` `again`, which
+    /// gives the first page again, with the same token.
+    pub repeating_pages: Option<(&'static str, usize)>,
 }
 
 impl Default for Behaviour {
@@ -108,6 +112,7 @@ impl Default for Behaviour {
             throttle_next: 0,
             calls_per_second: None,
             failing_accounts: HashMap::new(),
+            repeating_pages: None,
         }
     }
 }
@@ -700,8 +705,20 @@ fn page<T: Clone>(items: &[T], req: &SeenRequest, page_size: usize) -> (Vec<T>, 
     (slice, (end < items.len()).then(|| end.to_string()))
 }
 
+/// The `nextToken` of a page of `req.path`: `again` while
+/// [`Behaviour::repeating_pages`] lasts, else `next`.
+fn next_token(b: &mut Behaviour, req: &SeenRequest, next: Option<String>) -> Option<String> {
+    match &mut b.repeating_pages {
+        Some((path, left)) if *path == req.path && *left > 0 => {
+            *left -= 1;
+            Some("again".into())
+        }
+        _ => next,
+    }
+}
+
 fn portal(state: &mut State, req: &SeenRequest, token: &str, n: u64) -> Reply {
-    let b = &state.behaviour;
+    let b = &mut state.behaviour;
     let q = |k: &str| req.query.get(k).cloned().unwrap_or_default();
     match req.path.as_str() {
         "/federation/credentials" => {
@@ -727,6 +744,7 @@ fn portal(state: &mut State, req: &SeenRequest, token: &str, n: u64) -> Reply {
         }
         "/assignment/accounts" => {
             let (items, next) = page(&b.accounts, req, b.page_size);
+            let next = next_token(b, req, next);
             let list: Vec<_> = items
                 .iter()
                 .map(|(id, name)| serde_json::json!({"accountId": id, "accountName": name, "emailAddress": format!("{id}@example.com")}))
@@ -743,6 +761,7 @@ fn portal(state: &mut State, req: &SeenRequest, token: &str, n: u64) -> Reply {
                 return portal_error(403, "ForbiddenException", "No access");
             };
             let (items, next) = page(roles, req, b.page_size);
+            let next = next_token(b, req, next);
             let list: Vec<_> = items
                 .iter()
                 .map(|r| serde_json::json!({"roleName": r, "accountId": account}))

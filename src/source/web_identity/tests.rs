@@ -32,7 +32,10 @@ fn each_problem_names_the_file_and_the_setting() {
         (&empty, "is empty"),
         (&large, "is larger than 20000 bytes"),
         (&binary, "is not text"),
-        (&dir.path().to_path_buf(), "cannot be read"),
+        (
+            &dir.path().to_path_buf(),
+            "is not a regular file (a directory)",
+        ),
     ] {
         let message = problem(file);
         assert!(

@@ -166,3 +166,11 @@ async fn dropping_the_listener_closes_the_port() {
     drop(listener);
     assert!(TcpStream::connect(("127.0.0.1", port)).await.is_err());
 }
+
+#[test]
+fn the_state_is_compared_whole() {
+    assert!(same_state(STATE, STATE));
+    assert!(!same_state(&STATE[..STATE.len() - 1], STATE));
+    assert!(!same_state(&format!("{STATE}x"), STATE));
+    assert!(!same_state("", STATE));
+}

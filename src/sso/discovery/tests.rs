@@ -28,3 +28,22 @@ fn pairs_roles_with_profiles_of_the_same_session() {
         vec![Some("a-dev"), None, Some("legacy")]
     );
 }
+
+#[test]
+fn pages_end_at_the_last_page_a_repeated_token_or_a_ceiling() {
+    let mut pages = Pages::new(5);
+    assert_eq!(pages.next(Some("a".into()), 2), Ok(Some("a".into())));
+    assert_eq!(pages.next(Some("b".into()), 4), Ok(Some("b".into())));
+    assert_eq!(pages.next(None, 5), Ok(None));
+    let err = pages.next(Some("a".into()), 5).unwrap_err();
+    assert!(err.contains("repeated a page token"), "{err}");
+    let err = Pages::new(5).next(None, 6).unwrap_err();
+    assert_eq!(err, "gave more than 5 items");
+
+    let mut pages = Pages::new(usize::MAX);
+    for i in 1..MAX_PAGES {
+        assert_eq!(pages.next(Some(i.to_string()), 0), Ok(Some(i.to_string())));
+    }
+    let err = pages.next(Some("last".into()), 0).unwrap_err();
+    assert_eq!(err, format!("gave more than {MAX_PAGES} pages"));
+}

@@ -1,5 +1,5 @@
 //! The accounts of a running discovery as they arrive: each step goes to the TUI as a
-//! status ("312 of 665 accounts"), and at most once a second the profile list is rebuilt
+//! status ("312 of 665 accounts") with the profile list, rebuilt at most once a second
 //! with the roles found so far, so the list grows while discovery runs. Accounts not yet
 //! asked again keep the roles the previous discovery cached.
 
@@ -7,7 +7,7 @@ use super::{DiscoverySender, DiscoveryStatus};
 use crate::context::Context;
 use crate::profile::ProfileGraph;
 use crate::sso::{DiscoveredRole, DiscoveryProgress, SsoSessionConfig};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 /// How often the list is rebuilt while accounts arrive (a rebuild of thousands of roles
@@ -28,6 +28,8 @@ pub struct Arrivals<'a> {
 struct Found {
     roles: Vec<DiscoveredRole>,
     rebuilt: Option<Instant>,
+    /// The list last rebuilt: every report carries it, since only the latest is kept.
+    graph: Option<Arc<ProfileGraph>>,
 }
 
 impl<'a> Arrivals<'a> {
@@ -55,7 +57,7 @@ impl<'a> Arrivals<'a> {
             accounts_done: 0,
             error: Some(error.to_string()),
         };
-        let _ = self.progress.send((status, None));
+        let _ = self.progress.send(Some((status, None)));
     }
 
     /// Tells the TUI of `p`, with the list rebuilt when it is time.
@@ -64,13 +66,14 @@ impl<'a> Arrivals<'a> {
         found.roles.extend_from_slice(p.arrived);
         let complete = p.accounts_total == Some(p.accounts_done);
         let due = found.rebuilt.is_none_or(|t| t.elapsed() >= REBUILD_EVERY);
-        let graph = if !p.arrived.is_empty() && (due || complete) {
+        if !p.arrived.is_empty() && (due || complete) {
             found.rebuilt = Some(Instant::now());
-            crate::sso::with_discovered_arriving(self.base, self.context.sso(), &found.roles)
-                .map(|g| self.context.set_graph(g))
-        } else {
-            None
-        };
+            let rebuilt =
+                crate::sso::with_discovered_arriving(self.base, self.context.sso(), &found.roles);
+            if let Some(graph) = rebuilt {
+                found.graph = Some(self.context.set_graph(graph));
+            }
+        }
         let status = DiscoveryStatus {
             session: self.session.clone(),
             accounts_listed: p.accounts_listed,
@@ -78,6 +81,6 @@ impl<'a> Arrivals<'a> {
             accounts_done: p.accounts_done,
             error: None,
         };
-        let _ = self.progress.send((status, graph));
+        let _ = self.progress.send(Some((status, found.graph.clone())));
     }
 }

@@ -20,7 +20,7 @@ use crate::sts::MfaCode;
 use chrono::{DateTime, Utc};
 use futures::future::BoxFuture;
 use std::sync::Arc;
-use tokio::sync::{mpsc, oneshot};
+use tokio::sync::{oneshot, watch};
 
 /// What the TUI asks of the core; [`CoreBackend`] is the real one, tests use a fake.
 pub trait Backend: Send + Sync + 'static {
@@ -112,9 +112,13 @@ pub struct DiscoveryStatus {
     pub error: Option<String>,
 }
 
-/// Where a running discovery reports: its status, and now and then the profiles with the
-/// roles found so far.
-pub type DiscoverySender = mpsc::UnboundedSender<(DiscoveryStatus, Option<Arc<ProfileGraph>>)>;
+/// A discovery's report: its status, and the profiles with the roles found so far (the
+/// latest rebuilt, when there is one yet).
+pub type DiscoveryReport = (DiscoveryStatus, Option<Arc<ProfileGraph>>);
+
+/// Where a running discovery reports. A watch: only the latest report is kept, so a UI
+/// that does not look for a while (a subshell) finds one report, not a pile of graphs.
+pub type DiscoverySender = watch::Sender<Option<DiscoveryReport>>;
 
 /// An IAM Identity Center sign-in and when it expires, for the sessions panel.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -11,6 +11,7 @@ fn tasks(backend: Arc<FakeBackend>) -> (Tasks, mpsc::UnboundedReceiver<Msg>) {
         tx,
         assume: None,
         sign_in: None,
+        reports: Arc::default(),
     };
     (tasks, rx)
 }
@@ -210,4 +211,27 @@ async fn a_dotenv_file_rolecall_wrote_is_replaced_another_only_when_confirmed() 
     assert!(std::fs::read_to_string(&path)
         .unwrap()
         .contains("ROLECALL_PROFILE=demo-ops"));
+}
+
+#[tokio::test]
+async fn a_ui_away_finds_the_latest_discovery_report_not_a_pile_of_graphs() {
+    // 100 reports, each with a graph, while nothing takes the UI's messages (a subshell).
+    let fake = Arc::new(FakeBackend {
+        more_reports: 99,
+        ..FakeBackend::default()
+    });
+    let (mut tasks, mut rx) = tasks(fake);
+    tasks.run(Cmd::Discover);
+    let mut reports = Vec::new();
+    loop {
+        match rx.recv().await.unwrap() {
+            Msg::Discovering {
+                status: Some(status),
+                graph,
+            } => reports.push((status.accounts_done, graph.is_some())),
+            Msg::Discovering { status: None, .. } => break,
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+    assert_eq!(reports, [(100, true)]);
 }
