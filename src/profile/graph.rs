@@ -738,7 +738,7 @@ fn read_text(path: &Path, diagnostics: &mut Vec<Diagnostic>) -> String {
 
 fn read_regular_file(path: &Path) -> std::io::Result<Vec<u8>> {
     use std::io::Read;
-    use std::os::unix::fs::{FileTypeExt, OpenOptionsExt};
+    use std::os::unix::fs::OpenOptionsExt;
     let file = std::fs::OpenOptions::new()
         .read(true)
         .custom_flags(libc::O_NONBLOCK | libc::O_CLOEXEC)
@@ -746,20 +746,10 @@ fn read_regular_file(path: &Path) -> std::io::Result<Vec<u8>> {
     let meta = file.metadata()?;
     let kind = meta.file_type();
     if !kind.is_file() {
-        let what = if kind.is_dir() {
-            "a directory"
-        } else if kind.is_fifo() {
-            "a FIFO"
-        } else if kind.is_char_device() || kind.is_block_device() {
-            "a device"
-        } else if kind.is_socket() {
-            "a socket"
-        } else {
-            "something else"
-        };
         return Err(std::io::Error::other(format!(
-            "it is not a regular file ({what}); point AWS_CONFIG_FILE or \
-             AWS_SHARED_CREDENTIALS_FILE at a file"
+            "it is not a regular file ({}); point AWS_CONFIG_FILE or \
+             AWS_SHARED_CREDENTIALS_FILE at a file",
+            crate::fsutil::file_kind(kind)
         )));
     }
     if meta.len() > MAX_FILE_BYTES {
