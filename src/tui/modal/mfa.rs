@@ -55,6 +55,9 @@ impl std::fmt::Debug for CodeInput {
     }
 }
 
+/// What Enter on fewer than six digits says.
+const SIX_DIGITS: &str = "the code has six digits";
+
 /// Asks for a six-digit MFA code; `error` is STS's reason after a wrong code (or why the
 /// cached MFA session would not do).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -90,19 +93,29 @@ impl MfaModal {
             KeyCode::Enter => match self.input.code() {
                 Some(code) => self.submit(code),
                 None => {
-                    self.error = Some("the code has six digits".into());
+                    self.error = Some(SIX_DIGITS.into());
                     Outcome::stay()
                 }
             },
             KeyCode::Char(c) => {
                 self.input.push(c);
+                self.forget_stale_hint();
                 Outcome::stay()
             }
             KeyCode::Backspace => {
                 self.input.pop();
+                self.forget_stale_hint();
                 Outcome::stay()
             }
             _ => Outcome::stay(),
+        }
+    }
+
+    /// The window's own "six digits" hint goes once the code is edited: it was about the
+    /// code as it was. STS's reason stays until the next code is submitted.
+    fn forget_stale_hint(&mut self) {
+        if self.error.as_deref() == Some(SIX_DIGITS) {
+            self.error = None;
         }
     }
 

@@ -177,3 +177,26 @@ fn the_mfa_window_shows_the_serial_escaped() {
     }));
     assert_drawn_safely(&app, "mfa/m\\x1b]0;", "the MFA window");
 }
+
+#[test]
+fn the_six_digits_hint_goes_once_the_code_is_edited() {
+    let mut app = demo_app();
+    assume(&mut app, "demo-admin-mfa");
+    app.update(Msg::Assumed {
+        profile: "demo-admin-mfa".into(),
+        result: Err(AssumeFailure::NeedsMfa {
+            serial: "arn:aws:iam::111111111111:mfa/demo-user".into(),
+            reason: None,
+        }),
+    });
+    type_str(&mut app, "12a345");
+    app.update(key(KeyCode::Enter));
+    assert!(text(&render(&app, 100, 30)).contains("six digits"));
+    app.update(ch('6'));
+    let screen = text(&render(&app, 100, 30));
+    assert!(!screen.contains("six digits"), "{screen}");
+    let Some(Modal::Mfa(MfaModal { error, .. })) = &app.modal else {
+        panic!("MFA modal closed")
+    };
+    assert_eq!(error, &None);
+}
