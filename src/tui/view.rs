@@ -443,10 +443,13 @@ fn source_rows(app: &App, width: u16) -> u16 {
 fn draw_status(app: &App, frame: &mut Frame, area: Rect) {
     let hints = match (app.focus, app.filter_focus) {
         _ if app.in_flight.is_some() => "Esc cancel",
+        // An open window says its own keys at its bottom edge; the panels' would mislead.
+        _ if app.modal.is_some() => "",
         (Focus::Profiles, true) => "type to filter · Enter assume · Esc clear · Tab sessions",
         (Focus::Profiles, false) => "/ filter · Enter assume · Tab sessions · ? help · q quit",
         (Focus::Sessions, _) => {
-            "s shell · S shell with keys · e .env · x export · c console · r refresh · d forget"
+            "s shell · S shell with keys · e .env · x export · c console · r refresh · d forget \
+             · ? help · q quit"
         }
     };
     let left = if let Some(f) = &app.in_flight {

@@ -489,3 +489,30 @@ fn a_session_on_the_instance_shows_the_instance_s_region() {
         .collect();
     assert!(squashed.contains("regionus-east-2(instance)"), "{squashed}");
 }
+
+#[test]
+fn the_sessions_panel_hints_end_with_help_and_quit() {
+    let mut app = with_session("demo-admin-mfa", 600);
+    app.focus = Focus::Sessions;
+    let screen = text(&render(&app, 160, 48));
+    let last = screen.lines().last().unwrap_or("");
+    assert!(last.contains("? help · q quit"), "{last}");
+}
+
+#[test]
+fn an_open_window_hides_the_panels_hints() {
+    let mut app = demo_app();
+    assume(&mut app, "demo-admin-mfa");
+    app.update(Msg::Assumed {
+        profile: "demo-admin-mfa".into(),
+        result: Err(AssumeFailure::NeedsMfa {
+            serial: "arn:aws:iam::111111111111:mfa/demo-user".into(),
+            reason: None,
+        }),
+    });
+    let screen = text(&render(&app, 160, 48));
+    let last = screen.lines().last().unwrap_or("");
+    assert!(!last.contains("Enter assume"), "{last}");
+    assert!(!last.contains("filter"), "{last}");
+    assert!(screen.contains("Enter submit · Esc cancel"), "{screen}");
+}
