@@ -20,7 +20,7 @@ use crate::term_text::{self, count};
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Cell, Paragraph, Row, Table, TableState, Wrap};
+use ratatui::widgets::{Block, Cell, HighlightSpacing, Paragraph, Row, Table, TableState, Wrap};
 use ratatui::Frame;
 use std::borrow::Cow;
 
@@ -167,10 +167,25 @@ fn draw_profile_table(app: &App, frame: &mut Frame, area: Rect, show_region: boo
             "▶ "
         } else {
             "  "
-        });
+        })
+        // The symbol's column stays when no row is selected (a filter matching nothing), so
+        // the headers never shift.
+        .highlight_spacing(HighlightSpacing::Always);
     let mut state =
         TableState::default().with_selected(app.selected_profile().map(|_| app.selected - start));
     frame.render_stateful_widget(table, area, &mut state);
+    if app.filtered.is_empty() && !app.filter.is_empty() && area.height > 1 {
+        let below_header = Rect {
+            y: area.y + 1,
+            height: 1,
+            ..area
+        };
+        let none = format!("  no profile matches '{}'", shown(&app.filter));
+        frame.render_widget(
+            Paragraph::new(Span::styled(none, fg(app.colors, Color::Yellow))),
+            below_header,
+        );
+    }
 }
 
 /// The index into `filtered` of the first row on screen, when `visible` rows fit: the

@@ -516,3 +516,23 @@ fn an_open_window_hides_the_panels_hints() {
     assert!(!last.contains("filter"), "{last}");
     assert!(screen.contains("Enter submit · Esc cancel"), "{screen}");
 }
+
+#[test]
+fn a_filter_matching_nothing_says_so_and_keeps_the_columns() {
+    let mut app = demo_app();
+    let header_before = text(&render(&app, 160, 48))
+        .lines()
+        .find(|l| l.contains("NAME"))
+        .unwrap()
+        .to_string();
+    app.update(ch('/'));
+    type_str(&mut app, "zzq");
+    let screen = text(&render(&app, 160, 48));
+    assert!(screen.contains("no profile matches 'zzq'"), "{screen}");
+    let header_after = screen.lines().find(|l| l.contains("NAME")).unwrap();
+    assert_eq!(
+        header_after.find("KIND"),
+        header_before.find("KIND"),
+        "{header_before}\n{header_after}"
+    );
+}
