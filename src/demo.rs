@@ -102,10 +102,22 @@ pub fn is_loopback_url(url: &str) -> bool {
             .is_ok_and(|ip| ip.is_loopback())
 }
 
-/// The line the TUI shows in demo mode, saying where STS is and how to start it.
+/// Set by `assets/demo/run.sh` once the emulator it started answers.
+pub const EMULATOR_STARTED_VAR: &str = "ROLECALL_DEMO_EMULATOR";
+
+/// The line the TUI shows in demo mode, saying where STS is, and how to start an emulator
+/// there only when `run.sh` did not start one.
 pub fn banner() -> String {
-    let endpoint = std::env::var("AWS_ENDPOINT_URL_STS").unwrap_or_default();
-    format!("demo: STS at {endpoint}; no emulator there? run `bash assets/demo/run.sh`")
+    banner_for(&|name| std::env::var(name).ok())
+}
+
+fn banner_for(var: &dyn Fn(&str) -> Option<String>) -> String {
+    let endpoint = var("AWS_ENDPOINT_URL_STS").unwrap_or_default();
+    if var(EMULATOR_STARTED_VAR).is_some_and(|v| v == "running") {
+        format!("demo: STS emulator at {endpoint}, started by run.sh; it stops when you quit")
+    } else {
+        format!("demo: STS at {endpoint}; no emulator there? run `bash assets/demo/run.sh`")
+    }
 }
 
 #[cfg(test)]

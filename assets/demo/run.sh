@@ -4,7 +4,12 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
-cargo build --quiet
+# The first build compiles the AWS SDK: about 10 minutes on 2 cores, seconds after that.
+# cargo's own progress shows what it is doing meanwhile.
+if [ ! -x target/debug/rolecall ]; then
+  echo "Building rolecall (the first build takes about 10 minutes on 2 cores)…"
+fi
+cargo build
 if [ ! -x .venv/bin/moto_server ]; then
   echo "Creating .venv with moto_server (one time, about a minute)…"
   python3 -m venv .venv
@@ -23,5 +28,6 @@ for _ in $(seq 100); do
 done
 
 export AWS_ENDPOINT_URL_STS="http://127.0.0.1:$port"
+export ROLECALL_DEMO_EMULATOR=running
 export AWS_EC2_METADATA_SERVICE_ENDPOINT="http://127.0.0.1:$port/"
 target/debug/rolecall --demo "$@"

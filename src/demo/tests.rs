@@ -24,3 +24,16 @@ fn loopback_urls() {
         assert!(!is_loopback_url(url), "{url}");
     }
 }
+
+#[test]
+fn the_banner_asks_for_an_emulator_only_when_run_sh_did_not_start_one() {
+    let by_run_sh = crate::testing::env(&[
+        ("AWS_ENDPOINT_URL_STS", "http://127.0.0.1:4599"),
+        (EMULATOR_STARTED_VAR, "running"),
+    ]);
+    let text = banner_for(&by_run_sh);
+    assert!(text.contains("http://127.0.0.1:4599"), "{text}");
+    assert!(!text.contains("run `bash assets/demo/run.sh`"), "{text}");
+    let alone = crate::testing::env(&[("AWS_ENDPOINT_URL_STS", "http://127.0.0.1:4599")]);
+    assert!(banner_for(&alone).contains("run `bash assets/demo/run.sh`"));
+}
