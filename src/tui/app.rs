@@ -274,6 +274,10 @@ impl App {
         match result {
             Ok(()) => {
                 self.info(format!("forgot {profile}'s sessions"));
+                // Rows the store never held (long-term keys) go here, not with the reload.
+                self.sessions.retain(|l| {
+                    !(l.session.profile == profile && l.session.expiration().is_none())
+                });
                 vec![Cmd::LoadSessions]
             }
             Err(e) => {
@@ -520,6 +524,21 @@ impl App {
         if let Some(new) = new {
             sessions.retain(|l| l.session.key() != new.session.key());
             sessions.push(new);
+        } else {
+            // Long-term keys are never stored (nothing of them expires to cache), so the
+            // store's list lacks the row an assume of a keys profile added: keep it.
+            for held in self
+                .sessions
+                .iter()
+                .filter(|l| l.session.expiration().is_none())
+            {
+                if !sessions
+                    .iter()
+                    .any(|l| l.session.key() == held.session.key())
+                {
+                    sessions.push(held.clone());
+                }
+            }
         }
         sessions.sort_by(|a, b| {
             (&a.session.profile, a.session.kind)

@@ -463,8 +463,8 @@ fn draw_status(app: &App, frame: &mut Frame, area: Rect) {
         (Focus::Profiles, true) => "type to filter · Enter assume · Esc clear · Tab sessions",
         (Focus::Profiles, false) => "/ filter · Enter assume · Tab sessions · ? help · q quit",
         (Focus::Sessions, _) => {
-            "s shell · S shell with keys · e .env · x export · c console · r refresh · d forget \
-             · ? help · q quit"
+            // `?` tells S (a shell with the keys) from s (one on the credential endpoint).
+            "s/S shell · e .env · x export · c console · r refresh · d forget · ? help · q quit"
         }
     };
     let left = if let Some(f) = &app.in_flight {

@@ -489,3 +489,48 @@ fn back_from_a_served_subshell_one_of_each_is_said_in_the_singular() {
         "{text}"
     );
 }
+
+/// The demo's `demo-base` keys as an assume hands them out: long-term, no expiration.
+fn long_term_keys() -> Session {
+    let mut keys = session("demo-base", 0);
+    keys.credentials.session_token = None;
+    keys.credentials.expiration = None;
+    keys.source = "shared-credentials-file (assets/demo/credentials)".into();
+    keys
+}
+
+#[test]
+fn assuming_long_term_keys_keeps_their_row_selected_when_the_store_is_read_again() {
+    let mut app = demo_app();
+    let mut mfa = session("demo-base", 600);
+    mfa.kind = SessionKind::MfaSession;
+    app.update(Msg::Sessions(Ok(vec![listed(mfa.clone())])));
+    assume(&mut app, "demo-base");
+    let cmds = app.update(Msg::Assumed {
+        profile: "demo-base".into(),
+        result: Ok(Assumed {
+            session: Box::new(long_term_keys()),
+            warnings: vec![],
+        }),
+    });
+    assert_eq!(cmds, vec![Cmd::LoadSessions]);
+    // The store holds no long-term keys: reading it again gives the MFA session only.
+    app.update(Msg::Sessions(Ok(vec![listed(mfa)])));
+    let selected = app.selected_session().expect("a session is selected");
+    assert_eq!(
+        (
+            selected.profile.as_str(),
+            selected.kind,
+            selected.expiration()
+        ),
+        ("demo-base", SessionKind::Profile, None)
+    );
+    assert_eq!(app.sessions.len(), 2);
+    // Forgetting it removes the row, though the store never held it.
+    app.update(Msg::Forgot {
+        profile: "demo-base".into(),
+        result: Ok(()),
+    });
+    app.update(Msg::Sessions(Ok(vec![])));
+    assert!(app.sessions.is_empty(), "{:?}", app.sessions);
+}
