@@ -145,7 +145,9 @@ fn assume_with_mfa_then_dotenv_and_subshell() {
 
     // S: a subshell with the session's keys.
     t.send_text("S");
-    t.wait_for("its keys, expiring in", WAIT);
+    let screen = t.wait_for("its keys, expiring in", WAIT);
+    // A clear screen: the previous subshell's output is not left above the new banner.
+    assert!(!screen.contains("key=none"), "{screen}");
     t.run("echo \"key=$AWS_ACCESS_KEY_ID url=${AWS_CONTAINER_CREDENTIALS_FULL_URI:-none}\"");
     t.wait_for("url=none", WAIT);
     assert!(t.capture().contains("key=ASIA"), "{}", t.capture());

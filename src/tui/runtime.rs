@@ -619,6 +619,12 @@ async fn subshell(
     endpoint: Option<&crate::server::CredentialServer>,
 ) -> Result<Option<i32>> {
     leave_tui();
+    // A clear screen for the banner: the last subshell's output would sit above it.
+    let _ = execute!(
+        io::stdout(),
+        terminal::Clear(terminal::ClearType::All),
+        cursor::MoveTo(0, 0)
+    );
     let shell = std::env::var("SHELL")
         .ok()
         .filter(|s| !s.is_empty())
