@@ -248,6 +248,11 @@ impl Loop {
             .and_then(|()| out.flush());
         if let Err(e) = copied {
             self.app.update(Msg::Error(format!("could not copy: {e}")));
+            return;
+        }
+        let var = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
+        if let Some(caveat) = clipboard_caveat(&var, tmux_set_clipboard) {
+            self.app.update(Msg::Error(caveat));
         }
     }
 
@@ -591,6 +596,44 @@ fn enter_tui() -> io::Result<()> {
 }
 
 /// Best effort: called on the way out, when nothing can be done about a failure.
+/// Why the clipboard may not have the text although the escape was written: a
+/// multiplexer in between that does not pass OSC 52 on. `None` when nothing says so (most
+/// terminals cannot be asked).
+fn clipboard_caveat(
+    var: &dyn Fn(&str) -> Option<String>,
+    tmux_set_clipboard: fn() -> Option<String>,
+) -> Option<String> {
+    if var("TMUX").is_some() {
+        let setting = tmux_set_clipboard().unwrap_or_else(|| "unknown".into());
+        if setting != "on" {
+            return Some(format!(
+                "sent to the clipboard, but tmux passes it on only with set-clipboard on \
+                 (it is {}): add `set -g set-clipboard on` to ~/.tmux.conf",
+                visible(&setting)
+            ));
+        }
+    } else if var("STY").is_some() {
+        return Some(
+            "sent to the clipboard, but GNU screen does not pass it on to the terminal: \
+             copy from outside screen"
+                .into(),
+        );
+    }
+    None
+}
+
+/// tmux's `set-clipboard` option, asked of the tmux server rolecall runs under.
+fn tmux_set_clipboard() -> Option<String> {
+    let out = std::process::Command::new("tmux")
+        .args(["show-options", "-gv", "set-clipboard"])
+        .stdin(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .output()
+        .ok()?;
+    let value = String::from_utf8_lossy(&out.stdout).trim().to_string();
+    (out.status.success() && !value.is_empty()).then_some(value)
+}
+
 fn leave_tui() {
     let _ = terminal::disable_raw_mode();
     let _ = execute!(io::stdout(), terminal::LeaveAlternateScreen, cursor::Show);

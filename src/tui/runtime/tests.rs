@@ -235,3 +235,19 @@ async fn a_ui_away_finds_the_latest_discovery_report_not_a_pile_of_graphs() {
     }
     assert_eq!(reports, [(100, true)]);
 }
+
+#[test]
+fn the_clipboard_caveat_names_what_is_in_between_and_the_fix() {
+    let tmux = crate::testing::env(&[("TMUX", "/tmp/tmux-0/default,1,0")]);
+    let external = || Some("external".to_string());
+    let on = || Some("on".to_string());
+    let caveat = clipboard_caveat(&tmux, external).expect("a caveat under tmux");
+    assert!(caveat.contains("set -g set-clipboard on"), "{caveat}");
+    assert!(caveat.contains("(it is external)"), "{caveat}");
+    assert_eq!(clipboard_caveat(&tmux, on), None);
+    let screen = crate::testing::env(&[("STY", "1234.pts-0.host")]);
+    assert!(clipboard_caveat(&screen, on)
+        .unwrap()
+        .contains("GNU screen"));
+    assert_eq!(clipboard_caveat(&crate::testing::env(&[]), external), None);
+}
