@@ -25,6 +25,10 @@ const HELP: &[(&str, &str)] = &[
     ("c", "session: open the AWS console signed in with it"),
     ("r / d", "session: refresh / forget"),
     ("R", "reload the AWS config files"),
+    // The KIND column's words, in the words `rolecall list` prints.
+    ("KIND", "keys = static, role = source_profile, - = none"),
+    ("", "role/ec2… = credential_source, web-id = web_identity"),
+    ("", "sso·new: a discovered role no profile names yet"),
     ("?", "this help"),
     ("q, Ctrl-C", "quit"),
 ];
