@@ -22,6 +22,9 @@ fn help_maps_the_kind_column_to_the_words_of_list() {
     let mut app = demo_app();
     app.update(ch('?'));
     let screen = text(&render(&app, 120, 30));
-    assert!(screen.contains("keys = static, role = source_profile"), "{screen}");
+    assert!(
+        screen.contains("keys = static, role = source_profile"),
+        "{screen}"
+    );
     assert!(screen.contains("= credential_source"), "{screen}");
 }
