@@ -3,12 +3,15 @@
 use super::block_on;
 use super::complete::profile_candidates;
 use super::obtain::{obtain, ObtainArgs};
+use super::terminal::warn;
 use crate::context::Context;
-use crate::output::env_file::{ownership, write_env_file, EnvFileError, Ownership};
+use crate::output::env_file::{
+    add_to_gitignore, git_would_offer, ownership, write_env_file, EnvFileError, Ownership,
+};
 use anyhow::Result;
 use clap::Args;
 use clap_complete::engine::ArgValueCandidates;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// `rolecall env-file`'s arguments.
 #[derive(Args, Debug)]
@@ -20,6 +23,10 @@ pub struct EnvFileArgs {
     /// Replace a file rolecall did not write.
     #[arg(long)]
     pub force: bool,
+    /// Add the file to the .gitignore beside it when git would otherwise offer it for
+    /// commit.
+    #[arg(long)]
+    pub gitignore: bool,
     #[command(flatten)]
     pub obtain: ObtainArgs,
 }
@@ -32,6 +39,7 @@ pub fn run(context: &Context, args: EnvFileArgs) -> Result<()> {
         profile,
         path,
         force,
+        gitignore,
         obtain: flags,
     } = args;
     let path = path.unwrap_or_else(|| PathBuf::from(".env"));
@@ -44,5 +52,25 @@ pub fn run(context: &Context, args: EnvFileArgs) -> Result<()> {
         "rolecall: wrote {} (mode 0600) for profile '{profile}'",
         path.display()
     );
+    guard_from_git(&path, &profile, gitignore)
+}
+
+/// Live credentials in a git work tree are one `git add .` from a commit: say so, or with
+/// `--gitignore` add the file to the `.gitignore` beside it.
+fn guard_from_git(path: &Path, profile: &str, gitignore: bool) -> Result<()> {
+    if !git_would_offer(path) {
+        return Ok(());
+    }
+    if gitignore {
+        let file = add_to_gitignore(path)?;
+        crate::term_eprintln!("rolecall: added {} to {}", path.display(), file.display());
+    } else {
+        warn(&format!(
+            "{} is in a git work tree and not ignored: `git status` offers it for commit; \
+             `rolecall env-file {profile} {} --gitignore` adds it to .gitignore",
+            path.display(),
+            path.display()
+        ));
+    }
     Ok(())
 }

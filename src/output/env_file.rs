@@ -94,3 +94,52 @@ fn io_error(path: &Path, error: std::io::Error) -> EnvFileError {
         EnvFileError::Io { path, error }
     }
 }
+
+/// Whether git would offer `path` for commit: it lies in a git work tree and no ignore
+/// rule covers it (tracked or untracked). Asked of git itself (`git check-ignore`), so
+/// every rule counts (nested `.gitignore`s, `info/exclude`, the global excludes file); no
+/// git, or no work tree, is `false`.
+pub fn git_would_offer(path: &Path) -> bool {
+    let (dir, name) = dir_and_name(path);
+    std::process::Command::new("git")
+        .arg("-C")
+        .arg(dir)
+        .args(["check-ignore", "-q", "--"])
+        .arg(name)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .status()
+        // 0: ignored; 1: not ignored (in a work tree); 128: no work tree.
+        .is_ok_and(|status| status.code() == Some(1))
+}
+
+/// Adds `/NAME` to the `.gitignore` beside `path` (made when missing), so git ignores
+/// the file there; returns that `.gitignore`. A file that is already tracked stays
+/// tracked: git ignores only untracked files.
+pub fn add_to_gitignore(path: &Path) -> std::io::Result<std::path::PathBuf> {
+    use std::io::Write;
+    let (dir, name) = dir_and_name(path);
+    let gitignore = dir.join(".gitignore");
+    let before = std::fs::read(&gitignore).unwrap_or_default();
+    let mut file = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(&gitignore)?;
+    let newline = if before.is_empty() || before.ends_with(b"\n") {
+        ""
+    } else {
+        "\n"
+    };
+    writeln!(file, "{newline}/{}", name.to_string_lossy())?;
+    Ok(gitignore)
+}
+
+/// The directory a path is in (`.` for a bare name) and its file name.
+fn dir_and_name(path: &Path) -> (&Path, &std::ffi::OsStr) {
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    (dir, path.file_name().unwrap_or(path.as_os_str()))
+}
