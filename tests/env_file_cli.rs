@@ -30,7 +30,11 @@ fn a_dotenv_file_git_would_offer_for_commit_is_warned_about_or_ignored() {
         "{warning}"
     );
     let status = ok(&git(&env, &["status", "--porcelain", "--", ".env"]));
-    assert_eq!(status.trim(), "?? .env", "git offers it, as the warning said");
+    assert_eq!(
+        status.trim(),
+        "?? .env",
+        "git offers it, as the warning said"
+    );
 
     let out = env.rolecall(&["env-file", "keys", "--gitignore"]);
     assert!(out.status.success(), "{}", stderr(&out));
