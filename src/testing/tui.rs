@@ -310,6 +310,21 @@ pub fn assume(app: &mut App, name: &str) -> Vec<Cmd> {
     app.update(key(KeyCode::Enter))
 }
 
+/// The demo app after Enter on `demo-admin-mfa`, whose chain needs a code: the MFA window
+/// is open for its device.
+pub fn asked_for_mfa() -> App {
+    let mut app = demo_app();
+    assume(&mut app, "demo-admin-mfa");
+    app.update(Msg::Assumed {
+        profile: "demo-admin-mfa".into(),
+        result: Err(AssumeFailure::NeedsMfa {
+            serial: "arn:aws:iam::111111111111:mfa/demo-user".into(),
+            reason: None,
+        }),
+    });
+    app
+}
+
 /// The demo app with one session of `profile`, the sessions panel focused.
 pub fn with_session(profile: &str, secs: i64) -> App {
     let mut app = demo_app();

@@ -501,15 +501,7 @@ fn the_sessions_panel_hints_end_with_help_and_quit() {
 
 #[test]
 fn an_open_window_hides_the_panels_hints() {
-    let mut app = demo_app();
-    assume(&mut app, "demo-admin-mfa");
-    app.update(Msg::Assumed {
-        profile: "demo-admin-mfa".into(),
-        result: Err(AssumeFailure::NeedsMfa {
-            serial: "arn:aws:iam::111111111111:mfa/demo-user".into(),
-            reason: None,
-        }),
-    });
+    let app = asked_for_mfa();
     let screen = text(&render(&app, 160, 48));
     let last = screen.lines().last().unwrap_or("");
     assert!(!last.contains("Enter assume"), "{last}");

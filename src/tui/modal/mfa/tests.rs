@@ -11,15 +11,7 @@ use ratatui::style::Color;
 
 #[test]
 fn mfa_flow_digits_only_masked_and_retry() {
-    let mut app = demo_app();
-    assume(&mut app, "demo-admin-mfa");
-    app.update(Msg::Assumed {
-        profile: "demo-admin-mfa".into(),
-        result: Err(AssumeFailure::NeedsMfa {
-            serial: "arn:aws:iam::111111111111:mfa/demo-user".into(),
-            reason: None,
-        }),
-    });
+    let mut app = asked_for_mfa();
     assert!(matches!(app.modal, Some(Modal::Mfa(_))));
     type_str(&mut app, "12a3-4567");
     let Some(Modal::Mfa(MfaModal { input, .. })) = &app.modal else {
@@ -180,15 +172,7 @@ fn the_mfa_window_shows_the_serial_escaped() {
 
 #[test]
 fn the_six_digits_hint_goes_once_the_code_is_edited() {
-    let mut app = demo_app();
-    assume(&mut app, "demo-admin-mfa");
-    app.update(Msg::Assumed {
-        profile: "demo-admin-mfa".into(),
-        result: Err(AssumeFailure::NeedsMfa {
-            serial: "arn:aws:iam::111111111111:mfa/demo-user".into(),
-            reason: None,
-        }),
-    });
+    let mut app = asked_for_mfa();
     type_str(&mut app, "12a345");
     app.update(key(KeyCode::Enter));
     assert!(text(&render(&app, 100, 30)).contains("six digits"));
