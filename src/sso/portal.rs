@@ -20,6 +20,16 @@ pub(crate) struct Page<T> {
     pub next_token: Option<String>,
 }
 
+impl<T> Page<T> {
+    /// `items` and the portal's next-page token, an empty one read as none (the last page).
+    fn new(items: Vec<T>, next_token: Option<&str>) -> Self {
+        Page {
+            items,
+            next_token: next_token.filter(|t| !t.is_empty()).map(str::to_string),
+        }
+    }
+}
+
 /// What a portal call was about, for its error message.
 #[derive(Clone, Copy)]
 struct Subject<'a> {
@@ -107,13 +117,7 @@ impl Sso {
                 Some((id, name))
             })
             .collect();
-        Ok(Page {
-            items,
-            next_token: out
-                .next_token()
-                .filter(|t| !t.is_empty())
-                .map(str::to_string),
-        })
+        Ok(Page::new(items, out.next_token()))
     }
 
     /// One page of ListAccountRoles for `account_id` from `next_token`: role names and the
@@ -145,13 +149,7 @@ impl Sso {
             .iter()
             .filter_map(|r| r.role_name().map(str::to_string))
             .collect();
-        Ok(Page {
-            items,
-            next_token: out
-                .next_token()
-                .filter(|t| !t.is_empty())
-                .map(str::to_string),
-        })
+        Ok(Page::new(items, out.next_token()))
     }
 
     /// Logout: ends the portal session of `token` (the token stops working everywhere).
