@@ -156,6 +156,24 @@ pub struct Stub {
     pub requests: mpsc::Receiver<Request>,
 }
 
+/// A loopback listener whose every connection is served on a thread of its own by
+/// `serve(stream, base_url)`, for the stand-ins that hold state across calls; returns the
+/// base URL (`http://127.0.0.1:PORT`).
+pub fn serve_connections(serve: impl Fn(TcpStream, &str) + Send + Sync + 'static) -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let serve = std::sync::Arc::new(serve);
+    let base = url.clone();
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(stream) = stream else { continue };
+            let (serve, base) = (serve.clone(), base.clone());
+            std::thread::spawn(move || serve(stream, &base));
+        }
+    });
+    url
+}
+
 impl Stub {
     pub fn start(handler: impl Fn(&Request) -> Reply + Send + 'static) -> Stub {
         Stub::start_on("127.0.0.1:0", handler)

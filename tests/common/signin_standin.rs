@@ -29,7 +29,7 @@ use p256::ecdsa::{Signature, VerifyingKey};
 use sha2::Digest;
 use std::collections::{HashMap, HashSet};
 use std::io::{BufReader, Write};
-use std::net::{TcpListener, TcpStream};
+use std::net::TcpStream;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -70,22 +70,12 @@ type Answer = (u16, Option<&'static str>, serde_json::Value);
 
 impl SigninStandin {
     pub fn start() -> SigninStandin {
-        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-        let url = format!("http://{}", listener.local_addr().unwrap());
         let state = Arc::new(Mutex::new(State {
             identity: "arn:aws:iam::111122223333:user/alice".into(),
             ..State::default()
         }));
         let shared = state.clone();
-        let base = url.clone();
-        std::thread::spawn(move || {
-            for stream in listener.incoming() {
-                let Ok(stream) = stream else { continue };
-                let state = shared.clone();
-                let base = base.clone();
-                std::thread::spawn(move || serve(stream, &state, &base));
-            }
-        });
+        let url = super::serve_connections(move |stream, base| serve(stream, &shared, base));
         SigninStandin { url, state }
     }
 

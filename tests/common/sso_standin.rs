@@ -13,7 +13,7 @@
 use super::read_request;
 use std::collections::{HashMap, HashSet};
 use std::io::{BufReader, Write};
-use std::net::{TcpListener, TcpStream};
+use std::net::TcpStream;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -251,22 +251,12 @@ type Reply = (u16, Option<&'static str>, serde_json::Value);
 
 impl SsoStandin {
     pub fn start(behaviour: Behaviour) -> SsoStandin {
-        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-        let url = format!("http://{}", listener.local_addr().unwrap());
         let state = Arc::new(Mutex::new(State {
             behaviour,
             ..State::default()
         }));
         let shared = state.clone();
-        let base = url.clone();
-        std::thread::spawn(move || {
-            for stream in listener.incoming() {
-                let Ok(stream) = stream else { continue };
-                let state = shared.clone();
-                let base = base.clone();
-                std::thread::spawn(move || serve(stream, &state, &base));
-            }
-        });
+        let url = super::serve_connections(move |stream, base| serve(stream, &shared, base));
         SsoStandin { url, state }
     }
 
