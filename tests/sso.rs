@@ -292,19 +292,7 @@ fn the_aws_cli_uses_the_token_rolecall_signed_in_with() {
         .unwrap()
         .to_string();
 
-    let out = env
-        .command(common::venv_bin("aws"))
-        .args([
-            "sts",
-            "get-caller-identity",
-            "--profile",
-            "dev",
-            "--output",
-            "json",
-        ])
-        .output()
-        .unwrap();
-    let identity: serde_json::Value = serde_json::from_str(&ok(&out)).unwrap();
+    let identity = env.aws_identity("dev");
     assert!(identity["Arn"].as_str().is_some(), "{identity}");
     let calls = standin.requests_to("/federation/credentials");
     assert_eq!(calls.len(), 1, "{calls:?}");

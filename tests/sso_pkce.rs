@@ -266,19 +266,7 @@ fn the_aws_cli_uses_and_refreshes_the_token_of_a_pkce_sign_in_and_rolecall_reads
     let token_path = cache_dir(&env).join(format!("{}.json", sha1_hex("corp")));
     let ours = read_json(&token_path);
 
-    let out = env
-        .command(common::venv_bin("aws"))
-        .args([
-            "sts",
-            "get-caller-identity",
-            "--profile",
-            "dev",
-            "--output",
-            "json",
-        ])
-        .output()
-        .unwrap();
-    let identity: serde_json::Value = serde_json::from_str(&ok(&out)).unwrap();
+    let identity = env.aws_identity("dev");
     assert!(identity["Arn"].as_str().is_some(), "{identity}");
     // The CLI refreshed with the PKCE registration and rolecall's refresh token…
     let refreshes: Vec<_> = standin

@@ -305,6 +305,18 @@ impl Env {
         c
     }
 
+    /// What `aws sts get-caller-identity --profile PROFILE` (the AWS CLI of the venv, with
+    /// this environment) prints, parsed; the command must succeed.
+    pub fn aws_identity(&self, profile: &str) -> serde_json::Value {
+        let out = self
+            .command(venv_bin("aws"))
+            .args(["sts", "get-caller-identity", "--profile", profile])
+            .args(["--output", "json"])
+            .output()
+            .expect("run the AWS CLI");
+        serde_json::from_str(&ok(&out)).unwrap()
+    }
+
     /// The ARN `aws sts get-caller-identity` prints when run by `rolecall exec PROFILE EXTRA…`.
     pub fn caller_arn(&self, profile: &str, extra: &[&str]) -> String {
         let mut args = vec!["exec", profile];
