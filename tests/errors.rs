@@ -138,3 +138,15 @@ fn a_mistyped_profile_is_answered_with_the_name_it_may_have_meant() {
         "rolecall: profile 'staging': no such profile (see `rolecall list`)\n"
     );
 }
+
+#[test]
+fn a_relative_home_never_reads_config_from_the_current_directory() {
+    // A cloned repository could plant `.aws/config` where a relative HOME points.
+    let mut env = Env::new("[profile planted]\nregion = eu-west-1\n", "");
+    env.vars
+        .retain(|(k, _)| k != "AWS_CONFIG_FILE" && k != "AWS_SHARED_CREDENTIALS_FILE");
+    env.set("HOME", "home");
+    assert!(env.dir.path().join("home/.aws/config").exists());
+    let table = ok(&env.rolecall(&["list"]));
+    assert!(!table.contains("planted"), "{table}");
+}

@@ -18,9 +18,11 @@ pub struct ConfigPaths {
 
 impl ConfigPaths {
     /// `AWS_CONFIG_FILE` / `AWS_SHARED_CREDENTIALS_FILE`, else `~/.aws/config` and
-    /// `~/.aws/credentials`; a leading `~` is the home directory, as in the CLI.
+    /// `~/.aws/credentials`; a leading `~` is the home directory ([`crate::home`]), as in
+    /// the CLI.
     pub fn from_env() -> Self {
-        let home = std::env::var_os("HOME").map(PathBuf::from);
+        // Never a relative `HOME`: `~/.aws/config` would be read from the current directory.
+        let home = crate::home::home_dir(std::env::var_os("HOME"));
         let pick = |var: &str, default: &str| {
             let raw = std::env::var(var)
                 .ok()

@@ -123,7 +123,7 @@ impl SessionStore {
         default_dir_from(
             std::env::var_os("ROLECALL_CACHE_DIR"),
             std::env::var_os("XDG_CACHE_HOME"),
-            std::env::var_os("HOME"),
+            crate::home::home_dir(std::env::var_os("HOME")).map(Into::into),
         )
     }
 
