@@ -57,3 +57,21 @@ fn outside_a_work_tree_nothing_is_said() {
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(!stderr(&out).contains("git"), "{}", stderr(&out));
 }
+
+#[test]
+fn the_gitignore_line_matches_that_one_file_whatever_its_name() {
+    let env = Env::new(KEYS, "");
+    assert!(git(&env, &["init", "-q"]).status.success(), "git init");
+    let out = env.rolecall(&["env-file", "keys", "#we*rd!.env", "--gitignore"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let gitignore = std::fs::read_to_string(env.dir.path().join(".gitignore")).unwrap();
+    assert_eq!(gitignore, "/\\#we\\*rd\\!.env\n");
+    // That file is ignored; a name the unescaped `*` would also match is not.
+    std::fs::write(env.dir.path().join("#weXYZrd!.env"), "x").unwrap();
+    let status = ok(&git(
+        &env,
+        &["status", "--porcelain", "--untracked-files=all"],
+    ));
+    assert!(!status.contains("#we*rd!.env"), "{status}");
+    assert!(status.contains("#weXYZrd!.env"), "{status}");
+}

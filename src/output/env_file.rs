@@ -120,6 +120,15 @@ pub fn git_would_offer(path: &Path) -> bool {
 pub fn add_to_gitignore(path: &Path) -> std::io::Result<std::path::PathBuf> {
     use std::io::Write;
     let (dir, name) = dir_and_name(path);
+    let pattern = gitignore_pattern(&name.to_string_lossy()).ok_or_else(|| {
+        std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            format!(
+                "{} has a control character in its name: not written to .gitignore",
+                path.display()
+            ),
+        )
+    })?;
     let gitignore = dir.join(".gitignore");
     let before = std::fs::read(&gitignore).unwrap_or_default();
     let mut file = std::fs::OpenOptions::new()
@@ -131,8 +140,30 @@ pub fn add_to_gitignore(path: &Path) -> std::io::Result<std::path::PathBuf> {
     } else {
         "\n"
     };
-    writeln!(file, "{newline}/{}", name.to_string_lossy())?;
+    writeln!(file, "{newline}{pattern}")?;
     Ok(gitignore)
+}
+
+/// The `.gitignore` line that matches exactly the file `name` beside it: anchored with `/`,
+/// git's wildcard and comment characters escaped, so the line ignores that one file and
+/// nothing else. `None` for a name with a control character (a line end would make it two
+/// lines).
+fn gitignore_pattern(name: &str) -> Option<String> {
+    if name.chars().any(char::is_control) {
+        return None;
+    }
+    let mut pattern = String::from("/");
+    for c in name.chars() {
+        if matches!(c, '\\' | '*' | '?' | '[' | '!' | '#') {
+            pattern.push('\\');
+        }
+        pattern.push(c);
+    }
+    if pattern.ends_with(' ') {
+        // A trailing space is dropped unless escaped.
+        pattern.insert(pattern.len() - 1, '\\');
+    }
+    Some(pattern)
 }
 
 /// The directory a path is in (`.` for a bare name) and its file name.
