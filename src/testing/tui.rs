@@ -342,6 +342,24 @@ pub fn render(app: &App, width: u16, height: u16) -> Buffer {
     terminal.backend().buffer().clone()
 }
 
+/// The open modal's window alone on a `width` x `height` screen (nothing beside it).
+pub fn render_modal(app: &App, width: u16, height: u16) -> Buffer {
+    let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
+    let modal = app.modal.as_ref().expect("a window is open");
+    terminal.draw(|f| modal.draw(&app.scene(), f)).unwrap();
+    terminal.backend().buffer().clone()
+}
+
+/// The text of `buf` with the rows joined and every space and vertical border left out:
+/// what wrapped text says, however it wrapped.
+pub fn squashed(buf: &Buffer) -> String {
+    lines(buf)
+        .concat()
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != '│')
+        .collect()
+}
+
 /// The screen's rows, as text.
 pub fn lines(buf: &Buffer) -> Vec<String> {
     let area = buf.area;

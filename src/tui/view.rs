@@ -13,16 +13,22 @@
 use super::app::{App, Focus};
 use super::backend::DiscoveryStatus;
 use super::message::StatusLevel;
-use super::paint::{countdown, countdown_color, fg, shown, SPINNER};
+use super::paint::{
+    countdown, countdown_color, fg, first_row, fit, more_marker, shown, width_of, wrap_spans,
+    SPINNER,
+};
 use crate::profile::{Profile, ProfileKind};
-use crate::session::SessionKind;
 use crate::term_text::{self, count};
+use columns::{fit_columns, region_of, Column};
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Cell, HighlightSpacing, Paragraph, Row, Table, TableState, Wrap};
 use ratatui::Frame;
 use std::borrow::Cow;
+
+mod columns;
+mod sessions;
 
 /// Wide enough to put the sessions panel beside the profiles rather than under them.
 const SIDE_BY_SIDE: u16 = 120;
@@ -32,27 +38,50 @@ const REGION_FROM: u16 = 100;
 
 /// Draws the whole screen.
 pub fn draw(app: &App, frame: &mut Frame) {
-    let [main, status] =
-        Layout::vertical([Constraint::Min(3), Constraint::Length(1)]).areas(frame.area());
-    let (profiles, sessions) = if main.width >= SIDE_BY_SIDE {
-        let [a, b] = Layout::horizontal([Constraint::Percentage(64), Constraint::Percentage(36)])
-            .areas(main);
-        (a, b)
-    } else {
-        // At most a third of the screen, at least 4 rows (a pane a few rows high still draws:
-        // the layout squeezes what does not fit).
-        let wanted = app.sessions.len() as u16 + 3 + source_rows(app, main.width.saturating_sub(2));
-        let rows = wanted.clamp(4, (main.height / 3).max(4));
-        let [a, b] = Layout::vertical([Constraint::Min(5), Constraint::Length(rows)]).areas(main);
-        (a, b)
-    };
-    draw_profiles(app, frame, profiles, frame.area().width >= REGION_FROM);
-    draw_sessions(app, frame, sessions);
-    draw_status(app, frame, status);
+    let area = frame.area();
+    let status = status_lines(app, area);
+    let [main, status_area] =
+        Layout::vertical([Constraint::Min(3), Constraint::Length(status.len() as u16)]).areas(area);
+    let (profiles, sessions) = split(app, main);
+    draw_profiles(app, frame, profiles, area.width >= REGION_FROM);
+    sessions::draw_sessions(app, frame, sessions);
+    frame.render_widget(Paragraph::new(status), status_area);
     if let Some(modal) = &app.modal {
         modal.draw(&app.scene(), frame);
     }
     scrub(frame);
+}
+
+/// The profiles' and the sessions' panels: side by side on a wide screen; else one above
+/// the other, the height split by what each holds, so neither has empty rows while the
+/// other hides some (when both overflow, they share it).
+fn split(app: &App, main: Rect) -> (Rect, Rect) {
+    if main.width >= SIDE_BY_SIDE {
+        let [a, b] = Layout::horizontal([Constraint::Percentage(66), Constraint::Percentage(34)])
+            .areas(main);
+        return (a, b);
+    }
+    let height = main.height;
+    let sessions = sessions::wanted_height(app, main.width);
+    let profiles = profiles_wanted_height(app, main.width);
+    let half = height / 2;
+    let rows = if profiles + sessions <= height {
+        sessions
+    } else if profiles <= half {
+        height - profiles
+    } else {
+        sessions.min(half)
+    };
+    // Each keeps at least a border, a header and a row where the screen allows it.
+    let rows = rows.min(height.saturating_sub(4)).max(4.min(height));
+    let [a, b] = Layout::vertical([Constraint::Min(0), Constraint::Length(rows)]).areas(main);
+    (a, b)
+}
+
+/// The rows the profiles panel would like: every match, the header, the detail, borders.
+fn profiles_wanted_height(app: &App, width: u16) -> u16 {
+    let detail = detail_lines(app, app.selected_profile(), width.saturating_sub(2)).len();
+    (app.filtered.len().max(1) + 1 + detail + 2).min(usize::from(u16::MAX)) as u16
 }
 
 /// The last guard: a cell holding a character a terminal would obey (from a draw path
@@ -100,20 +129,36 @@ fn kind_label(p: &Profile) -> &'static str {
     }
 }
 
-/// The profiles panel: the table (or the first-run screen) and the selected row's detail.
+/// The profiles panel: the table (or the first-run screen) and the selected row's detail,
+/// with a marker on the bottom edge for the matches above and below the table's window.
 fn draw_profiles(app: &App, frame: &mut Frame, area: Rect, show_region: bool) {
-    let block = panel(app, profiles_title(app), app.focus == Focus::Profiles);
+    let mut block = panel(app, profiles_title(app), app.focus == Focus::Profiles);
     let inner = block.inner(area);
-    frame.render_widget(block, area);
-    let [table_area, detail_area] =
-        Layout::vertical([Constraint::Min(1), Constraint::Length(1)]).areas(inner);
-
     if app.profiles().is_empty() && app.file_problems == 0 {
+        frame.render_widget(block, area);
         draw_first_run(app, frame, inner);
         return;
     }
-    draw_profile_table(app, frame, table_area, show_region);
-    frame.render_widget(detail_line(app, app.selected_profile()), detail_area);
+    // The detail wraps, up to half the panel (the table keeps its header and a row).
+    let detail = detail_lines(app, app.selected_profile(), inner.width);
+    let detail_rows = (detail.len() as u16)
+        .min((inner.height / 2).max(1))
+        .min(inner.height.saturating_sub(2).max(1));
+    let [table_area, detail_area] =
+        Layout::vertical([Constraint::Min(1), Constraint::Length(detail_rows)]).areas(inner);
+    let visible = usize::from(table_area.height.saturating_sub(1)).max(1);
+    let start = first_row(
+        app.selected_profile().map(|_| app.selected),
+        app.filtered.len(),
+        visible,
+    );
+    let end = (start + visible).min(app.filtered.len());
+    if let Some(more) = more_marker(start, app.filtered.len() - end) {
+        block = block.title_bottom(Line::from(more).right_aligned());
+    }
+    frame.render_widget(block, area);
+    draw_profile_table(app, frame, table_area, (start, end), show_region);
+    frame.render_widget(Paragraph::new(detail), detail_area);
 }
 
 /// How many profiles match of how many, and the filter while there is one.
@@ -149,19 +194,31 @@ fn discovering_text(d: &DiscoveryStatus) -> String {
     }
 }
 
-/// The table of the rows on screen. Only those are built: a frame costs the same with 10
-/// or 10,000 profiles.
-fn draw_profile_table(app: &App, frame: &mut Frame, area: Rect, show_region: bool) {
-    let (header, widths) = profile_columns(show_region);
-    let visible = usize::from(area.height.saturating_sub(1)).max(1); // under the header
-    let start = first_visible_row(app, visible);
-    let window =
-        &app.filtered[start.min(app.filtered.len())..(start + visible).min(app.filtered.len())];
-    let rows = window
+/// The table of the rows on screen, `filtered[start..end]`. Only those are built: a frame
+/// costs the same with 10 or 10,000 profiles.
+fn draw_profile_table(
+    app: &App,
+    frame: &mut Frame,
+    area: Rect,
+    (start, end): (usize, usize),
+    show_region: bool,
+) {
+    let window: Vec<&Profile> = app.filtered[start..end]
         .iter()
-        .map(|&i| profile_row(app, &app.profiles()[i], show_region));
-    let table = Table::new(rows, widths)
-        .header(Row::new(header).style(Style::default().add_modifier(Modifier::BOLD)))
+        .map(|&i| &app.profiles()[i])
+        .collect();
+    // With no match, the columns of the unfiltered top rows: the header does not move.
+    let measured: Vec<&Profile> = if window.is_empty() {
+        app.profiles().iter().take(area.height.into()).collect()
+    } else {
+        window.clone()
+    };
+    let columns = fit_columns(app, &measured, area.width.saturating_sub(2), show_region);
+    let header = Row::new(columns.iter().map(|c| c.0.header()))
+        .style(Style::default().add_modifier(Modifier::BOLD));
+    let rows = window.iter().map(|p| profile_row(app, p, &columns));
+    let table = Table::new(rows, columns.iter().map(|c| Constraint::Length(c.1)))
+        .header(header)
         .row_highlight_style(Style::default().add_modifier(Modifier::REVERSED))
         .highlight_symbol(if app.focus == Focus::Profiles {
             "▶ "
@@ -188,63 +245,32 @@ fn draw_profile_table(app: &App, frame: &mut Frame, area: Rect, show_region: boo
     }
 }
 
-/// The index into `filtered` of the first row on screen, when `visible` rows fit: the
-/// window scrolls as little as keeps the selection visible (what a fresh `TableState`
-/// does with every row given).
-fn first_visible_row(app: &App, visible: usize) -> usize {
-    match app.selected_profile() {
-        Some(_) => (app.selected + 1).saturating_sub(visible),
-        None => 0,
-    }
-}
-
-/// The profile table's headers and widths (REGION only when it is shown).
-fn profile_columns(show_region: bool) -> (Vec<&'static str>, Vec<Constraint>) {
-    let mut header = vec!["NAME", "KIND", "ACCOUNT", "ROLE"];
-    let mut widths = vec![
-        Constraint::Fill(2),
-        Constraint::Length(8),
-        Constraint::Length(12),
-        Constraint::Fill(1),
-    ];
-    if show_region {
-        header.push("REGION");
-        widths.push(Constraint::Length(14));
-    }
-    header.extend(["MFA", "LEFT"]);
-    widths.extend([Constraint::Length(3), Constraint::Length(7)]);
-    (header, widths)
-}
-
-/// One profile's row; red when the profile has a problem.
-fn profile_row<'a>(app: &App, p: &'a Profile, show_region: bool) -> Row<'a> {
-    let mut cells = vec![
-        Cell::from(shown(&p.name)),
-        Cell::from(kind_label(p)).style(fg(app.colors, Color::Blue)),
-        Cell::from(dash(p.account())),
-        Cell::from(dash(p.role_name())),
-    ];
-    if show_region {
-        let region = p
-            .region
-            .as_deref()
-            .or_else(|| app.graph().region_from_instance(p).then_some("(instance)"));
-        cells.push(Cell::from(dash(region)));
-    }
-    cells.push(if p.mfa_in_chain {
-        Cell::from("MFA").style(fg(app.colors, Color::Magenta))
-    } else {
-        Cell::from("")
-    });
-    // The time left of the profile's own current session, coloured as in the panel.
-    cells.push(match app.session_of(&p.name) {
-        Some(session) => {
-            let left = session.seconds_left(app.now);
-            Cell::from(countdown(left)).style(fg(app.colors, countdown_color(left)))
+/// One profile's row in `columns`; red when the profile has a problem. Cut names and
+/// roles end in `…`.
+fn profile_row<'a>(app: &App, p: &'a Profile, columns: &[(Column, u16)]) -> Row<'a> {
+    let cell = |&(column, width): &(Column, u16)| -> Cell<'a> {
+        let text = |t: Cow<'a, str>| Cell::from(fit(&t, width.into()).into_owned());
+        match column {
+            Column::Name => text(shown(&p.name)),
+            Column::Kind => Cell::from(kind_label(p)).style(fg(app.colors, Color::Blue)),
+            Column::Account => text(dash(p.account())),
+            Column::Role => text(dash(p.role_name())),
+            Column::Region => text(dash(region_of(app, p))),
+            Column::Mfa if p.mfa_in_chain => {
+                Cell::from("MFA").style(fg(app.colors, Color::Magenta))
+            }
+            Column::Mfa => Cell::from(""),
+            // The time left of the profile's own current session, coloured as in the panel.
+            Column::Left => match app.session_of(&p.name) {
+                Some(session) => {
+                    let left = session.seconds_left(app.now);
+                    Cell::from(countdown(left)).style(fg(app.colors, countdown_color(left)))
+                }
+                None => Cell::from(""),
+            },
         }
-        None => Cell::from(""),
-    });
-    let row = Row::new(cells);
+    };
+    let row = Row::new(columns.iter().map(cell).collect::<Vec<_>>());
     if p.diagnostics.is_empty() {
         row
     } else {
@@ -286,19 +312,23 @@ fn draw_first_run(app: &App, frame: &mut Frame, area: Rect) {
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), area);
 }
 
-/// The selected row's chain and its first problem, under the table.
-fn detail_line<'a>(app: &App, p: Option<&'a Profile>) -> Paragraph<'a> {
+/// The selected row's chain and its problems, under the table, wrapped to `width`.
+fn detail_lines(app: &App, p: Option<&Profile>, width: u16) -> Vec<Line<'static>> {
     let Some(p) = p else {
         let text = if app.profiles().is_empty() {
             "no profiles in ~/.aws/config or ~/.aws/credentials"
         } else {
             "no profile matches the filter (Esc clears it)"
         };
-        return Paragraph::new(Span::styled(text, fg(app.colors, Color::DarkGray)));
+        return wrap_spans(
+            &[Span::styled(text, fg(app.colors, Color::DarkGray))],
+            width.into(),
+        );
     };
+    let dim = |text: String| Span::styled(text, fg(app.colors, Color::DarkGray));
     let mut spans = if p.discovered {
         vec![
-            Span::styled("discovered: ", fg(app.colors, Color::DarkGray)),
+            dim("discovered: ".into()),
             Span::raw(format!(
                 "{} in {} through IAM Identity Center; not in your config (`rolecall sso sync` writes it)",
                 shown(p.role_name().unwrap_or("")),
@@ -307,167 +337,78 @@ fn detail_line<'a>(app: &App, p: Option<&'a Profile>) -> Paragraph<'a> {
         ]
     } else {
         vec![
-            Span::styled("chain: ", fg(app.colors, Color::DarkGray)),
+            dim("chain: ".into()),
             Span::raw(shown(&p.chain_display().to_string()).into_owned()),
         ]
     };
     if let (false, Some(name)) = (p.discovered, p.account_name.as_deref()) {
-        spans.push(Span::styled(
-            format!("  {}", shown(name)),
-            fg(app.colors, Color::DarkGray),
-        ));
+        spans.push(dim(format!("  {}", shown(name))));
     }
     if let Some(region) = &p.region {
-        spans.push(Span::styled(
-            format!("  {}", shown(region)),
-            fg(app.colors, Color::DarkGray),
-        ));
+        spans.push(dim(format!("  {}", shown(region))));
     }
-    if let Some(d) = p.diagnostics.first() {
-        let more = if p.diagnostics.len() > 1 {
-            format!(" (+{} more)", p.diagnostics.len() - 1)
-        } else {
-            String::new()
-        };
-        spans.push(Span::styled(
-            format!("  ⚠ {}{more}", shown(&d.to_string())),
+    let mut lines = wrap_spans(&spans, width.into());
+    // Every problem whole, each on rows of its own.
+    for d in &p.diagnostics {
+        let problem = Span::styled(
+            format!("⚠ {}", shown(&d.to_string())),
             fg(app.colors, Color::Red),
-        ));
+        );
+        lines.extend(wrap_spans(&[problem], width.into()));
     }
-    Paragraph::new(Line::from(spans))
+    lines
 }
 
-fn draw_sessions(app: &App, frame: &mut Frame, area: Rect) {
-    let focused = app.focus == Focus::Sessions;
-    let title = Line::from(format!(" Sessions {} ", app.sessions.len()));
-    let block = panel(app, title, focused);
-    if app.sessions.is_empty() && app.sign_ins.is_empty() {
-        let text = Paragraph::new(Span::styled(
-            "no active session: Enter on a profile assumes it",
-            fg(app.colors, Color::DarkGray),
-        ))
-        .wrap(Wrap { trim: true })
-        .block(block);
-        frame.render_widget(text, area);
-        return;
+/// The status line's rows: the status (or the spinner, or what is wrong with the files)
+/// with the focused panel's hints where they fit beside it; a status longer than the
+/// screen is wide wraps onto rows of its own, up to a third of the screen.
+fn status_lines(app: &App, area: Rect) -> Vec<Line<'static>> {
+    let left = status_span(app);
+    let width = usize::from(area.width);
+    let left_width = width_of(&left.content);
+    let hint = hints(app)
+        .iter()
+        .find(|h| left_width + 2 + width_of(h) <= width);
+    if let Some(hint) = hint {
+        let gap = width - left_width - width_of(hint);
+        return vec![Line::from(vec![
+            left,
+            Span::raw(" ".repeat(gap)),
+            Span::styled(*hint, fg(app.colors, Color::DarkGray)),
+        ])];
     }
-    // IAM Identity Center sign-ins come after the sessions, with their own time left
-    // (not selectable: the keys act on sessions).
-    let sign_ins = app.sign_ins.iter().map(|s| {
-        let left = Some((s.expires_at - app.now).num_seconds());
-        Row::new(vec![
-            Cell::from(shown(&s.session)).style(fg(app.colors, Color::Blue)),
-            Cell::from(countdown(left)).style(fg(app.colors, countdown_color(left))),
-            Cell::from("SSO sign-in").style(fg(app.colors, Color::DarkGray)),
-        ])
-    });
-    let rows = app.sessions.iter().map(|l| {
-        let s = &l.session;
-        let left = s.seconds_left(app.now);
-        let mut name = match s.kind {
-            SessionKind::Profile => shown(&s.profile).into_owned(),
-            SessionKind::MfaSession => format!("{} (mfa)", shown(&s.profile)),
-        };
-        if l.stale {
-            // Its profile changed since: it is never reused, only shown until it expires.
-            name.push_str(" (stale)");
-        }
-        let name_style = if l.stale {
-            fg(app.colors, Color::DarkGray).add_modifier(Modifier::CROSSED_OUT)
-        } else {
-            Style::default()
-        };
-        Row::new(vec![
-            Cell::from(name).style(name_style),
-            Cell::from(countdown(left)).style(fg(app.colors, countdown_color(left))),
-            Cell::from(shown(&s.source)).style(fg(app.colors, Color::DarkGray)),
-        ])
-    });
-    let table = Table::new(
-        rows.chain(sign_ins),
-        [
-            Constraint::Fill(1),
-            Constraint::Length(7),
-            Constraint::Fill(1),
-        ],
-    )
-    .header(
-        Row::new(["PROFILE", "LEFT", "SOURCE"])
-            .style(Style::default().add_modifier(Modifier::BOLD)),
-    )
-    .row_highlight_style(Style::default().add_modifier(Modifier::REVERSED))
-    .highlight_symbol(if focused { "▶ " } else { "  " });
-    let inner = block.inner(area);
-    frame.render_widget(block, area);
-    // The selected session's whole source under the table, where the column cuts it: as
-    // many rows as it needs, leaving the table its header and two rows.
-    let detail_rows = source_rows(app, inner.width).min(inner.height.saturating_sub(3));
-    let [table_area, detail_area] =
-        Layout::vertical([Constraint::Min(1), Constraint::Length(detail_rows)]).areas(inner);
-    let mut state = TableState::default().with_selected(Some(app.session_selected));
-    frame.render_stateful_widget(table, table_area, &mut state);
-    if let Some(selected) = app.selected_session().filter(|_| detail_rows > 0) {
-        let detail = Paragraph::new(Line::from(vec![
-            Span::styled(LABEL, fg(app.colors, Color::DarkGray)),
-            Span::raw(session_detail(app, selected)),
-        ]))
-        .wrap(Wrap { trim: true });
-        frame.render_widget(detail, detail_area);
-    }
+    let mut rows = wrap_spans(&[left], width);
+    rows.truncate(usize::from(area.height / 3).max(1));
+    rows
 }
 
-/// Label of the selected session's source under the sessions table.
-const LABEL: &str = "source: ";
-
-/// What the detail line says of `session`: its whole source, and what the credential
-/// endpoint of its last served subshell did (as [`shown`]).
-fn session_detail(app: &App, session: &crate::session::Session) -> String {
-    let source = match session.region_shown() {
-        Some(region) => format!("{} · region {region}", session.source),
-        None => session.source.clone(),
-    };
-    let detail = match app.served.get(&session.profile) {
-        None => source,
-        Some(served) => format!(
-            "{source} · served {}, refreshed {}{}{}",
-            count(served.requests_served as usize, "request", "requests"),
-            count(served.refreshes.saturating_sub(1) as usize, "time", "times"),
-            served
-                .last_refresh
-                .map(|t| format!(", last fetched {}", t.format("%H:%M:%S")))
-                .unwrap_or_default(),
-            served
-                .last_error
-                .as_ref()
-                .map(|e| format!(" · last refresh failed: {e}"))
-                .unwrap_or_default()
-        ),
-    };
-    shown(&detail).into_owned()
-}
-
-/// Rows the selected session's detail needs at `width` columns (wrapping at word
-/// boundaries can take a row more than the plain division).
-fn source_rows(app: &App, width: u16) -> u16 {
-    app.selected_session().map_or(0, |s| {
-        let chars = (LABEL.len() + session_detail(app, s).chars().count()) as u16;
-        chars.div_ceil(width.max(1)) + 1
-    })
-}
-
-fn draw_status(app: &App, frame: &mut Frame, area: Rect) {
-    let hints = match (app.focus, app.filter_focus) {
-        _ if app.in_flight.is_some() => "Esc cancel",
+/// The focused panel's keys, longest first (the status line shows the longest that fits;
+/// `?` lists every key anyway).
+fn hints(app: &App) -> &'static [&'static str] {
+    match (app.focus, app.filter_focus) {
+        _ if app.in_flight.is_some() => &["Esc cancel"],
         // An open window says its own keys at its bottom edge; the panels' would mislead.
-        _ if app.modal.is_some() => "",
-        (Focus::Profiles, true) => "type to filter · Enter assume · Esc clear · Tab sessions",
-        (Focus::Profiles, false) => "/ filter · Enter assume · Tab sessions · ? help · q quit",
-        (Focus::Sessions, _) => {
-            // `?` tells S (a shell with the keys) from s (one on the credential endpoint).
-            "s/S shell · e .env · x export · c console · r refresh · d forget · ? help · q quit"
-        }
-    };
-    let left = if let Some(f) = &app.in_flight {
+        _ if app.modal.is_some() => &[""],
+        (Focus::Profiles, true) => &[
+            "type to filter · Enter assume · Esc clear · Tab sessions",
+            "Enter assume · Esc clear",
+        ],
+        (Focus::Profiles, false) => &[
+            "/ filter · Enter assume · Tab sessions · ? help · q quit",
+            "Enter assume · ? help · q quit",
+        ],
+        // `?` tells S (a shell with the keys) from s (one on the credential endpoint).
+        (Focus::Sessions, _) => &[
+            "s/S shell · e .env · x export · c console · r refresh · d forget · ? help · q quit",
+            "s/S shell · e .env · x export · c console · ? help · q quit",
+            "s/S e x c r d · ? help · q quit",
+        ],
+    }
+}
+
+/// What the status line says, left of the hints.
+fn status_span(app: &App) -> Span<'static> {
+    if let Some(f) = &app.in_flight {
         Span::styled(
             format!(
                 "{} assuming {}…",
@@ -481,9 +422,9 @@ fn draw_status(app: &App, frame: &mut Frame, area: Rect) {
             StatusLevel::Info => Style::default(),
             StatusLevel::Error => fg(app.colors, Color::Red).add_modifier(Modifier::BOLD),
         };
-        Span::styled(shown(&s.text), style)
+        Span::styled(shown(&s.text).into_owned(), style)
     } else if let Some(unread) = &app.unread_files {
-        Span::styled(shown(unread), fg(app.colors, Color::Red))
+        Span::styled(shown(unread).into_owned(), fg(app.colors, Color::Red))
     } else if app.file_problems > 0 {
         Span::styled(
             format!(
@@ -494,24 +435,7 @@ fn draw_status(app: &App, frame: &mut Frame, area: Rect) {
         )
     } else {
         Span::raw("")
-    };
-    // The status wins: the hints show only where they fit beside it in full (`?` lists
-    // every key anyway).
-    let hints_len = hints.chars().count() as u16 + 1;
-    let left_len = left.content.chars().count() as u16;
-    let hint_width = if left_len + 1 + hints_len <= area.width {
-        hints_len
-    } else {
-        0
-    };
-    let [l, r] =
-        Layout::horizontal([Constraint::Min(1), Constraint::Length(hint_width)]).areas(area);
-    frame.render_widget(Paragraph::new(left), l);
-    frame.render_widget(
-        Paragraph::new(Span::styled(hints, fg(app.colors, Color::DarkGray)))
-            .alignment(ratatui::layout::Alignment::Right),
-        r,
-    );
+    }
 }
 
 #[cfg(test)]

@@ -1,7 +1,7 @@
 //! The help window: every key and what it does. Any key closes it, and only closes it.
 
 use super::Outcome;
-use crate::tui::paint::{fg, popup, Scene};
+use crate::tui::paint::{fg, popup, wrap_text, Scene};
 use ratatui::style::{Color, Modifier};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph};
@@ -16,10 +16,8 @@ const HELP: &[(&str, &str)] = &[
     ("↑ ↓ PgUp PgDn", "move; Home/End: first/last"),
     ("Tab", "switch between profiles and sessions"),
     ("Enter", "assume the selected profile"),
-    (
-        "s / S",
-        "session: subshell on a self-refreshing endpoint / with its keys",
-    ),
+    ("s", "session: subshell on a self-refreshing endpoint"),
+    ("S", "session: subshell with the session's keys"),
     ("e", "session: write a dotenv file (0600)"),
     ("x", "session: export formats (masked preview; y copies)"),
     ("c", "session: open the AWS console signed in with it"),
@@ -38,20 +36,29 @@ pub(super) fn on_key() -> Outcome {
     Outcome::close()
 }
 
+/// Columns of the key column (right-aligned keys and two spaces).
+const KEY_COLUMN: usize = 16;
+
+/// Every key with what it does, wrapped under its own column where the window is narrow.
 pub(super) fn draw(scene: &Scene, frame: &mut Frame) {
-    let area = popup(frame, 72, HELP.len() as u16 + 2);
-    let lines: Vec<Line> = HELP
-        .iter()
-        .map(|(k, v)| {
-            Line::from(vec![
-                Span::styled(
-                    format!("{k:>14}  "),
-                    fg(scene.colors, Color::Cyan).add_modifier(Modifier::BOLD),
-                ),
-                Span::raw(*v),
-            ])
-        })
-        .collect();
+    let width = frame.area().width.min(72);
+    let text_width = usize::from(width.saturating_sub(2)).saturating_sub(KEY_COLUMN);
+    let mut lines: Vec<Line> = Vec::new();
+    for (k, v) in HELP {
+        let key = Span::styled(
+            format!("{k:>14}  "),
+            fg(scene.colors, Color::Cyan).add_modifier(Modifier::BOLD),
+        );
+        for (i, row) in wrap_text(v, text_width.max(8)).into_iter().enumerate() {
+            let lead = if i == 0 {
+                key.clone()
+            } else {
+                Span::raw(" ".repeat(KEY_COLUMN))
+            };
+            lines.push(Line::from([vec![lead], row.spans].concat()));
+        }
+    }
+    let area = popup(frame, width, lines.len() as u16 + 2);
     let block = Block::bordered()
         .title(" Help ")
         .title_bottom(" any key closes ")

@@ -528,3 +528,174 @@ fn a_filter_matching_nothing_says_so_and_keeps_the_columns() {
         "{header_before}\n{header_after}"
     );
 }
+
+/// The demo with five sessions, as a user who assumed five profiles has it.
+fn five_sessions() -> App {
+    let mut app = demo_app();
+    app.update(Msg::Sessions(Ok(vec![
+        listed(session("demo-base", 3720)),
+        listed(session("demo-ops", 14 * 60)),
+        listed(session("demo-readonly", 4 * 60 + 59)),
+        listed(session("demo-sso", 30)),
+        listed(session("demo-ops-deploy", 300)),
+    ])));
+    app
+}
+
+/// The sizes the layout is checked at, the tiny one last.
+const LAYOUTS: [(u16, u16); 5] = [(80, 24), (100, 30), (120, 30), (160, 48), (40, 10)];
+
+#[test]
+fn every_layout_shows_each_row_whole_or_says_how_many_are_hidden() {
+    let app = five_sessions();
+    for (w, h) in LAYOUTS {
+        let screen = text(&render(&app, w, h));
+        let names = [
+            "demo-base",
+            "demo-ops",
+            "demo-readonly",
+            "demo-sso",
+            "demo-ops-deploy",
+        ];
+        let profiles_hidden = screen.contains("↓ 7 more");
+        let sessions_hidden = screen.contains("↓ 4 more");
+        if (w, h) == (40, 10) {
+            assert!(profiles_hidden && sessions_hidden, "{w}x{h}:\n{screen}");
+            continue;
+        }
+        assert!(!profiles_hidden && !sessions_hidden, "{w}x{h}:\n{screen}");
+        for name in names {
+            // In the profile table and in the sessions panel.
+            let rows = screen
+                .lines()
+                .filter(|l| l.contains(&format!(" {name} ")))
+                .count();
+            assert!(rows >= 2, "{w}x{h}: {name} not in both panels:\n{screen}");
+        }
+        assert!(
+            screen.contains("FromInstance"),
+            "{w}x{h}: a role is cut:\n{screen}"
+        );
+    }
+}
+
+#[test]
+fn at_80x24_the_sessions_panel_shows_all_five_sessions() {
+    let app = five_sessions();
+    let screen = text(&render(&app, 80, 24));
+    let panel = screen
+        .split("Sessions 5")
+        .nth(1)
+        .expect("the sessions panel");
+    for name in [
+        "demo-base",
+        "demo-ops ",
+        "demo-readonly",
+        "demo-sso",
+        "demo-ops-deploy",
+    ] {
+        assert!(panel.contains(name), "{name} hidden:\n{screen}");
+    }
+}
+
+#[test]
+fn a_panel_with_more_rows_than_room_marks_what_is_hidden() {
+    let config: String = (0..300)
+        .map(|i| format!("[profile p{i:03}]\nregion = eu-west-1\n"))
+        .collect();
+    let graph = crate::profile::ProfileGraph::from_texts(
+        crate::profile::ConfigPaths::in_dir(std::path::Path::new("/cfg")),
+        &config,
+        "",
+    );
+    let mut app = App::new(std::sync::Arc::new(graph), t0(), true);
+    let sessions = (0..20).map(|i| listed(session(&format!("p{i:03}"), 600)));
+    app.update(Msg::Sessions(Ok(sessions.collect())));
+    let screen = text(&render(&app, 80, 24));
+    let (top, bottom) = screen.split_once("Sessions 20").unwrap();
+    let shown_rows = |panel: &str| {
+        panel
+            .lines()
+            .filter(|l| l.contains("│▶ p") || l.contains("│  p"))
+            .count()
+    };
+    let hidden = 300 - shown_rows(top);
+    assert!(top.contains(&format!("↓ {hidden} more")), "{screen}");
+    assert!(
+        bottom.contains(&format!("↓ {} more", 20 - shown_rows(bottom))),
+        "{screen}"
+    );
+    for _ in 0..150 {
+        app.update(key(KeyCode::Down));
+    }
+    let screen = text(&render(&app, 80, 24));
+    assert!(
+        screen.contains("↑ ") && screen.contains(" more · ↓ "),
+        "{screen}"
+    );
+}
+
+#[test]
+fn at_40x10_a_name_keeps_its_width_before_the_account_does() {
+    let mut app = five_sessions();
+    type_str(&mut app, "deploy");
+    let screen = text(&render(&app, 40, 10));
+    assert!(screen.contains("▶ demo-ops-deploy"), "{screen}");
+    assert!(
+        !screen.contains("444444444444"),
+        "the account goes first:\n{screen}"
+    );
+}
+
+#[test]
+fn the_sessions_panel_shows_each_source_whole_where_it_fits() {
+    let app = five_sessions();
+    let screen = text(&render(&app, 160, 48));
+    let rows: Vec<&str> = screen
+        .lines()
+        .filter_map(|l| l.split("││").nth(1))
+        .filter(|l| l.contains("05:00") || l.contains("14:00") || l.contains("1h02m"))
+        .collect();
+    assert_eq!(rows.len(), 3, "{screen}");
+    for row in rows {
+        assert!(row.contains("assume-role via demo-base"), "{row}");
+    }
+    // Where it does not fit, the cut is marked and the selected one's is whole below.
+    let screen = text(&render(&app, 120, 30));
+    assert!(screen.contains("assume-role vi…"), "{screen}");
+}
+
+#[test]
+fn a_long_error_on_the_status_line_is_whole() {
+    let mut app = demo_app();
+    let error = "AccessDenied: User: arn:aws:iam::111111111111:user/demo is not authorized to \
+                 perform: sts:AssumeRole on resource: arn:aws:iam::333333333333:role/Ops because \
+                 no identity-based policy allows the sts:AssumeRole action";
+    app.update(Msg::Error(error.into()));
+    for (w, h) in [(80, 24), (100, 30), (160, 48)] {
+        let buf = render(&app, w, h);
+        let whole: String = error.split_whitespace().collect();
+        assert!(squashed(&buf).contains(&whole), "{w}x{h}:\n{}", text(&buf));
+    }
+}
+
+#[test]
+fn every_problem_of_the_selected_profile_is_shown_whole_under_the_list() {
+    let graph = crate::profile::ProfileGraph::from_texts(
+        crate::profile::ConfigPaths::in_dir("/cfg".as_ref()),
+        "[profile broken]\nrole_arn = arn:aws:iam::123456789012:role/R\n\
+         source_profile = a-source-profile-with-a-rather-long-name-that-is-not-there\n",
+        "",
+    );
+    let app = App::new(std::sync::Arc::new(graph), t0(), true);
+    let problem = app.profiles()[0].diagnostics[0].to_string();
+    let whole: String = problem.split_whitespace().collect();
+    for (w, h) in [(80, 24), (60, 20)] {
+        let buf = render(&app, w, h);
+        assert!(
+            squashed(&buf).contains(&whole),
+            "{w}x{h}: {problem}\n{}",
+            text(&buf)
+        );
+    }
+}
