@@ -1,11 +1,13 @@
-//! The export window: a masked preview of a session's export lines, the command that
-//! prints the real ones, and `y` to copy the real text to the clipboard.
+//! The export window: the command that prints a session's export, the chosen format's
+//! own text with the secrets masked, and `y` to copy the real text to the clipboard.
 
 use super::Outcome;
-use crate::secret::mask;
+use crate::credentials::Credentials;
+use crate::output::{Format, NotAPlainWord};
+use crate::secret::{mask, Secret};
 use crate::session::Session;
 use crate::tui::message::Cmd;
-use crate::tui::paint::{fg, popup, shown, Scene};
+use crate::tui::paint::{fg, more_marker, popup, shown, width_of, wrap_spans, wrap_text, Scene};
 use crossterm::event::{KeyCode, KeyEvent};
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
@@ -14,15 +16,6 @@ use ratatui::Frame;
 
 /// The export formats the window cycles through: the ones `rolecall export --format` takes.
 pub const EXPORT_FORMATS: &[crate::output::Format] = &crate::output::Format::ALL;
-
-/// Variables whose values are shown in clear in the preview; everything else is masked.
-const PLAIN_VARS: &[&str] = &[
-    "AWS_CREDENTIAL_EXPIRATION",
-    "AWS_REGION",
-    "AWS_DEFAULT_REGION",
-    "ROLECALL_REGION",
-    "ROLECALL_PROFILE",
-];
 
 /// A masked preview of the export lines and the command that prints the real ones;
 /// `format` indexes [`EXPORT_FORMATS`].
@@ -79,45 +72,81 @@ impl ExportModal {
     }
 
     pub(super) fn draw(&self, scene: &Scene, frame: &mut Frame) {
-        let session = &self.session;
-        let env = session.env();
-        let area = popup(frame, 76, env.len() as u16 + 7);
-        let name = EXPORT_FORMATS[self.format % EXPORT_FORMATS.len()].name();
+        let chosen = EXPORT_FORMATS[self.format % EXPORT_FORMATS.len()];
+        let demo = if scene.demo { "--demo " } else { "" };
+        // Profile names are spec identifiers (A-Za-z0-9_-/.%@:+): nothing to quote.
+        let command = format!(
+            "rolecall {demo}export {} --format {chosen}",
+            shown(&self.session.profile)
+        );
+        let preview: Vec<String> = match preview(&self.session, chosen) {
+            Ok(text) => text.lines().map(|l| shown(l).into_owned()).collect(),
+            Err(e) => vec![format!("no {chosen} export: {e}")],
+        };
+        // As wide as the longest line (the screen allows), so little wraps.
+        let longest = preview.iter().chain([&command]).map(|l| width_of(l)).max();
+        let width = (longest.unwrap_or(0) as u16 + 2)
+            .clamp(60, 100)
+            .min(frame.area().width);
+        let inner = usize::from(width.saturating_sub(2));
+        let dim = fg(scene.colors, Color::DarkGray);
         let mut lines = vec![Line::from(vec![
             Span::raw("format: "),
             Span::styled(
-                name,
+                chosen.name(),
                 fg(scene.colors, Color::Cyan).add_modifier(Modifier::BOLD),
             ),
-            Span::styled("  (←/→ to change)", fg(scene.colors, Color::DarkGray)),
+            Span::styled("  (←/→ to change)", dim),
         ])];
-        for (key, value) in &env {
-            let value = if PLAIN_VARS.contains(&key.as_str()) {
-                shown(value).into_owned()
-            } else {
-                mask(value)
-            };
-            lines.push(Line::from(format!("export {key}={value}")));
-        }
+        // The command first and whole: a short screen cuts the preview, never the command.
+        lines.push(Line::from(Span::styled("real output:", dim)));
+        let bold = Style::default().add_modifier(Modifier::BOLD);
+        lines.extend(wrap_spans(&[Span::styled(command, bold)], inner));
         lines.push(Line::from(""));
-        let demo = if scene.demo { "--demo " } else { "" };
-        lines.push(Line::from(vec![
-            Span::styled("real output: ", fg(scene.colors, Color::DarkGray)),
-            Span::styled(
-                // Profile names are spec identifiers (A-Za-z0-9_-/.%@:+): nothing to quote.
-                format!(
-                    "rolecall {demo}export {} --format {name}",
-                    shown(&session.profile)
-                ),
-                Style::default().add_modifier(Modifier::BOLD),
-            ),
-        ]));
-        let block = Block::bordered()
-            .title(" Export (values masked) ")
+        for line in &preview {
+            lines.extend(wrap_text(line, inner));
+        }
+        let area = popup(frame, width, lines.len() as u16 + 2);
+        let mut block = Block::bordered()
+            .title(format!(" Export: {chosen} (secrets masked) "))
             .title_bottom(" y copy · ←/→ format · Esc close ")
             .border_style(fg(scene.colors, Color::Cyan));
+        let room = usize::from(area.height.saturating_sub(2));
+        if let Some(more) = more_marker(0, lines.len().saturating_sub(room)) {
+            block = block.title_bottom(Line::from(more).right_aligned());
+        }
         frame.render_widget(Paragraph::new(lines).block(block), area);
     }
+}
+
+/// The chosen format's own text for `session` with its secrets masked: the real renderer
+/// over a copy whose secrets are stand-in words, each then replaced by its mask (`****WXYZ`),
+/// so the preview is what `y` copies, `unset` lines and all, never a second rendering.
+fn preview(session: &Session, format: Format) -> Result<String, NotAPlainWord> {
+    let real = &session.credentials;
+    let token = real.session_token.as_ref();
+    let stand_ins = [
+        ("ROLECALLPREVIEWKEYID", Some(mask(&real.access_key_id))),
+        (
+            "ROLECALLPREVIEWSECRET",
+            Some(real.secret_access_key.masked()),
+        ),
+        ("ROLECALLPREVIEWTOKEN", token.map(Secret::masked)),
+    ];
+    let mut masked = session.clone();
+    masked.credentials = Credentials {
+        access_key_id: stand_ins[0].0.into(),
+        secret_access_key: Secret::new(stand_ins[1].0),
+        session_token: token.map(|_| Secret::new(stand_ins[2].0)),
+        expiration: real.expiration,
+    };
+    let mut text = crate::output::render(format, &masked.credentials, &masked.env())?;
+    for (stand_in, masked) in stand_ins {
+        if let Some(masked) = masked {
+            text = text.replace(stand_in, &masked);
+        }
+    }
+    Ok(text)
 }
 
 #[cfg(test)]

@@ -81,25 +81,69 @@ fn y_on_docker_flags_that_a_shell_would_split_copies_nothing_and_says_why() {
 }
 
 #[test]
-fn export_preview_masks_secrets() {
+fn the_preview_is_each_format_s_own_text_with_only_the_secrets_masked() {
+    let mut s = session("demo-ops", 600);
+    // No region: the shell formats begin with the lines that remove a stale one.
+    s.region = None;
     let mut app = demo_app();
-    app.update(Msg::Sessions(Ok(vec![listed(session("demo-ops", 600))])));
+    app.update(Msg::Sessions(Ok(vec![listed(s.clone())])));
     app.update(key(KeyCode::Tab));
     app.update(ch('x'));
-    app.update(ch('x'));
-    for (w, h) in SIZES {
-        let screen = text(&render(&app, w, h));
-        assert!(
-            screen.contains("export AWS_SECRET_ACCESS_KEY=****WXYZ"),
-            "{screen}"
-        );
-        assert!(screen.contains("export AWS_SESSION_TOKEN=****9876"));
-        assert!(screen.contains("export AWS_REGION=eu-west-1"));
-        assert!(screen.contains("rolecall export demo-ops --format fish"));
-        assert!(!screen.contains("SECRETsecret"));
-        assert!(!screen.contains("TOKENtoken"));
-        assert!(!screen.contains("ASIAEXAMPLE"));
+    for format in EXPORT_FORMATS {
+        let real = crate::output::render(*format, &s.credentials, &s.env()).unwrap();
+        let expected = real
+            .replace("ASIAEXAMPLEKEYID1234", "****1234")
+            .replace("SECRETsecretSECRETsecret0000WXYZ", "****WXYZ")
+            .replace("TOKENtokenTOKENtokenTOKEN9876", "****9876");
+        for (w, h) in [(80, 40), (160, 48)] {
+            let buf = render_modal(&app, w, h);
+            let screen = text(&buf);
+            assert!(screen.contains(&format!("Export: {format}")), "{screen}");
+            let whole: String = expected.split_whitespace().collect();
+            assert!(
+                squashed(&buf).contains(&whole),
+                "{format} at {w}x{h}:\n{expected}\n{screen}"
+            );
+            for secret in ["SECRETsecret", "TOKENtoken", "ASIAEXAMPLE"] {
+                assert!(
+                    !text(&render(&app, w, h)).contains(secret),
+                    "{format}: {secret}"
+                );
+            }
+        }
+        app.update(key(KeyCode::Right));
     }
+    // The copied text holds the `unset` lines, and so does the preview.
+    let buf = render_modal(&app, 80, 40);
+    assert!(
+        text(&buf).contains("unset AWS_PROFILE AWS_DEFAULT_PROFILE"),
+        "{}",
+        text(&buf)
+    );
+}
+
+#[test]
+fn the_real_output_command_is_whole_at_80x24() {
+    let mut app = demo_app();
+    app.demo = true;
+    app.update(Msg::Sessions(Ok(vec![listed(session(
+        "demo-ops-deploy",
+        600,
+    ))])));
+    app.update(key(KeyCode::Tab));
+    app.update(ch('x'));
+    let credential_process = EXPORT_FORMATS
+        .iter()
+        .position(|f| *f == crate::output::Format::CredentialProcess)
+        .unwrap();
+    for _ in 0..credential_process {
+        app.update(key(KeyCode::Right));
+    }
+    let screen = text(&render(&app, 80, 24));
+    assert!(
+        screen.contains("rolecall --demo export demo-ops-deploy --format credential-process"),
+        "{screen}"
+    );
 }
 
 #[test]
