@@ -223,7 +223,10 @@ impl App {
             Msg::Sessions(result) => self.on_sessions(result),
             Msg::Forgot { profile, result } => self.on_forgot(profile, result),
             Msg::EnvFileForeign(path) => self.on_env_file_foreign(&path),
-            Msg::EnvFileWritten(path) => self.on_env_file_written(&path),
+            Msg::EnvFileNotIgnored(path) => self.on_env_file_not_ignored(&path),
+            Msg::EnvFileWritten { path, gitignore } => {
+                self.on_env_file_written(&path, gitignore.as_deref())
+            }
             Msg::SubshellExited {
                 profile,
                 result,
@@ -294,9 +297,23 @@ impl App {
         vec![]
     }
 
-    fn on_env_file_written(&mut self, path: &std::path::Path) -> Vec<Cmd> {
+    fn on_env_file_not_ignored(&mut self, path: &std::path::Path) -> Vec<Cmd> {
+        if let Some(Modal::EnvFile(modal)) = &mut self.modal {
+            modal.found_not_ignored(path);
+        }
+        vec![]
+    }
+
+    fn on_env_file_written(
+        &mut self,
+        path: &std::path::Path,
+        gitignore: Option<&std::path::Path>,
+    ) -> Vec<Cmd> {
         self.close_env_modal();
-        self.info(format!("wrote {} (mode 0600)", path.display()));
+        let added = gitignore
+            .map(|g| format!(" and added it to {}", g.display()))
+            .unwrap_or_default();
+        self.info(format!("wrote {} (mode 0600){added}", path.display()));
         vec![]
     }
 

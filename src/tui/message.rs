@@ -88,7 +88,14 @@ pub enum Msg {
     /// `Cmd::WriteEnvFile { replace_foreign: false }` found a file rolecall did not write:
     /// ask, saying so, before replacing it.
     EnvFileForeign(PathBuf),
-    EnvFileWritten(PathBuf),
+    /// `Cmd::WriteEnvFile { if_not_ignored: Ask }` found that git would offer the file for
+    /// commit: ask, saying so, before writing it.
+    EnvFileNotIgnored(PathBuf),
+    EnvFileWritten {
+        path: PathBuf,
+        /// The `.gitignore` the file was added to, when the user asked for that.
+        gitignore: Option<PathBuf>,
+    },
     SubshellExited {
         profile: String,
         result: Result<Option<i32>, String>,
@@ -149,6 +156,7 @@ pub enum Cmd {
         path: PathBuf,
         session: Session,
         replace_foreign: bool,
+        if_not_ignored: IfNotIgnored,
     },
     Forget(SessionKey),
     /// Put `text` on the clipboard (an OSC 52 escape to the terminal).
@@ -183,4 +191,16 @@ pub enum MfaPurpose {
     Assume,
     /// Renew the MFA session of the profile's keys.
     RenewSession,
+}
+
+/// What a dotenv write does when the file would be offered for commit by git (it lies in
+/// a work tree and no ignore rule covers it).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum IfNotIgnored {
+    /// Write nothing yet: answer [`Msg::EnvFileNotIgnored`], so the prompt asks.
+    Ask,
+    /// Write it anyway: the user said so.
+    WriteAnyway,
+    /// Add it to the `.gitignore` beside it, then write it.
+    AddToGitignore,
 }

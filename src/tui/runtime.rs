@@ -9,10 +9,10 @@
 use super::app::App;
 use super::backend::{AssumeFailure, Assumed, Backend};
 use super::frame::FrameWriter;
-use super::message::{Cmd, Msg};
+use super::message::{Cmd, IfNotIgnored, Msg};
 use super::{paint, view};
 
-use crate::output::env_file::{write_env_file, EnvFileError};
+use crate::output::env_file::{add_to_gitignore, git_would_offer, write_env_file, EnvFileError};
 use crate::profile::ProfileGraph;
 use crate::session::Session;
 use crate::term_text::visible;
@@ -359,7 +359,8 @@ impl Tasks {
                 path,
                 session,
                 replace_foreign,
-            } => self.write_env_file(path, session, replace_foreign),
+                if_not_ignored,
+            } => self.write_env_file(path, session, replace_foreign, if_not_ignored),
             // Handled by the loop itself.
             Cmd::OpenSubshell { .. } | Cmd::CopyToClipboard(_) | Cmd::Quit => {}
         }
@@ -445,16 +446,19 @@ impl Tasks {
         });
     }
 
-    /// Writes the dotenv file off the UI thread; someone else's file comes back as a
-    /// question, not an error.
-    fn write_env_file(&self, path: PathBuf, session: Session, replace_foreign: bool) {
+    /// Writes the dotenv file off the UI thread (asking git too is a process and file
+    /// reads); a file git would offer for commit and someone else's file come back as
+    /// questions, not errors.
+    fn write_env_file(
+        &self,
+        path: PathBuf,
+        session: Session,
+        replace_foreign: bool,
+        if_not_ignored: IfNotIgnored,
+    ) {
         let tx = self.tx.clone();
         tokio::task::spawn_blocking(move || {
-            let msg = match write_env_file(&session, &path, replace_foreign) {
-                Ok(()) => Msg::EnvFileWritten(path),
-                Err(EnvFileError::NotOurs(_)) => Msg::EnvFileForeign(path),
-                Err(e) => Msg::Error(e.to_string()),
-            };
+            let msg = write_guarded(&session, path, replace_foreign, if_not_ignored);
             let _ = tx.send(msg);
         });
     }
@@ -464,6 +468,39 @@ impl Tasks {
         abort(&mut self.assume);
         abort(&mut self.sign_in);
     }
+}
+
+/// The dotenv write of [`Cmd::WriteEnvFile`]: git is asked first (before anything is
+/// written), then the file is written, then added to `.gitignore` when the user chose so.
+fn write_guarded(
+    session: &Session,
+    path: PathBuf,
+    replace_foreign: bool,
+    if_not_ignored: IfNotIgnored,
+) -> Msg {
+    let offered = if_not_ignored != IfNotIgnored::WriteAnyway && git_would_offer(&path);
+    if offered && if_not_ignored == IfNotIgnored::Ask {
+        return Msg::EnvFileNotIgnored(path);
+    }
+    match write_env_file(session, &path, replace_foreign) {
+        Ok(()) => {}
+        Err(EnvFileError::NotOurs(_)) => return Msg::EnvFileForeign(path),
+        Err(e) => return Msg::Error(e.to_string()),
+    }
+    let gitignore = if offered {
+        match add_to_gitignore(&path) {
+            Ok(file) => Some(file),
+            Err(e) => {
+                return Msg::Error(format!(
+                    "wrote {} (mode 0600) but could not add it to .gitignore: {e}",
+                    path.display()
+                ))
+            }
+        }
+    } else {
+        None
+    };
+    Msg::EnvFileWritten { path, gitignore }
 }
 
 /// Runs a discovery, passing its progress on as [`Msg::Discovering`] and its end as

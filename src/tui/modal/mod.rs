@@ -13,7 +13,7 @@ mod help;
 mod mfa;
 mod sign_in;
 
-pub use env_file::{EnvFileModal, DEFAULT_ENV_PATH};
+pub use env_file::{EnvFileModal, EnvFileStep, DEFAULT_ENV_PATH};
 pub use export::{ExportModal, EXPORT_FORMATS};
 pub use mfa::{CodeInput, MfaModal};
 pub use sign_in::SignInModal;

@@ -12,11 +12,12 @@ fn the_export_and_dotenv_windows_show_names_escaped() {
         session: Box::new(s.clone()),
         format: 0,
     }));
-    assert_drawn_safely(&app, "ROLECALL_PROFILE=evil\\x1b]0;", "the export window");
+    assert_drawn_safely(&app, "ROLECALL_PROFILE='evil\\x1b]0;", "the export window");
     app.modal = Some(Modal::EnvFile(EnvFileModal {
         session: Box::new(s),
         input: format!("./.env{PAYLOAD}"),
-        foreign: false,
+        step: EnvFileStep::Path,
+        if_not_ignored: crate::tui::message::IfNotIgnored::Ask,
     }));
     assert_drawn_safely(&app, "./.env\\x1b]0;", "the dotenv window");
 }

@@ -192,11 +192,14 @@ async fn a_dotenv_file_rolecall_wrote_is_replaced_another_only_when_confirmed() 
         path: path.clone(),
         session: session("demo-ops", 60),
         replace_foreign,
+        if_not_ignored: IfNotIgnored::Ask,
     };
     // Absent, then ours: written without asking.
     for _ in 0..2 {
         tasks.run(write(false));
-        assert!(matches!(rx.recv().await.unwrap(), Msg::EnvFileWritten(p) if p == path));
+        assert!(
+            matches!(rx.recv().await.unwrap(), Msg::EnvFileWritten { path: p, gitignore: None } if p == path)
+        );
     }
     let text = std::fs::read_to_string(&path).unwrap();
     assert!(text.starts_with(crate::output::env_file::MARKER));
@@ -207,7 +210,9 @@ async fn a_dotenv_file_rolecall_wrote_is_replaced_another_only_when_confirmed() 
     assert!(matches!(rx.recv().await.unwrap(), Msg::EnvFileForeign(p) if p == path));
     assert_eq!(std::fs::read_to_string(&path).unwrap(), "MINE=1\n");
     tasks.run(write(true));
-    assert!(matches!(rx.recv().await.unwrap(), Msg::EnvFileWritten(p) if p == path));
+    assert!(
+        matches!(rx.recv().await.unwrap(), Msg::EnvFileWritten { path: p, gitignore: None } if p == path)
+    );
     assert!(std::fs::read_to_string(&path)
         .unwrap()
         .contains("ROLECALL_PROFILE=demo-ops"));

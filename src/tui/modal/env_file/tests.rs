@@ -3,7 +3,7 @@
 
 use super::*;
 use crate::testing::tui::*;
-use crate::tui::message::{Msg, StatusLevel};
+use crate::tui::message::{IfNotIgnored, Msg, StatusLevel};
 use crate::tui::modal::Modal;
 
 #[test]
@@ -24,13 +24,17 @@ fn env_file_prompt_default_confirm_and_write() {
         vec![Cmd::WriteEnvFile {
             path: PathBuf::from("./ops.env"),
             session: session("demo-ops", 600),
-            replace_foreign: false
+            replace_foreign: false,
+            if_not_ignored: IfNotIgnored::Ask,
         }]
     );
     app.update(Msg::EnvFileForeign(PathBuf::from("./ops.env")));
     assert!(matches!(
         app.modal,
-        Some(Modal::EnvFile(EnvFileModal { foreign: true, .. }))
+        Some(Modal::EnvFile(EnvFileModal {
+            step: EnvFileStep::Foreign,
+            ..
+        }))
     ));
     let cmds = app.update(ch('y'));
     assert_eq!(
@@ -38,10 +42,14 @@ fn env_file_prompt_default_confirm_and_write() {
         vec![Cmd::WriteEnvFile {
             path: PathBuf::from("./ops.env"),
             session: session("demo-ops", 600),
-            replace_foreign: true
+            replace_foreign: true,
+            if_not_ignored: IfNotIgnored::Ask,
         }]
     );
-    app.update(Msg::EnvFileWritten(PathBuf::from("./ops.env")));
+    app.update(Msg::EnvFileWritten {
+        path: PathBuf::from("./ops.env"),
+        gitignore: None,
+    });
     assert!(app.modal.is_none());
     assert!(app.status.as_ref().unwrap().text.contains("0600"));
 }
@@ -77,4 +85,94 @@ fn env_path_prompt_and_confirm() {
         "{screen}"
     );
     assert!(screen.contains("Replace it?"), "{screen}");
+}
+
+#[test]
+fn a_file_git_would_offer_for_commit_is_named_and_g_adds_it_to_gitignore() {
+    let mut app = with_session("demo-ops", 600);
+    app.update(ch('e'));
+    app.update(key(KeyCode::Enter));
+    app.update(Msg::EnvFileNotIgnored("./.env".into()));
+    for (w, h) in [(80, 24), (40, 14)] {
+        let squashed = squashed(&render_modal(&app, w, h));
+        for said in [
+            "./.envisnotignoredbygit:itwouldbeofferedforcommit",
+            "g:additto.gitignoreandwrite",
+            "y:writeanyway",
+        ] {
+            assert!(
+                squashed.contains(said),
+                "{w}x{h}: {said} missing\n{squashed}"
+            );
+        }
+    }
+    assert_eq!(
+        app.update(ch('g')),
+        vec![Cmd::WriteEnvFile {
+            path: PathBuf::from("./.env"),
+            session: session("demo-ops", 600),
+            replace_foreign: false,
+            if_not_ignored: IfNotIgnored::AddToGitignore,
+        }]
+    );
+    // Someone else's file there: the answer about git carries over to the replace.
+    app.update(Msg::EnvFileForeign("./.env".into()));
+    let cmds = app.update(ch('y'));
+    assert!(matches!(
+        &cmds[..],
+        [Cmd::WriteEnvFile {
+            replace_foreign: true,
+            if_not_ignored: IfNotIgnored::AddToGitignore,
+            ..
+        }]
+    ));
+    app.update(Msg::EnvFileWritten {
+        path: "./.env".into(),
+        gitignore: Some("./.gitignore".into()),
+    });
+    let status = &app.status.as_ref().unwrap().text;
+    assert!(status.contains("and added it to ./.gitignore"), "{status}");
+}
+
+#[test]
+fn y_writes_a_file_git_would_offer_anyway_and_esc_writes_nothing() {
+    let mut app = with_session("demo-ops", 600);
+    app.update(ch('e'));
+    app.update(key(KeyCode::Enter));
+    app.update(Msg::EnvFileNotIgnored("./.env".into()));
+    assert!(matches!(
+        &app.update(ch('y'))[..],
+        [Cmd::WriteEnvFile {
+            if_not_ignored: IfNotIgnored::WriteAnyway,
+            ..
+        }]
+    ));
+    app.update(Msg::EnvFileNotIgnored("./.env".into()));
+    assert!(app.update(key(KeyCode::Esc)).is_empty());
+    assert!(app.modal.is_none());
+}
+
+#[test]
+fn the_replace_prompt_is_whole_and_its_keys_agree_with_it() {
+    let mut app = with_session("demo-ops", 600);
+    app.update(ch('e'));
+    app.update(key(KeyCode::Enter));
+    app.update(Msg::EnvFileForeign(
+        "./a/rather/long/path/to/the/project/.env".into(),
+    ));
+    for (w, h) in [(80, 24), (40, 14)] {
+        let buf = render(&app, w, h);
+        let squashed = squashed(&render_modal(&app, w, h));
+        for said in [
+            "./a/rather/long/path/to/the/project/.envexistsandwasnotwrittenbyrolecall",
+            "Replaceit?y:replaceit·Esc:keepit·otherkey:editthepath",
+        ] {
+            assert!(
+                squashed.contains(said),
+                "{w}x{h}: {said} missing\n{}",
+                text(&buf)
+            );
+        }
+        assert!(!text(&buf).contains("Enter write"), "{}", text(&buf));
+    }
 }
