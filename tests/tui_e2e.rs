@@ -124,3 +124,77 @@ fn c_in_the_demo_says_it_has_no_console_and_opens_no_browser() {
     t.wait_for_prompt(WAIT);
     assert!(!browser.was_opened());
 }
+
+#[test]
+fn e_in_a_git_work_tree_warns_and_g_adds_the_file_to_gitignore() {
+    assert!(Tmux::available(), "tmux is needed: run `bash .ci/setup`");
+    let moto = common::Moto::start();
+    let dir = tempfile::tempdir().unwrap();
+    let d = |p: &str| dir.path().join(p).display().to_string();
+    let project = dir.path().join("project");
+    std::fs::create_dir_all(dir.path().join("home")).unwrap();
+    std::fs::create_dir_all(&project).unwrap();
+    let git = |args: &[&str]| {
+        std::process::Command::new("git")
+            .arg("-C")
+            .arg(&project)
+            .args(args)
+            .env("GIT_CONFIG_GLOBAL", "/dev/null")
+            .status()
+            .expect("git is needed: run `bash .ci/setup`")
+    };
+    assert!(git(&["init", "-q"]).success());
+    let vars = [
+        // PATH is the test's own (tmux passes it on): git may live anywhere.
+        ("HOME", d("home")),
+        ("USER", "tester".to_string()),
+        ("GIT_CONFIG_GLOBAL", "/dev/null".to_string()),
+        ("ROLECALL_CACHE_DIR", d("cache")),
+        ("AWS_ENDPOINT_URL_STS", moto.url.clone()),
+    ];
+    // A cached demo session to press `e` on.
+    let export = std::process::Command::new(env!("CARGO_BIN_EXE_rolecall"))
+        .args(["--demo", "export", "demo-readonly"])
+        .env_clear()
+        .envs(vars.iter().map(|(k, v)| (*k, v.as_str())))
+        .output()
+        .unwrap();
+    assert!(export.status.success(), "{export:?}");
+    let env: Vec<(&str, &str)> = vars.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let t = Tmux::start("envgit", 80, 24, &project, &env);
+    t.run(&format!("{} --demo", env!("CARGO_BIN_EXE_rolecall")));
+    t.wait_for_all(&["Profiles 8/8", "Sessions 1"], WAIT);
+    t.send_keys(&["Tab"]);
+    t.send_text("e");
+    t.wait_for("./.env", WAIT);
+    t.send_keys(&["Enter"]);
+    t.wait_for_all(
+        &[
+            "./.env is not ignored by git: it would be offered for",
+            "g: add it to .gitignore and write",
+        ],
+        WAIT,
+    );
+    assert!(
+        !project.join(".env").exists(),
+        "written before the user answered"
+    );
+    t.send_text("g");
+    t.wait_for(
+        "wrote ./.env (mode 0600) and added it to ./.gitignore",
+        WAIT,
+    );
+    t.send_text("q");
+    t.wait_for_prompt(WAIT);
+    assert!(std::fs::read_to_string(project.join(".env"))
+        .unwrap()
+        .contains("ROLECALL_PROFILE=demo-readonly"));
+    assert_eq!(
+        std::fs::read_to_string(project.join(".gitignore")).unwrap(),
+        "/.env\n"
+    );
+    assert!(
+        git(&["check-ignore", "-q", ".env"]).success(),
+        "git ignores it now"
+    );
+}

@@ -3,6 +3,7 @@ use crate::session::SessionKind;
 use crate::sts::MfaCode;
 use crate::testing::tui::{session, FakeBackend};
 use crate::tui::backend::AssumeFailure;
+use crate::tui::message::IfNotIgnored;
 
 fn tasks(backend: Arc<FakeBackend>) -> (Tasks, mpsc::UnboundedReceiver<Msg>) {
     let (tx, rx) = mpsc::unbounded_channel();
@@ -255,4 +256,48 @@ fn the_clipboard_caveat_names_what_is_in_between_and_the_fix() {
         .unwrap()
         .contains("GNU screen"));
     assert_eq!(clipboard_caveat(&crate::testing::env(&[]), external), None);
+}
+
+#[tokio::test]
+async fn a_dotenv_file_git_would_offer_is_asked_about_first_and_g_ignores_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let git = |args: &[&str]| {
+        std::process::Command::new("git")
+            .arg("-C")
+            .arg(dir.path())
+            .args(args)
+            .env("GIT_CONFIG_GLOBAL", "/dev/null")
+            .status()
+            .expect("git is needed: run `bash .ci/setup`")
+    };
+    assert!(git(&["init", "-q"]).success());
+    let path = dir.path().join(".env");
+    let (mut tasks, mut rx) = tasks(Arc::new(FakeBackend::default()));
+    let write = |if_not_ignored| Cmd::WriteEnvFile {
+        path: path.clone(),
+        session: session("demo-ops", 60),
+        replace_foreign: false,
+        if_not_ignored,
+    };
+    tasks.run(write(IfNotIgnored::Ask));
+    assert!(matches!(rx.recv().await.unwrap(), Msg::EnvFileNotIgnored(p) if p == path));
+    assert!(!path.exists(), "nothing is written before the user answers");
+    tasks.run(write(IfNotIgnored::AddToGitignore));
+    let gitignore = dir.path().join(".gitignore");
+    assert!(matches!(
+        rx.recv().await.unwrap(),
+        Msg::EnvFileWritten { path: p, gitignore: Some(g) } if p == path && g == gitignore
+    ));
+    assert_eq!(std::fs::read_to_string(&gitignore).unwrap(), "/.env\n");
+    // Now ignored: written without asking, and .gitignore is left alone.
+    assert!(git(&["check-ignore", "-q", ".env"]).success());
+    tasks.run(write(IfNotIgnored::Ask));
+    assert!(matches!(
+        rx.recv().await.unwrap(),
+        Msg::EnvFileWritten {
+            gitignore: None,
+            ..
+        }
+    ));
+    assert_eq!(std::fs::read_to_string(&gitignore).unwrap(), "/.env\n");
 }
