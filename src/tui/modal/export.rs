@@ -107,14 +107,16 @@ impl ExportModal {
             lines.extend(wrap_text(line, inner));
         }
         let area = popup(frame, width, lines.len() as u16 + 2);
-        let mut block = Block::bordered()
-            .title(format!(" Export: {chosen} (secrets masked) "))
-            .title_bottom(" y copy · ←/→ format · Esc close ")
-            .border_style(fg(scene.colors, Color::Cyan));
+        // Rows a short screen leaves out are counted on the bottom edge, before the keys.
         let room = usize::from(area.height.saturating_sub(2));
-        if let Some(more) = more_marker(0, lines.len().saturating_sub(room)) {
-            block = block.title_bottom(Line::from(more).right_aligned());
-        }
+        let keys = match more_marker(0, lines.len().saturating_sub(room)) {
+            Some(more) => format!("{more}· y copy · ←/→ · Esc "),
+            None => " y copy · ←/→ format · Esc close ".into(),
+        };
+        let block = Block::bordered()
+            .title(format!(" Export: {chosen} (secrets masked) "))
+            .title_bottom(keys)
+            .border_style(fg(scene.colors, Color::Cyan));
         frame.render_widget(Paragraph::new(lines).block(block), area);
     }
 }

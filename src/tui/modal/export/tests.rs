@@ -160,3 +160,16 @@ fn the_export_window_gives_the_exact_command_and_offers_a_copy() {
     );
     assert!(screen.contains("y copy"), "{screen}");
 }
+
+#[test]
+fn a_preview_taller_than_the_screen_says_how_many_rows_it_leaves_out() {
+    let mut app = with_session("demo-ops", 600);
+    app.update(ch('x'));
+    let screen = text(&render_modal(&app, 40, 12));
+    let last = screen.lines().last().unwrap();
+    assert!(last.contains(" ↓ 7 more · y copy"), "{screen}");
+    assert!(
+        screen.contains("rolecall export demo-ops --format sh"),
+        "{screen}"
+    );
+}

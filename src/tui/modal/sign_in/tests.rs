@@ -226,3 +226,18 @@ fn the_browser_window_waits_for_the_browser_shows_the_url_and_offers_the_device_
     assert_eq!(app.update(key(KeyCode::Esc)), vec![Cmd::CancelSignIn]);
     assert!(app.modal.is_none());
 }
+
+#[test]
+fn on_a_narrow_screen_the_sign_in_window_still_shows_the_whole_url() {
+    let mut app = demo_app();
+    app.modal = Some(Modal::SignIn(SignInModal {
+        profile: "demo-sso".into(),
+        session: "sso-session corp".into(),
+        prompt: Some(auth_code_prompt()),
+    }));
+    let url: String = auth_code_prompt().url;
+    for (w, h) in [(60, 30), (40, 40)] {
+        let buf = render_modal(&app, w, h);
+        assert!(squashed(&buf).contains(&url), "{w}x{h}:\n{}", text(&buf));
+    }
+}
