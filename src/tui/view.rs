@@ -378,7 +378,17 @@ fn status_lines(app: &App, area: Rect) -> Vec<Line<'static>> {
         ])];
     }
     let mut rows = wrap_spans(&[left], width);
-    rows.truncate(usize::from(area.height / 3).max(1));
+    let room = usize::from(area.height / 3).max(1);
+    if rows.len() > room {
+        rows.truncate(room);
+        // What does not fit is marked, not silently dropped.
+        if let Some(last) = rows.last_mut().and_then(|row| row.spans.last_mut()) {
+            let mut text = last.content.to_string();
+            text.pop();
+            text.push('…');
+            last.content = text.into();
+        }
+    }
     rows
 }
 

@@ -699,3 +699,12 @@ fn every_problem_of_the_selected_profile_is_shown_whole_under_the_list() {
         );
     }
 }
+
+#[test]
+fn a_status_longer_than_a_third_of_the_screen_is_marked_cut() {
+    let mut app = demo_app();
+    app.update(Msg::Error("word ".repeat(60)));
+    let screen = text(&render(&app, 40, 9));
+    let last = screen.lines().last().unwrap().trim_end();
+    assert!(last.ends_with('…'), "{screen}");
+}
