@@ -3,8 +3,13 @@
 //!
 //! The SDK crates can bring their own client, but each would pick its TLS stack through
 //! its features; building it here once keeps a single stack in the binary and lets every
-//! client share one connection pool. Building it is cheap: the TLS roots are read when
-//! the first connection is made.
+//! client share one connection pool.
+//!
+//! The system's TLS roots are read only when a request needs TLS. The SDK asks its HTTP
+//! client for a connector before the first call, and the HTTPS connector reads every
+//! certificate under `/etc/ssl/certs` when it is built: most of a command's own work when
+//! STS is plain `http://` on loopback (moto, the demo, a proxy). So the connector handed to
+//! the SDK here picks per request, and builds the HTTPS one on the first `https://` URL.
 
 use crate::error_chain::{holds, root_cause};
 use aws_smithy_http_client::tls::{rustls_provider::CryptoMode, Provider};
@@ -30,11 +35,12 @@ pub fn client() -> SharedHttpClient {
     static CLIENT: OnceLock<SharedHttpClient> = OnceLock::new();
     CLIENT
         .get_or_init(|| {
-            SharedHttpClient::new(Bounded(
-                aws_smithy_http_client::Builder::new()
+            SharedHttpClient::new(Bounded {
+                plain: aws_smithy_http_client::Builder::new().build_http(),
+                tls: aws_smithy_http_client::Builder::new()
                     .tls_provider(Provider::Rustls(CryptoMode::Ring))
                     .build_https(),
-            ))
+            })
         })
         .clone()
 }
@@ -44,9 +50,14 @@ pub fn too_large(err: &(dyn std::error::Error + 'static)) -> bool {
     holds::<http_body_util::LengthLimitError>(err)
 }
 
-/// An HTTP client whose answers' bodies stop at [`MAX_ANSWER_BYTES`].
+/// An HTTP client whose answers' bodies stop at [`MAX_ANSWER_BYTES`], and whose HTTPS
+/// connector (with the TLS roots) is built only for a request that needs it.
 #[derive(Debug)]
-struct Bounded(SharedHttpClient);
+struct Bounded {
+    /// Plain `http://` (loopback emulators, the demo): no TLS set-up at all.
+    plain: SharedHttpClient,
+    tls: SharedHttpClient,
+}
 
 impl HttpClient for Bounded {
     fn http_connector(
@@ -54,22 +65,57 @@ impl HttpClient for Bounded {
         settings: &HttpConnectorSettings,
         components: &RuntimeComponents,
     ) -> SharedHttpConnector {
-        SharedHttpConnector::new(BoundedConnector(
-            self.0.http_connector(settings, components),
-        ))
+        SharedHttpConnector::new(BoundedConnector {
+            plain: Lazy::new(&self.plain, settings, components),
+            tls: Lazy::new(&self.tls, settings, components),
+        })
     }
 
     fn connector_metadata(&self) -> Option<ConnectorMetadata> {
-        self.0.connector_metadata()
+        self.tls.connector_metadata()
+    }
+}
+
+/// One of [`Bounded`]'s clients' connectors, asked for on first use.
+#[derive(Debug)]
+struct Lazy {
+    client: SharedHttpClient,
+    settings: HttpConnectorSettings,
+    components: RuntimeComponents,
+    connector: OnceLock<SharedHttpConnector>,
+}
+
+impl Lazy {
+    fn new(
+        client: &SharedHttpClient,
+        settings: &HttpConnectorSettings,
+        components: &RuntimeComponents,
+    ) -> Self {
+        Lazy {
+            client: client.clone(),
+            settings: settings.clone(),
+            components: components.clone(),
+            connector: OnceLock::new(),
+        }
+    }
+
+    fn get(&self) -> &SharedHttpConnector {
+        self.connector
+            .get_or_init(|| self.client.http_connector(&self.settings, &self.components))
     }
 }
 
 #[derive(Debug)]
-struct BoundedConnector(SharedHttpConnector);
+struct BoundedConnector {
+    plain: Lazy,
+    tls: Lazy,
+}
 
 impl HttpConnector for BoundedConnector {
     fn call(&self, request: HttpRequest) -> HttpConnectorFuture {
-        let answer = self.0.call(request);
+        let plain = request.uri().starts_with("http://");
+        let connector = if plain { &self.plain } else { &self.tls };
+        let answer = connector.get().call(request);
         HttpConnectorFuture::new(async move {
             Ok(answer.await?.map(|body| {
                 SdkBody::from_body_1_x(http_body_util::Limited::new(body, MAX_ANSWER_BYTES))

@@ -307,3 +307,33 @@ fn every_export_format_carries_the_session() {
         "{err}"
     );
 }
+
+/// Runs `rolecall export plain` under strace with the TLS roots pointed at a file of the
+/// test's own, and says whether the process opened it.
+fn reads_tls_roots(env: &mut Env, sts_url: &str) -> bool {
+    let roots = env.dir.path().join("tls-roots-marker.pem");
+    std::fs::write(&roots, "").unwrap();
+    env.set("SSL_CERT_FILE", roots.to_str().unwrap());
+    env.set("AWS_ENDPOINT_URL_STS", sts_url);
+    let trace = env.dir.path().join("trace");
+    env.command("strace")
+        .args(["-f", "-qq", "-e", "trace=%file", "-o"])
+        .arg(&trace)
+        .args([env!("CARGO_BIN_EXE_rolecall"), "export", "plain"])
+        .output()
+        .expect("strace runs (bash .ci/setup installs it)");
+    let trace = std::fs::read_to_string(trace).unwrap();
+    trace.contains("tls-roots-marker.pem")
+}
+
+#[test]
+fn tls_roots_are_read_only_when_a_call_needs_tls() {
+    let moto = Moto::start();
+    let mut env = env_for(&moto);
+    // STS on plain http:// (an emulator, the demo): the system's roots are never read.
+    assert!(!reads_tls_roots(&mut env, &moto.url));
+    // The same call over https:// builds the TLS connector, roots and all (it then fails:
+    // moto speaks plain HTTP), so the check above can fail.
+    let https = moto.url.replacen("http://", "https://", 1);
+    assert!(reads_tls_roots(&mut env, &https));
+}
