@@ -930,6 +930,7 @@ fn call_settings(
         use_fips_endpoint,
         use_dualstack_endpoint,
         mfa_session_duration,
+        mfa_process: mfa_process(&keys, report),
         ec2_metadata_service_endpoint: own(keys.ec2_metadata_service_endpoint),
         ec2_metadata_service_endpoint_mode: own(keys.ec2_metadata_service_endpoint_mode),
         ec2_metadata_v1_disabled,
@@ -937,6 +938,30 @@ fn call_settings(
         metadata_service_num_attempts: own(keys.metadata_service_num_attempts),
     };
     (settings != CallSettings::NONE).then(|| Box::new(settings))
+}
+
+/// `mfa_process`, when it can run: on a profile without `mfa_serial` it never would (the
+/// code is asked for a device, and the device is the profile's `mfa_serial`), and an empty
+/// one runs nothing; both are reported and dropped.
+fn mfa_process(keys: &Keys<'_>, report: &mut impl FnMut(&str, String)) -> Option<Box<str>> {
+    let command = keys.mfa_process?;
+    if command.trim().is_empty() {
+        report(
+            "mfa_process",
+            "mfa_process is empty: it names no command".into(),
+        );
+        return None;
+    }
+    if keys.mfa_serial.is_none() {
+        report(
+            "mfa_process",
+            "mfa_process is set but mfa_serial is not: the command prints the code of this \
+             profile's mfa_serial; set both on the same profile"
+                .into(),
+        );
+        return None;
+    }
+    Some(command.into())
 }
 
 /// `key`'s value among a property's sub-properties (`sts =` followed by indented
@@ -1008,6 +1033,7 @@ struct Keys<'a> {
     use_fips_endpoint: Option<&'a str>,
     use_dualstack_endpoint: Option<&'a str>,
     mfa_session_duration: Option<&'a str>,
+    mfa_process: Option<&'a str>,
     ec2_metadata_service_endpoint: Option<&'a str>,
     ec2_metadata_service_endpoint_mode: Option<&'a str>,
     ec2_metadata_v1_disabled: Option<&'a str>,
@@ -1051,6 +1077,7 @@ impl<'a> Keys<'a> {
                 "use_fips_endpoint" => keys.use_fips_endpoint = value,
                 "use_dualstack_endpoint" => keys.use_dualstack_endpoint = value,
                 "mfa_session_duration" => keys.mfa_session_duration = value,
+                "mfa_process" => keys.mfa_process = value,
                 "ec2_metadata_service_endpoint" => keys.ec2_metadata_service_endpoint = value,
                 "ec2_metadata_service_endpoint_mode" => {
                     keys.ec2_metadata_service_endpoint_mode = value
