@@ -130,6 +130,7 @@ impl crate::tui::backend::Backend for FakeBackend {
         profile: String,
         mfa_code: Option<MfaCode>,
         refresh: bool,
+        _waiting: crate::tui::backend::MfaWaitSender,
     ) -> BoxFuture<'static, Result<Assumed, AssumeFailure>> {
         // The code itself is never recorded: the call says whether there was one.
         let code = if mfa_code.is_some() {

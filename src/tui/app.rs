@@ -220,6 +220,7 @@ impl App {
             Msg::Tick(now) => self.on_tick(now),
             Msg::Resize { height, .. } => self.on_resize(height),
             Msg::Assumed { profile, result } => self.on_assumed(profile, result),
+            Msg::WaitingForDevice { profile, text } => self.on_waiting_for_device(&profile, text),
             Msg::Sessions(result) => self.on_sessions(result),
             Msg::Forgot { profile, result } => self.on_forgot(profile, result),
             Msg::EnvFileForeign(path) => self.on_env_file_foreign(&path),
@@ -259,6 +260,15 @@ impl App {
     /// PgUp/PgDn move by what fits on the screen.
     fn on_resize(&mut self, height: u16) -> Vec<Cmd> {
         self.page = usize::from(height).saturating_sub(10).max(1);
+        vec![]
+    }
+
+    /// The running assume waits for a device's `mfa_process`: the spinner says so (Esc
+    /// still cancels it, which kills the command).
+    fn on_waiting_for_device(&mut self, profile: &str, text: String) -> Vec<Cmd> {
+        if let Some(f) = self.in_flight.as_mut().filter(|f| f.profile == profile) {
+            f.waiting = Some(text);
+        }
         vec![]
     }
 
@@ -415,6 +425,17 @@ impl App {
                 self.modal = Some(Modal::Mfa(MfaModal::new(
                     profile,
                     flight.serial,
+                    Some(message),
+                    flight.purpose,
+                )));
+                vec![]
+            }
+            Err(AssumeFailure::MfaProcessFailed { serial, message }) => {
+                // The device failed; the code can still be typed by hand.
+                self.error(format!("{message}; type the code instead, or Esc"));
+                self.modal = Some(Modal::Mfa(MfaModal::new(
+                    profile,
+                    Some(serial),
                     Some(message),
                     flight.purpose,
                 )));

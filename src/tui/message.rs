@@ -52,6 +52,8 @@ pub struct InFlight {
     pub purpose: MfaPurpose,
     /// The MFA device, when a code goes with it (to ask again after a wrong code).
     pub serial: Option<String>,
+    /// What the spinner says while a device's `mfa_process` runs, instead of "assuming".
+    pub waiting: Option<String>,
 }
 
 impl InFlight {
@@ -61,6 +63,7 @@ impl InFlight {
             frame: 0,
             purpose: MfaPurpose::Assume,
             serial: None,
+            waiting: None,
         }
     }
 }
@@ -79,6 +82,11 @@ pub enum Msg {
     Assumed {
         profile: String,
         result: Result<Assumed, AssumeFailure>,
+    },
+    /// The assume of `profile` runs a device's `mfa_process`: what to show meanwhile.
+    WaitingForDevice {
+        profile: String,
+        text: String,
     },
     Sessions(Result<Vec<ListedSession>, String>),
     Forgot {

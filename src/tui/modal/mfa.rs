@@ -126,6 +126,7 @@ impl MfaModal {
             frame: 0,
             purpose: self.purpose.clone(),
             serial: self.serial.clone(),
+            waiting: None,
         };
         let profile = self.profile.clone();
         match (&self.purpose, &self.serial) {
