@@ -930,7 +930,7 @@ fn call_settings(
         use_fips_endpoint,
         use_dualstack_endpoint,
         mfa_session_duration,
-        mfa_process: mfa_process(&keys, report),
+        mfa_process: mfa_process(keys, report),
         ec2_metadata_service_endpoint: own(keys.ec2_metadata_service_endpoint),
         ec2_metadata_service_endpoint_mode: own(keys.ec2_metadata_service_endpoint_mode),
         ec2_metadata_v1_disabled,

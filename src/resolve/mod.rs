@@ -110,11 +110,11 @@ pub enum ResolveErrorKind {
         /// Why a code is needed although an MFA session was cached.
         reason: Option<String>,
     },
-    /// The device's `mfa_process` gave no code for `serial`.
+    /// The device's `mfa_process` gave no code for `serial` (the error boxed: rare).
     #[error("{error}; pass --mfa-code to type the code instead")]
     MfaProcess {
         serial: String,
-        error: MfaProcessError,
+        error: Box<MfaProcessError>,
     },
     #[error("{0}")]
     Sts(#[from] StsError),
@@ -445,7 +445,7 @@ impl<'w> Walk<'w> {
             }),
             Err(error) => Err(ResolveErrorKind::MfaProcess {
                 serial: serial.to_string(),
-                error,
+                error: Box::new(error),
             }),
         }
     }
