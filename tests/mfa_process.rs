@@ -5,7 +5,8 @@
 
 mod common;
 
-use common::{failed, ok, Env, Moto};
+use common::pty::{on_terminal, pty, read_until};
+use common::{failed, ok, venv_bin, Env, Moto};
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
 use std::process::{Child, Stdio};
@@ -139,6 +140,42 @@ fn the_code_the_device_prints_assumes_the_role_and_goes_nowhere_else() {
             entry.display()
         );
     }
+}
+
+#[test]
+fn run_as_a_credential_process_by_the_aws_cli_it_still_says_that_it_waits() {
+    // The AWS CLI captures a credential_process's stderr and shows it only on failure
+    // (aws-vault #1267): the notice must reach the person's terminal itself.
+    let moto = Moto::start();
+    let env = env_for(&moto);
+    let config = env.home().join(".aws/config");
+    let mut text = std::fs::read_to_string(&config).unwrap();
+    text += &format!(
+        "[profile bridged]\nregion = us-east-1\ncredential_process = {} export prod --format credential-process\n",
+        env!("CARGO_BIN_EXE_rolecall")
+    );
+    std::fs::write(&config, text).unwrap();
+    let (master, slave) = pty();
+    let mut aws = env.command(venv_bin("aws"));
+    aws.args(["sts", "get-caller-identity", "--profile", "bridged"])
+        .args(["--query", "Arn", "--output", "text"]);
+    on_terminal(&mut aws, &slave);
+    let mut running = Running(aws.spawn().expect("run the AWS CLI"));
+    drop((aws, slave));
+    let shown = read_until(&master, None);
+    assert!(running.0.wait().unwrap().success(), "{shown}");
+    assert!(
+        shown.contains("rolecall: waiting for fake-key (mfa_process of 'prod')"),
+        "{shown}"
+    );
+    assert!(
+        shown.contains("arn:aws:sts::222222222222:assumed-role/Prod/tester"),
+        "{shown}"
+    );
+    assert!(
+        !shown.contains(CODE),
+        "the code is on the terminal: {shown}"
+    );
 }
 
 #[test]

@@ -6,7 +6,7 @@ use crate::source::{mfa_code, ChildTerminal, MfaProcessError};
 use crate::sts::MfaCode;
 use crate::term_text::visible;
 use futures::future::BoxFuture;
-use std::io::{Read, Write};
+use std::io::{IsTerminal, Read, Write};
 use zeroize::Zeroizing;
 
 /// Prints a warning the way every command does: one line, whatever the text quotes.
@@ -14,9 +14,8 @@ pub fn warn(text: &str) {
     crate::term_eprintln!("rolecall: warning: {}", visible(text));
 }
 
-/// Runs the device's `mfa_process` when the profile has one, saying so on stderr (the one
-/// channel that reaches the person even when rolecall runs as a `credential_process`,
-/// whose stdout is the AWS CLI's); else asks for the code on the controlling terminal.
+/// Runs the device's `mfa_process` when the profile has one, saying so (see
+/// [`tell_waiting`]); else asks for the code on the controlling terminal.
 pub struct TerminalMfa;
 
 impl MfaPrompt for TerminalMfa {
@@ -26,7 +25,7 @@ impl MfaPrompt for TerminalMfa {
     ) -> BoxFuture<'a, Result<Option<MfaCode>, MfaProcessError>> {
         Box::pin(async move {
             if let Some(device) = ask.device {
-                crate::term_eprintln!("rolecall: {}", visible(&device.waiting()));
+                tell_waiting(&device.waiting());
                 // The terminal is the command's while it runs: a device that asks for a
                 // password can, and Ctrl-C reaches it.
                 return mfa_code(device, ChildTerminal::Shared).await.map(Some);
@@ -46,6 +45,21 @@ impl MfaPrompt for TerminalMfa {
     }
 }
 
+/// Says that rolecall waits for the person's device: on stderr, and on the controlling
+/// terminal too when stderr is not a terminal. Run as a `credential_process`, rolecall's
+/// stderr is the caller's: the AWS CLI (botocore) and the SDKs capture it and show it only
+/// when the command fails, so a device blinking for a touch looked like a hang (aws-vault
+/// #1267). The terminal is where the typed prompt goes too.
+fn tell_waiting(text: &str) {
+    crate::term_eprintln!("rolecall: {}", visible(text));
+    if std::io::stderr().is_terminal() {
+        return;
+    }
+    if let Ok(mut tty) = std::fs::OpenOptions::new().write(true).open("/dev/tty") {
+        let _ = writeln!(tty, "rolecall: {}", visible(text));
+    }
+}
+
 /// Up to three tries at a valid code on `/dev/tty`; `None` without a terminal or an answer.
 fn read_code_from_tty(prompt: &str) -> Option<MfaCode> {
     let mut tty = std::fs::OpenOptions::new()
@@ -57,7 +71,8 @@ fn read_code_from_tty(prompt: &str) -> Option<MfaCode> {
         write!(tty, "{prompt}").ok()?;
         tty.flush().ok()?;
         let line = read_line(&mut tty)?;
-        match MfaCode::parse(&String::from_utf8_lossy(&line)) {
+        // Not UTF-8 is not a code either (and a lossy copy would not be zeroised).
+        match MfaCode::parse(std::str::from_utf8(&line).unwrap_or("")) {
             Ok(code) => return Some(code),
             Err(e) => writeln!(tty, "{e}").ok()?,
         }
