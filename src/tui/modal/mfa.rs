@@ -12,9 +12,16 @@ use ratatui::widgets::{Block, Paragraph, Wrap};
 use ratatui::Frame;
 
 /// The digits typed into the MFA window. They never reach the screen, `Debug` output or a
-/// log (the window shows dots), and are zeroised when dropped.
-#[derive(Clone, Default, PartialEq, Eq)]
+/// log (the window shows dots), and are zeroised when dropped; the buffer has room for six
+/// from the start, so growing it never leaves a copy behind.
+#[derive(Clone, PartialEq, Eq)]
 pub struct CodeInput(String);
+
+impl Default for CodeInput {
+    fn default() -> Self {
+        CodeInput(String::with_capacity(6))
+    }
+}
 
 impl CodeInput {
     /// Adds a digit; anything else, or a seventh digit, is ignored.

@@ -275,3 +275,18 @@ fn a_device_that_fails_is_reported_and_the_code_can_be_typed() {
         "{cmds:?}"
     );
 }
+
+#[test]
+fn the_typed_code_never_moves_so_no_copy_is_left_behind() {
+    // A String that grows reallocates, and the old allocation (digits included) is freed
+    // unzeroised.
+    let mut input = CodeInput::default();
+    let buffer = input.0.as_ptr();
+    for c in "1234567".chars() {
+        input.push(c);
+        assert_eq!(input.0.as_ptr(), buffer);
+    }
+    input.pop();
+    input.push('9');
+    assert_eq!(input.0.as_ptr(), buffer);
+}
