@@ -486,6 +486,16 @@ impl App {
         // Refreshes went to the store: show the sessions as they are now.
         let mut cmds = vec![Cmd::LoadSessions];
         match needs {
+            // The device prints the code: assume again, which runs it (the spinner says so).
+            Some(crate::server::UserAction::MfaCode) if self.chain_has_mfa_process(&profile) => {
+                cmds.extend(
+                    self.start(InFlight::assume(profile), |profile| Cmd::Assume {
+                        profile,
+                        mfa_code: None,
+                        refresh: true,
+                    }),
+                );
+            }
             Some(crate::server::UserAction::MfaCode) => {
                 self.modal = Some(Modal::Mfa(MfaModal::new(
                     profile,
@@ -507,6 +517,17 @@ impl App {
             None => {}
         }
         cmds
+    }
+
+    /// Whether a profile on `name`'s chain has an `mfa_process`: its MFA code is then had
+    /// from the device rather than typed.
+    fn chain_has_mfa_process(&self, name: &str) -> bool {
+        self.graph.get(name).is_some_and(|p| {
+            p.chain
+                .iter()
+                .filter_map(|n| self.graph.get(n))
+                .any(|p| p.settings().mfa_process.is_some())
+        })
     }
 
     /// The sign-in ended: on approval, go on to the session it was for (and discover the

@@ -471,6 +471,42 @@ fn back_from_a_served_subshell_it_says_what_was_served_and_asks_for_what_a_refre
 }
 
 #[test]
+fn back_from_a_served_subshell_a_device_prints_the_code_the_refresh_lacked() {
+    let graph = ProfileGraph::from_texts(
+        crate::profile::ConfigPaths::in_dir("/cfg".as_ref()),
+        "[profile prod]\nrole_arn = arn:aws:iam::111111111111:role/P\nsource_profile = keys\n\
+         mfa_serial = arn:aws:iam::123456789012:mfa/me\nmfa_process = ykman oath code\n",
+        "[keys]\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\naws_secret_access_key = s\n",
+    );
+    let mut app = App::new(std::sync::Arc::new(graph), t0(), true);
+    let needs_code = crate::server::ServerStatus {
+        last_error: Some(crate::server::FeedError::needs_user(
+            crate::server::UserAction::MfaCode,
+            "needs a new code",
+        )),
+        ..Default::default()
+    };
+    let cmds = app.update(Msg::SubshellExited {
+        profile: "prod".into(),
+        result: Ok(Some(0)),
+        served: Some(needs_code),
+    });
+    // Assumed again (which runs the device), instead of the MFA window.
+    assert_eq!(
+        cmds,
+        vec![
+            Cmd::LoadSessions,
+            Cmd::Assume {
+                profile: "prod".into(),
+                mfa_code: None,
+                refresh: true,
+            }
+        ]
+    );
+    assert!(app.modal.is_none() && app.busy());
+}
+
+#[test]
 fn back_from_a_served_subshell_one_of_each_is_said_in_the_singular() {
     let mut app = with_session("demo-admin-mfa", 600);
     let one = crate::server::ServerStatus {
