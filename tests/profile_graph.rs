@@ -518,3 +518,28 @@ fn mfa_process_is_read_beside_its_mfa_serial_and_reported_without_one() {
         "{blank:?}"
     );
 }
+
+#[test]
+fn the_device_of_an_mfa_session_is_found_on_its_keys_or_a_role_over_them() {
+    let g = graph(
+        "[profile prod]\nrole_arn = arn:aws:iam::123456789012:role/Prod\nsource_profile = keys\n\
+         mfa_serial = arn:aws:iam::123456789012:mfa/me\nmfa_process = ykman code me\n\
+         [profile own]\nmfa_serial = arn:aws:iam::123456789012:mfa/own\nmfa_process = ykman code own\n",
+        "[keys]\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\naws_secret_access_key = s\n\
+         [own]\naws_access_key_id = AKIAI44QH8DHBEXAMPLE\naws_secret_access_key = s\n",
+    );
+    let name = |keys: &str, serial: &str| {
+        g.mfa_process_for_keys(keys, serial)
+            .map(|p| p.name.as_str())
+    };
+    assert_eq!(
+        name("keys", "arn:aws:iam::123456789012:mfa/me"),
+        Some("prod")
+    );
+    assert_eq!(
+        name("own", "arn:aws:iam::123456789012:mfa/own"),
+        Some("own")
+    );
+    assert_eq!(name("keys", "arn:aws:iam::123456789012:mfa/own"), None);
+    assert_eq!(name("own", "arn:aws:iam::123456789012:mfa/me"), None);
+}

@@ -117,6 +117,14 @@ fn enter_runs_the_device_shows_that_it_waits_and_esc_kills_it() {
         "the code is on screen:\n{screen}"
     );
 
+    // r on the keys' MFA session (the row above the role's): the device renews it too.
+    t.send_keys(&["Up"]);
+    t.send_text("r");
+    t.wait_for("waiting for fake-key (mfa_process of 'prod')", WAIT);
+    std::fs::write(devices.join("go"), "go\n").unwrap();
+    let screen = t.wait_for("renewed the MFA session of keys-4", WAIT);
+    assert!(!screen.contains("MFA code for"), "{screen}");
+
     // A device nobody touches: Esc cancels the assume and kills it.
     clear_the_filter(&t);
     t.send_keys(&["Tab"]);

@@ -223,6 +223,21 @@ impl ProfileGraph {
             .chain(self.profiles.iter().flat_map(|p| p.diagnostics.iter()))
     }
 
+    /// The profile whose `mfa_process` prints the codes of device `serial` for the keys of
+    /// profile `keys` (renewing their MFA session): `keys` itself when it holds that
+    /// `mfa_serial`, else the first profile by name whose chain ends at `keys` and holds it.
+    pub fn mfa_process_for_keys(&self, keys: &str, serial: &str) -> Option<&Profile> {
+        let device = |p: &&Profile| {
+            p.mfa_serial.as_deref() == Some(serial) && p.settings().mfa_process.is_some()
+        };
+        self.get(keys).filter(device).or_else(|| {
+            self.profiles()
+                .iter()
+                .filter(|p| p.chain.base() == keys)
+                .find(device)
+        })
+    }
+
     /// Whether obtaining `name`'s credentials asks for an MFA code at some step.
     pub fn chain_needs_mfa(&self, name: &str) -> bool {
         self.get(name).is_some_and(|p| p.mfa_in_chain)

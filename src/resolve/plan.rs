@@ -355,8 +355,10 @@ impl Planner<'_, '_> {
         Some(MfaSessionPlan {
             profile: base.to_string(),
             serial: serial.to_string(),
-            mfa_process: mfa_process_of(profile)
-                .filter(|_| profile.mfa_serial.as_deref() == Some(serial)),
+            mfa_process: self
+                .graph
+                .mfa_process_for_keys(base, serial)
+                .and_then(mfa_process_of),
             duration_seconds: profile
                 .settings()
                 .mfa_session_duration

@@ -146,9 +146,11 @@ impl crate::tui::backend::Backend for FakeBackend {
         &self,
         profile: String,
         serial: String,
-        _code: MfaCode,
+        code: Option<MfaCode>,
+        _waiting: crate::tui::backend::MfaWaitSender,
     ) -> BoxFuture<'static, Result<Assumed, AssumeFailure>> {
-        self.next(format!("renew {profile} {serial}"))
+        let code = if code.is_some() { " with a code" } else { "" };
+        self.next(format!("renew {profile} {serial}{code}"))
     }
 
     fn sessions(&self) -> BoxFuture<'static, Result<Vec<ListedSession>, String>> {

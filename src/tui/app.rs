@@ -783,16 +783,7 @@ impl App {
                 self.modal = Some(Modal::Export(ExportModal::new(session)));
                 vec![]
             }
-            'r' if session.kind == SessionKind::MfaSession => {
-                // An MFA session is renewed with a new code: ask for it first.
-                self.modal = Some(Modal::Mfa(MfaModal::new(
-                    session.profile.clone(),
-                    session.mfa_serial.clone(),
-                    None,
-                    MfaPurpose::RenewSession,
-                )));
-                vec![]
-            }
+            'r' if session.kind == SessionKind::MfaSession => self.renew_mfa_session(session),
             // The cached session stays until the new one arrives: a refresh that fails
             // loses nothing.
             'r' => self.start(InFlight::assume(session.profile), |profile| Cmd::Assume {
@@ -806,6 +797,42 @@ impl App {
                 vec![Cmd::OpenConsole(session.profile)]
             }
             _ => vec![],
+        }
+    }
+
+    /// `r` on an MFA session: renewed with a new code, which the device prints when a
+    /// profile has an `mfa_process` for it (see
+    /// [`ProfileGraph::mfa_process_for_keys`]); else asked for first.
+    fn renew_mfa_session(&mut self, session: Session) -> Vec<Cmd> {
+        let device_serial = session.mfa_serial.clone().filter(|serial| {
+            self.graph
+                .mfa_process_for_keys(&session.profile, serial)
+                .is_some()
+        });
+        match device_serial {
+            Some(serial) => {
+                let flight = InFlight {
+                    profile: session.profile.clone(),
+                    frame: 0,
+                    purpose: MfaPurpose::RenewSession,
+                    serial: Some(serial.clone()),
+                    waiting: None,
+                };
+                self.start(flight, |profile| Cmd::RenewMfa {
+                    profile,
+                    serial,
+                    code: None,
+                })
+            }
+            None => {
+                self.modal = Some(Modal::Mfa(MfaModal::new(
+                    session.profile.clone(),
+                    session.mfa_serial.clone(),
+                    None,
+                    MfaPurpose::RenewSession,
+                )));
+                vec![]
+            }
         }
     }
 

@@ -139,11 +139,12 @@ pub enum Cmd {
         mfa_code: Option<MfaCode>,
         refresh: bool,
     },
-    /// A new MFA session of `profile`'s keys.
+    /// A new MFA session of `profile`'s keys, with `code` (typed), or with the one the
+    /// device's `mfa_process` prints (`None`).
     RenewMfa {
         profile: String,
         serial: String,
-        code: MfaCode,
+        code: Option<MfaCode>,
     },
     /// Abort the running assume task; its answer, if any, is ignored.
     CancelAssume,

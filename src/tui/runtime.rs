@@ -346,8 +346,11 @@ impl Tasks {
                 serial,
                 code,
             } => {
-                let fut = self.backend.renew_mfa(profile.clone(), serial, code);
-                self.assume(profile, fut);
+                let (waiting, heard) = mpsc::unbounded_channel();
+                let fut = self
+                    .backend
+                    .renew_mfa(profile.clone(), serial, code, waiting);
+                self.assume(profile.clone(), self.pass_on_waiting(profile, heard, fut));
             }
             Cmd::CancelAssume => abort(&mut self.assume),
             Cmd::LoadSessions => self.load_sessions(),

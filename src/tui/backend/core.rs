@@ -97,6 +97,31 @@ impl MfaPrompt for DeviceMfa {
     }
 }
 
+/// The code the `mfa_process` of `base` (a keys profile whose `mfa_serial` is `serial`)
+/// prints, for renewing the MFA session of its keys; without one, the MFA window asks.
+async fn keys_device_code(
+    resolver: &crate::resolve::Resolver<'_>,
+    base: &str,
+    serial: &str,
+    waiting: &MfaWaitSender,
+) -> Result<MfaCode, AssumeFailure> {
+    let device = resolver
+        .planner(MfaMode::SessionToken)
+        .mfa_session_of_keys(base, serial)
+        .and_then(|ms| ms.mfa_process)
+        .ok_or_else(|| AssumeFailure::NeedsMfa {
+            serial: serial.to_string(),
+            reason: None,
+        })?;
+    let _ = waiting.send(device.waiting());
+    mfa_code(&device, ChildTerminal::None)
+        .await
+        .map_err(|e| AssumeFailure::MfaProcessFailed {
+            serial: serial.to_string(),
+            message: e.to_string(),
+        })
+}
+
 /// How a resolution failure reaches the TUI: as the MFA modal, or a status line.
 fn failure(e: ResolveError) -> AssumeFailure {
     match e.kind {
@@ -166,12 +191,17 @@ impl Backend for CoreBackend {
         &self,
         profile: String,
         serial: String,
-        code: MfaCode,
+        code: Option<MfaCode>,
+        waiting: MfaWaitSender,
     ) -> BoxFuture<'static, Result<Assumed, AssumeFailure>> {
         let this = self.clone();
         Box::pin(async move {
             let graph = this.context.graph();
             let resolver = this.context.resolver(&graph);
+            let code = match code {
+                Some(code) => code,
+                None => keys_device_code(&resolver, &profile, &serial, &waiting).await?,
+            };
             let obtained = resolver
                 .renew_mfa_session(&profile, &serial, &code)
                 .await

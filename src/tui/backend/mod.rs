@@ -35,12 +35,15 @@ pub trait Backend: Send + Sync + 'static {
         refresh: bool,
         waiting: MfaWaitSender,
     ) -> BoxFuture<'static, Result<Assumed, AssumeFailure>>;
-    /// A new MFA session of `profile`'s keys with `code` (refresh of an MFA session row).
+    /// A new MFA session of `profile`'s keys with `code` (refresh of an MFA session row),
+    /// or without one with the code `profile`'s `mfa_process` prints (`waiting` hears what
+    /// to show meanwhile).
     fn renew_mfa(
         &self,
         profile: String,
         serial: String,
-        code: MfaCode,
+        code: Option<MfaCode>,
+        waiting: MfaWaitSender,
     ) -> BoxFuture<'static, Result<Assumed, AssumeFailure>>;
     /// The stored sessions, each marked stale or current (on start and after changes).
     fn sessions(&self) -> BoxFuture<'static, Result<Vec<ListedSession>, String>>;

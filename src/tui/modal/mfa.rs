@@ -144,7 +144,7 @@ impl MfaModal {
                     Cmd::RenewMfa {
                         profile,
                         serial,
-                        code,
+                        code: Some(code),
                     },
                 )
             }

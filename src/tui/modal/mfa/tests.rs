@@ -83,7 +83,7 @@ fn an_mfa_session_is_listed_refreshed_with_a_new_code_and_forgotten_on_its_own()
         vec![Cmd::RenewMfa {
             profile: "demo-base".into(),
             serial: "arn:aws:iam::111111111111:mfa/demo-user".into(),
-            code: MfaCode::parse("246810").unwrap(),
+            code: MfaCode::parse("246810").ok(),
         }]
     );
     let mut renewed = mfa.clone();
