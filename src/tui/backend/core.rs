@@ -97,8 +97,9 @@ impl MfaPrompt for DeviceMfa {
     }
 }
 
-/// The code the `mfa_process` of `base` (a keys profile whose `mfa_serial` is `serial`)
-/// prints, for renewing the MFA session of its keys; without one, the MFA window asks.
+/// The code device `serial` prints, for renewing the MFA session of `base`'s keys: the
+/// `mfa_process` [`ProfileGraph::mfa_process_for_keys`] finds; without one, the MFA window
+/// asks.
 async fn keys_device_code(
     resolver: &crate::resolve::Resolver<'_>,
     base: &str,
