@@ -5,7 +5,8 @@
 //!
 //! - [`profile`]: reads, models and validates the AWS config and credentials files.
 //! - [`source`]: base credentials, the first link of a chain (keys, environment, IMDS,
-//!   container endpoint and EKS Pod Identity, `credential_process`, the web identity token).
+//!   container endpoint and EKS Pod Identity, `credential_process`, the web identity token),
+//!   and the MFA code a device's `mfa_process` prints.
 //! - [`sso`]: IAM Identity Center: sign-in, the token cache, role credentials, discovery
 //!   and `sso sync`.
 //! - [`login`]: `aws login` sessions (`login_session`): the AWS CLI's login cache, and

@@ -4,11 +4,10 @@
 
 mod common;
 
+use common::pty::{on_terminal, pty, read_until, write_all};
 use common::Env;
-use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
-use std::os::unix::process::CommandExt;
 use std::path::Path;
-use std::process::{Child, ExitStatus, Stdio};
+use std::process::{Child, ExitStatus};
 use std::time::{Duration, Instant};
 
 #[test]
@@ -54,20 +53,8 @@ fn from_the_cli_the_command_can_prompt_on_the_terminal_and_ctrl_z_does_not_stop_
     let env = Env::new(config, "");
     let (master, slave) = pty();
     let mut command = env.command(env!("CARGO_BIN_EXE_rolecall"));
-    command
-        .args(["export", "proc", "--format", "json"])
-        .stdin(Stdio::from(slave.try_clone().unwrap()))
-        .stdout(Stdio::from(slave.try_clone().unwrap()))
-        .stderr(Stdio::from(slave.try_clone().unwrap()));
-    // SAFETY: setsid and ioctl are async-signal-safe; stdin is the pty's slave by now.
-    unsafe {
-        command.pre_exec(|| {
-            if libc::setsid() < 0 || libc::ioctl(0, libc::TIOCSCTTY, 0) != 0 {
-                return Err(std::io::Error::last_os_error());
-            }
-            Ok(())
-        });
-    }
+    command.args(["export", "proc", "--format", "json"]);
+    on_terminal(&mut command, &slave);
     let mut rolecall = Running(command.spawn().expect("run rolecall"));
     // Only rolecall and its children may hold the slave, so its end shows as EIO here.
     drop((command, slave));
@@ -90,65 +77,6 @@ impl Drop for Running {
     fn drop(&mut self) {
         let _ = self.0.kill();
         let _ = self.0.wait();
-    }
-}
-
-/// A new pseudo-terminal: (master, slave).
-fn pty() -> (OwnedFd, OwnedFd) {
-    let (mut master, mut slave) = (0, 0);
-    // SAFETY: openpty writes two new descriptors, which the OwnedFds then own.
-    let rc = unsafe {
-        libc::openpty(
-            &mut master,
-            &mut slave,
-            std::ptr::null_mut(),
-            std::ptr::null(),
-            std::ptr::null(),
-        )
-    };
-    assert_eq!(rc, 0, "openpty: {}", std::io::Error::last_os_error());
-    unsafe { (OwnedFd::from_raw_fd(master), OwnedFd::from_raw_fd(slave)) }
-}
-
-fn write_all(fd: &OwnedFd, bytes: &[u8]) {
-    // SAFETY: writes from a live buffer of the given length.
-    let n = unsafe { libc::write(fd.as_raw_fd(), bytes.as_ptr().cast(), bytes.len()) };
-    assert_eq!(n, bytes.len() as isize);
-}
-
-/// What the terminal shows until it shows `wanted` (or, with `None`, until every process
-/// has closed it), for at most ten seconds.
-fn read_until(master: &OwnedFd, wanted: Option<&str>) -> String {
-    let deadline = Instant::now() + Duration::from_secs(10);
-    let mut shown = Vec::new();
-    let mut buf = [0u8; 4096];
-    loop {
-        let left = deadline.saturating_duration_since(Instant::now());
-        assert!(
-            !left.is_zero(),
-            "hung; the terminal shows: {}",
-            String::from_utf8_lossy(&shown)
-        );
-        let mut poll = libc::pollfd {
-            fd: master.as_raw_fd(),
-            events: libc::POLLIN,
-            revents: 0,
-        };
-        // SAFETY: one pollfd, read into a live buffer of its length.
-        let n = unsafe {
-            if libc::poll(&mut poll, 1, left.as_millis() as i32) <= 0 {
-                continue;
-            }
-            libc::read(master.as_raw_fd(), buf.as_mut_ptr().cast(), buf.len())
-        };
-        if n <= 0 {
-            // EIO: the last process holding the slave has closed it.
-            return String::from_utf8_lossy(&shown).into_owned();
-        }
-        shown.extend_from_slice(&buf[..n as usize]);
-        if wanted.is_some_and(|w| String::from_utf8_lossy(&shown).contains(w)) {
-            return String::from_utf8_lossy(&shown).into_owned();
-        }
     }
 }
 

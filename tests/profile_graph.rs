@@ -484,3 +484,62 @@ fn a_login_session_profile_is_kind_login_and_a_bad_arn_is_reported_on_its_line()
         ["/cfg/config:7: profile 'typo': login_session 'alice' is not the ARN of an `aws login` session (arn:aws:iam::ACCOUNT:user/NAME or arn:aws:sts::ACCOUNT:assumed-role/ROLE/NAME); run `aws login` to write it again"]
     );
 }
+
+#[test]
+fn mfa_process_is_read_beside_its_mfa_serial_and_reported_without_one() {
+    let g = graph(
+        "[profile prod]\nrole_arn = arn:aws:iam::123456789012:role/Prod\nsource_profile = keys\n\
+         mfa_serial = arn:aws:iam::123456789012:mfa/me\n\
+         mfa_process = ykman oath accounts code --single me\n\
+         [profile lone]\nrole_arn = arn:aws:iam::123456789012:role/Lone\nsource_profile = keys\n\
+         mfa_process = ykman oath accounts code --single me\n\
+         [profile blank]\nrole_arn = arn:aws:iam::123456789012:role/Blank\nsource_profile = keys\n\
+         mfa_serial = arn:aws:iam::123456789012:mfa/me\nmfa_process =\n",
+        "[keys]\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\naws_secret_access_key = s\n",
+    );
+    let prod = g.get("prod").unwrap();
+    assert_eq!(
+        prod.settings().mfa_process.as_deref(),
+        Some("ykman oath accounts code --single me")
+    );
+    assert!(diags(&g, "prod").is_empty(), "{:?}", diags(&g, "prod"));
+    assert_eq!(g.get("lone").unwrap().settings().mfa_process, None);
+    let lone = diags(&g, "lone");
+    assert!(
+        lone.iter()
+            .any(|d| d.contains("config:9")
+                && d.contains("mfa_process is set but mfa_serial is not")),
+        "{lone:?}"
+    );
+    assert_eq!(g.get("blank").unwrap().settings().mfa_process, None);
+    let blank = diags(&g, "blank");
+    assert!(
+        blank.iter().any(|d| d.contains("mfa_process is empty")),
+        "{blank:?}"
+    );
+}
+
+#[test]
+fn the_device_of_an_mfa_session_is_found_on_its_keys_or_a_role_over_them() {
+    let g = graph(
+        "[profile prod]\nrole_arn = arn:aws:iam::123456789012:role/Prod\nsource_profile = keys\n\
+         mfa_serial = arn:aws:iam::123456789012:mfa/me\nmfa_process = ykman code me\n\
+         [profile own]\nmfa_serial = arn:aws:iam::123456789012:mfa/own\nmfa_process = ykman code own\n",
+        "[keys]\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\naws_secret_access_key = s\n\
+         [own]\naws_access_key_id = AKIAI44QH8DHBEXAMPLE\naws_secret_access_key = s\n",
+    );
+    let name = |keys: &str, serial: &str| {
+        g.mfa_process_for_keys(keys, serial)
+            .map(|p| p.name.as_str())
+    };
+    assert_eq!(
+        name("keys", "arn:aws:iam::123456789012:mfa/me"),
+        Some("prod")
+    );
+    assert_eq!(
+        name("own", "arn:aws:iam::123456789012:mfa/own"),
+        Some("own")
+    );
+    assert_eq!(name("keys", "arn:aws:iam::123456789012:mfa/own"), None);
+    assert_eq!(name("own", "arn:aws:iam::123456789012:mfa/me"), None);
+}

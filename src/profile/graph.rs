@@ -223,6 +223,21 @@ impl ProfileGraph {
             .chain(self.profiles.iter().flat_map(|p| p.diagnostics.iter()))
     }
 
+    /// The profile whose `mfa_process` prints the codes of device `serial` for the keys of
+    /// profile `keys` (renewing their MFA session): `keys` itself when it holds that
+    /// `mfa_serial`, else the first profile by name whose chain ends at `keys` and holds it.
+    pub fn mfa_process_for_keys(&self, keys: &str, serial: &str) -> Option<&Profile> {
+        let device = |p: &&Profile| {
+            p.mfa_serial.as_deref() == Some(serial) && p.settings().mfa_process.is_some()
+        };
+        self.get(keys).filter(device).or_else(|| {
+            self.profiles()
+                .iter()
+                .filter(|p| p.chain.base() == keys)
+                .find(device)
+        })
+    }
+
     /// Whether obtaining `name`'s credentials asks for an MFA code at some step.
     pub fn chain_needs_mfa(&self, name: &str) -> bool {
         self.get(name).is_some_and(|p| p.mfa_in_chain)
@@ -930,6 +945,7 @@ fn call_settings(
         use_fips_endpoint,
         use_dualstack_endpoint,
         mfa_session_duration,
+        mfa_process: mfa_process(keys, report),
         ec2_metadata_service_endpoint: own(keys.ec2_metadata_service_endpoint),
         ec2_metadata_service_endpoint_mode: own(keys.ec2_metadata_service_endpoint_mode),
         ec2_metadata_v1_disabled,
@@ -937,6 +953,30 @@ fn call_settings(
         metadata_service_num_attempts: own(keys.metadata_service_num_attempts),
     };
     (settings != CallSettings::NONE).then(|| Box::new(settings))
+}
+
+/// `mfa_process`, when it can run: on a profile without `mfa_serial` it never would (the
+/// code is asked for a device, and the device is the profile's `mfa_serial`), and an empty
+/// one runs nothing; both are reported and dropped.
+fn mfa_process(keys: &Keys<'_>, report: &mut impl FnMut(&str, String)) -> Option<Box<str>> {
+    let command = keys.mfa_process?;
+    if command.trim().is_empty() {
+        report(
+            "mfa_process",
+            "mfa_process is empty: it names no command".into(),
+        );
+        return None;
+    }
+    if keys.mfa_serial.is_none() {
+        report(
+            "mfa_process",
+            "mfa_process is set but mfa_serial is not: the command prints the code of this \
+             profile's mfa_serial; set both on the same profile"
+                .into(),
+        );
+        return None;
+    }
+    Some(command.into())
 }
 
 /// `key`'s value among a property's sub-properties (`sts =` followed by indented
@@ -1008,6 +1048,7 @@ struct Keys<'a> {
     use_fips_endpoint: Option<&'a str>,
     use_dualstack_endpoint: Option<&'a str>,
     mfa_session_duration: Option<&'a str>,
+    mfa_process: Option<&'a str>,
     ec2_metadata_service_endpoint: Option<&'a str>,
     ec2_metadata_service_endpoint_mode: Option<&'a str>,
     ec2_metadata_v1_disabled: Option<&'a str>,
@@ -1051,6 +1092,7 @@ impl<'a> Keys<'a> {
                 "use_fips_endpoint" => keys.use_fips_endpoint = value,
                 "use_dualstack_endpoint" => keys.use_dualstack_endpoint = value,
                 "mfa_session_duration" => keys.mfa_session_duration = value,
+                "mfa_process" => keys.mfa_process = value,
                 "ec2_metadata_service_endpoint" => keys.ec2_metadata_service_endpoint = value,
                 "ec2_metadata_service_endpoint_mode" => {
                     keys.ec2_metadata_service_endpoint_mode = value

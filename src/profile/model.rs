@@ -193,7 +193,7 @@ impl std::fmt::Display for Diagnostic {
 }
 
 /// Settings of a profile that only some calls read: where STS and the instance metadata
-/// service are, and how long an MFA session lasts. Kept apart (and boxed in [`Profile`])
+/// service are, how long an MFA session lasts and what prints its code. Kept apart (and boxed in [`Profile`])
 /// because most profiles set none of them.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct CallSettings {
@@ -207,6 +207,9 @@ pub struct CallSettings {
     pub use_dualstack_endpoint: Option<bool>,
     /// `mfa_session_duration`: seconds the MFA session (GetSessionToken) is asked to last.
     pub mfa_session_duration: Option<u32>,
+    /// `mfa_process` (aws-vault's name): a command that prints the code of this profile's
+    /// `mfa_serial` (`ykman oath accounts code --single NAME`), run instead of asking.
+    pub mfa_process: Option<Box<str>>,
     pub ec2_metadata_service_endpoint: Option<Box<str>>,
     pub ec2_metadata_service_endpoint_mode: Option<Box<str>>,
     pub ec2_metadata_v1_disabled: Option<bool>,
@@ -223,6 +226,7 @@ impl CallSettings {
         use_fips_endpoint: None,
         use_dualstack_endpoint: None,
         mfa_session_duration: None,
+        mfa_process: None,
         ec2_metadata_service_endpoint: None,
         ec2_metadata_service_endpoint_mode: None,
         ec2_metadata_v1_disabled: None,

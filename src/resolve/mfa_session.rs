@@ -105,12 +105,7 @@ impl<'w> Walk<'w> {
                 return Ok((cached.credentials, true));
             }
         }
-        let code = self.mfa.code(self.name, &ms.serial).await.ok_or_else(|| {
-            ResolveErrorKind::MfaRequired {
-                serial: ms.serial.clone(),
-                reason: None,
-            }
-        })?;
+        let code = self.code(&ms.serial, ms.mfa_process.as_ref()).await?;
         let session = self
             .resolver
             .new_mfa_session(ms, keys, &code, &mut self.warnings)

@@ -17,7 +17,7 @@ pub use plan::{MfaMode, Plan, PlanError, Planner, Vars};
 use crate::credentials::Credentials;
 use crate::profile::{ProfileGraph, ROLE_CHAINING_LIMIT};
 use crate::session::{needs_refresh, Session, SessionKey, SessionKind, SessionStore};
-use crate::source::{self, ChildTerminal, MetadataConfig};
+use crate::source::{self, ChildTerminal, MetadataConfig, MfaProcess, MfaProcessError};
 use crate::sso::{Sso, SsoError};
 use crate::sts::{AssumeRoleRequest, MfaCode, Sts, StsError};
 use chrono::Utc;
@@ -25,19 +25,40 @@ use futures::future::BoxFuture;
 use mfa_session::MfaSessionInUse;
 use plan::Hop;
 
-/// Where MFA codes come from: a flag, a terminal prompt, or the TUI's modal.
+/// Where MFA codes come from: a flag, a terminal prompt, the TUI's modal, or the device's
+/// `mfa_process`.
 pub trait MfaPrompt: Send + Sync {
-    /// A code for `serial`, asked on behalf of `profile`; `None` when none can be had
-    /// (the caller reports [`ResolveErrorKind::MfaRequired`]).
-    fn code<'a>(&'a self, profile: &'a str, serial: &'a str) -> BoxFuture<'a, Option<MfaCode>>;
+    /// A code for `ask.serial`; `Ok(None)` when none can be had (the caller reports
+    /// [`ResolveErrorKind::MfaRequired`]), an error when the device's `mfa_process` ran and
+    /// gave none.
+    fn code<'a>(
+        &'a self,
+        ask: MfaAsk<'a>,
+    ) -> BoxFuture<'a, Result<Option<MfaCode>, MfaProcessError>>;
 }
 
-/// An [`MfaPrompt`] with one code known in advance (`--mfa-code`, or the TUI's modal), or none.
+/// What a resolution asks an [`MfaPrompt`] for.
+#[derive(Debug, Clone, Copy)]
+pub struct MfaAsk<'a> {
+    /// The profile being obtained (not necessarily the one with the `mfa_serial`).
+    pub profile: &'a str,
+    pub serial: &'a str,
+    /// The `mfa_process` of the profile with the `mfa_serial`, which prints the code: a
+    /// prompt that may run it (a person can see that it waits) does so instead of asking.
+    pub device: Option<&'a MfaProcess>,
+}
+
+/// An [`MfaPrompt`] with one code known in advance (`--mfa-code`, or the TUI's modal), or
+/// none; it never runs an `mfa_process` (the credential endpoint's feed, which nobody
+/// watches, uses `FixedMfa(None)`: see docs/KEYS.md).
 pub struct FixedMfa(pub Option<MfaCode>);
 
 impl MfaPrompt for FixedMfa {
-    fn code<'a>(&'a self, _: &'a str, _: &'a str) -> BoxFuture<'a, Option<MfaCode>> {
-        Box::pin(async move { self.0.clone() })
+    fn code<'a>(
+        &'a self,
+        _: MfaAsk<'a>,
+    ) -> BoxFuture<'a, Result<Option<MfaCode>, MfaProcessError>> {
+        Box::pin(async move { Ok(self.0.clone()) })
     }
 }
 
@@ -88,6 +109,12 @@ pub enum ResolveErrorKind {
         serial: String,
         /// Why a code is needed although an MFA session was cached.
         reason: Option<String>,
+    },
+    /// The device's `mfa_process` gave no code for `serial` (the error boxed: rare).
+    #[error("{error}; pass --mfa-code to type the code instead")]
+    MfaProcess {
+        serial: String,
+        error: Box<MfaProcessError>,
     },
     #[error("{0}")]
     Sts(#[from] StsError),
@@ -390,16 +417,37 @@ impl<'w> Walk<'w> {
                 .as_ref()
                 .is_some_and(|m| m.plan.for_first_hop);
         if let (Some(serial), false) = (&hop.mfa_serial, mfa_in_session) {
-            let code = self.mfa.code(self.name, serial).await.ok_or_else(|| {
-                let kind = ResolveErrorKind::MfaRequired {
-                    serial: serial.clone(),
-                    reason: None,
-                };
-                self.hop_error(i, hop, kind)
-            })?;
+            let code = self
+                .code(serial, hop.mfa_process.as_ref())
+                .await
+                .map_err(|kind| self.hop_error(i, hop, kind))?;
             request.mfa = Some((serial.clone(), code));
         }
         Ok(request)
+    }
+
+    /// A code for `serial` from the prompt (which may run the device's `mfa_process`).
+    async fn code(
+        &self,
+        serial: &str,
+        device: Option<&MfaProcess>,
+    ) -> Result<MfaCode, ResolveErrorKind> {
+        let ask = MfaAsk {
+            profile: self.name,
+            serial,
+            device,
+        };
+        match self.mfa.code(ask).await {
+            Ok(Some(code)) => Ok(code),
+            Ok(None) => Err(ResolveErrorKind::MfaRequired {
+                serial: serial.to_string(),
+                reason: None,
+            }),
+            Err(error) => Err(ResolveErrorKind::MfaProcess {
+                serial: serial.to_string(),
+                error: Box::new(error),
+            }),
+        }
     }
 
     /// Whether the first hop is assumed with an MFA session from the store.

@@ -21,6 +21,7 @@
 use crate::profile::{
     CredentialSource, Profile, ProfileGraph, ProfileKind, ROLE_CHAINING_LIMIT, ROLE_WITHOUT_SOURCE,
 };
+use crate::source::MfaProcess;
 use crate::sts::{sanitize_session_name, StsTarget};
 use sha2::{Digest, Sha256};
 
@@ -118,6 +119,9 @@ pub struct Hop {
     pub external_id: Option<String>,
     /// `mfa_serial` of the hop's profile.
     pub mfa_serial: Option<String>,
+    /// Its `mfa_process`, which prints that device's code (no part of the fingerprint: it
+    /// changes how the code is had, not the session).
+    pub mfa_process: Option<MfaProcess>,
     /// `duration_seconds` as configured.
     pub duration_seconds: Option<u32>,
     pub source: SourceSession,
@@ -147,6 +151,8 @@ pub struct MfaSessionPlan {
     /// The profile whose keys it is a session of (the store keys it by this name).
     pub profile: String,
     pub serial: String,
+    /// The `mfa_process` of the profile whose `mfa_serial` this is.
+    pub mfa_process: Option<MfaProcess>,
     pub duration_seconds: u32,
     pub sts: StsTarget,
     /// Identifies the keys and the endpoint: a cached MFA session is reused only while
@@ -314,6 +320,7 @@ impl Planner<'_, '_> {
                 .map_or_else(|| self.default_session_name(), str::to_string),
             external_id: role.external_id.as_deref().map(str::to_string),
             mfa_serial: role.mfa_serial.as_deref().map(str::to_string),
+            mfa_process: mfa_process_of(role),
             duration_seconds: role.duration_seconds,
             source,
             sts: self.sts_target(role, hop_partition),
@@ -348,6 +355,10 @@ impl Planner<'_, '_> {
         Some(MfaSessionPlan {
             profile: base.to_string(),
             serial: serial.to_string(),
+            mfa_process: self
+                .graph
+                .mfa_process_for_keys(base, serial)
+                .and_then(mfa_process_of),
             duration_seconds: profile
                 .settings()
                 .mfa_session_duration
@@ -480,6 +491,7 @@ impl Planner<'_, '_> {
         Some(MfaSessionPlan {
             profile: base.name.clone(),
             serial: serial.to_string(),
+            mfa_process: mfa_process_of(carrier),
             duration_seconds,
             fingerprint: self.mfa_fingerprint(base, source, &sts),
             sts,
@@ -612,6 +624,15 @@ impl Planner<'_, '_> {
                 .unwrap_or_default(),
         )
     }
+}
+
+/// The `mfa_process` of `profile`, which prints the code of its `mfa_serial`.
+fn mfa_process_of(profile: &Profile) -> Option<MfaProcess> {
+    let command = profile.settings().mfa_process.as_deref()?;
+    Some(MfaProcess {
+        command: command.to_string(),
+        profile: profile.name.clone(),
+    })
 }
 
 /// Whether the first hop's source is a role session, from the kind of base credentials.

@@ -20,7 +20,7 @@ pub use imds::{
     imds_credentials, imds_region, ImdsEndpoint, MetadataConfig, ProfileMetadataSettings,
     DEFAULT_METADATA_TIMEOUT, IPV4_ENDPOINT, IPV6_ENDPOINT,
 };
-pub use process::{credential_process, ChildTerminal};
+pub use process::{credential_process, mfa_code, ChildTerminal, MfaProcess, MfaProcessError};
 
 /// Base credentials and where they came from.
 #[derive(Debug, Clone)]

@@ -49,6 +49,7 @@ pub fn read_fifo_with_writer<T: Send + 'static>(
     reader.join().unwrap()
 }
 
+pub mod children;
 pub mod tui;
 
 /// A context over `[profile a]` in a temporary directory, counting how often it loads the

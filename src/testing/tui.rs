@@ -130,6 +130,7 @@ impl crate::tui::backend::Backend for FakeBackend {
         profile: String,
         mfa_code: Option<MfaCode>,
         refresh: bool,
+        _waiting: crate::tui::backend::MfaWaitSender,
     ) -> BoxFuture<'static, Result<Assumed, AssumeFailure>> {
         // The code itself is never recorded: the call says whether there was one.
         let code = if mfa_code.is_some() {
@@ -145,9 +146,11 @@ impl crate::tui::backend::Backend for FakeBackend {
         &self,
         profile: String,
         serial: String,
-        _code: MfaCode,
+        code: Option<MfaCode>,
+        _waiting: crate::tui::backend::MfaWaitSender,
     ) -> BoxFuture<'static, Result<Assumed, AssumeFailure>> {
-        self.next(format!("renew {profile} {serial}"))
+        let code = if code.is_some() { " with a code" } else { "" };
+        self.next(format!("renew {profile} {serial}{code}"))
     }
 
     fn sessions(&self) -> BoxFuture<'static, Result<Vec<ListedSession>, String>> {

@@ -220,6 +220,7 @@ impl App {
             Msg::Tick(now) => self.on_tick(now),
             Msg::Resize { height, .. } => self.on_resize(height),
             Msg::Assumed { profile, result } => self.on_assumed(profile, result),
+            Msg::WaitingForDevice { profile, text } => self.on_waiting_for_device(&profile, text),
             Msg::Sessions(result) => self.on_sessions(result),
             Msg::Forgot { profile, result } => self.on_forgot(profile, result),
             Msg::EnvFileForeign(path) => self.on_env_file_foreign(&path),
@@ -262,6 +263,15 @@ impl App {
     /// PgUp/PgDn move by what fits on the screen.
     fn on_resize(&mut self, height: u16) -> Vec<Cmd> {
         self.page = usize::from(height).saturating_sub(10).max(1);
+        vec![]
+    }
+
+    /// The running assume waits for a device's `mfa_process`: the spinner says so (Esc
+    /// still cancels it, which kills the command).
+    fn on_waiting_for_device(&mut self, profile: &str, text: String) -> Vec<Cmd> {
+        if let Some(f) = self.in_flight.as_mut().filter(|f| f.profile == profile) {
+            f.waiting = Some(text);
+        }
         vec![]
     }
 
@@ -437,6 +447,17 @@ impl App {
                 )));
                 vec![]
             }
+            Err(AssumeFailure::MfaProcessFailed { serial, message }) => {
+                // The device failed; the code can still be typed by hand.
+                self.error(format!("{message}; type the code instead, or Esc"));
+                self.modal = Some(Modal::Mfa(MfaModal::new(
+                    profile,
+                    Some(serial),
+                    Some(message),
+                    flight.purpose,
+                )));
+                vec![]
+            }
             Err(AssumeFailure::NeedsSignIn { session }) => {
                 self.info(format!(
                     "{profile} needs an IAM Identity Center sign-in ({session})"
@@ -482,6 +503,16 @@ impl App {
         // Refreshes went to the store: show the sessions as they are now.
         let mut cmds = vec![Cmd::LoadSessions];
         match needs {
+            // The device prints the code: assume again, which runs it (the spinner says so).
+            Some(crate::server::UserAction::MfaCode) if self.chain_has_mfa_process(&profile) => {
+                cmds.extend(
+                    self.start(InFlight::assume(profile), |profile| Cmd::Assume {
+                        profile,
+                        mfa_code: None,
+                        refresh: true,
+                    }),
+                );
+            }
             Some(crate::server::UserAction::MfaCode) => {
                 self.modal = Some(Modal::Mfa(MfaModal::new(
                     profile,
@@ -503,6 +534,17 @@ impl App {
             None => {}
         }
         cmds
+    }
+
+    /// Whether a profile on `name`'s chain has an `mfa_process`: its MFA code is then had
+    /// from the device rather than typed.
+    fn chain_has_mfa_process(&self, name: &str) -> bool {
+        self.graph.get(name).is_some_and(|p| {
+            p.chain
+                .iter()
+                .filter_map(|n| self.graph.get(n))
+                .any(|p| p.settings().mfa_process.is_some())
+        })
     }
 
     /// The sign-in ended: on approval, go on to the session it was for (and discover the
@@ -758,16 +800,7 @@ impl App {
                 self.modal = Some(Modal::Export(ExportModal::new(session)));
                 vec![]
             }
-            'r' if session.kind == SessionKind::MfaSession => {
-                // An MFA session is renewed with a new code: ask for it first.
-                self.modal = Some(Modal::Mfa(MfaModal::new(
-                    session.profile.clone(),
-                    session.mfa_serial.clone(),
-                    None,
-                    MfaPurpose::RenewSession,
-                )));
-                vec![]
-            }
+            'r' if session.kind == SessionKind::MfaSession => self.renew_mfa_session(session),
             // The cached session stays until the new one arrives: a refresh that fails
             // loses nothing.
             'r' => self.start(InFlight::assume(session.profile), |profile| Cmd::Assume {
@@ -781,6 +814,42 @@ impl App {
                 vec![Cmd::OpenConsole(session.profile)]
             }
             _ => vec![],
+        }
+    }
+
+    /// `r` on an MFA session: renewed with a new code, which the device prints when a
+    /// profile has an `mfa_process` for it (see
+    /// [`ProfileGraph::mfa_process_for_keys`]); else asked for first.
+    fn renew_mfa_session(&mut self, session: Session) -> Vec<Cmd> {
+        let device_serial = session.mfa_serial.clone().filter(|serial| {
+            self.graph
+                .mfa_process_for_keys(&session.profile, serial)
+                .is_some()
+        });
+        match device_serial {
+            Some(serial) => {
+                let flight = InFlight {
+                    profile: session.profile.clone(),
+                    frame: 0,
+                    purpose: MfaPurpose::RenewSession,
+                    serial: Some(serial.clone()),
+                    waiting: None,
+                };
+                self.start(flight, |profile| Cmd::RenewMfa {
+                    profile,
+                    serial,
+                    code: None,
+                })
+            }
+            None => {
+                self.modal = Some(Modal::Mfa(MfaModal::new(
+                    session.profile.clone(),
+                    session.mfa_serial.clone(),
+                    None,
+                    MfaPurpose::RenewSession,
+                )));
+                vec![]
+            }
         }
     }
 

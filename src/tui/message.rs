@@ -52,6 +52,8 @@ pub struct InFlight {
     pub purpose: MfaPurpose,
     /// The MFA device, when a code goes with it (to ask again after a wrong code).
     pub serial: Option<String>,
+    /// What the spinner says while a device's `mfa_process` runs, instead of "assuming".
+    pub waiting: Option<String>,
 }
 
 impl InFlight {
@@ -61,6 +63,7 @@ impl InFlight {
             frame: 0,
             purpose: MfaPurpose::Assume,
             serial: None,
+            waiting: None,
         }
     }
 }
@@ -79,6 +82,11 @@ pub enum Msg {
     Assumed {
         profile: String,
         result: Result<Assumed, AssumeFailure>,
+    },
+    /// The assume of `profile` runs a device's `mfa_process`: what to show meanwhile.
+    WaitingForDevice {
+        profile: String,
+        text: String,
     },
     Sessions(Result<Vec<ListedSession>, String>),
     Forgot {
@@ -138,11 +146,12 @@ pub enum Cmd {
         mfa_code: Option<MfaCode>,
         refresh: bool,
     },
-    /// A new MFA session of `profile`'s keys.
+    /// A new MFA session of `profile`'s keys, with `code` (typed), or with the one the
+    /// device's `mfa_process` prints (`None`).
     RenewMfa {
         profile: String,
         serial: String,
-        code: MfaCode,
+        code: Option<MfaCode>,
     },
     /// Abort the running assume task; its answer, if any, is ignored.
     CancelAssume,

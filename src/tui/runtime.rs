@@ -335,16 +335,22 @@ impl Tasks {
                 mfa_code,
                 refresh,
             } => {
-                let fut = self.backend.assume(profile.clone(), mfa_code, refresh);
-                self.assume(profile, fut);
+                let (waiting, heard) = mpsc::unbounded_channel();
+                let fut = self
+                    .backend
+                    .assume(profile.clone(), mfa_code, refresh, waiting);
+                self.assume(profile.clone(), self.pass_on_waiting(profile, heard, fut));
             }
             Cmd::RenewMfa {
                 profile,
                 serial,
                 code,
             } => {
-                let fut = self.backend.renew_mfa(profile.clone(), serial, code);
-                self.assume(profile, fut);
+                let (waiting, heard) = mpsc::unbounded_channel();
+                let fut = self
+                    .backend
+                    .renew_mfa(profile.clone(), serial, code, waiting);
+                self.assume(profile.clone(), self.pass_on_waiting(profile, heard, fut));
             }
             Cmd::CancelAssume => abort(&mut self.assume),
             Cmd::LoadSessions => self.load_sessions(),
@@ -364,6 +370,24 @@ impl Tasks {
             // Handled by the loop itself.
             Cmd::OpenSubshell { .. } | Cmd::CopyToClipboard(_) | Cmd::Quit => {}
         }
+    }
+
+    /// `assuming`, with what it says while it waits for a device's `mfa_process` passed on
+    /// to the UI as it comes (until the assume ends and drops its sender).
+    fn pass_on_waiting(
+        &self,
+        profile: String,
+        mut heard: mpsc::UnboundedReceiver<String>,
+        assuming: BoxFuture<'static, Result<Assumed, AssumeFailure>>,
+    ) -> BoxFuture<'static, Result<Assumed, AssumeFailure>> {
+        let tx = self.tx.clone();
+        let pass_on = async move {
+            while let Some(text) = heard.recv().await {
+                let profile = profile.clone();
+                let _ = tx.send(Msg::WaitingForDevice { profile, text });
+            }
+        };
+        Box::pin(async move { tokio::join!(pass_on, assuming).1 })
     }
 
     /// Runs an assume (or an MFA renewal) as the one Esc aborts, replacing a running one.

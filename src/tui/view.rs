@@ -419,14 +419,12 @@ fn hints(app: &App) -> &'static [&'static str] {
 /// What the status line says, left of the hints.
 fn status_span(app: &App) -> Span<'static> {
     if let Some(f) = &app.in_flight {
-        Span::styled(
-            format!(
-                "{} assuming {}…",
-                SPINNER[f.frame % SPINNER.len()],
-                shown(&f.profile)
-            ),
-            fg(app.colors, Color::Cyan),
-        )
+        let spinner = SPINNER[f.frame % SPINNER.len()];
+        let text = match &f.waiting {
+            Some(waiting) => format!("{spinner} {}", shown(waiting)),
+            None => format!("{spinner} assuming {}…", shown(&f.profile)),
+        };
+        Span::styled(text, fg(app.colors, Color::Cyan))
     } else if let Some(s) = &app.status {
         let style = match s.level {
             StatusLevel::Info => Style::default(),

@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 pub mod hostile;
+pub mod pty;
 pub mod signin_standin;
 pub mod sso_standin;
 pub mod sts_standin;

@@ -96,6 +96,43 @@ fn mfa_on_the_first_hop_makes_an_mfa_session_unless_per_role() {
 }
 
 #[test]
+fn mfa_process_goes_with_the_mfa_serial_of_its_own_profile() {
+    let config = "[profile secure]\nrole_arn = arn:aws:iam::111111111111:role/S\n\
+                  source_profile = base\nmfa_serial = arn:mfa\nmfa_process = ykman code s\n\
+                  [profile base]\nmfa_serial = arn:mfa:base\nmfa_process = ykman code b\n";
+    let device = |profile: &str, command: &str| {
+        Some(MfaProcess {
+            command: command.into(),
+            profile: profile.into(),
+        })
+    };
+    // The role's serial and its command go with the MFA session made for the first hop…
+    let ms = plan(config, "secure").mfa_session.unwrap();
+    assert_eq!(ms.serial, "arn:mfa");
+    assert_eq!(ms.mfa_process, device("secure", "ykman code s"));
+    // …or with the hop, when the code goes with AssumeRole itself.
+    let per_role = plan_with(config, "secure", &[], MfaMode::AssumeRole);
+    assert_eq!(
+        per_role.hops[0].mfa_process,
+        device("secure", "ykman code s")
+    );
+    // The keys' own serial and command, when the keys' MFA session is the session.
+    let ms = plan(config, "base").mfa_session.unwrap();
+    assert_eq!(ms.serial, "arn:mfa:base");
+    assert_eq!(ms.mfa_process, device("base", "ykman code b"));
+    // A command changes how the code is had, not the session: the fingerprint stays.
+    let without = config.replace("mfa_process = ykman code s\n", "");
+    assert_eq!(
+        plan(config, "secure").fingerprint,
+        plan(&without, "secure").fingerprint
+    );
+    assert_eq!(
+        plan(&without, "secure").mfa_session.unwrap().mfa_process,
+        None
+    );
+}
+
+#[test]
 fn the_session_region_is_the_nearest_on_the_chain_then_default() {
     let config = format!("{CHAIN}[profile base]\nregion = ap-south-1\n");
     assert_eq!(plan(&config, "admin").region.as_deref(), Some("eu-west-1"));

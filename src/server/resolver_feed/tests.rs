@@ -56,3 +56,22 @@ async fn a_refresh_that_needs_the_user_says_what_and_never_prompts() {
         err.message
     );
 }
+
+#[tokio::test]
+async fn a_refresh_never_runs_the_devices_mfa_process() {
+    // Nobody watches a refresh: a device blinking for a touch would only stall the program.
+    let dir = tempfile::tempdir().unwrap();
+    let ran = dir.path().join("device-ran");
+    let config = format!(
+        "[profile secure]\nrole_arn = arn:aws:iam::111111111111:role/S\nsource_profile = base\n\
+         mfa_serial = arn:aws:iam::123456789012:mfa/me\n\
+         mfa_process = touch {}; echo 123456\n",
+        ran.display()
+    );
+    let err = feed(&config, "secure", dir.path())
+        .obtain(true)
+        .await
+        .unwrap_err();
+    assert_eq!(err.needs_user, Some(UserAction::MfaCode));
+    assert!(!ran.exists(), "the refresh ran the mfa_process");
+}

@@ -1,4 +1,5 @@
 //! `credential_process`: run the configured command and read the `Version: 1` JSON it prints.
+//! (`mfa_process`, the command that prints an MFA code, runs the same way: `mfa.rs`.)
 //!
 //! rolecall runs it itself rather than through aws-config's provider for three reasons the
 //! provider does not cover: the child and everything it starts are killed when the request
@@ -14,16 +15,18 @@
 //! (RFC 3339); key names are matched without regard to case, as aws-config does.
 
 mod group;
+mod mfa;
 mod signals;
 
 pub use group::ChildTerminal;
+pub use mfa::{mfa_code, MfaProcess, MfaProcessError, MFA_PROCESS_TIMEOUT, MFA_STDOUT_LIMIT};
 
 use super::{BaseCredentials, CredentialOrigin, SourceError};
 use crate::credentials::Credentials;
 use crate::secret::Secret;
 use std::process::Stdio;
 use tokio::io::{AsyncRead, AsyncReadExt};
-use zeroize::Zeroize;
+use zeroize::Zeroizing;
 
 /// At most this much of the child's stderr is quoted in an error (its last lines).
 pub const STDERR_QUOTE_LIMIT: usize = 512;
@@ -61,6 +64,49 @@ pub async fn credential_process(
         program: program.clone(),
         message,
     };
+    let out = run_bounded(command, terminal, STDOUT_LIMIT)
+        .await
+        .map_err(|failure| {
+            fail(match failure {
+                RunFailure::OverLimit => format!(
+                    "it printed more than {} MiB, far more than any credentials, and was \
+                     stopped (with everything it started)",
+                    STDOUT_LIMIT >> 20
+                ),
+                RunFailure::Failed(message) => message,
+            })
+        })?;
+    Ok(BaseCredentials {
+        credentials: parse_output(&out).map_err(fail)?,
+        origin: CredentialOrigin {
+            kind: "custom-process",
+            location: program,
+        },
+    })
+}
+
+/// Why [`run_bounded`] has no output to give.
+pub(crate) enum RunFailure {
+    /// It printed more than its limit, and was stopped with everything it started.
+    OverLimit,
+    /// It could not be started or waited for, or it failed: a message to follow the
+    /// program's name (`it exited with code 1: <its stderr's last lines>`).
+    Failed(String),
+}
+
+/// Runs `command` through `sh -c` as the leader of a process group of its own (see
+/// [`ChildTerminal`]) and returns what it printed on stdout, zeroised when dropped: at most
+/// `limit` bytes (a child printing more is stopped, with everything it started). Its stderr
+/// is drained as it comes and only its tail quoted, when it fails.
+///
+/// Dropping the future kills the whole group, and so does a SIGINT, SIGTERM or SIGHUP that
+/// ends rolecall meanwhile: what `credential_process` and `mfa_process` share.
+pub(crate) async fn run_bounded(
+    command: &str,
+    terminal: ChildTerminal,
+    limit: usize,
+) -> Result<Zeroizing<Vec<u8>>, RunFailure> {
+    let fail = |message: String| RunFailure::Failed(message);
     let mut sh = tokio::process::Command::new("sh");
     sh.arg("-c")
         .arg(command)
@@ -71,10 +117,11 @@ pub async fn credential_process(
         group::spawn(&mut sh, terminal).map_err(|e| fail(format!("cannot start it: {e}")))?;
     let stdout = child.stdout.take().expect("stdout is piped");
     let stderr = child.stderr.take().expect("stderr is piped");
-    let mut out = Vec::new();
+    // Room for all of a small limit up front: a buffer that grows leaves copies behind.
+    let mut out = Zeroizing::new(Vec::with_capacity((limit + 1).min(64 << 10)));
     let (read_out, err) = tokio::join!(
         async {
-            let read = read_up_to_limit(stdout, &mut out).await;
+            let read = read_up_to_limit(stdout, &mut out, limit).await;
             if read.as_ref().is_ok_and(|&over| over) {
                 group.kill();
             }
@@ -88,15 +135,9 @@ pub async fn credential_process(
     let status = status.map_err(|e| fail(format!("cannot wait for it: {e}")))?;
     let over_limit = read_out.map_err(|e| fail(format!("cannot read its output: {e}")))?;
     if over_limit {
-        out.zeroize();
-        return Err(fail(format!(
-            "it printed more than {} MiB, far more than any credentials, and was stopped \
-             (with everything it started)",
-            STDOUT_LIMIT >> 20
-        )));
+        return Err(RunFailure::OverLimit);
     }
     if !status.success() {
-        out.zeroize();
         let code = status
             .code()
             .map_or_else(|| "a signal".to_string(), |c| format!("code {c}"));
@@ -105,28 +146,17 @@ pub async fn credential_process(
             quote_stderr(&String::from_utf8_lossy(&err))
         )));
     }
-    let parsed = parse_output(&out);
-    out.zeroize();
-    Ok(BaseCredentials {
-        credentials: parsed.map_err(fail)?,
-        origin: CredentialOrigin {
-            kind: "custom-process",
-            location: program,
-        },
-    })
+    Ok(out)
 }
 
-/// Reads `stdout` to its end into `out`, or until it passes [`STDOUT_LIMIT`]; says
-/// whether it did.
+/// Reads `stdout` to its end into `out`, or until it passes `limit`; says whether it did.
 async fn read_up_to_limit(
     stdout: impl AsyncRead + Unpin,
     out: &mut Vec<u8>,
+    limit: usize,
 ) -> std::io::Result<bool> {
-    stdout
-        .take(STDOUT_LIMIT as u64 + 1)
-        .read_to_end(out)
-        .await?;
-    Ok(out.len() > STDOUT_LIMIT)
+    stdout.take(limit as u64 + 1).read_to_end(out).await?;
+    Ok(out.len() > limit)
 }
 
 /// Reads `stderr` to its end, so the child never blocks on it, and keeps its last

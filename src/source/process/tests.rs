@@ -1,4 +1,5 @@
 use super::*;
+use crate::testing::children::{assert_all_end, poll, read_pids, within_a_minute, write_pids};
 
 #[test]
 fn program_names() {
@@ -158,56 +159,4 @@ async fn a_flood_on_stderr_never_blocks_the_child_and_only_its_tail_is_quoted() 
 /// Runs `command` as the TUI and the endpoint do.
 async fn run(command: &str) -> Result<BaseCredentials, SourceError> {
     credential_process(command, ChildTerminal::None).await
-}
-
-/// A shell snippet that starts `background` and then writes `$$` (the `sh` rolecall
-/// started) and the background job's pid to `file`, atomically.
-fn write_pids(file: &std::path::Path, background: &str) -> String {
-    let file = file.display();
-    format!("{background} & echo \"$$ $!\" > {file}.tmp; mv {file}.tmp {file}")
-}
-
-fn read_pids(file: &std::path::Path) -> Option<Vec<i32>> {
-    let text = std::fs::read_to_string(file).ok()?;
-    text.split_whitespace().map(|p| p.parse().ok()).collect()
-}
-
-/// Fails unless every process in `pids` ends (or waits to be reaped) within ten seconds.
-async fn assert_all_end(pids: &[i32]) {
-    for &pid in pids {
-        // SAFETY: kill with signal 0 only checks whether the process exists.
-        let gone = || unsafe { libc::kill(pid, 0) } != 0;
-        let ended = poll(|| (gone() || zombie(pid)).then_some(())).await;
-        assert!(ended.is_some(), "process {pid} is still running");
-    }
-}
-
-/// A hang (the defect these tests catch) as a failure rather than a stuck test run.
-async fn within_a_minute<T>(future: impl std::future::Future<Output = T>) -> T {
-    tokio::time::timeout(std::time::Duration::from_secs(60), future)
-        .await
-        .expect("credential_process hung")
-}
-
-/// Polls `check` until it gives a value, for at most ten seconds.
-async fn poll<T>(check: impl Fn() -> Option<T>) -> Option<T> {
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
-    loop {
-        if let Some(v) = check() {
-            return Some(v);
-        }
-        if std::time::Instant::now() > deadline {
-            return None;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
-    }
-}
-
-/// Whether `pid` has exited and waits to be reaped (tokio reaps killed children lazily).
-fn zombie(pid: i32) -> bool {
-    std::fs::read_to_string(format!("/proc/{pid}/stat")).is_ok_and(|s| {
-        s.rsplit(')')
-            .next()
-            .is_some_and(|r| r.trim_start().starts_with('Z'))
-    })
 }

@@ -470,6 +470,75 @@ fn back_from_a_served_subshell_it_says_what_was_served_and_asks_for_what_a_refre
     );
 }
 
+/// An app over a role `prod` whose `mfa_serial` has an `mfa_process`, assumed from `keys`.
+fn app_with_a_device() -> App {
+    let graph = ProfileGraph::from_texts(
+        crate::profile::ConfigPaths::in_dir("/cfg".as_ref()),
+        "[profile prod]\nrole_arn = arn:aws:iam::111111111111:role/P\nsource_profile = keys\n\
+         mfa_serial = arn:aws:iam::123456789012:mfa/me\nmfa_process = ykman oath code\n",
+        "[keys]\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\naws_secret_access_key = s\n",
+    );
+    App::new(std::sync::Arc::new(graph), t0(), true)
+}
+
+#[test]
+fn r_on_an_mfa_session_whose_device_prints_codes_renews_it_without_asking() {
+    let mut app = app_with_a_device();
+    let mut mfa = session("keys", 600);
+    mfa.kind = SessionKind::MfaSession;
+    mfa.mfa_serial = Some("arn:aws:iam::123456789012:mfa/me".into());
+    app.update(Msg::Sessions(Ok(vec![listed(mfa)])));
+    app.focus = Focus::Sessions;
+    assert_eq!(
+        app.update(ch('r')),
+        vec![Cmd::RenewMfa {
+            profile: "keys".into(),
+            serial: "arn:aws:iam::123456789012:mfa/me".into(),
+            code: None,
+        }]
+    );
+    assert!(app.modal.is_none() && app.busy());
+    // Another device's session: the window asks, as before.
+    let mut other = session("keys", 600);
+    other.kind = SessionKind::MfaSession;
+    other.mfa_serial = Some("arn:aws:iam::123456789012:mfa/other".into());
+    let mut app = app_with_a_device();
+    app.update(Msg::Sessions(Ok(vec![listed(other)])));
+    app.focus = Focus::Sessions;
+    assert!(app.update(ch('r')).is_empty());
+    assert!(matches!(app.modal, Some(Modal::Mfa(_))));
+}
+
+#[test]
+fn back_from_a_served_subshell_a_device_prints_the_code_the_refresh_lacked() {
+    let mut app = app_with_a_device();
+    let needs_code = crate::server::ServerStatus {
+        last_error: Some(crate::server::FeedError::needs_user(
+            crate::server::UserAction::MfaCode,
+            "needs a new code",
+        )),
+        ..Default::default()
+    };
+    let cmds = app.update(Msg::SubshellExited {
+        profile: "prod".into(),
+        result: Ok(Some(0)),
+        served: Some(needs_code),
+    });
+    // Assumed again (which runs the device), instead of the MFA window.
+    assert_eq!(
+        cmds,
+        vec![
+            Cmd::LoadSessions,
+            Cmd::Assume {
+                profile: "prod".into(),
+                mfa_code: None,
+                refresh: true,
+            }
+        ]
+    );
+    assert!(app.modal.is_none() && app.busy());
+}
+
 #[test]
 fn back_from_a_served_subshell_one_of_each_is_said_in_the_singular() {
     let mut app = with_session("demo-admin-mfa", 600);

@@ -2,14 +2,17 @@
 //! Identity Center.
 
 use super::arrivals::Arrivals;
-use super::{AssumeFailure, Assumed, Backend, DiscoverySender, SignInPrompt, SignInStatus};
+use super::{
+    AssumeFailure, Assumed, Backend, DiscoverySender, MfaWaitSender, SignInPrompt, SignInStatus,
+};
 use crate::context::Context;
 use crate::profile::ProfileGraph;
 use crate::resolve::{
-    list_sessions, FixedMfa, MfaMode, ResolveError, ResolveErrorKind, ResolveOptions,
+    list_sessions, FixedMfa, MfaAsk, MfaMode, MfaPrompt, ResolveError, ResolveErrorKind,
+    ResolveOptions,
 };
 use crate::session::{ListedSession, SessionKey};
-use crate::source::ChildTerminal;
+use crate::source::{mfa_code, ChildTerminal, MfaProcessError};
 use crate::sso::{choose_flow, FlowChoice, SignInFlow, SsoError, SsoSessionConfig, Surroundings};
 use crate::sts::MfaCode;
 use futures::future::BoxFuture;
@@ -68,12 +71,69 @@ fn flow_for(config: &SsoSessionConfig, use_device_code: bool) -> FlowChoice {
     choice
 }
 
+/// The TUI's MFA codes: the one typed into the MFA window, else what the device's
+/// `mfa_process` prints (with no terminal: the TUI reads the keys), else none (the UI then
+/// opens the window).
+struct DeviceMfa {
+    typed: Option<MfaCode>,
+    waiting: MfaWaitSender,
+}
+
+impl MfaPrompt for DeviceMfa {
+    fn code<'a>(
+        &'a self,
+        ask: MfaAsk<'a>,
+    ) -> BoxFuture<'a, Result<Option<MfaCode>, MfaProcessError>> {
+        Box::pin(async move {
+            if let Some(code) = &self.typed {
+                return Ok(Some(code.clone()));
+            }
+            let Some(device) = ask.device else {
+                return Ok(None);
+            };
+            let _ = self.waiting.send(device.waiting());
+            mfa_code(device, ChildTerminal::None).await.map(Some)
+        })
+    }
+}
+
+/// The code device `serial` prints, for renewing the MFA session of `base`'s keys: the
+/// `mfa_process` [`ProfileGraph::mfa_process_for_keys`] finds; without one, the MFA window
+/// asks.
+async fn keys_device_code(
+    resolver: &crate::resolve::Resolver<'_>,
+    base: &str,
+    serial: &str,
+    waiting: &MfaWaitSender,
+) -> Result<MfaCode, AssumeFailure> {
+    let device = resolver
+        .planner(MfaMode::SessionToken)
+        .mfa_session_of_keys(base, serial)
+        .and_then(|ms| ms.mfa_process)
+        .ok_or_else(|| AssumeFailure::NeedsMfa {
+            serial: serial.to_string(),
+            reason: None,
+        })?;
+    let _ = waiting.send(device.waiting());
+    mfa_code(&device, ChildTerminal::None)
+        .await
+        .map_err(|e| AssumeFailure::MfaProcessFailed {
+            serial: serial.to_string(),
+            message: e.to_string(),
+        })
+}
+
 /// How a resolution failure reaches the TUI: as the MFA modal, or a status line.
 fn failure(e: ResolveError) -> AssumeFailure {
     match e.kind {
         ResolveErrorKind::MfaRequired { serial, reason } => {
             AssumeFailure::NeedsMfa { serial, reason }
         }
+        // Without the CLI's `--mfa-code` hint: the TUI offers its MFA window.
+        ResolveErrorKind::MfaProcess { serial, error } => AssumeFailure::MfaProcessFailed {
+            serial,
+            message: error.to_string(),
+        },
         ResolveErrorKind::Sso(e) if e.needs_sign_in() => AssumeFailure::NeedsSignIn {
             session: match *e {
                 SsoError::NotSignedIn { session, .. } | SsoError::Expired { session, .. } => {
@@ -98,6 +158,7 @@ impl Backend for CoreBackend {
         profile: String,
         mfa_code: Option<MfaCode>,
         refresh: bool,
+        waiting: MfaWaitSender,
     ) -> BoxFuture<'static, Result<Assumed, AssumeFailure>> {
         let this = self.clone();
         Box::pin(async move {
@@ -112,8 +173,12 @@ impl Backend for CoreBackend {
                 // The TUI reads the keys itself: a prompt could not be answered.
                 process_terminal: ChildTerminal::None,
             };
+            let mfa = DeviceMfa {
+                typed: mfa_code,
+                waiting,
+            };
             let obtained = resolver
-                .obtain(&profile, &FixedMfa(mfa_code), &options)
+                .obtain(&profile, &mfa, &options)
                 .await
                 .map_err(failure)?;
             Ok(Assumed {
@@ -127,12 +192,17 @@ impl Backend for CoreBackend {
         &self,
         profile: String,
         serial: String,
-        code: MfaCode,
+        code: Option<MfaCode>,
+        waiting: MfaWaitSender,
     ) -> BoxFuture<'static, Result<Assumed, AssumeFailure>> {
         let this = self.clone();
         Box::pin(async move {
             let graph = this.context.graph();
             let resolver = this.context.resolver(&graph);
+            let code = match code {
+                Some(code) => code,
+                None => keys_device_code(&resolver, &profile, &serial, &waiting).await?,
+            };
             let obtained = resolver
                 .renew_mfa_session(&profile, &serial, &code)
                 .await

@@ -26,18 +26,24 @@ use tokio::sync::{oneshot, watch};
 pub trait Backend: Send + Sync + 'static {
     /// Obtain a session for `profile`: from the cache unless `refresh`, else from STS.
     /// `mfa_code` is the code the user just typed (then the MFA session is renewed).
+    /// Without one, a device's `mfa_process` is run where the chain needs a code, and
+    /// `waiting` hears what to show meanwhile (dropping the future kills the command).
     fn assume(
         &self,
         profile: String,
         mfa_code: Option<MfaCode>,
         refresh: bool,
+        waiting: MfaWaitSender,
     ) -> BoxFuture<'static, Result<Assumed, AssumeFailure>>;
-    /// A new MFA session of `profile`'s keys with `code` (refresh of an MFA session row).
+    /// A new MFA session of `profile`'s keys with `code` (refresh of an MFA session row),
+    /// or without one with the code `profile`'s `mfa_process` prints (`waiting` hears what
+    /// to show meanwhile).
     fn renew_mfa(
         &self,
         profile: String,
         serial: String,
-        code: MfaCode,
+        code: Option<MfaCode>,
+        waiting: MfaWaitSender,
     ) -> BoxFuture<'static, Result<Assumed, AssumeFailure>>;
     /// The stored sessions, each marked stale or current (on start and after changes).
     fn sessions(&self) -> BoxFuture<'static, Result<Vec<ListedSession>, String>>;
@@ -80,6 +86,10 @@ pub trait Backend: Send + Sync + 'static {
         Box::pin(async {})
     }
 }
+
+/// Where an assume says that it waits for a device's `mfa_process`: the status line's
+/// text (`waiting for ykman (mfa_process of 'prod'): touch your security key if it blinks`).
+pub type MfaWaitSender = tokio::sync::mpsc::UnboundedSender<String>;
 
 /// What the sign-in window shows while IAM Identity Center waits for the person.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -147,6 +157,9 @@ pub enum AssumeFailure {
     },
     /// STS rejected the code: the UI re-opens the modal with STS's reason.
     WrongMfa { message: String },
+    /// The device's `mfa_process` gave no code (`message` says why, never what it
+    /// printed): the UI says so and opens the modal, to type the code by hand.
+    MfaProcessFailed { serial: String, message: String },
     /// IAM Identity Center has no valid sign-in for the profile: the UI opens the sign-in
     /// window (`session` names it).
     NeedsSignIn { session: String },

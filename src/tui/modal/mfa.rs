@@ -12,9 +12,16 @@ use ratatui::widgets::{Block, Paragraph, Wrap};
 use ratatui::Frame;
 
 /// The digits typed into the MFA window. They never reach the screen, `Debug` output or a
-/// log (the window shows dots), and are zeroised when dropped.
-#[derive(Clone, Default, PartialEq, Eq)]
+/// log (the window shows dots), and are zeroised when dropped; the buffer has room for six
+/// from the start, so growing it never leaves a copy behind.
+#[derive(Clone, PartialEq, Eq)]
 pub struct CodeInput(String);
+
+impl Default for CodeInput {
+    fn default() -> Self {
+        CodeInput(String::with_capacity(6))
+    }
+}
 
 impl CodeInput {
     /// Adds a digit; anything else, or a seventh digit, is ignored.
@@ -126,6 +133,7 @@ impl MfaModal {
             frame: 0,
             purpose: self.purpose.clone(),
             serial: self.serial.clone(),
+            waiting: None,
         };
         let profile = self.profile.clone();
         match (&self.purpose, &self.serial) {
@@ -136,7 +144,7 @@ impl MfaModal {
                     Cmd::RenewMfa {
                         profile,
                         serial,
-                        code,
+                        code: Some(code),
                     },
                 )
             }

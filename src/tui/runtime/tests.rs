@@ -93,7 +93,7 @@ async fn refresh_keeps_the_session_until_the_new_one_arrives_and_forget_is_one_s
     tasks.run(Cmd::RenewMfa {
         profile: "base".into(),
         serial: "arn:mfa".into(),
-        code: MfaCode::parse("123456").unwrap(),
+        code: MfaCode::parse("123456").ok(),
     });
     assert!(matches!(
         rx.recv().await.unwrap(),
@@ -110,7 +110,7 @@ async fn refresh_keeps_the_session_until_the_new_one_arrives_and_forget_is_one_s
         fake.calls(),
         vec![
             "assume demo-ops (refresh)",
-            "renew base arn:mfa",
+            "renew base arn:mfa with a code",
             "forget base mfa-source"
         ]
     );

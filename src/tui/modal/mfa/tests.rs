@@ -3,7 +3,7 @@
 use super::*;
 use crate::session::SessionKind;
 use crate::testing::tui::*;
-use crate::tui::app::Focus;
+use crate::tui::app::{App, Focus};
 use crate::tui::backend::AssumeFailure;
 use crate::tui::message::Msg;
 use crate::tui::modal::Modal;
@@ -83,7 +83,7 @@ fn an_mfa_session_is_listed_refreshed_with_a_new_code_and_forgotten_on_its_own()
         vec![Cmd::RenewMfa {
             profile: "demo-base".into(),
             serial: "arn:aws:iam::111111111111:mfa/demo-user".into(),
-            code: MfaCode::parse("246810").unwrap(),
+            code: MfaCode::parse("246810").ok(),
         }]
     );
     let mut renewed = mfa.clone();
@@ -183,4 +183,110 @@ fn the_six_digits_hint_goes_once_the_code_is_edited() {
         panic!("MFA modal closed")
     };
     assert_eq!(error, &None);
+}
+
+/// The demo app assuming `demo-admin-mfa`, whose device's `mfa_process` now runs.
+fn waiting_for_the_device() -> App {
+    let mut app = demo_app();
+    assume(&mut app, "demo-admin-mfa");
+    app.update(Msg::WaitingForDevice {
+        profile: "demo-admin-mfa".into(),
+        text: "waiting for ykman (mfa_process of 'demo-admin-mfa'): touch your security key \
+               if it blinks"
+            .into(),
+    });
+    app
+}
+
+#[test]
+fn while_the_device_runs_the_spinner_says_so_and_no_window_opens() {
+    let mut app = waiting_for_the_device();
+    assert!(app.modal.is_none());
+    assert!(app.busy());
+    let screen = text(&render(&app, 120, 24));
+    assert!(
+        screen.contains(
+            "waiting for ykman (mfa_process of 'demo-admin-mfa'): touch your security key if it \
+             blinks"
+        ),
+        "{screen}"
+    );
+    assert!(screen.contains("Esc cancel"), "{screen}");
+    // Another profile's word changes nothing.
+    app.update(Msg::WaitingForDevice {
+        profile: "demo-ops".into(),
+        text: "waiting for other".into(),
+    });
+    assert!(!text(&render(&app, 120, 24)).contains("waiting for other"));
+    // The device gave its code: the session arrives as any other.
+    app.update(Msg::Assumed {
+        profile: "demo-admin-mfa".into(),
+        result: Ok(assumed(session("demo-admin-mfa", 3600))),
+    });
+    assert!(app.modal.is_none() && !app.busy());
+    assert_eq!(app.selected_session().unwrap().profile, "demo-admin-mfa");
+}
+
+#[test]
+fn esc_while_the_device_runs_cancels_the_assume() {
+    let mut app = waiting_for_the_device();
+    assert_eq!(app.update(key(KeyCode::Esc)), vec![Cmd::CancelAssume]);
+    assert!(!app.busy() && app.modal.is_none());
+    assert_eq!(
+        app.status.as_ref().unwrap().text,
+        "cancelled assuming demo-admin-mfa"
+    );
+}
+
+#[test]
+fn a_device_that_fails_is_reported_and_the_code_can_be_typed() {
+    let mut app = waiting_for_the_device();
+    let message = "mfa_process of 'demo-admin-mfa' (ykman) printed something that is not a \
+                   six-digit code";
+    app.update(Msg::Assumed {
+        profile: "demo-admin-mfa".into(),
+        result: Err(AssumeFailure::MfaProcessFailed {
+            serial: "arn:aws:iam::111111111111:mfa/demo-user".into(),
+            message: message.into(),
+        }),
+    });
+    let status = app.status.as_ref().unwrap();
+    assert_eq!(status.level, crate::tui::message::StatusLevel::Error);
+    assert!(status.text.starts_with(message), "{}", status.text);
+    let Some(Modal::Mfa(modal)) = &app.modal else {
+        panic!("no MFA window: {:?}", app.modal);
+    };
+    assert_eq!(modal.error.as_deref(), Some(message));
+    assert_eq!(
+        modal.serial.as_deref(),
+        Some("arn:aws:iam::111111111111:mfa/demo-user")
+    );
+    // Typed by hand, the code goes with the assume (which then runs no device).
+    type_str(&mut app, "123456");
+    let cmds = app.update(key(KeyCode::Enter));
+    assert!(
+        matches!(
+            &cmds[..],
+            [Cmd::Assume {
+                mfa_code: Some(_),
+                ..
+            }]
+        ),
+        "{cmds:?}"
+    );
+}
+
+#[test]
+fn the_typed_code_never_moves_so_no_copy_is_left_behind() {
+    // A String that grows reallocates, and the old allocation (digits included) is freed
+    // unzeroised.
+    let mut input = CodeInput::default();
+    let buffer = input.0.as_ptr();
+    for c in "1234567".chars() {
+        input.push(c);
+        assert_eq!(input.0.as_ptr(), buffer);
+    }
+    input.pop();
+    input.push('9');
+    assert_eq!(input.0.as_ptr(), buffer);
 }
