@@ -283,7 +283,12 @@ impl Backend for CoreBackend {
             )
             .await
             .map_err(|e| e.to_string())?;
-            let print = format!("`rolecall console {profile} --print` prints the URL");
+            let demo = if this.context.is_demo() {
+                " --demo"
+            } else {
+                ""
+            };
+            let print = format!("`rolecall{demo} console {profile} --print` prints the URL");
             let mut told = match crate::browser::open(signed_in.url.expose()) {
                 crate::browser::Opened::Started(program) => {
                     format!("opened the AWS console for {profile} with {program}")
