@@ -1,6 +1,10 @@
 //! The bundled demo configuration (assets/demo), so rolecall can be tried without an AWS account.
 //!
-//! The files are compiled in, so `rolecall --demo` works from any directory.
+//! The files are compiled in, so `rolecall --demo` works from any directory. Every call
+//! the demo makes goes to its emulators on 127.0.0.1 (`assets/demo/emulators.sh` starts
+//! them): moto_server for STS and the instance metadata, and `assets/demo/sign_in.py` for
+//! IAM Identity Center and the console's federation endpoint. [`prepare_environment`]
+//! points the endpoint variables there and refuses any that leaves the machine.
 
 use crate::profile::{ConfigPaths, ProfileGraph};
 use std::path::PathBuf;
