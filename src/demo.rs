@@ -59,7 +59,7 @@ static ACTIVE: AtomicBool = AtomicBool::new(false);
 
 /// Whether this process runs the demo (`--demo`). Whatever would leave the machine checks
 /// it: the console's federation endpoint (see [`crate::console`]), the browser
-/// ([`crate::browser`]), and the advice of an endpoint that does not answer.
+/// ([`open_in_browser`]), and the advice of an endpoint that does not answer.
 pub fn is_active() -> bool {
     ACTIVE.load(Ordering::Relaxed)
 }
@@ -102,6 +102,18 @@ pub fn prepare_environment() -> Result<(), String> {
 /// in the AWS CLI's `~/.aws/sso/cache` (call after [`prepare_environment`]).
 pub fn token_cache_dir() -> PathBuf {
     crate::session::SessionStore::default_dir().join("sso")
+}
+
+/// Opens `url` in the browser ([`crate::browser::open`]), except in the demo when `url` is
+/// not on this machine: the demo's pages are its sign-in services' on 127.0.0.1, and
+/// anything else is refused, never opened.
+pub fn open_in_browser(url: &str) -> crate::browser::Opened {
+    if is_active() && !is_loopback_url(url) {
+        return crate::browser::Opened::Failed(
+            "the demo opens pages on this machine only, and this one is elsewhere".into(),
+        );
+    }
+    crate::browser::open(url)
 }
 
 /// What to do when an endpoint does not answer: in the demo, start its emulators (the

@@ -6,7 +6,7 @@
 mod common;
 
 use common::demo::DemoEmulators;
-use common::sso_standin::{follow_in_browser, http_get};
+use common::sso_standin::{follow_in_browser, http_get, Behaviour, SsoStandin};
 use common::{failed, ok, Env, RecordingBrowser};
 use serde_json::Value;
 use std::process::Stdio;
@@ -197,4 +197,25 @@ fn the_demo_refuses_sso_sync_and_aws_login_and_writes_nothing() {
     );
     // The demo's files are named `assets/demo/…` in messages: nothing was written there.
     assert!(!env.dir.path().join("assets").exists());
+}
+
+#[test]
+fn the_demo_opens_no_page_that_is_not_on_this_machine() {
+    // A (misdirected) OIDC service on loopback whose device page is elsewhere.
+    let standin = SsoStandin::start(Behaviour {
+        verification_uri: Some("https://evil.example/device".into()),
+        ..Behaviour::default()
+    });
+    let mut env = Env::new("", "");
+    let browser = RecordingBrowser::new(env.dir.path());
+    env.set("AWS_ENDPOINT_URL_SSO_OIDC", &standin.url)
+        .set("AWS_ENDPOINT_URL_SSO", &standin.url)
+        .set("BROWSER", &browser.var());
+    let out = env.rolecall(&["--demo", "sso", "login", "--use-device-code"]);
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        said.contains("the demo opens pages on this machine only"),
+        "{said}"
+    );
+    assert!(!browser.was_opened());
 }

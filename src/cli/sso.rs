@@ -5,7 +5,7 @@ use super::block_on;
 use super::complete::{profile_candidates, sso_session_candidates};
 use super::progress::discover_with_bar;
 use super::terminal::warn;
-use crate::browser::{self, Opened};
+use crate::browser::Opened;
 use crate::context::Context;
 use crate::profile::writable::shown;
 use crate::profile::ProfileGraph;
@@ -263,7 +263,7 @@ async fn login(
     let pending = sso.start_sign_in(config, choice.flow).await?;
     crate::term_eprintln!("{}", sign_in_instructions(&pending));
     if !no_browser {
-        say_what_the_browser_did(browser::open(pending.url()));
+        say_what_the_browser_did(crate::demo::open_in_browser(pending.url()));
     }
     match pending.redirect_uri() {
         Some(redirect) => crate::term_eprintln!(

@@ -186,7 +186,7 @@ impl Backend for CoreBackend {
                 .start_sign_in(&config, choice.flow)
                 .await
                 .map_err(|e| e.to_string())?;
-            let browser = match crate::browser::open(pending.url()) {
+            let browser = match crate::demo::open_in_browser(pending.url()) {
                 crate::browser::Opened::Started(program) => format!("opened with {program}"),
                 crate::browser::Opened::NoDisplay => {
                     "no display to open a browser on: open the URL yourself".into()
@@ -289,7 +289,7 @@ impl Backend for CoreBackend {
                 ""
             };
             let print = format!("`rolecall{demo} console {profile} --print` prints the URL");
-            let mut told = match crate::browser::open(signed_in.url.expose()) {
+            let mut told = match crate::demo::open_in_browser(signed_in.url.expose()) {
                 crate::browser::Opened::Started(program) => {
                     format!("opened the AWS console for {profile} with {program}")
                 }
