@@ -28,23 +28,30 @@ pub fn graph() -> ProfileGraph {
     ProfileGraph::from_texts(paths(), CONFIG, CREDENTIALS)
 }
 
-/// Where the demo expects its STS emulator (`assets/demo/run.sh` starts moto_server there).
+/// Where the demo expects its STS emulator (`assets/demo/emulators.sh` starts moto_server
+/// there), unless [`PORT_VAR`] says otherwise; its sign-in services (IAM Identity Center's
+/// OIDC service and access portal, and the console's federation endpoint:
+/// `assets/demo/sign_in.py`) listen on the next port.
 pub const DEMO_PORT: u16 = 4599;
 
-/// Where the demo expects its sign-in services: IAM Identity Center's OIDC service and
-/// access portal, and the console's federation endpoint (`assets/demo/sign_in.py`, which
-/// `run.sh` starts beside moto_server).
-pub const SIGN_IN_PORT: u16 = 4600;
+/// Moves the demo's emulators (`emulators.sh` reads it too): STS on this port, the sign-in
+/// services on the next.
+pub const PORT_VAR: &str = "ROLECALL_DEMO_PORT";
 
 /// The console's federation endpoint variable (`crate::console::FEDERATION_ENDPOINT_VAR`,
 /// named here since the console asks this module, not the other way round).
 const FEDERATION_ENDPOINT_VAR: &str = "ROLECALL_FEDERATION_ENDPOINT";
 
-/// The variables that say where the demo's calls go, and where each goes by default: each
-/// is set to the local emulator unless the caller set it, and then it must be loopback too.
-fn endpoint_defaults() -> [(&'static str, String); 5] {
-    let sts = format!("http://127.0.0.1:{DEMO_PORT}");
-    let sign_in = format!("http://127.0.0.1:{SIGN_IN_PORT}");
+/// The variables that say where the demo's calls go, and where each goes by default (the
+/// emulators on `port`, else on [`DEMO_PORT`]): each is set to the local emulator unless
+/// the caller set it, and then it must be loopback too.
+fn endpoint_defaults(port: Option<&str>) -> [(&'static str, String); 5] {
+    let port = port
+        .and_then(|p| p.trim().parse::<u16>().ok())
+        .filter(|p| *p != 0 && *p < u16::MAX)
+        .unwrap_or(DEMO_PORT);
+    let sts = format!("http://127.0.0.1:{port}");
+    let sign_in = format!("http://127.0.0.1:{}", port + 1);
     [
         ("AWS_ENDPOINT_URL_STS", sts.clone()),
         ("AWS_EC2_METADATA_SERVICE_ENDPOINT", format!("{sts}/")),
@@ -77,7 +84,8 @@ pub fn prepare_environment() -> Result<(), String> {
              it to AWS: unset it to run the demo"
         ));
     }
-    for (var, default) in endpoint_defaults() {
+    let port = std::env::var(PORT_VAR).ok();
+    for (var, default) in endpoint_defaults(port.as_deref()) {
         match std::env::var(var) {
             Ok(url) if !is_loopback_url(&url) => {
                 return Err(format!(

@@ -459,6 +459,9 @@ class Handler(BaseHTTPRequestHandler):
             self.send(Answer(200, answer))
         except Answer as a:
             self.send(a)
+        except Exception:  # a malformed request: answered as the services answer a fault
+            fault = {"x-amzn-errortype": "InternalServerException"}
+            self.send(Answer(500, {"message": "the demo stand-in failed"}, fault))
 
     def route(self, method, body):
         url = urlsplit(self.path)
