@@ -219,3 +219,32 @@ fn the_demo_opens_no_page_that_is_not_on_this_machine() {
     );
     assert!(!browser.was_opened());
 }
+
+#[test]
+fn the_device_page_approves_the_code_it_is_opened_with() {
+    let emulators = DemoEmulators::start();
+    let mut env = demo_env(&emulators);
+    let browser = RecordingBrowser::new(env.dir.path());
+    env.set("BROWSER", &browser.var());
+    let login = env
+        .command(env!("CARGO_BIN_EXE_rolecall"))
+        .args(["--demo", "sso", "login", "--use-device-code"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let url = browser.url();
+    let page = format!("{}/device?user_code=", emulators.sign_in_url());
+    assert!(url.starts_with(&page), "{url}");
+    let code = &url[page.len()..];
+    let (status, _, body) = http_get(&url);
+    assert_eq!(status, 200, "{body}");
+    assert!(
+        body.contains("Request approved") && body.contains(code),
+        "{body}"
+    );
+    let out = login.wait_with_output().unwrap();
+    ok(&out);
+    let said = String::from_utf8(out.stderr).unwrap();
+    assert!(said.contains(code), "the code is shown: {said}");
+}

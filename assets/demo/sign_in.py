@@ -105,6 +105,8 @@ class State:
         self.signin_tokens = {}
         # access key id -> (account id, account name, role name)
         self.role_keys = {}
+        # user codes whose sign-in is done (their page still says so)
+        self.approved_codes = set()
 
 
 STATE = State()
@@ -222,6 +224,7 @@ def device_token(client_id, device_code):
         if not device["approved"] and device["polls"] < 2:
             raise oauth_error("AuthorizationPendingException", "authorization_pending")
         del STATE.devices[device_code]
+        STATE.approved_codes.add(device["user_code"])
     return issue_token(client_id, client_id.endswith("-s"))
 
 
@@ -296,7 +299,8 @@ def device_page(query):
         device = next((d for d in STATE.devices.values() if d["user_code"] == user_code), None)
         if device is not None:
             device["approved"] = True
-    if device is None:
+        done = user_code in STATE.approved_codes
+    if device is None and not done:
         raise page(404, "Unknown code", [f"No sign-in waits for {html.escape(user_code)}."])
     raise page(
         200,
