@@ -133,11 +133,14 @@ fn the_console_signs_in_at_the_demos_stand_in_on_loopback() {
         "{}?Action=login&",
         emulators.var("ROLECALL_FEDERATION_ENDPOINT")
     );
-    // An SSO role, a role assumed with the demo's keys, and the keys themselves (through
-    // GetFederationToken).
+    // An SSO role, a role assumed with the demo's keys (named as STS names it), and the
+    // keys themselves (through GetFederationToken).
     for (profile, shown) in [
         ("demo-sso", "PowerUser"),
-        ("demo-readonly", "access key"),
+        (
+            "demo-readonly",
+            "arn:aws:sts::111111111111:assumed-role/ReadOnly/",
+        ),
         ("demo-base", "access key"),
     ] {
         let out = env.rolecall(&["--demo", "console", profile]);

@@ -126,10 +126,13 @@ fn the_demo_walk_through_every_key_in_the_help_on_every_kind_of_profile() {
     // Every other kind: static keys, a role, a role with MFA, a chain, an instance role.
     for (profile, shown) in [
         ("demo-base", "access key"),
-        ("demo-readonly", "access key"),
-        ("demo-admin-mfa", "access key"),
-        ("demo-ops-deploy", "access key"),
-        ("demo-instance", "access key"),
+        ("demo-readonly", ":111111111111:assumed-role/ReadOnly/"),
+        ("demo-admin-mfa", ":222222222222:assumed-role/Admin/"),
+        (
+            "demo-ops-deploy",
+            ":444444444444:assumed-role/Deploy/demo-deployer",
+        ),
+        ("demo-instance", ":555555555555:assumed-role/FromInstance/"),
     ] {
         assume(&t, profile);
         session_keys(&t, &browser, &emulators, profile, shown);

@@ -32,7 +32,8 @@ trap 'exit 129' HUP
 # Both start at once: the demo waits for the slower one only (moto, about a second).
 .venv/bin/moto_server -H 127.0.0.1 -p "$port" </dev/null >"$logs/sts" 2>&1 &
 pids+=($!)
-.venv/bin/python assets/demo/sign_in.py --port "$sign_in_port" </dev/null >"$logs/sign-in" 2>&1 &
+.venv/bin/python assets/demo/sign_in.py --port "$sign_in_port" --sts-url-file "$logs/sts-url" \
+  </dev/null >"$logs/sign-in" 2>&1 &
 pids+=($!)
 
 # The URL a server's log says it listens on, once it says so.
@@ -55,6 +56,9 @@ if [ -z "$sts" ] || [ -z "$sign_in" ]; then
   echo "rolecall demo: the emulators did not answer within 15 seconds" >&2
   exit 1
 fi
+# The console stand-in asks STS whose a session is (GetCallerIdentity), as the real
+# federation endpoint checks the session it is given.
+echo "$sts" >"$logs/sts-url"
 
 cat <<EOF
 export AWS_ENDPOINT_URL_STS=$sts

@@ -9,8 +9,8 @@ No emulator implements these, so the demo brings its own, speaking their wire pr
   `/authorize` step the browser is sent to;
 - the access portal (`sso`): GetRoleCredentials, ListAccounts, ListAccountRoles, Logout;
 - the AWS console's federation endpoint (`/federation`): `getSigninToken`, and the
-  `Action=login` page a sign-in URL opens, which says what a real sign-in would open
-  instead of leaving the machine.
+  `Action=login` page a sign-in URL opens, which says whose session signed in and what a
+  real sign-in would open, instead of leaving the machine.
 
 The sign-in is instant but real: a device code is approved on the client's second poll (so
 its code is on screen for one interval) or as soon as its page here is opened; the
@@ -23,20 +23,25 @@ What it hands out (client registrations, tokens, role credentials) is fake and r
 its form, so a sign-in outlives a restart of the demo as a real one outlives rolecall's. It
 listens on 127.0.0.1 only and logs no request (requests carry the fake secrets).
 
-Usage: sign_in.py [--port N]  (default 4600; 0 picks a free port). Once it listens it prints
+Usage: sign_in.py [--port N] [--sts-url-file F]  (port 4600 by default, 0 picks a free one;
+F holds the STS emulator's URL once it answers, so the console page can say whose session
+signed in, as GetCallerIdentity names it). Once it listens it prints
 `rolecall demo sign-in services on http://127.0.0.1:PORT` on stdout.
 """
 
 import argparse
 import base64
 import hashlib
+import hmac
 import html
 import json
+import re
 import secrets
 import string
 import sys
 import threading
 import time
+import urllib.request
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, quote, urlsplit
 
@@ -373,6 +378,51 @@ def list_account_roles(query):
 
 # ---- The console's federation endpoint ----
 
+# A file holding the STS emulator's URL (emulators.sh writes it once moto_server answers).
+STS_URL_FILE = None
+
+
+def caller_arn(key_id, secret, token):
+    """Who a session is, as the STS emulator says (GetCallerIdentity, signed with SigV4 as
+    any client signs it); None when STS is unknown or does not answer."""
+    try:
+        with open(STS_URL_FILE) as f:
+            sts = f.read().strip()
+    except (OSError, TypeError):
+        return None
+    body = "Action=GetCallerIdentity&Version=2011-06-15"
+    amz_date = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime())
+    scope = f"{amz_date[:8]}/us-east-1/sts/aws4_request"
+    headers = {
+        "content-type": "application/x-www-form-urlencoded; charset=utf-8",
+        "host": urlsplit(sts).netloc,
+        "x-amz-date": amz_date,
+        "x-amz-security-token": token,
+    }
+    signed = ";".join(sorted(headers))
+    sha = lambda text: hashlib.sha256(text.encode()).hexdigest()  # noqa: E731
+    canonical = "\n".join(
+        ["POST", "/", "", "".join(f"{k}:{headers[k]}\n" for k in sorted(headers)), signed, sha(body)]
+    )
+    to_sign = "\n".join(["AWS4-HMAC-SHA256", amz_date, scope, sha(canonical)])
+    key = ("AWS4" + secret).encode()
+    for part in scope.split("/"):
+        key = hmac.new(key, part.encode(), hashlib.sha256).digest()
+    signature = hmac.new(key, to_sign.encode(), hashlib.sha256).hexdigest()
+    headers["authorization"] = (
+        f"AWS4-HMAC-SHA256 Credential={key_id}/{scope}, SignedHeaders={signed}, "
+        f"Signature={signature}"
+    )
+    request = urllib.request.Request(sts + "/", body.encode(), headers, method="POST")
+    try:
+        with urllib.request.urlopen(request, timeout=5) as answer:
+            found = re.search(r"<Arn>([^<]*)</Arn>", answer.read().decode())
+    except OSError:
+        return None
+    arn = html.unescape(found.group(1)) if found else None
+    # moto_server's answer for a session it did not make (a federation token): unknown.
+    return None if arn == "arn:aws:sts::123456789012:user/moto" else arn
+
 
 def federation(query):
     action = query.get("Action", [""])[0]
@@ -397,9 +447,14 @@ def signin_token(query):
     duration = query.get("SessionDuration", [None])[0]
     if duration is not None and not (duration.isdigit() and 900 <= int(duration) <= 43200):
         raise Answer(400, "Bad Request", content_type="text/plain")
+    key_id = session["sessionId"]
+    with STATE.lock:
+        sso_role = key_id in STATE.role_keys
+    # Who the session is: the stand-in knows its own SSO role credentials; STS knows the rest.
+    arn = None if sso_role else caller_arn(key_id, session["sessionKey"], session["sessionToken"])
     token = "demo-signin-token-" + random_text(48)
     with STATE.lock:
-        STATE.signin_tokens[token] = (session["sessionId"], time.time() + SIGNIN_TOKEN_LASTS)
+        STATE.signin_tokens[token] = (key_id, time.time() + SIGNIN_TOKEN_LASTS, arn)
     return {"SigninToken": token}
 
 
@@ -412,6 +467,8 @@ def login_page(query):
     if found is None or found[1] < time.time():
         raise page(400, "Sign-in link expired", ["Sign in again from rolecall (c)."])
     who = f"the session with access key <code>{html.escape(found[0])}</code>"
+    if found[2]:
+        who = f"<code>{html.escape(found[2])}</code>"
     if role:
         account, name, role_name = role
         who = (
@@ -514,7 +571,10 @@ class Handler(BaseHTTPRequestHandler):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--port", type=int, default=4600)
+    parser.add_argument("--sts-url-file", help="where the STS emulator's URL is written")
     args = parser.parse_args()
+    global STS_URL_FILE
+    STS_URL_FILE = args.sts_url_file
     server = ThreadingHTTPServer(("127.0.0.1", args.port), Handler)
     server.daemon_threads = True
     print(f"rolecall demo sign-in services on http://127.0.0.1:{server.server_address[1]}")
