@@ -26,7 +26,8 @@ pub enum Opened {
     Failed(String),
 }
 
-/// Opens `url` in the browser; see the module documentation.
+/// Opens `url` in the browser; see the module documentation. (The sign-in and console
+/// pages go through [`crate::demo::open_in_browser`], which keeps the demo on loopback.)
 pub fn open(url: &str) -> Opened {
     open_with(
         url,

@@ -59,11 +59,13 @@ impl Context {
     }
 
     /// The bundled demo's profiles (see [`crate::demo`]), after pointing every call of
-    /// this process at the local emulator ([`crate::demo::prepare_environment`]): a demo
-    /// context never exists without that guard. The error says what to unset.
+    /// this process at the local emulators ([`crate::demo::prepare_environment`]): a demo
+    /// context never exists without that guard. Its IAM Identity Center sign-in is kept in
+    /// the demo's own cache. The error says what to unset.
     pub fn demo() -> Result<Self, String> {
         crate::demo::prepare_environment()?;
-        Ok(Self::demo_profiles())
+        let sso = Sso::from_env_with_token_cache(crate::demo::token_cache_dir());
+        Ok(Self::demo_profiles().with_sso(sso))
     }
 
     fn demo_profiles() -> Self {

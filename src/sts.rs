@@ -103,7 +103,12 @@ pub enum StsError {
     #[error("{code}: {message}")]
     Service { code: String, message: String },
     /// STS could not be reached or did not answer in time.
-    #[error("could not reach STS at {endpoint} ({cause}): check the endpoint (AWS_ENDPOINT_URL_STS, the profile's endpoint_url) and the network")]
+    #[error(
+        "could not reach STS at {endpoint} ({cause}): {}",
+        crate::demo::unreachable_advice(
+            "check the endpoint (AWS_ENDPOINT_URL_STS, the profile's endpoint_url) and the network"
+        )
+    )]
     Unreachable { endpoint: String, cause: String },
     /// Something answered that is not STS: garbage, an answer cut short, an HTML error
     /// page, a body too large to be STS's.

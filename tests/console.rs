@@ -380,35 +380,31 @@ fn without_a_display_the_url_is_printed_and_the_reason_given() {
     assert!(!stderr.contains("standin-signin-token"), "{stderr}");
 }
 
-/// The demo's console message: it has none, and says where `c` does work.
-const DEMO_HAS_NO_CONSOLE: &str = "rolecall: the demo has no AWS console: it talks to \
-     nothing but this machine, and the console would not take its emulator's sessions; \
-     `c` and `rolecall console` open the console for your own profiles\n";
-
 #[test]
 fn the_demo_never_sends_its_session_to_the_real_console() {
     let sts = common::sts_standin::StsStandIn::start(&[]);
     let mut env = Env::new("", "");
     let browser = common::RecordingBrowser::new(env.dir.path());
     env.set("AWS_ENDPOINT_URL_STS", &sts.url)
-        .set("BROWSER", &browser.var());
+        .set("BROWSER", &browser.var())
+        .set(
+            "ROLECALL_FEDERATION_ENDPOINT",
+            "https://signin.aws.amazon.com/federation",
+        );
     for args in [
         &["--demo", "console", "demo-readonly"][..],
         &["--demo", "console", "demo-base", "--print"],
     ] {
         let out = env.rolecall(args);
-        assert_eq!(failed(&out), DEMO_HAS_NO_CONSOLE, "{args:?}");
+        assert_eq!(
+            failed(&out),
+            "rolecall: the demo talks to nothing but this machine, and \
+             ROLECALL_FEDERATION_ENDPOINT=https://signin.aws.amazon.com/federation is not a \
+             loopback address: unset it, or point it at 127.0.0.1, to run the demo\n",
+            "{args:?}"
+        );
         assert!(out.stdout.is_empty());
     }
-    // Not even when told to: the federation endpoint must be a loopback stand-in.
-    env.set(
-        "ROLECALL_FEDERATION_ENDPOINT",
-        "https://signin.aws.amazon.com/federation",
-    );
-    assert_eq!(
-        failed(&env.rolecall(&["--demo", "console", "demo-readonly"])),
-        DEMO_HAS_NO_CONSOLE
-    );
     assert!(!browser.was_opened());
     // Refused before any session was made: STS was not asked either.
     assert!(sts.requests().is_empty());
@@ -424,8 +420,16 @@ fn the_demo_refuses_endpoints_that_leave_loopback() {
             "https://portal.sso.eu-west-2.amazonaws.com",
         ),
         (
+            "AWS_ENDPOINT_URL_SSO_OIDC",
+            "https://oidc.eu-west-2.amazonaws.com",
+        ),
+        (
             "AWS_EC2_METADATA_SERVICE_ENDPOINT",
             "http://169.254.169.254/",
+        ),
+        (
+            "ROLECALL_FEDERATION_ENDPOINT",
+            "https://signin.aws.amazon.com/federation",
         ),
         ("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "true"),
     ] {

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The demo in one command: build rolecall, create the venv with moto_server if missing,
-# start the emulator on 127.0.0.1, open `rolecall --demo` against it, stop it on exit.
+# start the demo's emulators on 127.0.0.1 (emulators.sh: STS, IAM Identity Center and the
+# console's sign-in), open `rolecall --demo` against them, stop them on exit.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -16,18 +17,17 @@ if [ ! -x .venv/bin/moto_server ]; then
   .venv/bin/pip install -q --disable-pip-version-check 'moto[server]>=5,<6'
 fi
 
-port=${ROLECALL_DEMO_PORT:-4599}
-log=$(mktemp)
-.venv/bin/moto_server -H 127.0.0.1 -p "$port" >"$log" 2>&1 &
-moto=$!
-trap 'kill $moto 2>/dev/null; rm -f "$log"' EXIT
-for _ in $(seq 100); do
-  grep -q "Running on" "$log" && break
-  kill -0 $moto 2>/dev/null || { cat "$log"; exit 1; }
-  sleep 0.1
+# The emulators run while this script does: their standard input is a pipe from here, so
+# they stop when it closes, even if this script is killed.
+coproc EMULATORS { exec bash assets/demo/emulators.sh; }
+trap 'kill "$EMULATORS_PID" 2>/dev/null || true' EXIT
+ready=''
+while IFS= read -r line <&"${EMULATORS[0]}"; do
+  case $line in
+    ready) ready=yes; break ;;
+    'export '*=*) line=${line#export }; export "${line%%=*}=${line#*=}" ;;
+  esac
 done
+[ -n "$ready" ] || exit 1
 
-export AWS_ENDPOINT_URL_STS="http://127.0.0.1:$port"
-export ROLECALL_DEMO_EMULATOR=running
-export AWS_EC2_METADATA_SERVICE_ENDPOINT="http://127.0.0.1:$port/"
 target/debug/rolecall --demo "$@"

@@ -5,7 +5,7 @@ use super::block_on;
 use super::complete::profile_candidates;
 use super::obtain::{mfa_prompt, resolve_options, ObtainArgs};
 use super::terminal::warn;
-use crate::browser::{self, Opened};
+use crate::browser::Opened;
 use crate::console::federation::is_service_name;
 use crate::console::{link, ConsoleRequest, Destination};
 use crate::context::Context;
@@ -78,7 +78,7 @@ pub fn run(context: &Context, args: ConsoleArgs) -> Result<()> {
     if args.print {
         return print_url(&signed_in.url);
     }
-    let why = match browser::open(signed_in.url.expose()) {
+    let why = match crate::demo::open_in_browser(signed_in.url.expose()) {
         Opened::Started(opener) => {
             crate::term_eprintln!("rolecall: opening the AWS console for '{profile}' ({opener})");
             return Ok(());

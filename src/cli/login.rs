@@ -31,8 +31,16 @@ pub struct LoginArgs {
     pub no_browser: bool,
 }
 
-/// Signs in and reports the session.
+/// Signs in and reports the session. Not in the demo: its sign-in page is AWS's, and it
+/// writes the profile into the config file.
 pub fn run(context: &Context, args: LoginArgs) -> Result<()> {
+    if context.is_demo() {
+        bail!(
+            "the demo has no `aws login` session: that sign-in happens on AWS's own page, and \
+             the demo talks to nothing but this machine; `rolecall login` signs in your own \
+             profiles (the demo's sign-in is IAM Identity Center's: `rolecall --demo sso login`)"
+        );
+    }
     let vars = context.vars();
     let name = args
         .profile

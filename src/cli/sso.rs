@@ -5,7 +5,7 @@ use super::block_on;
 use super::complete::{profile_candidates, sso_session_candidates};
 use super::progress::discover_with_bar;
 use super::terminal::warn;
-use crate::browser::{self, Opened};
+use crate::browser::Opened;
 use crate::context::Context;
 use crate::profile::writable::shown;
 use crate::profile::ProfileGraph;
@@ -100,9 +100,6 @@ pub enum RolesFormat {
 
 /// Runs one `sso` subcommand; progress and messages go to stderr, results to stdout.
 pub fn run(context: &Context, args: SsoArgs) -> Result<()> {
-    if context.is_demo() {
-        bail!("the sso commands work on your own AWS configuration; run them without --demo");
-    }
     let graph = &context.files_graph();
     let sso = context.sso();
     match args.action {
@@ -138,6 +135,13 @@ pub fn run(context: &Context, args: SsoArgs) -> Result<()> {
                 RolesFormat::Json => write_json(graph, &discovery.roles, &mut out)?,
             }
             Ok(())
+        }
+        SsoCommand::Sync { .. } if context.is_demo() => {
+            bail!(
+                "the demo's profiles are built in, so `sso sync` has no config file to write \
+                 to; the TUI lists the demo's discovered roles, and `rolecall --demo sso roles` \
+                 prints them"
+            )
         }
         SsoCommand::Sync {
             target,
@@ -259,7 +263,7 @@ async fn login(
     let pending = sso.start_sign_in(config, choice.flow).await?;
     crate::term_eprintln!("{}", sign_in_instructions(&pending));
     if !no_browser {
-        say_what_the_browser_did(browser::open(pending.url()));
+        say_what_the_browser_did(crate::demo::open_in_browser(pending.url()));
     }
     match pending.redirect_uri() {
         Some(redirect) => crate::term_eprintln!(
@@ -274,8 +278,13 @@ async fn login(
         ),
     }
     let token = pending.finish().await?;
+    let shared = if crate::demo::is_active() {
+        "the demo's own cache (the AWS CLI's is left alone)"
+    } else {
+        "where the AWS CLI and the SDKs use it too"
+    };
     crate::term_eprintln!(
-        "rolecall: signed in ({}); the token is valid until {} and cached in {}, where the AWS CLI and the SDKs use it too",
+        "rolecall: signed in ({}); the token is valid until {} and cached in {}, {shared}",
         config.describe(),
         local_time(token.expires_at),
         sso.token_cache().token_path(config).display()

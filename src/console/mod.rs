@@ -73,7 +73,12 @@ pub enum ConsoleError {
     FederationToken { profile: String, error: StsError },
     #[error("profile '{profile}': the AWS console has no public sign-in in partition {partition}")]
     NoConsole { profile: String, partition: String },
-    #[error("cannot reach the console federation endpoint {endpoint} ({message}): check the network, and ROLECALL_FEDERATION_ENDPOINT when it is set")]
+    #[error(
+        "cannot reach the console federation endpoint {endpoint} ({message}): {}",
+        crate::demo::unreachable_advice(
+            "check the network, and ROLECALL_FEDERATION_ENDPOINT when it is set"
+        )
+    )]
     Unreachable { endpoint: String, message: String },
     #[error("the console federation endpoint {endpoint} refused the session of '{profile}' (HTTP {status}){hint}")]
     Refused {
@@ -82,9 +87,11 @@ pub enum ConsoleError {
         status: u16,
         hint: &'static str,
     },
-    /// `--demo`: the federation endpoint is not loopback (the demo never leaves the machine).
-    #[error("the demo has no AWS console: it talks to nothing but this machine, and the console would not take its emulator's sessions; `c` and `rolecall console` open the console for your own profiles")]
-    Demo,
+    /// `--demo`: the federation endpoint is not loopback (the demo never leaves the machine;
+    /// [`crate::demo::prepare_environment`] refuses such an endpoint first, this is the
+    /// last line).
+    #[error("the demo signs in to its console stand-in on this machine only, and the federation endpoint {endpoint} is not loopback: unset ROLECALL_FEDERATION_ENDPOINT")]
+    Demo { endpoint: String },
     #[error("the console federation endpoint {endpoint} answered without a sign-in token")]
     NoToken { endpoint: String },
 }
@@ -160,7 +167,8 @@ fn partition_of(plan: &Plan) -> &'static str {
 }
 
 /// `ROLECALL_FEDERATION_ENDPOINT`, else the partition's endpoint. The demo takes only a
-/// loopback one (a stand-in): its session must not leave the machine.
+/// loopback one (its stand-in, `assets/demo/sign_in.py`): its session must not leave the
+/// machine.
 fn endpoint(
     resolver: &Resolver<'_>,
     profile: &str,
@@ -176,7 +184,7 @@ fn endpoint(
             })?,
     };
     if crate::demo::is_active() && !crate::demo::is_loopback_url(&url) {
-        return Err(ConsoleError::Demo);
+        return Err(ConsoleError::Demo { endpoint: url });
     }
     Ok(url)
 }

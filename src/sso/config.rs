@@ -163,12 +163,17 @@ impl SsoSessionConfig {
         }
     }
 
-    /// The command that signs this session in again.
+    /// The command that signs this session in again (`--demo` included in the demo).
     pub fn login_command(&self) -> String {
+        let rolecall = if crate::demo::is_active() {
+            "rolecall --demo"
+        } else {
+            "rolecall"
+        };
         match (&self.session_name, &self.legacy_profile) {
-            (Some(name), _) => format!("rolecall sso login --sso-session {name}"),
-            (None, Some(profile)) => format!("rolecall sso login --profile {profile}"),
-            (None, None) => "rolecall sso login".to_string(),
+            (Some(name), _) => format!("{rolecall} sso login --sso-session {name}"),
+            (None, Some(profile)) => format!("{rolecall} sso login --profile {profile}"),
+            (None, None) => format!("{rolecall} sso login"),
         }
     }
 

@@ -44,7 +44,12 @@ pub enum SsoError {
         message: String,
     },
     /// The portal or the OIDC service could not be reached or did not answer in time.
-    #[error("cannot reach {service} at {endpoint}: {detail} (check the network, sso_region, and AWS_ENDPOINT_URL_SSO / AWS_ENDPOINT_URL_SSO_OIDC)")]
+    #[error(
+        "cannot reach {service} at {endpoint}: {detail} ({})",
+        crate::demo::unreachable_advice(
+            "check the network, sso_region, and AWS_ENDPOINT_URL_SSO / AWS_ENDPOINT_URL_SSO_OIDC"
+        )
+    )]
     Unreachable {
         service: &'static str,
         endpoint: String,

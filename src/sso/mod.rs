@@ -120,7 +120,16 @@ impl Sso {
     /// The user's caches and the environment's endpoints (see [`SsoOptions::from_env`]).
     /// Discovery is paced by [`Pacing::from_env`] (`ROLECALL_SSO_CALLS_PER_SECOND`).
     pub fn from_env() -> Self {
-        let sso = Self::new(SsoOptions::from_env());
+        Self::from_env_with_token_cache(TokenCache::default_dir())
+    }
+
+    /// [`Sso::from_env`] with the tokens kept in `dir` instead of the AWS CLI's cache (the
+    /// demo keeps its sign-in apart from the user's).
+    pub fn from_env_with_token_cache(dir: PathBuf) -> Self {
+        let sso = Self::new(SsoOptions {
+            token_cache_dir: dir,
+            ..SsoOptions::from_env()
+        });
         match Pacing::from_env() {
             Ok(pacing) => sso.with_pacing(pacing),
             Err(e) => Sso {

@@ -2,6 +2,7 @@
 //! isolated environment for running the real `rolecall` binary and the AWS CLI.
 #![allow(dead_code)]
 
+pub mod demo;
 pub mod hostile;
 pub mod pty;
 pub mod signin_standin;

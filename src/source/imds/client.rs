@@ -35,8 +35,17 @@ pub enum HttpError {
     BadRequest(String),
     #[error("no answer from {url} within {timeout:?}")]
     Timeout { url: String, timeout: Duration },
-    #[error("cannot reach {url}: {reason}")]
+    #[error("cannot reach {url}: {reason}{}", demo_advice())]
     Unreachable { url: String, reason: String },
+}
+
+/// In the demo, what to do when its emulator (which serves the metadata) does not answer.
+fn demo_advice() -> String {
+    if crate::demo::is_active() {
+        format!(" ({})", crate::demo::START_EMULATORS)
+    } else {
+        String::new()
+    }
 }
 
 /// The metadata requests of a fetch, each bounded by `timeout`.

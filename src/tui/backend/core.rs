@@ -256,7 +256,7 @@ impl Backend for CoreBackend {
                 .start_sign_in(&config, choice.flow)
                 .await
                 .map_err(|e| e.to_string())?;
-            let browser = match crate::browser::open(pending.url()) {
+            let browser = match crate::demo::open_in_browser(pending.url()) {
                 crate::browser::Opened::Started(program) => format!("opened with {program}"),
                 crate::browser::Opened::NoDisplay => {
                     "no display to open a browser on: open the URL yourself".into()
@@ -353,8 +353,13 @@ impl Backend for CoreBackend {
             )
             .await
             .map_err(|e| e.to_string())?;
-            let print = format!("`rolecall console {profile} --print` prints the URL");
-            let mut told = match crate::browser::open(signed_in.url.expose()) {
+            let demo = if this.context.is_demo() {
+                " --demo"
+            } else {
+                ""
+            };
+            let print = format!("`rolecall{demo} console {profile} --print` prints the URL");
+            let mut told = match crate::demo::open_in_browser(signed_in.url.expose()) {
                 crate::browser::Opened::Started(program) => {
                     format!("opened the AWS console for {profile} with {program}")
                 }
