@@ -375,7 +375,7 @@ fn sso_roles_refresh_draws_a_progress_bar_on_a_terminal_only() {
     assert!(piped.status.success(), "{stderr}");
     assert_eq!(
         stderr,
-        "rolecall: 120 role(s) in 60 account(s) through sso-session corp\n"
+        "rolecall: 120 roles in 60 accounts through sso-session corp\n"
     );
 
     // On a terminal, at 10 calls a second (six seconds): the bar while it runs, erased
@@ -397,7 +397,7 @@ fn sso_roles_refresh_draws_a_progress_bar_on_a_terminal_only() {
     });
     assert_eq!(bar.matches("of 60 accounts").count(), 1, "one line:\n{bar}");
     let end = t.wait_until("the summary", wait, |screen| {
-        screen.contains("rolecall: 120 role(s) in 60 account(s) through sso-session corp")
+        screen.contains("rolecall: 120 roles in 60 accounts through sso-session corp")
     });
     assert!(!end.contains("of 60 accounts"), "the bar stays:\n{end}");
     let table = std::fs::read_to_string(env.dir.path().join("roles.txt")).unwrap();

@@ -381,9 +381,9 @@ fn report_discovery(config: &SsoSessionConfig, discovery: &sso_lib::Discovery, n
         String::new()
     };
     crate::term_eprintln!(
-        "rolecall: {} role(s) in {} account(s) through {}{age}",
-        discovery.roles.len(),
-        accounts.len(),
+        "rolecall: {} in {} through {}{age}",
+        crate::term_text::count(discovery.roles.len(), "role", "roles"),
+        crate::term_text::count(accounts.len(), "account", "accounts"),
         config.describe()
     );
 }
