@@ -151,17 +151,34 @@ impl OsKeyring {
         if !change(&mut names) {
             return Ok(());
         }
+        if names.is_empty() {
+            return match off_runtime(|| self.entry(INDEX)?.delete_credential()) {
+                Ok(()) | Err(KeyringError::NoEntry) => Ok(()),
+                Err(e) => Err(self.failed(profile, "record in the index", e)),
+            };
+        }
         let value = serde_json::to_vec(&names).expect("names serialise");
         off_runtime(|| self.entry(INDEX)?.set_secret(&value))
             .map_err(|e| self.failed(profile, "record in the index", e))
     }
 
     fn failed(&self, profile: &str, action: &'static str, err: KeyringError) -> KeyError {
+        let reason = match (&self.backend, &err) {
+            // keyutils says "no such key" for a denied link too: a process outside a login
+            // session has no session keyring of its own, and may not link into the
+            // persistent one.
+            (KeyBackend::Keyutils, KeyringError::NoEntry) => "the kernel refused the keyring \
+                (a process with no session keyring of its own, such as one started outside \
+                a login session, cannot use it): run it in a login session, or under \
+                `keyctl session -`"
+                .to_string(),
+            _ => reason(&err),
+        };
         KeyError::Backend {
             profile: profile.to_string(),
             backend: self.backend.describe(),
             action,
-            reason: reason(&err),
+            reason,
         }
     }
 
