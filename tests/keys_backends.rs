@@ -236,6 +236,27 @@ fn the_secret_service_replaces_a_key_and_lists_every_profile() {
         rows[1].starts_with("b  ") && rows[1].contains("****MPLE"),
         "{listed}"
     );
+
+    // Something else's value under a profile's attributes: not listed, and `rm` removes it.
+    let attributes = [
+        "service", "rolecall", "profile", "c", "username", "c", "target", "default",
+    ];
+    let stored = run_with(
+        env.command("secret-tool")
+            .args(["store", "--label", "not rolecall's"])
+            .args(attributes),
+        "hunter2",
+    );
+    assert!(stored.status.success(), "{}", stderr(&stored));
+    assert_eq!(keyring.lookup(&env, "c").as_deref(), Some("hunter2"));
+    let listed = ok(&env.rolecall(&["keys", "list"]));
+    assert_eq!(listed.lines().count(), 3, "not a key, not listed: {listed}");
+    let out = env.rolecall(&["keys", "rm", "c"]);
+    ok(&out);
+    let said = stderr(&out);
+    assert!(said.contains("removed the key of profile 'c'"), "{said}");
+    assert!(!said.contains("hunter2"), "{said}");
+    assert_eq!(keyring.lookup(&env, "c"), None);
 }
 
 /// `rolecall ARGS` on the kernel keyutils keyring, in a session keyring of its own as a
@@ -436,4 +457,56 @@ fn an_unknown_keyring_is_refused_with_the_known_names() {
         said.contains("ROLECALL_KEYRING=\"pass\" names no keyring rolecall knows"),
         "{said}"
     );
+}
+
+#[test]
+fn on_a_terminal_the_key_and_the_passphrase_are_asked_without_echo() {
+    use common::tmux::Tmux;
+    use std::time::Duration;
+    assert!(
+        Tmux::available(),
+        "tmux is missing: install it (.ci/setup does)"
+    );
+    let env = Env::new("", "");
+    let vars: Vec<(&str, &str)> = env
+        .vars
+        .iter()
+        .filter(|(k, _)| k != "PATH")
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    let tmux = Tmux::start("keys-add", 160, 30, env.dir.path(), &vars);
+    let wait = Duration::from_secs(20);
+    let bin = env!("CARGO_BIN_EXE_rolecall");
+
+    tmux.run(&format!("{bin} keys add dev"));
+    for (prompt, answer) in [
+        ("Access key id for profile 'dev':", KEY_ID),
+        ("Secret access key for profile 'dev':", SECRET),
+        ("New passphrase for the key file", PASSPHRASE),
+        ("The same passphrase again:", PASSPHRASE),
+    ] {
+        tmux.wait_for(prompt, wait);
+        tmux.send_text(answer);
+        tmux.send_keys(&["Enter"]);
+    }
+    let screen = tmux.wait_for_prompt(wait);
+    assert!(
+        screen.contains("stored the key ****MPLE of profile 'dev'"),
+        "{screen}"
+    );
+    for typed in [KEY_ID, SECRET, PASSPHRASE] {
+        assert!(!screen.contains(typed), "{typed} echoed:\n{screen}");
+    }
+
+    tmux.run("clear");
+    tmux.run(&format!("{bin} keys list"));
+    tmux.wait_for("Passphrase for the key file", wait);
+    tmux.send_text(PASSPHRASE);
+    tmux.send_keys(&["Enter"]);
+    let screen = tmux.wait_for_prompt(wait);
+    assert!(
+        screen.contains("dev      ****MPLE  file       today"),
+        "{screen}"
+    );
+    assert!(!screen.contains(PASSPHRASE), "{screen}");
 }
