@@ -217,7 +217,8 @@ pub fn age(created: Option<DateTime<Utc>>, now: DateTime<Utc>) -> String {
 /// `keys rm PROFILE`: removes the key; a profile with none is an error.
 fn rm(context: &Context, profile: &str) -> Result<()> {
     let store = announced_store(context)?;
-    let key = store.get(profile)?;
+    // Only to name the key id: a value that is not a key (which `get` refuses) goes too.
+    let key = store.get(profile).ok().flatten();
     if !store.remove(profile)? {
         bail!(
             "no key is stored for profile '{}' in {}: `rolecall keys list` shows the stored ones",
