@@ -1,8 +1,8 @@
 //! `rolecall keys add/list/rm` against the real backends: a Secret Service (GNOME Keyring
 //! under its own D-Bus session bus), the kernel keyutils keyring, and the encrypted file.
 //! No mock keyring: what `secret-tool` and the file's bytes say is the proof. The tools come
-//! from Debian's packages (dbus, gnome-keyring, libsecret-tools, keyutils), which .ci/setup
-//! installs; a missing one fails the test.
+//! from Debian's packages (dbus-daemon, gnome-keyring, libsecret-tools, libglib2.0-bin,
+//! keyutils), which .ci/setup installs; a missing one fails the test.
 
 mod common;
 
@@ -42,12 +42,11 @@ fn run_with(command: &mut Command, input: &str) -> Output {
         .stderr(Stdio::piped())
         .spawn()
         .expect("the command starts");
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(input.as_bytes())
-        .unwrap();
+    let written = child.stdin.take().unwrap().write_all(input.as_bytes());
+    // A command that refuses before reading its stdin closes the pipe: that is its answer.
+    if let Err(err) = written {
+        assert_eq!(err.kind(), std::io::ErrorKind::BrokenPipe, "{err}");
+    }
     child.wait_with_output().unwrap()
 }
 
@@ -94,12 +93,16 @@ impl SecretService {
             ("dbus-run-session", "dbus-daemon"),
             ("gnome-keyring-daemon", "gnome-keyring"),
             ("secret-tool", "libsecret-tools"),
+            ("gdbus", "libglib2.0-bin"),
         ] {
             require(tool, package);
         }
+        // The daemon forks and answers before it owns its bus name: `gdbus wait` blocks
+        // until it does, or a first call would have D-Bus start a second, locked one.
         let script =
             "echo -n keyring-pw | gnome-keyring-daemon --unlock --components=secrets >/dev/null \
-                      && echo \"$DBUS_SESSION_BUS_ADDRESS\" && exec cat";
+             && gdbus wait --session --timeout 30 org.freedesktop.secrets \
+             && echo \"$DBUS_SESSION_BUS_ADDRESS\" && exec cat";
         let mut session = env
             .command("dbus-run-session")
             .args(["--", "sh", "-c", script])
@@ -371,6 +374,24 @@ fn a_headless_machine_keeps_keys_in_the_encrypted_file() {
 
     ok(&env.rolecall(&["keys", "rm", "dev"]));
     assert_eq!(ok(&env.rolecall(&["keys", "list"])), "");
+}
+
+#[test]
+fn a_bus_where_no_secret_service_answers_means_the_encrypted_file() {
+    let mut env = headless();
+    let dead = env.dir.path().join("no-bus");
+    env.set(
+        "DBUS_SESSION_BUS_ADDRESS",
+        &format!("unix:path={}", dead.display()),
+    );
+    let out = rolecall_with(&env, &["keys", "add", "dev"], &key_lines());
+    ok(&out);
+    let said = stderr(&out);
+    assert!(
+        said.contains("keys are kept in the encrypted file"),
+        "{said}"
+    );
+    assert!(env.home().join(".local/share/rolecall/keys.age").exists());
 }
 
 #[test]
