@@ -20,6 +20,12 @@ use zeroize::Zeroizing;
 
 /// `rolecall keys`' one action.
 #[derive(Args, Debug)]
+#[command(
+    after_help = "Where keys are kept: ROLECALL_KEYRING=secret-service|keyutils|file|keychain|credential-manager; \
+unset, the Secret Service when one answers on the D-Bus session bus, else the encrypted file \
+(ROLECALL_KEYRING_FILE, default ~/.local/share/rolecall/keys.age), whose passphrase is asked \
+on the terminal or taken from ROLECALL_KEYRING_PASSPHRASE. See docs/KEYS.md."
+)]
 pub struct KeysArgs {
     #[command(subcommand)]
     pub command: KeysCommand,
