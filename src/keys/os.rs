@@ -103,14 +103,14 @@ impl OsKeyring {
 
     /// The item that holds `name`'s key (or, for [`INDEX`], the index).
     fn entry(&self, name: &str) -> keyring::Result<Entry> {
-        let target = format!("{SERVICE}:{name}");
+        // keyutils and the Credential Manager name an item by one string: `rolecall:NAME`.
         let credential: Box<keyring::Credential> = match self.backend {
             #[cfg(target_os = "linux")]
             KeyBackend::SecretService => Box::new(secret_service::credential(name)?),
             #[cfg(target_os = "linux")]
             KeyBackend::Keyutils => {
                 Box::new(keyring::keyutils::KeyutilsCredential::new_with_target(
-                    Some(&target),
+                    Some(&format!("{SERVICE}:{name}")),
                     SERVICE,
                     name,
                 )?)
@@ -120,12 +120,15 @@ impl OsKeyring {
                 None, SERVICE, name,
             )?),
             #[cfg(target_os = "windows")]
-            KeyBackend::CredentialManager => Box::new(
-                keyring::windows::WinCredential::new_with_target(Some(&target), SERVICE, name)?,
-            ),
+            KeyBackend::CredentialManager => {
+                Box::new(keyring::windows::WinCredential::new_with_target(
+                    Some(&format!("{SERVICE}:{name}")),
+                    SERVICE,
+                    name,
+                )?)
+            }
             _ => unreachable!("OsKeyring::open accepts only this system's keyrings"),
         };
-        let _ = target;
         Ok(Entry::new_with_credential(credential))
     }
 
