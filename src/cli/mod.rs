@@ -7,6 +7,7 @@ pub mod console;
 pub mod env_file;
 pub mod exec;
 pub mod export;
+pub mod keys;
 pub mod list;
 pub mod login;
 pub mod man;
@@ -53,6 +54,8 @@ pub enum Command {
     Login(login::LoginArgs),
     /// IAM Identity Center: sign in and out, list every account and role, write profiles for them.
     Sso(sso::SsoArgs),
+    /// Long-term keys in the OS keyring or an encrypted file, not ~/.aws/credentials.
+    Keys(keys::KeysArgs),
     /// Open the AWS console signed in with a profile's session (or print the URL).
     Console(console::ConsoleArgs),
     /// Print the script that sets up completion in a shell (`source <(rolecall completions bash)`).
@@ -89,6 +92,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Sessions(args) => sessions::run(&context, args)?,
         Command::Login(args) => login::run(&context, args)?,
         Command::Sso(args) => sso::run(&context, args)?,
+        Command::Keys(args) => keys::run(&context, args)?,
         Command::Console(args) => console::run(&context, args)?,
         Command::Completions(args) => complete::run(args)?,
         Command::Man(args) => man::run(args)?,
