@@ -80,22 +80,54 @@ fn must_escape(c: char, newlines: Newlines) -> bool {
     needs_escape(c) && !(c == '\n' && newlines == Newlines::Keep)
 }
 
-/// Where the first character to escape is. Printable ASCII (nearly every name) is
-/// settled by a scan of its bytes; only text with other bytes is decoded.
+/// Where the first character to escape is. Runs of printable ASCII (nearly every name,
+/// and the table around a chain's arrows) are skipped eight bytes at a time; only the
+/// other characters are decoded, one by one, so a line with one `→` in it costs no more
+/// than one without.
 fn first_to_escape(text: &str, newlines: Newlines) -> Option<usize> {
-    // Whole-string test without an early exit, so that it compiles to a vector loop.
-    let printable_ascii = text
-        .bytes()
-        .fold(true, |all, b| all & (b.wrapping_sub(0x20) < 0x5f));
-    if printable_ascii {
-        return None;
+    let bytes = text.as_bytes();
+    let mut at = 0;
+    loop {
+        at += printable_ascii_run(&bytes[at..]);
+        let &byte = bytes.get(at)?;
+        if byte.is_ascii() {
+            if byte == b'\n' && newlines == Newlines::Keep {
+                at += 1;
+                continue;
+            }
+            // A C0 control or DEL.
+            return Some(at);
+        }
+        // `at` is a character boundary: it follows whole ASCII bytes and whole characters.
+        let c = text[at..].chars().next()?;
+        if must_escape(c, newlines) {
+            return Some(at);
+        }
+        at += c.len_utf8();
     }
-    let kept = |b: u8| (0x20..0x7f).contains(&b) || (b == b'\n' && newlines == Newlines::Keep);
-    let start = text.bytes().position(|b| !kept(b))?;
-    text[start..]
-        .char_indices()
-        .find(|&(_, c)| must_escape(c, newlines))
-        .map(|(i, _)| start + i)
+}
+
+/// How many bytes at the start of `bytes` are printable ASCII (0x20 to 0x7e).
+fn printable_ascii_run(bytes: &[u8]) -> usize {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let mut run = 0;
+    for word in bytes.chunks_exact(8) {
+        let x = u64::from_le_bytes(word.try_into().expect("eight bytes"));
+        // A byte below 0x20 borrows into its high bit; one of 0x7f or above has it set,
+        // or sets it when one is added. A borrow or carry that crosses into the next byte
+        // comes only from a byte already caught.
+        let below_space = x.wrapping_sub(0x20 * ONES) & !x;
+        let del_or_above = x.wrapping_add(ONES) | x;
+        if (below_space | del_or_above) & HIGH != 0 {
+            break;
+        }
+        run += 8;
+    }
+    run + bytes[run..]
+        .iter()
+        .position(|b| !(0x20..0x7f).contains(b))
+        .unwrap_or(bytes.len() - run)
 }
 
 fn push_escaped(out: &mut String, c: char) {

@@ -120,3 +120,40 @@ fn counts_take_the_noun_for_that_many() {
         "2 set-aside copies"
     );
 }
+
+/// The plain definition [`first_to_escape`] must agree with: the first character that
+/// must be escaped, found by decoding every character.
+fn first_to_escape_by_chars(text: &str, newlines: Newlines) -> Option<usize> {
+    text.char_indices()
+        .find(|&(_, c)| must_escape(c, newlines))
+        .map(|(i, _)| i)
+}
+
+#[test]
+fn the_word_at_a_time_scan_finds_what_decoding_every_character_finds() {
+    // Every byte of interest, at every offset around the eight-byte words' edges, after
+    // printable ASCII and after arrows (a chain's), in both newline modes.
+    let specials = [
+        "\0", "\x1f", " ", "~", "\x7f", "\n", "\t", "\u{80}", "\u{9f}", "\u{a0}", "é", "→",
+        "\u{202e}", "\u{2066}", "\u{061c}", "\u{200e}", "😀", "\u{ffff}",
+    ];
+    for prefix_len in 0..20 {
+        for arrows in [false, true] {
+            let prefix: String = (0..prefix_len)
+                .map(|i| if arrows && i % 5 == 4 { '→' } else { 'a' })
+                .collect();
+            for special in specials {
+                for suffix in ["", "bcdefghijk", "\x01"] {
+                    let text = format!("{prefix}{special}{suffix}");
+                    for newlines in [Newlines::Escape, Newlines::Keep] {
+                        assert_eq!(
+                            first_to_escape(&text, newlines),
+                            first_to_escape_by_chars(&text, newlines),
+                            "{text:?}"
+                        );
+                    }
+                }
+            }
+        }
+    }
+}
