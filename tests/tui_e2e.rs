@@ -238,13 +238,13 @@ fn session_keys(
     t.send_text("x");
     t.wait_for_all(
         &[
-            "Export (values masked)",
-            "real output: rolecall --demo export",
+            "Export: sh (secrets masked)",
+            &format!("rolecall --demo export {profile} --format sh"),
         ],
         WAIT,
     );
     t.send_keys(&["Escape"]);
-    t.wait_gone("Export (values masked)", WAIT);
+    t.wait_gone("Export: sh (secrets masked)", WAIT);
 
     t.send_text("c");
     t.wait_for(&format!("opened the AWS console for {profile} with"), WAIT);
