@@ -4,6 +4,7 @@
 pub mod check;
 pub mod complete;
 pub mod console;
+pub mod credential_process;
 pub mod env_file;
 pub mod exec;
 pub mod export;
@@ -61,6 +62,9 @@ pub enum Command {
     Man(man::ManArgs),
     /// Print the shell's rolecall session and its time left, for a shell prompt.
     Prompt(prompt::PromptArgs),
+    /// Print a profile's session as `credential_process` JSON: the bridge `keys import`
+    /// writes, so the AWS CLI and SDKs get sessions of keys in rolecall's key store.
+    CredentialProcess(credential_process::CredentialProcessArgs),
 }
 
 /// Runs what `cli` asks for over one [`Context`]; the exit code is the command's.
@@ -93,6 +97,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Completions(args) => complete::run(args)?,
         Command::Man(args) => man::run(args)?,
         Command::Prompt(args) => prompt::run(args)?,
+        Command::CredentialProcess(args) => credential_process::run(&context, args)?,
     }
     Ok(ExitCode::SUCCESS)
 }

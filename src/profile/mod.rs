@@ -1,5 +1,6 @@
 //! Loading, modelling and validating the AWS config and credentials files.
 
+pub mod bridge;
 mod chain;
 mod files;
 mod graph;

@@ -741,7 +741,8 @@ impl App {
                 self.modal = Some(Modal::Export(ExportModal::new(session)));
                 vec![]
             }
-            'r' if session.kind == SessionKind::MfaSession => {
+            // A stored key's session without MFA is renewed as any other.
+            'r' if session.kind == SessionKind::MfaSession && session.mfa_serial.is_some() => {
                 // An MFA session is renewed with a new code: ask for it first.
                 self.modal = Some(Modal::Mfa(MfaModal::new(
                     session.profile.clone(),

@@ -92,6 +92,7 @@ fn kind_label(p: &Profile) -> &'static str {
             _ => "role/?",
         },
         ProfileKind::CredentialProcess => "process",
+        ProfileKind::Keyring => "keyring",
         ProfileKind::Sso if p.discovered => "sso·new",
         ProfileKind::Sso => "sso",
         ProfileKind::WebIdentity => "web-id",
