@@ -4,6 +4,7 @@ pub mod bridge;
 mod chain;
 mod files;
 mod graph;
+pub mod key_lines;
 mod model;
 pub mod parse;
 mod suggest;

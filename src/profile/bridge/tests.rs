@@ -61,3 +61,14 @@ fn control_characters_cannot_be_quoted() {
     assert_eq!(bridge_command("rolecall", "p\r"), None);
     assert_eq!(bridge_command("rolecall", ""), None);
 }
+
+#[test]
+fn a_bridged_profile_is_of_kind_keyring_and_lists_so() {
+    use crate::profile::{ConfigPaths, ProfileGraph, ProfileKind};
+    let config = "[profile k]\ncredential_process = rolecall credential-process k\n\
+                  [profile p]\ncredential_process = vault-creds k\n";
+    let g = ProfileGraph::from_texts(ConfigPaths::in_dir("/cfg".as_ref()), config, "");
+    assert_eq!(g.get("k").unwrap().kind, ProfileKind::Keyring);
+    assert_eq!(g.get("k").unwrap().kind.as_str(), "keyring");
+    assert_eq!(g.get("p").unwrap().kind, ProfileKind::CredentialProcess);
+}
