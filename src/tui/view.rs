@@ -312,6 +312,13 @@ fn detail_line<'a>(app: &App, p: Option<&'a Profile>) -> Paragraph<'a> {
             Span::raw(shown(&p.chain_display().to_string()).into_owned()),
         ]
     };
+    if p.kind == ProfileKind::Keyring {
+        // Where the key lives; its sessions' source names the backend.
+        spans.push(Span::styled(
+            "  key in rolecall's key store",
+            fg(app.colors, Color::DarkGray),
+        ));
+    }
     if let (false, Some(name)) = (p.discovered, p.account_name.as_deref()) {
         spans.push(Span::styled(
             format!("  {}", shown(name)),
@@ -367,6 +374,10 @@ fn draw_sessions(app: &App, frame: &mut Frame, area: Rect) {
         let left = s.seconds_left(app.now);
         let mut name = match s.kind {
             SessionKind::Profile => shown(&s.profile).into_owned(),
+            // A stored key's session without MFA.
+            SessionKind::MfaSession if s.mfa_serial.is_none() => {
+                format!("{} (keyring)", shown(&s.profile))
+            }
             SessionKind::MfaSession => format!("{} (mfa)", shown(&s.profile)),
         };
         if l.stale {
