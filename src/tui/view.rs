@@ -372,14 +372,7 @@ fn draw_sessions(app: &App, frame: &mut Frame, area: Rect) {
     let rows = app.sessions.iter().map(|l| {
         let s = &l.session;
         let left = s.seconds_left(app.now);
-        let mut name = match s.kind {
-            SessionKind::Profile => shown(&s.profile).into_owned(),
-            // A stored key's session without MFA.
-            SessionKind::MfaSession if s.mfa_serial.is_none() => {
-                format!("{} (keyring)", shown(&s.profile))
-            }
-            SessionKind::MfaSession => format!("{} (mfa)", shown(&s.profile)),
-        };
+        let mut name = session_name(s);
         if l.stale {
             // Its profile changed since: it is never reused, only shown until it expires.
             name.push_str(" (stale)");
@@ -425,6 +418,18 @@ fn draw_sessions(app: &App, frame: &mut Frame, area: Rect) {
         ]))
         .wrap(Wrap { trim: true });
         frame.render_widget(detail, detail_area);
+    }
+}
+
+/// A session's row name: its profile, and what kind of source session it is.
+fn session_name(s: &crate::session::Session) -> String {
+    match s.kind {
+        SessionKind::Profile => shown(&s.profile).into_owned(),
+        // A stored key's session without MFA.
+        SessionKind::MfaSession if s.mfa_serial.is_none() => {
+            format!("{} (keyring)", shown(&s.profile))
+        }
+        SessionKind::MfaSession => format!("{} (mfa)", shown(&s.profile)),
     }
 }
 
