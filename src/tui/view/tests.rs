@@ -537,7 +537,7 @@ fn a_keyring_profile_says_where_its_key_lives() {
     let mut app = App::new(std::sync::Arc::new(graph), t0(), true);
     let mut s = session("vault", 600);
     s.kind = crate::session::SessionKind::MfaSession;
-    s.source = "session-token (keyring (Secret Service))".into();
+    s.source = "session-token (keyring (secret-service))".into();
     app.update(Msg::Sessions(Ok(vec![listed(s)])));
     let screen = text(&render(&app, 120, 24));
     assert!(screen.contains("vault           keyring"), "{screen}");
@@ -546,7 +546,7 @@ fn a_keyring_profile_says_where_its_key_lives() {
     app.update(key(KeyCode::Tab));
     let screen = text(&render(&app, 200, 24));
     assert!(
-        screen.contains("source: session-token (keyring (Secret Service))"),
+        screen.contains("source: session-token (keyring (secret-service))"),
         "{screen}"
     );
 }
