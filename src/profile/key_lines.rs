@@ -9,7 +9,7 @@
 //! `aws_secret_access_key` line of every section of the profile goes (a key written twice
 //! in one section, where the last one wins, goes too: its secret would stay on disk), with
 //! its continuation lines; the first is replaced by the given line, with the same line
-//! ending.
+//! ending. A file that ended without a newline still does.
 
 use super::parse::{parse_file, SectionKind};
 use super::FileKind;
@@ -81,6 +81,11 @@ pub fn take_key_lines(
             taken.text.push_str(line_ending(line));
             replaced = true;
         }
+    }
+    if !text.ends_with('\n') {
+        // The file ended without a newline (on a key line, say): so does what replaces it.
+        let kept = taken.text.len() - line_ending(&taken.text).len();
+        taken.text.truncate(kept);
     }
     Ok(found.then_some(taken))
 }

@@ -32,14 +32,20 @@ fn the_last_line_keeps_having_no_newline() {
     let taken = take(FileKind::Credentials, text, "dev").unwrap();
     assert_eq!(
         taken.text.as_str(),
-        "[dev]\ncredential_process = rolecall credential-process dev\n"
+        "[dev]\ncredential_process = rolecall credential-process dev"
     );
     let text = "[dev]\naws_secret_access_key = devsecret\naws_access_key_id = AKIADEV";
     let taken = take(FileKind::Credentials, text, "dev").unwrap();
     assert_eq!(
         taken.text.as_str(),
-        "[dev]\ncredential_process = rolecall credential-process dev\n"
+        "[dev]\ncredential_process = rolecall credential-process dev"
     );
+    // A last line kept keeps its lack of a newline.
+    let text = "[dev]\naws_access_key_id = AKIADEV\nregion = x";
+    let taken = take_key_lines(FileKind::Credentials, text, "dev", None)
+        .unwrap()
+        .unwrap();
+    assert_eq!(taken.text.as_str(), "[dev]\nregion = x");
 }
 
 #[test]
