@@ -19,7 +19,8 @@ pub struct KeysImportArgs {
 /// profile failed.
 pub fn run(context: &Context, args: KeysImportArgs) -> Result<()> {
     let program = program_for_files()?;
-    let store = context.keys().map_err(|e| anyhow!("{e}"))?;
+    let store = super::keys::announced_store(context)?;
+    super::keys::warn_if_cache_only(store.backend());
     let graph = context.files_graph();
     let report = import_keys(store, &graph, &args.profiles, &program);
     let backend = store.backend().describe();

@@ -8,6 +8,8 @@ pub mod credential_process;
 pub mod env_file;
 pub mod exec;
 pub mod export;
+pub mod keys;
+pub mod keys_import;
 pub mod list;
 pub mod login;
 pub mod man;
@@ -54,6 +56,8 @@ pub enum Command {
     Login(login::LoginArgs),
     /// IAM Identity Center: sign in and out, list every account and role, write profiles for them.
     Sso(sso::SsoArgs),
+    /// Long-term keys in the OS keyring or an encrypted file, not ~/.aws/credentials.
+    Keys(keys::KeysArgs),
     /// Open the AWS console signed in with a profile's session (or print the URL).
     Console(console::ConsoleArgs),
     /// Print the script that sets up completion in a shell (`source <(rolecall completions bash)`).
@@ -93,6 +97,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Sessions(args) => sessions::run(&context, args)?,
         Command::Login(args) => login::run(&context, args)?,
         Command::Sso(args) => sso::run(&context, args)?,
+        Command::Keys(args) => keys::run(&context, args)?,
         Command::Console(args) => console::run(&context, args)?,
         Command::Completions(args) => complete::run(args)?,
         Command::Man(args) => man::run(args)?,
