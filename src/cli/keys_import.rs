@@ -23,9 +23,12 @@ pub fn run(context: &Context, args: KeysImportArgs) -> Result<()> {
     super::keys::warn_if_cache_only(store.backend());
     let graph = context.files_graph();
     let report = import_keys(store, &graph, &args.profiles, &program);
-    let backend = store.backend().describe();
+    let backend = visible(&store.backend().describe()).to_string();
+    let shown_program = visible(&program).to_string();
     if report.is_empty() {
-        eprintln!("no profile holds static keys in the files: nothing to import");
+        crate::term_eprintln!(
+            "rolecall: no profile holds static keys in the files: nothing to import"
+        );
         return Ok(());
     }
     let mut failed = 0;
@@ -33,7 +36,7 @@ pub fn run(context: &Context, args: KeysImportArgs) -> Result<()> {
         let name = visible(&line.profile);
         match &line.outcome {
             ImportOutcome::Moved => println!(
-                "{name}: moved to {backend}; the files now run `{program} credential-process {name}`"
+                "{name}: moved to {backend}; the files now run `{shown_program} credential-process {name}`"
             ),
             ImportOutcome::Skipped(why) => println!("{name}: skipped: {why}"),
             ImportOutcome::Failed(why) => {
