@@ -60,7 +60,11 @@ pub fn run(context: &Context, args: KeysArgs) -> Result<()> {
         KeysCommand::Add { profile } => add(context, &profile),
         KeysCommand::List { format } => list(context, format == ListFormat::Json),
         KeysCommand::Rm { profile } => rm(context, &profile),
-        KeysCommand::Import(args) => super::keys_import::run(context, args),
+        KeysCommand::Import(args) => {
+            let store = announced_store(context)?;
+            warn_if_cache_only(store.backend());
+            super::keys_import::run(context, store, args)
+        }
     }
 }
 

@@ -3,6 +3,7 @@
 
 use crate::context::Context;
 use crate::keys::import::{import_keys, ImportOutcome};
+use crate::keys::KeyStore;
 use crate::term_text::visible;
 use anyhow::{anyhow, Result};
 use clap::Args;
@@ -15,12 +16,10 @@ pub struct KeysImportArgs {
     pub profiles: Vec<String>,
 }
 
-/// Imports, then prints one line per profile and the backend; exits non-zero when a
-/// profile failed.
-pub fn run(context: &Context, args: KeysImportArgs) -> Result<()> {
+/// Imports into `store` (`keys` opened and announced it), then prints one line per
+/// profile and the backend; exits non-zero when a profile failed.
+pub fn run(context: &Context, store: &KeyStore, args: KeysImportArgs) -> Result<()> {
     let program = program_for_files()?;
-    let store = super::keys::announced_store(context)?;
-    super::keys::warn_if_cache_only(store.backend());
     let graph = context.files_graph();
     let report = import_keys(store, &graph, &args.profiles, &program);
     let backend = visible(&store.backend().describe()).to_string();
