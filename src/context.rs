@@ -213,7 +213,7 @@ impl Context {
     /// A resolver over `graph` with this context's STS, store, environment and IAM
     /// Identity Center.
     pub fn resolver<'a>(&'a self, graph: &'a ProfileGraph) -> Resolver<'a> {
-        Resolver::new(graph, self.sts(), self.store(), self.vars(), self.sso())
+        Resolver::new(graph, self.sts(), self.store(), self.vars(), self.sso()).with_keys(self)
     }
 
     /// A planner over `graph` with this context's environment.
@@ -276,6 +276,27 @@ impl Context {
     /// The process's environment, as planning reads it.
     pub fn vars(&self) -> &Vars<'static> {
         &self.shared.vars
+    }
+}
+
+/// Keyring profiles' keys, from this context's key store (opened on first use: a profile
+/// that is not one never opens it).
+impl crate::resolve::StoredKeys for Context {
+    fn stored_key(
+        &self,
+        profile: &str,
+    ) -> Result<Option<(crate::credentials::Credentials, String)>, String> {
+        let store = self.keys().map_err(|e| e.to_string())?;
+        let key = store.get(profile).map_err(|e| e.to_string())?;
+        Ok(key.map(|k| {
+            let credentials = crate::credentials::Credentials {
+                access_key_id: k.access_key_id.clone(),
+                secret_access_key: k.secret_access_key.clone(),
+                session_token: None,
+                expiration: None,
+            };
+            (credentials, store.backend().name().to_string())
+        }))
     }
 }
 

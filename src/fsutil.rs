@@ -37,8 +37,10 @@ pub const PRIVATE_DIR_MODE: u32 = 0o700;
 /// Makes a rewrite stop at one of its steps, for the crash and race tests: the value is
 /// `ACTION-STEP:FILE_NAME`, with ACTION `kill` (SIGKILL, as a crash) or `stop` (SIGSTOP,
 /// until the test sends SIGCONT), STEP `before-link` (contents written, nothing named yet)
-/// or `before-rename` (linked under its temporary name, not yet re-checked), and FILE_NAME
-/// the target's file name. Unset, it costs one environment lookup per write.
+/// or `before-rename` (linked under its temporary name, not yet re-checked), or one of
+/// `keys import`'s steps (`after-store`: a key stored, not yet read back, FILE_NAME the
+/// credentials file's; `before-rewrite`: every key stored and read back, the file not yet
+/// rewritten), and FILE_NAME the target's file name. Unset, it costs one environment lookup per write.
 pub const TEST_HOOK_VAR: &str = "ROLECALL_TEST_WRITE_HOOK";
 
 /// The permissions a rewritten file gets.
@@ -452,7 +454,7 @@ fn process_alive(pid: i32) -> bool {
 }
 
 /// See [`TEST_HOOK_VAR`].
-fn test_hook(step: &str, target: &Path) {
+pub fn test_hook(step: &str, target: &Path) {
     let Some(spec) = std::env::var_os(TEST_HOOK_VAR) else {
         return;
     };

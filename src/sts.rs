@@ -259,21 +259,21 @@ impl Sts {
         returned(out.credentials(), "AssumeRoleWithWebIdentity")
     }
 
-    /// GetSessionToken with MFA on long-term keys: the MFA-authenticated source session.
-    /// Never retried: the code is good once.
+    /// GetSessionToken on long-term keys: the MFA-authenticated source session when `mfa`
+    /// gives the device and its code (never retried then: the code is good once), else a
+    /// session of the keys with no MFA (what rolecall hands out for a stored key).
     pub async fn get_session_token(
         &self,
         source: &Credentials,
         target: &StsTarget,
-        serial: &str,
-        code: &MfaCode,
+        mfa: Option<(&str, &MfaCode)>,
         duration_seconds: Option<u32>,
     ) -> Result<Credentials, StsError> {
         let out = self
-            .client(Some(source), target, false)
+            .client(Some(source), target, mfa.is_none())
             .get_session_token()
-            .serial_number(serial)
-            .token_code(code.as_str())
+            .set_serial_number(mfa.map(|(serial, _)| serial.to_string()))
+            .set_token_code(mfa.map(|(_, code)| code.as_str().to_string()))
             .set_duration_seconds(duration_seconds.map(|d| d as i32))
             .send()
             .await

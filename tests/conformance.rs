@@ -79,6 +79,7 @@ fn plan_of(graph: &ProfileGraph, name: &str) -> (Value, Value) {
         graph,
         vars: &vars,
         mfa_mode: MfaMode::AssumeRole,
+        no_session: false,
     };
     // A profile with no role to assume has no hops, whether or not it has credentials.
     if graph.get(name).is_some_and(|p| p.role_arn.is_none()) {

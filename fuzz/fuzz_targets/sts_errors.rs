@@ -115,8 +115,7 @@ fuzz_target!(|data: &[u8]| {
                     .get_session_token(
                         &f.source,
                         &f.target,
-                        "arn:aws:iam::123456789012:mfa/fuzz",
-                        &f.code,
+                        Some(("arn:aws:iam::123456789012:mfa/fuzz", &f.code)),
                         None,
                     )
                     .await

@@ -66,6 +66,11 @@ fn service_name(value: &str) -> Result<String, String> {
 /// Opens (or prints) the console sign-in URL of the profile.
 pub fn run(context: &Context, args: ConsoleArgs) -> Result<()> {
     let profile = args.profile.as_str();
+    if args.obtain.no_session {
+        anyhow::bail!(
+            "console takes no --no-session: the console signs in with a session, never with a long-term key"
+        );
+    }
     let graph = context.graph_for(profile);
     let resolver = context.resolver(&graph);
     let mfa = mfa_prompt(&args.obtain)?;

@@ -49,6 +49,9 @@ pub enum KeysCommand {
         #[arg(add = ArgValueCandidates::new(profile_candidates))]
         profile: String,
     },
+    /// Move static keys from ~/.aws/credentials (and ~/.aws/config) into the store, and
+    /// point each profile at `rolecall credential-process PROFILE`.
+    Import(super::keys_import::KeysImportArgs),
 }
 
 /// Runs one `keys` action.
@@ -57,6 +60,11 @@ pub fn run(context: &Context, args: KeysArgs) -> Result<()> {
         KeysCommand::Add { profile } => add(context, &profile),
         KeysCommand::List { format } => list(context, format == ListFormat::Json),
         KeysCommand::Rm { profile } => rm(context, &profile),
+        KeysCommand::Import(args) => {
+            let store = announced_store(context)?;
+            warn_if_cache_only(store.backend());
+            super::keys_import::run(context, store, args)
+        }
     }
 }
 

@@ -4,10 +4,12 @@
 pub mod check;
 pub mod complete;
 pub mod console;
+pub mod credential_process;
 pub mod env_file;
 pub mod exec;
 pub mod export;
 pub mod keys;
+pub mod keys_import;
 pub mod list;
 pub mod login;
 pub mod man;
@@ -64,6 +66,9 @@ pub enum Command {
     Man(man::ManArgs),
     /// Print the shell's rolecall session and its time left, for a shell prompt.
     Prompt(prompt::PromptArgs),
+    /// Print a profile's session as `credential_process` JSON: the bridge `keys import`
+    /// writes, so the AWS CLI and SDKs get sessions of keys in rolecall's key store.
+    CredentialProcess(credential_process::CredentialProcessArgs),
 }
 
 /// Runs what `cli` asks for over one [`Context`]; the exit code is the command's.
@@ -97,6 +102,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Completions(args) => complete::run(args)?,
         Command::Man(args) => man::run(args)?,
         Command::Prompt(args) => prompt::run(args)?,
+        Command::CredentialProcess(args) => credential_process::run(&context, args)?,
     }
     Ok(ExitCode::SUCCESS)
 }

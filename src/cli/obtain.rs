@@ -23,6 +23,11 @@ pub struct ObtainArgs {
     /// (GetSessionToken) shared by every role of the same source.
     #[arg(long)]
     pub mfa_per_role: bool,
+    /// For a profile whose key is in rolecall's key store: hand out the long-term key itself
+    /// instead of a session of it (only for calls that refuse session credentials, such as
+    /// IAM's CreateAccessKey without MFA).
+    #[arg(long)]
+    pub no_session: bool,
 }
 
 impl ObtainArgs {
@@ -42,13 +47,49 @@ pub async fn obtain(context: &Context, profile: &str, args: &ObtainArgs) -> Resu
     let graph = context.graph_for(profile);
     let resolver = context.resolver(&graph);
     let mfa = mfa_prompt(args)?;
-    let obtained = resolver
-        .obtain(profile, &*mfa, &resolve_options(args))
-        .await?;
+    let options = resolve_options(args);
+    if args.no_session {
+        warn_no_session(&resolver, profile, &options);
+    }
+    let obtained = resolver.obtain(profile, &*mfa, &options).await?;
     for warning in &obtained.warnings {
         warn(warning);
     }
     Ok(obtained.session)
+}
+
+/// Says on stderr why `--no-session` is usually wrong, when it hands out a stored key, and
+/// that it changes nothing for other profiles.
+fn warn_no_session(
+    resolver: &crate::resolve::Resolver<'_>,
+    profile: &str,
+    options: &ResolveOptions,
+) {
+    let Ok(plan) = resolver.plan_for(profile, options) else {
+        return; // obtaining says what is wrong with the profile
+    };
+    if !matches!(
+        plan.source,
+        crate::resolve::plan::BaseSource::Keyring { .. }
+    ) {
+        warn(&format!(
+            "--no-session changes nothing for '{profile}': its credentials are not a key in rolecall's key store"
+        ));
+    } else if plan.hops.is_empty() {
+        warn(&format!(
+            "--no-session: handing out the long-term key of '{}' itself. It does not expire, \
+             and whatever holds it can use it until it is deleted; a session (the default) \
+             expires on its own. Use it only for calls that refuse session credentials, such as \
+             IAM's CreateAccessKey without MFA",
+            plan.base
+        ));
+    } else {
+        warn(&format!(
+            "--no-session: the roles of '{profile}' are assumed with the long-term key of '{}' \
+             itself rather than a session of it",
+            plan.base
+        ));
+    }
 }
 
 /// Where MFA codes come from: `--mfa-code` (checked here), else the terminal.
@@ -69,6 +110,7 @@ pub fn resolve_options(args: &ObtainArgs) -> ResolveOptions {
         // `--refresh` means everything afresh, the MFA session included.
         renew_mfa: args.refresh,
         mfa_mode: args.mfa_mode(),
+        no_session: args.no_session,
         // A `credential_process` may prompt on the terminal, as under the AWS CLI.
         process_terminal: ChildTerminal::Shared,
     }

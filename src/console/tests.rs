@@ -43,6 +43,7 @@ fn plan(name: &str, mode: MfaMode) -> Plan {
         graph: &graph,
         vars: &vars,
         mfa_mode: mode,
+        no_session: false,
     }
     .plan(name)
     .unwrap()

@@ -14,6 +14,7 @@
 //! hides the secret, and no [`KeyError`] holds either.
 
 mod file;
+pub mod import;
 mod os;
 
 use crate::profile::writable::check_profile_name;

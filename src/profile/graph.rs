@@ -1333,8 +1333,11 @@ fn kind_of(keys: &Keys<'_>) -> ProfileKind {
         ProfileKind::Static
     } else if keys.login_session.is_some() {
         ProfileKind::Login
-    } else if keys.credential_process.is_some() {
-        ProfileKind::CredentialProcess
+    } else if let Some(command) = keys.credential_process {
+        match super::bridge::bridged_profile(command) {
+            Some(_) => ProfileKind::Keyring,
+            None => ProfileKind::CredentialProcess,
+        }
     } else {
         ProfileKind::None
     }

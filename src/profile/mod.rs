@@ -1,8 +1,10 @@
 //! Loading, modelling and validating the AWS config and credentials files.
 
+pub mod bridge;
 mod chain;
 mod files;
 mod graph;
+pub mod key_lines;
 mod model;
 pub mod parse;
 mod suggest;

@@ -17,6 +17,9 @@ pub enum ProfileKind {
     CredentialSource,
     /// `credential_process`.
     CredentialProcess,
+    /// `credential_process` is rolecall's own bridge (`rolecall credential-process NAME`):
+    /// a long-term key in rolecall's key store, read directly, never through a subprocess.
+    Keyring,
     /// `sso_session` / `sso_start_url` (IAM Identity Center).
     Sso,
     /// `web_identity_token_file` + `role_arn`.
@@ -35,6 +38,7 @@ impl ProfileKind {
             ProfileKind::SourceProfile => "source_profile",
             ProfileKind::CredentialSource => "credential_source",
             ProfileKind::CredentialProcess => "credential_process",
+            ProfileKind::Keyring => "keyring",
             ProfileKind::Sso => "sso",
             ProfileKind::WebIdentity => "web_identity",
             ProfileKind::Login => "login",

@@ -88,7 +88,36 @@ impl Resolver<'_> {
             BaseSource::Sso => self.sso_credentials(&plan.base).await,
             BaseSource::WebIdentity(w) => self.web_identity_credentials(w).await,
             BaseSource::Login { session } => self.login_credentials(plan, session).await,
+            BaseSource::Keyring { profile } => self.stored_key_credentials(profile),
         }
+    }
+
+    /// The long-term key stored for `profile` in rolecall's key store, read directly: the
+    /// profile's `credential_process` is rolecall's bridge, which would only read it too.
+    pub(super) fn stored_key_credentials(
+        &self,
+        profile: &str,
+    ) -> Result<BaseCredentials, ResolveErrorKind> {
+        let keys = self.keys.ok_or_else(|| {
+            ResolveErrorKind::Config(format!(
+                "the key of '{profile}' is in rolecall's key store, which this front end cannot read"
+            ))
+        })?;
+        let (credentials, backend) = keys
+            .stored_key(profile)
+            .map_err(ResolveErrorKind::Config)?
+            .ok_or_else(|| {
+                ResolveErrorKind::Config(format!(
+                    "no key is stored for '{profile}'; `rolecall keys add {profile}` stores one"
+                ))
+            })?;
+        Ok(BaseCredentials {
+            credentials,
+            origin: CredentialOrigin {
+                kind: "keyring",
+                location: backend,
+            },
+        })
     }
 
     /// A web identity's role session: the token read from its file now (EKS rotates it),

@@ -18,6 +18,8 @@ pub(super) struct MfaSessionInUse<'p> {
     pub(super) plan: &'p MfaSessionPlan,
     /// The long-term keys it is a session of (a new one is made of them).
     keys: Credentials,
+    /// Where they came from (`keyring (Secret Service)`), for the session's `source`.
+    origin: String,
     /// Whether it came from the store: only a cached one is renewed when STS refuses it.
     pub(super) cached: bool,
 }
@@ -36,12 +38,13 @@ impl<'w> Walk<'w> {
         };
         let plan = self.plan;
         let long_term = link.credentials.session_token.is_none();
+        let base_origin = link.description.clone();
         let Some(ms) = plan.mfa_session.as_ref().filter(|_| long_term) else {
             return Ok(link);
         };
         let keys = link.credentials.clone();
         let (credentials, cached) = self
-            .mfa_session_credentials(ms, &keys, self.options.renew_mfa)
+            .mfa_session_credentials(ms, &keys, &link.description, self.options.renew_mfa)
             .await
             .map_err(|kind| {
                 self.error(
@@ -52,11 +55,15 @@ impl<'w> Walk<'w> {
             })?;
         link.credentials = credentials;
         if !ms.for_first_hop {
-            link.description = format!("session-token with MFA ({})", link.description);
+            link.description = match ms.serial {
+                Some(_) => format!("session-token with MFA ({})", link.description),
+                None => format!("session-token ({})", link.description),
+            };
         }
         self.mfa_session = Some(MfaSessionInUse {
             plan: ms,
             keys,
+            origin: base_origin,
             cached,
         });
         Ok(link)
@@ -74,8 +81,9 @@ impl<'w> Walk<'w> {
             .expect("a cached MFA session is in use");
         in_use.cached = false;
         let (ms, keys) = (in_use.plan, in_use.keys.clone());
+        let origin = in_use.origin.clone();
         let (credentials, _) = self
-            .mfa_session_credentials(ms, &keys, true)
+            .mfa_session_credentials(ms, &keys, &origin, true)
             .await
             .map_err(|kind| match kind {
                 ResolveErrorKind::MfaRequired { serial, .. } => ResolveErrorKind::MfaRequired {
@@ -87,12 +95,13 @@ impl<'w> Walk<'w> {
         Ok(credentials)
     }
 
-    /// The MFA session of `keys`: the cached one (second value true) unless `renew`, else a
-    /// GetSessionToken with a new code.
+    /// The MFA session of `keys` (from `origin`): the cached one (second value true) unless
+    /// `renew`, else a GetSessionToken with a new code.
     async fn mfa_session_credentials(
         &mut self,
         ms: &MfaSessionPlan,
         keys: &Credentials,
+        origin: &str,
         renew: bool,
     ) -> Result<(Credentials, bool), ResolveErrorKind> {
         if !renew {
@@ -105,10 +114,13 @@ impl<'w> Walk<'w> {
                 return Ok((cached.credentials, true));
             }
         }
-        let code = self.code(&ms.serial, ms.mfa_process.as_ref()).await?;
+        let code = match &ms.serial {
+            Some(serial) => Some(self.code(serial, ms.mfa_process.as_ref()).await?),
+            None => None,
+        };
         let session = self
             .resolver
-            .new_mfa_session(ms, keys, &code, &mut self.warnings)
+            .new_mfa_session(ms, (keys, origin), code.as_ref(), &mut self.warnings)
             .await?;
         Ok((session.credentials, false))
     }
@@ -136,37 +148,58 @@ impl Resolver<'_> {
                     self.graph.why_missing(base),
                 ))
             })?;
-        let keys = self.keys_in_files(base).map_err(fail)?.ok_or_else(|| {
-            fail(ResolveErrorKind::Config(format!(
-                "'{base}' holds no long-term keys to make an MFA session of"
-            )))
-        })?;
+        let keys = self.long_term_keys(base).map_err(fail)?;
         let mut warnings = Vec::new();
+        let keys = (&keys.credentials, keys.origin.to_string());
         let session = self
-            .new_mfa_session(&ms, &keys, code, &mut warnings)
+            .new_mfa_session(&ms, (keys.0, &keys.1), Some(code), &mut warnings)
             .await
             .map_err(fail)?;
         Ok(Obtained { session, warnings })
     }
 
-    /// A GetSessionToken session of `keys` with `code`, stored (a store that fails is a
-    /// warning: STS already answered) and handed back.
+    /// The long-term keys of `base`: from the key store for a keyring profile, else from
+    /// the files.
+    fn long_term_keys(&self, base: &str) -> Result<BaseCredentials, ResolveErrorKind> {
+        let profile = self.graph.get(base);
+        if let Some(stored) = profile
+            .filter(|p| p.kind == crate::profile::ProfileKind::Keyring)
+            .and_then(|p| p.credential_process.as_deref())
+            .and_then(crate::profile::bridge::bridged_profile)
+        {
+            return self.stored_key_credentials(&stored);
+        }
+        let keys = self.keys_in_files(base)?.ok_or_else(|| {
+            ResolveErrorKind::Config(format!(
+                "'{base}' holds no long-term keys to make an MFA session of"
+            ))
+        })?;
+        Ok(crate::source::static_keys(&keys, "the files"))
+    }
+
+    /// A GetSessionToken session of `keys` (from the origin it is given with; with `code`
+    /// for the plan's MFA device), stored (a store that fails is a warning: STS already
+    /// answered) and handed back.
     async fn new_mfa_session(
         &self,
         ms: &MfaSessionPlan,
-        keys: &Credentials,
-        code: &MfaCode,
+        (keys, origin): (&Credentials, &str),
+        code: Option<&MfaCode>,
         warnings: &mut Vec<String>,
     ) -> Result<Session, ResolveErrorKind> {
+        let mfa = ms.serial.as_deref().zip(code);
         let creds = self
             .sts
-            .get_session_token(keys, &ms.sts, &ms.serial, code, Some(ms.duration_seconds))
+            .get_session_token(keys, &ms.sts, mfa, Some(ms.duration_seconds))
             .await?;
         let session = Session {
             profile: ms.profile.clone(),
             kind: SessionKind::MfaSession,
             credentials: creds,
-            source: format!("session-token with MFA {}", ms.serial),
+            source: match &ms.serial {
+                Some(serial) => format!("session-token with MFA {serial}"),
+                None => format!("session-token ({origin})"),
+            },
             region: self
                 .graph
                 .get(&ms.profile)
@@ -174,7 +207,7 @@ impl Resolver<'_> {
             region_from_instance: false,
             obtained: Utc::now(),
             fingerprint: ms.fingerprint.clone(),
-            mfa_serial: Some(ms.serial.clone()),
+            mfa_serial: ms.serial.clone(),
         };
         self.save(&session, warnings);
         Ok(session)

@@ -62,11 +62,23 @@ impl MfaPrompt for FixedMfa {
     }
 }
 
+/// rolecall's key store, as resolution reads it: the long-term key of a profile whose
+/// `credential_process` is rolecall's bridge. The Context gives its own, opened on first
+/// use (opening it may ask for a passphrase), so nothing is opened for other profiles.
+pub trait StoredKeys: Send + Sync {
+    /// The key stored for `profile`, and where (the backend, for messages); `None` when
+    /// none is. The error is one line naming the profile and the backend.
+    fn stored_key(&self, profile: &str) -> Result<Option<(Credentials, String)>, String>;
+}
+
 /// Options of one resolution.
 #[derive(Debug, Clone, Default)]
 pub struct ResolveOptions {
     /// Ignore a cached session of the profile and call STS again.
     pub force_refresh: bool,
+    /// Hand out a stored key itself instead of a GetSessionToken session of it
+    /// (`--no-session`).
+    pub no_session: bool,
     /// Make a new MFA session instead of using the cached one (asks for a code).
     pub renew_mfa: bool,
     pub mfa_mode: MfaMode,
@@ -173,6 +185,8 @@ pub struct Resolver<'a> {
     pub vars: &'a Vars<'a>,
     /// IAM Identity Center: the token cache and the portal, for SSO profiles.
     pub sso: &'a Sso,
+    /// rolecall's key store, for keyring profiles; `None`: such profiles fail to resolve.
+    pub keys: Option<&'a dyn StoredKeys>,
 }
 
 /// Numbers the steps of a chain for error messages: `step 2/3 (what): `.
@@ -207,7 +221,14 @@ impl<'a> Resolver<'a> {
             metadata: MetadataConfig::from_env(),
             vars,
             sso,
+            keys: None,
         }
+    }
+
+    /// This resolver, reading keyring profiles' keys from `keys`.
+    pub fn with_keys(mut self, keys: &'a dyn StoredKeys) -> Self {
+        self.keys = Some(keys);
+        self
     }
 
     /// A planner over this resolver's graph and environment, planning as `mode` says:
@@ -228,6 +249,18 @@ impl Resolver<'_> {
         })
     }
 
+    /// The plan [`Resolver::obtain`] walks for `name` with `options`.
+    pub fn plan_for(&self, name: &str, options: &ResolveOptions) -> Result<Plan, ResolveError> {
+        self.planner(options.mfa_mode)
+            .without_session(options.no_session)
+            .plan(name)
+            .map_err(|e| ResolveError {
+                profile: name.to_string(),
+                step: String::new(),
+                kind: e.into(),
+            })
+    }
+
     /// A session for `name`: from the store when its plan is unchanged and the session
     /// still good, else through the whole chain, as aws-config's `resolve_chain` walks a
     /// base provider and then its chain: the base credentials, the MFA session, each hop.
@@ -237,7 +270,7 @@ impl Resolver<'_> {
         mfa: &dyn MfaPrompt,
         options: &ResolveOptions,
     ) -> Result<Obtained, ResolveError> {
-        let plan = self.plan(name, options.mfa_mode)?;
+        let plan = self.plan_for(name, options)?;
         let mut walk = Walk::new(self, name, &plan, mfa, options);
         if let Some(session) = walk.cached() {
             return Ok(walk.into_obtained(session));
@@ -523,7 +556,9 @@ pub fn list_sessions(
 pub fn is_current(planner: &Planner<'_, '_>, session: &Session) -> bool {
     let now = match session.kind {
         SessionKind::Profile => planner.plan(&session.profile).ok().map(|p| p.fingerprint),
-        SessionKind::MfaSession => planner.mfa_session_fingerprint(&session.profile),
+        SessionKind::MfaSession => {
+            planner.mfa_session_fingerprint(&session.profile, session.mfa_serial.as_deref())
+        }
     };
     now.is_some_and(|f| f == session.fingerprint)
 }

@@ -75,6 +75,11 @@ pub enum BaseSource {
     WebIdentity(WebIdentitySource),
     /// An `aws login` session: the AWS CLI's login cache for this `login_session` ARN.
     Login { session: String },
+    /// A long-term key in rolecall's key store, under `profile`'s name: the profile's
+    /// `credential_process` is rolecall's own bridge, read here directly (running it would
+    /// run rolecall again). What is handed out is a GetSessionToken session of it unless
+    /// the plan says otherwise ([`Planner::without_session`]).
+    Keyring { profile: String },
 }
 
 /// A web identity base: the role assumed with the token a file holds, and where STS is.
@@ -144,13 +149,15 @@ impl Hop {
     }
 }
 
-/// The MFA-authenticated session of the base's long-term keys (GetSessionToken), made with
-/// one code and shared by every role assumed from the same keys.
+/// The GetSessionToken session of the base's long-term keys: MFA-authenticated (made with
+/// one code) when `serial` is set, and shared by every role assumed from the same keys. A
+/// key in the key store always gets one, MFA or not: its session is what is handed out.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct MfaSessionPlan {
     /// The profile whose keys it is a session of (the store keys it by this name).
     pub profile: String,
-    pub serial: String,
+    /// The MFA device; `None`: a session of a stored key with no MFA.
+    pub serial: Option<String>,
     /// The `mfa_process` of the profile whose `mfa_serial` this is.
     pub mfa_process: Option<MfaProcess>,
     pub duration_seconds: u32,
@@ -216,6 +223,8 @@ pub struct Planner<'g, 'v> {
     pub graph: &'g ProfileGraph,
     pub vars: &'v Vars<'v>,
     pub mfa_mode: MfaMode,
+    /// Hand out a stored key itself rather than a session of it (`--no-session`).
+    pub no_session: bool,
 }
 
 impl<'g, 'v> Planner<'g, 'v> {
@@ -225,7 +234,15 @@ impl<'g, 'v> Planner<'g, 'v> {
             graph,
             vars,
             mfa_mode,
+            no_session: false,
         }
+    }
+
+    /// This planner, planning a key from the key store to be handed out as it is
+    /// (`--no-session`) when `no_session`, instead of as a GetSessionToken session.
+    pub fn without_session(mut self, no_session: bool) -> Self {
+        self.no_session = no_session;
+        self
     }
 }
 
@@ -338,6 +355,11 @@ impl Planner<'_, '_> {
         fingerprint(&[
             "rolecall-plan-1",
             &self.source_identity(base, source),
+            if self.no_session && matches!(source, BaseSource::Keyring { .. }) {
+                "no-session"
+            } else {
+                ""
+            },
             // The session is GetSessionToken's when there are no hops: its device counts.
             base.mfa_serial.as_deref().unwrap_or(""),
             &hops.iter().map(hop_identity).collect::<Vec<_>>().join(";"),
@@ -354,7 +376,7 @@ impl Planner<'_, '_> {
         let profile = self.graph.get(base)?;
         Some(MfaSessionPlan {
             profile: base.to_string(),
-            serial: serial.to_string(),
+            serial: Some(serial.to_string()),
             mfa_process: self
                 .graph
                 .mfa_process_for_keys(base, serial)
@@ -364,17 +386,25 @@ impl Planner<'_, '_> {
                 .mfa_session_duration
                 .unwrap_or(DEFAULT_MFA_SESSION_SECONDS),
             sts: self.sts_target(profile, "aws"),
-            fingerprint: self.mfa_session_fingerprint(base).unwrap_or_default(),
+            fingerprint: self
+                .mfa_session_fingerprint(base, Some(serial))
+                .unwrap_or_default(),
             for_first_hop: true,
         })
     }
 
-    pub fn mfa_session_fingerprint(&self, base: &str) -> Option<String> {
+    /// The fingerprint a GetSessionToken session of `base`'s keys (with `serial`) has now,
+    /// if `base` holds keys: what a stored MFA session is compared with.
+    pub fn mfa_session_fingerprint(&self, base: &str, serial: Option<&str>) -> Option<String> {
         let profile = self.graph.get(base)?;
-        let source = BaseSource::StaticKeys {
-            temporary: profile.static_keys?.has_session_token,
+        let source = match profile.kind {
+            ProfileKind::Keyring => self.base_source(profile).ok()?,
+            _ => BaseSource::StaticKeys {
+                temporary: profile.static_keys?.has_session_token,
+            },
         };
-        Some(self.mfa_fingerprint(profile, &source, &self.sts_target(profile, "aws")))
+        let sts = self.sts_target(profile, "aws");
+        Some(self.mfa_fingerprint(profile, &source, serial, &sts))
     }
 
     fn base_source(&self, base: &Profile) -> Result<BaseSource, PlanError> {
@@ -409,6 +439,13 @@ impl Planner<'_, '_> {
                 .ok_or_else(|| no_credentials(base)),
             ProfileKind::Login => Ok(BaseSource::Login {
                 session: base.login_session.as_deref().unwrap_or("").to_string(),
+            }),
+            ProfileKind::Keyring => Ok(BaseSource::Keyring {
+                profile: base
+                    .credential_process
+                    .as_deref()
+                    .and_then(crate::profile::bridge::bridged_profile)
+                    .unwrap_or_else(|| base.name.clone()),
             }),
             ProfileKind::SourceProfile => Err(PlanError::Config(format!(
                 "'{}' points at itself as source_profile but holds no static keys",
@@ -465,6 +502,9 @@ impl Planner<'_, '_> {
         hops: &[Hop],
         partition: &str,
     ) -> Option<MfaSessionPlan> {
+        if let BaseSource::Keyring { .. } = source {
+            return self.keyring_session(base, source, hops, partition);
+        }
         let can_have_long_term_keys = matches!(
             source,
             BaseSource::StaticKeys { temporary: false }
@@ -490,23 +530,78 @@ impl Planner<'_, '_> {
         let sts = self.sts_target(base, partition);
         Some(MfaSessionPlan {
             profile: base.name.clone(),
-            serial: serial.to_string(),
+            serial: Some(serial.to_string()),
             mfa_process: mfa_process_of(carrier),
             duration_seconds,
-            fingerprint: self.mfa_fingerprint(base, source, &sts),
+            fingerprint: self.mfa_fingerprint(base, source, Some(serial), &sts),
+            sts,
+            for_first_hop,
+        })
+    }
+
+    /// The session of a key from the key store: always one (what rolecall hands out is a
+    /// session, never the key), unless `--no-session`. With MFA when the profile that
+    /// carries it says so: the base itself when no role is assumed, else (in the default
+    /// mode) the first hop, whose code the session then stands in for. It is no role
+    /// session: the roles assumed with it are not role chaining.
+    fn keyring_session(
+        &self,
+        base: &Profile,
+        source: &BaseSource,
+        hops: &[Hop],
+        partition: &str,
+    ) -> Option<MfaSessionPlan> {
+        if self.no_session {
+            return None;
+        }
+        let (serial, carrier, for_first_hop) = match hops.first() {
+            None => (base.mfa_serial.as_deref(), base, false),
+            Some(first) if self.mfa_mode == MfaMode::SessionToken => {
+                let carrier = self.graph.get(&first.profile).unwrap_or(base);
+                let serial = first.mfa_serial.as_deref();
+                (serial, carrier, serial.is_some())
+            }
+            Some(_) => (None, base, false),
+        };
+        let duration_seconds = base
+            .settings()
+            .mfa_session_duration
+            .or(carrier.settings().mfa_session_duration)
+            .unwrap_or(DEFAULT_MFA_SESSION_SECONDS);
+        let sts = self.sts_target(base, partition);
+        Some(MfaSessionPlan {
+            profile: base.name.clone(),
+            serial: serial.map(str::to_string),
+            mfa_process: serial.and_then(|_| mfa_process_of(carrier)),
+            duration_seconds,
+            fingerprint: self.mfa_fingerprint(base, source, serial, &sts),
             sts,
             for_first_hop,
         })
     }
 
     /// An MFA session is the same while the keys and the endpoint are: the region it was
-    /// asked in does not matter (it works in every region of the partition).
-    fn mfa_fingerprint(&self, base: &Profile, source: &BaseSource, sts: &StsTarget) -> String {
-        fingerprint(&[
-            "rolecall-mfa-1",
-            &self.source_identity(base, source),
-            sts.endpoint_url.as_deref().unwrap_or(""),
-        ])
+    /// asked in does not matter (it works in every region of the partition). A stored
+    /// key's session also keeps its device: one made without MFA never stands in for one
+    /// with it.
+    fn mfa_fingerprint(
+        &self,
+        base: &Profile,
+        source: &BaseSource,
+        serial: Option<&str>,
+        sts: &StsTarget,
+    ) -> String {
+        let identity = self.source_identity(base, source);
+        let endpoint = sts.endpoint_url.as_deref().unwrap_or("");
+        match source {
+            BaseSource::Keyring { .. } => fingerprint(&[
+                "rolecall-keyring-1",
+                &identity,
+                serial.unwrap_or(""),
+                endpoint,
+            ]),
+            _ => fingerprint(&["rolecall-mfa-1", &identity, endpoint]),
+        }
     }
 
     /// What identifies the base credentials without holding them: a digest of the access
@@ -546,6 +641,7 @@ impl Planner<'_, '_> {
             ),
             BaseSource::Process { command } => format!("process:{}", fingerprint(&[command])),
             BaseSource::Login { session } => format!("login:{session}"),
+            BaseSource::Keyring { profile } => format!("keyring:{profile}"),
             BaseSource::Sso => format!(
                 "sso:{}:{}:{}",
                 base.sso_session
@@ -638,7 +734,10 @@ fn mfa_process_of(profile: &Profile) -> Option<MfaProcess> {
 /// Whether the first hop's source is a role session, from the kind of base credentials.
 fn first_hop_source(source: &BaseSource) -> SourceSession {
     match source {
-        BaseSource::StaticKeys { temporary: false } => SourceSession::LongTerm,
+        // A stored key, or its GetSessionToken session: not a role session.
+        BaseSource::StaticKeys { temporary: false } | BaseSource::Keyring { .. } => {
+            SourceSession::LongTerm
+        }
         BaseSource::StaticKeys { temporary: true }
         | BaseSource::Environment
         | BaseSource::Process { .. } => SourceSession::IfTemporary,

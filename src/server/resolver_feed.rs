@@ -34,6 +34,9 @@ impl SessionFeed for ResolverFeed {
                 force_refresh,
                 renew_mfa: false,
                 mfa_mode,
+                // Programs served by the endpoint get sessions: it serves them a role's or
+                // a stored key's session, never the key.
+                no_session: false,
                 // A refresh never prompts, and the terminal is the served program's.
                 process_terminal: ChildTerminal::None,
             };

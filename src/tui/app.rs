@@ -800,7 +800,10 @@ impl App {
                 self.modal = Some(Modal::Export(ExportModal::new(session)));
                 vec![]
             }
-            'r' if session.kind == SessionKind::MfaSession => self.renew_mfa_session(session),
+            // A stored key's session without MFA is renewed as any other.
+            'r' if session.kind == SessionKind::MfaSession && session.mfa_serial.is_some() => {
+                self.renew_mfa_session(session)
+            }
             // The cached session stays until the new one arrives: a refresh that fails
             // loses nothing.
             'r' => self.start(InFlight::assume(session.profile), |profile| Cmd::Assume {

@@ -121,6 +121,7 @@ fn kind_label(p: &Profile) -> &'static str {
             _ => "role/?",
         },
         ProfileKind::CredentialProcess => "process",
+        ProfileKind::Keyring => "keyring",
         ProfileKind::Sso if p.discovered => "sso·new",
         ProfileKind::Sso => "sso",
         ProfileKind::WebIdentity => "web-id",
@@ -341,6 +342,13 @@ fn detail_lines(app: &App, p: Option<&Profile>, width: u16) -> Vec<Line<'static>
             Span::raw(shown(&p.chain_display().to_string()).into_owned()),
         ]
     };
+    if p.kind == ProfileKind::Keyring {
+        // Where the key lives; its sessions' source names the backend.
+        spans.push(Span::styled(
+            "  key in rolecall's key store",
+            fg(app.colors, Color::DarkGray),
+        ));
+    }
     if let (false, Some(name)) = (p.discovered, p.account_name.as_deref()) {
         spans.push(dim(format!("  {}", shown(name))));
     }

@@ -23,6 +23,7 @@ fn plan_with(config: &str, name: &str, vars: &[(&str, &str)], mode: MfaMode) -> 
         graph: &g,
         vars: &vars,
         mfa_mode: mode,
+        no_session: false,
     }
     .plan(name)
     .unwrap()
@@ -75,7 +76,11 @@ fn mfa_on_the_first_hop_makes_an_mfa_session_unless_per_role() {
     let p = plan(&config, "secure");
     let ms = p.mfa_session.expect("an MFA session");
     assert_eq!(
-        (ms.profile.as_str(), ms.serial.as_str(), ms.for_first_hop),
+        (
+            ms.profile.as_str(),
+            ms.serial.as_deref().unwrap_or(""),
+            ms.for_first_hop
+        ),
         ("base", "arn:mfa", true)
     );
     assert_eq!(ms.duration_seconds, DEFAULT_MFA_SESSION_SECONDS);
@@ -108,7 +113,7 @@ fn mfa_process_goes_with_the_mfa_serial_of_its_own_profile() {
     };
     // The role's serial and its command go with the MFA session made for the first hop…
     let ms = plan(config, "secure").mfa_session.unwrap();
-    assert_eq!(ms.serial, "arn:mfa");
+    assert_eq!(ms.serial.as_deref(), Some("arn:mfa"));
     assert_eq!(ms.mfa_process, device("secure", "ykman code s"));
     // …or with the hop, when the code goes with AssumeRole itself.
     let per_role = plan_with(config, "secure", &[], MfaMode::AssumeRole);
@@ -118,7 +123,7 @@ fn mfa_process_goes_with_the_mfa_serial_of_its_own_profile() {
     );
     // The keys' own serial and command, when the keys' MFA session is the session.
     let ms = plan(config, "base").mfa_session.unwrap();
-    assert_eq!(ms.serial, "arn:mfa:base");
+    assert_eq!(ms.serial.as_deref(), Some("arn:mfa:base"));
     assert_eq!(ms.mfa_process, device("base", "ykman code b"));
     // A command changes how the code is had, not the session: the fingerprint stays.
     let without = config.replace("mfa_process = ykman code s\n", "");
@@ -276,6 +281,7 @@ fn the_fingerprint_changes_with_every_part_of_the_definition() {
         graph: &g,
         vars: &vars,
         mfa_mode: MfaMode::SessionToken,
+        no_session: false,
     };
     assert_ne!(planner.plan("admin").unwrap().fingerprint, base);
     // Other keys are another MFA session too.
@@ -283,9 +289,10 @@ fn the_fingerprint_changes_with_every_part_of_the_definition() {
         graph: &graph(CHAIN),
         vars: &vars,
         mfa_mode: MfaMode::SessionToken,
+        no_session: false,
     }
-    .mfa_session_fingerprint("base");
-    assert_ne!(planner.mfa_session_fingerprint("base"), before);
+    .mfa_session_fingerprint("base", None);
+    assert_ne!(planner.mfa_session_fingerprint("base", None), before);
 }
 
 #[test]
@@ -384,6 +391,7 @@ fn the_environment_s_web_identity_serves_only_a_profile_without_credentials() {
         graph: &g,
         vars: &vars,
         mfa_mode: MfaMode::SessionToken,
+        no_session: false,
     };
     assert!(
         matches!(planner.plan("pod"), Err(PlanError::Config(m)) if m.contains("no credentials"))
@@ -455,4 +463,72 @@ duration_seconds = 7200
         plan(config, "user-console").fingerprint,
         plan(config, "role-console").fingerprint
     );
+}
+
+const KEYRING: &str = "\
+[profile vault]
+credential_process = /usr/local/bin/rolecall credential-process vault
+[profile vault-mfa]
+credential_process = rolecall credential-process vault-mfa
+mfa_serial = arn:aws:iam::111111111111:mfa/me
+[profile deploy]
+role_arn = arn:aws:iam::111111111111:role/Deploy
+source_profile = vault
+duration_seconds = 43200
+[profile other]
+credential_process = rolecall credential-process elsewhere
+";
+
+#[test]
+fn a_keyring_profile_hands_out_a_session_of_its_key_mfa_or_not() {
+    let p = plan(KEYRING, "vault");
+    assert_eq!(
+        p.source,
+        BaseSource::Keyring {
+            profile: "vault".into()
+        }
+    );
+    let ms = p.mfa_session.expect("a session of the stored key");
+    assert_eq!((ms.serial, ms.for_first_hop), (None, false));
+    let ms = plan(KEYRING, "vault-mfa").mfa_session.unwrap();
+    assert_eq!(
+        ms.serial.as_deref(),
+        Some("arn:aws:iam::111111111111:mfa/me")
+    );
+    assert_ne!(
+        ms.fingerprint,
+        plan(KEYRING, "vault").mfa_session.unwrap().fingerprint
+    );
+    // The bridge names the stored key; the profile's own name does not matter.
+    assert_eq!(
+        plan(KEYRING, "other").source,
+        BaseSource::Keyring {
+            profile: "elsewhere".into()
+        }
+    );
+}
+
+#[test]
+fn a_role_over_a_keyring_profile_is_assumed_from_its_session_without_the_chaining_cap() {
+    let p = plan(KEYRING, "deploy");
+    assert!(p.mfa_session.is_some());
+    assert_eq!(p.hops[0].source, SourceSession::LongTerm);
+    // A GetSessionToken session is no role session: twelve hours stay twelve hours.
+    assert_eq!(p.hops[0].effective_duration(true), Some(43200));
+}
+
+#[test]
+fn no_session_hands_out_the_key_and_is_another_plan() {
+    let lookup = |_: &str| None;
+    let vars = Vars::new(&lookup);
+    let g = graph(KEYRING);
+    let with = Planner::new(&g, &vars, MfaMode::SessionToken)
+        .plan("vault")
+        .unwrap();
+    let without = Planner::new(&g, &vars, MfaMode::SessionToken)
+        .without_session(true)
+        .plan("vault")
+        .unwrap();
+    assert!(without.mfa_session.is_none());
+    assert_ne!(with.fingerprint, without.fingerprint);
 }

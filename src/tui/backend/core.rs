@@ -170,6 +170,8 @@ impl Backend for CoreBackend {
                 force_refresh: refresh || mfa_code.is_some(),
                 renew_mfa: mfa_code.is_some(),
                 mfa_mode: MfaMode::SessionToken,
+                // The TUI hands out sessions, never a stored key.
+                no_session: false,
                 // The TUI reads the keys itself: a prompt could not be answered.
                 process_terminal: ChildTerminal::None,
             };

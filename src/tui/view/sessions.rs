@@ -47,6 +47,10 @@ fn session_rows(app: &App) -> Vec<SessionRow> {
         let s = &l.session;
         let mut name = match s.kind {
             SessionKind::Profile => shown(&s.profile).into_owned(),
+            // A stored key's session without MFA.
+            SessionKind::MfaSession if s.mfa_serial.is_none() => {
+                format!("{} (keyring)", shown(&s.profile))
+            }
             SessionKind::MfaSession => format!("{} (mfa)", shown(&s.profile)),
         };
         if l.stale {

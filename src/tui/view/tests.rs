@@ -708,3 +708,25 @@ fn a_status_longer_than_a_third_of_the_screen_is_marked_cut() {
     let last = screen.lines().last().unwrap().trim_end();
     assert!(last.ends_with('…'), "{screen}");
 }
+
+#[test]
+fn a_keyring_profile_says_where_its_key_lives() {
+    let paths = crate::profile::ConfigPaths::in_dir("/cfg".as_ref());
+    let config = "[profile vault]\ncredential_process = rolecall credential-process vault\n";
+    let graph = crate::profile::ProfileGraph::from_texts(paths, config, "");
+    let mut app = App::new(std::sync::Arc::new(graph), t0(), true);
+    let mut s = session("vault", 600);
+    s.kind = crate::session::SessionKind::MfaSession;
+    s.source = "session-token (keyring (secret-service))".into();
+    app.update(Msg::Sessions(Ok(vec![listed(s)])));
+    let screen = text(&render(&app, 120, 24));
+    assert!(screen.contains("vault           keyring"), "{screen}");
+    assert!(screen.contains("vault (keyring)"), "{screen}");
+    assert!(screen.contains("key in rolecall's key store"), "{screen}");
+    app.update(key(KeyCode::Tab));
+    let screen = text(&render(&app, 200, 24));
+    assert!(
+        screen.contains("source: session-token (keyring (secret-service))"),
+        "{screen}"
+    );
+}

@@ -1,0 +1,317 @@
+//! `rolecall keys import` and the `credential_process` bridge, as a user runs them: keys
+//! moved out of the files byte for byte, the AWS CLI and boto3 getting sessions through
+//! the bridge (moto's STS), `--no-session`, a crash at every step of the import, and the
+//! planted secret found in no file and no cache afterwards. The key store is the
+//! encrypted-file backend, in each test's own directory.
+
+mod common;
+
+use common::{failed, ok, venv_bin, Env, Moto};
+use std::os::unix::process::ExitStatusExt;
+use std::path::Path;
+
+const KEY_ID: &str = "AKIAPLANTEDKEYS00001";
+const SECRET: &str = "PLANTEDbridgeSECRET0000000000000000000001";
+const DEV_ID: &str = "AKIADEVKEY0000000002";
+const DEV_SECRET: &str = "DEVsecret000000000000000000000000000000002";
+
+/// The credentials file of the tests: comments, blank lines, CRLF, other settings, a
+/// temporary profile, and no newline at the end.
+fn credentials() -> String {
+    format!(
+        "# personal keys\r\n[prod]\r\n; rotated in March\r\naws_access_key_id = {KEY_ID}\r\n\
+         aws_secret_access_key = {SECRET}\r\nregion = eu-west-1\r\n\r\n[temp]\r\n\
+         aws_access_key_id = ASIATEMP\r\naws_secret_access_key = t\r\naws_session_token = tok\r\n\
+         \r\n[dev]\r\naws_secret_access_key={DEV_SECRET}\r\naws_access_key_id={DEV_ID}"
+    )
+}
+
+const CONFIG: &str = "[default]\nregion = us-east-1\n\n[profile deploy]\n\
+                      role_arn = arn:aws:iam::123456789012:role/Deploy\nsource_profile = prod\n";
+
+/// An environment whose key store is an encrypted file under `$HOME`.
+fn env_with(config: &str, credentials: &str) -> Env {
+    let mut env = Env::new(config, credentials);
+    let file = env.home().join(".config/rolecall/keys.age");
+    env.set("ROLECALL_KEYRING", "file")
+        .set("ROLECALL_KEYRING_FILE", &file.display().to_string())
+        .set(
+            "ROLECALL_KEYRING_PASSPHRASE",
+            "correct horse battery staple",
+        );
+    env
+}
+
+fn env() -> Env {
+    env_with(CONFIG, &credentials())
+}
+
+fn read(path: &Path) -> String {
+    String::from_utf8(std::fs::read(path).unwrap()).unwrap()
+}
+
+fn bridge_line(profile: &str) -> String {
+    format!(
+        "credential_process = {} credential-process {profile}",
+        env!("CARGO_BIN_EXE_rolecall")
+    )
+}
+
+/// The credentials file once prod and dev are imported.
+fn imported_credentials() -> String {
+    format!(
+        "# personal keys\r\n[prod]\r\n; rotated in March\r\n{}\r\nregion = eu-west-1\r\n\r\n\
+         [temp]\r\naws_access_key_id = ASIATEMP\r\naws_secret_access_key = t\r\n\
+         aws_session_token = tok\r\n\r\n[dev]\r\n{}",
+        bridge_line("prod"),
+        bridge_line("dev")
+    )
+}
+
+fn json(text: &str) -> serde_json::Value {
+    serde_json::from_str(text).unwrap_or_else(|e| panic!("not JSON ({e}): {text}"))
+}
+
+#[test]
+fn import_moves_only_the_key_lines_and_says_what_it_did() {
+    let env = env();
+    let out = env.rolecall(&["keys", "import"]);
+    let stdout = ok(&out);
+    assert!(stdout.contains("prod: moved to "), "{stdout}");
+    assert!(stdout.contains("dev: moved to "), "{stdout}");
+    assert!(stdout.contains("temp: skipped: temporary keys"), "{stdout}");
+    let credentials = env.home().join(".aws/credentials");
+    assert_eq!(read(&credentials), imported_credentials());
+    assert_eq!(read(&env.home().join(".aws/config")), CONFIG);
+    // The profiles read as keyring profiles, in list's words.
+    let list = json(&ok(&env.rolecall(&["list", "--format", "json"])));
+    let kind = |name: &str| {
+        list.as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["name"] == name)
+            .map(|p| p["kind"].as_str().unwrap().to_string())
+    };
+    assert_eq!(kind("prod").as_deref(), Some("keyring"));
+    assert_eq!(kind("temp").as_deref(), Some("static"));
+    // Importing again finds nothing left to move.
+    let again = ok(&env.rolecall(&["keys", "import"]));
+    assert!(!again.contains("moved to"), "{again}");
+    assert_eq!(read(&credentials), imported_credentials());
+}
+
+#[test]
+fn keys_in_the_config_file_move_too_and_a_named_profile_alone() {
+    let config = format!(
+        "# team config\n[profile ci]\naws_access_key_id={KEY_ID}\n\
+         aws_secret_access_key={SECRET}\nregion=us-west-2\n[profile other]\nregion=x"
+    );
+    let env = env_with(&config, &credentials());
+    ok(&env.rolecall(&["keys", "import", "ci"]));
+    assert_eq!(
+        read(&env.home().join(".aws/config")),
+        format!(
+            "# team config\n[profile ci]\n{}\nregion=us-west-2\n[profile other]\nregion=x",
+            bridge_line("ci")
+        )
+    );
+    // Only the profile named: the credentials file is as it was.
+    assert_eq!(read(&env.home().join(".aws/credentials")), credentials());
+    let named = env.rolecall(&["keys", "import", "nosuch"]);
+    assert!(failed(&named).contains("not moved"));
+}
+
+#[test]
+fn the_aws_cli_and_boto3_get_a_session_through_the_bridge() {
+    let moto = Moto::start();
+    let mut env = env();
+    env.set("AWS_ENDPOINT_URL_STS", &moto.url);
+    ok(&env.rolecall(&["keys", "import"]));
+
+    let identity = env.aws_identity("prod");
+    assert!(identity["Account"].is_string(), "{identity}");
+    let boto3 = env
+        .command(venv_bin("python"))
+        .args([
+            "-c",
+            "import boto3, json; c = boto3.Session(profile_name='prod').get_credentials(); \
+             print(json.dumps({'id': c.access_key, 'token': c.token}))",
+        ])
+        .output()
+        .unwrap();
+    let got = json(&ok(&boto3));
+    assert!(got["token"].is_string(), "boto3 got no session: {got}");
+    assert_ne!(got["id"], KEY_ID);
+
+    // The bridge prints the session; a second call is served from the cache (STS unreachable).
+    let first = json(&ok(&env.rolecall(&["credential-process", "prod"])));
+    assert_eq!(first["Version"], 1);
+    assert!(first["SessionToken"].is_string() && first["Expiration"].is_string());
+    env.set("AWS_ENDPOINT_URL_STS", "http://127.0.0.1:9");
+    let second = json(&ok(&env.rolecall(&["credential-process", "prod"])));
+    assert_eq!(first, second);
+
+    // A role over the stored key is assumed from its session.
+    env.set("AWS_ENDPOINT_URL_STS", &moto.url);
+    let arn = env.caller_arn("deploy", &[]);
+    assert!(arn.contains(":assumed-role/Deploy/"), "{arn}");
+}
+
+#[test]
+fn no_session_hands_out_the_key_and_says_why_that_is_rarely_right() {
+    let env = env();
+    ok(&env.rolecall(&["keys", "import"]));
+    let out = env.rolecall(&["credential-process", "prod", "--no-session"]);
+    let printed = json(&ok(&out));
+    assert_eq!(printed["AccessKeyId"], KEY_ID);
+    assert_eq!(printed["SecretAccessKey"], SECRET);
+    assert!(printed.get("SessionToken").is_none(), "{printed}");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("--no-session") && stderr.contains("CreateAccessKey"),
+        "{stderr}"
+    );
+    let exported = json(&ok(&env.rolecall(&[
+        "export",
+        "prod",
+        "--format",
+        "json",
+        "--no-session",
+    ])));
+    assert_eq!(exported["AccessKeyId"], KEY_ID);
+}
+
+#[test]
+fn errors_of_the_bridge_are_one_line_on_stderr_and_nothing_on_stdout() {
+    let mut env = env();
+    ok(&env.rolecall(&["keys", "import"]));
+    env.set("AWS_ENDPOINT_URL_STS", "http://127.0.0.1:9");
+    let out = env.rolecall(&["credential-process", "prod"]);
+    let stderr = failed(&out);
+    assert!(out.stdout.is_empty());
+    assert_eq!(stderr.trim_end().lines().count(), 1, "{stderr}");
+    assert!(stderr.contains("prod"), "{stderr}");
+}
+
+#[test]
+fn a_bridge_profile_is_read_from_the_store_never_by_running_rolecall() {
+    // A `rolecall` that would leave a mark if it were run.
+    let env = env();
+    let fake_dir = env.dir.path().join("bin");
+    std::fs::create_dir_all(&fake_dir).unwrap();
+    let fake = fake_dir.join("rolecall");
+    let mark = env.dir.path().join("ran");
+    std::fs::write(
+        &fake,
+        format!("#!/bin/sh\ntouch '{}'\nexit 1\n", mark.display()),
+    )
+    .unwrap();
+    let executable = std::os::unix::fs::PermissionsExt::from_mode(0o755);
+    std::fs::set_permissions(&fake, executable).unwrap();
+    ok(&env.rolecall(&["keys", "import", "prod"]));
+    let text = read(&env.home().join(".aws/credentials"))
+        .replace(env!("CARGO_BIN_EXE_rolecall"), &fake.display().to_string());
+    std::fs::write(env.home().join(".aws/credentials"), text).unwrap();
+    let out = env.rolecall(&["export", "prod", "--format", "json", "--no-session"]);
+    assert_eq!(json(&ok(&out))["AccessKeyId"], KEY_ID);
+    assert!(
+        !mark.exists(),
+        "rolecall ran its own bridge as a subprocess"
+    );
+}
+
+/// The lines of `original` that are not key lines, in order, are all in `now`.
+fn no_line_lost(original: &str, now: &str) {
+    let kept: Vec<&str> = original
+        .split_inclusive('\n')
+        .filter(|l| !l.starts_with("aws_access_key_id") && !l.starts_with("aws_secret"))
+        .collect();
+    let mut rest = now;
+    for line in kept.iter().filter(|l| !l.trim().is_empty()) {
+        let at = rest
+            .find(line.trim_end())
+            .unwrap_or_else(|| panic!("line {line:?} lost from:\n{now}"));
+        rest = &rest[at + line.trim_end().len()..];
+    }
+}
+
+#[test]
+fn import_killed_at_every_step_leaves_a_working_key_and_every_line() {
+    for step in [
+        "after-store",
+        "before-rewrite",
+        "before-link",
+        "before-rename",
+    ] {
+        let mut env = env();
+        env.set(
+            "ROLECALL_TEST_WRITE_HOOK",
+            &format!("kill-{step}:credentials"),
+        );
+        let out = env.rolecall(&["keys", "import", "prod"]);
+        assert_eq!(out.status.signal(), Some(9), "{step}: not killed");
+        env.set("ROLECALL_TEST_WRITE_HOOK", "");
+        let now = read(&env.home().join(".aws/credentials"));
+        no_line_lost(&credentials(), &now);
+        // The key works, from the file or from the store.
+        let key = json(&ok(&env.rolecall(&[
+            "credential-process",
+            "prod",
+            "--no-session",
+        ])));
+        assert_eq!(key["AccessKeyId"], KEY_ID, "{step}");
+        assert_eq!(key["SecretAccessKey"], SECRET, "{step}");
+        // Importing again finishes the move.
+        ok(&env.rolecall(&["keys", "import", "prod"]));
+        let done = read(&env.home().join(".aws/credentials"));
+        assert!(
+            !done.contains(SECRET) && done.contains(&bridge_line("prod")),
+            "{step}"
+        );
+        assert!(
+            common::temp_files(&env.home().join(".aws")).is_empty(),
+            "{step}"
+        );
+    }
+}
+
+/// The files under `dir` whose bytes hold `secret`.
+fn files_holding(dir: &Path, secret: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            found.extend(files_holding(&path, secret));
+        } else if std::fs::read(&path)
+            .unwrap()
+            .windows(secret.len())
+            .any(|w| w == secret.as_bytes())
+        {
+            found.push(path.display().to_string());
+        }
+    }
+    found
+}
+
+#[test]
+fn after_import_the_planted_secret_is_in_no_file_and_no_cache() {
+    let moto = Moto::start();
+    let mut env = env();
+    env.set("AWS_ENDPOINT_URL_STS", &moto.url);
+    ok(&env.rolecall(&["keys", "import"]));
+    // Sessions made and cached, by rolecall and by the AWS CLI through the bridge.
+    ok(&env.rolecall(&["credential-process", "prod"]));
+    ok(&env.rolecall(&["export", "deploy", "--format", "json"]));
+    env.aws_identity("prod");
+    ok(&env.rolecall(&["sessions"]));
+    // Everything the test's environment holds: $HOME (the AWS files, the encrypted key
+    // file, the AWS CLI's caches) and rolecall's session cache.
+    for secret in [SECRET, DEV_SECRET] {
+        assert_eq!(
+            files_holding(env.dir.path(), secret),
+            Vec::<String>::new(),
+            "a secret is at rest in clear"
+        );
+    }
+    assert!(env.home().join(".config/rolecall/keys.age").exists());
+}
