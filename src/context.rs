@@ -1,6 +1,7 @@
 //! What every front end builds once and shares: the profile graph (the files, or the
 //! demo's, with the roles IAM Identity Center discovery has cached), STS, the session
-//! store, IAM Identity Center, the process's environment and whether this is the demo.
+//! store, IAM Identity Center, the long-term key store, the process's environment and
+//! whether this is the demo.
 //!
 //! The CLI builds one per run, the TUI one for its whole life (its tasks and the
 //! credential endpoint's feed hold clones), as aws-vault builds its `AwsVault` once.
@@ -9,6 +10,7 @@
 //! change. A command that only lists profiles never touches the rest.
 
 use crate::fsutil::modification_times;
+use crate::keys::{KeyError, KeyStore};
 use crate::profile::{ConfigPaths, ProfileGraph};
 use crate::resolve::{MfaMode, Planner, Resolver, Vars};
 use crate::session::SessionStore;
@@ -39,6 +41,7 @@ struct Shared {
     /// The store, and why it lives in memory only when its directory could not be used.
     store: OnceLock<(SessionStore, Option<String>)>,
     sso: OnceLock<Sso>,
+    keys: OnceLock<KeyStore>,
     vars: Vars<'static>,
     on_warning: OnceLock<WarningSink>,
 }
@@ -86,6 +89,7 @@ impl Context {
                 sts: OnceLock::new(),
                 store: OnceLock::new(),
                 sso: OnceLock::new(),
+                keys: OnceLock::new(),
                 vars: Vars::process(),
                 on_warning: OnceLock::new(),
             }),
@@ -245,6 +249,26 @@ impl Context {
     /// IAM Identity Center with the user's caches and the environment's endpoints.
     pub fn sso(&self) -> &Sso {
         self.shared.sso.get_or_init(Sso::from_env)
+    }
+
+    /// The long-term key store, opened on first use on the backend the environment
+    /// chooses ([`KeyStore::open`]). Opening asks for nothing; an error (an unknown
+    /// `ROLECALL_KEYRING`, no home for the key file) is returned each time it is asked for.
+    pub fn keys(&self) -> Result<&KeyStore, KeyError> {
+        if let Some(keys) = self.shared.keys.get() {
+            return Ok(keys);
+        }
+        let vars = self.vars();
+        let opened = KeyStore::open(&|name| vars.get(name))?;
+        Ok(self.shared.keys.get_or_init(|| opened))
+    }
+
+    /// This context with `keys` instead of the store the environment chooses (set before
+    /// first use).
+    pub fn with_keys(self, keys: KeyStore) -> Self {
+        let unused = self.shared.keys.set(keys).is_ok();
+        debug_assert!(unused, "Context::with_keys after its first use");
+        self
     }
 
     /// The process's environment, as planning reads it.

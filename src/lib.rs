@@ -8,6 +8,8 @@
 //!   container endpoint and EKS Pod Identity, `credential_process`, the web identity token).
 //! - [`sso`]: IAM Identity Center: sign-in, the token cache, role credentials, discovery
 //!   and `sso sync`.
+//! - [`keys`]: long-term keys kept in the OS keyring (Secret Service, keyutils, Keychain,
+//!   Credential Manager) or a passphrase-encrypted file, never in plaintext.
 //! - [`login`]: `aws login` sessions (`login_session`): the AWS CLI's login cache, and
 //!   refreshing it through the sign-in service with a DPoP proof.
 //! - [`sts`]: the STS calls (AssumeRole, AssumeRoleWithWebIdentity, GetSessionToken,
@@ -31,6 +33,7 @@
 //! - [`fsutil`]: private files: 0600, atomic, no symlink following, locked rewrites.
 //! - [`secret`]: strings that never print: the secret parts of credentials.
 //! - [`term_text`]: outside text on its way to a terminal, every control character shown.
+//! - [`tty`]: the controlling terminal: a line read with echo off (secrets, passphrases).
 //! - [`home`]: the user's home directory (`HOME`, else the user database), never relative.
 //! - [`browser`]: opening a URL in the person's browser without waiting for it.
 //! - [`parallel`]: CPU work split over a few threads, for large configs.
@@ -51,6 +54,7 @@ pub mod fsutil;
 pub mod home;
 pub mod http;
 pub mod iam;
+pub mod keys;
 pub mod login;
 pub mod output;
 pub mod parallel;
@@ -65,4 +69,5 @@ pub mod sts;
 pub mod term_text;
 #[cfg(test)]
 mod testing;
+pub mod tty;
 pub mod tui;
