@@ -15,6 +15,7 @@
 
 mod file;
 mod os;
+pub mod rotate;
 
 use crate::profile::writable::check_profile_name;
 use crate::secret::{mask, Secret};
