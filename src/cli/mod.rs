@@ -7,6 +7,8 @@ pub mod console;
 pub mod env_file;
 pub mod exec;
 pub mod export;
+pub mod keys;
+pub mod keys_rotate;
 pub mod list;
 pub mod login;
 pub mod man;
@@ -61,6 +63,8 @@ pub enum Command {
     Man(man::ManArgs),
     /// Print the shell's rolecall session and its time left, for a shell prompt.
     Prompt(prompt::PromptArgs),
+    /// Long-term keys in the OS keyring or an encrypted file: rotate.
+    Keys(keys::KeysArgs),
 }
 
 /// Runs what `cli` asks for over one [`Context`]; the exit code is the command's.
@@ -93,6 +97,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Completions(args) => complete::run(args)?,
         Command::Man(args) => man::run(args)?,
         Command::Prompt(args) => prompt::run(args)?,
+        Command::Keys(args) => keys::run(&context, args)?,
     }
     Ok(ExitCode::SUCCESS)
 }
