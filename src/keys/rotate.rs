@@ -301,7 +301,7 @@ impl Rotation<'_> {
                     "finishing the rotation begun earlier: new key {}",
                     mask(&pending.access_key_id)
                 ));
-                return self.finish(ready, pending).await.map(Some);
+                return self.finish(ready, pending, true).await.map(Some);
             } else {
                 (self.hooks.say)(&format!(
                     "forgot new key {} of an earlier rotation: IAM no longer has it",
@@ -362,7 +362,7 @@ impl Rotation<'_> {
         };
         self.slots.put(&pending_name, &new)?;
         self.reached(RotateStep::StoredNew)?;
-        self.finish(ready, new).await
+        self.finish(ready, new, false).await
     }
 
     /// The error that refuses a rotation of a user with two keys already.
@@ -394,11 +394,12 @@ impl Rotation<'_> {
     }
 
     /// From a stored pending key to the end: prove it works, make it current, delete the
-    /// old one.
+    /// old one. `resumed`: an earlier run made the key.
     async fn finish(
         &self,
         ready: &Ready,
         new: LongTermKey,
+        resumed: bool,
     ) -> Result<RotationSummary, RotateError> {
         self.prove(ready, &new).await?;
         (self.hooks.say)("new key works");
@@ -419,7 +420,7 @@ impl Rotation<'_> {
         self.slots.remove(&previous_slot(self.profile))?;
         Ok(RotationSummary {
             key_id: new.access_key_id.clone(),
-            finished_earlier: false,
+            finished_earlier: resumed,
         })
     }
 
