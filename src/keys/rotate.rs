@@ -210,14 +210,13 @@ pub enum RotateError {
         stored: String,
         other: String,
     },
-    #[error("the new key {new} did not work within {waited} s (last answer: {cause}); {fate}, and {old} stays the key of profile '{profile}'")]
+    /// `what_happened`: how long it was tried, its last answer, and whether it was deleted.
+    #[error("the new key {new} {what_happened}, and {old} stays the key of profile '{profile}'")]
     NeverWorked {
         profile: String,
         new: String,
         old: String,
-        cause: String,
-        waited: u64,
-        fate: String,
+        what_happened: String,
     },
     #[error("the rotation of profile '{profile}' stopped after step {}", step.name())]
     Stopped { profile: String, step: RotateStep },
@@ -463,9 +462,10 @@ impl Rotation<'_> {
             profile: self.profile.to_string(),
             new: mask(&new.access_key_id),
             old: mask(&ready.current.access_key_id),
-            cause: last,
-            waited: self.patience.waits().iter().sum::<Duration>().as_secs(),
-            fate,
+            what_happened: format!(
+                "did not work within {} s (last answer: {last}); {fate}",
+                self.patience.waits().iter().sum::<Duration>().as_secs()
+            ),
         })
     }
 
