@@ -24,7 +24,9 @@ pub enum KeysCommand {
 /// Runs one `keys` action.
 pub fn run(context: &Context, args: KeysArgs) -> Result<()> {
     match args.command {
-        KeysCommand::Rotate(args) => super::keys_rotate::run(context, args),
+        KeysCommand::Rotate(args) => {
+            super::keys_rotate::run(context, announced_store(context)?, args)
+        }
     }
 }
 

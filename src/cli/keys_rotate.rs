@@ -5,6 +5,7 @@ use super::obtain::{mfa_prompt, ObtainArgs};
 use crate::context::Context;
 use crate::iam::{Iam, IamTarget};
 use crate::keys::rotate::{crash_if_asked, AwsRotationCalls, Patience, Rotation, RotationHooks};
+use crate::keys::KeyStore;
 use crate::profile::ProfileGraph;
 use crate::resolve::plan::{partition_default_region, partition_of_region};
 use crate::resolve::MfaMode;
@@ -30,9 +31,9 @@ pub struct RotateArgs {
     pub wait: u64,
 }
 
-/// Rotates the key stored for `args.profile`, or finishes a rotation an earlier run began.
-pub fn run(context: &Context, args: RotateArgs) -> Result<()> {
-    let store = super::keys::announced_store(context)?;
+/// Rotates the key stored for `args.profile` in `store`, or finishes a rotation an earlier
+/// run began.
+pub fn run(context: &Context, store: &KeyStore, args: RotateArgs) -> Result<()> {
     let graph = context.graph_for(&args.profile);
     let sts_target = sts_target(context, &graph, &args.profile);
     let iam_target = IamTarget {
