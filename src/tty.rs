@@ -17,10 +17,11 @@ pub fn read_hidden(prompt: &str) -> io::Result<Option<Zeroizing<String>>> {
         return Ok(None);
     };
     let mut writer = tty.try_clone()?;
-    write!(writer, "{prompt}")?;
-    writer.flush()?;
     let line = {
+        // Echo goes off before the prompt shows, so nothing typed after it is echoed.
         let _echo_off = EchoOff::new(&tty)?;
+        write!(writer, "{prompt}")?;
+        writer.flush()?;
         read_line(&tty)?
     };
     // The Enter the person typed was not echoed: end the prompt's line ourselves.

@@ -55,6 +55,8 @@ pub enum Command {
     Login(login::LoginArgs),
     /// IAM Identity Center: sign in and out, list every account and role, write profiles for them.
     Sso(sso::SsoArgs),
+    /// Long-term keys in the OS keyring or an encrypted file, not ~/.aws/credentials.
+    Keys(keys::KeysArgs),
     /// Open the AWS console signed in with a profile's session (or print the URL).
     Console(console::ConsoleArgs),
     /// Print the script that sets up completion in a shell (`source <(rolecall completions bash)`).
@@ -63,8 +65,6 @@ pub enum Command {
     Man(man::ManArgs),
     /// Print the shell's rolecall session and its time left, for a shell prompt.
     Prompt(prompt::PromptArgs),
-    /// Long-term keys in the OS keyring or an encrypted file: rotate.
-    Keys(keys::KeysArgs),
 }
 
 /// Runs what `cli` asks for over one [`Context`]; the exit code is the command's.
@@ -93,11 +93,11 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Sessions(args) => sessions::run(&context, args)?,
         Command::Login(args) => login::run(&context, args)?,
         Command::Sso(args) => sso::run(&context, args)?,
+        Command::Keys(args) => keys::run(&context, args)?,
         Command::Console(args) => console::run(&context, args)?,
         Command::Completions(args) => complete::run(args)?,
         Command::Man(args) => man::run(args)?,
         Command::Prompt(args) => prompt::run(args)?,
-        Command::Keys(args) => keys::run(&context, args)?,
     }
     Ok(ExitCode::SUCCESS)
 }

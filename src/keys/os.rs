@@ -103,14 +103,14 @@ impl OsKeyring {
 
     /// The item that holds `name`'s key (or, for [`INDEX`], the index).
     fn entry(&self, name: &str) -> keyring::Result<Entry> {
-        let target = format!("{SERVICE}:{name}");
+        // keyutils and the Credential Manager name an item by one string: `rolecall:NAME`.
         let credential: Box<keyring::Credential> = match self.backend {
             #[cfg(target_os = "linux")]
             KeyBackend::SecretService => Box::new(secret_service::credential(name)?),
             #[cfg(target_os = "linux")]
             KeyBackend::Keyutils => {
                 Box::new(keyring::keyutils::KeyutilsCredential::new_with_target(
-                    Some(&target),
+                    Some(&format!("{SERVICE}:{name}")),
                     SERVICE,
                     name,
                 )?)
@@ -120,12 +120,15 @@ impl OsKeyring {
                 None, SERVICE, name,
             )?),
             #[cfg(target_os = "windows")]
-            KeyBackend::CredentialManager => Box::new(
-                keyring::windows::WinCredential::new_with_target(Some(&target), SERVICE, name)?,
-            ),
+            KeyBackend::CredentialManager => {
+                Box::new(keyring::windows::WinCredential::new_with_target(
+                    Some(&format!("{SERVICE}:{name}")),
+                    SERVICE,
+                    name,
+                )?)
+            }
             _ => unreachable!("OsKeyring::open accepts only this system's keyrings"),
         };
-        let _ = target;
         Ok(Entry::new_with_credential(credential))
     }
 
@@ -151,17 +154,34 @@ impl OsKeyring {
         if !change(&mut names) {
             return Ok(());
         }
+        if names.is_empty() {
+            return match off_runtime(|| self.entry(INDEX)?.delete_credential()) {
+                Ok(()) | Err(KeyringError::NoEntry) => Ok(()),
+                Err(e) => Err(self.failed(profile, "record in the index", e)),
+            };
+        }
         let value = serde_json::to_vec(&names).expect("names serialise");
         off_runtime(|| self.entry(INDEX)?.set_secret(&value))
             .map_err(|e| self.failed(profile, "record in the index", e))
     }
 
     fn failed(&self, profile: &str, action: &'static str, err: KeyringError) -> KeyError {
+        let reason = match (&self.backend, &err) {
+            // keyutils says "no such key" for a denied link too: a process outside a login
+            // session has no session keyring of its own, and may not link into the
+            // persistent one.
+            (KeyBackend::Keyutils, KeyringError::NoEntry) => "the kernel refused the keyring \
+                (a process with no session keyring of its own, such as one started outside \
+                a login session, cannot use it): run it in a login session, or under \
+                `keyctl session -`"
+                .to_string(),
+            _ => reason(&err),
+        };
         KeyError::Backend {
             profile: profile.to_string(),
             backend: self.backend.describe(),
             action,
-            reason: reason(&err),
+            reason,
         }
     }
 
