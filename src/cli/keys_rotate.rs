@@ -1,6 +1,7 @@
 //! `rolecall keys rotate PROFILE`: a new access key for the stored one (see
 //! [`crate::keys::rotate`]), each step said on stderr.
 
+use super::complete::profile_candidates;
 use super::obtain::{mfa_prompt, ObtainArgs};
 use crate::context::Context;
 use crate::iam::{Iam, IamTarget};
@@ -13,6 +14,7 @@ use crate::sts::{MfaCode, StsTarget};
 use crate::term_text::visible;
 use anyhow::{anyhow, Result};
 use clap::Args;
+use clap_complete::engine::ArgValueCandidates;
 use std::sync::Mutex;
 use std::time::Duration;
 
@@ -20,6 +22,7 @@ use std::time::Duration;
 #[derive(Args, Debug, Clone)]
 pub struct RotateArgs {
     /// The profile whose stored key is replaced by a new one.
+    #[arg(add = ArgValueCandidates::new(profile_candidates))]
     pub profile: String,
     /// The six-digit MFA code when the profile has mfa_serial (otherwise asked on the
     /// terminal): the IAM calls are then made with an MFA session.
