@@ -15,6 +15,7 @@
 //!   refreshing it through the sign-in service with a DPoP proof.
 //! - [`sts`]: the STS calls (AssumeRole, AssumeRoleWithWebIdentity, GetSessionToken,
 //!   GetFederationToken).
+//! - [`iam`]: the IAM calls of key rotation (CreateAccessKey, ListAccessKeys, DeleteAccessKey).
 //! - [`resolve`]: plans a profile's chain and walks it into a session.
 //! - [`session`]: sessions, their store on disk, and the child environment they set.
 //! - [`output`]: a session rendered as the text people paste, and the dotenv files rolecall writes.
@@ -53,6 +54,7 @@ pub mod error_chain;
 pub mod fsutil;
 pub mod home;
 pub mod http;
+pub mod iam;
 pub mod keys;
 pub mod login;
 pub mod output;

@@ -306,6 +306,36 @@ impl Sts {
     }
 }
 
+/// Who a set of credentials belongs to, as GetCallerIdentity says.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CallerIdentity {
+    pub account: String,
+    pub arn: String,
+    pub user_id: String,
+}
+
+impl Sts {
+    /// GetCallerIdentity with `creds`: whether they work, and whose they are. Not retried:
+    /// `keys rotate` retries it on its own schedule while a new key becomes usable.
+    pub async fn get_caller_identity(
+        &self,
+        creds: &Credentials,
+        target: &StsTarget,
+    ) -> Result<CallerIdentity, StsError> {
+        let out = self
+            .client(Some(creds), target, false)
+            .get_caller_identity()
+            .send()
+            .await
+            .map_err(|e| classify(e, target))?;
+        Ok(CallerIdentity {
+            account: out.account().unwrap_or_default().to_string(),
+            arn: out.arn().unwrap_or_default().to_string(),
+            user_id: out.user_id().unwrap_or_default().to_string(),
+        })
+    }
+}
+
 /// The credentials an STS answer holds; an answer without any is an error.
 fn returned(
     creds: Option<&aws_sdk_sts::types::Credentials>,

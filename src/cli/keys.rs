@@ -1,5 +1,5 @@
 //! `rolecall keys`: long-term keys kept in the OS keyring or the encrypted file instead of
-//! `~/.aws/credentials` (see docs/KEYS.md): `add`, `list`, `rm`.
+//! `~/.aws/credentials` (see docs/KEYS.md): `add`, `list`, `rm`, `rotate`.
 
 use super::complete::profile_candidates;
 use super::list::ListFormat;
@@ -52,6 +52,8 @@ pub enum KeysCommand {
     /// Move static keys from ~/.aws/credentials (and ~/.aws/config) into the store, and
     /// point each profile at `rolecall credential-process PROFILE`.
     Import(super::keys_import::KeysImportArgs),
+    /// Replace a profile's stored key by a new one (IAM), then delete the old one.
+    Rotate(super::keys_rotate::RotateArgs),
 }
 
 /// Runs one `keys` action.
@@ -64,6 +66,9 @@ pub fn run(context: &Context, args: KeysArgs) -> Result<()> {
             let store = announced_store(context)?;
             warn_if_cache_only(store.backend());
             super::keys_import::run(context, store, args)
+        }
+        KeysCommand::Rotate(args) => {
+            super::keys_rotate::run(context, announced_store(context)?, args)
         }
     }
 }

@@ -10,6 +10,7 @@ pub mod exec;
 pub mod export;
 pub mod keys;
 pub mod keys_import;
+pub mod keys_rotate;
 pub mod list;
 pub mod login;
 pub mod man;

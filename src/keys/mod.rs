@@ -16,6 +16,7 @@
 mod file;
 pub mod import;
 mod os;
+pub mod rotate;
 
 use crate::profile::writable::check_profile_name;
 use crate::secret::{mask, Secret};
