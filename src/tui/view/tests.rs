@@ -720,7 +720,12 @@ fn a_keyring_profile_says_where_its_key_lives() {
     s.source = "session-token (keyring (secret-service))".into();
     app.update(Msg::Sessions(Ok(vec![listed(s)])));
     let screen = text(&render(&app, 120, 24));
-    assert!(screen.contains("vault           keyring"), "{screen}");
+    assert!(
+        screen
+            .lines()
+            .any(|l| l.contains("▶ vault ") && l.contains(" keyring ")),
+        "{screen}"
+    );
     assert!(screen.contains("vault (keyring)"), "{screen}");
     assert!(screen.contains("key in rolecall's key store"), "{screen}");
     app.update(key(KeyCode::Tab));
