@@ -62,6 +62,25 @@ pub fn run(context: &Context, args: ExecArgs) -> Result<u8> {
 /// the middle of the program's run), then an endpoint serving it on 127.0.0.1 for as long
 /// as the program runs, refreshing it before it expires. Each refresh reads the files of
 /// its moment (see [`Context::graph_for`]).
+/// A refresh must not ask for the key file's passphrase on the program's terminal: when the
+/// profile's key is in the key store, it is read now (asking here, before the program
+/// starts, if the store needs it), and never asked for again in this process.
+fn open_key_store_now(context: &Context, profile: &str, args: &ExecArgs) -> Result<()> {
+    let graph = context.graph_for(profile);
+    let plan = context
+        .planner(&graph, args.obtain.mfa_mode())
+        .plan(profile);
+    if let Ok(crate::resolve::plan::Plan {
+        source: crate::resolve::plan::BaseSource::Keyring { profile: stored },
+        ..
+    }) = plan
+    {
+        context.keys()?.get(&stored)?;
+    }
+    crate::keys::never_ask_for_the_passphrase();
+    Ok(())
+}
+
 async fn run_served(context: &Context, args: &ExecArgs) -> Result<u8> {
     let (profile, command) = (&args.profile, &args.command);
     let session = obtain(context, profile, &args.obtain).await?;
@@ -72,6 +91,7 @@ async fn run_served(context: &Context, args: &ExecArgs) -> Result<u8> {
              temporary credentials from it); run without --server"
         );
     }
+    open_key_store_now(context, profile, args)?;
     let feed = ResolverFeed {
         profile: profile.to_string(),
         context: context.clone(),

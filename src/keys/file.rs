@@ -14,8 +14,20 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::io;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Mutex;
 use zeroize::Zeroizing;
+
+/// Whether this process may ask for the key file's passphrase on the terminal. The TUI owns
+/// the terminal (a prompt would fight its key reader and echo into its screen), and a served
+/// session's refresh runs under a program that owns it: both turn asking off.
+static ASKING_ALLOWED: AtomicBool = AtomicBool::new(true);
+
+/// Turns asking for the passphrase off for the rest of the process (see [`ASKING_ALLOWED`]):
+/// opening the file then needs the passphrase in the environment, or one already given.
+pub fn never_ask_for_the_passphrase() {
+    ASKING_ALLOWED.store(false, Ordering::Relaxed);
+}
 
 /// scrypt's work factor (log2 of N) for the files rolecall writes. age's default aims at
 /// one second per open (2^17 to 2^18 where it was measured: 1.4 s and 2.6 s); 2^15 costs
@@ -185,6 +197,11 @@ impl KeyFile {
 
     /// Asks on the terminal; an empty answer is refused.
     fn ask(&self, prompt: &str) -> Result<Secret, KeyError> {
+        if !ASKING_ALLOWED.load(Ordering::Relaxed) {
+            return Err(KeyError::PassphraseNotAskedHere {
+                path: self.path.clone(),
+            });
+        }
         let answer = crate::tty::read_hidden(prompt)
             .map_err(|e| self.file_error("ask the passphrase of", e))?
             .ok_or_else(|| KeyError::NoPassphrase {

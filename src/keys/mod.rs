@@ -14,6 +14,7 @@
 //! hides the secret, and no [`KeyError`] holds either.
 
 mod file;
+pub use file::never_ask_for_the_passphrase;
 pub mod import;
 mod os;
 pub mod rotate;
@@ -142,6 +143,8 @@ pub enum KeyError {
     NoHome,
     #[error("the key file {} needs a passphrase and there is no terminal to ask it on: set {PASSPHRASE_VAR}", path.display())]
     NoPassphrase { path: PathBuf },
+    #[error("the key file {} needs its passphrase, which is not asked here (the TUI, or a served session's refresh): set {PASSPHRASE_VAR}, or keep keys in the Secret Service", path.display())]
+    PassphraseNotAskedHere { path: PathBuf },
     #[error("cannot set the passphrase of the key file {}: {reason}", path.display())]
     PassphraseRefused { path: PathBuf, reason: String },
     #[error("the passphrase does not open the key file {}: try again (or set {PASSPHRASE_VAR} to the right one)", path.display())]

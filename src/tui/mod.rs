@@ -35,6 +35,8 @@ pub fn start(context: Context) -> anyhow::Result<()> {
     // compete with the load for the first frame. The backend uses the same graph until
     // the files change: one parse, one copy.
     let graph = context.set_graph(context.files_graph());
+    // The TUI owns the terminal: the key file's passphrase comes from the environment.
+    crate::keys::never_ask_for_the_passphrase();
     // A cache that cannot be used must not stop the TUI: sessions stay in memory, and the
     // status line says so.
     let store_warning = context.store_warning().map(str::to_string);
