@@ -172,15 +172,33 @@ fn rewrite_file(graph: &ProfileGraph, file: FileKind, stored: &mut [Stored]) {
         FileKind::Credentials => &graph.paths.credentials,
         FileKind::Config => &graph.paths.config,
     };
-    let Ok(target) = link_target(path) else {
-        return;
+    let target = match link_target(path) {
+        Ok(target) => target,
+        Err(e) => return fail_keys_in(graph, file, stored, &format!("{}: {e}", path.display())),
     };
     let rewrite = match fsutil::Rewrite::begin(&target) {
         Ok(r) => r,
         Err(e) => return fail_all(stored, &format!("{}: {e}", target.display())),
     };
-    let Some(Ok(original)) = rewrite.current().map(std::str::from_utf8) else {
-        return; // no file, or not UTF-8 (the graph read no keys from it then)
+    let original = match rewrite.current().map(std::str::from_utf8) {
+        Some(Ok(original)) => original,
+        // The graph reads such a file leniently and may have found keys in it: they stay
+        // where they are, and are said to.
+        Some(Err(_)) => {
+            let why = format!(
+                "{} is not UTF-8 text, so it is not rewritten: the key is stored, but the file still holds it",
+                target.display()
+            );
+            return fail_keys_in(graph, file, stored, &why);
+        }
+        None => {
+            return fail_keys_in(
+                graph,
+                file,
+                stored,
+                &format!("{} is gone", target.display()),
+            )
+        }
     };
     let mut text = zeroize::Zeroizing::new(original.to_string());
     let mut changed = false;
@@ -191,6 +209,13 @@ fn rewrite_file(graph: &ProfileGraph, file: FileKind, stored: &mut [Stored]) {
             .is_some_and(|k| k.in_credentials);
         let line = (in_credentials == (file == FileKind::Credentials)).then_some(&*s.line);
         match take_key_lines(file, &text, &s.name, line) {
+            // Keys the graph read from this file, which the edit does not find: not moved.
+            Ok(None) if has_keys_in(graph, &s.name, file) => {
+                s.failed = Some(format!(
+                    "{} changed while importing; the key is stored, run import again",
+                    target.display()
+                ))
+            }
             Ok(None) => {}
             Ok(Some(taken)) if holds(&taken, &s.key) => {
                 text = taken.text;
@@ -234,6 +259,26 @@ fn holds(taken: &TakenKeys, stored: &Credentials) -> bool {
             .secret_access_key
             .as_ref()
             .is_none_or(|s| s.as_str() == stored.secret_access_key.expose())
+}
+
+/// Whether the graph read parts of `profile`'s static keys from `file`.
+fn has_keys_in(graph: &ProfileGraph, profile: &str, file: FileKind) -> bool {
+    graph
+        .get(profile)
+        .and_then(|p| p.static_keys)
+        .is_some_and(|k| match file {
+            FileKind::Credentials => k.in_credentials,
+            FileKind::Config => k.in_config,
+        })
+}
+
+/// Marks failed, with `why`, every profile not yet failed whose keys `file` holds.
+fn fail_keys_in(graph: &ProfileGraph, file: FileKind, stored: &mut [Stored], why: &str) {
+    for s in stored.iter_mut().filter(|s| s.failed.is_none()) {
+        if has_keys_in(graph, &s.name, file) {
+            s.failed = Some(why.to_string());
+        }
+    }
 }
 
 /// Marks every profile not yet failed as failed with `why`.
