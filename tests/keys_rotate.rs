@@ -251,6 +251,16 @@ fn a_crash_after_any_step_leaves_a_working_key_and_the_next_run_finishes() {
             stderr(&out)
         );
         rotator.assert_working_key_stored(&format!("killed after {step}"));
+        // `keys list` lists profiles' keys only, and names an unfinished rotation.
+        let listed = rotator.env.rolecall(&["keys", "list"]);
+        let table = ok(&listed);
+        assert!(!table.contains("%rotate-"), "{step}: {table}");
+        assert!(table.contains("prod"), "{step}: {table}");
+        assert!(
+            stderr(&listed).contains("`rolecall keys rotate prod` finishes it"),
+            "{step}: {}",
+            stderr(&listed)
+        );
         let again = rotator.rotate(&[]);
         ok(&again);
         rotator.assert_one_key_stored(&format!("the run after the kill after {step}"));
@@ -356,4 +366,28 @@ fn with_mfa_serial_the_code_is_taken_and_the_rotation_goes_through() {
     rotator.assert_one_key_stored("after the rotation with MFA");
     let message = failed(&rotator.rotate(&["--mfa-code", "12345"]));
     assert!(message.contains("an MFA code is six digits"), "{message}");
+}
+
+#[test]
+fn the_cached_session_of_the_old_key_is_forgotten() {
+    let moto = Moto::start();
+    let rotator = Rotator::new(&moto, "forget");
+    // `prod` as `keys import` leaves it: its key comes through rolecall's bridge.
+    std::fs::write(
+        rotator.env.home().join(".aws/config"),
+        "[profile prod]\nregion = eu-west-1\ncredential_process = rolecall credential-process prod\n",
+    )
+    .unwrap();
+    ok(&rotator
+        .env
+        .rolecall(&["export", "prod", "--format", "json"]));
+    assert!(ok(&rotator.env.rolecall(&["sessions"])).contains("prod"));
+    let out = rotator.rotate(&[]);
+    ok(&out);
+    assert!(
+        stderr(&out).contains("forgot 1 cached session of the old key"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(!ok(&rotator.env.rolecall(&["sessions"])).contains("prod"));
 }

@@ -5,6 +5,7 @@ use super::complete::profile_candidates;
 use super::list::ListFormat;
 use super::terminal::warn;
 use crate::context::Context;
+use crate::keys::rotate::rotation_of;
 use crate::keys::{
     check_access_key_id, check_secret_access_key, KeyBackend, KeyStore, LongTermKey, StoredKey,
 };
@@ -161,7 +162,21 @@ fn read_two_lines() -> Result<(Zeroizing<String>, Zeroizing<String>)> {
 /// `keys list`: a table, or JSON with `--format json`.
 fn list(context: &Context, json: bool) -> Result<()> {
     let store = announced_store(context)?;
-    let keys = store.list()?;
+    // A rotation's own entries are no profile's key: they are named, not listed.
+    let (slots, keys): (Vec<StoredKey>, Vec<StoredKey>) = store
+        .list()?
+        .into_iter()
+        .partition(|k| rotation_of(&k.profile).is_some());
+    let mut unfinished: Vec<&str> = slots
+        .iter()
+        .filter_map(|k| rotation_of(&k.profile))
+        .collect();
+    unfinished.dedup();
+    for profile in unfinished {
+        crate::term_eprintln!(
+            "rolecall: the key rotation of '{profile}' did not finish: `rolecall keys rotate {profile}` finishes it"
+        );
+    }
     let now = Utc::now();
     let mut out = std::io::stdout().lock();
     if json {

@@ -40,6 +40,13 @@ pub fn previous_slot(profile: &str) -> String {
     format!("{profile}%rotate-old")
 }
 
+/// The profile whose unfinished rotation `slot` belongs to, when `slot` is one of
+/// [`pending_slot`] or [`previous_slot`] rather than a profile's own key.
+pub fn rotation_of(slot: &str) -> Option<&str> {
+    slot.strip_suffix("%rotate-new")
+        .or_else(|| slot.strip_suffix("%rotate-old"))
+}
+
 /// How far a marker's time and the orphan key's creation may lie apart (clock skew, a slow
 /// CreateAccessKey).
 const ORPHAN_WINDOW: chrono::TimeDelta = chrono::TimeDelta::minutes(5);
