@@ -315,3 +315,52 @@ fn after_import_the_planted_secret_is_in_no_file_and_no_cache() {
     }
     assert!(env.home().join(".config/rolecall/keys.age").exists());
 }
+
+#[test]
+fn the_tui_never_asks_for_the_key_file_passphrase() {
+    // Imported with the passphrase in the environment; the TUI then runs without it.
+    let env = env();
+    ok(&env.rolecall(&["keys", "import"]));
+    assert!(
+        common::tmux::Tmux::available(),
+        "tmux (bash .ci/setup installs it)"
+    );
+    let vars: Vec<(&str, &str)> = env
+        .vars
+        .iter()
+        .filter(|(k, _)| k != "ROLECALL_KEYRING_PASSPHRASE" && k != "PATH")
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    let t = common::tmux::Tmux::start("passphrase", 160, 30, env.dir.path(), &vars);
+    t.run(env!("CARGO_BIN_EXE_rolecall"));
+    let wait = std::time::Duration::from_secs(15);
+    t.wait_for("Profiles", wait);
+    t.send_text("dev");
+    t.send_keys(&["Enter"]);
+    // The TUI says what to do, and keeps running; nothing asked on its terminal.
+    let screen = t.wait_for("which is not asked here", wait);
+    assert!(!screen.contains("Passphrase for the key file"), "{screen}");
+    t.send_text("q");
+}
+
+#[test]
+fn keys_in_a_file_that_is_not_utf8_are_said_to_stay_there() {
+    let env = env_with(CONFIG, "");
+    let path = env.home().join(".aws/credentials");
+    let mut bytes = b"# caf\xe9 keys\n[prod]\n".to_vec();
+    bytes.extend_from_slice(
+        format!("aws_access_key_id = {KEY_ID}\naws_secret_access_key = {SECRET}\n").as_bytes(),
+    );
+    std::fs::write(&path, &bytes).unwrap();
+    let out = env.rolecall(&["keys", "import"]);
+    let said =
+        String::from_utf8_lossy(&out.stderr).into_owned() + &String::from_utf8_lossy(&out.stdout);
+    assert!(said.contains("is not UTF-8 text"), "{said}");
+    assert!(!said.contains("prod: moved"), "{said}");
+    assert!(!out.status.success(), "{said}");
+    assert_eq!(
+        std::fs::read(&path).unwrap(),
+        bytes,
+        "the file is left as it was"
+    );
+}
