@@ -372,7 +372,8 @@ fn with_mfa_serial_the_code_is_taken_and_the_rotation_goes_through() {
 fn the_cached_session_of_the_old_key_is_forgotten() {
     let moto = Moto::start();
     let rotator = Rotator::new(&moto, "forget");
-    // `prod` as `keys import` leaves it: its key comes through rolecall's bridge.
+    // `prod` as `keys import` leaves it: its key comes through rolecall's bridge. Its export
+    // caches two sessions: the key's own GetSessionToken session, and the profile's.
     std::fs::write(
         rotator.env.home().join(".aws/config"),
         "[profile prod]\nregion = eu-west-1\ncredential_process = rolecall credential-process prod\n",
@@ -385,7 +386,7 @@ fn the_cached_session_of_the_old_key_is_forgotten() {
     let out = rotator.rotate(&[]);
     ok(&out);
     assert!(
-        stderr(&out).contains("forgot 1 cached session of the old key"),
+        stderr(&out).contains("forgot 2 cached sessions of the old key"),
         "{}",
         stderr(&out)
     );
