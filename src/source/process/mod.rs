@@ -127,6 +127,35 @@ pub async fn credential_process(
     })
 }
 
+/// The environment variable that counts how deep in commands rolecall runs (a
+/// `credential_process` or `mfa_process`) this rolecall is: each such command gets one more
+/// than rolecall itself was given.
+pub const DEPTH_VAR: &str = "ROLECALL_CREDENTIAL_PROCESS_DEPTH";
+
+/// A rolecall this deep in commands rolecall runs refuses to run another: only a command
+/// that runs rolecall again for the same profile (a line that is not the bridge's form,
+/// which rolecall would read itself) gets this deep, and it would never end.
+pub const MAX_DEPTH: u32 = 3;
+
+/// How deep in commands rolecall runs this rolecall is (see [`DEPTH_VAR`]); 0 when it was
+/// not started by one.
+fn depth() -> u32 {
+    std::env::var(DEPTH_VAR)
+        .ok()
+        .and_then(|v| v.trim().parse().ok())
+        .unwrap_or(0)
+}
+
+/// The refusal of a rolecall [`MAX_DEPTH`] deep to run another command.
+fn too_deep(depth: u32) -> String {
+    format!(
+        "not run: this rolecall was started by a command rolecall runs, {depth} deep \
+         ({DEPTH_VAR}={depth}), so the command most likely runs rolecall for the same profile \
+         again, without end. Write rolecall's bridge in the form rolecall reads itself: \
+         rolecall credential-process PROFILE, optionally with --no-session"
+    )
+}
+
 /// Why [`run_bounded`] has no output to give.
 pub(crate) enum RunFailure {
     /// It printed more than its limit, and was stopped with everything it started.
@@ -149,9 +178,14 @@ pub(crate) async fn run_bounded(
     limit: usize,
 ) -> Result<Zeroizing<Vec<u8>>, RunFailure> {
     let fail = |message: String| RunFailure::Failed(message);
+    let depth = depth();
+    if depth >= MAX_DEPTH {
+        return Err(fail(too_deep(depth)));
+    }
     let mut sh = tokio::process::Command::new("sh");
     sh.arg("-c")
         .arg(command)
+        .env(DEPTH_VAR, (depth + 1).to_string())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .kill_on_drop(true);
