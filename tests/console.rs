@@ -455,3 +455,28 @@ fn the_demo_refuses_endpoints_that_leave_loopback() {
         assert!(err.contains("could not reach STS at"), "{value}: {err}");
     }
 }
+
+#[test]
+fn an_iam_user_whose_key_is_in_the_key_store_goes_through_get_federation_token() {
+    let moto = Moto::start();
+    let federation = federation_standin();
+    let mut env = env_for(&moto, &federation);
+    let file = env.home().join(".config/rolecall/keys.age");
+    env.set("ROLECALL_KEYRING", "file")
+        .set("ROLECALL_KEYRING_FILE", &file.display().to_string())
+        .set(
+            "ROLECALL_KEYRING_PASSPHRASE",
+            "correct horse battery staple",
+        );
+    ok(&env.rolecall(&["keys", "import", "user", "mfa-user"]));
+    let credentials = std::fs::read_to_string(env.home().join(".aws/credentials")).unwrap();
+    assert!(!credentials.contains(LONG_TERM_SECRET), "{credentials}");
+    let out = env.rolecall(&["console", "user", "--print", "--service", "s3"]);
+    ok(&out);
+    let session = session_of(&the_request(&federation));
+    // moto's GetFederationToken answer, signed with the stored key: not the key itself,
+    // nor a GetSessionToken session, which the console refuses.
+    assert_ne!(session["sessionId"], LONG_TERM_KEY);
+    assert_federation_token(&session);
+    assert!(!String::from_utf8_lossy(&out.stderr).contains(LONG_TERM_SECRET));
+}

@@ -364,3 +364,67 @@ fn keys_in_a_file_that_is_not_utf8_are_said_to_stay_there() {
         "the file is left as it was"
     );
 }
+
+/// A `rolecall` that leaves a mark when it is run, and the mark's path.
+fn marking_rolecall(env: &Env) -> (std::path::PathBuf, std::path::PathBuf) {
+    let fake_dir = env.dir.path().join("bin");
+    std::fs::create_dir_all(&fake_dir).unwrap();
+    let fake = fake_dir.join("rolecall");
+    let mark = env.dir.path().join("ran");
+    std::fs::write(
+        &fake,
+        format!("#!/bin/sh\ntouch '{}'\nexit 1\n", mark.display()),
+    )
+    .unwrap();
+    let executable = std::os::unix::fs::PermissionsExt::from_mode(0o755);
+    std::fs::set_permissions(&fake, executable).unwrap();
+    (fake, mark)
+}
+
+#[test]
+fn a_bridge_with_no_session_is_read_from_the_store_and_hands_out_the_key() {
+    let env = env();
+    let (fake, mark) = marking_rolecall(&env);
+    ok(&env.rolecall(&["keys", "import", "prod"]));
+    // The line docs/KEYS.md suggests for a profile that must have the key itself.
+    let text = read(&env.home().join(".aws/credentials")).replace(
+        &format!("{} credential-process prod", env!("CARGO_BIN_EXE_rolecall")),
+        &format!("{} credential-process prod --no-session", fake.display()),
+    );
+    std::fs::write(env.home().join(".aws/credentials"), text).unwrap();
+    let list = json(&ok(&env.rolecall(&["list", "--format", "json"])));
+    let prod = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["name"] == "prod");
+    assert_eq!(prod.unwrap()["kind"], "keyring", "{list}");
+    // Honoured when rolecall reads it itself: the key, no session.
+    let out = env.rolecall(&["export", "prod", "--format", "json"]);
+    let exported = json(&ok(&out));
+    assert_eq!(exported["AccessKeyId"], KEY_ID);
+    assert!(exported["SessionToken"].is_null(), "{exported}");
+    assert!(
+        !mark.exists(),
+        "rolecall ran its own bridge as a subprocess"
+    );
+}
+
+#[test]
+fn rolecall_running_itself_as_credential_process_stops_at_a_small_depth() {
+    // `--refresh` is no part of the bridge's form: the line is run as written, and each
+    // rolecall it starts resolves the same profile by running it again.
+    let config = format!(
+        "[profile loop]\ncredential_process = {} credential-process loop --refresh\n",
+        env!("CARGO_BIN_EXE_rolecall")
+    );
+    let env = env_with(&config, "");
+    let out = env.rolecall(&["export", "loop", "--format", "json"]);
+    let stderr = failed(&out);
+    assert!(out.stdout.is_empty());
+    assert_eq!(stderr.trim_end().lines().count(), 1, "{stderr}");
+    assert!(
+        stderr.contains("ROLECALL_CREDENTIAL_PROCESS_DEPTH") && stderr.contains("loop"),
+        "{stderr}"
+    );
+}

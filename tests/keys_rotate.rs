@@ -392,3 +392,49 @@ fn the_cached_session_of_the_old_key_is_forgotten() {
     );
     assert!(!ok(&rotator.env.rolecall(&["sessions"])).contains("prod"));
 }
+
+#[test]
+fn profiles_sharing_the_old_key_get_the_new_one_and_plaintext_copies_are_named() {
+    // `[default]` and `[work]` often hold one key: both imported, then one rotated.
+    let moto = Moto::start();
+    let rotator = Rotator::new(&moto, "shared");
+    let (old_id, old_secret) = rotator.first.clone();
+    let old = rotator.stored();
+    rotator.keyring().put("work", &old).unwrap();
+    // A third profile still holds the key in the credentials file.
+    std::fs::write(
+        rotator.env.home().join(".aws/credentials"),
+        format!("[legacy]\naws_access_key_id = {old_id}\naws_secret_access_key = {old_secret}\n"),
+    )
+    .unwrap();
+    let out = rotator.rotate(&[]);
+    ok(&out);
+    let new = rotator.stored();
+    assert_ne!(new.access_key_id, old_id);
+    let work = rotator.keyring().get("work").unwrap().expect("work's key");
+    assert_eq!(work.access_key_id, new.access_key_id);
+    assert_eq!(
+        rotator.identity(&work.access_key_id, work.secret_access_key.expose()),
+        rotator.user_arn()
+    );
+    assert_eq!(rotator.iam_keys(), vec![new.access_key_id.clone()]);
+    let said = stderr(&out);
+    let lines: Vec<&str> = said.lines().collect();
+    let line_with = |needle: &str| lines.iter().filter(|l| l.contains(needle)).count();
+    assert_eq!(line_with("'work'"), 1, "{said}");
+    assert!(
+        said.contains(&format!(
+            "stored {} as the key of 'work' too",
+            mask(&new.access_key_id)
+        )),
+        "{said}"
+    );
+    assert_eq!(line_with("'legacy'"), 1, "{said}");
+    assert!(
+        lines.iter().any(|l| l.contains("'legacy'")
+            && l.contains(&mask(&old_id))
+            && l.contains("plaintext")),
+        "{said}"
+    );
+    assert!(!said.contains(&old_secret), "{said}");
+}

@@ -44,6 +44,11 @@ pub fn run(context: &Context, store: &KeyStore, args: RotateArgs) -> Result<()> 
         region: partition_default_region(partition_of_region(&sts_target.region)).to_string(),
         endpoint_url: crate::endpoint_url::from_lookup("IAM", &|name| context.vars().get(name)),
     };
+    let old_id = store
+        .get(&args.profile)
+        .ok()
+        .flatten()
+        .map(|k| k.access_key_id);
     super::block_on(async {
         let mfa = mfa_code(&graph, &args).await?;
         let calls = AwsRotationCalls {
@@ -66,8 +71,11 @@ pub fn run(context: &Context, store: &KeyStore, args: RotateArgs) -> Result<()> 
                 reached: &crash_if_asked,
             },
         };
-        rotation.run().await?;
+        let summary = rotation.run().await?;
         forget_sessions_of_old_key(context, &args.profile);
+        if let Some(old_id) = old_id.filter(|id| *id != summary.key_id) {
+            warn_plaintext_copies(context, &args.profile, &old_id);
+        }
         Ok(())
     })?
 }
@@ -86,6 +94,37 @@ fn forget_sessions_of_old_key(context: &Context, profile: &str) {
             "rolecall: the cached sessions of '{}' could not be forgotten: {e}",
             visible(profile)
         ),
+    }
+}
+
+/// Names, one line each, the profiles whose config or credentials file still holds the
+/// old key in plaintext: IAM deleted it, so they no longer work, and the line is a copy
+/// of a key that was meant to live in the key store only.
+fn warn_plaintext_copies(context: &Context, profile: &str, old_id: &str) {
+    let graph = context.graph();
+    let holders = graph.profiles().iter().filter(|p| {
+        p.static_keys.is_some()
+            && graph
+                .load_static_keys(&p.name)
+                .ok()
+                .flatten()
+                .is_some_and(|keys| keys.access_key_id == old_id)
+    });
+    for holder in holders {
+        let in_credentials = holder.static_keys.is_some_and(|k| k.in_credentials);
+        let file = if in_credentials {
+            &graph.paths.credentials
+        } else {
+            &graph.paths.config
+        };
+        crate::term_eprintln!(
+            "rolecall: profile '{}' in {} still holds the old key {} in plaintext, which IAM \
+             no longer has: remove its key lines there (the new key is in the key store, for '{}')",
+            visible(&holder.name),
+            visible(&file.display().to_string()),
+            crate::secret::mask(old_id),
+            visible(profile)
+        );
     }
 }
 

@@ -125,7 +125,7 @@ pub async fn link(
     // GetFederationToken session: its duration was set when it was made).
     let (credentials, session_duration) = if signs_in_with_long_term_keys(&plan) {
         let keys = resolver
-            .static_keys(&plan.base)
+            .long_term_key(&plan)
             .map_err(|e| config(e.to_string()))?;
         let session =
             federation_token(resolver, profile, &plan, &keys, request, &mut notes).await?;
@@ -190,9 +190,14 @@ fn endpoint(
 }
 
 /// Whether the profile's session would be its base's long-term keys (or an MFA session of
-/// them), which the console refuses: then the keys go through GetFederationToken.
+/// them), which the console refuses: then the keys go through GetFederationToken. A key in
+/// rolecall's key store is such a key too (its session would be GetSessionToken's).
 fn signs_in_with_long_term_keys(plan: &Plan) -> bool {
-    plan.hops.is_empty() && plan.source == BaseSource::StaticKeys { temporary: false }
+    plan.hops.is_empty()
+        && matches!(
+            plan.source,
+            BaseSource::StaticKeys { temporary: false } | BaseSource::Keyring { .. }
+        )
 }
 
 /// `SessionDuration` to send: the requested one when the endpoint allows it.

@@ -22,7 +22,7 @@ mod calls;
 
 pub use calls::{AwsRotationCalls, RotationCalls};
 
-use super::{KeyError, KeyStore, LongTermKey};
+use super::{KeyError, KeyStore, LongTermKey, StoredKey};
 use crate::credentials::Credentials;
 use crate::iam::{user_name_of, AccessKeyInfo, IamError};
 use crate::secret::{mask, Secret};
@@ -67,11 +67,12 @@ pub fn crash_if_asked(step: RotateStep) -> bool {
     true
 }
 
-/// What a rotation reads and writes in the store: [`KeyStore`]'s get, put and remove.
+/// What a rotation reads and writes in the store: [`KeyStore`]'s get, put, remove and list.
 pub trait KeySlots {
     fn get(&self, name: &str) -> Result<Option<LongTermKey>, KeyError>;
     fn put(&self, name: &str, key: &LongTermKey) -> Result<(), KeyError>;
     fn remove(&self, name: &str) -> Result<bool, KeyError>;
+    fn list(&self) -> Result<Vec<StoredKey>, KeyError>;
 }
 
 impl KeySlots for KeyStore {
@@ -85,6 +86,10 @@ impl KeySlots for KeyStore {
 
     fn remove(&self, name: &str) -> Result<bool, KeyError> {
         KeyStore::remove(self, name)
+    }
+
+    fn list(&self) -> Result<Vec<StoredKey>, KeyError> {
+        KeyStore::list(self)
     }
 }
 
@@ -320,6 +325,7 @@ impl Rotation<'_> {
             return Ok(None);
         };
         if previous.access_key_id != ready.current.access_key_id {
+            self.share_new_key(&previous.access_key_id, &ready.current)?;
             let listed = self.list(ready).await?;
             if holds(&listed, &previous.access_key_id) {
                 self.delete_old(ready, &previous.access_key_id).await?;
@@ -422,6 +428,7 @@ impl Rotation<'_> {
         self.reached(RotateStep::Promoted)?;
         self.slots.remove(&pending_slot(self.profile))?;
         self.reached(RotateStep::ClearedNew)?;
+        self.share_new_key(&ready.current.access_key_id, &new)?;
         self.delete_old(ready, &ready.current.access_key_id).await?;
         self.slots.remove(&previous_slot(self.profile))?;
         Ok(RotationSummary {
@@ -474,6 +481,27 @@ impl Rotation<'_> {
                 self.patience.waits().iter().sum::<Duration>().as_secs()
             ),
         })
+    }
+
+    /// Stores `new` for every other profile whose stored key is `old_id` (`[default]` and
+    /// `[work]` often hold one key): deleting the old key at IAM would break them. One
+    /// line each.
+    fn share_new_key(&self, old_id: &str, new: &LongTermKey) -> Result<(), RotateError> {
+        let sharers = self.slots.list()?.into_iter().filter(|k| {
+            k.access_key_id == old_id
+                && k.profile != self.profile
+                && rotation_of(&k.profile).is_none()
+        });
+        for sharer in sharers {
+            self.slots.put(&sharer.profile, new)?;
+            (self.hooks.say)(&format!(
+                "stored {} as the key of '{}' too, which held the old key {}",
+                mask(&new.access_key_id),
+                sharer.profile,
+                mask(old_id)
+            ));
+        }
+        Ok(())
     }
 
     /// DeleteAccessKey of the old key (one IAM no longer has counts as deleted).

@@ -12,14 +12,51 @@ use std::path::Path;
 /// The subcommand of the bridge.
 pub const BRIDGE_SUBCOMMAND: &str = "credential-process";
 
-/// The profile whose key `command` reads from rolecall's key store, when `command` is
-/// rolecall's bridge: exactly three words, the program (`rolecall`, by any directory, or
-/// the running binary), `credential-process`, and a profile name.
-pub fn bridged_profile(command: &str) -> Option<String> {
+/// The flag of the bridge that a `credential_process` line may carry and rolecall honours
+/// when it reads the line itself: hand out the stored key, not a session of it.
+pub const NO_SESSION_FLAG: &str = "--no-session";
+
+/// rolecall's bridge as a `credential_process` line names it: the profile whose stored
+/// key it reads, and whether it hands out that key itself (`--no-session`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BridgeCall {
+    pub profile: String,
+    pub no_session: bool,
+}
+
+/// The bridge `command` runs, when it is rolecall's bridge: the program (`rolecall`, by
+/// any directory, or the running binary), `credential-process`, then a profile name (not
+/// starting with `-`) and at most one `--no-session`, in either order. Any other word
+/// makes it an ordinary `credential_process`, run as it is written.
+pub fn bridge_call(command: &str) -> Option<BridgeCall> {
     let words = shell_words(command)?;
-    let [program, sub, profile] = <[String; 3]>::try_from(words).ok()?;
-    (sub == BRIDGE_SUBCOMMAND && is_rolecall(&program) && !profile.starts_with('-'))
-        .then_some(profile)
+    let (program, sub, rest) = match words.as_slice() {
+        [program, sub, rest @ ..] => (program, sub, rest),
+        _ => return None,
+    };
+    if sub != BRIDGE_SUBCOMMAND || !is_rolecall(program) {
+        return None;
+    }
+    let (flags, names): (Vec<&String>, Vec<&String>) =
+        rest.iter().partition(|w| w.starts_with('-'));
+    let [profile] = names.as_slice() else {
+        return None;
+    };
+    match flags.as_slice() {
+        [] => Some(false),
+        [flag] if *flag == NO_SESSION_FLAG => Some(true),
+        _ => None,
+    }
+    .map(|no_session| BridgeCall {
+        profile: profile.to_string(),
+        no_session,
+    })
+}
+
+/// The profile whose key `command` reads from rolecall's key store, when `command` is
+/// rolecall's bridge (see [`bridge_call`]).
+pub fn bridged_profile(command: &str) -> Option<String> {
+    bridge_call(command).map(|call| call.profile)
 }
 
 /// Whether `program` names rolecall: its file name is `rolecall`, or it is the running

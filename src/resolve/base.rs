@@ -46,6 +46,18 @@ impl Walk<'_> {
 }
 
 impl Resolver<'_> {
+    /// The long-term key `plan`'s base signs with: from rolecall's key store when its
+    /// source is a keyring, else read from the files as they are now. The console signs
+    /// in with it (through GetFederationToken) when a profile's session would be that key.
+    pub fn long_term_key(&self, plan: &Plan) -> Result<Credentials, ResolveErrorKind> {
+        match &plan.source {
+            BaseSource::Keyring { profile } => {
+                Ok(self.stored_key_credentials(profile)?.credentials)
+            }
+            _ => self.static_keys(&plan.base),
+        }
+    }
+
     /// The static keys `profile` holds, read from the files as they are now (they may
     /// have changed since the graph was loaded). The console signs in with them when a
     /// profile's session would be its long-term keys.

@@ -355,7 +355,7 @@ impl Planner<'_, '_> {
         fingerprint(&[
             "rolecall-plan-1",
             &self.source_identity(base, source),
-            if self.no_session && matches!(source, BaseSource::Keyring { .. }) {
+            if matches!(source, BaseSource::Keyring { .. }) && self.hands_out_key(base) {
                 "no-session"
             } else {
                 ""
@@ -539,6 +539,17 @@ impl Planner<'_, '_> {
         })
     }
 
+    /// Whether the stored key of keyring profile `base` is handed out as it is: with
+    /// `--no-session`, or when its bridge line carries that flag.
+    fn hands_out_key(&self, base: &Profile) -> bool {
+        self.no_session
+            || base
+                .credential_process
+                .as_deref()
+                .and_then(crate::profile::bridge::bridge_call)
+                .is_some_and(|call| call.no_session)
+    }
+
     /// The session of a key from the key store: always one (what rolecall hands out is a
     /// session, never the key), unless `--no-session`. With MFA when the profile that
     /// carries it says so: the base itself when no role is assumed, else (in the default
@@ -551,7 +562,7 @@ impl Planner<'_, '_> {
         hops: &[Hop],
         partition: &str,
     ) -> Option<MfaSessionPlan> {
-        if self.no_session {
+        if self.hands_out_key(base) {
             return None;
         }
         let (serial, carrier, for_first_hop) = match hops.first() {

@@ -292,6 +292,18 @@ impl KeySlots for FakeSlots {
         self.write(name)?;
         Ok(self.keys.lock().unwrap().remove(name).is_some())
     }
+
+    fn list(&self) -> Result<Vec<StoredKey>, KeyError> {
+        let keys = self.keys.lock().unwrap();
+        Ok(keys
+            .iter()
+            .map(|(name, key)| StoredKey {
+                profile: name.clone(),
+                access_key_id: key.access_key_id.clone(),
+                created: key.created,
+            })
+            .collect())
+    }
 }
 
 /// One `keys rotate` run, stopped after `stop` when given; what it said beside its answer.
@@ -637,4 +649,23 @@ fn the_rotation_slots_are_names_the_store_accepts() {
     assert_eq!(pending_slot("prod"), "prod%rotate-new");
     assert_eq!(previous_slot("prod"), "prod%rotate-old");
     assert!(crate::profile::writable::check_profile_name(&pending_slot("a.b/c")).is_ok());
+}
+
+#[test]
+fn a_profile_sharing_the_old_key_gets_the_new_one_after_a_crash_at_any_step() {
+    for step in RotateStep::ALL {
+        let (slots, aws) = (FakeSlots::with_first_key(), FakeAws::with_first_key());
+        slots.put("work", &slots.current()).unwrap();
+        let (answer, _) = rotate(&slots, &aws, Some(step), no_wait());
+        assert!(answer.is_err(), "{step:?}");
+        let (answer, said) = rotate(&slots, &aws, None, no_wait());
+        answer.unwrap_or_else(|e| panic!("run after {step:?}: {e}"));
+        let work = slots.get("work").unwrap().expect("work's key");
+        assert_eq!(
+            work.access_key_id,
+            slots.current().access_key_id,
+            "{step:?}"
+        );
+        assert!(aws.works(&work), "{step:?}: {said:?}");
+    }
 }

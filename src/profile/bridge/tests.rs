@@ -17,9 +17,30 @@ fn the_bridge_is_recognised_by_any_path_to_rolecall() {
 }
 
 #[test]
+fn the_bridge_with_no_session_is_the_bridge_and_says_so() {
+    for (command, no_session) in [
+        ("rolecall credential-process prod", false),
+        ("rolecall credential-process prod --no-session", true),
+        ("rolecall credential-process --no-session prod", true),
+    ] {
+        assert_eq!(
+            bridge_call(command),
+            Some(BridgeCall {
+                profile: "prod".into(),
+                no_session
+            }),
+            "{command}"
+        );
+    }
+}
+
+#[test]
 fn other_commands_are_not_the_bridge() {
     for command in [
-        "rolecall credential-process prod --no-session",
+        "rolecall credential-process prod --refresh",
+        "rolecall credential-process prod --no-session --no-session",
+        "rolecall credential-process prod other --no-session",
+        "rolecall credential-process --mfa-code 123456 prod",
         "rolecall credential-process",
         "rolecall export prod",
         "aws-vault export prod",

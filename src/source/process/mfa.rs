@@ -35,7 +35,7 @@ pub struct MfaProcess {
 
 impl MfaProcess {
     /// The program the command runs (`ykman`), the only part of it messages show.
-    pub fn program(&self) -> &str {
+    pub fn program(&self) -> String {
         program_name(&self.command)
     }
 
@@ -87,7 +87,7 @@ async fn mfa_code_within(
 ) -> Result<MfaCode, MfaProcessError> {
     let fail = |message: String| MfaProcessError {
         profile: device.profile.clone(),
-        program: device.program().to_string(),
+        program: device.program(),
         message,
     };
     let run = run_bounded(&device.command, terminal, MFA_STDOUT_LIMIT);

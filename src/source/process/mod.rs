@@ -23,6 +23,7 @@ pub use mfa::{mfa_code, MfaProcess, MfaProcessError, MFA_PROCESS_TIMEOUT, MFA_ST
 
 use super::{BaseCredentials, CredentialOrigin, SourceError};
 use crate::credentials::Credentials;
+use crate::profile::bridge::shell_words;
 use crate::secret::Secret;
 use std::process::Stdio;
 use tokio::io::{AsyncRead, AsyncReadExt};
@@ -39,16 +40,57 @@ pub const STDOUT_LIMIT: usize = 1 << 20;
 /// [`STDERR_QUOTE_LIMIT`] after trailing blank lines are trimmed.
 const STDERR_TAIL: usize = 4 * STDERR_QUOTE_LIMIT;
 
-/// The program a command line runs, for messages: the first word, without its directory.
+/// The program a command line runs, for messages: its first word that is not an
+/// assignment (`NAME=VALUE`, whose value is often a secret) nor an `env` or `exec` prefix
+/// (with their options), without its directory. A line that is more than a simple command
+/// (see [`shell_words`]) and starts with an assignment is shown as `sh`, which runs it.
 ///
-/// `/opt/bin/vault-creds --token s3cr3t` is shown as `vault-creds`.
-pub fn program_name(command: &str) -> &str {
-    let first = command
-        .split_whitespace()
-        .next()
-        .unwrap_or("")
-        .trim_matches(|c| c == '"' || c == '\'');
-    first.rsplit('/').next().unwrap_or(first)
+/// `/opt/bin/vault-creds --token s3cr3t` is shown as `vault-creds`, and
+/// `PW=hunter2 ykman oath code x` as `ykman`.
+pub fn program_name(command: &str) -> String {
+    let Some(words) = shell_words(command) else {
+        let first = command.split_whitespace().next().unwrap_or("");
+        return if is_assignment(first) {
+            "sh".into()
+        } else {
+            base_name(first.trim_matches(|c| c == '"' || c == '\'')).into()
+        };
+    };
+    let mut words = words.iter().map(String::as_str).peekable();
+    loop {
+        match words.next() {
+            None => return if command.trim().is_empty() { "" } else { "sh" }.into(),
+            Some(word) if is_assignment(word) => {}
+            Some(word) if matches!(base_name(word), "env" | "exec") => {
+                let takes_value: &[&str] = if base_name(word) == "env" {
+                    &["-u", "-C", "-S", "--unset", "--chdir", "--split-string"]
+                } else {
+                    &["-a"]
+                };
+                while let Some(option) = words.next_if(|w| w.starts_with('-')) {
+                    if takes_value.contains(&option) {
+                        words.next();
+                    }
+                }
+            }
+            Some(word) => return base_name(word).into(),
+        }
+    }
+}
+
+/// Whether `word` is a shell assignment, `NAME=VALUE`.
+fn is_assignment(word: &str) -> bool {
+    word.split_once('=').is_some_and(|(name, _)| {
+        name.chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+            && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+    })
+}
+
+/// `path` without its directory.
+fn base_name(path: &str) -> &str {
+    path.rsplit('/').next().unwrap_or(path)
 }
 
 /// Runs `command` and returns the credentials it printed.
@@ -59,7 +101,7 @@ pub async fn credential_process(
     command: &str,
     terminal: ChildTerminal,
 ) -> Result<BaseCredentials, SourceError> {
-    let program = program_name(command).to_string();
+    let program = program_name(command);
     let fail = |message: String| SourceError::Process {
         program: program.clone(),
         message,
@@ -85,6 +127,35 @@ pub async fn credential_process(
     })
 }
 
+/// The environment variable that counts how deep in commands rolecall runs (a
+/// `credential_process` or `mfa_process`) this rolecall is: each such command gets one more
+/// than rolecall itself was given.
+pub const DEPTH_VAR: &str = "ROLECALL_CREDENTIAL_PROCESS_DEPTH";
+
+/// A rolecall this deep in commands rolecall runs refuses to run another: only a command
+/// that runs rolecall again for the same profile (a line that is not the bridge's form,
+/// which rolecall would read itself) gets this deep, and it would never end.
+pub const MAX_DEPTH: u32 = 3;
+
+/// How deep in commands rolecall runs this rolecall is (see [`DEPTH_VAR`]); 0 when it was
+/// not started by one.
+fn depth() -> u32 {
+    std::env::var(DEPTH_VAR)
+        .ok()
+        .and_then(|v| v.trim().parse().ok())
+        .unwrap_or(0)
+}
+
+/// The refusal of a rolecall [`MAX_DEPTH`] deep to run another command.
+fn too_deep(depth: u32) -> String {
+    format!(
+        "not run: this rolecall was started by a command rolecall runs, {depth} deep \
+         ({DEPTH_VAR}={depth}), so the command most likely runs rolecall for the same profile \
+         again, without end. Write rolecall's bridge in the form rolecall reads itself: \
+         rolecall credential-process PROFILE, optionally with --no-session"
+    )
+}
+
 /// Why [`run_bounded`] has no output to give.
 pub(crate) enum RunFailure {
     /// It printed more than its limit, and was stopped with everything it started.
@@ -107,9 +178,14 @@ pub(crate) async fn run_bounded(
     limit: usize,
 ) -> Result<Zeroizing<Vec<u8>>, RunFailure> {
     let fail = |message: String| RunFailure::Failed(message);
+    let depth = depth();
+    if depth >= MAX_DEPTH {
+        return Err(fail(too_deep(depth)));
+    }
     let mut sh = tokio::process::Command::new("sh");
     sh.arg("-c")
         .arg(command)
+        .env(DEPTH_VAR, (depth + 1).to_string())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .kill_on_drop(true);

@@ -13,6 +13,23 @@ fn program_names() {
 }
 
 #[test]
+fn program_names_skip_assignments_and_env_or_exec() {
+    // The value of an assignment is often a secret: it is never taken for the program.
+    assert_eq!(program_name("PW=hunter2 ykman oath code x"), "ykman");
+    assert_eq!(program_name("A=1 'B=two words' /usr/bin/ykman"), "ykman");
+    assert_eq!(program_name("env PW=hunter2 ykman"), "ykman");
+    assert_eq!(
+        program_name("/usr/bin/env -i -u HOME PW=x vault-creds"),
+        "vault-creds"
+    );
+    assert_eq!(program_name("exec PW=x op read y"), "op");
+    assert_eq!(program_name("exec -a name env T=1 creds --x"), "creds");
+    // A line that is more than a simple command: still no assignment named.
+    assert_eq!(program_name("PW=$(pass x) ykman | head -1"), "sh");
+    assert_eq!(program_name("PW=x"), "sh");
+}
+
+#[test]
 fn parses_the_documented_shape_case_insensitively() {
     let c = parse_output(
             br#"{"version":1,"accessKeyId":"ASIAX","SecretAccessKey":"s","SessionToken":"t","Expiration":"2030-01-02T03:04:05Z"}"#,
