@@ -406,7 +406,7 @@ fn keys_add_writes_the_bridge_so_the_aws_cli_uses_the_key() {
     let credentials = "[tools]\nregion = eu-west-1\n";
     let mut env = env_with(CONFIG, credentials);
     env.set("AWS_ENDPOINT_URL_STS", &moto.url)
-        .set("AWS_REGION", "us-east-1");
+        .set("AWS_DEFAULT_REGION", "us-east-1");
     // A profile that exists nowhere: a section of its own at the end of the config file.
     let out = rolecall_with(
         &env,
@@ -505,13 +505,13 @@ fn keys_add_and_rm_forget_the_sessions_of_the_old_key() {
     let moto = Moto::start();
     let mut env = env_with(CONFIG, "");
     env.set("AWS_ENDPOINT_URL_STS", &moto.url)
-        .set("AWS_REGION", "us-east-1");
+        .set("AWS_DEFAULT_REGION", "us-east-1");
     ok(&rolecall_with(
         &env,
         &["keys", "add", "ci"],
         &format!("{DEV_ID}\n{DEV_SECRET}\n"),
     ));
-    let first = json(&ok(&env.rolecall(&["credential-process", "ci"])));
+    ok(&env.rolecall(&["credential-process", "ci"]));
     let out = rolecall_with(
         &env,
         &["keys", "add", "ci"],
@@ -519,19 +519,25 @@ fn keys_add_and_rm_forget_the_sessions_of_the_old_key() {
     );
     ok(&out);
     assert!(
-        stderr_of(&out).contains("forgot 1 cached session of the old key"),
+        stderr_of(&out).contains("cached sessions of the old key"),
         "{}",
         stderr_of(&out)
     );
-    let second = json(&ok(&env.rolecall(&["credential-process", "ci"])));
-    assert_ne!(
-        first["AccessKeyId"], second["AccessKeyId"],
-        "the old key's session was handed out"
+    // The next session is made from the new key: STS is asked (and is out of reach).
+    env.set("AWS_ENDPOINT_URL_STS", "http://127.0.0.1:9");
+    let out = env.rolecall(&["credential-process", "ci"]);
+    assert!(
+        !out.status.success(),
+        "the old key's session was handed out: {}",
+        String::from_utf8_lossy(&out.stdout)
     );
+    // Removed: no session of it is handed out any more.
+    env.set("AWS_ENDPOINT_URL_STS", &moto.url);
+    ok(&env.rolecall(&["credential-process", "ci"]));
     let out = env.rolecall(&["keys", "rm", "ci"]);
     ok(&out);
     assert!(
-        stderr_of(&out).contains("forgot 1 cached session"),
+        stderr_of(&out).contains("of the old key"),
         "{}",
         stderr_of(&out)
     );
@@ -543,14 +549,19 @@ fn import_forgets_the_sessions_made_before_it() {
     let moto = Moto::start();
     let mut env = env();
     env.set("AWS_ENDPOINT_URL_STS", &moto.url);
-    ok(&env.rolecall(&["export", "prod", "--format", "json"]));
+    ok(&env.rolecall(&["keys", "import", "prod"]));
+    ok(&env.rolecall(&["credential-process", "prod"]));
+    // The key's lines back in the file (a backup restored), imported again.
+    std::fs::write(env.home().join(".aws/credentials"), credentials()).unwrap();
     let out = env.rolecall(&["keys", "import", "prod"]);
     ok(&out);
     assert!(
-        stderr_of(&out).contains("forgot 1 cached session"),
+        stderr_of(&out).contains("of the old key"),
         "{}",
         stderr_of(&out)
     );
+    env.set("AWS_ENDPOINT_URL_STS", "http://127.0.0.1:9");
+    failed(&env.rolecall(&["credential-process", "prod"]));
 }
 
 #[test]
