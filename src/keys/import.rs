@@ -319,10 +319,23 @@ fn edit_file(
 
 /// Why a profile whose lines in `target` hold another key than the stored one is not moved.
 fn another_key(target: &Path, taken: &TakenKeys, stored: &Credentials) -> String {
+    let held = taken
+        .access_key_id
+        .as_deref()
+        .unwrap_or(&stored.access_key_id);
+    if held == stored.access_key_id {
+        return format!(
+            "{} changed while importing (another secret for the key {}); the key is stored, \
+             run import again",
+            target.display(),
+            mask(held)
+        );
+    }
     format!(
-        "{} holds the key {} for it, not {} (the key stored): make the files hold one key, and import again;          no file was changed for it",
+        "{} holds the key {} for it, not {} (the key stored): make the files hold one key, \
+         and import again; no file was changed for it",
         target.display(),
-        mask(taken.access_key_id.as_deref().unwrap_or(&stored.access_key_id)),
+        mask(held),
         mask(&stored.access_key_id)
     )
 }
