@@ -642,3 +642,24 @@ fn import_killed_between_the_two_files_finishes_when_run_again() {
         format!("[both]\n{}\n", bridge_line("both"))
     );
 }
+
+#[test]
+fn keys_add_makes_the_config_file_when_there_is_none() {
+    let mut env = env_with("", "");
+    let dir = env.home().join("fresh");
+    env.set("AWS_CONFIG_FILE", &dir.join("config").display().to_string())
+        .set(
+            "AWS_SHARED_CREDENTIALS_FILE",
+            &dir.join("credentials").display().to_string(),
+        );
+    ok(&rolecall_with(
+        &env,
+        &["keys", "add", "ci"],
+        &format!("{DEV_ID}\n{DEV_SECRET}\n"),
+    ));
+    assert_eq!(
+        read(&dir.join("config")),
+        format!("[profile ci]\n{}\n", bridge_line("ci"))
+    );
+    assert!(!dir.join("credentials").exists());
+}

@@ -75,6 +75,17 @@ fn add_to(
         FileKind::Config => &graph.paths.config,
     };
     let target = link_target(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    if let Some(dir) = target
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty() && !d.exists())
+    {
+        // No directory, no file: nothing to add to, unless the line must be written.
+        if !always {
+            return Ok(None);
+        }
+        std::fs::create_dir_all(dir)
+            .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    }
     let rewrite =
         fsutil::Rewrite::begin(&target).map_err(|e| format!("{}: {e}", target.display()))?;
     let text = match rewrite.current().map(std::str::from_utf8) {
