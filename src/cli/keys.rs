@@ -2,6 +2,7 @@
 //! `~/.aws/credentials` (see docs/KEYS.md): `add`, `list`, `rm`, `rotate`.
 
 use super::complete::profile_candidates;
+use super::key_sessions::forget_sessions_of_old_key;
 use super::list::ListFormat;
 use super::terminal::warn;
 use crate::context::Context;
@@ -158,24 +159,6 @@ fn warn_if_plaintext_left(graph: &crate::profile::ProfileGraph, profile: &str, k
              `rolecall keys import {name}` takes it out",
             path.display()
         )),
-    }
-}
-
-/// The cached sessions made from the old key (the bridge's and `export`'s session of the
-/// profile) go with it: the next one is made from the new key. For every command that
-/// changes a stored key (`add`, `rm`, `import`, `rotate`). A store that cannot be written
-/// is said, and costs nothing worse than a session that fails until it expires.
-pub fn forget_sessions_of_old_key(context: &Context, profile: &str) {
-    match context.store().remove(Some(profile)) {
-        Ok(0) => {}
-        Ok(n) => crate::term_eprintln!(
-            "rolecall: forgot {} of the old key",
-            crate::term_text::count(n, "cached session", "cached sessions")
-        ),
-        Err(e) => crate::term_eprintln!(
-            "rolecall: the cached sessions of '{}' could not be forgotten: {e}",
-            visible(profile)
-        ),
     }
 }
 

@@ -34,7 +34,7 @@ pub fn run(context: &Context, store: &KeyStore, args: KeysImportArgs) -> Result<
     for line in &report {
         // Sessions cached before (of the file's key, or of a key since removed) go.
         if line.outcome == ImportOutcome::Moved {
-            super::keys::forget_sessions_of_old_key(context, &line.profile);
+            super::key_sessions::forget_sessions_of_old_key(context, &line.profile);
         }
         let name = visible(&line.profile);
         match &line.outcome {

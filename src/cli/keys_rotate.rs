@@ -67,7 +67,7 @@ pub fn run(context: &Context, store: &KeyStore, args: RotateArgs) -> Result<()> 
             },
         };
         rotation.run().await?;
-        super::keys::forget_sessions_of_old_key(context, &args.profile);
+        super::key_sessions::forget_sessions_of_old_key(context, &args.profile);
         Ok(())
     })?
 }
