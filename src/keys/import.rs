@@ -178,7 +178,7 @@ fn refuse_another_key(store: &KeyStore, name: &str, key: &Credentials) -> Result
             mask(&key.access_key_id)
         )),
         Ok(_) => Ok(()),
-        Err(e) => Err(format!("nothing stored, the files keep the key: {e}")),
+        Err(e) => Err(format!("not stored: {e}")),
     }
 }
 
