@@ -39,8 +39,9 @@ pub const PRIVATE_DIR_MODE: u32 = 0o700;
 /// until the test sends SIGCONT), STEP `before-link` (contents written, nothing named yet)
 /// or `before-rename` (linked under its temporary name, not yet re-checked), or one of
 /// `keys import`'s steps (`after-store`: a key stored, not yet read back, FILE_NAME the
-/// credentials file's; `before-rewrite`: every key stored and read back, the file not yet
-/// rewritten), and FILE_NAME the target's file name. Unset, it costs one environment lookup per write.
+/// credentials file's; `before-rewrite`: every key stored and read back and both files'
+/// edits made, this file not yet rewritten, so `kill-before-rewrite:config` stops it between
+/// the credentials file's rewrite and the config file's), and FILE_NAME the target's file name. Unset, it costs one environment lookup per write.
 pub const TEST_HOOK_VAR: &str = "ROLECALL_TEST_WRITE_HOOK";
 
 /// The permissions a rewritten file gets.

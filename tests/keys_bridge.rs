@@ -428,3 +428,302 @@ fn rolecall_running_itself_as_credential_process_stops_at_a_small_depth() {
         "{stderr}"
     );
 }
+
+/// `rolecall ARGS` in `env`, with `input` on stdin (not a terminal: `keys add` reads two
+/// lines from it).
+fn rolecall_with(env: &Env, args: &[&str], input: &str) -> std::process::Output {
+    use std::io::Write;
+    use std::process::Stdio;
+    let mut child = env
+        .command(env!("CARGO_BIN_EXE_rolecall"))
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("rolecall starts");
+    let written = child.stdin.take().unwrap().write_all(input.as_bytes());
+    // A command that refuses before reading its stdin closes the pipe: that is its answer.
+    if let Err(err) = written {
+        assert_eq!(err.kind(), std::io::ErrorKind::BrokenPipe, "{err}");
+    }
+    child.wait_with_output().unwrap()
+}
+
+fn stderr_of(out: &std::process::Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+/// `keys list --format json`'s masked key id of `profile`, if one is stored.
+fn stored_id(env: &Env, profile: &str) -> Option<String> {
+    let list = json(&ok(&env.rolecall(&["keys", "list", "--format", "json"])));
+    list.as_array()
+        .unwrap()
+        .iter()
+        .find(|k| k["profile"] == profile)
+        .map(|k| k["access_key_id"].as_str().unwrap().to_string())
+}
+
+#[test]
+fn keys_add_writes_the_bridge_so_the_aws_cli_uses_the_key() {
+    let moto = Moto::start();
+    let credentials = "[tools]\nregion = eu-west-1\n";
+    let mut env = env_with(CONFIG, credentials);
+    env.set("AWS_ENDPOINT_URL_STS", &moto.url)
+        .set("AWS_DEFAULT_REGION", "us-east-1");
+    // A profile that exists nowhere: a section of its own at the end of the config file.
+    let out = rolecall_with(
+        &env,
+        &["keys", "add", "ci-user"],
+        &format!("{DEV_ID}\n{DEV_SECRET}\n"),
+    );
+    ok(&out);
+    assert_eq!(
+        read(&env.home().join(".aws/config")),
+        format!("{CONFIG}\n[profile ci-user]\n{}\n", bridge_line("ci-user"))
+    );
+    assert!(
+        stderr_of(&out).contains("credential-process ci-user"),
+        "{}",
+        stderr_of(&out)
+    );
+    let identity = env.aws_identity("ci-user");
+    assert!(identity["Account"].is_string(), "{identity}");
+    // A profile of the credentials file gets it there; default, in `[default]`.
+    ok(&rolecall_with(
+        &env,
+        &["keys", "add", "tools"],
+        &format!("{DEV_ID}\n{DEV_SECRET}\n"),
+    ));
+    assert_eq!(
+        read(&env.home().join(".aws/credentials")),
+        format!("[tools]\n{}\nregion = eu-west-1\n", bridge_line("tools"))
+    );
+    ok(&rolecall_with(
+        &env,
+        &["keys", "add", "default"],
+        &format!("{DEV_ID}\n{DEV_SECRET}\n"),
+    ));
+    let config = read(&env.home().join(".aws/config"));
+    assert!(
+        config.starts_with(&format!(
+            "[default]\n{}\nregion = us-east-1\n",
+            bridge_line("default")
+        )),
+        "{config}"
+    );
+    env.aws_identity("tools");
+    env.aws_identity("default");
+    // Adding again replaces the key and writes no second line.
+    ok(&rolecall_with(
+        &env,
+        &["keys", "add", "ci-user"],
+        &format!("{KEY_ID}\n{SECRET}\n"),
+    ));
+    assert_eq!(
+        read(&env.home().join(".aws/config"))
+            .matches("credential-process ci-user")
+            .count(),
+        1
+    );
+}
+
+#[test]
+fn keys_add_refuses_a_profile_with_another_credential_process_and_names_plaintext_keys() {
+    let config = format!(
+        "{CONFIG}[profile vault]\ncredential_process = aws-vault export --format=json vault\n"
+    );
+    let env = env_with(&config, &credentials());
+    let out = rolecall_with(
+        &env,
+        &["keys", "add", "vault"],
+        &format!("{DEV_ID}\n{DEV_SECRET}\n"),
+    );
+    let message = failed(&out);
+    assert!(
+        message.contains("credential_process") && message.contains("aws-vault"),
+        "{message}"
+    );
+    assert!(
+        !message.contains("--format"),
+        "only the program is named: {message}"
+    );
+    assert_eq!(stored_id(&env, "vault"), None, "nothing stored");
+    assert_eq!(read(&env.home().join(".aws/config")), config);
+    // Keys still in the file are said, with what takes them out.
+    let out = rolecall_with(
+        &env,
+        &["keys", "add", "prod"],
+        &format!("{KEY_ID}\n{SECRET}\n"),
+    );
+    ok(&out);
+    let said = stderr_of(&out);
+    assert!(
+        said.contains("plaintext") && said.contains("rolecall keys import prod"),
+        "{said}"
+    );
+}
+
+#[test]
+fn keys_add_and_rm_forget_the_sessions_of_the_old_key() {
+    let moto = Moto::start();
+    let mut env = env_with(CONFIG, "");
+    env.set("AWS_ENDPOINT_URL_STS", &moto.url)
+        .set("AWS_DEFAULT_REGION", "us-east-1");
+    ok(&rolecall_with(
+        &env,
+        &["keys", "add", "ci"],
+        &format!("{DEV_ID}\n{DEV_SECRET}\n"),
+    ));
+    ok(&env.rolecall(&["credential-process", "ci"]));
+    let out = rolecall_with(
+        &env,
+        &["keys", "add", "ci"],
+        &format!("{KEY_ID}\n{SECRET}\n"),
+    );
+    ok(&out);
+    assert!(
+        stderr_of(&out).contains("cached sessions of the old key"),
+        "{}",
+        stderr_of(&out)
+    );
+    // The next session is made from the new key: STS is asked (and is out of reach).
+    env.set("AWS_ENDPOINT_URL_STS", "http://127.0.0.1:9");
+    let out = env.rolecall(&["credential-process", "ci"]);
+    assert!(
+        !out.status.success(),
+        "the old key's session was handed out: {}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    // Removed: no session of it is handed out any more.
+    env.set("AWS_ENDPOINT_URL_STS", &moto.url);
+    ok(&env.rolecall(&["credential-process", "ci"]));
+    let out = env.rolecall(&["keys", "rm", "ci"]);
+    ok(&out);
+    assert!(
+        stderr_of(&out).contains("of the old key"),
+        "{}",
+        stderr_of(&out)
+    );
+    failed(&env.rolecall(&["credential-process", "ci"]));
+}
+
+#[test]
+fn import_forgets_the_sessions_made_before_it() {
+    let moto = Moto::start();
+    let mut env = env();
+    env.set("AWS_ENDPOINT_URL_STS", &moto.url);
+    ok(&env.rolecall(&["keys", "import", "prod"]));
+    ok(&env.rolecall(&["credential-process", "prod"]));
+    // The key's lines back in the file (a backup restored), imported again.
+    std::fs::write(env.home().join(".aws/credentials"), credentials()).unwrap();
+    let out = env.rolecall(&["keys", "import", "prod"]);
+    ok(&out);
+    assert!(
+        stderr_of(&out).contains("of the old key"),
+        "{}",
+        stderr_of(&out)
+    );
+    env.set("AWS_ENDPOINT_URL_STS", "http://127.0.0.1:9");
+    failed(&env.rolecall(&["credential-process", "prod"]));
+}
+
+#[test]
+fn import_never_overwrites_another_stored_key() {
+    let env = env();
+    // A new key added, the old one still in the file.
+    ok(&rolecall_with(
+        &env,
+        &["keys", "add", "prod"],
+        &format!("{DEV_ID}\n{DEV_SECRET}\n"),
+    ));
+    let out = env.rolecall(&["keys", "import", "prod"]);
+    let said = String::from_utf8_lossy(&out.stdout).into_owned() + &stderr_of(&out);
+    assert!(!out.status.success(), "{said}");
+    assert!(
+        said.contains("****0002") && said.contains("****0001"),
+        "{said}"
+    );
+    assert!(said.contains("rolecall keys rm prod"), "{said}");
+    assert_eq!(stored_id(&env, "prod").as_deref(), Some("****0002"));
+    let file = read(&env.home().join(".aws/credentials"));
+    assert!(
+        file.contains(SECRET) && file.contains(KEY_ID),
+        "its lines stay: {file}"
+    );
+}
+
+const BOTH_CONFIG: &str =
+    "[profile both]\nregion = eu-west-1\naws_access_key_id = AKIAPLANTEDKEYS00001\n\
+                           aws_secret_access_key = PLANTEDbridgeSECRET0000000000000000000001\n";
+const BOTH_CREDENTIALS: &str = "[both]\naws_access_key_id = AKIAPLANTEDKEYS00001\n\
+                                aws_secret_access_key = PLANTEDbridgeSECRET0000000000000000000001\n";
+
+#[test]
+fn keys_in_both_files_move_together_or_not_at_all() {
+    // Another key in the config file: neither file changes.
+    let other = BOTH_CONFIG
+        .replace(KEY_ID, DEV_ID)
+        .replace(SECRET, DEV_SECRET);
+    let env = env_with(&other, BOTH_CREDENTIALS);
+    let out = env.rolecall(&["keys", "import", "both"]);
+    let said = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(
+        !out.status.success() && said.contains("both: not moved"),
+        "{said}"
+    );
+    assert_eq!(read(&env.home().join(".aws/config")), other);
+    assert_eq!(read(&env.home().join(".aws/credentials")), BOTH_CREDENTIALS);
+    // The same key in both: both lose it, the bridge goes where the key was read from.
+    let env = env_with(BOTH_CONFIG, BOTH_CREDENTIALS);
+    ok(&env.rolecall(&["keys", "import", "both"]));
+    assert_eq!(
+        read(&env.home().join(".aws/config")),
+        "[profile both]\nregion = eu-west-1\n"
+    );
+    assert_eq!(
+        read(&env.home().join(".aws/credentials")),
+        format!("[both]\n{}\n", bridge_line("both"))
+    );
+}
+
+#[test]
+fn import_killed_between_the_two_files_finishes_when_run_again() {
+    let mut env = env_with(BOTH_CONFIG, BOTH_CREDENTIALS);
+    env.set("ROLECALL_TEST_WRITE_HOOK", "kill-before-rewrite:config");
+    let out = env.rolecall(&["keys", "import", "both"]);
+    assert_eq!(out.status.signal(), Some(9), "not killed");
+    env.set("ROLECALL_TEST_WRITE_HOOK", "");
+    let out = env.rolecall(&["keys", "import", "both"]);
+    let said = String::from_utf8_lossy(&out.stdout).into_owned() + &stderr_of(&out);
+    assert!(out.status.success(), "{said}");
+    assert_eq!(
+        read(&env.home().join(".aws/config")),
+        "[profile both]\nregion = eu-west-1\n"
+    );
+    assert_eq!(
+        read(&env.home().join(".aws/credentials")),
+        format!("[both]\n{}\n", bridge_line("both"))
+    );
+}
+
+#[test]
+fn keys_add_makes_the_config_file_when_there_is_none() {
+    let mut env = env_with("", "");
+    let dir = env.home().join("fresh");
+    env.set("AWS_CONFIG_FILE", &dir.join("config").display().to_string())
+        .set(
+            "AWS_SHARED_CREDENTIALS_FILE",
+            &dir.join("credentials").display().to_string(),
+        );
+    ok(&rolecall_with(
+        &env,
+        &["keys", "add", "ci"],
+        &format!("{DEV_ID}\n{DEV_SECRET}\n"),
+    ));
+    assert_eq!(
+        read(&dir.join("config")),
+        format!("[profile ci]\n{}\n", bridge_line("ci"))
+    );
+    assert!(!dir.join("credentials").exists());
+}

@@ -2,9 +2,11 @@
 //! `~/.aws/credentials` (see docs/KEYS.md): `add`, `list`, `rm`, `rotate`.
 
 use super::complete::profile_candidates;
+use super::key_sessions::forget_sessions_of_old_key;
 use super::list::ListFormat;
 use super::terminal::warn;
 use crate::context::Context;
+use crate::keys::add::{plan_bridge, write_bridge, BridgePlan};
 use crate::keys::rotate::rotation_of;
 use crate::keys::{
     check_access_key_id, check_secret_access_key, KeyBackend, KeyStore, LongTermKey, StoredKey,
@@ -97,12 +99,17 @@ pub fn warn_if_cache_only(backend: &KeyBackend) {
     ));
 }
 
-/// `keys add PROFILE`: reads the key, checks it, stores it.
+/// `keys add PROFILE`: reads the key, checks it, stores it, and points the profile at the
+/// bridge (refusing, before reading the key, a profile that runs another
+/// `credential_process`).
 fn add(context: &Context, profile: &str) -> Result<()> {
     crate::profile::writable::check_profile_name(profile)
         .map_err(|why| anyhow::anyhow!("'{}' cannot be a profile name: {why}", visible(profile)))?;
     let store = announced_store(context)?;
     warn_if_cache_only(store.backend());
+    let graph = context.files_graph();
+    let plan = plan_bridge(&graph, profile, &super::keys_import::program_for_files()?)
+        .map_err(anyhow::Error::msg)?;
     let key = read_key(profile)?;
     store.put(profile, &key)?;
     crate::term_eprintln!(
@@ -111,7 +118,48 @@ fn add(context: &Context, profile: &str) -> Result<()> {
         visible(profile),
         visible(&store.backend().describe())
     );
+    forget_sessions_of_old_key(context, profile);
+    if let BridgePlan::Write(line) = &plan {
+        let file = write_bridge(&graph, profile, line).map_err(|why| {
+            anyhow::anyhow!("the key is stored, but the profile does not use it yet: {why}")
+        })?;
+        crate::term_eprintln!(
+            "rolecall: {} now runs `{}` for profile '{}'",
+            file.display(),
+            visible(line.trim_start_matches("credential_process = ")),
+            visible(profile)
+        );
+    }
+    warn_if_plaintext_left(&graph, profile, &key);
     Ok(())
+}
+
+/// Says so when the files still hold static keys for `profile`, which the AWS CLI reads
+/// before the bridge: `keys import` takes out the key just added; another key is named.
+fn warn_if_plaintext_left(graph: &crate::profile::ProfileGraph, profile: &str, key: &LongTermKey) {
+    let Some(keys) = graph.get(profile).and_then(|p| p.static_keys) else {
+        return;
+    };
+    let path = if keys.in_credentials {
+        &graph.paths.credentials
+    } else {
+        &graph.paths.config
+    };
+    let name = visible(profile);
+    let held = graph.load_static_keys(profile).ok().flatten();
+    match held {
+        Some(held) if held.access_key_id != key.access_key_id => warn(&format!(
+            "{} still holds another key ({}) for profile '{name}' in plaintext, which the AWS CLI \
+             uses before the stored one: delete its lines once it is no longer needed",
+            path.display(),
+            mask(&held.access_key_id)
+        )),
+        _ => warn(&format!(
+            "{} still holds this key for profile '{name}' in plaintext: \
+             `rolecall keys import {name}` takes it out",
+            path.display()
+        )),
+    }
 }
 
 /// The key to store: asked with echo off on a terminal, else two lines read from stdin.
@@ -267,6 +315,7 @@ fn rm(context: &Context, profile: &str) -> Result<()> {
         visible(profile),
         visible(&store.backend().describe())
     );
+    forget_sessions_of_old_key(context, profile);
     Ok(())
 }
 

@@ -32,6 +32,10 @@ pub fn run(context: &Context, store: &KeyStore, args: KeysImportArgs) -> Result<
     }
     let mut failed = 0;
     for line in &report {
+        // Sessions cached before (of the file's key, or of a key since removed) go.
+        if line.outcome == ImportOutcome::Moved {
+            super::key_sessions::forget_sessions_of_old_key(context, &line.profile);
+        }
         let name = visible(&line.profile);
         match &line.outcome {
             ImportOutcome::Moved => println!(
@@ -56,7 +60,7 @@ pub fn run(context: &Context, store: &KeyStore, args: KeysImportArgs) -> Result<
 /// How the files name rolecall: plain `rolecall` when that is what PATH finds (the same
 /// file as the running binary), else the running binary's absolute path, so the AWS CLI
 /// and the SDKs run this rolecall whatever their PATH.
-fn program_for_files() -> Result<String> {
+pub(super) fn program_for_files() -> Result<String> {
     let exe = std::env::current_exe()
         .and_then(std::fs::canonicalize)
         .map_err(|e| anyhow!("cannot tell where rolecall's binary is: {e}"))?;

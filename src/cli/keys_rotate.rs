@@ -72,29 +72,12 @@ pub fn run(context: &Context, store: &KeyStore, args: RotateArgs) -> Result<()> 
             },
         };
         let summary = rotation.run().await?;
-        forget_sessions_of_old_key(context, &args.profile);
+        super::key_sessions::forget_sessions_of_old_key(context, &args.profile);
         if let Some(old_id) = old_id.filter(|id| *id != summary.key_id) {
             warn_plaintext_copies(context, &args.profile, &old_id);
         }
         Ok(())
     })?
-}
-
-/// The cached sessions made from the old key (the bridge's and `export`'s session of the
-/// profile) go with it: the next one is made from the new key. A store that cannot be
-/// written is said, and costs nothing worse than a session that fails until it expires.
-fn forget_sessions_of_old_key(context: &Context, profile: &str) {
-    match context.store().remove(Some(profile)) {
-        Ok(0) => {}
-        Ok(n) => crate::term_eprintln!(
-            "rolecall: forgot {} of the old key",
-            crate::term_text::count(n, "cached session", "cached sessions")
-        ),
-        Err(e) => crate::term_eprintln!(
-            "rolecall: the cached sessions of '{}' could not be forgotten: {e}",
-            visible(profile)
-        ),
-    }
 }
 
 /// Names, one line each, the profiles whose config or credentials file still holds the

@@ -8,6 +8,7 @@ pub mod credential_process;
 pub mod env_file;
 pub mod exec;
 pub mod export;
+pub mod key_sessions;
 pub mod keys;
 pub mod keys_import;
 pub mod keys_rotate;

@@ -13,6 +13,7 @@
 //! zeroised. Nothing here prints a secret: [`LongTermKey`]'s `Debug` masks the key id and
 //! hides the secret, and no [`KeyError`] holds either.
 
+pub mod add;
 mod file;
 pub use file::never_ask_for_the_passphrase;
 pub mod import;

@@ -9,8 +9,14 @@
 //! `aws_secret_access_key` line of every section of the profile goes (a key written twice
 //! in one section, where the last one wins, goes too: its secret would stay on disk), with
 //! its continuation lines; the first is replaced by the given line, with the same line
-//! ending. A file that ended without a newline still does.
+//! ending. A file that ended without a newline still does. The profile's own bridge line
+//! (`credential_process = … credential-process PROFILE`, left by an import that stopped
+//! between the two files) is kept; another `credential_process` stops the edit.
+//!
+//! [`add_profile_line`] is `keys add`'s edit: the bridge line added to a profile's section,
+//! or a section of its own at the end of the file.
 
+use super::bridge::bridged_profile;
 use super::parse::{parse_file, SectionKind};
 use super::FileKind;
 use zeroize::Zeroizing;
@@ -31,19 +37,15 @@ pub struct TakenKeys {
 /// `text` (a file of `kind`) without `profile`'s key lines, the first replaced by
 /// `replacement` (a whole line, without its ending); `None` when the profile has no key
 /// line in this file. An error names the line that stops it (a key whose value goes on
-/// over continuation lines, or a `credential_process` already set in the profile).
+/// over continuation lines, or a `credential_process` in the profile that is not its own
+/// bridge).
 pub fn take_key_lines(
     kind: FileKind,
     text: &str,
     profile: &str,
     replacement: Option<&str>,
 ) -> Result<Option<TakenKeys>, String> {
-    let headers: Vec<usize> = parse_file(kind, text)
-        .sections
-        .iter()
-        .filter(|s| s.kind == SectionKind::Profile && s.name == profile)
-        .map(|s| s.line)
-        .collect();
+    let headers = profile_headers(kind, text, profile);
     let lines: Vec<&str> = text.split_inclusive('\n').collect();
     let mut taken = TakenKeys {
         text: Zeroizing::new(String::with_capacity(text.len())),
@@ -59,7 +61,7 @@ pub fn take_key_lines(
             in_profile = headers.contains(&number);
         }
         let key = in_profile.then(|| property_key(line)).flatten();
-        if key.as_deref() == Some("credential_process") {
+        if key.as_deref() == Some("credential_process") && !is_own_bridge(line, profile) {
             return Err(format!(
                 "line {number} already sets credential_process in '{profile}'"
             ));
@@ -88,6 +90,71 @@ pub fn take_key_lines(
         taken.text.truncate(kept);
     }
     Ok(found.then_some(taken))
+}
+
+/// The line numbers (from 1) of `profile`'s section headers in `text`.
+fn profile_headers(kind: FileKind, text: &str, profile: &str) -> Vec<usize> {
+    parse_file(kind, text)
+        .sections
+        .iter()
+        .filter(|s| s.kind == SectionKind::Profile && s.name == profile)
+        .map(|s| s.line)
+        .collect()
+}
+
+/// Whether the `credential_process` line `line` runs rolecall's bridge for `profile`.
+fn is_own_bridge(line: &str, profile: &str) -> bool {
+    line.split_once('=')
+        .and_then(|(_, command)| bridged_profile(command.trim()))
+        .is_some_and(|p| p == profile)
+}
+
+/// Whether `text` (a file of `kind`) has a section of `profile`.
+pub fn has_profile_section(kind: FileKind, text: &str, profile: &str) -> bool {
+    !profile_headers(kind, text, profile).is_empty()
+}
+
+/// `text` (a file of `kind`) with `line` (a whole line, without its ending) right after the
+/// header of `profile`'s last section (the one whose values win), with the header's line
+/// ending; without a section, a new one at the end (`header`, e.g. `[profile NAME]`), after
+/// a blank line. Every other byte is kept.
+pub fn add_profile_line(
+    kind: FileKind,
+    text: &str,
+    profile: &str,
+    header: &str,
+    line: &str,
+) -> String {
+    let mut out = String::with_capacity(text.len() + header.len() + line.len() + 4);
+    let Some(&last) = profile_headers(kind, text, profile).last() else {
+        out.push_str(text);
+        if !text.is_empty() {
+            if !text.ends_with('\n') {
+                out.push('\n');
+            }
+            out.push('\n');
+        }
+        for l in [header, line] {
+            out.push_str(l);
+            out.push('\n');
+        }
+        return out;
+    };
+    for (i, l) in text.split_inclusive('\n').enumerate() {
+        out.push_str(l);
+        if i + 1 == last {
+            let ending = match line_ending(l) {
+                "" => {
+                    out.push('\n');
+                    ""
+                }
+                ending => ending,
+            };
+            out.push_str(line);
+            out.push_str(ending);
+        }
+    }
+    out
 }
 
 /// The key of a `key = value` line, lower-cased as the spec compares keys; `None` for a

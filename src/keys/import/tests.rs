@@ -82,7 +82,7 @@ fn a_file_that_holds_another_key_than_the_one_stored_keeps_it() {
     // editor saved another one in between.
     let mut stored = [Stored {
         name: "prod".into(),
-        line: "credential_process = rolecall credential-process prod".into(),
+        line: Some("credential_process = rolecall credential-process prod".into()),
         key: Credentials {
             access_key_id: "AKIAPROD000000000001".into(),
             secret_access_key: crate::secret::Secret::new("olderSECRET"),
@@ -91,7 +91,7 @@ fn a_file_that_holds_another_key_than_the_one_stored_keeps_it() {
         },
         failed: None,
     }];
-    rewrite_file(&graph, FileKind::Credentials, &mut stored);
+    move_out_of_files(&graph, &mut stored);
     let why = stored[0].failed.as_deref().expect("not moved");
     assert!(why.contains("changed while importing"), "{why}");
     assert_eq!(

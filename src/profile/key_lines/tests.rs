@@ -112,3 +112,50 @@ fn a_profile_without_key_lines_in_the_file_is_none() {
     assert!(take(FileKind::Credentials, "[p]\nregion=x\n", "p").is_none());
     assert!(take(FileKind::Credentials, "", "p").is_none());
 }
+
+#[test]
+fn the_profiles_own_bridge_line_is_kept_and_another_stops_the_edit() {
+    let own = "[p]\ncredential_process = /opt/rolecall credential-process p\naws_access_key_id=A\n";
+    let taken = take_key_lines(FileKind::Credentials, own, "p", None)
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        &*taken.text,
+        "[p]\ncredential_process = /opt/rolecall credential-process p\n"
+    );
+    let others = "[p]\ncredential_process = rolecall credential-process q\naws_access_key_id=A\n";
+    let err = take_key_lines(FileKind::Credentials, others, "p", None)
+        .err()
+        .unwrap();
+    assert!(
+        err.contains("line 2 already sets credential_process"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_line_is_added_after_the_last_header_of_the_profile_or_in_a_new_section() {
+    let add = |text: &str, profile: &str| {
+        add_profile_line(FileKind::Config, text, profile, "[profile ci]", LINE)
+    };
+    assert_eq!(
+        add("[profile ci]\r\nregion=x\r\n[profile ci]\r\n", "ci"),
+        format!("[profile ci]\r\nregion=x\r\n[profile ci]\r\n{LINE}\r\n")
+    );
+    assert_eq!(add("[default]", "default"), format!("[default]\n{LINE}"));
+    assert_eq!(
+        add("# mine\n[profile x]", "ci"),
+        format!("# mine\n[profile x]\n\n[profile ci]\n{LINE}\n")
+    );
+    assert_eq!(add("", "ci"), format!("[profile ci]\n{LINE}\n"));
+    assert!(has_profile_section(
+        FileKind::Config,
+        "[default]\n",
+        "default"
+    ));
+    assert!(!has_profile_section(
+        FileKind::Credentials,
+        "[profile ci]\n",
+        "ci"
+    ));
+}
