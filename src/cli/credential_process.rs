@@ -31,11 +31,12 @@ pub struct CredentialProcessArgs {
 /// Prints `profile`'s session as a `credential_process` prints it.
 pub fn run(context: &Context, args: CredentialProcessArgs) -> Result<()> {
     let session = block_on(obtain(context, &args.profile, &args.obtain))??;
-    let json = render(
+    // The JSON holds the secret: its buffer is zeroised once written.
+    let json = zeroize::Zeroizing::new(render(
         Format::CredentialProcess,
         &session.credentials,
         &session.env(),
-    )?;
+    )?);
     let mut stdout = std::io::stdout().lock();
     stdout.write_all(json.as_bytes())?;
     stdout.flush()?;
