@@ -287,16 +287,24 @@ impl crate::resolve::StoredKeys for Context {
         profile: &str,
     ) -> Result<Option<(crate::credentials::Credentials, String)>, String> {
         let store = self.keys().map_err(|e| e.to_string())?;
-        let key = store.get(profile).map_err(|e| e.to_string())?;
-        Ok(key.map(|k| {
-            let credentials = crate::credentials::Credentials {
-                access_key_id: k.access_key_id.clone(),
-                secret_access_key: k.secret_access_key.clone(),
-                session_token: None,
-                expiration: None,
-            };
-            (credentials, store.backend().name().to_string())
-        }))
+        let Some(key) = store.get(profile).map_err(|e| e.to_string())? else {
+            // Which store was asked: keys added in another (the Secret Service of a
+            // desktop session, seen from SSH) are not found in this one.
+            return Err(format!(
+                "no key is stored for '{}' in {}: `rolecall keys add {}` stores one there, \
+                 or ROLECALL_KEYRING names the store that holds it",
+                crate::term_text::visible(profile),
+                store.backend().describe(),
+                crate::term_text::visible(profile)
+            ));
+        };
+        let credentials = crate::credentials::Credentials {
+            access_key_id: key.access_key_id.clone(),
+            secret_access_key: key.secret_access_key.clone(),
+            session_token: None,
+            expiration: None,
+        };
+        Ok(Some((credentials, store.backend().name().to_string())))
     }
 }
 

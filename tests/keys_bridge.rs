@@ -727,3 +727,20 @@ fn keys_add_makes_the_config_file_when_there_is_none() {
     );
     assert!(!dir.join("credentials").exists());
 }
+
+#[test]
+fn a_bridge_profile_with_no_stored_key_names_the_store_that_was_asked() {
+    let config = "[profile ghost]\nregion = us-east-1\ncredential_process = rolecall credential-process ghost\n";
+    let env = env_with(config, "");
+    let out = env.rolecall(&["export", "ghost"]);
+    let said = failed(&out);
+    let file = env.home().join(".config/rolecall/keys.age");
+    assert!(
+        said.contains(&format!(
+            "no key is stored for 'ghost' in the encrypted file {}",
+            file.display()
+        )),
+        "{said}"
+    );
+    assert!(said.contains("ROLECALL_KEYRING names the store"), "{said}");
+}

@@ -67,7 +67,8 @@ impl MfaPrompt for FixedMfa {
 /// use (opening it may ask for a passphrase), so nothing is opened for other profiles.
 pub trait StoredKeys: Send + Sync {
     /// The key stored for `profile`, and where (the backend, for messages); `None` when
-    /// none is. The error is one line naming the profile and the backend.
+    /// none is, or an error that says which store was asked. The error is one line naming
+    /// the profile and the backend.
     fn stored_key(&self, profile: &str) -> Result<Option<(Credentials, String)>, String>;
 }
 
