@@ -10,13 +10,10 @@
 use crate::call_failure::{examine, CallFailure};
 use crate::credentials::Credentials;
 use crate::secret::Secret;
-use aws_config::retry::RetryConfig;
-use aws_config::timeout::TimeoutConfig;
 use aws_config::{BehaviorVersion, Region};
 use aws_sdk_iam::error::{ProvideErrorMetadata, SdkError};
 use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
 use chrono::{DateTime, Utc};
-use std::time::Duration;
 
 /// Where IAM calls go: the partition's signing region and an endpoint override.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -90,18 +87,8 @@ impl Iam {
     }
 
     fn client(&self, creds: &Credentials, target: &IamTarget, retry: bool) -> aws_sdk_iam::Client {
-        let provider = aws_credential_types::Credentials::new(
-            creds.access_key_id.clone(),
-            creds.secret_access_key.expose().to_string(),
-            creds.session_token.as_ref().map(|t| t.expose().to_string()),
-            None,
-            "rolecall",
-        );
-        let retry = if retry {
-            RetryConfig::standard().with_max_attempts(2)
-        } else {
-            RetryConfig::disabled()
-        };
+        let provider = crate::sts::sdk_credentials(creds);
+        let retry = crate::sts::call_retries(retry);
         let mut conf = aws_sdk_iam::Config::builder();
         conf.set_endpoint_url(target.endpoint_url.clone());
         let conf = conf
@@ -110,13 +97,7 @@ impl Iam {
             .http_client(crate::http::client())
             .region(Region::new(target.region.clone()))
             .retry_config(retry)
-            .timeout_config(
-                TimeoutConfig::builder()
-                    .connect_timeout(Duration::from_secs(3))
-                    .operation_attempt_timeout(Duration::from_secs(10))
-                    .operation_timeout(Duration::from_secs(20))
-                    .build(),
-            )
+            .timeout_config(crate::sts::call_timeouts())
             .build();
         aws_sdk_iam::Client::from_conf(conf)
     }

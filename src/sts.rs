@@ -181,20 +181,8 @@ impl Sts {
         target: &StsTarget,
         retry: bool,
     ) -> aws_sdk_sts::Client {
-        let provider = creds.map(|creds| {
-            aws_credential_types::Credentials::new(
-                creds.access_key_id.clone(),
-                creds.secret_access_key.expose().to_string(),
-                creds.session_token.as_ref().map(|t| t.expose().to_string()),
-                None,
-                "rolecall",
-            )
-        });
-        let retry = if retry {
-            RetryConfig::standard().with_max_attempts(2)
-        } else {
-            RetryConfig::disabled()
-        };
+        let provider = creds.map(sdk_credentials);
+        let retry = call_retries(retry);
         let mut conf = aws_sdk_sts::Config::builder();
         conf.set_endpoint_url(target.endpoint_url.clone());
         conf.set_credentials_provider(
@@ -207,13 +195,7 @@ impl Sts {
             .use_fips(target.use_fips)
             .use_dual_stack(target.use_dual_stack)
             .retry_config(retry)
-            .timeout_config(
-                TimeoutConfig::builder()
-                    .connect_timeout(Duration::from_secs(3))
-                    .operation_attempt_timeout(Duration::from_secs(10))
-                    .operation_timeout(Duration::from_secs(20))
-                    .build(),
-            )
+            .timeout_config(call_timeouts())
             .build();
         aws_sdk_sts::Client::from_conf(conf)
     }
@@ -406,6 +388,36 @@ pub fn sanitize_session_name(raw: &str) -> String {
         name = format!("rolecall{name}");
     }
     name
+}
+
+/// `creds` as the SDK clients' credentials (STS's and IAM's).
+pub fn sdk_credentials(creds: &Credentials) -> aws_credential_types::Credentials {
+    aws_credential_types::Credentials::new(
+        creds.access_key_id.clone(),
+        creds.secret_access_key.expose().to_string(),
+        creds.session_token.as_ref().map(|t| t.expose().to_string()),
+        None,
+        "rolecall",
+    )
+}
+
+/// The retries of an STS or IAM call: one more attempt when `retry`, none for a call that
+/// must not run twice (CreateAccessKey: a lost answer would make a second key).
+pub fn call_retries(retry: bool) -> RetryConfig {
+    if retry {
+        RetryConfig::standard().with_max_attempts(2)
+    } else {
+        RetryConfig::disabled()
+    }
+}
+
+/// The timeouts of an STS or IAM call: 3 s to connect, 10 s per attempt, 20 s in all.
+pub fn call_timeouts() -> TimeoutConfig {
+    TimeoutConfig::builder()
+        .connect_timeout(Duration::from_secs(3))
+        .operation_attempt_timeout(Duration::from_secs(10))
+        .operation_timeout(Duration::from_secs(20))
+        .build()
 }
 
 #[cfg(test)]
