@@ -522,21 +522,14 @@ impl Planner<'_, '_> {
             }
             Some(_) => return None,
         };
-        let duration_seconds = base
-            .settings()
-            .mfa_session_duration
-            .or(carrier.settings().mfa_session_duration)
-            .unwrap_or(DEFAULT_MFA_SESSION_SECONDS);
-        let sts = self.sts_target(base, partition);
-        Some(MfaSessionPlan {
-            profile: base.name.clone(),
-            serial: Some(serial.to_string()),
-            mfa_process: mfa_process_of(carrier),
-            duration_seconds,
-            fingerprint: self.mfa_fingerprint(base, source, Some(serial), &sts),
-            sts,
+        Some(self.session_of_keys(
+            base,
+            source,
+            partition,
+            Some(serial),
+            carrier,
             for_first_hop,
-        })
+        ))
     }
 
     /// Whether the stored key of keyring profile `base` is handed out as it is: with
@@ -574,13 +567,28 @@ impl Planner<'_, '_> {
             }
             Some(_) => (None, base, false),
         };
+        Some(self.session_of_keys(base, source, partition, serial, carrier, for_first_hop))
+    }
+
+    /// The GetSessionToken session of `base`'s keys: with `serial`'s code when there is one
+    /// (`carrier` is the profile that holds it, whose `mfa_process` gives the code), lasting
+    /// the base's `mfa_session_duration`, else the carrier's.
+    fn session_of_keys(
+        &self,
+        base: &Profile,
+        source: &BaseSource,
+        partition: &str,
+        serial: Option<&str>,
+        carrier: &Profile,
+        for_first_hop: bool,
+    ) -> MfaSessionPlan {
         let duration_seconds = base
             .settings()
             .mfa_session_duration
             .or(carrier.settings().mfa_session_duration)
             .unwrap_or(DEFAULT_MFA_SESSION_SECONDS);
         let sts = self.sts_target(base, partition);
-        Some(MfaSessionPlan {
+        MfaSessionPlan {
             profile: base.name.clone(),
             serial: serial.map(str::to_string),
             mfa_process: serial.and_then(|_| mfa_process_of(carrier)),
@@ -588,7 +596,7 @@ impl Planner<'_, '_> {
             fingerprint: self.mfa_fingerprint(base, source, serial, &sts),
             sts,
             for_first_hop,
-        })
+        }
     }
 
     /// An MFA session is the same while the keys and the endpoint are: the region it was
