@@ -5,10 +5,9 @@
 mod common;
 
 use common::pty::{on_terminal, pty, read_until, write_all};
-use common::Env;
+use common::{alive, poll, Env};
 use std::path::Path;
 use std::process::{Child, ExitStatus};
-use std::time::{Duration, Instant};
 
 #[test]
 fn a_signal_that_ends_rolecall_ends_everything_the_command_started() {
@@ -85,29 +84,6 @@ fn read_pids(file: &Path) -> Option<Vec<i32>> {
     text.split_whitespace().map(|p| p.parse().ok()).collect()
 }
 
-/// Whether `pid` runs: it exists and is not a zombie waiting to be reaped.
-fn alive(pid: i32) -> bool {
-    std::fs::read_to_string(format!("/proc/{pid}/stat")).is_ok_and(|s| {
-        s.rsplit(')')
-            .next()
-            .is_some_and(|r| !r.trim_start().starts_with('Z'))
-    })
-}
-
 fn wait_for(child: &mut Child) -> Option<ExitStatus> {
     poll(|| child.try_wait().ok().flatten())
-}
-
-/// Polls `check` until it gives a value, for at most ten seconds.
-fn poll<T>(mut check: impl FnMut() -> Option<T>) -> Option<T> {
-    let deadline = Instant::now() + Duration::from_secs(10);
-    loop {
-        if let Some(v) = check() {
-            return Some(v);
-        }
-        if Instant::now() > deadline {
-            return None;
-        }
-        std::thread::sleep(Duration::from_millis(5));
-    }
 }

@@ -6,11 +6,10 @@
 mod common;
 
 use common::pty::{on_terminal, pty, read_until};
-use common::{failed, ok, venv_bin, Env, Moto};
+use common::{alive, failed, ok, poll, venv_bin, Env, Moto};
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
 use std::process::{Child, Stdio};
-use std::time::{Duration, Instant};
 
 /// What the fake devices print as the code: it must reach STS and no output.
 const CODE: &str = "314159";
@@ -282,27 +281,4 @@ fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
         }
     }
     files
-}
-
-/// Whether `pid` runs: it exists and is not a zombie waiting to be reaped.
-fn alive(pid: i32) -> bool {
-    std::fs::read_to_string(format!("/proc/{pid}/stat")).is_ok_and(|s| {
-        s.rsplit(')')
-            .next()
-            .is_some_and(|r| !r.trim_start().starts_with('Z'))
-    })
-}
-
-/// Polls `check` until it gives a value, for at most ten seconds.
-fn poll<T>(mut check: impl FnMut() -> Option<T>) -> Option<T> {
-    let deadline = Instant::now() + Duration::from_secs(10);
-    loop {
-        if let Some(v) = check() {
-            return Some(v);
-        }
-        if Instant::now() > deadline {
-            return None;
-        }
-        std::thread::sleep(Duration::from_millis(5));
-    }
 }
